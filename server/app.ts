@@ -1,0 +1,62 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+
+import { definitionRoutes } from './definitions/definition.routes.js';
+import type { DefinitionService } from './definitions/definition.service.js';
+import { NotFoundError } from './errors.js';
+import { errorHandler } from './http/error-handler.js';
+import { localOnly } from './http/local-only.js';
+import { instanceRoutes, messageRoutes } from './instances/instance.routes.js';
+import type { InstanceService } from './instances/instance.service.js';
+import type { MessageService } from './instances/message.service.js';
+import type { Store } from './stores/store.js';
+import { taskRoutes } from './tasks/task.routes.js';
+import type { TaskService } from './tasks/task.service.js';
+
+export interface AppComponents {
+  store: Store;
+  definitions: DefinitionService;
+  instances: InstanceService;
+  tasks: TaskService;
+  messages: MessageService;
+  logger: Logger;
+  version: string;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** modeler/ sits beside server/ in the source tree and beside dist/ once built. */
+const browserDir = path.resolve(here, here.includes(`${path.sep}dist${path.sep}`) ? '../../modeler' : '../modeler');
+
+/** Routes and middleware only: no I/O at import time, everything it uses is passed in. */
+export function createApp(components: AppComponents): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+
+  app.get('/health', async (_req, res) => {
+    try {
+      await components.store.ping();
+      res.json({ status: 'ok', version: components.version, store: components.store.kind });
+    } catch (err) {
+      components.logger.error({ err }, 'health check: store unreachable');
+      res.status(503).json({ status: 'unavailable', version: components.version, store: components.store.kind });
+    }
+  });
+
+  const api = express.Router();
+  api.use(localOnly);
+  api.use(express.json({ limit: '1mb' }));
+  api.use('/definitions', definitionRoutes(components.definitions));
+  api.use('/instances', instanceRoutes(components.instances));
+  api.use('/tasks', taskRoutes(components.tasks));
+  api.use('/messages', messageRoutes(components.messages));
+  api.use((req, _res, next) => next(new NotFoundError(`No API route ${req.method} ${req.path}`)));
+  app.use('/api', api);
+
+  app.use(express.static(browserDir, { index: 'index.html' }));
+  app.use(errorHandler(components.logger));
+  return app;
+}

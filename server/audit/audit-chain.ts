@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+
+import type { AuditHead } from '../instances/instance.js';
+import type { AuditEvent, AuditEventInput } from './audit-event.js';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** JSON with object keys sorted at every level, so the same event always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value instanceof Date) return value.toISOString();
+  if (value !== null && typeof value === 'object') {
+    const result: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const item = (value as Record<string, unknown>)[key];
+      if (item !== undefined) result[key] = sortKeys(item);
+    }
+    return result;
+  }
+  return value;
+}
+
+/** The part of an event its hash covers: everything except the hashes themselves. */
+export function hashedPart(event: Omit<AuditEvent, 'prevHash' | 'hash'>): Record<string, unknown> {
+  const { instanceId, seq, type, at, actor, elementId, definitionId, data } = event;
+  return { instanceId, seq, type, at, actor, elementId, definitionId, data };
+}
+
+export function hashEvent(prevHash: string, event: Omit<AuditEvent, 'prevHash' | 'hash'>): string {
+  return createHash('sha256').update(prevHash).update(canonicalJson(hashedPart(event))).digest('hex');
+}
+
+/** Appends events to an instance's chain; returns the chained events and the new head. */
+export function chainEvents(
+  head: AuditHead,
+  context: { instanceId: string; definitionId: string; at: Date },
+  inputs: AuditEventInput[],
+): { events: AuditEvent[]; head: AuditHead } {
+  let { seq, hash } = head;
+  const events: AuditEvent[] = [];
+  for (const input of inputs) {
+    seq += 1;
+    const body = {
+      instanceId: context.instanceId,
+      seq,
+      type: input.type,
+      at: context.at.toISOString(),
+      actor: input.actor,
+      elementId: input.elementId ?? null,
+      definitionId: context.definitionId,
+      data: (sortKeys(input.data ?? {}) as Record<string, unknown>),
+    };
+    const next = hashEvent(hash, body);
+    events.push({ ...body, prevHash: hash, hash: next });
+    hash = next;
+  }
+  return { events, head: { seq, hash } };
+}
+
+/** Recomputes a chain; answers the first event that does not match, or null when all do. */
+export function verifyChain(events: AuditEvent[]): { seq: number; reason: string } | null {
+  let prev = GENESIS_HASH;
+  let expectedSeq = 1;
+  for (const event of events) {
+    if (event.seq !== expectedSeq) return { seq: event.seq, reason: `expected event ${expectedSeq}, found ${event.seq}` };
+    if (event.prevHash !== prev) return { seq: event.seq, reason: 'link to the previous event is broken' };
+    if (hashEvent(prev, event) !== event.hash) return { seq: event.seq, reason: 'content does not match its hash' };
+    prev = event.hash;
+    expectedSeq += 1;
+  }
+  return null;
+}

@@ -1,0 +1,80 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+import type { Logger } from 'pino';
+
+import { createApp } from './app.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import { DefinitionService } from './definitions/definition.service.js';
+import { SourceCache } from './engine/bpmn-source.js';
+import { ConnectorRegistry } from './engine/connectors/connector-registry.js';
+import { emailConnector } from './engine/connectors/email.connector.js';
+import { logConnector } from './engine/connectors/log.connector.js';
+import { webhookConnector } from './engine/connectors/webhook.connector.js';
+import { BatonError } from './errors.js';
+import { InstanceRunner } from './instances/instance-runner.js';
+import { InstanceService } from './instances/instance.service.js';
+import { MessageService } from './instances/message.service.js';
+import type { Store } from './stores/store.js';
+import { TaskService } from './tasks/task.service.js';
+import { TimerScheduler } from './timers/timer-scheduler.js';
+
+export interface BatonOptions {
+  store: Store;
+  logger: Logger;
+  clock?: Clock;
+  config: Pick<Config, 'timerPollMs' | 'webhook'>;
+  version: string;
+}
+
+export type Baton = ReturnType<typeof createBaton>;
+
+/** Wires the parts together. main.ts adds the process boundary (config, signals, listening). */
+export function createBaton(options: BatonOptions) {
+  const { store, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const connectors = new ConnectorRegistry([logConnector, emailConnector, webhookConnector(options.config.webhook)]);
+  const sources = new SourceCache();
+  const runner = new InstanceRunner({ store, sources, clock, connectors, logger });
+  const definitions = new DefinitionService(store.definitions, store.departments, () => connectors.names(), clock);
+  const instances = new InstanceService(store.instances, store.tasks, store.timers, store.audit, definitions, runner);
+  const tasks = new TaskService(store.tasks, runner);
+  const messages = new MessageService(store.instances, store.definitions, runner);
+  const scheduler = new TimerScheduler(store.timers, runner, clock, logger, { pollMs: options.config.timerPollMs, batchSize: 100 });
+  const app = createApp({ store, definitions, instances, tasks, messages, logger, version: options.version });
+
+  return {
+    app,
+    store,
+    clock,
+    runner,
+    connectors,
+    definitions,
+    instances,
+    tasks,
+    messages,
+    scheduler,
+    /** Deploys every .bpmn file of a directory; identical diagrams are not redeployed. */
+    async deployDirectory(dir: string): Promise<{ file: string; key?: string; version?: number; created?: boolean; error?: string }[]> {
+      const files = (await readdir(dir)).filter((file) => file.endsWith('.bpmn')).sort();
+      const results = [];
+      for (const file of files) {
+        try {
+          const { definition, created } = await definitions.deploy(await readFile(path.join(dir, file), 'utf8'));
+          results.push({ file, key: definition.key, version: definition.version, created });
+        } catch (err) {
+          if (!(err instanceof BatonError)) throw err;
+          results.push({ file, error: `${err.message}${err.issues.length ? `: ${err.issues.map((i) => i.message).join('; ')}` : ''}` });
+        }
+      }
+      return results;
+    },
+    /** Finishes the steps in progress and saves them; takes no new ones. */
+    async shutdown(): Promise<void> {
+      await scheduler.stop();
+      await runner.drain();
+      await store.close();
+    },
+  };
+}

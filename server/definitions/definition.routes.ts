@@ -1,0 +1,46 @@
+import express, { Router } from 'express';
+import { z } from 'zod';
+
+import { InvalidInputError } from '../errors.js';
+import { parseInput } from '../http/validate.js';
+import { versionParamsSchema } from '../http/schemas.js';
+import type { DefinitionService } from './definition.service.js';
+
+export const MAX_DIAGRAM_BYTES = 5 * 1024 * 1024;
+
+const xmlBody = express.text({ type: ['application/xml', 'text/xml', 'application/bpmn+xml', 'text/plain'], limit: MAX_DIAGRAM_BYTES });
+const jsonBody = z.object({ xml: z.string().min(1) });
+
+export function definitionRoutes(definitions: DefinitionService): Router {
+  const router = Router();
+
+  /** Deploy: the diagram as the raw body (application/xml) or as `{ "xml": "..." }`. */
+  router.post('/', xmlBody, async (req, res) => {
+    const xml = typeof req.body === 'string' ? req.body : parseInput(jsonBody, req.body, 'deployment').xml;
+    if (!xml.trim()) throw new InvalidInputError('The request has no BPMN diagram in its body');
+    const { definition, created } = await definitions.deploy(xml);
+    res.status(created ? 201 : 200).json({
+      key: definition.key,
+      version: definition.version,
+      id: definition.id,
+      name: definition.name,
+      created,
+      warnings: definition.warnings,
+    });
+  });
+
+  router.get('/', async (_req, res) => {
+    res.json(await definitions.list());
+  });
+
+  router.get('/:key/versions', async (req, res) => {
+    res.json(await definitions.versions(req.params.key));
+  });
+
+  router.get('/:key/versions/:version/xml', async (req, res) => {
+    const { key, version } = parseInput(versionParamsSchema, req.params, 'version');
+    res.type('application/xml').send(await definitions.xml(key, version));
+  });
+
+  return router;
+}

@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+
+import type { Clock } from '../clock.js';
+import type { DepartmentStore } from '../departments/department.store.js';
+import { parseSource } from '../engine/bpmn-source.js';
+import { DeployValidationError, NotFoundError, VersionConflictError } from '../errors.js';
+import type { DefinitionRecord, DefinitionSummary } from './definition.js';
+import type { DefinitionStore } from './definition.store.js';
+import { validateDefinition } from './definition.validator.js';
+
+export interface DeployResult {
+  definition: DefinitionSummary;
+  /** False when the diagram was identical to the latest version: nothing new was stored. */
+  created: boolean;
+}
+
+const MAX_DEPLOY_RACES = 3;
+
+export class DefinitionService {
+  constructor(
+    private readonly definitions: DefinitionStore,
+    private readonly departments: DepartmentStore,
+    private readonly knownHandlers: () => ReadonlySet<string>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Validates and stores a diagram as the next version of its process (unless it is unchanged). */
+  async deploy(xml: string): Promise<DeployResult> {
+    const knownDepartments = new Set((await this.departments.list()).map((department) => department.id));
+    const validated = await validateDefinition(xml, { knownHandlers: this.knownHandlers(), knownDepartments });
+    try {
+      await parseSource(xml);
+    } catch (err) {
+      throw new DeployValidationError('The diagram cannot be deployed', [
+        { elementId: null, message: `The engine cannot load the diagram: ${err instanceof Error ? err.message : String(err)}` },
+      ]);
+    }
+    const hash = createHash('sha256').update(xml).digest('hex');
+    for (let attempt = 1; ; attempt++) {
+      const latest = await this.definitions.latest(validated.key);
+      if (latest?.hash === hash) return { definition: summary(latest), created: false };
+      const version = (latest?.version ?? 0) + 1;
+      const record: DefinitionRecord = {
+        id: `${validated.key}:${version}`,
+        key: validated.key,
+        version,
+        name: validated.name,
+        xml,
+        hash,
+        ticketPrefix: validated.ticketPrefix,
+        startMessages: validated.startMessages,
+        deployedAt: this.clock.now().toISOString(),
+        warnings: validated.warnings,
+      };
+      try {
+        await this.definitions.insert(record);
+        return { definition: summary(record), created: true };
+      } catch (err) {
+        // Another deploy of the same process took this version number first: number again.
+        if (!(err instanceof VersionConflictError) || attempt >= MAX_DEPLOY_RACES) throw err;
+      }
+    }
+  }
+
+  list(): Promise<DefinitionSummary[]> {
+    return this.definitions.listLatest();
+  }
+
+  async versions(key: string): Promise<DefinitionSummary[]> {
+    const versions = await this.definitions.versions(key);
+    if (versions.length === 0) throw new NotFoundError(`No process with key '${key}' is deployed`);
+    return versions;
+  }
+
+  async xml(key: string, version: number): Promise<string> {
+    const definition = await this.definitions.get(key, version);
+    if (!definition) throw new NotFoundError(`Process '${key}' has no version ${version}`);
+    return definition.xml;
+  }
+
+  async latest(key: string): Promise<DefinitionRecord> {
+    const definition = await this.definitions.latest(key);
+    if (!definition) throw new NotFoundError(`No process with key '${key}' is deployed`);
+    return definition;
+  }
+}
+
+function summary(definition: DefinitionRecord): DefinitionSummary {
+  const { xml: _xml, ...rest } = definition;
+  return rest;
+}

@@ -1,0 +1,22 @@
+import type { ErrorIssue } from '../errors.js';
+
+/** One deployed version of a process. Immutable once stored. */
+export interface DefinitionRecord {
+  /** `${key}:${version}` */
+  id: string;
+  /** Id of the executable process in the diagram; stable across versions. */
+  key: string;
+  version: number;
+  name: string;
+  xml: string;
+  /** sha256 of the XML as deployed: an identical re-deploy is not a new version. */
+  hash: string;
+  /** Prefix of the ticket numbers of this process's instances, e.g. `HD`. */
+  ticketPrefix: string;
+  /** Names of the messages that start this process (message start events). */
+  startMessages: string[];
+  deployedAt: string;
+  warnings: ErrorIssue[];
+}
+
+export type DefinitionSummary = Omit<DefinitionRecord, 'xml'>;

@@ -1,0 +1,60 @@
+/**
+ * Rule 6: every user task reaches a queue. A task nobody is routed to would wait forever in
+ * nobody's inbox, which is the problem Baton exists to solve.
+ */
+import { isExpression } from '../../engine/expressions/expression.js';
+import { child, children, describe, trimmed, type ModdleElement } from '../moddle-element.js';
+import type { RuleContext } from './rule-context.js';
+
+/** Flow node → the innermost lane that lists it. */
+function laneIndex(processes: readonly ModdleElement[]): Map<ModdleElement, ModdleElement> {
+  const index = new Map<ModdleElement, ModdleElement>();
+  const pending = processes.flatMap((process) => children(process, 'laneSets'));
+  for (let laneSet = pending.shift(); laneSet !== undefined; laneSet = pending.shift()) {
+    for (const lane of children(laneSet, 'lanes')) {
+      // Breadth first, so a nested lane is indexed after its parent and wins.
+      for (const node of children(lane, 'flowNodeRef')) index.set(node, lane);
+      const nested = child(lane, 'childLaneSet');
+      if (nested !== undefined) pending.push(nested);
+    }
+  }
+  return index;
+}
+
+/** Lanes list the top-level nodes only; a task inside a sub-process belongs to its lane. */
+function laneOf(task: ModdleElement, lanes: Map<ModdleElement, ModdleElement>): ModdleElement | undefined {
+  for (let current: ModdleElement | undefined = task; current !== undefined; current = current.$parent) {
+    const lane = lanes.get(current);
+    if (lane !== undefined) return lane;
+  }
+  return undefined;
+}
+
+function warnUnknownGroups(task: ModdleElement, groups: string, context: RuleContext): void {
+  if (isExpression(groups)) return;
+  for (const group of groups.split(',').map((part) => part.trim())) {
+    if (group === '' || context.options.knownDepartments.has(group)) continue;
+    context.findings.warn(task, `Candidate group '${group}' is not a known department; its tasks will wait in the unrouted queue`);
+  }
+}
+
+export function checkRouting(context: RuleContext): void {
+  const lanes = laneIndex(context.runnable);
+  for (const task of context.runnableElements) {
+    if (!task.$instanceOf('bpmn:UserTask')) continue;
+    const groups = trimmed(task, 'camunda:candidateGroups');
+    if (groups !== undefined) warnUnknownGroups(task, groups, context);
+    const lane = laneOf(task, lanes);
+    const routed =
+      groups !== undefined ||
+      trimmed(task, 'camunda:assignee') !== undefined ||
+      trimmed(task, 'camunda:candidateUsers') !== undefined ||
+      (lane !== undefined && trimmed(lane, 'name') !== undefined);
+    if (!routed) {
+      context.findings.error(
+        task,
+        `${describe(task)} is not routed to anyone; set candidate groups (a department), candidate users or an assignee, or place it in a named lane`,
+      );
+    }
+  }
+}

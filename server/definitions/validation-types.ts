@@ -1,0 +1,42 @@
+import type { ErrorIssue } from '../errors.js';
+import { idOf, type ModdleElement } from './moddle-element.js';
+
+export interface ValidatedDefinition {
+  /** Id of the one executable process. */
+  key: string;
+  /** Process name, else the key. */
+  name: string;
+  /** camunda:property `ticketPrefix` on the process, else derived from the key; never empty. */
+  ticketPrefix: string;
+  /** Names of the messages referenced by message start events of the executable process. */
+  startMessages: string[];
+  /** Problems that do not block the deploy, e.g. a candidate group that names no department. */
+  warnings: ErrorIssue[];
+}
+
+export interface ValidationOptions {
+  /** Service handler names registered in code: 'log', 'email', 'webhook'... */
+  knownHandlers: ReadonlySet<string>;
+  /** Department ids; an unknown candidate group is a warning, not an error. */
+  knownDepartments: ReadonlySet<string>;
+  /** Default 5 MiB. */
+  maxBytes?: number;
+}
+
+/** What the rules found: errors block the deploy, warnings are stored with the definition. */
+export class Findings {
+  readonly errors: ErrorIssue[] = [];
+  readonly warnings: ErrorIssue[] = [];
+
+  error(at: ModdleElement | string | null, message: string): void {
+    this.errors.push({ elementId: elementIdOf(at), message });
+  }
+
+  warn(at: ModdleElement | string | null, message: string): void {
+    this.warnings.push({ elementId: elementIdOf(at), message });
+  }
+}
+
+function elementIdOf(at: ModdleElement | string | null): string | null {
+  return at === null || typeof at === 'string' ? at : idOf(at);
+}

@@ -1,0 +1,92 @@
+import { ExpressionError } from '../errors.js';
+import { evaluateCondition, evaluateExpression } from './expressions/expression.js';
+
+/** A condition or expression that failed during a step: the step becomes an incident. */
+export interface ExpressionFailure {
+  elementId: string | null;
+  message: string;
+}
+
+type Variables = Record<string, unknown>;
+type Callback = (err: Error | null, result?: unknown) => void;
+
+interface ScopeLike {
+  environment?: { variables?: Variables };
+}
+
+interface ConditionOwner {
+  id: string;
+  type?: string;
+  behaviour?: { conditionExpression?: { body?: string; language?: string } };
+}
+
+/**
+ * Variables an expression sees: the process variables, plus `environment.variables` so diagrams
+ * written for bpmn-engine's own `${environment.variables.x}` form keep working.
+ */
+export function expressionContext(variables: Variables | undefined): Variables {
+  const vars = variables ?? {};
+  return 'environment' in vars ? vars : { ...vars, environment: { variables: vars } };
+}
+
+/**
+ * bpmn-engine's `expressions` and `scripts` options. Every expression and every flow condition in a
+ * diagram goes through Baton's FEEL evaluator; no JavaScript from a diagram is ever compiled (the
+ * engine's default script handler runs node:vm, which is not a sandbox).
+ */
+export function createExpressionHandlers(onFailure: (failure: ExpressionFailure) => void) {
+  const expressions = {
+    resolveExpression(template: string, context?: ScopeLike): unknown {
+      if (typeof template !== 'string') return template;
+      try {
+        return evaluateExpression(template, expressionContext(context?.environment?.variables));
+      } catch (err) {
+        if (err instanceof ExpressionError) onFailure({ elementId: null, message: err.message });
+        throw err;
+      }
+    },
+    isExpression(text: unknown): boolean {
+      return typeof text === 'string' && /^\$\{.+\}$/s.test(text);
+    },
+    hasExpression(text: unknown): boolean {
+      return typeof text === 'string' && /\$\{.+?\}/s.test(text);
+    },
+  };
+
+  const scripts = {
+    register(): void {
+      // Nothing to compile: deploy already refused script tasks and scripted conditions.
+    },
+    /** bpmn-elements asks this for every flow condition, whatever its language. */
+    getScript(language: string | undefined, element: ConditionOwner) {
+      const condition = element.behaviour?.conditionExpression;
+      const lang = language?.toLowerCase();
+      if (!condition || (lang !== undefined && lang !== 'feel')) {
+        return {
+          execute(_scope: ScopeLike, callback: Callback) {
+            const message = `${element.id}: scripts (${language ?? 'none'}) are not run by Baton`;
+            onFailure({ elementId: element.id, message });
+            callback(new ExpressionError(message));
+          },
+        };
+      }
+      const body = (condition.body ?? '').trim();
+      const text = lang === 'feel' && !body.startsWith('=') ? `=${body}` : body;
+      return {
+        execute(scope: ScopeLike, callback: Callback) {
+          let result: boolean;
+          try {
+            result = evaluateCondition(text, expressionContext(scope.environment?.variables));
+          } catch (err) {
+            const message = `Condition of flow '${element.id}' failed: ${err instanceof Error ? err.message : String(err)}`;
+            onFailure({ elementId: element.id, message });
+            return callback(new ExpressionError(message));
+          }
+          return callback(null, result);
+        },
+      };
+    },
+  };
+
+  return { expressions, scripts };
+}

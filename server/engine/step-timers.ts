@@ -1,0 +1,118 @@
+import type { Clock } from '../clock.js';
+
+/** What bpmn-elements passes to `timers.register(owner)`: the timer event definition's content. */
+export interface TimerOwner {
+  id: string;
+  executionId: string;
+  expireAt?: Date | string;
+  timerType?: string;
+  repeat?: number;
+}
+
+export interface ArmedTimer {
+  executionId: string;
+  elementId: string;
+  timerType: string;
+  dueAt: Date;
+}
+
+interface TimerRef {
+  owner: TimerOwner | null;
+  callback: (...args: unknown[]) => void;
+  args: unknown[];
+  timerId: string;
+  fired: boolean;
+}
+
+/**
+ * bpmn-engine's `timers` option for one step. No BPMN timer ever gets a Node timer here: a timer
+ * that is not due yet is only recorded (the step saves it and the scheduler wakes the instance
+ * when due), one that is due by Baton's clock fires on the next turn. So timers survive restarts,
+ * have no 24.8-day limit, and tests move time with a controllable clock.
+ */
+export class StepTimers {
+  private readonly refs = new Set<TimerRef>();
+  private count = 0;
+  /** Set while the engine is stopped for eviction: its clearTimeout calls must not cancel timers. */
+  suspending = false;
+  /** Timers that fired during this step, in order. */
+  readonly fired: ArmedTimer[] = [];
+
+  constructor(
+    private readonly clock: Clock,
+    /** Runs work on a later turn, counted as in flight so the step knows when the engine has settled. */
+    private readonly defer: (work: () => void) => void,
+  ) {
+    this.setTimeout = this.setTimeout.bind(this);
+    this.clearTimeout = this.clearTimeout.bind(this);
+  }
+
+  get executing(): TimerRef[] {
+    return [...this.refs];
+  }
+
+  register(owner: TimerOwner): { setTimeout: StepTimers['setTimeout']; clearTimeout: StepTimers['clearTimeout'] } {
+    return {
+      setTimeout: (callback, delay, ...args) => this.arm(owner, callback, delay, args),
+      clearTimeout: (ref) => this.clearTimeout(ref),
+    };
+  }
+
+  setTimeout(callback: (...args: unknown[]) => void, delay: number, ...args: unknown[]): TimerRef {
+    return this.arm(null, callback, delay, args);
+  }
+
+  clearTimeout(ref: unknown): undefined {
+    if (this.suspending) return undefined;
+    if (isTimerRef(ref)) this.refs.delete(ref);
+    return undefined;
+  }
+
+  /** The BPMN timers still pending: what the step saves. */
+  pending(): ArmedTimer[] {
+    const result: ArmedTimer[] = [];
+    for (const ref of this.refs) {
+      const timer = toArmed(ref.owner);
+      if (timer) result.push(timer);
+    }
+    return result;
+  }
+
+  /** The process ended: the engine cleared everything, nothing stays pending. */
+  clear(): void {
+    this.refs.clear();
+  }
+
+  private arm(owner: TimerOwner | null, callback: TimerRef['callback'], delay: number, args: unknown[]): TimerRef {
+    const ref: TimerRef = { owner, callback, args, timerId: `timer_${this.count++}`, fired: false };
+    this.refs.add(ref);
+    const armed = toArmed(owner);
+    // Engine-internal timers (no BPMN owner) are rare zero-delay deferrals: honour them on the next turn.
+    const due = armed ? armed.dueAt.getTime() <= this.clock.now().getTime() : delay <= 0;
+    if (due) this.defer(() => this.fire(ref));
+    return ref;
+  }
+
+  private fire(ref: TimerRef): void {
+    if (!this.refs.has(ref) || ref.fired || this.suspending) return;
+    ref.fired = true;
+    this.refs.delete(ref);
+    const armed = toArmed(ref.owner);
+    if (armed) this.fired.push(armed);
+    ref.callback(...ref.args);
+  }
+}
+
+function toArmed(owner: TimerOwner | null): ArmedTimer | null {
+  if (!owner?.expireAt) return null;
+  return {
+    executionId: owner.executionId,
+    elementId: owner.id,
+    timerType: owner.timerType ?? 'timeDuration',
+    dueAt: new Date(owner.expireAt),
+  };
+}
+
+function isTimerRef(value: unknown): value is TimerRef {
+  return typeof value === 'object' && value !== null && 'timerId' in value && 'callback' in value;
+}

@@ -1,0 +1,69 @@
+/**
+ * Every error Baton raises on purpose is a BatonError with a stable `code`.
+ * One place (http/error-handler.ts) maps codes to HTTP statuses; anything that is
+ * not a BatonError is a bug and becomes a 500 without details.
+ */
+export interface ErrorIssue {
+  /** BPMN element the problem belongs to, when there is one. */
+  elementId: string | null;
+  message: string;
+}
+
+export abstract class BatonError extends Error {
+  abstract readonly code: string;
+  readonly issues: ErrorIssue[];
+
+  constructor(message: string, issues: ErrorIssue[] = []) {
+    super(message);
+    this.name = new.target.name;
+    this.issues = issues;
+  }
+}
+
+/** Request body, query or payload does not have the expected shape. */
+export class InvalidInputError extends BatonError {
+  readonly code = 'INVALID_INPUT';
+}
+
+/** Uploaded BPMN cannot be deployed; `issues` lists every problem found. */
+export class DeployValidationError extends BatonError {
+  readonly code = 'DEPLOY_INVALID';
+}
+
+export class NotFoundError extends BatonError {
+  readonly code = 'NOT_FOUND';
+}
+
+/** The action conflicts with the current state (task already completed, instance cancelled...). */
+export class ConflictError extends BatonError {
+  readonly code = 'CONFLICT';
+}
+
+/** Optimistic version check lost: another writer advanced the record first. */
+export class VersionConflictError extends BatonError {
+  readonly code = 'VERSION_CONFLICT';
+}
+
+export class PayloadTooLargeError extends BatonError {
+  readonly code = 'PAYLOAD_TOO_LARGE';
+}
+
+/** A FEEL / ${} expression does not parse or cannot be evaluated. */
+export class ExpressionError extends BatonError {
+  readonly code = 'EXPRESSION_INVALID';
+}
+
+/** The API is not reachable from where the request came from. */
+export class ForbiddenError extends BatonError {
+  readonly code = 'FORBIDDEN';
+}
+
+/** The server is shutting down and takes no new work. */
+export class UnavailableError extends BatonError {
+  readonly code = 'UNAVAILABLE';
+}
+
+/** The step could not run (a condition failed to evaluate); an incident was recorded instead. */
+export class IncidentRaisedError extends BatonError {
+  readonly code = 'INCIDENT';
+}

@@ -1,0 +1,56 @@
+import type { ErrorRequestHandler } from 'express';
+import type { Logger } from 'pino';
+
+import { BatonError } from '../errors.js';
+
+/** The one place error codes become HTTP statuses. */
+export const HTTP_STATUS: Record<string, number> = {
+  INVALID_INPUT: 400,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  VERSION_CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  DEPLOY_INVALID: 422,
+  EXPRESSION_INVALID: 422,
+  INCIDENT: 422,
+  UNAVAILABLE: 503,
+};
+
+export interface ErrorBody {
+  error: { code: string; message: string; issues: { elementId: string | null; message: string }[] };
+}
+
+export function errorBody(code: string, message: string, issues: ErrorBody['error']['issues'] = []): ErrorBody {
+  return { error: { code, message, issues } };
+}
+
+/** body-parser marks its errors with `type` and `status`; they are the client's fault. */
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    if (err instanceof BatonError) {
+      res.status(HTTP_STATUS[err.code] ?? 400).json(errorBody(err.code, err.message, err.issues));
+      return;
+    }
+    const parserError = err as BodyParserError;
+    if (parserError?.type === 'entity.too.large') {
+      res.status(413).json(errorBody('PAYLOAD_TOO_LARGE', 'The request body is too large'));
+      return;
+    }
+    if (parserError?.type === 'entity.parse.failed') {
+      res.status(400).json(errorBody('INVALID_INPUT', 'The request body is not valid JSON'));
+      return;
+    }
+    if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
+      res.status(parserError.status).json(errorBody('INVALID_INPUT', 'The request could not be read'));
+      return;
+    }
+    logger.error({ err, method: req.method, url: req.originalUrl }, 'unexpected error');
+    res.status(500).json(errorBody('INTERNAL', 'Something went wrong on our side; it has been logged'));
+  };
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/** Names bpmn-engine overwrites at process start; accepting them would silently lose data. */
+const RESERVED = new Set(['content', 'fields', 'properties', 'environment']);
+const MAX_DEPTH = 20;
+
+function depth(value: unknown, level = 0): number {
+  if (level > MAX_DEPTH) return level;
+  if (Array.isArray(value)) return Math.max(level, ...value.map((item) => depth(item, level + 1)));
+  if (value !== null && typeof value === 'object') return Math.max(level, ...Object.values(value).map((item) => depth(item, level + 1)));
+  return level;
+}
+
+/** Process variables: a JSON object with sensible names, not too deep. */
+export const variablesSchema = z
+  .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'variable names are letters, digits and _ and start with a letter'), z.unknown())
+  .superRefine((value, ctx) => {
+    for (const name of Object.keys(value)) {
+      if (RESERVED.has(name)) ctx.addIssue({ code: 'custom', path: [name], message: `'${name}' is reserved by the engine; use another name` });
+    }
+    if (depth(value) > MAX_DEPTH) ctx.addIssue({ code: 'custom', message: `variables nest deeper than ${MAX_DEPTH} levels` });
+  });
+
+const key = z.string().trim().min(1).max(200);
+
+export const startInstanceSchema = z.object({
+  processKey: key,
+  variables: variablesSchema.default({}),
+  businessKey: z.string().trim().min(1).max(200).nullish().transform((value) => value ?? null),
+});
+
+export const completeTaskSchema = z.object({ variables: variablesSchema.default({}) });
+
+export const cancelInstanceSchema = z.object({ reason: z.string().trim().min(1).max(2000).default('cancelled by API') });
+
+export const messageSchema = z.object({
+  name: key,
+  businessKey: z.string().trim().min(1).max(200).nullish().transform((value) => value ?? null),
+  variables: variablesSchema.default({}),
+});
+
+const limit = z.coerce.number().int().min(1).max(500).default(50);
+const offset = z.coerce.number().int().min(0).default(0);
+
+export const instanceQuerySchema = z.object({
+  status: z.enum(['running', 'completed', 'cancelled', 'failed']).optional(),
+  processKey: key.optional(),
+  ticket: z.string().trim().min(1).max(50).optional(),
+  businessKey: key.optional(),
+  limit,
+  offset,
+});
+
+export const taskQuerySchema = z.object({
+  status: z.enum(['open', 'completed', 'cancelled']).optional(),
+  instanceId: key.optional(),
+  department: key.optional(),
+  assignee: key.optional(),
+  processKey: key.optional(),
+  limit,
+  offset,
+});
+
+export const versionParamsSchema = z.object({ key, version: z.coerce.number().int().min(1) });

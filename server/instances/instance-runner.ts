@@ -1,0 +1,505 @@
+import { randomUUID } from 'node:crypto';
+
+import type { Logger } from 'pino';
+
+import { chainEvents, GENESIS_HASH } from '../audit/audit-chain.js';
+import type { AuditEventInput } from '../audit/audit-event.js';
+import type { Clock } from '../clock.js';
+import type { DefinitionRecord } from '../definitions/definition.js';
+import type { SourceCache } from '../engine/bpmn-source.js';
+import type { ConnectorRegistry } from '../engine/connectors/connector-registry.js';
+import type { ElementApi, EngineState } from '../engine/engine-types.js';
+import { StepRun, type StepSnapshot } from '../engine/step-run.js';
+import { resolveUserTask, type UserTaskBehaviour } from '../engine/user-task-attributes.js';
+import { ConflictError, InvalidInputError, NotFoundError, UnavailableError, VersionConflictError } from '../errors.js';
+import type { OutboxMessage } from '../outbox/outbox-message.js';
+import type { Store, StepWrite } from '../stores/store.js';
+import type { TaskRecord } from '../tasks/task.js';
+import { cancelTask, completeTask, openTask } from '../tasks/task-records.js';
+import type { TimerRecord } from '../timers/timer.js';
+import type { IncidentRecord, IncidentRetry, InstanceRecord, MessageSubscription } from './instance.js';
+import { InstanceEvents } from './instance-events.js';
+import { KeyedQueue } from './keyed-queue.js';
+
+const TASK_TYPES = new Set(['bpmn:UserTask', 'bpmn:ManualTask']);
+const MAX_VERSION_RETRIES = 3;
+
+/** What moves an existing instance one step. */
+export type StepAction =
+  | { kind: 'complete-task'; taskId: string; output: Record<string, unknown>; actor: string }
+  | { kind: 'timer'; timerId: string }
+  | { kind: 'message'; executionId: string; messageName: string; variables: Record<string, unknown>; actor: string }
+  | { kind: 'cancel'; actor: string; reason: string }
+  | { kind: 'retry'; incidentId: string; actor: string };
+
+export interface StepResult {
+  instance: InstanceRecord;
+  /** Tasks this step opened. */
+  opened: TaskRecord[];
+  /** Set when the step could not run and an incident was raised instead. */
+  incident: IncidentRecord | null;
+  /** True when there was nothing to do (a timer that already fired, for instance). */
+  noop: boolean;
+}
+
+export interface StartRequest {
+  variables: Record<string, unknown>;
+  businessKey: string | null;
+  actor: string;
+  /** Name of the start message when a message started the instance. */
+  startMessage?: string;
+}
+
+export interface InstanceRunnerDeps {
+  store: Store;
+  sources: SourceCache;
+  clock: Clock;
+  connectors: ConnectorRegistry;
+  logger: Logger;
+  events?: InstanceEvents;
+}
+
+/**
+ * Advances instances one step at a time: load the saved state, recover it into a new Engine,
+ * apply the signal, run to the next wait, save everything the step changed in one transaction,
+ * let the engine go. One writer per instance (a queue here, a version check in the store).
+ */
+export class InstanceRunner {
+  readonly events: InstanceEvents;
+  private readonly queue = new KeyedQueue();
+  private accepting = true;
+
+  constructor(private readonly deps: InstanceRunnerDeps) {
+    this.events = deps.events ?? new InstanceEvents();
+  }
+
+  async start(definition: DefinitionRecord, request: StartRequest): Promise<StepResult> {
+    this.assertAccepting();
+    const { store, clock } = this.deps;
+    if (request.businessKey) {
+      const existing = await store.instances.findByBusinessKey(definition.key, request.businessKey);
+      if (existing) throw duplicateBusinessKey(definition.key, request.businessKey, existing);
+    }
+    const id = randomUUID();
+    const ticketNumber = await store.instances.nextTicketNumber(definition.ticketPrefix);
+    return this.queue.run(id, async () => {
+      const now = clock.now();
+      const source = await this.deps.sources.get(definition);
+      const run = new StepRun({ instanceId: id, ticketNumber, source }, this.deps);
+      run.actor = request.actor;
+      const started: AuditEventInput = {
+        type: 'instance.started',
+        actor: request.actor,
+        data: { processKey: definition.key, version: definition.version, ticketNumber, businessKey: request.businessKey, variables: request.variables },
+      };
+      await run.start({ ...request.variables, ticketNumber });
+      if (request.startMessage) {
+        const wait = findMessageWait(run, request.startMessage);
+        if (wait) await run.signal(wait.executionId, request.variables);
+      }
+      const failure = stepFailure(run);
+      if (failure) {
+        await run.suspend();
+        // Nothing was saved yet: a start that cannot run is refused, not half-stored.
+        throw new InvalidInputError(`The process could not start: ${failure.message}`, [failure]);
+      }
+      const snapshot = await run.snapshot();
+      await run.suspend();
+      const instance: InstanceRecord = {
+        id,
+        definitionId: definition.id,
+        processKey: definition.key,
+        definitionVersion: definition.version,
+        ticketNumber,
+        businessKey: request.businessKey,
+        status: 'running',
+        variables: {},
+        state: null,
+        engineVersion: engineVersionOf(snapshot),
+        version: 0,
+        auditHead: { seq: 0, hash: GENESIS_HASH },
+        startedAt: now.toISOString(),
+        updatedAt: now.toISOString(),
+        endedAt: null,
+      };
+      try {
+        return await this.commit(instance, null, run, snapshot, [started], { openTasks: [], openIncidents: [] });
+      } catch (err) {
+        if (err instanceof VersionConflictError && request.businessKey) {
+          const existing = await store.instances.findByBusinessKey(definition.key, request.businessKey);
+          if (existing) throw duplicateBusinessKey(definition.key, request.businessKey, existing);
+        }
+        throw err;
+      }
+    });
+  }
+
+  /** Applies one action to an instance; retried from a fresh load when another node won the version race. */
+  apply(instanceId: string, action: StepAction): Promise<StepResult> {
+    this.assertAccepting();
+    return this.queue.run(instanceId, async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.step(instanceId, action);
+        } catch (err) {
+          if (!(err instanceof VersionConflictError) || attempt >= MAX_VERSION_RETRIES) throw err;
+          this.deps.logger.debug({ instanceId, attempt }, 'version conflict, reloading');
+        }
+      }
+    });
+  }
+
+  /** Stops taking new steps and waits until every step in progress has saved. */
+  async drain(): Promise<void> {
+    this.accepting = false;
+    await this.queue.idle();
+  }
+
+  private assertAccepting(): void {
+    if (!this.accepting) throw new UnavailableError('Baton is shutting down; try again in a moment');
+  }
+
+  private async step(instanceId: string, action: StepAction): Promise<StepResult> {
+    const { store } = this.deps;
+    const instance = await store.instances.get(instanceId);
+    if (!instance) throw new NotFoundError(`Instance ${instanceId} does not exist`);
+    if (instance.status !== 'running') {
+      if (action.kind === 'timer') return noop(instance);
+      throw new ConflictError(`Ticket ${instance.ticketNumber} is ${instance.status}; nothing more can happen to it`);
+    }
+    const [openTasks, incidents, pendingTimers] = await Promise.all([
+      store.tasks.list({ instanceId, status: 'open' }),
+      store.instances.incidents(instanceId),
+      store.timers.forInstance(instanceId),
+    ]);
+    const openIncidents = incidents.filter((incident) => incident.status === 'open');
+
+    let effective: StepAction = action;
+    let retried: IncidentRecord | null = null;
+    if (action.kind === 'retry') {
+      retried = openIncidents.find((incident) => incident.id === action.incidentId) ?? null;
+      if (!retried) throw new ConflictError(`Incident ${action.incidentId} is not open on ticket ${instance.ticketNumber}`);
+      effective = retryAction(retried.retry, action.actor) ?? action;
+    }
+    if (effective.kind === 'complete-task') {
+      const task = openTasks.find((candidate) => candidate.id === (effective as { taskId: string }).taskId);
+      if (!task) throw new ConflictError('The task is no longer open: it was completed or cancelled');
+    }
+    if (action.kind === 'timer' && !pendingTimers.some((timer) => timer.id === action.timerId)) return noop(instance);
+
+    const definition = await store.definitions.getById(instance.definitionId);
+    if (!definition) throw new NotFoundError(`Definition ${instance.definitionId} is missing`);
+    const source = await this.deps.sources.get(definition);
+    const run = new StepRun(
+      { instanceId, ticketNumber: instance.ticketNumber, source },
+      this.deps,
+      new Set(pendingTimers.map((timer) => timer.executionId)),
+    );
+    const extra: AuditEventInput[] = [];
+    if (retried) extra.push({ type: 'incident.retried', actor: (action as { actor: string }).actor, data: { incidentId: retried.id } });
+
+    run.actor = 'actor' in effective ? effective.actor : 'timer';
+    await run.resume(instance.state as EngineState);
+    await this.applyAction(run, effective, openTasks, extra);
+
+    const failure = stepFailure(run);
+    if (failure) {
+      await run.suspend();
+      return this.commitIncident(instance, effective, failure, extra, pendingTimers, openIncidents);
+    }
+    const snapshot = await run.snapshot();
+    await run.suspend();
+    return this.commit(instance, instance.version, run, snapshot, extra, { openTasks, openIncidents, action: effective, retried });
+  }
+
+  private async applyAction(run: StepRun, action: StepAction, openTasks: TaskRecord[], extra: AuditEventInput[]): Promise<void> {
+    switch (action.kind) {
+      case 'complete-task': {
+        const task = openTasks.find((candidate) => candidate.id === action.taskId);
+        if (!run.waiting(action.taskId)) throw new ConflictError('The task is no longer waiting in the process');
+        extra.push({ type: 'task.completed', actor: action.actor, elementId: task?.elementId ?? null, data: { taskId: action.taskId, output: action.output } });
+        await run.signal(action.taskId, action.output);
+        return;
+      }
+      case 'message': {
+        if (!run.waiting(action.executionId)) throw new ConflictError(`Nothing waits for message '${action.messageName}' any more`);
+        extra.push({ type: 'message.correlated', actor: action.actor, data: { messageName: action.messageName, executionId: action.executionId, variables: action.variables } });
+        await run.signal(action.executionId, action.variables);
+        return;
+      }
+      case 'cancel':
+        extra.push({ type: 'instance.cancelled', actor: action.actor, data: { reason: action.reason } });
+        await run.cancel();
+        return;
+      case 'timer':
+      case 'retry':
+        // A due timer fires during resume; a retried service runs again during resume.
+        return;
+    }
+  }
+
+  /**
+   * The step failed inside the engine (a condition that cannot be evaluated): nothing of it is
+   * kept. The instance stays at its last saved state with an incident that can replay the step.
+   */
+  private async commitIncident(
+    instance: InstanceRecord,
+    action: StepAction,
+    failure: { elementId: string | null; message: string },
+    extra: AuditEventInput[],
+    pendingTimers: TimerRecord[],
+    openIncidents: IncidentRecord[],
+  ): Promise<StepResult> {
+    const now = this.deps.clock.now().toISOString();
+    const retry = incidentRetry(action);
+    const existing = openIncidents.find((incident) => incident.kind === 'expression' && sameRetry(incident.retry, retry));
+    const incident: IncidentRecord = {
+      id: existing?.id ?? randomUUID(),
+      instanceId: instance.id,
+      elementId: failure.elementId,
+      kind: 'expression',
+      message: failure.message,
+      status: 'open',
+      executionId: null,
+      retry,
+      createdAt: existing?.createdAt ?? now,
+      resolvedAt: null,
+    };
+    const audit = [
+      ...extra.filter((event) => event.type === 'incident.retried'),
+      { type: 'incident.raised', actor: 'system', elementId: failure.elementId, data: { incidentId: incident.id, kind: incident.kind, message: failure.message, retry } },
+    ];
+    const chained = chainEvents(instance.auditHead, { instanceId: instance.id, definitionId: instance.definitionId, at: new Date(now) }, audit);
+    const next: InstanceRecord = { ...instance, version: instance.version + 1, updatedAt: now, auditHead: chained.head };
+    // A timer whose firing failed leaves the pending set (or the scheduler would fire it forever);
+    // the saved state still holds it overdue, so the incident's retry fires it on resume.
+    const timers = action.kind === 'timer' ? pendingTimers.filter((timer) => timer.id !== action.timerId) : null;
+    await this.deps.store.commitStep({
+      instance: next,
+      expectedVersion: instance.version,
+      tasks: [],
+      audit: chained.events,
+      timers,
+      subscriptions: null,
+      incidents: [incident],
+      outbox: [],
+    });
+    this.events.emit('incident.raised', incident);
+    return { instance: next, opened: [], incident, noop: false };
+  }
+
+  private async commit(
+    instance: InstanceRecord,
+    expectedVersion: number | null,
+    run: StepRun,
+    snapshot: StepSnapshot,
+    leading: AuditEventInput[],
+    context: { openTasks: TaskRecord[]; openIncidents: IncidentRecord[]; action?: StepAction; retried?: IncidentRecord | null },
+  ): Promise<StepResult> {
+    const now = this.deps.clock.now();
+    const at = now.toISOString();
+    const audit: AuditEventInput[] = [...leading, ...run.audit];
+
+    // Tasks: open what newly waits, close what stopped waiting.
+    const waitingIds = new Set(snapshot.waiting.map((api) => api.executionId));
+    const tasks: TaskRecord[] = [];
+    const opened: TaskRecord[] = [];
+    const action = context.action;
+    for (const task of context.openTasks) {
+      if (waitingIds.has(task.id)) continue;
+      if (action?.kind === 'complete-task' && action.taskId === task.id) {
+        tasks.push(completeTask(task, action.actor, action.output, at));
+      } else {
+        tasks.push(cancelTask(task, at));
+        audit.push({ type: 'task.cancelled', actor: 'system', elementId: task.elementId, data: { taskId: task.id } });
+      }
+    }
+    const known = new Set(context.openTasks.map((task) => task.id));
+    for (const api of snapshot.waiting) {
+      if (!TASK_TYPES.has(api.type) || known.has(api.executionId)) continue;
+      const task = this.openTaskFor(api, instance, snapshot.variables, at);
+      tasks.push(task);
+      opened.push(task);
+      audit.push({
+        type: 'task.created',
+        actor: 'system',
+        elementId: task.elementId,
+        data: { taskId: task.id, department: task.department, assignee: task.assignee, candidateGroups: task.candidateGroups, dueAt: task.dueAt },
+      });
+    }
+
+    // Incidents: a failed connector call opens one (keyed by its run, so a repeat failure updates
+    // it); a call that now succeeded, or the replay of a failed step, resolves it.
+    const incidents: IncidentRecord[] = [];
+    for (const [executionId, failure] of run.serviceFailures) {
+      const existing = context.openIncidents.find((incident) => incident.executionId === executionId);
+      const incident: IncidentRecord = {
+        id: existing?.id ?? randomUUID(),
+        instanceId: instance.id,
+        elementId: failure.elementId,
+        kind: 'service',
+        message: failure.message,
+        status: 'open',
+        executionId,
+        retry: { kind: 'resume' },
+        createdAt: existing?.createdAt ?? at,
+        resolvedAt: null,
+      };
+      incidents.push(incident);
+      audit.push({ type: 'incident.raised', actor: 'system', elementId: failure.elementId, data: { incidentId: incident.id, kind: 'service', message: failure.message } });
+    }
+    for (const incident of context.openIncidents) {
+      const resolved =
+        (incident.executionId !== null && run.servicesCompleted.has(incident.executionId)) ||
+        (incident.kind === 'expression' && (context.retried?.id === incident.id || resolvesByAction(incident, action))) ||
+        snapshot.ended !== null;
+      if (!resolved) continue;
+      incidents.push({ ...incident, status: 'resolved', resolvedAt: at });
+      audit.push({ type: 'incident.resolved', actor: 'system', elementId: incident.elementId, data: { incidentId: incident.id } });
+    }
+
+    if (snapshot.ended === 'completed') audit.push({ type: 'instance.completed', actor: 'system', data: {} });
+
+    const chained = chainEvents(instance.auditHead, { instanceId: instance.id, definitionId: instance.definitionId, at: now }, audit);
+    const next: InstanceRecord = {
+      ...instance,
+      status: snapshot.ended ?? 'running',
+      variables: snapshot.variables,
+      state: snapshot.state,
+      engineVersion: engineVersionOf(snapshot) || instance.engineVersion,
+      version: (expectedVersion ?? 0) + 1,
+      auditHead: chained.head,
+      updatedAt: at,
+      endedAt: snapshot.ended ? at : null,
+    };
+    const timers: TimerRecord[] = snapshot.timers.map((timer) => ({
+      id: `${instance.id}:${timer.executionId}`,
+      instanceId: instance.id,
+      executionId: timer.executionId,
+      elementId: timer.elementId,
+      timerType: timer.timerType,
+      dueAt: timer.dueAt.toISOString(),
+    }));
+    const subscriptions: MessageSubscription[] = snapshot.waiting
+      .filter((api) => api.content.message?.name)
+      .map((api) => ({
+        instanceId: instance.id,
+        messageName: String(api.content.message?.name),
+        businessKey: instance.businessKey,
+        elementId: api.id,
+        executionId: api.executionId,
+      }));
+    const outbox: OutboxMessage[] = run.emails.map((email) => ({
+      id: randomUUID(),
+      instanceId: instance.id,
+      idempotencyKey: email.idempotencyKey,
+      channel: 'email',
+      payload: { to: email.to, subject: email.subject, body: email.body },
+      createdAt: at,
+      sentAt: null,
+      attempts: 0,
+      lastError: null,
+    }));
+
+    const write: StepWrite = { instance: next, expectedVersion, tasks, audit: chained.events, timers, subscriptions, incidents, outbox };
+    await this.deps.store.commitStep(write);
+    this.events.emit('step.committed', { instance: next, tasks, timers, incidents, outbox });
+    const incident = incidents.find((candidate) => candidate.status === 'open') ?? null;
+    return { instance: next, opened, incident, noop: false };
+  }
+
+  private openTaskFor(api: ElementApi, instance: InstanceRecord, variables: Record<string, unknown>, at: string): TaskRecord {
+    let attributes;
+    try {
+      attributes = resolveUserTask(api.owner.behaviour as UserTaskBehaviour, { ...variables, ...api.environment.variables });
+    } catch (err) {
+      // Routing data that cannot be evaluated must not lose the task: it opens unrouted, and the
+      // reason is in the log; the inbox issue shows unrouted tasks to admins.
+      this.deps.logger.warn({ instanceId: instance.id, elementId: api.id, err }, 'user task attributes could not be resolved');
+      attributes = { candidateGroups: [], candidateUsers: [], assignee: null, dueAt: null, priority: null, formKey: null };
+    }
+    return openTask({
+      id: api.executionId,
+      instanceId: instance.id,
+      ticketNumber: instance.ticketNumber,
+      processKey: instance.processKey,
+      definitionVersion: instance.definitionVersion,
+      elementId: api.id,
+      name: api.owner.name ?? api.name ?? api.id,
+      laneName: api.owner.lane?.name ?? null,
+      candidateGroups: attributes.candidateGroups,
+      candidateUsers: attributes.candidateUsers,
+      assignee: attributes.assignee,
+      priority: attributes.priority,
+      dueAt: attributes.dueAt,
+      formKey: attributes.formKey,
+      createdAt: at,
+    });
+  }
+}
+
+function noop(instance: InstanceRecord): StepResult {
+  return { instance, opened: [], incident: null, noop: true };
+}
+
+function stepFailure(run: StepRun): { elementId: string | null; message: string } | null {
+  const expression = run.expressionFailures[0];
+  if (expression) return expression;
+  if (run.error) return { elementId: null, message: run.error.message };
+  return null;
+}
+
+function engineVersionOf(snapshot: StepSnapshot): string {
+  return typeof snapshot.state?.engineVersion === 'string' ? snapshot.state.engineVersion : '';
+}
+
+function findMessageWait(run: StepRun, messageName: string): ElementApi | undefined {
+  return run.waitingAll().find((api) => api.content.message?.name === messageName);
+}
+
+function incidentRetry(action: StepAction): IncidentRetry {
+  switch (action.kind) {
+    case 'timer':
+    case 'retry':
+      return { kind: 'resume' };
+    case 'complete-task':
+      return { kind: 'complete-task', taskId: action.taskId, output: action.output, actor: action.actor };
+    case 'message':
+      return { kind: 'message', executionId: action.executionId, messageName: action.messageName, variables: action.variables, actor: action.actor };
+    case 'cancel':
+      return { kind: 'cancel', reason: action.reason, actor: action.actor };
+  }
+}
+
+/** The action a failed step is replayed with; null when resuming the saved state is the retry. */
+function retryAction(retry: IncidentRetry, actor: string): StepAction | null {
+  switch (retry.kind) {
+    case 'complete-task':
+      return { kind: 'complete-task', taskId: retry.taskId, output: retry.output, actor };
+    case 'message':
+      return { kind: 'message', executionId: retry.executionId, messageName: retry.messageName, variables: retry.variables, actor };
+    case 'cancel':
+      return { kind: 'cancel', reason: retry.reason, actor };
+    case 'resume':
+      return null;
+  }
+}
+
+function sameRetry(a: IncidentRetry, b: IncidentRetry): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'complete-task' && b.kind === 'complete-task') return a.taskId === b.taskId;
+  if (a.kind === 'message' && b.kind === 'message') return a.executionId === b.executionId;
+  return true;
+}
+
+/** A failed completion is resolved when the same task is completed successfully (e.g. with fixed data). */
+function resolvesByAction(incident: IncidentRecord, action: StepAction | undefined): boolean {
+  if (!action) return false;
+  return sameRetry(incident.retry, incidentRetry(action)) && incident.retry.kind !== 'resume';
+}
+
+function duplicateBusinessKey(processKey: string, businessKey: string, existing: InstanceRecord): ConflictError {
+  return new ConflictError(
+    `An instance of '${processKey}' with business key '${businessKey}' exists already (ticket ${existing.ticketNumber}, id ${existing.id})`,
+  );
+}

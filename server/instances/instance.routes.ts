@@ -1,0 +1,55 @@
+import { Router } from 'express';
+
+import { actorOf } from '../http/local-only.js';
+import { cancelInstanceSchema, instanceQuerySchema, messageSchema, startInstanceSchema } from '../http/schemas.js';
+import { parseInput } from '../http/validate.js';
+import type { InstanceService } from './instance.service.js';
+import type { MessageService } from './message.service.js';
+
+export function instanceRoutes(instances: InstanceService): Router {
+  const router = Router();
+
+  router.post('/', async (req, res) => {
+    const body = parseInput(startInstanceSchema, req.body, 'instance start');
+    const { instance, opened } = await instances.start(body, actorOf(req));
+    res.status(201).json({
+      id: instance.id,
+      ticketNumber: instance.ticketNumber,
+      status: instance.status,
+      openTasks: opened.map((task) => ({ id: task.id, name: task.name, department: task.department })),
+    });
+  });
+
+  router.get('/', async (req, res) => {
+    const { ticket, ...query } = parseInput(instanceQuerySchema, req.query, 'instance query');
+    res.json(await instances.list({ ...query, ticketNumber: ticket }));
+  });
+
+  router.get('/:id', async (req, res) => {
+    res.json(await instances.get(req.params.id));
+  });
+
+  router.get('/:id/audit', async (req, res) => {
+    res.json(await instances.auditTrail(req.params.id));
+  });
+
+  router.post('/:id/cancel', async (req, res) => {
+    const { reason } = parseInput(cancelInstanceSchema, req.body ?? {}, 'cancel request');
+    res.json(await instances.cancel(req.params.id, reason, actorOf(req)));
+  });
+
+  router.post('/:id/incidents/:incidentId/retry', async (req, res) => {
+    res.json(await instances.retryIncident(req.params.id, req.params.incidentId, actorOf(req)));
+  });
+
+  return router;
+}
+
+export function messageRoutes(messages: MessageService): Router {
+  const router = Router();
+  router.post('/', async (req, res) => {
+    const body = parseInput(messageSchema, req.body, 'message');
+    res.json(await messages.correlate(body, actorOf(req)));
+  });
+  return router;
+}

@@ -1,0 +1,73 @@
+export type InstanceStatus = 'running' | 'completed' | 'cancelled' | 'failed';
+
+export interface AuditHead {
+  seq: number;
+  hash: string;
+}
+
+export interface InstanceRecord {
+  id: string;
+  definitionId: string;
+  processKey: string;
+  definitionVersion: number;
+  /** Human-readable, unique, sequential per prefix: `HD-000123`. */
+  ticketNumber: string;
+  /** Caller's correlation key; unique per process key when given. */
+  businessKey: string | null;
+  status: InstanceStatus;
+  /** Process variables as of the last saved step (a copy of what the engine state holds). */
+  variables: Record<string, unknown>;
+  /** bpmn-engine getState() without the embedded diagram source; null once ended. */
+  state: unknown;
+  /** bpmn-engine version that wrote `state`; a recover under another version is refused. */
+  engineVersion: string;
+  /** Optimistic concurrency: every committed step increments it by one. */
+  version: number;
+  /** Last link of the audit hash chain, so the next step can extend it without reading the log. */
+  auditHead: AuditHead;
+  startedAt: string;
+  updatedAt: string;
+  endedAt: string | null;
+}
+
+export interface InstanceFilter {
+  status?: InstanceStatus;
+  processKey?: string;
+  ticketNumber?: string;
+  businessKey?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export type IncidentKind = 'service' | 'expression' | 'engine';
+
+/** How an incident's step is replayed: resume the saved state, or apply the failed action again. */
+export type IncidentRetry =
+  | { kind: 'resume' }
+  | { kind: 'complete-task'; taskId: string; output: Record<string, unknown>; actor: string }
+  | { kind: 'message'; executionId: string; messageName: string; variables: Record<string, unknown>; actor: string }
+  | { kind: 'cancel'; reason: string; actor: string };
+
+/** Something that stopped an instance and needs a person: a failed handler, a bad condition. */
+export interface IncidentRecord {
+  id: string;
+  instanceId: string;
+  elementId: string | null;
+  kind: IncidentKind;
+  message: string;
+  status: 'open' | 'resolved';
+  /** The failed service task run (its executionId), when the incident is about one. */
+  executionId: string | null;
+  retry: IncidentRetry;
+  createdAt: string;
+  resolvedAt: string | null;
+}
+
+/** An instance waiting for a message (receive task, message catch or boundary event). */
+export interface MessageSubscription {
+  instanceId: string;
+  messageName: string;
+  businessKey: string | null;
+  elementId: string;
+  executionId: string;
+}

@@ -1,0 +1,55 @@
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+
+import { createBaton } from './baton.js';
+import { loadConfig } from './config.js';
+import { seedDepartments } from './departments/seed-departments.js';
+import { createLogger } from './logger.js';
+import { openSqliteStore } from './stores/sqlite/sqlite-store.js';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  if (config.mongodbUri) {
+    logger.fatal('MONGODB_URI is set, but the MongoDB store is not part of this version yet; unset it to use the embedded store');
+    process.exit(2);
+  }
+
+  const store = openSqliteStore(config.databaseFile);
+  const baton = createBaton({ store, logger, config, version });
+  await seedDepartments(store.departments);
+  for (const result of await baton.deployDirectory(config.processesDir)) {
+    if (result.error) logger.error({ file: result.file }, `not deployed: ${result.error}`);
+    else logger.info({ file: result.file, key: result.key, version: result.version }, result.created ? 'process deployed' : 'process up to date');
+  }
+  baton.scheduler.start();
+
+  const server = baton.app.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  logger.info({ port, dataDir: config.dataDir, store: store.kind }, `Baton ${version} is running on http://localhost:${port}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing the steps in progress');
+    server.close();
+    server.closeIdleConnections();
+    await baton.shutdown();
+    logger.info('stopped cleanly');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  createLogger('error').fatal({ err }, 'Baton could not start');
+  process.exit(1);
+});

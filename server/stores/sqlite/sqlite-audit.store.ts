@@ -1,0 +1,76 @@
+import type Database from 'better-sqlite3';
+import type { AuditEvent } from '../../audit/audit-event.js';
+import type { AuditStore } from '../../audit/audit.store.js';
+import { fromJson, toJson } from './sqlite-query.js';
+
+interface AuditRow {
+  instance_id: string;
+  seq: number;
+  type: string;
+  at: string;
+  actor: string;
+  element_id: string | null;
+  definition_id: string;
+  data: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export class SqliteAuditStore implements AuditStore {
+  private readonly ofInstance: Database.Statement<[string], AuditRow>;
+  private readonly insertRow: Database.Statement<[AuditRow]>;
+
+  constructor(db: Database.Database) {
+    this.ofInstance = db.prepare(
+      `SELECT instance_id, seq, type, at, actor, element_id, definition_id, data, prev_hash, hash
+       FROM audit_events WHERE instance_id = ? ORDER BY seq`,
+    );
+    // Plain INSERT: the log is append-only, so an existing (instance, seq) is a bug to surface,
+    // never a row to overwrite.
+    this.insertRow = db.prepare(
+      `INSERT INTO audit_events (instance_id, seq, type, at, actor, element_id, definition_id,
+         data, prev_hash, hash)
+       VALUES (@instance_id, @seq, @type, @at, @actor, @element_id, @definition_id, @data,
+         @prev_hash, @hash)`,
+    );
+  }
+
+  async forInstance(instanceId: string): Promise<AuditEvent[]> {
+    return this.ofInstance.all(instanceId).map(toEvent);
+  }
+
+  /** Called only inside SqliteStore.commitStep's transaction. */
+  appendSync(event: AuditEvent): void {
+    this.insertRow.run(toRow(event));
+  }
+}
+
+function toRow(event: AuditEvent): AuditRow {
+  return {
+    instance_id: event.instanceId,
+    seq: event.seq,
+    type: event.type,
+    at: event.at,
+    actor: event.actor,
+    element_id: event.elementId,
+    definition_id: event.definitionId,
+    data: toJson(event.data),
+    prev_hash: event.prevHash,
+    hash: event.hash,
+  };
+}
+
+function toEvent(row: AuditRow): AuditEvent {
+  return {
+    instanceId: row.instance_id,
+    seq: row.seq,
+    type: row.type,
+    at: row.at,
+    actor: row.actor,
+    elementId: row.element_id,
+    definitionId: row.definition_id,
+    data: fromJson<Record<string, unknown>>(row.data),
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}

@@ -1,0 +1,205 @@
+import type Database from 'better-sqlite3';
+
+type Migration = (db: Database.Database) => void;
+
+/**
+ * Migration `i` takes a database from schema version `i` to `i + 1`; the current version lives in
+ * `PRAGMA user_version`. Append new migrations, never edit a shipped one: databases in the field
+ * have already run it.
+ */
+const migrations: readonly Migration[] = [
+  (db) => {
+    db.exec(`
+      CREATE TABLE definitions (
+        id             TEXT PRIMARY KEY,
+        process_key    TEXT NOT NULL,
+        version        INTEGER NOT NULL,
+        name           TEXT NOT NULL,
+        xml            TEXT NOT NULL,
+        hash           TEXT NOT NULL,
+        ticket_prefix  TEXT NOT NULL,
+        start_messages TEXT NOT NULL,
+        deployed_at    TEXT NOT NULL,
+        warnings       TEXT NOT NULL,
+        UNIQUE (process_key, version)
+      );
+
+      -- start_messages stays on the definition row for the record's own order; this table makes
+      -- "which processes does message X start" an index lookup instead of a JSON scan.
+      CREATE TABLE definition_start_messages (
+        message_name  TEXT NOT NULL,
+        definition_id TEXT NOT NULL REFERENCES definitions (id),
+        PRIMARY KEY (message_name, definition_id)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE instances (
+        id                 TEXT PRIMARY KEY,
+        definition_id      TEXT NOT NULL,
+        process_key        TEXT NOT NULL,
+        definition_version INTEGER NOT NULL,
+        ticket_number      TEXT NOT NULL,
+        business_key       TEXT,
+        status             TEXT NOT NULL,
+        variables          TEXT NOT NULL,
+        state              TEXT,
+        engine_version     TEXT NOT NULL,
+        version            INTEGER NOT NULL,
+        audit_seq          INTEGER NOT NULL,
+        audit_hash         TEXT NOT NULL,
+        started_at         TEXT NOT NULL,
+        updated_at         TEXT NOT NULL,
+        ended_at           TEXT
+      );
+      CREATE UNIQUE INDEX instances_business_key ON instances (process_key, business_key)
+        WHERE business_key IS NOT NULL;
+      CREATE UNIQUE INDEX instances_ticket_number ON instances (ticket_number);
+      CREATE INDEX instances_status ON instances (status, started_at);
+      CREATE INDEX instances_process_key ON instances (process_key, started_at);
+      CREATE INDEX instances_started_at ON instances (started_at);
+
+      CREATE TABLE tasks (
+        id                 TEXT PRIMARY KEY,
+        instance_id        TEXT NOT NULL REFERENCES instances (id),
+        ticket_number      TEXT NOT NULL,
+        process_key        TEXT NOT NULL,
+        definition_version INTEGER NOT NULL,
+        element_id         TEXT NOT NULL,
+        name               TEXT NOT NULL,
+        status             TEXT NOT NULL,
+        department         TEXT,
+        candidate_groups   TEXT NOT NULL,
+        candidate_users    TEXT NOT NULL,
+        assignee           TEXT,
+        priority           INTEGER,
+        due_at             TEXT,
+        form_key           TEXT,
+        created_at         TEXT NOT NULL,
+        ended_at           TEXT,
+        completed_by       TEXT,
+        output             TEXT
+      );
+      CREATE INDEX tasks_status_department ON tasks (status, department, created_at);
+      CREATE INDEX tasks_instance ON tasks (instance_id, created_at);
+      CREATE INDEX tasks_assignee ON tasks (assignee, status, created_at);
+      CREATE INDEX tasks_process_key ON tasks (process_key, status, created_at);
+      CREATE INDEX tasks_created_at ON tasks (created_at);
+
+      CREATE TABLE audit_events (
+        instance_id   TEXT NOT NULL REFERENCES instances (id),
+        seq           INTEGER NOT NULL,
+        type          TEXT NOT NULL,
+        at            TEXT NOT NULL,
+        actor         TEXT NOT NULL,
+        element_id    TEXT,
+        definition_id TEXT NOT NULL,
+        data          TEXT NOT NULL,
+        prev_hash     TEXT NOT NULL,
+        hash          TEXT NOT NULL,
+        PRIMARY KEY (instance_id, seq)
+      );
+
+      -- due_ms is due_at as epoch milliseconds: ISO strings with different offsets or precision
+      -- do not sort as text, and "due at or before" must compare instants.
+      CREATE TABLE timers (
+        id           TEXT PRIMARY KEY,
+        instance_id  TEXT NOT NULL REFERENCES instances (id),
+        execution_id TEXT NOT NULL,
+        element_id   TEXT NOT NULL,
+        timer_type   TEXT NOT NULL,
+        due_at       TEXT NOT NULL,
+        due_ms       INTEGER NOT NULL
+      );
+      CREATE INDEX timers_due ON timers (due_ms, id);
+      CREATE INDEX timers_instance ON timers (instance_id, due_ms, id);
+
+      CREATE TABLE message_subscriptions (
+        instance_id  TEXT NOT NULL REFERENCES instances (id),
+        execution_id TEXT NOT NULL,
+        message_name TEXT NOT NULL,
+        business_key TEXT,
+        element_id   TEXT NOT NULL,
+        PRIMARY KEY (instance_id, execution_id, message_name)
+      );
+      CREATE INDEX message_subscriptions_message
+        ON message_subscriptions (message_name, business_key);
+
+      CREATE TABLE incidents (
+        id          TEXT PRIMARY KEY,
+        instance_id TEXT NOT NULL REFERENCES instances (id),
+        element_id  TEXT,
+        kind        TEXT NOT NULL,
+        message     TEXT NOT NULL,
+        status      TEXT NOT NULL,
+        execution_id TEXT,
+        retry       TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        resolved_at TEXT
+      );
+      CREATE INDEX incidents_instance ON incidents (instance_id, created_at);
+
+      CREATE TABLE outbox (
+        id              TEXT PRIMARY KEY,
+        instance_id     TEXT NOT NULL REFERENCES instances (id),
+        idempotency_key TEXT NOT NULL UNIQUE,
+        channel         TEXT NOT NULL,
+        payload         TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        sent_at         TEXT,
+        attempts        INTEGER NOT NULL,
+        last_error      TEXT
+      );
+      CREATE INDEX outbox_pending ON outbox (created_at) WHERE sent_at IS NULL;
+      CREATE INDEX outbox_instance ON outbox (instance_id, created_at);
+
+      CREATE TABLE departments (
+        id        TEXT PRIMARY KEY,
+        name      TEXT NOT NULL,
+        parent_id TEXT
+      );
+
+      CREATE TABLE ticket_sequences (
+        prefix TEXT PRIMARY KEY,
+        last   INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `);
+  },
+];
+
+/** Schema version this code writes; a database at a higher version came from a newer Baton. */
+export const SCHEMA_VERSION = migrations.length;
+
+/** Connection settings: they are per connection, so every open applies them again. */
+export function configureConnection(db: Database.Database): void {
+  // WAL lets readers run while the single writer commits; NORMAL is durable across app crashes
+  // in WAL mode and only risks the last commits on power loss, which is the usual trade.
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  // A second process (CLI, second node on the same file) may hold the write lock briefly.
+  db.pragma('busy_timeout = 5000');
+}
+
+export function schemaVersion(db: Database.Database): number {
+  return Number(db.pragma('user_version', { simple: true }));
+}
+
+/** Brings the schema up to SCHEMA_VERSION, one migration per transaction. */
+export function migrate(db: Database.Database): void {
+  const current = schemaVersion(db);
+  if (current > SCHEMA_VERSION) {
+    throw new Error(
+      `database schema version ${current} is newer than this Baton supports (${SCHEMA_VERSION})`,
+    );
+  }
+  for (let from = current; from < SCHEMA_VERSION; from += 1) {
+    const step = db.transaction(() => {
+      // Re-read under the write lock: another process opening the same file may have migrated.
+      if (schemaVersion(db) !== from) return;
+      const migration = migrations[from];
+      if (!migration) throw new Error(`no migration from schema version ${from}`);
+      migration(db);
+      db.pragma(`user_version = ${from + 1}`);
+    });
+    step.immediate();
+  }
+}

@@ -1,0 +1,54 @@
+import type { AuditEvent } from '../audit/audit-event.js';
+import type { AuditStore } from '../audit/audit.store.js';
+import type { DefinitionStore } from '../definitions/definition.store.js';
+import type { DepartmentStore } from '../departments/department.store.js';
+import type { IncidentRecord, InstanceRecord, MessageSubscription } from '../instances/instance.js';
+import type { InstanceStore } from '../instances/instance.store.js';
+import type { OutboxMessage } from '../outbox/outbox-message.js';
+import type { OutboxStore } from '../outbox/outbox.store.js';
+import type { TaskRecord } from '../tasks/task.js';
+import type { TaskStore } from '../tasks/task.store.js';
+import type { TimerRecord } from '../timers/timer.js';
+import type { TimerStore } from '../timers/timer.store.js';
+
+/**
+ * Everything one engine step changed, written in one transaction or not at all.
+ * `instance.version` must be `expectedVersion + 1` (or 1 for a new instance).
+ */
+export interface StepWrite {
+  instance: InstanceRecord;
+  /** null: the instance is new and inserted; otherwise the version the step started from. */
+  expectedVersion: number | null;
+  /** Upserted by id. */
+  tasks: TaskRecord[];
+  /** Appended; already chained on instance.auditHead. */
+  audit: AuditEvent[];
+  /** The instance's full set of pending timers after the step (replaces the previous set); null: unchanged. */
+  timers: TimerRecord[] | null;
+  /** The instance's full set of message subscriptions after the step (replaces the previous set); null: unchanged. */
+  subscriptions: MessageSubscription[] | null;
+  /** Upserted by id. */
+  incidents: IncidentRecord[];
+  /** Inserted; a message whose idempotencyKey exists already is skipped. */
+  outbox: OutboxMessage[];
+}
+
+export interface Store {
+  readonly kind: string;
+  definitions: DefinitionStore;
+  instances: InstanceStore;
+  tasks: TaskStore;
+  audit: AuditStore;
+  timers: TimerStore;
+  outbox: OutboxStore;
+  departments: DepartmentStore;
+  /**
+   * Writes a step atomically. Throws VersionConflictError when the stored instance version is
+   * not `expectedVersion` (or when a new instance's id or (processKey, businessKey) exists),
+   * and then nothing of the step is written.
+   */
+  commitStep(step: StepWrite): Promise<void>;
+  /** Throws when the store cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,40 @@
+import type { TaskRecord } from './task.js';
+
+export interface OpenTaskInput {
+  id: string;
+  instanceId: string;
+  ticketNumber: string;
+  processKey: string;
+  definitionVersion: number;
+  elementId: string;
+  name: string;
+  laneName: string | null;
+  candidateGroups: string[];
+  candidateUsers: string[];
+  assignee: string | null;
+  priority: number | null;
+  dueAt: string | null;
+  formKey: string | null;
+  createdAt: string;
+}
+
+/** A task as it opens: routed to its first candidate group, else to its lane. */
+export function openTask(input: OpenTaskInput): TaskRecord {
+  const { laneName, ...rest } = input;
+  return {
+    ...rest,
+    status: 'open',
+    department: input.candidateGroups[0] ?? laneName ?? null,
+    endedAt: null,
+    completedBy: null,
+    output: null,
+  };
+}
+
+export function completeTask(task: TaskRecord, by: string, output: Record<string, unknown>, at: string): TaskRecord {
+  return { ...task, status: 'completed', completedBy: by, output, endedAt: at };
+}
+
+export function cancelTask(task: TaskRecord, at: string): TaskRecord {
+  return { ...task, status: 'cancelled', endedAt: at };
+}

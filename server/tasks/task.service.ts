@@ -1,0 +1,38 @@
+import { IncidentRaisedError, NotFoundError } from '../errors.js';
+import type { InstanceRunner } from '../instances/instance-runner.js';
+import type { TaskFilter, TaskRecord } from './task.js';
+import type { TaskStore } from './task.store.js';
+
+export class TaskService {
+  constructor(
+    private readonly tasks: TaskStore,
+    private readonly runner: InstanceRunner,
+  ) {}
+
+  list(filter: TaskFilter): Promise<TaskRecord[]> {
+    return this.tasks.list(filter);
+  }
+
+  async get(id: string): Promise<TaskRecord> {
+    const task = await this.tasks.get(id);
+    if (!task) throw new NotFoundError(`Task ${id} does not exist`);
+    return task;
+  }
+
+  /**
+   * Completes a task with its output. A second completion gets a ConflictError (409), also when
+   * two arrive at once: the instance queue serialises them and the second finds the task closed.
+   */
+  async complete(id: string, output: Record<string, unknown>, actor: string): Promise<TaskRecord> {
+    const task = await this.get(id);
+    const result = await this.runner.apply(task.instanceId, { kind: 'complete-task', taskId: id, output, actor });
+    if (result.incident && result.incident.kind === 'expression') {
+      throw new IncidentRaisedError(
+        `The process could not continue after this task: ${result.incident.message}. The task stays open; ` +
+          `complete it with corrected data, or an administrator can retry incident ${result.incident.id}.`,
+        [{ elementId: result.incident.elementId, message: result.incident.message }],
+      );
+    }
+    return this.get(id);
+  }
+}

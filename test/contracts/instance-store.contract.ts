@@ -1,0 +1,158 @@
+import { expect } from 'chai';
+import type { InstanceFilter } from '../../server/instances/instance.js';
+import {
+  isoAt,
+  makeIncident,
+  makeInstance,
+  makeSubscription,
+  nextStep,
+  startInstance,
+  uniqueId,
+} from './fixtures.js';
+import { type CloseStore, type OpenStore, useFreshStore } from './harness.js';
+
+export function instanceStoreContract(open: OpenStore, close: CloseStore): void {
+  describe('InstanceStore contract', () => {
+    const store = useFreshStore(open, close);
+
+    it('reads back a committed instance unchanged', async () => {
+      // given an instance with variables, engine state and a business key
+      const instance = makeInstance({ businessKey: 'order-17', auditHead: { seq: 2, hash: 'h2' } });
+      // when its first step is committed
+      await store().commitStep({
+        instance,
+        expectedVersion: null,
+        tasks: [],
+        audit: [],
+        timers: [],
+        subscriptions: [],
+        incidents: [],
+        outbox: [],
+      });
+      // then get and findByBusinessKey return it as written
+      expect(await store().instances.get(instance.id)).to.deep.equal(instance);
+      expect(await store().instances.findByBusinessKey('helpdesk', 'order-17')).to.deep.equal(instance);
+    });
+
+    it('keeps a null engine state and an end time', async () => {
+      // given a running instance
+      const running = await startInstance(store());
+      // when a step ends it and drops its engine state
+      const step = nextStep(running, {}, { status: 'completed', state: null, endedAt: isoAt(30) });
+      await store().commitStep(step);
+      // then the stored instance is the ended one
+      expect(await store().instances.get(running.id)).to.deep.equal(step.instance);
+    });
+
+    it('returns null for unknown ids and business keys', async () => {
+      // given an instance with business key "k1" in process "helpdesk"
+      await startInstance(store(), { businessKey: 'k1' });
+      // when unknown things are looked up
+      // then nothing is found, including the same key under another process
+      expect(await store().instances.get('missing')).to.equal(null);
+      expect(await store().instances.findByBusinessKey('helpdesk', 'k2')).to.equal(null);
+      expect(await store().instances.findByBusinessKey('refund', 'k1')).to.equal(null);
+    });
+
+    it('lists newest first and filters by status, process key, ticket number and business key', async () => {
+      // given four instances started one minute apart
+      const a = await startInstance(store(), { startedAt: isoAt(1), processKey: 'helpdesk' });
+      const b = await startInstance(store(), { startedAt: isoAt(2), processKey: 'refund', businessKey: 'r-1' });
+      const c = await startInstance(store(), { startedAt: isoAt(3), processKey: 'helpdesk', status: 'completed' });
+      const d = await startInstance(store(), { startedAt: isoAt(4), processKey: 'refund' });
+      const ids = async (filter: InstanceFilter) =>
+        (await store().instances.list(filter)).map((i) => i.id);
+      // when listed with each filter
+      // then each answer is newest first and only what matches
+      expect(await ids({})).to.deep.equal([d.id, c.id, b.id, a.id]);
+      expect(await ids({ status: 'running' })).to.deep.equal([d.id, b.id, a.id]);
+      expect(await ids({ processKey: 'refund' })).to.deep.equal([d.id, b.id]);
+      expect(await ids({ processKey: 'helpdesk', status: 'running' })).to.deep.equal([a.id]);
+      expect(await ids({ ticketNumber: c.ticketNumber })).to.deep.equal([c.id]);
+      expect(await ids({ businessKey: 'r-1' })).to.deep.equal([b.id]);
+      expect(await ids({ status: 'failed' })).to.deep.equal([]);
+    });
+
+    it('pages with limit and offset', async () => {
+      // given five instances
+      const started = [];
+      for (let minute = 1; minute <= 5; minute += 1) {
+        started.push(await startInstance(store(), { startedAt: isoAt(minute) }));
+      }
+      const newestFirst = started.map((i) => i.id).reverse();
+      // when pages are read
+      const page = async (limit: number, offset?: number) =>
+        (await store().instances.list({ limit, ...(offset === undefined ? {} : { offset }) })).map((i) => i.id);
+      // then they are slices of the newest-first order
+      expect(await page(2)).to.deep.equal(newestFirst.slice(0, 2));
+      expect(await page(2, 2)).to.deep.equal(newestFirst.slice(2, 4));
+      expect(await page(10, 4)).to.deep.equal(newestFirst.slice(4));
+      expect(await page(10, 5)).to.deep.equal([]);
+    });
+
+    it('hands out ticket numbers in sequence, per prefix, zero-padded to six digits', async () => {
+      // given a fresh store
+      // when numbers are drawn from two prefixes, interleaved
+      const drawn = [
+        await store().instances.nextTicketNumber('HD'),
+        await store().instances.nextTicketNumber('HD'),
+        await store().instances.nextTicketNumber('RF'),
+        await store().instances.nextTicketNumber('HD'),
+      ];
+      // then each prefix counts on its own from 1
+      expect(drawn).to.deep.equal(['HD-000001', 'HD-000002', 'RF-000001', 'HD-000003']);
+    });
+
+    it('never hands out a ticket number twice under 50 concurrent calls', async () => {
+      // given a prefix already in use
+      await store().instances.nextTicketNumber('FS');
+      // when 50 numbers are asked for at once
+      const drawn = await Promise.all(
+        Array.from({ length: 50 }, () => store().instances.nextTicketNumber('FS')),
+      );
+      // then all are distinct and together are exactly 2..51
+      expect(new Set(drawn).size).to.equal(50);
+      const expected = Array.from({ length: 50 }, (_, i) => `FS-${String(i + 2).padStart(6, '0')}`);
+      expect([...drawn].sort()).to.deep.equal(expected);
+    });
+
+    it('upserts incidents with the step and reads them per instance and by id', async () => {
+      // given an instance whose first step raised two incidents
+      const instance = makeInstance();
+      const first = makeIncident(instance, { createdAt: isoAt(1) });
+      const second = makeIncident(instance, { createdAt: isoAt(2), kind: 'expression', elementId: null });
+      const started = await startInstance(store(), { id: instance.id }, { incidents: [second, first] });
+      // when a later step resolves the first one
+      const resolved = { ...first, status: 'resolved' as const, resolvedAt: isoAt(9) };
+      await store().commitStep(nextStep(started, { incidents: [resolved] }));
+      // then the instance has both, oldest first, the first one resolved
+      expect(await store().instances.incidents(instance.id)).to.deep.equal([resolved, second]);
+      expect(await store().instances.getIncident(second.id)).to.deep.equal(second);
+      expect(await store().instances.getIncident('missing')).to.equal(null);
+      expect(await store().instances.incidents('missing')).to.deep.equal([]);
+    });
+
+    it('finds message subscriptions by name, and by name and business key', async () => {
+      // given two instances waiting for "customer-replied" under different keys, and one waiting
+      // for another message
+      const one = makeInstance({ businessKey: 'c-1' });
+      const two = makeInstance({ businessKey: 'c-2' });
+      const other = makeInstance();
+      const subOne = makeSubscription(one);
+      const subTwo = makeSubscription(two);
+      const subOther = makeSubscription(other, { messageName: 'invoice-paid' });
+      await startInstance(store(), one, { subscriptions: [subOne] });
+      await startInstance(store(), two, { subscriptions: [subTwo] });
+      await startInstance(store(), other, { subscriptions: [subOther] });
+      // when subscriptions are looked up
+      const byName = await store().instances.subscriptions('customer-replied', null);
+      const byKey = await store().instances.subscriptions('customer-replied', 'c-2');
+      // then the name alone finds both, the key narrows to one
+      const executionIds = byName.map((s) => s.executionId).sort();
+      expect(executionIds).to.deep.equal([subOne.executionId, subTwo.executionId].sort());
+      expect(byKey).to.deep.equal([subTwo]);
+      expect(await store().instances.subscriptions('customer-replied', 'c-3')).to.deep.equal([]);
+      expect(await store().instances.subscriptions(uniqueId('unknown-message'), null)).to.deep.equal([]);
+    });
+  });
+}

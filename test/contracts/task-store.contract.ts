@@ -1,0 +1,90 @@
+import { expect } from 'chai';
+import type { TaskFilter } from '../../server/tasks/task.js';
+import { isoAt, makeInstance, makeTask, nextStep, startInstance } from './fixtures.js';
+import { type CloseStore, type OpenStore, useFreshStore } from './harness.js';
+
+export function taskStoreContract(open: OpenStore, close: CloseStore): void {
+  describe('TaskStore contract', () => {
+    const store = useFreshStore(open, close);
+
+    it('reads back a task written by a step unchanged', async () => {
+      // given a task with every optional field set
+      const instance = makeInstance();
+      const task = makeTask(instance, {
+        candidateUsers: ['ada', 'bob'],
+        assignee: 'ada',
+        output: { approved: true, notes: ['ok'] },
+      });
+      // when the step that created it is committed
+      await startInstance(store(), instance, { tasks: [task] });
+      // then get returns it as written, and unknown ids are null
+      expect(await store().tasks.get(task.id)).to.deep.equal(task);
+      expect(await store().tasks.get('missing')).to.equal(null);
+    });
+
+    it('updates a task in place when a later step writes it again', async () => {
+      // given an open task
+      const instance = makeInstance();
+      const open = makeTask(instance);
+      const started = await startInstance(store(), instance, { tasks: [open] });
+      // when a later step completes it
+      const completed = {
+        ...open,
+        status: 'completed' as const,
+        assignee: 'ada',
+        completedBy: 'ada',
+        endedAt: isoAt(40),
+        output: { resolution: 'fixed' },
+      };
+      await store().commitStep(nextStep(started, { tasks: [completed] }));
+      // then there is still one task, now completed
+      expect(await store().tasks.list({ instanceId: instance.id })).to.deep.equal([completed]);
+    });
+
+    it('lists oldest first and filters by status, instance, department, assignee and process', async () => {
+      // given tasks across two instances, departments, assignees and statuses
+      const helpdesk = makeInstance({ processKey: 'helpdesk' });
+      const refund = makeInstance({ processKey: 'refund' });
+      const t1 = makeTask(helpdesk, { createdAt: isoAt(1), department: 'first-line' });
+      const t2 = makeTask(refund, { createdAt: isoAt(2), department: 'finance', assignee: 'bob' });
+      const t3 = makeTask(helpdesk, { createdAt: isoAt(3), department: 'first-line', assignee: 'ada' });
+      const t4 = makeTask(refund, {
+        createdAt: isoAt(4),
+        department: 'first-line',
+        status: 'completed',
+        assignee: 'ada',
+      });
+      const t5 = makeTask(helpdesk, { createdAt: isoAt(5), department: null, status: 'cancelled' });
+      // written out of order, so order comes from createdAt and not from insertion
+      await startInstance(store(), helpdesk, { tasks: [t5, t3, t1] });
+      await startInstance(store(), refund, { tasks: [t4, t2] });
+      const ids = async (filter: TaskFilter) => (await store().tasks.list(filter)).map((t) => t.id);
+      // when listed with each filter
+      // then each answer is oldest first and only what matches
+      expect(await ids({})).to.deep.equal([t1.id, t2.id, t3.id, t4.id, t5.id]);
+      expect(await ids({ status: 'open' })).to.deep.equal([t1.id, t2.id, t3.id]);
+      expect(await ids({ status: 'open', department: 'first-line' })).to.deep.equal([t1.id, t3.id]);
+      expect(await ids({ instanceId: refund.id })).to.deep.equal([t2.id, t4.id]);
+      expect(await ids({ department: 'first-line' })).to.deep.equal([t1.id, t3.id, t4.id]);
+      expect(await ids({ assignee: 'ada' })).to.deep.equal([t3.id, t4.id]);
+      expect(await ids({ assignee: 'ada', status: 'open' })).to.deep.equal([t3.id]);
+      expect(await ids({ processKey: 'refund', status: 'open' })).to.deep.equal([t2.id]);
+      expect(await ids({ department: 'nobody' })).to.deep.equal([]);
+    });
+
+    it('pages with limit and offset', async () => {
+      // given five open tasks of one department
+      const instance = makeInstance();
+      const tasks = [1, 2, 3, 4, 5].map((minute) => makeTask(instance, { createdAt: isoAt(minute) }));
+      await startInstance(store(), instance, { tasks });
+      const page = async (limit: number, offset: number) =>
+        (await store().tasks.list({ department: 'first-line', limit, offset })).map((t) => t.id);
+      // when pages are read
+      // then they are slices of the oldest-first queue
+      const all = tasks.map((t) => t.id);
+      expect(await page(2, 0)).to.deep.equal(all.slice(0, 2));
+      expect(await page(2, 2)).to.deep.equal(all.slice(2, 4));
+      expect(await page(2, 4)).to.deep.equal(all.slice(4));
+    });
+  });
+}
