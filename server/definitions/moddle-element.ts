@@ -86,12 +86,13 @@ export function descendants(root: ModdleElement): ModdleElement[] {
 export function ownerOf(element: ModdleElement): ModdleElement {
   let fallback: ModdleElement | undefined;
   for (let current: ModdleElement | undefined = element; current; current = current.$parent) {
-    if (
+    // Event definitions are root elements in the BPMN model, but the owner clicks on the event.
+    const isOwner =
       current.$instanceOf('bpmn:FlowElement') ||
-      current.$instanceOf('bpmn:RootElement') ||
+      (current.$instanceOf('bpmn:RootElement') && !current.$instanceOf('bpmn:EventDefinition')) ||
       current.$instanceOf('bpmn:Lane') ||
-      current.$instanceOf('bpmn:Participant')
-    ) {
+      current.$instanceOf('bpmn:Participant');
+    if (isOwner) {
       return current;
     }
     if (fallback === undefined && idOf(current) !== null) fallback = current;
@@ -108,7 +109,8 @@ export function kindOf(element: ModdleElement): string {
 
 /** "User task 'Review' (Task_1)", the way every issue names an element. */
 export function describe(element: ModdleElement): string {
-  const name = trimmed(element, 'name');
+  // Modelers keep the line breaks of wrapped labels in the name.
+  const name = trimmed(element, 'name')?.replace(/\s+/g, ' ');
   const id = idOf(element);
   const kind = kindOf(element);
   if (name !== undefined && id !== null) return `${kind} '${name}' (${id})`;

@@ -29,14 +29,23 @@ export class Findings {
   readonly warnings: ErrorIssue[] = [];
 
   error(at: ModdleElement | string | null, message: string): void {
-    this.errors.push({ elementId: elementIdOf(at), message });
+    add(this.errors, { elementId: elementIdOf(at), message });
+  }
+
+  hasErrorAt(elementId: string | null): boolean {
+    return elementId !== null && this.errors.some((issue) => issue.elementId === elementId);
   }
 
   warn(at: ModdleElement | string | null, message: string): void {
-    this.warnings.push({ elementId: elementIdOf(at), message });
+    add(this.warnings, { elementId: elementIdOf(at), message });
   }
 }
 
 function elementIdOf(at: ModdleElement | string | null): string | null {
   return at === null || typeof at === 'string' ? at : idOf(at);
+}
+
+/** Two expressions of one element can fail alike; the owner needs to read that once. */
+function add(issues: ErrorIssue[], issue: ErrorIssue): void {
+  if (!issues.some((other) => other.elementId === issue.elementId && other.message === issue.message)) issues.push(issue);
 }

@@ -91,10 +91,20 @@ export class StepRun {
   constructor(
     private readonly subject: StepSubject,
     private readonly deps: StepRunDeps,
-    /** Timers pending before this step: re-armed on resume, so not "scheduled" again. */
-    private readonly knownTimers: ReadonlySet<string> = new Set(),
+    /** Timers pending before this step (executionId → due): re-armed on resume, not "scheduled" again. */
+    private readonly knownTimers: ReadonlyMap<string, Date> = new Map(),
   ) {
-    this.timers = new StepTimers(deps.clock, (work) => this.defer(work));
+    this.timers = new StepTimers(
+      deps.clock,
+      new Map(knownTimers),
+      (work) => this.defer(work),
+      (timer) =>
+        this.record('timer.scheduled', { id: timer.elementId }, {
+          executionId: timer.executionId,
+          timerType: timer.timerType,
+          dueAt: timer.dueAt.toISOString(),
+        }),
+    );
     const { expressions, scripts } = createExpressionHandlers((failure) => this.expressionFailures.push(failure));
     const options: Record<string, unknown> = {
       name: subject.instanceId,
@@ -245,19 +255,12 @@ export class StepRun {
     on('flow.take', (api) =>
       this.record('flow.taken', api, { sourceId: api.content.sourceId ?? null, targetId: api.content.targetId ?? null }),
     );
-    on('activity.timer', (api) => {
-      if (this.knownTimers.has(api.executionId)) return;
-      this.record('timer.scheduled', api, {
-        executionId: api.executionId,
-        timerType: api.content.timerType ?? null,
-        dueAt: api.content.expireAt ? new Date(api.content.expireAt).toISOString() : null,
-      });
-    });
     on('activity.timeout', (api) => {
       if (api.content.state !== 'timeout') return;
+      const fired = this.timers.fired.findLast((timer) => timer.executionId === api.executionId);
       this.record('timer.fired', api, {
         executionId: api.executionId,
-        scheduledAt: api.content.expireAt ? new Date(api.content.expireAt).toISOString() : null,
+        scheduledAt: fired ? fired.dueAt.toISOString() : null,
         firedAt: this.deps.clock.now().toISOString(),
       });
     });

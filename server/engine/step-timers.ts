@@ -18,6 +18,8 @@ export interface ArmedTimer {
 
 interface TimerRef {
   owner: TimerOwner | null;
+  /** Due time by Baton's clock; null for engine-internal timers. */
+  dueAt: Date | null;
   callback: (...args: unknown[]) => void;
   args: unknown[];
   timerId: string;
@@ -40,8 +42,15 @@ export class StepTimers {
 
   constructor(
     private readonly clock: Clock,
+    /**
+     * Due times of the timers saved by earlier steps, by executionId. The engine re-arms them on
+     * resume; their due time stays the saved one (by Baton's clock, not the engine's Date).
+     */
+    private readonly saved: Map<string, Date>,
     /** Runs work on a later turn, counted as in flight so the step knows when the engine has settled. */
     private readonly defer: (work: () => void) => void,
+    /** Told of every BPMN timer armed for the first time (not re-armed from a saved state). */
+    private readonly onScheduled: (timer: ArmedTimer) => void = () => undefined,
   ) {
     this.setTimeout = this.setTimeout.bind(this);
     this.clearTimeout = this.clearTimeout.bind(this);
@@ -72,7 +81,7 @@ export class StepTimers {
   pending(): ArmedTimer[] {
     const result: ArmedTimer[] = [];
     for (const ref of this.refs) {
-      const timer = toArmed(ref.owner);
+      const timer = toArmed(ref);
       if (timer) result.push(timer);
     }
     return result;
@@ -84,11 +93,13 @@ export class StepTimers {
   }
 
   private arm(owner: TimerOwner | null, callback: TimerRef['callback'], delay: number, args: unknown[]): TimerRef {
-    const ref: TimerRef = { owner, callback, args, timerId: `timer_${this.count++}`, fired: false };
+    const resumed = owner !== null && this.saved.has(owner.executionId);
+    const ref: TimerRef = { owner, dueAt: this.dueAt(owner, delay), callback, args, timerId: `timer_${this.count++}`, fired: false };
     this.refs.add(ref);
-    const armed = toArmed(owner);
+    const armed = toArmed(ref);
+    if (armed && !resumed) this.onScheduled(armed);
     // Engine-internal timers (no BPMN owner) are rare zero-delay deferrals: honour them on the next turn.
-    const due = armed ? armed.dueAt.getTime() <= this.clock.now().getTime() : delay <= 0;
+    const due = ref.dueAt ? ref.dueAt.getTime() <= this.clock.now().getTime() : delay <= 0;
     if (due) this.defer(() => this.fire(ref));
     return ref;
   }
@@ -97,19 +108,35 @@ export class StepTimers {
     if (!this.refs.has(ref) || ref.fired || this.suspending) return;
     ref.fired = true;
     this.refs.delete(ref);
-    const armed = toArmed(ref.owner);
-    if (armed) this.fired.push(armed);
+    const armed = toArmed(ref);
+    if (armed) {
+      this.fired.push(armed);
+      // A cycle re-arms under the same executionId: its next run is due from now, not the old time.
+      this.saved.delete(armed.executionId);
+    }
     ref.callback(...ref.args);
+  }
+
+  /**
+   * bpmn-engine computes expiry with the real Date; Baton's clock decides. A saved timer keeps its
+   * saved due time; a new duration or cycle is due `delay` from Baton's now; a timeDate is absolute.
+   */
+  private dueAt(owner: TimerOwner | null, delay: number): Date | null {
+    if (!owner?.expireAt) return null;
+    const saved = this.saved.get(owner.executionId);
+    if (saved) return saved;
+    if (owner.timerType === 'timeDate') return new Date(owner.expireAt);
+    return new Date(this.clock.now().getTime() + Math.max(0, delay));
   }
 }
 
-function toArmed(owner: TimerOwner | null): ArmedTimer | null {
-  if (!owner?.expireAt) return null;
+function toArmed(ref: TimerRef): ArmedTimer | null {
+  if (!ref.owner || !ref.dueAt) return null;
   return {
-    executionId: owner.executionId,
-    elementId: owner.id,
-    timerType: owner.timerType ?? 'timeDuration',
-    dueAt: new Date(owner.expireAt),
+    executionId: ref.owner.executionId,
+    elementId: ref.owner.id,
+    timerType: ref.owner.timerType ?? 'timeDuration',
+    dueAt: ref.dueAt,
   };
 }
 

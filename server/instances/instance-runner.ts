@@ -193,7 +193,7 @@ export class InstanceRunner {
     const run = new StepRun(
       { instanceId, ticketNumber: instance.ticketNumber, source },
       this.deps,
-      new Set(pendingTimers.map((timer) => timer.executionId)),
+      new Map(pendingTimers.map((timer) => [timer.executionId, new Date(timer.dueAt)])),
     );
     const extra: AuditEventInput[] = [];
     if (retried) extra.push({ type: 'incident.retried', actor: (action as { actor: string }).actor, data: { incidentId: retried.id } });

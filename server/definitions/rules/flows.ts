@@ -3,7 +3,7 @@
  * inclusive, more than one way out) either has a condition or is the default. bpmn-engine takes
  * a flow without a condition unconditionally, so a forgotten condition is a silent wrong turn.
  */
-import { child, describe, isModdleElement, text, type ModdleElement } from '../moddle-element.js';
+import { child, describe, idOf, isModdleElement, text, type ModdleElement } from '../moddle-element.js';
 import type { RuleContext } from './rule-context.js';
 
 function hasCondition(flow: ModdleElement): boolean {
@@ -18,7 +18,10 @@ export function checkFlows(context: RuleContext): void {
     const source = flow.get('sourceRef');
     const target = flow.get('targetRef');
     if (!isModdleElement(source) || !isModdleElement(target)) {
-      context.findings.error(flow, `${describe(flow)} is not connected at both ends; connect it or delete it`);
+      // An end that names a missing element was already reported by the reader.
+      if (!context.findings.hasErrorAt(idOf(flow))) {
+        context.findings.error(flow, `${describe(flow)} is not connected at both ends; connect it or delete it`);
+      }
       continue;
     }
     const list = outgoing.get(source) ?? [];

@@ -32,11 +32,12 @@ function checkFormalExpression(element: ModdleElement, context: RuleContext): vo
   const owner = ownerOf(element);
   const isCondition = element.$parent?.get('conditionExpression') === element;
   const what = isCondition ? 'condition' : 'expression';
+  const article = isCondition ? 'a' : 'an';
   const language = trimmed(element, 'language');
   if (language !== undefined && !isFeel(language)) {
     context.findings.error(
       owner,
-      `${describe(owner)} has a ${what} in '${language}', which Baton does not run; remove the language attribute (for \${...} or =FEEL) or set it to feel`,
+      `${describe(owner)} has ${article} ${what} in '${language}', which Baton does not run; remove the language attribute (for \${...} or =FEEL) or set it to feel`,
     );
   }
   const resource = trimmed(element, 'camunda:resource');
@@ -66,11 +67,11 @@ function listenerAction(listener: ModdleElement): string {
  */
 function checkListener(listener: ModdleElement, context: RuleContext): void {
   const owner = ownerOf(listener);
-  const kind = listener.$instanceOf('camunda:TaskListener') ? 'task listener' : 'execution listener';
+  const kind = listener.$instanceOf('camunda:TaskListener') ? 'a task listener' : 'an execution listener';
   const event = trimmed(listener, 'event');
   context.findings.error(
     owner,
-    `${describe(owner)} has a ${kind}${event === undefined ? '' : ` on '${event}'`} that runs ${listenerAction(listener)}; ` +
+    `${describe(owner)} has ${kind}${event === undefined ? '' : ` on '${event}'`} that runs ${listenerAction(listener)}; ` +
       'Baton runs no Java or script listeners, so model that step as a service task with a named handler',
   );
 }
