@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 
 import { createBaton } from './baton.js';
@@ -6,8 +5,9 @@ import { loadConfig } from './config.js';
 import { seedDepartments } from './departments/seed-departments.js';
 import { createLogger } from './logger.js';
 import { openSqliteStore } from './stores/sqlite/sqlite-store.js';
+import { batonVersion } from './version.js';
 
-const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+const version = batonVersion();
 
 async function main(): Promise<void> {
   const config = loadConfig();
