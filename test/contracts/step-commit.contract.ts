@@ -257,6 +257,19 @@ export function stepCommitContract(open: OpenStore, close: CloseStore): void {
       expect(await store().instances.subscriptions('invoice-paid', 'c-1')).to.deep.equal([paid]);
     });
 
+    it('leaves timers and subscriptions as they are when a step passes null for them', async () => {
+      // given an instance with a timer and a subscription
+      const instance = makeInstance({ businessKey: 'c-9' });
+      const timer = makeTimer(instance);
+      const subscription = makeSubscription(instance);
+      const v1 = await startInstance(store(), instance, { timers: [timer], subscriptions: [subscription] });
+      // when a step (an incident, say) says nothing about them
+      await store().commitStep(nextStep(v1, { timers: null, subscriptions: null }));
+      // then both are unchanged
+      expect(await store().timers.forInstance(instance.id)).to.deep.equal([timer]);
+      expect(await store().instances.subscriptions(subscription.messageName, 'c-9')).to.deep.equal([subscription]);
+    });
+
     it('writes an outbox message once per idempotency key', async () => {
       // given an instance whose first step queued a message under key K
       const instance = makeInstance();
