@@ -14,6 +14,8 @@ import type { InstanceService } from './instances/instance.service.js';
 import type { MessageService } from './instances/message.service.js';
 import type { Store } from './stores/store.js';
 import { taskRoutes } from './tasks/task.routes.js';
+import { timerRoutes } from './timers/timer.routes.js';
+import type { TimerService } from './timers/timer.service.js';
 import type { TaskService } from './tasks/task.service.js';
 
 export interface AppComponents {
@@ -22,6 +24,7 @@ export interface AppComponents {
   instances: InstanceService;
   tasks: TaskService;
   messages: MessageService;
+  timers: TimerService;
   logger: Logger;
   version: string;
 }
@@ -53,6 +56,7 @@ export function createApp(components: AppComponents): Express {
   api.use('/instances', instanceRoutes(components.instances));
   api.use('/tasks', taskRoutes(components.tasks));
   api.use('/messages', messageRoutes(components.messages));
+  api.use('/timers', timerRoutes(components.timers));
   api.use((req, _res, next) => next(new NotFoundError(`No API route ${req.method} ${req.path}`)));
   app.use('/api', api);
 

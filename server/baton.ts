@@ -16,15 +16,20 @@ import { BatonError } from './errors.js';
 import { InstanceRunner } from './instances/instance-runner.js';
 import { InstanceService } from './instances/instance.service.js';
 import { MessageService } from './instances/message.service.js';
+import type { MailTransport } from './outbox/mail-transport.js';
+import { OutboxDispatcher } from './outbox/outbox-dispatcher.js';
 import type { Store } from './stores/store.js';
 import { TaskService } from './tasks/task.service.js';
 import { TimerScheduler } from './timers/timer-scheduler.js';
+import { TimerService } from './timers/timer.service.js';
 
 export interface BatonOptions {
   store: Store;
   logger: Logger;
   clock?: Clock;
   config: Pick<Config, 'timerPollMs' | 'webhook'>;
+  /** Without one, queued emails stay in the outbox and no dispatcher exists. */
+  mailTransport?: MailTransport;
   version: string;
 }
 
@@ -38,11 +43,13 @@ export function createBaton(options: BatonOptions) {
   const sources = new SourceCache();
   const runner = new InstanceRunner({ store, sources, clock, connectors, logger });
   const definitions = new DefinitionService(store.definitions, store.departments, () => connectors.names(), clock);
-  const instances = new InstanceService(store.instances, store.tasks, store.timers, store.audit, definitions, runner);
-  const tasks = new TaskService(store.tasks, runner);
+  const instances = new InstanceService(store.instances, store.tasks, store.timers, store.audit, definitions, runner, clock);
+  const tasks = new TaskService(store.tasks, runner, clock);
   const messages = new MessageService(store.instances, store.definitions, runner);
+  const timers = new TimerService(store.timers, runner);
   const scheduler = new TimerScheduler(store.timers, runner, clock, logger, { pollMs: options.config.timerPollMs, batchSize: 100 });
-  const app = createApp({ store, definitions, instances, tasks, messages, logger, version: options.version });
+  const dispatcher = options.mailTransport ? new OutboxDispatcher(store.outbox, options.mailTransport, runner.events, clock, logger) : null;
+  const app = createApp({ store, definitions, instances, tasks, messages, timers, logger, version: options.version });
 
   return {
     app,
@@ -54,7 +61,9 @@ export function createBaton(options: BatonOptions) {
     instances,
     tasks,
     messages,
+    timers,
     scheduler,
+    dispatcher,
     /** Deploys every .bpmn file of a directory; identical diagrams are not redeployed. */
     async deployDirectory(dir: string): Promise<{ file: string; key?: string; version?: number; created?: boolean; error?: string }[]> {
       const files = (await readdir(dir)).filter((file) => file.endsWith('.bpmn')).sort();
@@ -73,6 +82,7 @@ export function createBaton(options: BatonOptions) {
     /** Finishes the steps in progress and saves them; takes no new ones. */
     async shutdown(): Promise<void> {
       await scheduler.stop();
+      await dispatcher?.stop();
       await runner.drain();
       await store.close();
     },

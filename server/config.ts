@@ -17,7 +17,27 @@ const schema = z.object({
   BATON_TIMER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   BATON_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   BATON_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  /** Where queued emails go; unset (or empty), they stay queued in the outbox. */
+  BATON_SMTP_URL: z
+    .string()
+    .trim()
+    .refine((value) => value === '' || isSmtpUrl(value), {
+      // The value is not echoed back: it usually carries the SMTP password.
+      message: 'must be an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.org:587',
+    })
+    .optional(),
+  BATON_MAIL_FROM: z
+    .string()
+    .trim()
+    .regex(/^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, { message: 'must be an address like baton@example.org or Baton <baton@example.org>' })
+    .default('Baton <baton@localhost>'),
 });
+
+function isSmtpUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== '';
+}
 
 export interface Config {
   port: number;
@@ -29,6 +49,8 @@ export interface Config {
   processesDir: string;
   timerPollMs: number;
   webhook: { timeoutMs: number; attempts: number; backoffMs: number };
+  /** Null when no SMTP server is configured. */
+  smtp: { url: string; from: string } | null;
 }
 
 /** Reads configuration from the environment; a bad value stops start-up with a clear message. */
@@ -50,5 +72,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     processesDir: path.resolve(value.BATON_PROCESSES_DIR),
     timerPollMs: value.BATON_TIMER_POLL_MS,
     webhook: { timeoutMs: value.BATON_WEBHOOK_TIMEOUT_MS, attempts: value.BATON_WEBHOOK_ATTEMPTS, backoffMs: 500 },
+    smtp: value.BATON_SMTP_URL ? { url: value.BATON_SMTP_URL, from: value.BATON_MAIL_FROM } : null,
   };
 }

@@ -4,6 +4,7 @@ import { createBaton } from './baton.js';
 import { loadConfig } from './config.js';
 import { seedDepartments } from './departments/seed-departments.js';
 import { createLogger } from './logger.js';
+import { SmtpTransport } from './outbox/smtp-transport.js';
 import { openSqliteStore } from './stores/sqlite/sqlite-store.js';
 import { batonVersion } from './version.js';
 
@@ -18,13 +19,21 @@ async function main(): Promise<void> {
   }
 
   const store = openSqliteStore(config.databaseFile);
-  const baton = createBaton({ store, logger, config, version });
+  const mailTransport = config.smtp ? new SmtpTransport(config.smtp) : undefined;
+  const baton = createBaton({ store, logger, config, version, mailTransport });
   await seedDepartments(store.departments);
   for (const result of await baton.deployDirectory(config.processesDir)) {
     if (result.error) logger.error({ file: result.file }, `not deployed: ${result.error}`);
     else logger.info({ file: result.file, key: result.key, version: result.version }, result.created ? 'process deployed' : 'process up to date');
   }
   baton.scheduler.start();
+  if (baton.dispatcher && config.smtp) {
+    baton.dispatcher.start();
+    // The host only: the URL usually carries the SMTP password.
+    logger.info({ smtpHost: new URL(config.smtp.url).host }, 'emails are sent through SMTP');
+  } else {
+    logger.warn('BATON_SMTP_URL is not set: emails stay queued in the outbox until SMTP is configured');
+  }
 
   const server = baton.app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
@@ -42,6 +51,7 @@ async function main(): Promise<void> {
     server.close();
     server.closeIdleConnections();
     await baton.shutdown();
+    await mailTransport?.close();
     logger.info('stopped cleanly');
     process.exit(0);
   };

@@ -45,6 +45,14 @@ export interface QueuedEmail {
   body: string;
 }
 
+/** A timer with what it is attached to, for SLAs and escalations. */
+export interface TimerInfo extends ArmedTimer {
+  /** The activity a boundary timer sits on; null for catch events and start events. */
+  attachedTo: string | null;
+  /** False for a non-interrupting boundary timer (a warning); true otherwise. */
+  interrupting: boolean;
+}
+
 export interface StepSnapshot {
   /** Engine state without the diagram; null once the process ended. */
   state: EngineState | null;
@@ -52,7 +60,7 @@ export interface StepSnapshot {
   ended: 'completed' | 'cancelled' | null;
   /** Activities waiting for a signal: user/manual/receive tasks and message catches. */
   waiting: ElementApi[];
-  timers: ArmedTimer[];
+  timers: TimerInfo[];
 }
 
 interface ServiceActivity {
@@ -184,7 +192,21 @@ export class StepRun {
     if (this.endedAs) return { state: null, variables, ended: this.endedAs, waiting: [], timers: [] };
     const state = (await this.engine.getState()) as unknown as EngineState;
     for (const definition of state.definitions ?? []) delete definition.source;
-    return { state, variables, ended: null, waiting: [...this.waits.values()], timers: this.timers.pending() };
+    return { state, variables, ended: null, waiting: [...this.waits.values()], timers: this.timers.pending().map((t) => this.describe(t)) };
+  }
+
+  /** Timers that fired during the step, with what they were attached to. */
+  firedTimers(): TimerInfo[] {
+    return this.timers.fired.map((timer) => this.describe(timer));
+  }
+
+  private describe(timer: ArmedTimer): TimerInfo {
+    // bpmn-elements' Activity exposes `attachedTo` and the parsed `cancelActivity` on boundary events.
+    const activity = this.engine.execution?.getActivityById(timer.elementId) as
+      | { attachedTo?: { id: string }; behaviour?: { cancelActivity?: boolean } }
+      | undefined;
+    const attachedTo = activity?.attachedTo?.id ?? null;
+    return { ...timer, attachedTo, interrupting: attachedTo === null || activity?.behaviour?.cancelActivity !== false };
   }
 
   /** Stops the engine for eviction without cancelling the timers it holds. */

@@ -35,6 +35,7 @@ interface TimerRef {
 export class StepTimers {
   private readonly refs = new Set<TimerRef>();
   private count = 0;
+  private draining = false;
   /** Set while the engine is stopped for eviction: its clearTimeout calls must not cancel timers. */
   suspending = false;
   /** Timers that fired during this step, in order. */
@@ -99,9 +100,33 @@ export class StepTimers {
     const armed = toArmed(ref);
     if (armed && !resumed) this.onScheduled(armed);
     // Engine-internal timers (no BPMN owner) are rare zero-delay deferrals: honour them on the next turn.
-    const due = ref.dueAt ? ref.dueAt.getTime() <= this.clock.now().getTime() : delay <= 0;
-    if (due) this.defer(() => this.fire(ref));
+    if (ref.dueAt === null && delay <= 0) this.defer(() => this.fire(ref));
+    else if (this.isDue(ref)) this.scheduleDrain();
     return ref;
+  }
+
+  private isDue(ref: TimerRef): boolean {
+    return ref.dueAt !== null && ref.dueAt.getTime() <= this.clock.now().getTime();
+  }
+
+  /**
+   * Fires due timers one per turn, earliest first, so that timers which fell due while the
+   * instance slept run in the order they would have run live: a 16 h warning before the 20 h
+   * escalation that interrupts its task.
+   */
+  private scheduleDrain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    this.defer(() => {
+      this.draining = false;
+      let next: TimerRef | null = null;
+      for (const ref of this.refs) {
+        if (this.isDue(ref) && (next === null || ref.dueAt!.getTime() < next.dueAt!.getTime())) next = ref;
+      }
+      if (!next) return;
+      this.fire(next);
+      if ([...this.refs].some((ref) => this.isDue(ref))) this.scheduleDrain();
+    });
   }
 
   private fire(ref: TimerRef): void {

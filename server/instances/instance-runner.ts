@@ -9,12 +9,12 @@ import type { DefinitionRecord } from '../definitions/definition.js';
 import type { SourceCache } from '../engine/bpmn-source.js';
 import type { ConnectorRegistry } from '../engine/connectors/connector-registry.js';
 import type { ElementApi, EngineState } from '../engine/engine-types.js';
-import { StepRun, type StepSnapshot } from '../engine/step-run.js';
+import { StepRun, type StepSnapshot, type TimerInfo } from '../engine/step-run.js';
 import { resolveUserTask, type UserTaskBehaviour } from '../engine/user-task-attributes.js';
 import { ConflictError, InvalidInputError, NotFoundError, UnavailableError, VersionConflictError } from '../errors.js';
 import type { OutboxMessage } from '../outbox/outbox-message.js';
 import type { Store, StepWrite } from '../stores/store.js';
-import type { TaskRecord } from '../tasks/task.js';
+import type { TaskEscalation, TaskRecord } from '../tasks/task.js';
 import { cancelTask, completeTask, openTask } from '../tasks/task-records.js';
 import type { TimerRecord } from '../timers/timer.js';
 import type { IncidentRecord, IncidentRetry, InstanceRecord, MessageSubscription } from './instance.js';
@@ -27,7 +27,9 @@ const MAX_VERSION_RETRIES = 3;
 /** What moves an existing instance one step. */
 export type StepAction =
   | { kind: 'complete-task'; taskId: string; output: Record<string, unknown>; actor: string }
-  | { kind: 'timer'; timerId: string }
+  /** A due timer; `force` fires it now whatever its due time (an operator testing a process). */
+  | { kind: 'timer'; timerId: string; force?: boolean; actor?: string }
+  | { kind: 'reschedule-timer'; timerId: string; dueAt: Date; reason: string; actor: string }
   | { kind: 'message'; executionId: string; messageName: string; variables: Record<string, unknown>; actor: string }
   | { kind: 'cancel'; actor: string; reason: string }
   | { kind: 'retry'; incidentId: string; actor: string };
@@ -185,20 +187,36 @@ export class InstanceRunner {
       const task = openTasks.find((candidate) => candidate.id === (effective as { taskId: string }).taskId);
       if (!task) throw new ConflictError('The task is no longer open: it was completed or cancelled');
     }
-    if (action.kind === 'timer' && !pendingTimers.some((timer) => timer.id === action.timerId)) return noop(instance);
+    const saved = new Map(pendingTimers.map((timer) => [timer.executionId, new Date(timer.dueAt)]));
+    const extra: AuditEventInput[] = [];
+    if (action.kind === 'timer' || action.kind === 'reschedule-timer') {
+      const timer = pendingTimers.find((candidate) => candidate.id === action.timerId);
+      if (!timer) {
+        if (action.kind === 'timer' && !action.force) return noop(instance);
+        throw new ConflictError(`Timer ${action.timerId} is not pending any more`);
+      }
+      if (action.kind === 'timer' && action.force) {
+        saved.set(timer.executionId, this.deps.clock.now());
+        extra.push({ type: 'timer.forced', actor: action.actor ?? 'api', elementId: timer.elementId, data: { timerId: timer.id, dueAt: timer.dueAt } });
+      }
+      if (action.kind === 'reschedule-timer') {
+        saved.set(timer.executionId, action.dueAt);
+        extra.push({
+          type: 'timer.rescheduled',
+          actor: action.actor,
+          elementId: timer.elementId,
+          data: { timerId: timer.id, from: timer.dueAt, to: action.dueAt.toISOString(), reason: action.reason },
+        });
+      }
+    }
 
     const definition = await store.definitions.getById(instance.definitionId);
     if (!definition) throw new NotFoundError(`Definition ${instance.definitionId} is missing`);
     const source = await this.deps.sources.get(definition);
-    const run = new StepRun(
-      { instanceId, ticketNumber: instance.ticketNumber, source },
-      this.deps,
-      new Map(pendingTimers.map((timer) => [timer.executionId, new Date(timer.dueAt)])),
-    );
-    const extra: AuditEventInput[] = [];
+    const run = new StepRun({ instanceId, ticketNumber: instance.ticketNumber, source }, this.deps, saved);
     if (retried) extra.push({ type: 'incident.retried', actor: (action as { actor: string }).actor, data: { incidentId: retried.id } });
 
-    run.actor = 'actor' in effective ? effective.actor : 'timer';
+    run.actor = 'actor' in effective && effective.actor ? effective.actor : 'timer';
     await run.resume(instance.state as EngineState);
     await this.applyAction(run, effective, openTasks, extra);
 
@@ -232,8 +250,10 @@ export class InstanceRunner {
         await run.cancel();
         return;
       case 'timer':
+      case 'reschedule-timer':
       case 'retry':
-        // A due timer fires during resume; a retried service runs again during resume.
+        // A due timer fires during resume (a rescheduled one is re-armed with its new due time);
+        // a retried service runs again during resume.
         return;
     }
   }
@@ -315,11 +335,15 @@ export class InstanceRunner {
       }
     }
     const known = new Set(context.openTasks.map((task) => task.id));
+    const escalation = escalationOf(run.firedTimers(), tasks, at);
     for (const api of snapshot.waiting) {
       if (!TASK_TYPES.has(api.type) || known.has(api.executionId)) continue;
-      const task = this.openTaskFor(api, instance, snapshot.variables, at);
+      const task = withSla(this.openTaskFor(api, instance, snapshot.variables, at), snapshot.timers, escalation);
       tasks.push(task);
       opened.push(task);
+      if (task.escalatedFrom) {
+        audit.push({ type: 'task.escalated', actor: 'timer', elementId: task.elementId, data: { ...task.escalatedFrom, toTaskId: task.id } });
+      }
       audit.push({
         type: 'task.created',
         actor: 'system',
@@ -438,6 +462,29 @@ export class InstanceRunner {
   }
 }
 
+/** SLA of a task as it opens, from the boundary timers armed with it. */
+function withSla(task: TaskRecord, timers: TimerInfo[], escalatedFrom: TaskEscalation | null): TaskRecord {
+  const own = timers.filter((timer) => timer.attachedTo === task.elementId);
+  const earliest = (list: TimerInfo[]) =>
+    list.reduce<Date | null>((min, timer) => (min === null || timer.dueAt < min ? timer.dueAt : min), null)?.toISOString() ?? null;
+  return {
+    ...task,
+    dueAt: earliest(own.filter((timer) => timer.interrupting)) ?? task.dueAt,
+    warnAt: earliest(own.filter((timer) => !timer.interrupting)),
+    escalatedFrom,
+  };
+}
+
+/** An interrupting boundary timer that took a task away in this step: what the next task escalates from. */
+function escalationOf(fired: TimerInfo[], closed: TaskRecord[], at: string): TaskEscalation | null {
+  for (const timer of fired) {
+    if (!timer.interrupting || timer.attachedTo === null) continue;
+    const from = closed.find((task) => task.elementId === timer.attachedTo && task.status === 'cancelled');
+    if (from) return { taskId: from.id, elementId: from.elementId, timerElementId: timer.elementId, at };
+  }
+  return null;
+}
+
 function noop(instance: InstanceRecord): StepResult {
   return { instance, opened: [], incident: null, noop: true };
 }
@@ -460,6 +507,7 @@ function findMessageWait(run: StepRun, messageName: string): ElementApi | undefi
 function incidentRetry(action: StepAction): IncidentRetry {
   switch (action.kind) {
     case 'timer':
+    case 'reschedule-timer':
     case 'retry':
       return { kind: 'resume' };
     case 'complete-task':

@@ -2,7 +2,8 @@ import type { AuditEvent } from '../audit/audit-event.js';
 import type { AuditStore } from '../audit/audit.store.js';
 import type { DefinitionService } from '../definitions/definition.service.js';
 import { NotFoundError } from '../errors.js';
-import type { TaskRecord } from '../tasks/task.js';
+import type { Clock } from '../clock.js';
+import { taskView, type TaskView } from '../tasks/task-sla.js';
 import type { TaskStore } from '../tasks/task.store.js';
 import type { TimerRecord } from '../timers/timer.js';
 import type { TimerStore } from '../timers/timer.store.js';
@@ -12,7 +13,7 @@ import type { InstanceStore } from './instance.store.js';
 
 /** An instance as the API shows it: no engine internals, with what is open on it. */
 export interface InstanceView extends Omit<InstanceRecord, 'state' | 'auditHead' | 'engineVersion'> {
-  openTasks: TaskRecord[];
+  openTasks: TaskView[];
   incidents: IncidentRecord[];
   timers: TimerRecord[];
 }
@@ -33,6 +34,7 @@ export class InstanceService {
     private readonly audit: AuditStore,
     private readonly definitions: DefinitionService,
     private readonly runner: InstanceRunner,
+    private readonly clock: Clock,
   ) {}
 
   async start(request: StartInstance, actor: string): Promise<StepResult> {
@@ -48,7 +50,8 @@ export class InstanceService {
       this.timers.forInstance(id),
     ]);
     const { state: _state, auditHead: _head, engineVersion: _engine, ...rest } = instance;
-    return { ...rest, openTasks, incidents, timers };
+    const now = this.clock.now();
+    return { ...rest, openTasks: openTasks.map((task) => taskView(task, now)), incidents, timers };
   }
 
   async list(filter: InstanceFilter): Promise<InstanceSummary[]> {

@@ -24,6 +24,8 @@ export function openTask(input: OpenTaskInput): TaskRecord {
   return {
     ...rest,
     status: 'open',
+    warnAt: null,
+    escalatedFrom: null,
     department: input.candidateGroups[0] ?? laneName ?? null,
     endedAt: null,
     completedBy: null,

@@ -1,29 +1,33 @@
+import type { Clock } from '../clock.js';
 import { IncidentRaisedError, NotFoundError } from '../errors.js';
 import type { InstanceRunner } from '../instances/instance-runner.js';
-import type { TaskFilter, TaskRecord } from './task.js';
+import type { TaskFilter } from './task.js';
+import { taskView, type TaskView } from './task-sla.js';
 import type { TaskStore } from './task.store.js';
 
 export class TaskService {
   constructor(
     private readonly tasks: TaskStore,
     private readonly runner: InstanceRunner,
+    private readonly clock: Clock,
   ) {}
 
-  list(filter: TaskFilter): Promise<TaskRecord[]> {
-    return this.tasks.list(filter);
+  async list(filter: TaskFilter): Promise<TaskView[]> {
+    const now = this.clock.now();
+    return (await this.tasks.list(filter)).map((task) => taskView(task, now));
   }
 
-  async get(id: string): Promise<TaskRecord> {
+  async get(id: string): Promise<TaskView> {
     const task = await this.tasks.get(id);
     if (!task) throw new NotFoundError(`Task ${id} does not exist`);
-    return task;
+    return taskView(task, this.clock.now());
   }
 
   /**
    * Completes a task with its output. A second completion gets a ConflictError (409), also when
    * two arrive at once: the instance queue serialises them and the second finds the task closed.
    */
-  async complete(id: string, output: Record<string, unknown>, actor: string): Promise<TaskRecord> {
+  async complete(id: string, output: Record<string, unknown>, actor: string): Promise<TaskView> {
     const task = await this.get(id);
     const result = await this.runner.apply(task.instanceId, { kind: 'complete-task', taskId: id, output, actor });
     if (result.incident && result.incident.kind === 'expression') {

@@ -1,5 +1,14 @@
 export type TaskStatus = 'open' | 'completed' | 'cancelled';
 
+/** Where an escalated task came from: the task a timer took away, and when. */
+export interface TaskEscalation {
+  taskId: string;
+  elementId: string;
+  /** The interrupting boundary timer that fired. */
+  timerElementId: string;
+  at: string;
+}
+
 /** A user task as people see it. Keyed by the engine's activity executionId (stable across recover). */
 export interface TaskRecord {
   id: string;
@@ -16,7 +25,11 @@ export interface TaskRecord {
   candidateUsers: string[];
   assignee: string | null;
   priority: number | null;
+  /** SLA deadline: the earliest interrupting boundary timer, else camunda:dueDate. */
   dueAt: string | null;
+  /** SLA warning: the earliest non-interrupting boundary timer. */
+  warnAt: string | null;
+  escalatedFrom: TaskEscalation | null;
   formKey: string | null;
   createdAt: string;
   endedAt: string | null;

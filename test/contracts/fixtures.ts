@@ -84,6 +84,8 @@ export function makeTask(instance: InstanceRecord, overrides: Partial<TaskRecord
     assignee: null,
     priority: 50,
     dueAt: isoAt(20 * 60),
+    warnAt: isoAt(16 * 60),
+    escalatedFrom: { taskId: 'earlier-task', elementId: 'l1', timerElementId: 'sla-20h', at: isoAt(0) },
     formKey: 'triage-form',
     createdAt: isoAt(1),
     endedAt: null,

@@ -63,6 +63,20 @@ export function outboxStoreContract(open: OpenStore, close: CloseStore): void {
       expect(pending).to.deep.equal({ ...message, attempts: 2, lastError: 'timeout' });
     });
 
+    it('leaves out messages that used up their attempts when a cap is given', async () => {
+      // given an unsent message tried twice, one tried once and one never tried
+      const instance = makeInstance();
+      const twice = makeOutboxMessage(instance, { createdAt: isoAt(1), attempts: 2, lastError: 'timeout' });
+      const once = makeOutboxMessage(instance, { createdAt: isoAt(2), attempts: 1, lastError: 'refused' });
+      const fresh = makeOutboxMessage(instance, { createdAt: isoAt(3) });
+      await startInstance(store(), instance, { outbox: [fresh, once, twice] });
+      // when pending messages are asked for with and without a cap of two attempts
+      // then the capped list skips the message tried twice, the uncapped one keeps it
+      expect(await store().outbox.pending(10, 2)).to.deep.equal([once, fresh]);
+      expect(await store().outbox.pending(1, 2)).to.deep.equal([once]);
+      expect(await store().outbox.pending(10)).to.deep.equal([twice, once, fresh]);
+    });
+
     it('refuses to mark an unknown message', async () => {
       // given an empty store
       // when unknown ids are marked

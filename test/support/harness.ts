@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { createBaton, type Baton } from '../../server/baton.js';
 import { ManualClock } from '../../server/clock.js';
 import { seedDepartments } from '../../server/departments/seed-departments.js';
+import type { MailTransport } from '../../server/outbox/mail-transport.js';
 import { openSqliteStore } from '../../server/stores/sqlite/sqlite-store.js';
 
 export interface TestBaton extends Baton {
@@ -21,7 +22,7 @@ export interface TestBaton extends Baton {
 export const silentLogger = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
 
 /** A real Baton on a real SQLite file in a temp dir, with a clock the test moves. */
-export async function startTestBaton(options: { dir?: string; clock?: ManualClock } = {}): Promise<TestBaton> {
+export async function startTestBaton(options: { dir?: string; clock?: ManualClock; mailTransport?: MailTransport } = {}): Promise<TestBaton> {
   const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'baton-test-'));
   const file = path.join(dir, 'baton.db');
   const clock = options.clock ?? new ManualClock();
@@ -33,6 +34,7 @@ export async function startTestBaton(options: { dir?: string; clock?: ManualCloc
     clock,
     config: { timerPollMs: 50, webhook: { timeoutMs: 2000, attempts: 2, backoffMs: 10 } },
     version: 'test',
+    mailTransport: options.mailTransport,
   });
   let closed = false;
   const close = async () => {
@@ -48,7 +50,7 @@ export async function startTestBaton(options: { dir?: string; clock?: ManualCloc
     close,
     async restart() {
       await close();
-      return startTestBaton({ dir, clock });
+      return startTestBaton({ dir, clock, mailTransport: options.mailTransport });
     },
   };
 }

@@ -20,7 +20,7 @@ const OUTBOX_COLUMNS = `id, instance_id, idempotency_key, channel, payload, crea
   attempts, last_error`;
 
 export class SqliteOutboxStore implements OutboxStore {
-  private readonly unsent: Database.Statement<[number], OutboxRow>;
+  private readonly unsent: Database.Statement<[number, number], OutboxRow>;
   private readonly ofInstance: Database.Statement<[string], OutboxRow>;
   private readonly setSent: Database.Statement<[string, string]>;
   private readonly setFailed: Database.Statement<[string, string]>;
@@ -28,7 +28,7 @@ export class SqliteOutboxStore implements OutboxStore {
 
   constructor(db: Database.Database) {
     this.unsent = db.prepare(
-      `SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE sent_at IS NULL
+      `SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE sent_at IS NULL AND attempts < ?
        ORDER BY created_at, rowid LIMIT ?`,
     );
     this.ofInstance = db.prepare(
@@ -51,8 +51,9 @@ export class SqliteOutboxStore implements OutboxStore {
     );
   }
 
-  async pending(limit: number): Promise<OutboxMessage[]> {
-    return this.unsent.all(limit).map(toMessage);
+  async pending(limit: number, maxAttempts?: number): Promise<OutboxMessage[]> {
+    // One statement for both cases: without a cap, no row's attempts reach the bound.
+    return this.unsent.all(maxAttempts ?? Number.MAX_SAFE_INTEGER, limit).map(toMessage);
   }
 
   async forInstance(instanceId: string): Promise<OutboxMessage[]> {

@@ -72,6 +72,8 @@ const migrations: readonly Migration[] = [
         assignee           TEXT,
         priority           INTEGER,
         due_at             TEXT,
+        warn_at            TEXT,
+        escalated_from     TEXT,
         form_key           TEXT,
         created_at         TEXT NOT NULL,
         ended_at           TEXT,

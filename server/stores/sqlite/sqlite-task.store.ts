@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { TaskFilter, TaskRecord, TaskStatus } from '../../tasks/task.js';
+import type { TaskEscalation, TaskFilter, TaskRecord, TaskStatus } from '../../tasks/task.js';
 import type { TaskStore } from '../../tasks/task.store.js';
 import { FilteredSelect, fromJson, fromJsonOrNull, toJson, toJsonOrNull } from './sqlite-query.js';
 
@@ -18,6 +18,8 @@ interface TaskRow {
   assignee: string | null;
   priority: number | null;
   due_at: string | null;
+  warn_at: string | null;
+  escalated_from: string | null;
   form_key: string | null;
   created_at: string;
   ended_at: string | null;
@@ -27,7 +29,7 @@ interface TaskRow {
 
 const TASK_COLUMNS = `id, instance_id, ticket_number, process_key, definition_version, element_id,
   name, status, department, candidate_groups, candidate_users, assignee, priority, due_at,
-  form_key, created_at, ended_at, completed_by, output`;
+  warn_at, escalated_from, form_key, created_at, ended_at, completed_by, output`;
 
 export class SqliteTaskStore implements TaskStore {
   private readonly byId: Database.Statement<[string], TaskRow>;
@@ -55,14 +57,14 @@ export class SqliteTaskStore implements TaskStore {
       `INSERT INTO tasks (${TASK_COLUMNS})
        VALUES (@id, @instance_id, @ticket_number, @process_key, @definition_version, @element_id,
          @name, @status, @department, @candidate_groups, @candidate_users, @assignee, @priority,
-         @due_at, @form_key, @created_at, @ended_at, @completed_by, @output)
+         @due_at, @warn_at, @escalated_from, @form_key, @created_at, @ended_at, @completed_by, @output)
        ON CONFLICT (id) DO UPDATE SET instance_id = excluded.instance_id,
          ticket_number = excluded.ticket_number, process_key = excluded.process_key,
          definition_version = excluded.definition_version, element_id = excluded.element_id,
          name = excluded.name, status = excluded.status, department = excluded.department,
          candidate_groups = excluded.candidate_groups, candidate_users = excluded.candidate_users,
          assignee = excluded.assignee, priority = excluded.priority, due_at = excluded.due_at,
-         form_key = excluded.form_key, created_at = excluded.created_at,
+         warn_at = excluded.warn_at, escalated_from = excluded.escalated_from, form_key = excluded.form_key, created_at = excluded.created_at,
          ended_at = excluded.ended_at, completed_by = excluded.completed_by,
          output = excluded.output`,
     );
@@ -99,6 +101,8 @@ function toRow(task: TaskRecord): TaskRow {
     assignee: task.assignee,
     priority: task.priority,
     due_at: task.dueAt,
+    warn_at: task.warnAt,
+    escalated_from: toJsonOrNull(task.escalatedFrom),
     form_key: task.formKey,
     created_at: task.createdAt,
     ended_at: task.endedAt,
@@ -123,6 +127,8 @@ function toTask(row: TaskRow): TaskRecord {
     assignee: row.assignee,
     priority: row.priority,
     dueAt: row.due_at,
+    warnAt: row.warn_at,
+    escalatedFrom: fromJsonOrNull<TaskEscalation>(row.escalated_from),
     formKey: row.form_key,
     createdAt: row.created_at,
     endedAt: row.ended_at,

@@ -1,0 +1,38 @@
+import { Router } from 'express';
+import { z } from 'zod';
+
+import { actorOf } from '../http/local-only.js';
+import { parseInput } from '../http/validate.js';
+import type { TimerService } from './timer.service.js';
+
+const query = z.object({
+  instance: z.string().trim().min(1).max(200).optional(),
+  dueBefore: z.coerce.date().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+const reschedule = z.object({
+  dueAt: z.coerce.date(),
+  reason: z.string().trim().min(1, 'say why the timer moves').max(2000),
+});
+
+export function timerRoutes(timers: TimerService): Router {
+  const router = Router();
+
+  router.get('/', async (req, res) => {
+    const { instance, dueBefore, limit } = parseInput(query, req.query, 'timer query');
+    res.json(await timers.list({ instanceId: instance, dueBefore, limit }));
+  });
+
+  router.post('/:id/fire', async (req, res) => {
+    await timers.fireNow(req.params.id, actorOf(req));
+    res.status(204).end();
+  });
+
+  router.post('/:id/reschedule', async (req, res) => {
+    const { dueAt, reason } = parseInput(reschedule, req.body ?? {}, 'reschedule request');
+    res.json(await timers.reschedule(req.params.id, dueAt, reason, actorOf(req)));
+  });
+
+  return router;
+}
