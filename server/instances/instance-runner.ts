@@ -273,18 +273,7 @@ export class InstanceRunner {
     const now = this.deps.clock.now().toISOString();
     const retry = incidentRetry(action);
     const existing = openIncidents.find((incident) => incident.kind === 'expression' && sameRetry(incident.retry, retry));
-    const incident: IncidentRecord = {
-      id: existing?.id ?? randomUUID(),
-      instanceId: instance.id,
-      elementId: failure.elementId,
-      kind: 'expression',
-      message: failure.message,
-      status: 'open',
-      executionId: null,
-      retry,
-      createdAt: existing?.createdAt ?? now,
-      resolvedAt: null,
-    };
+    const incident = openIncident(instance.id, existing, { ...failure, kind: 'expression', executionId: null, retry }, now);
     const audit = [
       ...extra.filter((event) => event.type === 'incident.retried'),
       { type: 'incident.raised', actor: 'system', elementId: failure.elementId, data: { incidentId: incident.id, kind: incident.kind, message: failure.message, retry } },
@@ -357,18 +346,7 @@ export class InstanceRunner {
     const incidents: IncidentRecord[] = [];
     for (const [executionId, failure] of run.serviceFailures) {
       const existing = context.openIncidents.find((incident) => incident.executionId === executionId);
-      const incident: IncidentRecord = {
-        id: existing?.id ?? randomUUID(),
-        instanceId: instance.id,
-        elementId: failure.elementId,
-        kind: 'service',
-        message: failure.message,
-        status: 'open',
-        executionId,
-        retry: { kind: 'resume' },
-        createdAt: existing?.createdAt ?? at,
-        resolvedAt: null,
-      };
+      const incident = openIncident(instance.id, existing, { ...failure, kind: 'service', executionId, retry: { kind: 'resume' } }, at);
       incidents.push(incident);
       audit.push({ type: 'incident.raised', actor: 'system', elementId: failure.elementId, data: { incidentId: incident.id, kind: 'service', message: failure.message } });
     }
@@ -483,6 +461,23 @@ function escalationOf(fired: TimerInfo[], closed: TaskRecord[], at: string): Tas
     if (from) return { taskId: from.id, elementId: from.elementId, timerElementId: timer.elementId, at };
   }
   return null;
+}
+
+/** An open incident; a repeat of the same failure updates the existing one instead of adding another. */
+function openIncident(
+  instanceId: string,
+  existing: IncidentRecord | undefined,
+  failure: Pick<IncidentRecord, 'elementId' | 'message' | 'kind' | 'executionId' | 'retry'>,
+  at: string,
+): IncidentRecord {
+  return {
+    id: existing?.id ?? randomUUID(),
+    instanceId,
+    ...failure,
+    status: 'open',
+    createdAt: existing?.createdAt ?? at,
+    resolvedAt: null,
+  };
 }
 
 function noop(instance: InstanceRecord): StepResult {

@@ -1,22 +1,9 @@
 import type { TaskRecord } from './task.js';
 
-export interface OpenTaskInput {
-  id: string;
-  instanceId: string;
-  ticketNumber: string;
-  processKey: string;
-  definitionVersion: number;
-  elementId: string;
-  name: string;
+/** What the runner knows of a task as it opens; the rest of the record starts empty. */
+export type OpenTaskInput = Omit<TaskRecord, 'status' | 'department' | 'warnAt' | 'escalatedFrom' | 'endedAt' | 'completedBy' | 'output'> & {
   laneName: string | null;
-  candidateGroups: string[];
-  candidateUsers: string[];
-  assignee: string | null;
-  priority: number | null;
-  dueAt: string | null;
-  formKey: string | null;
-  createdAt: string;
-}
+};
 
 /** A task as it opens: routed to its first candidate group, else to its lane. */
 export function openTask(input: OpenTaskInput): TaskRecord {
