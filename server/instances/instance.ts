@@ -19,7 +19,7 @@ export interface InstanceRecord {
   variables: Record<string, unknown>;
   /** bpmn-engine getState() without the embedded diagram source; null once ended. */
   state: unknown;
-  /** bpmn-engine version that wrote `state`; a recover under another version is refused. */
+  /** bpmn-engine version that wrote `state`: an upgrade tells from it which saved states it must check. */
   engineVersion: string;
   /** Optimistic concurrency: every committed step increments it by one. */
   version: number;
