@@ -48,8 +48,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing the steps in progress');
-    server.close();
+    // Stop taking requests and let the ones in flight finish (each waits for its step) before the
+    // store closes under them; a stuck client gets 10 s.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
     await baton.shutdown();
     await mailTransport?.close();
     logger.info('stopped cleanly');
