@@ -165,6 +165,51 @@ const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `);
   },
+  // Job store of the agenda scheduler (SqliteJobRepository). Instants are epoch milliseconds so
+  // "due at or before" compares numbers. repeat_interval keeps agenda's string | number: the flag
+  // says which, because "5000" (a string) and 5000 (ms) are both legal and must read back as sent.
+  // generation changes on every definition write (saveJob, upsertJobSync), never on state saves,
+  // so a run that started before a reschedule cannot overwrite the new schedule (see repository).
+  (db) => {
+    db.exec(`
+      CREATE TABLE agenda_jobs (
+        id                      TEXT PRIMARY KEY,
+        name                    TEXT NOT NULL,
+        priority                REAL NOT NULL DEFAULT 0,
+        next_run_at             INTEGER,
+        type                    TEXT NOT NULL,
+        locked_at               INTEGER,
+        last_run_at             INTEGER,
+        last_finished_at        INTEGER,
+        failed_at               INTEGER,
+        fail_count              INTEGER,
+        fail_reason             TEXT,
+        repeat_interval         TEXT,
+        repeat_interval_numeric INTEGER NOT NULL DEFAULT 0,
+        repeat_timezone         TEXT,
+        repeat_at               TEXT,
+        disabled                INTEGER NOT NULL DEFAULT 0,
+        progress                REAL,
+        data                    TEXT,
+        unique_json             TEXT,
+        last_modified_by        TEXT,
+        start_date              INTEGER,
+        end_date                INTEGER,
+        skip_days               TEXT,
+        debounce_started_at     INTEGER,
+        fork                    INTEGER,
+        generation              TEXT NOT NULL,
+        instance_id             TEXT
+      );
+      CREATE INDEX agenda_jobs_next_to_run
+        ON agenda_jobs (name, disabled, locked_at, next_run_at, priority);
+      CREATE INDEX agenda_jobs_instance ON agenda_jobs (instance_id, name)
+        WHERE instance_id IS NOT NULL;
+      -- agenda's every() saves type 'single' jobs as "one row per name"; the index makes that a
+      -- constraint rather than a convention two processes could race past.
+      CREATE UNIQUE INDEX agenda_jobs_single_name ON agenda_jobs (name) WHERE type = 'single';
+    `);
+  },
 ];
 
 /** Schema version this code writes; a database at a higher version came from a newer Baton. */

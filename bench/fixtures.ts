@@ -1,0 +1,225 @@
+/**
+ * Shared pieces of the benchmarks: the process diagrams, a Baton on a fresh SQLite file, a
+ * concurrency-limited loop that times a number of cycles, and small statistics helpers.
+ * Nothing here is imported from test/: benchmarks must keep working whatever the tests change.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+
+import { pino } from 'pino';
+
+import { createBaton, type Baton } from '../server/baton.js';
+import { seedDepartments } from '../server/departments/seed-departments.js';
+import { openSqliteStore, type SqliteStore } from '../server/stores/sqlite/sqlite-store.js';
+
+function diagram(processId: string, body: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+  xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Definitions_${processId}" targetNamespace="http://baton.bench">
+  <bpmn:process id="${processId}" name="${processId}" isExecutable="true">
+${body}
+  </bpmn:process>
+</bpmn:definitions>`;
+}
+
+/** start → user task (routed to first-line) → end: 3 flow nodes, 2 sequence flows. */
+export const SIMPLE_KEY = 'benchSimple';
+export const SIMPLE_XML = diagram(
+  SIMPLE_KEY,
+  `    <bpmn:startEvent id="start" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="handle" />
+    <bpmn:userTask id="handle" name="Handle the request" camunda:candidateGroups="first-line" />
+    <bpmn:sequenceFlow id="f2" sourceRef="handle" targetRef="end" />
+    <bpmn:endEvent id="end" />`,
+);
+
+/**
+ * 11 flow nodes around one user task: an interrupting 8-hour timer boundary on the task (armed,
+ * saved as a timer row and an SLA, cancelled when the task completes), an exclusive gateway with a
+ * condition and a default, and a parallel split/join over two pass-through throw events.
+ * Only the default flow of the gateway is taken (`approved` is true), with Baton's expressions and
+ * with bare bpmn-engine's (which cannot evaluate `==` and so treats the condition as false).
+ */
+export const ELEVEN_KEY = 'benchEleven';
+export const ELEVEN_XML = diagram(
+  ELEVEN_KEY,
+  `    <bpmn:startEvent id="start" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="triage" />
+    <bpmn:userTask id="triage" name="Triage" camunda:candidateGroups="first-line" />
+    <bpmn:boundaryEvent id="sla" attachedToRef="triage"><bpmn:timerEventDefinition><bpmn:timeDuration xsi:type="bpmn:tFormalExpression">PT8H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>
+    <bpmn:sequenceFlow id="f2" sourceRef="sla" targetRef="escalated" />
+    <bpmn:endEvent id="escalated" />
+    <bpmn:sequenceFlow id="f3" sourceRef="triage" targetRef="route" />
+    <bpmn:exclusiveGateway id="route" default="f5" />
+    <bpmn:sequenceFlow id="f4" sourceRef="route" targetRef="rejected"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">\${approved == false}</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:endEvent id="rejected" />
+    <bpmn:sequenceFlow id="f5" sourceRef="route" targetRef="split" />
+    <bpmn:parallelGateway id="split" />
+    <bpmn:sequenceFlow id="f6" sourceRef="split" targetRef="noteA" />
+    <bpmn:sequenceFlow id="f7" sourceRef="split" targetRef="noteB" />
+    <bpmn:intermediateThrowEvent id="noteA" />
+    <bpmn:intermediateThrowEvent id="noteB" />
+    <bpmn:sequenceFlow id="f8" sourceRef="noteA" targetRef="join" />
+    <bpmn:sequenceFlow id="f9" sourceRef="noteB" targetRef="join" />
+    <bpmn:parallelGateway id="join" />
+    <bpmn:sequenceFlow id="f10" sourceRef="join" targetRef="done" />
+    <bpmn:endEvent id="done" />`,
+);
+
+export interface BenchProcess {
+  key: string;
+  label: string;
+  xml: string;
+}
+
+export const PROCESSES: readonly BenchProcess[] = [
+  { key: SIMPLE_KEY, label: 'start → user task → end (3 nodes)', xml: SIMPLE_XML },
+  { key: ELEVEN_KEY, label: '11 nodes: timer boundary, XOR, AND split/join', xml: ELEVEN_XML },
+];
+
+export const silentLogger = pino({ level: 'silent' });
+
+export interface BenchBaton {
+  baton: Baton;
+  store: SqliteStore;
+  dir: string;
+  file: string;
+  /** Shuts Baton down (drains, closes the store); removes the temp dir if this Baton created it. */
+  close(): Promise<void>;
+}
+
+/**
+ * A real Baton (real clock, silent logger) on a SQLite file: a fresh temp file unless `file` is
+ * given (a second Baton on the same database, as a second node would open it). Departments are
+ * seeded and both bench processes deployed (identical diagrams are not redeployed).
+ */
+export async function startBenchBaton(options: { file?: string } = {}): Promise<BenchBaton> {
+  const ownDir = options.file === undefined ? mkdtempSync(path.join(tmpdir(), 'baton-bench-')) : null;
+  const file = options.file ?? path.join(ownDir ?? '', 'baton.db');
+  const store = openSqliteStore(file);
+  await seedDepartments(store.departments);
+  const baton = createBaton({
+    store,
+    logger: silentLogger,
+    config: { timerPollMs: 60_000, webhook: { timeoutMs: 2000, attempts: 1, backoffMs: 10 } },
+    version: 'bench',
+  });
+  for (const process of PROCESSES) await baton.definitions.deploy(process.xml);
+  let closed = false;
+  return {
+    baton,
+    store,
+    dir: path.dirname(file),
+    file,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await baton.shutdown();
+      if (ownDir) rmSync(ownDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** One instance from start to end; `index` is unique within a measurement. */
+export type Cycle = (index: number) => Promise<void>;
+
+export interface Timing {
+  count: number;
+  concurrency: number;
+  ms: number;
+  /** Completed instances (start → end) per second. */
+  perSec: number;
+}
+
+/** Runs `count` cycles with at most `concurrency` in flight and times the whole batch. */
+export async function timeCycles(count: number, concurrency: number, cycle: Cycle): Promise<Timing> {
+  let next = 0;
+  const lane = async () => {
+    for (;;) {
+      const index = next++;
+      if (index >= count) return;
+      await cycle(index);
+    }
+  };
+  const began = performance.now();
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
+  const ms = performance.now() - began;
+  return { count, concurrency, ms, perSec: (count * 1000) / ms };
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+/** A throughput figure: the median of its runs, with the runs for the record. */
+export interface Figure {
+  name: string;
+  perSec: number;
+  runs: number[];
+}
+
+/** Runs each named measurement `rounds` times, interleaved (A B C, A B C, ...), and takes medians. */
+export async function interleaved(rounds: number, measurements: readonly { name: string; run: () => Promise<Timing> }[]): Promise<Figure[]> {
+  const runs = new Map<string, number[]>(measurements.map((m) => [m.name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const measurement of measurements) {
+      const timing = await measurement.run();
+      runs.get(measurement.name)?.push(timing.perSec);
+    }
+  }
+  return measurements.map(({ name }) => {
+    const values = runs.get(name) ?? [];
+    return { name, perSec: median(values), runs: values };
+  });
+}
+
+export function fmt(value: number, digits = 0): string {
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+export function printFigures(figures: readonly Figure[], baseline?: Figure): void {
+  const width = Math.max(...figures.map((f) => f.name.length));
+  for (const figure of figures) {
+    const ratio = baseline && figure !== baseline ? `  ${fmt(figure.perSec / baseline.perSec, 2)}× of ${baseline.name}` : '';
+    console.log(`  ${figure.name.padEnd(width)}  ${fmt(figure.perSec).padStart(6)} instances/s  (runs ${figure.runs.map((r) => fmt(r)).join(', ')})${ratio}`);
+  }
+}
+
+export function findFigure(figures: readonly Figure[], name: string): Figure {
+  const figure = figures.find((candidate) => candidate.name === name);
+  if (!figure) throw new Error(`no figure named ${name}`);
+  return figure;
+}
+
+/** True when the module with this import.meta.url is the script node was started with. */
+export function isMain(moduleUrl: string): boolean {
+  const script = process.argv[1];
+  return script !== undefined && pathToFileURL(path.resolve(script)).href === moduleUrl;
+}
+
+/**
+ * When bench/run.ts starts a benchmark as a child process it sets BENCH_RESULT to a file path;
+ * the benchmark writes its figures there as JSON for the summary table.
+ */
+export async function writeResult(result: unknown): Promise<void> {
+  const target = process.env['BENCH_RESULT'];
+  if (!target) return;
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(target, JSON.stringify(result, null, 2));
+}
+
+/** Reads a count from the environment (BENCH_<NAME>), for quicker or longer runs. */
+export function envCount(name: string, fallback: number): number {
+  const raw = process.env[`BENCH_${name}`];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`BENCH_${name} must be a positive integer, got '${raw}'`);
+  return value;
+}
