@@ -3,7 +3,7 @@
  * concurrency-limited loop that times a number of cycles, and small statistics helpers.
  * Nothing here is imported from test/: benchmarks must keep working whatever the tests change.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -208,10 +208,9 @@ export function isMain(moduleUrl: string): boolean {
  * When bench/run.ts starts a benchmark as a child process it sets BENCH_RESULT to a file path;
  * the benchmark writes its figures there as JSON for the summary table.
  */
-export async function writeResult(result: unknown): Promise<void> {
+export function writeResult(result: unknown): void {
   const target = process.env['BENCH_RESULT'];
   if (!target) return;
-  const { writeFileSync } = await import('node:fs');
   writeFileSync(target, JSON.stringify(result, null, 2));
 }
 

@@ -20,6 +20,7 @@ import type { MailTransport } from './outbox/mail-transport.js';
 import { OutboxDispatcher } from './outbox/outbox-dispatcher.js';
 import type { Store } from './stores/store.js';
 import { TaskService } from './tasks/task.service.js';
+import { AgendaTimers, type AgendaTimersOptions } from './timers/agenda-timers.js';
 import { TimerScheduler } from './timers/timer-scheduler.js';
 import { TimerService } from './timers/timer.service.js';
 
@@ -30,6 +31,8 @@ export interface BatonOptions {
   config: Pick<Config, 'timerPollMs' | 'webhook'>;
   /** Without one, queued emails stay in the outbox and no dispatcher exists. */
   mailTransport?: MailTransport;
+  /** agenda runs the timers when given; tests that move a manual clock sweep with `scheduler.tick()`. */
+  agenda?: AgendaTimersOptions;
   version: string;
 }
 
@@ -48,6 +51,7 @@ export function createBaton(options: BatonOptions) {
   const messages = new MessageService(store.instances, store.definitions, runner);
   const timers = new TimerService(store.timers, runner);
   const scheduler = new TimerScheduler(store.timers, runner, clock, logger, { pollMs: options.config.timerPollMs, batchSize: 100 });
+  const agendaTimers = options.agenda ? new AgendaTimers(store.timerJobs, store.timers, runner, logger, options.agenda) : null;
   const dispatcher = options.mailTransport ? new OutboxDispatcher(store.outbox, options.mailTransport, runner.events, clock, logger) : null;
   const app = createApp({ store, definitions, instances, tasks, messages, timers, logger, version: options.version });
 
@@ -63,6 +67,7 @@ export function createBaton(options: BatonOptions) {
     messages,
     timers,
     scheduler,
+    agendaTimers,
     dispatcher,
     /** Deploys every .bpmn file of a directory; identical diagrams are not redeployed. */
     async deployDirectory(dir: string): Promise<{ file: string; key?: string; version?: number; created?: boolean; error?: string }[]> {
@@ -81,6 +86,7 @@ export function createBaton(options: BatonOptions) {
     },
     /** Finishes the steps in progress and saves them; takes no new ones. */
     async shutdown(): Promise<void> {
+      await agendaTimers?.stop();
       await scheduler.stop();
       await dispatcher?.stop();
       await runner.drain();

@@ -14,7 +14,12 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Directory whose .bpmn files are deployed at start (identical ones are not redeployed). */
   BATON_PROCESSES_DIR: z.string().min(1).default('./processes'),
-  BATON_TIMER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  /** agenda's poll for due timer jobs (new jobs of this node are seen at once through notifications). */
+  BATON_AGENDA_PROCESS_EVERY_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /** How long a node holds a timer job before another node may take it over. */
+  BATON_AGENDA_LOCK_LIFETIME_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  /** The safety sweep that fires any due timer agenda has not (a job marked failed, say). */
+  BATON_TIMER_SWEEP_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
   BATON_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   BATON_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   /** Where queued emails go; unset (or empty), they stay queued in the outbox. */
@@ -48,6 +53,7 @@ export interface Config {
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   processesDir: string;
   timerPollMs: number;
+  agenda: { processEveryMs: number; lockLifetimeMs: number; retryMs: number };
   webhook: { timeoutMs: number; attempts: number; backoffMs: number };
   /** Null when no SMTP server is configured. */
   smtp: { url: string; from: string } | null;
@@ -70,7 +76,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mongodbUri: value.MONGODB_URI?.trim() || null,
     logLevel: value.LOG_LEVEL,
     processesDir: path.resolve(value.BATON_PROCESSES_DIR),
-    timerPollMs: value.BATON_TIMER_POLL_MS,
+    timerPollMs: value.BATON_TIMER_SWEEP_MS,
+    agenda: { processEveryMs: value.BATON_AGENDA_PROCESS_EVERY_MS, lockLifetimeMs: value.BATON_AGENDA_LOCK_LIFETIME_MS, retryMs: 30_000 },
     webhook: { timeoutMs: value.BATON_WEBHOOK_TIMEOUT_MS, attempts: value.BATON_WEBHOOK_ATTEMPTS, backoffMs: 500 },
     smtp: value.BATON_SMTP_URL ? { url: value.BATON_SMTP_URL, from: value.BATON_MAIL_FROM } : null,
   };

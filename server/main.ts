@@ -20,12 +20,13 @@ async function main(): Promise<void> {
 
   const store = openSqliteStore(config.databaseFile);
   const mailTransport = config.smtp ? new SmtpTransport(config.smtp) : undefined;
-  const baton = createBaton({ store, logger, config, version, mailTransport });
+  const baton = createBaton({ store, logger, config, version, mailTransport, agenda: config.agenda });
   await seedDepartments(store.departments);
   for (const result of await baton.deployDirectory(config.processesDir)) {
     if (result.error) logger.error({ file: result.file }, `not deployed: ${result.error}`);
     else logger.info({ file: result.file, key: result.key, version: result.version }, result.created ? 'process deployed' : 'process up to date');
   }
+  await baton.agendaTimers?.start();
   baton.scheduler.start();
   if (baton.dispatcher && config.smtp) {
     baton.dispatcher.start();

@@ -220,6 +220,11 @@ export class InstanceRunner {
     await run.resume(instance.state as EngineState);
     await this.applyAction(run, effective, openTasks, extra);
 
+    if (action.kind === 'timer' && !action.force && run.audit.length === 0) {
+      // Woken early (the scheduler's clock ahead of Baton's) or for nothing: no step to save.
+      await run.suspend();
+      return noop(instance);
+    }
     const failure = stepFailure(run);
     if (failure) {
       await run.suspend();

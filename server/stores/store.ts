@@ -9,6 +9,7 @@ import type { OutboxStore } from '../outbox/outbox.store.js';
 import type { TaskRecord } from '../tasks/task.js';
 import type { TaskStore } from '../tasks/task.store.js';
 import type { TimerRecord } from '../timers/timer.js';
+import type { TimerJobs } from '../timers/timer-jobs.js';
 import type { TimerStore } from '../timers/timer.store.js';
 
 /**
@@ -42,6 +43,8 @@ export interface Store {
   timers: TimerStore;
   outbox: OutboxStore;
   departments: DepartmentStore;
+  /** agenda on this store's database; pending timers are its jobs. */
+  timerJobs: TimerJobs;
   /**
    * Writes a step atomically. Throws VersionConflictError when the stored instance version is
    * not `expectedVersion` (or when a new instance's id or (processKey, businessKey) exists),

@@ -100,20 +100,6 @@ const migrations: readonly Migration[] = [
         PRIMARY KEY (instance_id, seq)
       );
 
-      -- due_ms is due_at as epoch milliseconds: ISO strings with different offsets or precision
-      -- do not sort as text, and "due at or before" must compare instants.
-      CREATE TABLE timers (
-        id           TEXT PRIMARY KEY,
-        instance_id  TEXT NOT NULL REFERENCES instances (id),
-        execution_id TEXT NOT NULL,
-        element_id   TEXT NOT NULL,
-        timer_type   TEXT NOT NULL,
-        due_at       TEXT NOT NULL,
-        due_ms       INTEGER NOT NULL
-      );
-      CREATE INDEX timers_due ON timers (due_ms, id);
-      CREATE INDEX timers_instance ON timers (instance_id, due_ms, id);
-
       CREATE TABLE message_subscriptions (
         instance_id  TEXT NOT NULL REFERENCES instances (id),
         execution_id TEXT NOT NULL,
@@ -208,6 +194,9 @@ const migrations: readonly Migration[] = [
       -- agenda's every() saves type 'single' jobs as "one row per name"; the index makes that a
       -- constraint rather than a convention two processes could race past.
       CREATE UNIQUE INDEX agenda_jobs_single_name ON agenda_jobs (name) WHERE type = 'single';
+      -- Baton's timer and process-start jobs carry their due instant as data.dueMs: the sweeper
+      -- finds due ones even while agenda holds a job (next_run_at is null while it runs).
+      CREATE INDEX agenda_jobs_baton_due ON agenda_jobs (name, json_extract(data, '$.dueMs'), id);
     `);
   },
 ];

@@ -9,6 +9,8 @@ import { SqliteInstanceStore } from './sqlite-instance.store.js';
 import { SqliteOutboxStore } from './sqlite-outbox.store.js';
 import { configureConnection, migrate } from './sqlite-schema.js';
 import { SqliteTaskStore } from './sqlite-task.store.js';
+import { SqliteAgendaBackend } from './sqlite-agenda-backend.js';
+import { SqliteTimerJobs } from './sqlite-timer-jobs.js';
 import { SqliteTimerStore } from './sqlite-timer.store.js';
 
 /** Opens (creating file, directory and schema as needed) the embedded store; `':memory:'` works. */
@@ -34,6 +36,7 @@ export class SqliteStore implements Store {
   readonly timers: SqliteTimerStore;
   readonly outbox: SqliteOutboxStore;
   readonly departments: SqliteDepartmentStore;
+  readonly timerJobs: SqliteTimerJobs;
   private readonly writeStep: Database.Transaction<(step: StepWrite) => void>;
   private readonly pingStatement: Database.Statement<[]>;
 
@@ -46,7 +49,9 @@ export class SqliteStore implements Store {
     this.instances = new SqliteInstanceStore(db);
     this.tasks = new SqliteTaskStore(db);
     this.audit = new SqliteAuditStore(db);
-    this.timers = new SqliteTimerStore(db);
+    const backend = new SqliteAgendaBackend(db);
+    this.timerJobs = new SqliteTimerJobs(backend);
+    this.timers = new SqliteTimerStore(db, backend.repository);
     this.outbox = new SqliteOutboxStore(db);
     this.departments = new SqliteDepartmentStore(db);
     this.pingStatement = db.prepare('SELECT 1');

@@ -1,82 +1,98 @@
 import type Database from 'better-sqlite3';
+import { toJobId } from 'agenda';
+
+import { TIMER_JOB } from '../../timers/timer-jobs.js';
 import type { TimerRecord } from '../../timers/timer.js';
 import type { TimerStore } from '../../timers/timer.store.js';
+import type { SqliteJobRepository } from './sqlite-job.repository.js';
 
-interface TimerRow {
-  id: string;
-  instance_id: string;
-  execution_id: string;
-  element_id: string;
-  timer_type: string;
-  due_at: string;
-  due_ms: number;
+interface TimerJobData {
+  instanceId: string;
+  executionId: string;
+  elementId: string;
+  timerType: string;
+  dueAt: string;
+  dueMs: number;
 }
 
-const TIMER_COLUMNS = 'id, instance_id, execution_id, element_id, timer_type, due_at, due_ms';
+interface JobRow {
+  id: string;
+  data: string;
+}
 
+/**
+ * Pending BPMN timers are agenda jobs in the same SQLite database, so a step writes its timer
+ * intents in its own transaction and agenda runs them; this store reads them back as timers.
+ */
 export class SqliteTimerStore implements TimerStore {
-  private readonly dueBy: Database.Statement<[number, number], TimerRow>;
-  private readonly ofInstance: Database.Statement<[string], TimerRow>;
-  private readonly byId: Database.Statement<[string], TimerRow>;
-  private readonly deleteOfInstance: Database.Statement<[string]>;
-  private readonly insertRow: Database.Statement<[TimerRow]>;
+  private readonly dueBy: Database.Statement<[string, number, number], JobRow>;
+  private readonly ofInstance: Database.Statement<[string, string], JobRow>;
+  private readonly byId: Database.Statement<[string, string], JobRow>;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly jobs: SqliteJobRepository,
+  ) {
     this.dueBy = db.prepare(
-      `SELECT ${TIMER_COLUMNS} FROM timers WHERE due_ms <= ? ORDER BY due_ms, id LIMIT ?`,
+      `SELECT id, data FROM agenda_jobs WHERE name = ? AND json_extract(data, '$.dueMs') <= ?
+       ORDER BY json_extract(data, '$.dueMs'), id LIMIT ?`,
     );
     this.ofInstance = db.prepare(
-      `SELECT ${TIMER_COLUMNS} FROM timers WHERE instance_id = ? ORDER BY due_ms, id`,
+      `SELECT id, data FROM agenda_jobs WHERE instance_id = ? AND name = ?
+       ORDER BY json_extract(data, '$.dueMs'), id`,
     );
-    this.byId = db.prepare(`SELECT ${TIMER_COLUMNS} FROM timers WHERE id = ?`);
-    this.deleteOfInstance = db.prepare('DELETE FROM timers WHERE instance_id = ?');
-    this.insertRow = db.prepare(
-      `INSERT INTO timers (${TIMER_COLUMNS})
-       VALUES (@id, @instance_id, @execution_id, @element_id, @timer_type, @due_at, @due_ms)`,
-    );
+    this.byId = db.prepare('SELECT id, data FROM agenda_jobs WHERE id = ? AND name = ?');
   }
 
   async due(at: Date, limit: number): Promise<TimerRecord[]> {
-    return this.dueBy.all(at.getTime(), limit).map(toTimer);
+    return this.dueBy.all(TIMER_JOB, at.getTime(), limit).map(toTimer);
   }
 
   async forInstance(instanceId: string): Promise<TimerRecord[]> {
-    return this.ofInstance.all(instanceId).map(toTimer);
+    return this.ofInstance.all(instanceId, TIMER_JOB).map(toTimer);
   }
 
   async get(id: string): Promise<TimerRecord | null> {
-    const row = this.byId.get(id);
+    const row = this.byId.get(id, TIMER_JOB);
     return row === undefined ? null : toTimer(row);
   }
 
-  /** Called only inside SqliteStore.commitStep's transaction. */
-  replaceForInstanceSync(instanceId: string, timers: TimerRecord[]): void {
-    this.deleteOfInstance.run(instanceId);
-    for (const timer of timers) this.insertRow.run(toRow(timer));
+  /**
+   * Called only inside SqliteStore.commitStep's transaction. Unchanged timers are left alone, so
+   * a job agenda is running keeps its lock and generation; changed ones are rewritten (agenda's
+   * run of the old schedule then leaves the new one in place).
+   */
+  replaceForInstanceSync(instanceId: string, timers: TimerRecord[]): TimerRecord[] {
+    const existing = new Map(this.ofInstance.all(instanceId, TIMER_JOB).map((row) => [row.id, toTimer(row)]));
+    const wanted = new Set(timers.map((timer) => timer.id));
+    this.jobs.removeJobsSync([...existing.keys()].filter((id) => !wanted.has(id)));
+    const written: TimerRecord[] = [];
+    for (const timer of timers) {
+      const before = existing.get(timer.id);
+      if (before && before.dueAt === timer.dueAt && before.elementId === timer.elementId) continue;
+      const dueMs = Date.parse(timer.dueAt);
+      if (Number.isNaN(dueMs)) throw new TypeError(`timer ${timer.id}: dueAt ${timer.dueAt} is not a date`);
+      const data: TimerJobData = { ...toData(timer), dueMs };
+      this.jobs.upsertJobSync({ _id: toJobId(timer.id), name: TIMER_JOB, priority: 0, type: 'normal', nextRunAt: new Date(dueMs), data });
+      written.push(timer);
+    }
+    return written;
   }
 }
 
-function toRow(timer: TimerRecord): TimerRow {
-  const dueMs = Date.parse(timer.dueAt);
-  if (Number.isNaN(dueMs)) throw new TypeError(`timer ${timer.id}: dueAt ${timer.dueAt} is not a date`);
-  return {
-    id: timer.id,
-    instance_id: timer.instanceId,
-    execution_id: timer.executionId,
-    element_id: timer.elementId,
-    timer_type: timer.timerType,
-    due_at: timer.dueAt,
-    due_ms: dueMs,
-  };
+function toData(timer: TimerRecord): Omit<TimerJobData, 'dueMs'> {
+  const { instanceId, executionId, elementId, timerType, dueAt } = timer;
+  return { instanceId, executionId, elementId, timerType, dueAt };
 }
 
-function toTimer(row: TimerRow): TimerRecord {
+function toTimer(row: JobRow): TimerRecord {
+  const data = JSON.parse(row.data) as TimerJobData;
   return {
     id: row.id,
-    instanceId: row.instance_id,
-    executionId: row.execution_id,
-    elementId: row.element_id,
-    timerType: row.timer_type,
-    dueAt: row.due_at,
+    instanceId: data.instanceId,
+    executionId: data.executionId,
+    elementId: data.elementId,
+    timerType: data.timerType,
+    dueAt: data.dueAt,
   };
 }

@@ -1,0 +1,83 @@
+import { Agenda, type Job } from 'agenda';
+import type { Logger } from 'pino';
+
+import type { InstanceRunner } from '../instances/instance-runner.js';
+import { TIMER_JOB, type TimerJobs } from './timer-jobs.js';
+import type { TimerStore } from './timer.store.js';
+
+export interface AgendaTimersOptions {
+  /** How often agenda looks for jobs (notifications make new ones run sooner). */
+  processEveryMs: number;
+  /** How long a node holds a job before another may take it over (a node killed mid-job). */
+  lockLifetimeMs: number;
+  /** A timer still pending after its run (its step failed) is tried again this much later. */
+  retryMs: number;
+}
+
+interface TimerJobData {
+  instanceId: string;
+}
+
+/**
+ * Runs BPMN timers as agenda jobs. The jobs are written by the steps themselves (in the step's
+ * transaction); agenda only wakes the instance. Firing is idempotent, so agenda's at-least-once
+ * delivery fires a timer once.
+ */
+export class AgendaTimers {
+  readonly agenda: Agenda;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly jobs: TimerJobs,
+    private readonly timers: TimerStore,
+    private readonly runner: InstanceRunner,
+    private readonly logger: Logger,
+    options: AgendaTimersOptions,
+  ) {
+    this.agenda = new Agenda({
+      backend: jobs.backend,
+      processEvery: options.processEveryMs,
+      defaultLockLifetime: options.lockLifetimeMs,
+      maxConcurrency: 10,
+    });
+    this.agenda.on('error', (err: unknown) => logger.error({ err }, 'agenda error'));
+    this.agenda.define(TIMER_JOB, (job: Job<TimerJobData>) => this.fire(job, options.retryMs), { concurrency: 5 });
+
+    const onCommit = ({ timers }: { timers: { id: string; dueAt: string }[] }) => {
+      if (timers.length === 0) return;
+      void this.jobs.notify(timers.map((timer) => ({ id: timer.id, name: TIMER_JOB, dueAt: new Date(timer.dueAt) })));
+    };
+    runner.events.on('step.committed', onCommit);
+    this.unsubscribe = () => runner.events.off('step.committed', onCommit);
+  }
+
+  async start(): Promise<void> {
+    await this.agenda.start();
+  }
+
+  /** Lets the timer steps in progress finish and releases every lock this node holds. */
+  async stop(): Promise<void> {
+    this.unsubscribe();
+    // agenda 6.2.6: drain() alone keeps the locks of running jobs and a later stop() does nothing;
+    // starting the drain, then stopping, then awaiting the drain releases them.
+    const drained = this.agenda.drain();
+    await this.agenda.stop();
+    await drained;
+  }
+
+  private async fire(job: Job<TimerJobData>, retryMs: number): Promise<void> {
+    // A job agenda picked before a step rewrote or removed it: the row is the truth now.
+    if (!this.jobs.isCurrent(job.attrs)) return;
+    const timerId = String(job.attrs._id);
+    const { instanceId } = job.attrs.data;
+    try {
+      await this.runner.apply(instanceId, { kind: 'timer', timerId });
+    } catch (err) {
+      this.logger.warn({ err, timerId, instanceId }, 'timer step failed; it will be tried again');
+    }
+    // agenda leaves a one-shot job with no next run once it ran: a timer that is still pending
+    // (its step failed, or it was not due yet) must be run again, never dropped.
+    const pending = await this.timers.get(timerId);
+    if (pending) job.schedule(new Date(Math.max(Date.parse(pending.dueAt), Date.now() + retryMs)));
+  }
+}
