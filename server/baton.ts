@@ -21,6 +21,7 @@ import { OutboxDispatcher } from './outbox/outbox-dispatcher.js';
 import type { Store } from './stores/store.js';
 import { TaskService } from './tasks/task.service.js';
 import { AgendaTimers, type AgendaTimersOptions } from './timers/agenda-timers.js';
+import { ProcessStarts } from './timers/process-starts.js';
 import { TimerScheduler } from './timers/timer-scheduler.js';
 import { TimerService } from './timers/timer.service.js';
 
@@ -45,13 +46,16 @@ export function createBaton(options: BatonOptions) {
   const connectors = new ConnectorRegistry([logConnector, emailConnector, webhookConnector(options.config.webhook)]);
   const sources = new SourceCache();
   const runner = new InstanceRunner({ store, sources, clock, connectors, logger });
-  const definitions = new DefinitionService(store.definitions, store.departments, () => connectors.names(), clock);
+  const processStarts = new ProcessStarts(store.schedules, store.definitions, runner, clock, logger);
+  const definitions = new DefinitionService(store.definitions, store.departments, () => connectors.names(), clock, (definition) =>
+    processStarts.scheduleFor(definition),
+  );
   const instances = new InstanceService(store.instances, store.tasks, store.timers, store.audit, definitions, runner, clock);
   const tasks = new TaskService(store.tasks, runner, clock);
   const messages = new MessageService(store.instances, store.definitions, runner);
   const timers = new TimerService(store.timers, runner);
-  const scheduler = new TimerScheduler(store.timers, runner, clock, logger, { pollMs: options.config.timerPollMs, batchSize: 100 });
-  const agendaTimers = options.agenda ? new AgendaTimers(store.timerJobs, store.timers, runner, logger, options.agenda) : null;
+  const scheduler = new TimerScheduler(store.timers, runner, clock, logger, { pollMs: options.config.timerPollMs, batchSize: 100 }, processStarts);
+  const agendaTimers = options.agenda ? new AgendaTimers(store.timerJobs, store.timers, runner, processStarts, logger, options.agenda) : null;
   const dispatcher = options.mailTransport ? new OutboxDispatcher(store.outbox, options.mailTransport, runner.events, clock, logger) : null;
   const app = createApp({ store, definitions, instances, tasks, messages, timers, logger, version: options.version });
 

@@ -22,6 +22,8 @@ export class DefinitionService {
     private readonly departments: DepartmentStore,
     private readonly knownHandlers: () => ReadonlySet<string>,
     private readonly clock: Clock,
+    /** Told of every new version once it is stored (process start schedules follow the latest version). */
+    private readonly afterDeploy: (definition: DefinitionRecord) => Promise<void> = async () => undefined,
   ) {}
 
   /** Validates and stores a diagram as the next version of its process (unless it is unchanged). */
@@ -49,11 +51,13 @@ export class DefinitionService {
         hash,
         ticketPrefix: validated.ticketPrefix,
         startMessages: validated.startMessages,
+        startTimers: validated.startTimers,
         deployedAt: this.clock.now().toISOString(),
         warnings: validated.warnings,
       };
       try {
         await this.definitions.insert(record);
+        await this.afterDeploy(record);
         return { definition: summary(record), created: true };
       } catch (err) {
         // Another deploy of the same process took this version number first: number again.

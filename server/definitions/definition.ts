@@ -1,5 +1,12 @@
 import type { ErrorIssue } from '../errors.js';
 
+export interface StartTimer {
+  elementId: string;
+  timerType: 'timeCycle' | 'timeDate' | 'timeDuration';
+  /** Literal ISO 8601 value: `R/2026-01-05T08:00:00Z/P1D`, `2026-12-01T09:00:00Z`, `PT1H`. */
+  value: string;
+}
+
 /** One deployed version of a process. Immutable once stored. */
 export interface DefinitionRecord {
   /** `${key}:${version}` */
@@ -15,6 +22,8 @@ export interface DefinitionRecord {
   ticketPrefix: string;
   /** Names of the messages that start this process (message start events). */
   startMessages: string[];
+  /** Timer start events: the process starts itself on these schedules. */
+  startTimers: StartTimer[];
   deployedAt: string;
   warnings: ErrorIssue[];
 }

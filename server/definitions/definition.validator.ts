@@ -10,7 +10,7 @@ import { descendants, idOf } from './moddle-element.js';
 import { checkExpressions } from './rules/expressions.js';
 import { checkFlows } from './rules/flows.js';
 import { checkHandlers } from './rules/handlers.js';
-import { processName, startMessages, ticketPrefix } from './rules/identity.js';
+import { processName, startMessages, startTimers, ticketPrefix } from './rules/identity.js';
 import { checkNoCode } from './rules/no-code.js';
 import { checkExecutable, runnableProcesses } from './rules/processes.js';
 import { checkRouting } from './rules/routing.js';
@@ -60,7 +60,8 @@ export async function validateDefinition(xml: string, options: ValidationOptions
   if (key === '') findings.error(null, 'The executable process has no id; give it one, it becomes the process key');
   const prefix = ticketPrefix(main, key, findings);
   const messages = startMessages(main, findings);
+  const timers = startTimers(main, findings);
 
   if (findings.errors.length > 0) throw new DeployValidationError(REJECTED, findings.errors);
-  return { key, name: processName(main, key), ticketPrefix: prefix, startMessages: messages, warnings: findings.warnings };
+  return { key, name: processName(main, key), ticketPrefix: prefix, startMessages: messages, startTimers: timers, warnings: findings.warnings };
 }

@@ -1,4 +1,5 @@
 import type { ErrorIssue } from '../errors.js';
+import type { StartTimer } from './definition.js';
 import { idOf, type ModdleElement } from './moddle-element.js';
 
 export interface ValidatedDefinition {
@@ -10,6 +11,8 @@ export interface ValidatedDefinition {
   ticketPrefix: string;
   /** Names of the messages referenced by message start events of the executable process. */
   startMessages: string[];
+  /** Timer start events of the executable process, with their literal values. */
+  startTimers: StartTimer[];
   /** Problems that do not block the deploy, e.g. a candidate group that names no department. */
   warnings: ErrorIssue[];
 }

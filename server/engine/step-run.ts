@@ -101,6 +101,8 @@ export class StepRun {
     private readonly deps: StepRunDeps,
     /** Timers pending before this step (executionId → due): re-armed on resume, not "scheduled" again. */
     private readonly knownTimers: ReadonlyMap<string, Date> = new Map(),
+    /** Elements whose timers are due as soon as they are armed (a scheduled start's timer start event). */
+    dueNow: ReadonlySet<string> = new Set(),
   ) {
     this.timers = new StepTimers(
       deps.clock,
@@ -112,6 +114,7 @@ export class StepRun {
           timerType: timer.timerType,
           dueAt: timer.dueAt.toISOString(),
         }),
+      dueNow,
     );
     const { expressions, scripts } = createExpressionHandlers((failure) => this.expressionFailures.push(failure));
     const options: Record<string, unknown> = {

@@ -52,6 +52,8 @@ export class StepTimers {
     private readonly defer: (work: () => void) => void,
     /** Told of every BPMN timer armed for the first time (not re-armed from a saved state). */
     private readonly onScheduled: (timer: ArmedTimer) => void = () => undefined,
+    /** Elements whose new timers are due at once: the start event of a scheduled process start. */
+    private readonly dueNow: ReadonlySet<string> = new Set(),
   ) {
     this.setTimeout = this.setTimeout.bind(this);
     this.clearTimeout = this.clearTimeout.bind(this);
@@ -150,6 +152,7 @@ export class StepTimers {
     if (!owner?.expireAt) return null;
     const saved = this.saved.get(owner.executionId);
     if (saved) return saved;
+    if (this.dueNow.has(owner.id)) return this.clock.now();
     if (owner.timerType === 'timeDate') return new Date(owner.expireAt);
     return new Date(this.clock.now().getTime() + Math.max(0, delay));
   }

@@ -50,6 +50,8 @@ export interface StartRequest {
   actor: string;
   /** Name of the start message when a message started the instance. */
   startMessage?: string;
+  /** Timer start event that fired: the instance does not wait at it again. */
+  startTimer?: string;
 }
 
 export interface InstanceRunnerDeps {
@@ -87,7 +89,8 @@ export class InstanceRunner {
     return this.queue.run(id, async () => {
       const now = clock.now();
       const source = await this.deps.sources.get(definition);
-      const run = new StepRun({ instanceId: id, ticketNumber, source }, this.deps);
+      const dueNow = new Set(request.startTimer ? [request.startTimer] : []);
+      const run = new StepRun({ instanceId: id, ticketNumber, source }, this.deps, new Map(), dueNow);
       run.actor = request.actor;
       const started: AuditEventInput = {
         type: 'instance.started',

@@ -9,6 +9,7 @@ import type { OutboxStore } from '../outbox/outbox.store.js';
 import type { TaskRecord } from '../tasks/task.js';
 import type { TaskStore } from '../tasks/task.store.js';
 import type { TimerRecord } from '../timers/timer.js';
+import type { ProcessScheduleStore } from '../timers/process-schedule.js';
 import type { TimerJobs } from '../timers/timer-jobs.js';
 import type { TimerStore } from '../timers/timer.store.js';
 
@@ -45,6 +46,8 @@ export interface Store {
   departments: DepartmentStore;
   /** agenda on this store's database; pending timers are its jobs. */
   timerJobs: TimerJobs;
+  /** When processes with timer start events start themselves next (agenda jobs too). */
+  schedules: ProcessScheduleStore;
   /**
    * Writes a step atomically. Throws VersionConflictError when the stored instance version is
    * not `expectedVersion` (or when a new instance's id or (processKey, businessKey) exists),

@@ -2,6 +2,8 @@ import { Agenda, type Job } from 'agenda';
 import type { Logger } from 'pino';
 
 import type { InstanceRunner } from '../instances/instance-runner.js';
+import { PROCESS_START_JOB } from './process-schedule.js';
+import type { ProcessStarts } from './process-starts.js';
 import { TIMER_JOB, type TimerJobs } from './timer-jobs.js';
 import type { TimerStore } from './timer.store.js';
 
@@ -31,6 +33,7 @@ export class AgendaTimers {
     private readonly jobs: TimerJobs,
     private readonly timers: TimerStore,
     private readonly runner: InstanceRunner,
+    private readonly processStarts: ProcessStarts,
     private readonly logger: Logger,
     options: AgendaTimersOptions,
   ) {
@@ -42,6 +45,7 @@ export class AgendaTimers {
     });
     this.agenda.on('error', (err: unknown) => logger.error({ err }, 'agenda error'));
     this.agenda.define(TIMER_JOB, (job: Job<TimerJobData>) => this.fire(job, options.retryMs), { concurrency: 5 });
+    this.agenda.define(PROCESS_START_JOB, (job: Job) => this.startProcess(job, options.retryMs), { concurrency: 1 });
 
     const onCommit = ({ timers }: { timers: { id: string; dueAt: string }[] }) => {
       if (timers.length === 0) return;
@@ -63,6 +67,17 @@ export class AgendaTimers {
     const drained = this.agenda.drain();
     await this.agenda.stop();
     await drained;
+  }
+
+  private async startProcess(job: Job, retryMs: number): Promise<void> {
+    if (!this.jobs.isCurrent(job.attrs)) return;
+    try {
+      await this.processStarts.fire(String(job.attrs._id));
+    } catch (err) {
+      this.logger.warn({ err, scheduleId: job.attrs._id }, 'scheduled process start failed; it will be tried again');
+      // Still due and not advanced: run it again rather than leave agenda's one-shot job spent.
+      job.schedule(new Date(Date.now() + retryMs));
+    }
   }
 
   private async fire(job: Job<TimerJobData>, retryMs: number): Promise<void> {

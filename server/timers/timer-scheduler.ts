@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 
 import type { Clock } from '../clock.js';
 import type { InstanceRunner } from '../instances/instance-runner.js';
+import type { ProcessStarts } from './process-starts.js';
 import type { TimerStore } from './timer.store.js';
 
 export interface TimerSchedulerOptions {
@@ -25,6 +26,7 @@ export class TimerScheduler {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly options: TimerSchedulerOptions = { pollMs: 1000, batchSize: 100 },
+    private readonly processStarts: ProcessStarts | null = null,
   ) {}
 
   start(): void {
@@ -52,7 +54,7 @@ export class TimerScheduler {
   }
 
   private async fireDue(): Promise<number> {
-    let fired = 0;
+    let fired = (await this.processStarts?.fireDue(this.options.batchSize)) ?? 0;
     // A timer that stays pending after its step (it failed) is tried once per tick, not in a loop.
     const tried = new Set<string>();
     for (;;) {

@@ -40,6 +40,7 @@ export function makeDefinition(overrides: Partial<DefinitionRecord> = {}): Defin
     hash: `hash-${key}-${version}`,
     ticketPrefix: 'HD',
     startMessages: [],
+    startTimers: [],
     deployedAt: isoAt(version),
     warnings: [],
     ...overrides,

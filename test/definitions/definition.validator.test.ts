@@ -34,8 +34,21 @@ describe('validateDefinition', () => {
         name: 'Helpdesk escalation',
         ticketPrefix: 'HE',
         startMessages: ['ticket-submitted'],
+        startTimers: [],
         warnings: [],
       });
+    });
+
+    it('lists literal timer start events, and warns about one given as an expression', async () => {
+      // given a process with a daily start timer and one whose cycle is FEEL
+      const xml = diagram(`<bpmn:startEvent id="Daily"><bpmn:timerEventDefinition><bpmn:timeCycle xsi:type="bpmn:tFormalExpression">R/2026-01-01T08:00:00Z/P1D</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:startEvent>
+        <bpmn:startEvent id="Computed"><bpmn:timerEventDefinition><bpmn:timeCycle xsi:type="bpmn:tFormalExpression">="R/PT1H"</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:startEvent>
+        <bpmn:sequenceFlow id="F1" sourceRef="Daily" targetRef="E"/><bpmn:sequenceFlow id="F2" sourceRef="Computed" targetRef="E"/><bpmn:endEvent id="E"/>`);
+      // when it is validated
+      const result = await validateDefinition(xml, OPTIONS);
+      // then the literal one is a start timer and the other only a warning
+      expect(result.startTimers).to.deep.equal([{ elementId: 'Daily', timerType: 'timeCycle', value: 'R/2026-01-01T08:00:00Z/P1D' }]);
+      expect(result.warnings.map((warning) => warning.elementId)).to.deep.equal(['Computed']);
     });
 
     it('takes the ticket prefix from the process property', async () => {

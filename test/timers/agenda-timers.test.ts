@@ -118,6 +118,21 @@ describe('Timers on agenda', () => {
     expect(row.next).to.equal(Date.parse(timer!.dueAt));
   });
 
+  it('starts a scheduled process through its agenda job, as often as its cycle says', async () => {
+    // given a process that starts itself twice, 300 ms apart
+    baton = await start();
+    await baton.definitions.deploy(
+      bpmn('ticker', `<bpmn:startEvent id="tick"><bpmn:timerEventDefinition><bpmn:timeCycle xsi:type="bpmn:tFormalExpression">R2/PT0.3S</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:startEvent>
+        <bpmn:sequenceFlow id="f1" sourceRef="tick" targetRef="t" /><bpmn:userTask id="t" camunda:candidateGroups="l1" />
+        <bpmn:sequenceFlow id="f2" sourceRef="t" targetRef="e" /><bpmn:endEvent id="e" />`),
+    );
+    const b = baton;
+    // then agenda starts two instances and the schedule ends
+    await eventually(async () => (await b.instances.list({ processKey: 'ticker' })).length === 2);
+    await eventually(async () => (await b.store.schedules.forProcess('ticker')).length === 0);
+    expect(await b.tasks.list({ processKey: 'ticker', status: 'open' })).to.have.length(2);
+  });
+
   it('leaves the job alone when the task finishes first, and removes it', async () => {
     baton = await start();
     await baton.definitions.deploy(QUICK);

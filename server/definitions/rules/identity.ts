@@ -1,5 +1,6 @@
 /** Key, name, ticket prefix and start messages of the executable process. */
-import { children, child, describe, extensions, text, trimmed, type ModdleElement } from '../moddle-element.js';
+import type { StartTimer } from '../definition.js';
+import { children, child, describe, extensions, idOf, text, trimmed, type ModdleElement } from '../moddle-element.js';
 import type { Findings } from '../validation-types.js';
 
 const TICKET_PREFIX = /^[A-Z0-9]{1,6}$/;
@@ -44,6 +45,30 @@ export function ticketPrefix(process: ModdleElement, key: string, findings: Find
     return derivePrefix(key);
   }
   return value;
+}
+
+/**
+ * Timer start events of the process that start a new instance on their own (every morning, once
+ * on a date). Only literal values can: before an instance exists there are no variables.
+ */
+export function startTimers(process: ModdleElement, findings: Findings): StartTimer[] {
+  const result: StartTimer[] = [];
+  for (const node of children(process, 'flowElements')) {
+    if (!node.$instanceOf('bpmn:StartEvent')) continue;
+    for (const definition of children(node, 'eventDefinitions')) {
+      if (!definition.$instanceOf('bpmn:TimerEventDefinition')) continue;
+      for (const timerType of ['timeCycle', 'timeDate', 'timeDuration'] as const) {
+        const value = (text(child(definition, timerType) ?? definition, 'body') ?? '').trim();
+        if (child(definition, timerType) === undefined || value === '') continue;
+        if (value.startsWith('=') || value.includes('${')) {
+          findings.warn(node, `${describe(node)} has a timer whose ${timerType} is an expression: the process cannot start itself by it (there are no variables before an instance exists); an instance started through the API waits for it`);
+        } else {
+          result.push({ elementId: idOf(node) ?? '', timerType, value });
+        }
+      }
+    }
+  }
+  return result;
 }
 
 /** Names of the messages that start the process; a message start event without one is an error. */

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { DefinitionRecord, DefinitionSummary } from '../../definitions/definition.js';
+import type { DefinitionRecord, DefinitionSummary, StartTimer } from '../../definitions/definition.js';
 import type { DefinitionStore } from '../../definitions/definition.store.js';
 import type { ErrorIssue } from '../../errors.js';
 import { VersionConflictError } from '../../errors.js';
@@ -13,6 +13,7 @@ interface SummaryRow {
   hash: string;
   ticket_prefix: string;
   start_messages: string;
+  start_timers: string;
   deployed_at: string;
   warnings: string;
 }
@@ -22,7 +23,7 @@ interface DefinitionRow extends SummaryRow {
 }
 
 const SUMMARY_COLUMNS =
-  'd.id, d.process_key, d.version, d.name, d.hash, d.ticket_prefix, d.start_messages, d.deployed_at, d.warnings';
+  'd.id, d.process_key, d.version, d.name, d.hash, d.ticket_prefix, d.start_messages, d.start_timers, d.deployed_at, d.warnings';
 const IS_LATEST =
   'd.version = (SELECT MAX(l.version) FROM definitions l WHERE l.process_key = d.process_key)';
 
@@ -41,9 +42,9 @@ export class SqliteDefinitionStore implements DefinitionStore {
   constructor(db: Database.Database) {
     this.insertRow = db.prepare(
       `INSERT INTO definitions (id, process_key, version, name, xml, hash, ticket_prefix,
-         start_messages, deployed_at, warnings)
+         start_messages, start_timers, deployed_at, warnings)
        VALUES (@id, @process_key, @version, @name, @xml, @hash, @ticket_prefix,
-         @start_messages, @deployed_at, @warnings)`,
+         @start_messages, @start_timers, @deployed_at, @warnings)`,
     );
     this.insertStartMessage = db.prepare(
       // A message listed twice is one row; ON CONFLICT, unlike OR IGNORE, still rejects a NULL name.
@@ -130,6 +131,7 @@ function toRow(definition: DefinitionRecord): DefinitionRow {
     hash: definition.hash,
     ticket_prefix: definition.ticketPrefix,
     start_messages: toJson(definition.startMessages),
+    start_timers: toJson(definition.startTimers),
     deployed_at: definition.deployedAt,
     warnings: toJson(definition.warnings),
   };
@@ -144,6 +146,7 @@ function toSummary(row: SummaryRow): DefinitionSummary {
     hash: row.hash,
     ticketPrefix: row.ticket_prefix,
     startMessages: fromJson<string[]>(row.start_messages),
+    startTimers: fromJson<StartTimer[]>(row.start_timers),
     deployedAt: row.deployed_at,
     warnings: fromJson<ErrorIssue[]>(row.warnings),
   };

@@ -19,6 +19,7 @@ const migrations: readonly Migration[] = [
         hash           TEXT NOT NULL,
         ticket_prefix  TEXT NOT NULL,
         start_messages TEXT NOT NULL,
+        start_timers   TEXT NOT NULL,
         deployed_at    TEXT NOT NULL,
         warnings       TEXT NOT NULL,
         UNIQUE (process_key, version)

@@ -10,6 +10,7 @@ import { SqliteOutboxStore } from './sqlite-outbox.store.js';
 import { configureConnection, migrate } from './sqlite-schema.js';
 import { SqliteTaskStore } from './sqlite-task.store.js';
 import { SqliteAgendaBackend } from './sqlite-agenda-backend.js';
+import { SqliteProcessScheduleStore } from './sqlite-process-schedule.store.js';
 import { SqliteTimerJobs } from './sqlite-timer-jobs.js';
 import { SqliteTimerStore } from './sqlite-timer.store.js';
 
@@ -37,6 +38,7 @@ export class SqliteStore implements Store {
   readonly outbox: SqliteOutboxStore;
   readonly departments: SqliteDepartmentStore;
   readonly timerJobs: SqliteTimerJobs;
+  readonly schedules: SqliteProcessScheduleStore;
   private readonly writeStep: Database.Transaction<(step: StepWrite) => void>;
   private readonly pingStatement: Database.Statement<[]>;
 
@@ -52,6 +54,7 @@ export class SqliteStore implements Store {
     const backend = new SqliteAgendaBackend(db);
     this.timerJobs = new SqliteTimerJobs(backend);
     this.timers = new SqliteTimerStore(db, backend.repository);
+    this.schedules = new SqliteProcessScheduleStore(db, backend.repository, this.timerJobs);
     this.outbox = new SqliteOutboxStore(db);
     this.departments = new SqliteDepartmentStore(db);
     this.pingStatement = db.prepare('SELECT 1');
