@@ -1,16 +1,17 @@
 /**
- * One node of bench/two-cores.ts, in a worker thread: its own createBaton (own SQLite connection)
- * on the shared database file, running the service-layer (or HTTP) loop for a fixed time when told.
+ * One node of bench/two-cores.ts, as a child process: its own createBaton (own SQLite connection)
+ * on the shared database file, running the service-layer or HTTP loop for a fixed time when told.
+ * Mode `bare` runs bare bpmn-engine in memory instead: the machine's own scaling, for reference.
  */
 import { performance } from 'node:perf_hooks';
-import { parentPort, workerData } from 'node:worker_threads';
 
 import { SqliteStore } from '../server/stores/sqlite/sqlite-store.js';
+import { bareCycle, contextOf, parseAll } from './bare-engine.js';
 import { startBenchBaton, timeCycles, type Cycle } from './fixtures.js';
 import { httpCycle, listen } from './http-throughput.js';
 import { serviceCycle } from './service-throughput.js';
 
-export type WorkerMode = 'service' | 'http';
+export type WorkerMode = 'bare' | 'service' | 'http';
 
 export interface WorkerConfig {
   file: string;
@@ -24,7 +25,7 @@ export type ToWorker = { type: 'run'; durationMs: number } | { type: 'stop' };
 
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'done'; count: number; ms: number; commitMs: number; commits: number }
+  | { type: 'done'; count: number; ms: number; cpuMs: number; commitMs: number; commits: number }
   | { type: 'stopped' }
   | { type: 'error'; message: string };
 
@@ -61,36 +62,57 @@ async function runFor(durationMs: number, inFlight: number, cycle: Cycle): Promi
   return { count, ms: performance.now() - began };
 }
 
-async function main(port: NonNullable<typeof parentPort>, config: WorkerConfig): Promise<void> {
+function send(message: FromWorker): void {
+  process.send?.(message);
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}
+
+async function main(config: WorkerConfig): Promise<void> {
   timeCommits();
-  const bench = await startBenchBaton({ file: config.file });
-  const http = config.mode === 'http' ? await listen(bench) : null;
-  const cycle = http ? httpCycle(http.baseUrl, config.processKey) : serviceCycle(bench.baton, config.processKey);
+  let cycle: Cycle;
+  let close: () => Promise<void>;
+  if (config.mode === 'bare') {
+    cycle = bareCycle({ sourceContext: contextOf(await parseAll(), config.processKey) });
+    close = async () => undefined;
+  } else {
+    const bench = await startBenchBaton({ file: config.file });
+    const http = config.mode === 'http' ? await listen(bench) : null;
+    cycle = http ? httpCycle(http.baseUrl, config.processKey) : serviceCycle(bench.baton, config.processKey);
+    close = async () => {
+      await http?.close();
+      await bench.close();
+    };
+  }
   await timeCycles(config.warmup, config.inFlight, cycle);
-  const send = (message: FromWorker) => port.postMessage(message);
-  port.on('message', (message: ToWorker) => {
+  process.on('message', (message: ToWorker) => {
     if (message.type === 'run') {
       commitClock.ms = 0;
       commitClock.commits = 0;
+      const cpu = process.cpuUsage();
       runFor(message.durationMs, config.inFlight, cycle).then(
-        ({ count, ms }) => send({ type: 'done', count, ms, commitMs: commitClock.ms, commits: commitClock.commits }),
-        (err: unknown) => send({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
+        ({ count, ms }) => {
+          const used = process.cpuUsage(cpu);
+          send({ type: 'done', count, ms, cpuMs: (used.user + used.system) / 1000, commitMs: commitClock.ms, commits: commitClock.commits });
+        },
+        (err: unknown) => send({ type: 'error', message: errorText(err) }),
       );
     } else {
-      void (async () => {
-        await http?.close();
-        await bench.close();
-        send({ type: 'stopped' });
-        port.close();
-      })();
+      close().then(
+        () => {
+          send({ type: 'stopped' });
+          process.disconnect();
+        },
+        (err: unknown) => send({ type: 'error', message: errorText(err) }),
+      );
     }
   });
   send({ type: 'ready' });
 }
 
-if (parentPort) {
-  const port = parentPort;
-  main(port, workerData as WorkerConfig).catch((err: unknown) => {
-    port.postMessage({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies FromWorker);
-  });
+const config = process.env['BENCH_WORKER_CONFIG'];
+if (config && process.send) {
+  main(JSON.parse(config) as WorkerConfig).catch((err: unknown) => send({ type: 'error', message: errorText(err) }));
 }

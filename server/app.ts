@@ -59,6 +59,9 @@ export function createApp(components: AppComponents): Express {
   api.use('/timers', timerRoutes(components.timers));
   api.use((req, _res, next) => next(new NotFoundError(`No API route ${req.method} ${req.path}`)));
   app.use('/api', api);
+  app.get('/metrics', localOnly, async (_req, res) => {
+    res.type('text/plain; version=0.0.4').send(await components.timers.prometheus());
+  });
 
   app.use(express.static(browserDir, { index: 'index.html' }));
   app.use(errorHandler(components.logger));

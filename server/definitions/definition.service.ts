@@ -29,7 +29,7 @@ export class DefinitionService {
   /** Validates and stores a diagram as the next version of its process (unless it is unchanged). */
   async deploy(xml: string): Promise<DeployResult> {
     const knownDepartments = new Set((await this.departments.list()).map((department) => department.id));
-    const validated = await validateDefinition(xml, { knownHandlers: this.knownHandlers(), knownDepartments });
+    const validated = await validateDefinition(xml, { knownHandlers: this.knownHandlers(), knownDepartments, now: this.clock.now() });
     try {
       await parseSource(xml);
     } catch (err) {

@@ -24,6 +24,8 @@ export interface ValidationOptions {
   knownDepartments: ReadonlySet<string>;
   /** Default 5 MiB. */
   maxBytes?: number;
+  /** What "in the past" means for a timer date; default the system time. */
+  now?: Date;
 }
 
 /** What the rules found: errors block the deploy, warnings are stored with the definition. */

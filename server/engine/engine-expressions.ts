@@ -1,5 +1,6 @@
 import { ExpressionError } from '../errors.js';
 import { evaluateCondition, evaluateExpression } from './expressions/expression.js';
+import { computedTimerProblem } from './timer-values.js';
 
 /** A condition or expression that failed during a step: the step becomes an incident. */
 export interface ExpressionFailure {
@@ -36,10 +37,17 @@ export function expressionContext(variables: Variables | undefined): Variables {
  */
 export function createExpressionHandlers(onFailure: (failure: ExpressionFailure) => void) {
   const expressions = {
-    resolveExpression(template: string, context?: ScopeLike): unknown {
+    resolveExpression(template: string, context?: ScopeLike & { content?: { type?: string; id?: string } }): unknown {
       if (typeof template !== 'string') return template;
       try {
-        return evaluateExpression(template, expressionContext(context?.environment?.variables));
+        const value = evaluateExpression(template, expressionContext(context?.environment?.variables));
+        // A computed timer value is checked before the engine arms it: a garbage or endless
+        // sub-second cycle becomes an incident, not a crash or a hot loop.
+        if (context?.content?.type === 'bpmn:TimerEventDefinition' && template.trim() !== String(value)) {
+          const problem = computedTimerProblem(value);
+          if (problem) throw new ExpressionError(`Timer expression "${template.trim()}" ${problem}`);
+        }
+        return value;
       } catch (err) {
         if (err instanceof ExpressionError) onFailure({ elementId: null, message: err.message });
         throw err;

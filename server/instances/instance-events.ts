@@ -11,6 +11,8 @@ export interface StepCommitted {
   timers: TimerRecord[];
   incidents: IncidentRecord[];
   outbox: OutboxMessage[];
+  /** Timers that fired in the step: when they were due and when they fired. */
+  fired: { elementId: string; scheduledAt: string; firedAt: string }[];
 }
 
 interface InstanceEventMap {

@@ -413,7 +413,8 @@ export class InstanceRunner {
 
     const write: StepWrite = { instance: next, expectedVersion, tasks, audit: chained.events, timers, subscriptions, incidents, outbox };
     await this.deps.store.commitStep(write);
-    this.events.emit('step.committed', { instance: next, tasks, timers, incidents, outbox });
+    const fired = run.firedTimers().map((timer) => ({ elementId: timer.elementId, scheduledAt: timer.dueAt.toISOString(), firedAt: at }));
+    this.events.emit('step.committed', { instance: next, tasks, timers, incidents, outbox, fired });
     const incident = incidents.find((candidate) => candidate.status === 'open') ?? null;
     return { instance: next, opened, incident, noop: false };
   }

@@ -19,6 +19,10 @@ const reschedule = z.object({
 export function timerRoutes(timers: TimerService): Router {
   const router = Router();
 
+  router.get('/metrics', async (_req, res) => {
+    res.json(await timers.metricsSnapshot());
+  });
+
   router.get('/', async (req, res) => {
     const { instance, dueBefore, limit } = parseInput(query, req.query, 'timer query');
     res.json(await timers.list({ instanceId: instance, dueBefore, limit }));

@@ -1,5 +1,6 @@
 import { NotFoundError } from '../errors.js';
 import type { InstanceRunner } from '../instances/instance-runner.js';
+import { TimerMetrics } from './timer-metrics.js';
 import type { TimerRecord } from './timer.js';
 import type { TimerStore } from './timer.store.js';
 
@@ -7,10 +8,24 @@ import type { TimerStore } from './timer.store.js';
 const END_OF_TIME = new Date('9999-12-31T00:00:00Z');
 
 export class TimerService {
+  readonly metrics = new TimerMetrics();
+
   constructor(
     private readonly timers: TimerStore,
     private readonly runner: InstanceRunner,
-  ) {}
+  ) {
+    runner.events.on('step.committed', ({ fired }) => {
+      for (const timer of fired) this.metrics.record(Date.parse(timer.firedAt) - Date.parse(timer.scheduledAt));
+    });
+  }
+
+  async metricsSnapshot() {
+    return this.metrics.snapshot(await this.timers.count());
+  }
+
+  async prometheus(): Promise<string> {
+    return this.metrics.prometheus(await this.timers.count());
+  }
 
   async list(filter: { instanceId?: string; dueBefore?: Date; limit: number }): Promise<TimerRecord[]> {
     if (filter.instanceId) {

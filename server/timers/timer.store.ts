@@ -6,4 +6,6 @@ export interface TimerStore {
   due(at: Date, limit: number): Promise<TimerRecord[]>;
   forInstance(instanceId: string): Promise<TimerRecord[]>;
   get(id: string): Promise<TimerRecord | null>;
+  /** How many timers are pending. */
+  count(): Promise<number>;
 }

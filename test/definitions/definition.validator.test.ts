@@ -396,6 +396,25 @@ describe('validateDefinition', () => {
       expect(idsOf(issues)).to.deep.equal(['Wait']);
     });
 
+    it('refuses a date in the past', async () => {
+      const issues = await issuesOf(withTimer(timer('timeDate', '2025-06-01T09:00:00Z')));
+      expect(idsOf(issues)).to.deep.equal(['Wait']);
+      expect(issues[0]?.message).to.contain('in the past');
+    });
+
+    it('refuses an endless cycle that would fire every millisecond, but not a counted one', async () => {
+      const issues = await issuesOf(withTimer(timer('timeCycle', 'R/PT0.001S')));
+      expect(idsOf(issues)).to.deep.equal(['Wait']);
+      expect(issues[0]?.message).to.contain('without end');
+      const counted = await validateDefinition(withTimer(timer('timeCycle', 'R3/PT0.5S')), OPTIONS);
+      expect(counted.warnings).to.deep.equal([]);
+    });
+
+    it('refuses a negative duration', async () => {
+      const issues = await issuesOf(withTimer(timer('timeDuration', '-PT1H')));
+      expect(idsOf(issues)).to.deep.equal(['Wait']);
+    });
+
     it('warns about a date without a time zone', async () => {
       const result = await validateDefinition(withTimer(timer('timeDate', '2026-03-01T09:00')), OPTIONS);
       expect(idsOf(result.warnings)).to.deep.equal(['Wait']);

@@ -4,6 +4,8 @@ import { validateDefinition, type ValidationOptions } from '../../server/definit
 export const OPTIONS: ValidationOptions = {
   knownHandlers: new Set(['log', 'email', 'webhook']),
   knownDepartments: new Set(['support', 'billing']),
+  // Fixed, so the fixture dates in 2026 stay in the future.
+  now: new Date('2026-01-01T00:00:00Z'),
 };
 
 const NAMESPACES =

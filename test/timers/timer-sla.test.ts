@@ -117,6 +117,23 @@ describe('SLA timers', () => {
     expect(rescheduled?.data).to.include({ reason: 'customer on holiday', to: newDue.toISOString() });
   });
 
+  it('reports pending timers and firing lateness as JSON and for Prometheus', async () => {
+    // given two tickets, and the first one's warning fired 30 s late
+    await start('normal');
+    await start('normal');
+    baton.clock.advance(16 * HOUR + 30_000);
+    await baton.scheduler.tick();
+    // when the metrics are read
+    const json = (await http.request('GET', '/api/timers/metrics')).body as { pending: number; fired: number; lateness: { p50Ms: number } };
+    const text = (await http.request('GET', '/metrics')).text;
+    // then two escalations are pending, two warnings fired, each about 30 s late
+    expect(json).to.deep.include({ pending: 2, fired: 2 });
+    expect(json.lateness.p50Ms).to.equal(30_000);
+    expect(text).to.contain('baton_timers_pending 2');
+    expect(text).to.contain('baton_timer_lateness_seconds_count 2');
+    expect(text).to.match(/baton_timer_lateness_seconds_bucket\{le="30"\} 2/);
+  });
+
   it('answers clearly for an unknown timer and a reschedule without a reason', async () => {
     const { instance } = await start('normal');
     const unknown = await http.request('POST', '/api/timers/nope/fire');

@@ -1,5 +1,6 @@
 /** Rule 5: every timer has exactly one value, and a literal value is the ISO 8601 the engine reads. */
 import { checkExpression, isExpression } from '../../engine/expressions/expression.js';
+import { runawayCycle } from '../../engine/timer-values.js';
 import { child, describe, ownerOf, text, type ModdleElement } from '../moddle-element.js';
 import { isIsoDuration, parseIsoCycle, parseIsoDateTime, type IsoDateTime } from './iso8601.js';
 import type { RuleContext } from './rule-context.js';
@@ -22,12 +23,22 @@ function checkLiteral(kind: TimerKind, value: string, owner: ModdleElement, cont
 
   if (parsed === null) {
     context.findings.error(owner, `${describe(owner)} has the timer ${kind} '${value}', which is not ${EXPECTED[kind]}`);
+    return;
+  }
+  const problem = kind === 'timeDate' ? pastDate(value, context.options.now ?? new Date()) : kind === 'timeCycle' ? runawayCycle(value) : null;
+  if (problem !== null) {
+    context.findings.error(owner, `${describe(owner)} has the timer ${kind} '${value}', which ${problem}`);
   } else if (!parsed.hasZone) {
     context.findings.warn(
       owner,
       `${describe(owner)} has the timer ${kind} '${value}' without a time zone; it will be read in the server's time zone (add Z or an offset such as +01:00)`,
     );
   }
+}
+
+function pastDate(value: string, now: Date): string | null {
+  const at = Date.parse(value);
+  return !Number.isNaN(at) && at < now.getTime() ? 'is in the past; it would fire the moment it is reached' : null;
 }
 
 function checkTimer(definition: ModdleElement, context: RuleContext): void {

@@ -28,6 +28,7 @@ export class SqliteTimerStore implements TimerStore {
   private readonly dueBy: Database.Statement<[string, number, number], JobRow>;
   private readonly ofInstance: Database.Statement<[string, string], JobRow>;
   private readonly byId: Database.Statement<[string, string], JobRow>;
+  private readonly counted: Database.Statement<[string], { n: number }>;
 
   constructor(
     db: Database.Database,
@@ -42,6 +43,7 @@ export class SqliteTimerStore implements TimerStore {
        ORDER BY json_extract(data, '$.dueMs'), id`,
     );
     this.byId = db.prepare('SELECT id, data FROM agenda_jobs WHERE id = ? AND name = ?');
+    this.counted = db.prepare('SELECT count(*) AS n FROM agenda_jobs WHERE name = ?');
   }
 
   async due(at: Date, limit: number): Promise<TimerRecord[]> {
@@ -50,6 +52,10 @@ export class SqliteTimerStore implements TimerStore {
 
   async forInstance(instanceId: string): Promise<TimerRecord[]> {
     return this.ofInstance.all(instanceId, TIMER_JOB).map(toTimer);
+  }
+
+  async count(): Promise<number> {
+    return this.counted.get(TIMER_JOB)?.n ?? 0;
   }
 
   async get(id: string): Promise<TimerRecord | null> {
