@@ -187,8 +187,10 @@ export class InstanceRunner {
       effective = retryAction(retried.retry, action.actor) ?? action;
     }
     if (effective.kind === 'complete-task') {
-      const task = openTasks.find((candidate) => candidate.id === (effective as { taskId: string }).taskId);
-      if (!task) throw new ConflictError('The task is no longer open: it was completed or cancelled');
+      const { taskId } = effective;
+      if (!openTasks.some((candidate) => candidate.id === taskId)) {
+        throw new ConflictError('The task is no longer open: it was completed or cancelled');
+      }
     }
     const saved = new Map(pendingTimers.map((timer) => [timer.executionId, new Date(timer.dueAt)]));
     const extra: AuditEventInput[] = [];
