@@ -84,7 +84,7 @@ export interface BareContexts {
 
 export async function parseAll(): Promise<BareContexts> {
   const contexts: BareContexts = {};
-  for (const process of PROCESSES) contexts[process.key] = await parseSource(process.xml);
+  for (const definition of PROCESSES) contexts[definition.key] = await parseSource(definition.xml);
   return contexts;
 }
 
@@ -105,16 +105,16 @@ export async function runBare(options: { count?: number; inFlight?: number; roun
   const rounds = options.rounds ?? 3;
   const contexts = await parseAll();
   const results: BareResult[] = [];
-  for (const process of PROCESSES) {
-    const sourceContext = contextOf(contexts, process.key);
+  for (const definition of PROCESSES) {
+    const sourceContext = contextOf(contexts, definition.key);
     const cached = bareCycle({ sourceContext });
-    const plain = bareCycle({ source: process.xml });
+    const plain = bareCycle({ source: definition.xml });
     const roundTrip = roundTripCycle(sourceContext);
     // Warm-up: JIT and the module caches, outside the timings.
     await timeCycles(200, 1, cached);
     await timeCycles(50, 1, plain);
     await timeCycles(100, 1, roundTrip);
-    console.log(`bare bpmn-engine, in memory — ${process.label}`);
+    console.log(`bare bpmn-engine, in memory — ${definition.label}`);
     const figures = await interleaved(rounds, [
       { name: 'sourceContext, sequential', run: () => timeCycles(count, 1, cached) },
       { name: `sourceContext, ${inFlight} in flight`, run: () => timeCycles(count, inFlight, cached) },
@@ -122,7 +122,7 @@ export async function runBare(options: { count?: number; inFlight?: number; roun
       { name: 'round trip (getState/recover), sequential', run: () => timeCycles(Math.ceil(count / 2), 1, roundTrip) },
     ]);
     printFigures(figures, figures[0]);
-    results.push({ process: process.key, figures });
+    results.push({ process: definition.key, figures });
   }
   return results;
 }

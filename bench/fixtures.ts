@@ -184,10 +184,15 @@ export function fmt(value: number, digits = 0): string {
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
+/** Ratios are shown cut (not rounded) to two decimals, so a shown 0.60 or 1.70 never hides a miss. */
+export function ratioText(value: number): string {
+  return (Math.floor(value * 100) / 100).toFixed(2);
+}
+
 export function printFigures(figures: readonly Figure[], baseline?: Figure): void {
   const width = Math.max(...figures.map((f) => f.name.length));
   for (const figure of figures) {
-    const ratio = baseline && figure !== baseline ? `  ${fmt(figure.perSec / baseline.perSec, 2)}× of ${baseline.name}` : '';
+    const ratio = baseline && figure !== baseline ? `  ${ratioText(figure.perSec / baseline.perSec)}× of ${baseline.name}` : '';
     console.log(`  ${figure.name.padEnd(width)}  ${fmt(figure.perSec).padStart(6)} instances/s  (runs ${figure.runs.map((r) => fmt(r)).join(', ')})${ratio}`);
   }
 }

@@ -18,6 +18,7 @@ import {
   interleaved,
   isMain,
   printFigures,
+  ratioText,
   SIMPLE_KEY,
   startBenchBaton,
   timeCycles,
@@ -121,8 +122,8 @@ export async function runHttp(options: { count?: number; inFlight?: number; roun
     const expected = 400 + rounds * count * 3;
     if (completed !== expected) throw new Error(`expected ${expected} completed instances, the database has ${completed}`);
     console.log(
-      `  ratio HTTP ÷ bare: sequential ${fmt(ratioToBare, 2)}, ${inFlight} in flight ${fmt(ratioInFlightToBare, 2)};` +
-        ` HTTP ÷ service layer (sequential) ${fmt(ratioToService, 2)}`,
+      `  ratio HTTP ÷ bare: sequential ${ratioText(ratioToBare)}, ${inFlight} in flight ${ratioText(ratioInFlightToBare)};` +
+        ` HTTP ÷ service layer (sequential) ${ratioText(ratioToService)}`,
     );
     console.log(`  checked: ${completed} instances completed and saved`);
     return { process: processKey, figures, ratioToBare, ratioToService, ratioInFlightToBare, instancesCompleted: completed };

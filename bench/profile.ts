@@ -14,7 +14,7 @@
  *   BENCH_PROFILE_OUT=/tmp/baton.cpuprofile ...   # also save the profile (open it in Chrome DevTools)
  */
 import { writeFileSync } from 'node:fs';
-import { Session, type Profiler } from 'node:inspector';
+import { Session, type Profiler, type Runtime } from 'node:inspector';
 import { performance } from 'node:perf_hooks';
 
 import { Engine } from 'bpmn-engine';
@@ -52,15 +52,24 @@ export interface CpuReport {
   functions: Share[];
 }
 
-function groupOf(frame: Profiler.CallFrame): string {
+function groupOf(frame: Runtime.CallFrame): string {
   const { url, functionName } = frame;
   if (url === '') return functionName.startsWith('(') ? functionName : `native: ${functionName}()`;
-  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  // The innermost package (smqp sits inside bpmn-elements' own node_modules).
+  const pkg = /.*node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg?.[1]) return pkg[1];
   const own = /\/((?:server|bench)\/.+)$/.exec(url);
   if (own?.[1]) return own[1];
   if (url.startsWith('node:')) return 'node internals';
   return url;
+}
+
+/** `package/path/in/package.js:line`, or `server/file.ts:line`, for naming a function. */
+function fileOf(frame: Runtime.CallFrame): string {
+  if (frame.url === '') return groupOf(frame);
+  const inPackage = /.*node_modules\/((?:@[^/]+\/)?[^/]+\/.+)$/.exec(frame.url);
+  const own = /\/((?:server|bench)\/.+)$/.exec(frame.url);
+  return `${inPackage?.[1] ?? own?.[1] ?? frame.url}:${frame.lineNumber + 1}`;
 }
 
 export function analyseProfile(profile: Profiler.Profile, count: number, perSec: number): CpuReport {
@@ -82,7 +91,7 @@ export function analyseProfile(profile: Profiler.Profile, count: number, perSec:
     totalUs += us;
     const group = groupOf(frame);
     groupUs.set(group, (groupUs.get(group) ?? 0) + us);
-    const fn = `${frame.functionName || '(anonymous)'} — ${group}${frame.url ? `:${frame.lineNumber + 1}` : ''}`;
+    const fn = `${frame.functionName || '(anonymous)'} — ${fileOf(frame)}`;
     functionUs.set(fn, (functionUs.get(fn) ?? 0) + us);
   }
   const shares = (map: Map<string, number>, n: number): Share[] =>
@@ -111,6 +120,7 @@ async function cpuProfile(cycle: Cycle, count: number): Promise<{ profile: Profi
 // ---------------------------------------------------------------- wall-clock breakdown
 
 export interface StepTime {
+  phase: 'start' | 'complete';
   label: string;
   depth: number;
   usPerInstance: number;
@@ -203,7 +213,7 @@ async function breakdown(cycle: Cycle, count: number): Promise<BreakdownReport> 
     if (!head) continue;
     const headTotal = totals.get(head.label);
     if (!headTotal) continue;
-    steps.push({ label: head.label, depth: 0, usPerInstance: headTotal.us / count, percent: (100 * headTotal.us) / count / usPerInstance, calls: headTotal.calls });
+    steps.push({ phase, label: head.label, depth: 0, usPerInstance: headTotal.us / count, percent: (100 * headTotal.us) / count / usPerInstance, calls: headTotal.calls });
     let children = 0;
     const seen = new Set<string>();
     for (const probe of PROBES) {
@@ -212,10 +222,10 @@ async function breakdown(cycle: Cycle, count: number): Promise<BreakdownReport> 
       const entry = totals.get(`${phase}|${probe.label}`);
       if (!entry) continue;
       if (probe.depth === 1) children += entry.us;
-      steps.push({ label: probe.label, depth: probe.depth, usPerInstance: entry.us / count, percent: (100 * entry.us) / count / usPerInstance, calls: entry.calls });
+      steps.push({ phase, label: probe.label, depth: probe.depth, usPerInstance: entry.us / count, percent: (100 * entry.us) / count / usPerInstance, calls: entry.calls });
     }
     const rest = headTotal.us - children;
-    steps.push({ label: 'rest (new Engine ×1, task/audit records, awaits)', depth: 1, usPerInstance: rest / count, percent: (100 * rest) / count / usPerInstance, calls: 0 });
+    steps.push({ phase, label: 'rest (new Engine ×1, task/audit records, awaits)', depth: 1, usPerInstance: rest / count, percent: (100 * rest) / count / usPerInstance, calls: 0 });
   }
   return { perSec: timing.perSec, usPerInstance, steps };
 }
