@@ -3,7 +3,7 @@
  * concurrency-limited loop that times a number of cycles, and small statistics helpers.
  * Nothing here is imported from test/: benchmarks must keep working whatever the tests change.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -226,4 +226,39 @@ export function envCount(name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0) throw new Error(`BENCH_${name} must be a positive integer, got '${raw}'`);
   return value;
+}
+
+/** CPU tick counters of the whole machine (Linux /proc/stat) and of this process's waited-for children. */
+export interface Ticks {
+  /** user + nice + system + irq + softirq, all CPUs. */
+  busy: number;
+  /** Time the hypervisor gave this VM's CPUs to someone else. */
+  steal: number;
+  /** Every counter, all CPUs: wall time × CPUs in ticks. */
+  total: number;
+  /** cutime + cstime of this process: CPU of children (and their children) that have exited. */
+  children: number;
+}
+
+export function readTicks(): Ticks | null {
+  try {
+    const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = fields;
+    const own = readFileSync('/proc/self/stat', 'utf8');
+    // Fields after the command name (which may contain spaces) start at state = field 3.
+    const rest = own.slice(own.lastIndexOf(')') + 2).split(' ').map(Number);
+    const children = (rest[13] ?? 0) + (rest[14] ?? 0);
+    return { busy: user + nice + system + irq + softirq, steal, total: user + nice + system + idle + iowait + irq + softirq + steal, children };
+  } catch {
+    return null;
+  }
+}
+
+/** Cores kept busy between two readings: everything, and the part of it that was our children. */
+export function busyCores(before: Ticks | null, after: Ticks | null, cpuCount: number): { machine: number; children: number; steal: number } | null {
+  if (!before || !after) return null;
+  const total = after.total - before.total;
+  if (total <= 0) return null;
+  const cores = (ticks: number) => (ticks * cpuCount) / total;
+  return { machine: cores(after.busy - before.busy), children: cores(after.children - before.children), steal: cores(after.steal - before.steal) };
 }

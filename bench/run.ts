@@ -21,7 +21,7 @@ import type { MemoryResult } from './memory.js';
 import type { ProfileReport } from './profile.js';
 import type { ServiceResult } from './service-throughput.js';
 import type { TwoCoresResult } from './two-cores.js';
-import { ELEVEN_KEY, findFigure, fmt, ratioText, SIMPLE_KEY } from './fixtures.js';
+import { busyCores, ELEVEN_KEY, findFigure, fmt, ratioText, readTicks, SIMPLE_KEY } from './fixtures.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -47,8 +47,12 @@ const STEPS: readonly Step[] = [
   { script: 'profile.ts', pin: true },
 ];
 
+/** Cores other processes kept busy during each step (machine-wide CPU minus the benchmark's own). */
+const noise = new Map<string, number>();
+
 /** Runs one benchmark in a child process; returns what it wrote to BENCH_RESULT. */
 async function runStep(step: Step, pinned: boolean, dir: string): Promise<unknown> {
+  const before = readTicks();
   const resultFile = path.join(dir, step.script.replace(/\.ts$/, '.json'));
   const node = [process.execPath, '--expose-gc', '--import', 'tsx', path.join(here, step.script)];
   const [command, ...args] = step.pin && pinned ? ['taskset', '-c', '0', ...node] : node;
@@ -63,7 +67,10 @@ async function runStep(step: Step, pinned: boolean, dir: string): Promise<unknow
     child.on('exit', (exitCode) => resolve(exitCode));
   });
   if (code !== 0) throw new Error(`${step.script} failed with exit code ${code}`);
-  console.log(`    (${fmt((performance.now() - began) / 1000, 1)} s)`);
+  const busy = busyCores(before, readTicks(), cpus().length);
+  const others = busy ? Math.max(0, busy.machine - busy.children) + busy.steal : null;
+  if (others !== null) noise.set(step.script, others);
+  console.log(`    (${fmt((performance.now() - began) / 1000, 1)} s${others === null ? '' : `; other processes and steal kept ${fmt(others, 2)} cores busy on average`})`);
   return JSON.parse(readFileSync(resultFile, 'utf8')) as unknown;
 }
 
@@ -221,6 +228,9 @@ try {
 
   console.log(`\n=== summary (${fmt((performance.now() - began) / 1000)} s; load average at the end ${loadavg().map((l) => fmt(l, 2)).join(' ')})`);
   printTable(rows({ service, http, twoCores, memory }));
+  if (noise.size > 0) {
+    console.log(`\nnoise — cores kept busy by other processes (and hypervisor steal) per step, on average: ${[...noise.entries()].map(([script, cores]) => `${script} ${fmt(cores, 2)}`).join(', ')}`);
+  }
   const top = profile.breakdown.steps.filter((step) => step.depth > 0).sort((a, b) => b.usPerInstance - a.usPerInstance).slice(0, 6);
   console.log(`\nlargest steps per instance (${SIMPLE_KEY}, ${fmt(profile.breakdown.usPerInstance)} µs in all; ${ELEVEN_KEY} not profiled here):`);
   for (const step of top) console.log(`  ${`${step.phase}: ${step.label}`.padEnd(66)} ${fmt(step.usPerInstance).padStart(6)} µs  ${fmt(step.percent, 1)} %`);
@@ -229,7 +239,7 @@ try {
 
   const out = process.env['BENCH_OUT'];
   if (out) {
-    writeFileSync(out, JSON.stringify({ machine: info, pinned, service, http, twoCores, memory, profile }, null, 2));
+    writeFileSync(out, JSON.stringify({ machine: info, pinned, noise: Object.fromEntries(noise), service, http, twoCores, memory, profile }, null, 2));
     console.log(`\nraw figures written to ${out}`);
   }
 } finally {

@@ -331,8 +331,11 @@ interface Template {
 }
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-/** bpmn-engine execution ids: `<element or process id>_<10 hex>` (the ids here have no underscore). */
-const EXECUTION_ID = '[A-Za-z][A-Za-z0-9]*_[0-9a-f]{10}(?![0-9a-f])';
+/**
+ * bpmn-engine execution ids: `<element or process id>_<hex>` (the ids here have no underscore). The
+ * hex part is `Math.random().toString(16).substring(2, 12)`, so now and then shorter than 10.
+ */
+const EXECUTION_ID = '[A-Za-z][A-Za-z0-9]*_[0-9a-f]{1,10}(?![0-9a-f])';
 
 function isTokenised(value: SqlValue | Tokenised): value is Tokenised {
   return typeof value === 'object' && value !== null;
@@ -447,9 +450,22 @@ function cloneInstances(store: SqliteStore, templateIds: readonly string[], coun
         const prefix = template.ticket.slice(0, template.ticket.lastIndexOf('-'));
         for (let k = 0; k < perTemplate(i); k++) {
           const number = nextTicket.get(prefix) as number;
-          const rows = cloneRows(template, `${prefix}-${String(number).padStart(6, '0')}`);
-          for (const { table, row: data } of rows) insert(table, data);
-          ids.push(String(rows[0]!.row['id']));
+          const ticket = `${prefix}-${String(number).padStart(6, '0')}`;
+          // Each clone in a savepoint: a clash of fresh ids (a duplicate key) is retried with new ones.
+          for (let attempt = 1; ; attempt++) {
+            const rows = cloneRows(template, ticket);
+            try {
+              db.transaction(() => {
+                for (const { table, row: data } of rows) insert(table, data);
+              })();
+              ids.push(String(rows[0]!.row['id']));
+              break;
+            } catch (err) {
+              const failed = rows.find(({ table }) => table === 'tasks')?.row['id'];
+              log(`  clone of ${templateIds[i]} (attempt ${attempt}, task ${String(failed)}): ${err instanceof Error ? err.message : String(err)}; ids ${template.ids.join(' ')}`);
+              if (attempt >= 3) throw err;
+            }
+          }
         }
       }
     }).immediate();
@@ -557,7 +573,8 @@ async function startupChild(file: string, label: string): Promise<void> {
   const memory = process.memoryUsage();
   const result: StartupResult = { label, pending, openMs, agendaStartedMs, firstPollMs, overdueFiredMs, pollQueryMs, rss: memory.rss, heapUsed: memory.heapUsed };
   await baton.shutdown();
-  process.send?.(result);
+  // Exit at once: the 30 s guard timer above and the IPC channel would keep the child alive.
+  process.send?.(result, () => process.exit(0));
 }
 
 function runStartupChild(file: string, label: string): Promise<StartupResult> {

@@ -5,6 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 
+import { SqliteInstanceStore } from '../server/stores/sqlite/sqlite-instance.store.js';
 import { SqliteStore } from '../server/stores/sqlite/sqlite-store.js';
 import { bareCycle, contextOf, parseAll } from './bare-engine.js';
 import { startBenchBaton, timeCycles, type Cycle } from './fixtures.js';
@@ -25,23 +26,45 @@ export type ToWorker = { type: 'run'; durationMs: number } | { type: 'stop' };
 
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'done'; count: number; ms: number; cpuMs: number; commitMs: number; commits: number }
+  | { type: 'done'; count: number; ms: number; cpuMs: number; commitMs: number; commits: number; slowWrites: number; writes: number }
   | { type: 'stopped' }
   | { type: 'error'; message: string };
 
-/** Time spent in the SQLite write transaction (including waiting for the other node's lock). */
-const commitClock = { ms: 0, commits: 0 };
+/**
+ * Time spent in the step's SQLite write transaction (waiting for the other node's lock included),
+ * and how many writes — step commits and the ticket-number upsert — took over 1 ms: SQLite's busy
+ * handler sleeps 1, 2, 5, ... ms when the other connection holds the write lock.
+ */
+const commitClock = { ms: 0, commits: 0, writes: 0, slowWrites: 0 };
+
+function countWrite(ms: number): void {
+  commitClock.writes += 1;
+  if (ms >= 1) commitClock.slowWrites += 1;
+}
 
 function timeCommits(): void {
-  const proto = SqliteStore.prototype;
-  const original = proto.commitStepSync;
-  proto.commitStepSync = function timedCommit(this: SqliteStore, ...args: Parameters<SqliteStore['commitStepSync']>) {
+  const store = SqliteStore.prototype;
+  const commit = store.commitStepSync;
+  store.commitStepSync = function timedCommit(this: SqliteStore, ...args: Parameters<SqliteStore['commitStepSync']>) {
     const began = performance.now();
     try {
-      original.apply(this, args);
+      commit.apply(this, args);
     } finally {
-      commitClock.ms += performance.now() - began;
+      const ms = performance.now() - began;
+      commitClock.ms += ms;
       commitClock.commits += 1;
+      countWrite(ms);
+    }
+  };
+  const instances = SqliteInstanceStore.prototype;
+  const ticket = instances.nextTicketNumber;
+  // The method is async but does its one statement synchronously, before its first await.
+  instances.nextTicketNumber = function timedTicket(this: SqliteInstanceStore, ...args: Parameters<SqliteInstanceStore['nextTicketNumber']>) {
+    const began = performance.now();
+    try {
+      return ticket.apply(this, args);
+    } finally {
+      countWrite(performance.now() - began);
     }
   };
 }
@@ -89,13 +112,13 @@ async function main(config: WorkerConfig): Promise<void> {
   await timeCycles(config.warmup, config.inFlight, cycle);
   process.on('message', (message: ToWorker) => {
     if (message.type === 'run') {
-      commitClock.ms = 0;
-      commitClock.commits = 0;
+      Object.assign(commitClock, { ms: 0, commits: 0, writes: 0, slowWrites: 0 });
       const cpu = process.cpuUsage();
       runFor(message.durationMs, config.inFlight, cycle).then(
         ({ count, ms }) => {
           const used = process.cpuUsage(cpu);
-          send({ type: 'done', count, ms, cpuMs: (used.user + used.system) / 1000, commitMs: commitClock.ms, commits: commitClock.commits });
+          const { commits, writes, slowWrites } = commitClock;
+          send({ type: 'done', count, ms, cpuMs: (used.user + used.system) / 1000, commitMs: commitClock.ms, commits, writes, slowWrites });
         },
         (err: unknown) => send({ type: 'error', message: errorText(err) }),
       );

@@ -17,13 +17,13 @@
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import Database from 'better-sqlite3';
 
-import { envCount, fmt, isMain, median, ratioText, SIMPLE_KEY, startBenchBaton, writeResult } from './fixtures.js';
+import { busyCores, envCount, fmt, isMain, median, ratioText, readTicks, SIMPLE_KEY, startBenchBaton, writeResult } from './fixtures.js';
 import type { FromWorker, ToWorker, WorkerConfig, WorkerMode } from './two-cores-worker.js';
 
 const WORKER = fileURLToPath(new URL('./two-cores-worker.ts', import.meta.url));
@@ -124,17 +124,28 @@ interface RunFigure {
   cores: number;
   /** Average time inside the SQLite write transaction, waiting for the other node's lock included. */
   commitUs: number;
+  /** Share of writes (step commits, ticket upserts) that took ≥ 1 ms: they met the other node's lock. */
+  slowWrites: number;
+  /** Cores kept busy by other processes on the machine during the run (noise), and hypervisor steal. */
+  others: number;
 }
 
 async function runNodes(nodes: BenchNode[], durationMs: number): Promise<RunFigure> {
+  const before = readTicks();
   for (const node of nodes) node.send({ type: 'run', durationMs });
   const done = await Promise.all(nodes.map((node) => node.next('done')));
+  const machine = busyCores(before, readTicks(), cpus().length);
   const count = done.reduce((sum, d) => sum + d.count, 0);
   const ms = Math.max(...done.map((d) => d.ms));
   const commits = done.reduce((sum, d) => sum + d.commits, 0);
   const commitMs = done.reduce((sum, d) => sum + d.commitMs, 0);
   const cpuMs = done.reduce((sum, d) => sum + d.cpuMs, 0);
-  return { perSec: (count * 1000) / ms, count, cores: cpuMs / ms, commitUs: commits ? (commitMs * 1000) / commits : 0 };
+  const writes = done.reduce((sum, d) => sum + d.writes, 0);
+  const slow = done.reduce((sum, d) => sum + d.slowWrites, 0);
+  const cores = cpuMs / ms;
+  // The nodes are still running, so their CPU is not in the children counters: subtract what they reported.
+  const others = machine ? Math.max(0, machine.machine - cores) + machine.steal : 0;
+  return { perSec: (count * 1000) / ms, count, cores, commitUs: commits ? (commitMs * 1000) / commits : 0, slowWrites: writes ? slow / writes : 0, others };
 }
 
 export interface Setting {
@@ -142,6 +153,8 @@ export interface Setting {
   runs: number[];
   cores: number;
   commitUs: number;
+  slowWrites: number;
+  others: number;
 }
 
 export interface TwoCoresResult {
@@ -165,6 +178,8 @@ function settle(figures: RunFigure[]): Setting {
     runs: figures.map((f) => f.perSec),
     cores: median(figures.map((f) => f.cores)),
     commitUs: median(figures.map((f) => f.commitUs)),
+    slowWrites: median(figures.map((f) => f.slowWrites)),
+    others: Math.max(...figures.map((f) => f.others)),
   };
 }
 
@@ -253,8 +268,8 @@ function printTwoCores(result: TwoCoresResult, rounds: number): void {
   console.log(`two cores — ${MODE_LABEL[result.mode]}; ${result.inFlightPerNode} in flight per node, ${result.durationMs / 1000} s per run, median of ${rounds}${result.pinned ? ', pinned with taskset' : ', NOT pinned (no taskset)'}`);
   const line = (name: string, s: Setting) =>
     console.log(
-      `  ${name.padEnd(32)} ${fmt(s.perSec).padStart(5)} instances/s  (runs ${s.runs.map((r) => fmt(r)).join(', ')})  ${fmt(s.cores, 2)} cores busy` +
-        (result.mode === 'bare' ? '' : `  commit ${fmt(s.commitUs)} µs avg`),
+      `  ${name.padEnd(32)} ${fmt(s.perSec).padStart(5)} instances/s  (runs ${s.runs.map((r) => fmt(r)).join(', ')})  ${fmt(s.cores, 2)} cores busy, others ≤ ${fmt(s.others, 2)}` +
+        (result.mode === 'bare' ? '' : `  commit ${fmt(s.commitUs)} µs avg, ${fmt(100 * s.slowWrites, 1)} % of writes ≥ 1 ms`),
     );
   line('one core (node A on CPU 0)', result.oneCore);
   line('two cores (A on CPU 0, B on 1)', result.twoCores);
