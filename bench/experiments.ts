@@ -1,7 +1,7 @@
 /**
  * What-if measurements behind the suggestions in docs/benchmarks.md. Each variant patches Baton
  * *in this process only* (nothing under server/ changes) and runs the sequential service-layer
- * loop; variants are interleaved with the unpatched baseline, median of 3. Not part of
+ * loop; variants are interleaved with the unpatched baseline, median of 5. Not part of
  * `npm run bench`.
  *
  *   taskset -c 0 node --import tsx bench/experiments.ts
@@ -14,9 +14,27 @@
  * - SQLite in memory: the same Baton on ':memory:' — how much of a step is file I/O (not a
  *   suggestion; it shows what the WAL file costs).
  */
+import { cpus } from 'node:os';
+import { performance } from 'node:perf_hooks';
+
 import { StepRun } from '../server/engine/step-run.js';
 import { bareCycle, contextOf, parseAll, roundTripCycle } from './bare-engine.js';
-import { envCount, findFigure, fmt, interleaved, isMain, printFigures, SIMPLE_KEY, startBenchBaton, timeCycles, writeResult, type Figure, type Timing } from './fixtures.js';
+import {
+  busyCores,
+  envCount,
+  findFigure,
+  fmt,
+  interleaved,
+  isMain,
+  printFigures,
+  readTicks,
+  SIMPLE_KEY,
+  startBenchBaton,
+  timeCycles,
+  writeResult,
+  type Figure,
+  type Timing,
+} from './fixtures.js';
 import { serviceCycle } from './service-throughput.js';
 
 type Patch = () => () => void;
@@ -64,8 +82,11 @@ export async function runExperiments(options: { count?: number } = {}): Promise<
     await timeCycles(100, 1, roundTrip);
     await timeCycles(200, 1, service);
     await timeCycles(200, 1, memoryService);
-    console.log(`experiments — sequential, ${count} instances per run, median of 3 (patched in this process only)`);
-    const figures = await interleaved(3, [
+    console.log(`experiments — sequential, ${count} instances per run, median of 5 (patched in this process only)`);
+    const ticks = readTicks();
+    const cpu = process.cpuUsage();
+    const began = performance.now();
+    const figures = await interleaved(5, [
       { name: 'bare engine (sourceContext)', run: () => timeCycles(count, 1, bare) },
       { name: 'bare engine + getState/recover round trip', run: () => timeCycles(count, 1, roundTrip) },
       { name: 'Baton service layer (as is)', run: () => timeCycles(count, 1, service) },
@@ -74,6 +95,10 @@ export async function runExperiments(options: { count?: number } = {}): Promise<
       { name: 'Baton, both', run: () => patched([noStop, noClone], () => timeCycles(count, 1, service)) },
       { name: 'Baton on SQLite :memory:', run: () => timeCycles(count, 1, memoryService) },
     ]);
+    const busy = busyCores(ticks, readTicks(), cpus().length);
+    const used = process.cpuUsage(cpu);
+    const own = (used.user + used.system) / 1000 / (performance.now() - began);
+    if (busy) console.log(`  (other processes and steal kept ~${fmt(Math.max(0, busy.machine - own) + busy.steal, 2)} cores busy meanwhile)`);
     const baseline = findFigure(figures, 'bare engine (sourceContext)');
     printFigures(figures, baseline);
     const asIs = findFigure(figures, 'Baton service layer (as is)');

@@ -184,6 +184,11 @@ export function fmt(value: number, digits = 0): string {
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
+/** A difference with its sign: +1.5, -0.1. */
+export function signed(value: number, digits = 1): string {
+  return `${value >= 0 ? '+' : ''}${fmt(value, digits)}`;
+}
+
 /** Ratios are shown cut (not rounded) to two decimals, so a shown 0.60 or 1.70 never hides a miss. */
 export function ratioText(value: number): string {
   return (Math.floor(value * 100) / 100).toFixed(2);

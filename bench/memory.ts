@@ -17,7 +17,7 @@ import { Engine } from 'bpmn-engine';
 
 import { moddleOptions } from '../server/engine/bpmn-source.js';
 import { contextOf, parseAll } from './bare-engine.js';
-import { envCount, fmt, isMain, SIMPLE_KEY, startBenchBaton, timeCycles, writeResult } from './fixtures.js';
+import { envCount, fmt, isMain, signed, SIMPLE_KEY, startBenchBaton, timeCycles, writeResult } from './fixtures.js';
 import { serviceCycle, statusCounts } from './service-throughput.js';
 
 const MB = 1024 * 1024;
@@ -91,7 +91,7 @@ export async function runMemory(options: { waiting?: number; bareInstances?: num
       const at = await sample(started);
       samples.push(at);
       console.log(
-        `  ${fmt(started).padStart(6)} waiting               heapUsed ${fmt(at.heapUsedMB, 1).padStart(6)} MB (+${fmt(at.heapUsedMB - idle.heapUsedMB, 1)})   RSS ${fmt(at.rssMB, 1).padStart(6)} MB (+${fmt(at.rssMB - idle.rssMB, 1)})`,
+        `  ${fmt(started).padStart(6)} waiting               heapUsed ${fmt(at.heapUsedMB, 1).padStart(6)} MB (${signed(at.heapUsedMB - idle.heapUsedMB)})   RSS ${fmt(at.rssMB, 1).padStart(6)} MB (${signed(at.rssMB - idle.rssMB)})`,
       );
     }
     const counts = statusCounts(bench);
@@ -126,7 +126,7 @@ export async function runMemory(options: { waiting?: number; bareInstances?: num
     const bareHeap = after.heapUsedMB - before.heapUsedMB;
     const bareRss = after.rssMB - before.rssMB;
     console.log(
-      `  contrast: ${fmt(bareInstances)} bare engines held waiting in memory: heap +${fmt(bareHeap, 1)} MB (${fmt((bareHeap * 1000) / bareInstances, 1)} MB per 1,000), RSS +${fmt(bareRss, 1)} MB` +
+      `  contrast: ${fmt(bareInstances)} bare engines held waiting in memory: heap ${signed(bareHeap)} MB (${fmt((bareHeap * 1000) / bareInstances, 1)} MB per 1,000), RSS ${signed(bareRss)} MB` +
         ` — ${fmt(waiting)} would be ~${fmt((bareHeap * waiting) / bareInstances)} MB`,
     );
     for (const engine of engines) await engine.stop();

@@ -156,6 +156,7 @@ const PROBES: readonly Probe[] = [
   { target: SqliteTimerStore.prototype, method: 'forInstance', label: 'open tasks / incidents / timers of the instance', depth: 1 },
   { target: StepRun.prototype, method: 'start', label: 'StepRun.start (engine.execute → task waits)', depth: 1 },
   { target: StepRun.prototype, method: 'resume', label: 'StepRun.resume (structuredClone + recover + resume)', depth: 1 },
+  { target: globalThis, method: 'structuredClone', label: 'structuredClone of the loaded state', depth: 2 },
   { target: Engine.prototype, method: 'recover', label: 'engine.recover', depth: 2 },
   { target: StepRun.prototype, method: 'signal', label: 'StepRun.signal (signal → next wait or end)', depth: 1 },
   { target: StepRun.prototype, method: 'snapshot', label: 'StepRun.snapshot (engine.getState)', depth: 1 },

@@ -21,7 +21,7 @@ import type { MemoryResult } from './memory.js';
 import type { ProfileReport } from './profile.js';
 import type { ServiceResult } from './service-throughput.js';
 import type { TwoCoresResult } from './two-cores.js';
-import { busyCores, ELEVEN_KEY, findFigure, fmt, ratioText, readTicks, SIMPLE_KEY } from './fixtures.js';
+import { busyCores, ELEVEN_KEY, findFigure, fmt, ratioText, readTicks, signed, SIMPLE_KEY } from './fixtures.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -183,7 +183,7 @@ function rows(results: {
   const memory = results.memory;
   out.push({
     measure: `memory: ${fmt(memory.waiting)} waiting instances above idle`,
-    figure: `RSS +${fmt(memory.rssAboveIdleMB, 1)} MB, heap +${fmt(memory.heapAboveIdleMB, 1)} MB`,
+    figure: `RSS ${signed(memory.rssAboveIdleMB)} MB, heap ${signed(memory.heapAboveIdleMB)} MB`,
     baseline: `idle RSS ${fmt(memory.idle.rssMB)} MB, heap ${fmt(memory.idle.heapUsedMB, 1)} MB`,
     ratio: `${fmt(memory.rssPerThousandMB, 2)} MB RSS / 1,000`,
     target: `< ${memory.targetMB} MB`,
@@ -191,7 +191,7 @@ function rows(results: {
   });
   out.push({
     measure: `memory: ${fmt(memory.bare.instances)} bare engines resident (contrast)`,
-    figure: `heap +${fmt(memory.bare.heapAboveMB)} MB`,
+    figure: `heap ${signed(memory.bare.heapAboveMB, 0)} MB`,
     baseline: '–',
     ratio: `${fmt(memory.bare.heapPerThousandMB)} MB / 1,000`,
     target: '–',
