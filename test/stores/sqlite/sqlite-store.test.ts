@@ -228,7 +228,7 @@ describe('SqliteStore', () => {
         "SELECT * FROM instances WHERE process_key = 'p' AND business_key = 'k'",
         "SELECT * FROM instances WHERE ticket_number = 'HD-000001'",
         "SELECT id, data FROM agenda_jobs WHERE name = 'baton.timer' AND json_extract(data, '$.dueMs') <= 0 ORDER BY json_extract(data, '$.dueMs'), id LIMIT 10",
-        "SELECT id, data FROM agenda_jobs WHERE instance_id = 'i' AND name = 'baton.timer'",
+        "SELECT id, data FROM agenda_jobs INDEXED BY agenda_jobs_instance WHERE instance_id = 'i' AND name = 'baton.timer'",
         "SELECT * FROM message_subscriptions WHERE message_name = 'm' AND business_key = 'k'",
         'SELECT * FROM outbox WHERE sent_at IS NULL ORDER BY created_at, rowid LIMIT 10',
       ];
