@@ -3,6 +3,7 @@
  * concurrency-limited loop that times a number of cycles, and small statistics helpers.
  * Nothing here is imported from test/: benchmarks must keep working whatever the tests change.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -266,4 +267,14 @@ export function busyCores(before: Ticks | null, after: Ticks | null, cpuCount: n
   if (total <= 0) return null;
   const cores = (ticks: number) => (ticks * cpuCount) / total;
   return { machine: cores(after.busy - before.busy), children: cores(after.children - before.children), steal: cores(after.steal - before.steal) };
+}
+
+/** Whether `taskset` can pin processes here (to measure one core as one core). */
+export function hasTaskset(): boolean {
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }

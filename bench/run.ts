@@ -9,7 +9,7 @@
  * bare engine they compare with) run pinned to CPU 0, all threads included — otherwise V8's
  * background GC threads quietly use the second core. two-cores.ts pins its own two processes.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
@@ -21,18 +21,9 @@ import type { MemoryResult } from './memory.js';
 import type { ProfileReport } from './profile.js';
 import type { ServiceResult } from './service-throughput.js';
 import type { TwoCoresResult } from './two-cores.js';
-import { busyCores, ELEVEN_KEY, findFigure, fmt, ratioText, readTicks, signed, SIMPLE_KEY } from './fixtures.js';
+import { busyCores, ELEVEN_KEY, findFigure, fmt, hasTaskset, ratioText, readTicks, signed, SIMPLE_KEY } from './fixtures.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-
-function hasTaskset(): boolean {
-  try {
-    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 interface Step {
   script: string;

@@ -23,19 +23,10 @@ import { fileURLToPath } from 'node:url';
 
 import Database from 'better-sqlite3';
 
-import { busyCores, envCount, fmt, isMain, median, ratioText, readTicks, SIMPLE_KEY, startBenchBaton, writeResult } from './fixtures.js';
+import { busyCores, envCount, fmt, hasTaskset, isMain, median, ratioText, readTicks, SIMPLE_KEY, startBenchBaton, writeResult } from './fixtures.js';
 import type { FromWorker, ToWorker, WorkerConfig, WorkerMode } from './two-cores-worker.js';
 
 const WORKER = fileURLToPath(new URL('./two-cores-worker.ts', import.meta.url));
-
-function hasTaskset(): boolean {
-  try {
-    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A bench node in a child process (TypeScript through tsx), spoken to over IPC. */
 class BenchNode {

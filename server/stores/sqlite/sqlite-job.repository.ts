@@ -654,23 +654,31 @@ function whereSql(where: Where): string {
   return where.clauses.length === 0 ? '' : `WHERE ${where.clauses.join(' AND ')}`;
 }
 
+/** `column = one` or `column IN (many)`, when either is given. */
+function byOneOrMany(where: Where, column: string, one: string | undefined, many: readonly string[] | undefined): void {
+  if (one) {
+    where.clauses.push(`${column} = ?`);
+    where.params.push(one);
+  } else if (many && many.length > 0) {
+    where.clauses.push(`${column} IN (SELECT value FROM json_each(?))`);
+    where.params.push(JSON.stringify(many));
+  }
+}
+
+function byIds(where: Where, id: string | undefined, ids: readonly string[] | undefined): void {
+  byOneOrMany(where, 'id', id, ids);
+}
+
+function byNames(where: Where, name: string | undefined, names: readonly string[] | undefined): void {
+  byOneOrMany(where, 'name', name, names);
+}
+
 /** RemoveJobsOptions as remove/disable/enable read it; null when it selects nothing at all. */
 function selectorWhere(options: RemoveJobsOptions): Where | null {
   const where: Where = { clauses: [], params: [] };
-  if (options.id) {
-    where.clauses.push('id = ?');
-    where.params.push(options.id);
-  } else if (options.ids && options.ids.length > 0) {
-    where.clauses.push('id IN (SELECT value FROM json_each(?))');
-    where.params.push(JSON.stringify(options.ids));
-  }
-  if (options.name) {
-    where.clauses.push('name = ?');
-    where.params.push(options.name);
-  } else if (options.names && options.names.length > 0) {
-    where.clauses.push('name IN (SELECT value FROM json_each(?))');
-    where.params.push(JSON.stringify(options.names));
-  } else if (options.notNames && options.notNames.length > 0) {
+  byIds(where, options.id, options.ids);
+  byNames(where, options.name, options.names);
+  if (!options.name && !options.names?.length && options.notNames && options.notNames.length > 0) {
     where.clauses.push('name NOT IN (SELECT value FROM json_each(?))');
     where.params.push(JSON.stringify(options.notNames));
   }
@@ -681,20 +689,8 @@ function selectorWhere(options: RemoveJobsOptions): Where | null {
 
 function queryWhere(options: JobsQueryOptions): Where {
   const where: Where = { clauses: [], params: [] };
-  if (options.name) {
-    where.clauses.push('name = ?');
-    where.params.push(options.name);
-  } else if (options.names && options.names.length > 0) {
-    where.clauses.push('name IN (SELECT value FROM json_each(?))');
-    where.params.push(JSON.stringify(options.names));
-  }
-  if (options.id) {
-    where.clauses.push('id = ?');
-    where.params.push(options.id);
-  } else if (options.ids && options.ids.length > 0) {
-    where.clauses.push('id IN (SELECT value FROM json_each(?))');
-    where.params.push(JSON.stringify(options.ids));
-  }
+  byNames(where, options.name, options.names);
+  byIds(where, options.id, options.ids);
   if (options.search) {
     // A substring, not a pattern: the user's % and _ are escaped.
     where.clauses.push("name LIKE ? ESCAPE '\\'");

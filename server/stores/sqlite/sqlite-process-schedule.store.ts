@@ -3,20 +3,16 @@ import type Database from 'better-sqlite3';
 
 import { PROCESS_START_JOB, type ProcessScheduleRecord, type ProcessScheduleStore } from '../../timers/process-schedule.js';
 import type { TimerJobs } from '../../timers/timer-jobs.js';
+import { BatonJobQueries, type BatonJobRow } from './sqlite-baton-jobs.js';
 import type { SqliteJobRepository } from './sqlite-job.repository.js';
 
 type ScheduleData = Omit<ProcessScheduleRecord, 'id'> & { dueMs: number };
 
-interface JobRow {
-  id: string;
-  data: string;
-}
 
 /** Process schedules are agenda jobs too, so agenda starts the instances and the sweep backs it up. */
 export class SqliteProcessScheduleStore implements ProcessScheduleStore {
-  private readonly dueBy: Database.Statement<[string, number, number], JobRow>;
-  private readonly ofProcess: Database.Statement<[string, string], JobRow>;
-  private readonly byId: Database.Statement<[string, string], JobRow>;
+  private readonly jobsOfKind: BatonJobQueries;
+  private readonly ofProcess: Database.Statement<[string, string], BatonJobRow>;
 
   constructor(
     db: Database.Database,
@@ -24,18 +20,14 @@ export class SqliteProcessScheduleStore implements ProcessScheduleStore {
     /** Lets this node's agenda see a schedule change before its next poll. */
     private readonly timerJobs: TimerJobs,
   ) {
-    this.dueBy = db.prepare(
-      `SELECT id, data FROM agenda_jobs WHERE name = ? AND json_extract(data, '$.dueMs') <= ?
-       ORDER BY json_extract(data, '$.dueMs'), id LIMIT ?`,
-    );
+    this.jobsOfKind = new BatonJobQueries(db, PROCESS_START_JOB);
     this.ofProcess = db.prepare(
       `SELECT id, data FROM agenda_jobs WHERE name = ? AND json_extract(data, '$.processKey') = ? ORDER BY id`,
     );
-    this.byId = db.prepare('SELECT id, data FROM agenda_jobs WHERE name = ? AND id = ?');
   }
 
   async due(at: Date, limit: number): Promise<ProcessScheduleRecord[]> {
-    return this.dueBy.all(PROCESS_START_JOB, at.getTime(), limit).map(toSchedule);
+    return this.jobsOfKind.due(at, limit).map(toSchedule);
   }
 
   async forProcess(processKey: string): Promise<ProcessScheduleRecord[]> {
@@ -43,7 +35,7 @@ export class SqliteProcessScheduleStore implements ProcessScheduleStore {
   }
 
   async get(id: string): Promise<ProcessScheduleRecord | null> {
-    const row = this.byId.get(PROCESS_START_JOB, id);
+    const row = this.jobsOfKind.byId(id);
     return row === undefined ? null : toSchedule(row);
   }
 
@@ -61,7 +53,7 @@ export class SqliteProcessScheduleStore implements ProcessScheduleStore {
   }
 }
 
-function toSchedule(row: JobRow): ProcessScheduleRecord {
+function toSchedule(row: BatonJobRow): ProcessScheduleRecord {
   const { dueMs: _dueMs, ...data } = JSON.parse(row.data) as ScheduleData;
   return { id: row.id, ...data };
 }

@@ -4,6 +4,7 @@ import { toJobId } from 'agenda';
 import { TIMER_JOB } from '../../timers/timer-jobs.js';
 import type { TimerRecord } from '../../timers/timer.js';
 import type { TimerStore } from '../../timers/timer.store.js';
+import { BatonJobQueries, type BatonJobRow } from './sqlite-baton-jobs.js';
 import type { SqliteJobRepository } from './sqlite-job.repository.js';
 
 interface TimerJobData {
@@ -15,29 +16,21 @@ interface TimerJobData {
   dueMs: number;
 }
 
-interface JobRow {
-  id: string;
-  data: string;
-}
 
 /**
  * Pending BPMN timers are agenda jobs in the same SQLite database, so a step writes its timer
  * intents in its own transaction and agenda runs them; this store reads them back as timers.
  */
 export class SqliteTimerStore implements TimerStore {
-  private readonly dueBy: Database.Statement<[string, number, number], JobRow>;
-  private readonly ofInstance: Database.Statement<[string, string], JobRow>;
-  private readonly byId: Database.Statement<[string, string], JobRow>;
+  private readonly jobsOfKind: BatonJobQueries;
+  private readonly ofInstance: Database.Statement<[string, string], BatonJobRow>;
   private readonly counted: Database.Statement<[string], { n: number }>;
 
   constructor(
     db: Database.Database,
     private readonly jobs: SqliteJobRepository,
   ) {
-    this.dueBy = db.prepare(
-      `SELECT id, data FROM agenda_jobs WHERE name = ? AND json_extract(data, '$.dueMs') <= ?
-       ORDER BY json_extract(data, '$.dueMs'), id LIMIT ?`,
-    );
+    this.jobsOfKind = new BatonJobQueries(db, TIMER_JOB);
     // Without statistics SQLite prefers the due index (it saves the sort) and scans every pending
     // timer: 35 ms per step at 100,000 pending (docs/benchmarks-timers.md). An instance has a
     // handful of timers, so its own index and a tiny sort are always right.
@@ -45,12 +38,11 @@ export class SqliteTimerStore implements TimerStore {
       `SELECT id, data FROM agenda_jobs INDEXED BY agenda_jobs_instance WHERE instance_id = ? AND name = ?
        ORDER BY json_extract(data, '$.dueMs'), id`,
     );
-    this.byId = db.prepare('SELECT id, data FROM agenda_jobs WHERE id = ? AND name = ?');
     this.counted = db.prepare('SELECT count(*) AS n FROM agenda_jobs WHERE name = ?');
   }
 
   async due(at: Date, limit: number): Promise<TimerRecord[]> {
-    return this.dueBy.all(TIMER_JOB, at.getTime(), limit).map(toTimer);
+    return this.jobsOfKind.due(at, limit).map(toTimer);
   }
 
   async forInstance(instanceId: string): Promise<TimerRecord[]> {
@@ -62,7 +54,7 @@ export class SqliteTimerStore implements TimerStore {
   }
 
   async get(id: string): Promise<TimerRecord | null> {
-    const row = this.byId.get(id, TIMER_JOB);
+    const row = this.jobsOfKind.byId(id);
     return row === undefined ? null : toTimer(row);
   }
 
@@ -94,7 +86,7 @@ function toData(timer: TimerRecord): Omit<TimerJobData, 'dueMs'> {
   return { instanceId, executionId, elementId, timerType, dueAt };
 }
 
-function toTimer(row: JobRow): TimerRecord {
+function toTimer(row: BatonJobRow): TimerRecord {
   const data = JSON.parse(row.data) as TimerJobData;
   return {
     id: row.id,
