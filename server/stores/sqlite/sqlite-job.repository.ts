@@ -167,13 +167,23 @@ export class SqliteJobRepository implements JobRepository {
     this.byId = db.prepare('SELECT * FROM agenda_jobs WHERE id = ?');
     this.insertRow = db.prepare(INSERT_SQL);
     // Unlocked and due by the next scan, or locked by a worker whose lock has expired (it died or
-    // overran): the second case is how a crashed node's job gets run again.
+    // overran): the second case is how a crashed node's job gets run again. The two cases are two
+    // range scans of agenda_jobs_next_to_run, each taking its first row, and the earlier of the two
+    // wins: written as one OR, SQLite reads every job of the name (O(pending) per lock, which made
+    // a burst of due timers lock slower than their lock lifetime).
     this.nextToRun = db.prepare(
       `UPDATE agenda_jobs SET locked_at = @lock_time, last_modified_by = @by
        WHERE id = (
-         SELECT id FROM agenda_jobs
-         WHERE name = @name AND disabled = 0
-           AND ((locked_at IS NULL AND next_run_at <= @next_scan_at) OR locked_at <= @lock_deadline)
+         SELECT id FROM (
+           SELECT * FROM (
+             SELECT id, next_run_at, priority FROM agenda_jobs
+             WHERE name = @name AND disabled = 0 AND locked_at IS NULL AND next_run_at <= @next_scan_at
+             ORDER BY ${NEXT_TO_RUN_ORDER} LIMIT 1)
+           UNION ALL
+           SELECT * FROM (
+             SELECT id, next_run_at, priority FROM agenda_jobs
+             WHERE name = @name AND disabled = 0 AND locked_at <= @lock_deadline
+             ORDER BY ${NEXT_TO_RUN_ORDER} LIMIT 1))
          ORDER BY ${NEXT_TO_RUN_ORDER}
          LIMIT 1)
        RETURNING *`,

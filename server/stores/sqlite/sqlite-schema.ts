@@ -200,6 +200,16 @@ const migrations: readonly Migration[] = [
       CREATE INDEX agenda_jobs_baton_due ON agenda_jobs (name, json_extract(data, '$.dueMs'), id);
     `);
   },
+  // agenda_jobs_next_to_run in the order agenda asks for (due first, then the higher priority), so
+  // that taking the next job among many due in the same millisecond reads one index entry rather
+  // than sorting all of them (a burst of timers with one due time was O(n²) to lock).
+  (db) => {
+    db.exec(`
+      DROP INDEX agenda_jobs_next_to_run;
+      CREATE INDEX agenda_jobs_next_to_run
+        ON agenda_jobs (name, disabled, locked_at, next_run_at, priority DESC);
+    `);
+  },
 ];
 
 /** Schema version this code writes; a database at a higher version came from a newer Baton. */
