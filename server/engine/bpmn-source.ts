@@ -4,9 +4,13 @@ import camundaDescriptor from 'camunda-bpmn-moddle/resources/camunda.json' with 
 import serializer, { TypeResolver, type SerializableContext } from 'moddle-context-serializer';
 
 import type { DefinitionRecord } from '../definitions/definition.js';
+import { BatonTimerEventDefinition } from './baton-timer-definition.js';
 
-/** bpmn-engine's own type mapping, minus its DataObject extension Baton does not use. */
-const typeResolver = TypeResolver({ ...Elements });
+/**
+ * bpmn-engine's own type mapping, minus its DataObject extension Baton does not use, and with the
+ * timer event definition that leaves the due decision to Baton's clock.
+ */
+const typeResolver = TypeResolver({ ...Elements, TimerEventDefinition: BatonTimerEventDefinition });
 
 export const moddleOptions = { camunda: camundaDescriptor };
 

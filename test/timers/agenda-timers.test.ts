@@ -77,8 +77,14 @@ describe('Timers on agenda', () => {
     await eventually(async () => (await openElements(b, instance.id)).includes('l2'));
     // then the L2 task is open, the timer fired once and no job is left
     const trail = await b.instances.auditTrail(instance.id);
-    expect(trail.filter((event) => event.type === 'timer.fired')).to.have.length(1);
+    const fired = trail.filter((event) => event.type === 'timer.fired');
+    expect(fired).to.have.length(1);
     expect(await b.store.timers.forInstance(instance.id)).to.deep.equal([]);
+    // and the firing went through Baton's bookkeeping, not only the engine's own Date
+    expect(fired[0]!.data['scheduledAt']).to.be.a('string');
+    expect((await b.timers.metricsSnapshot()).fired).to.equal(1);
+    const l2 = (await b.tasks.list({ instanceId: instance.id, status: 'open' }))[0]!;
+    expect(l2.escalatedFrom).to.deep.include({ elementId: 'l1' });
   });
 
   it('fires a timer that fell due while Baton was stopped, on start-up', async () => {
@@ -94,7 +100,10 @@ describe('Timers on agenda', () => {
     const b = baton;
     // then the overdue timer fires
     await eventually(async () => (await openElements(b, instance.id)).includes('l2'));
-    expect((await b.instances.auditTrail(instance.id)).filter((event) => event.type === 'timer.fired')).to.have.length(1);
+    const fired = (await b.instances.auditTrail(instance.id)).filter((event) => event.type === 'timer.fired');
+    expect(fired).to.have.length(1);
+    // and late by the outage, which its record shows
+    expect(Date.parse(String(fired[0]!.data['firedAt'])) - Date.parse(String(fired[0]!.data['scheduledAt']))).to.be.at.least(100);
   });
 
   it('never drops a timer whose job ran before it was due: the job is put back on its due time', async () => {

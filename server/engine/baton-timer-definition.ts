@@ -1,0 +1,35 @@
+import { TimerEventDefinition } from 'bpmn-elements';
+
+/** What bpmn-elements' `_getTimers` (not in its typings) returns for one execution of a timer. */
+interface ResolvedTimer {
+  expireAt?: Date;
+  timeout?: number;
+  [key: string]: unknown;
+}
+
+type GetTimers = (executeMessage: unknown) => ResolvedTimer;
+
+// The typings declare the export as an instance, but it is the constructor bpmn-elements news up.
+const TimerDefinitionBase = TimerEventDefinition as unknown as new (activity: unknown, eventDefinition: unknown) => object;
+const baseGetTimers = (TimerDefinitionBase.prototype as { _getTimers: GetTimers })._getTimers;
+
+/**
+ * bpmn-elements' timer event definition, with one change: the real Date never decides that a timer
+ * is due. Given an expiry that has passed by the machine's Date (a timer resumed after it fell due,
+ * or a timeDate in the past), bpmn-elements completes the timer on the spot without going through
+ * the `timers` option. Baton then never saw it fire: no scheduled-vs-actual time, no lateness
+ * metric, no escalation record on the new task, and a timer an operator rescheduled to later fired
+ * at its original time as soon as any step resumed the instance. With a positive timeout the timer
+ * always reaches `timers.setTimeout`, where StepTimers decides by Baton's clock and the due time
+ * Baton saved.
+ */
+export class BatonTimerEventDefinition extends TimerDefinitionBase {
+  _getTimers(executeMessage: unknown): ResolvedTimer {
+    const resolved = baseGetTimers.call(this, executeMessage);
+    // Only timers with an expiry: an empty timer definition (timeout 0, no expiry) keeps completing at once.
+    if (resolved.expireAt !== undefined && resolved.timeout !== undefined && resolved.timeout <= 0) {
+      resolved.timeout = Number.MIN_VALUE;
+    }
+    return resolved;
+  }
+}
