@@ -1,0 +1,37 @@
+import { expect } from 'chai';
+
+import { skipWithoutChromium, startBrowserBaton, type BrowserBaton } from '../support/browser.js';
+
+describe('browser app (Chromium)', function () {
+  let b: BrowserBaton;
+
+  before(async function () {
+    skipWithoutChromium(this);
+    b = await startBrowserBaton();
+  });
+
+  after(async () => {
+    await b?.close();
+  });
+
+  it('/modeler renders a shipped process on the bpmn-js canvas', async () => {
+    // given Baton with the shipped processes deployed
+    // when the modeler opens
+    await b.page.goto(`${b.baseUrl}/modeler`);
+    // then a diagram is drawn: shapes and connections of a shipped process
+    await b.page.waitForSelector('[data-diagram]', { timeout: 15_000 });
+    const shapes = await b.page.locator('.djs-container .djs-shape').count();
+    const connections = await b.page.locator('.djs-container .djs-connection').count();
+    expect(shapes).to.be.greaterThan(3);
+    expect(connections).to.be.greaterThan(2);
+    expect(b.pageErrors).to.deep.equal([]);
+  });
+
+  it('serves the bundles and 404s what is not there', async () => {
+    const page = await b.http.request('GET', '/modeler');
+    expect(page.status).to.equal(200);
+    expect(page.text).to.contain('/web/modeler/main.js');
+    expect((await b.http.request('GET', '/web/modeler/main.js')).status).to.equal(200);
+    expect((await b.http.request('GET', '/web/nope.js')).status).to.equal(404);
+  });
+});
