@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 
+import { connectorRoutes } from './definitions/connector.routes.js';
 import { definitionRoutes } from './definitions/definition.routes.js';
+import { departmentListRoutes } from './departments/department-list.routes.js';
 import type { DefinitionService } from './definitions/definition.service.js';
 import { NotFoundError } from './errors.js';
 import { browserPages } from './http/browser-pages.js';
@@ -57,6 +59,8 @@ export function createApp(components: AppComponents): Express {
   api.use(localOnly);
   api.use(express.json({ limit: '1mb' }));
   api.use('/definitions', definitionRoutes(components.definitions));
+  api.use('/connectors', connectorRoutes(components.definitions));
+  api.use('/departments', departmentListRoutes(components.store.departments));
   api.use('/instances', instanceRoutes(components.instances));
   api.use('/tasks', taskRoutes(components.tasks));
   api.use('/messages', messageRoutes(components.messages));

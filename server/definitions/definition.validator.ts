@@ -9,6 +9,7 @@ import { readBpmn } from './bpmn-parse.js';
 import { descendants, idOf } from './moddle-element.js';
 import { checkExpressions } from './rules/expressions.js';
 import { checkFlows } from './rules/flows.js';
+import { checkForms } from './rules/forms.js';
 import { checkHandlers } from './rules/handlers.js';
 import { processName, startMessages, startTimers, ticketPrefix } from './rules/identity.js';
 import { checkNoCode } from './rules/no-code.js';
@@ -55,6 +56,7 @@ export async function validateDefinition(xml: string, options: ValidationOptions
   checkHandlers(context);
   checkSupportedElements(context);
   checkFlows(context);
+  checkForms(context);
 
   const key = idOf(main) ?? '';
   if (key === '') findings.error(null, 'The executable process has no id; give it one, it becomes the process key');
