@@ -63,9 +63,28 @@ export interface DeployResponse {
   warnings: ErrorIssue[];
 }
 
+export interface Department {
+  id: string;
+  name: string;
+  parentId: string | null;
+}
+
+export interface InstanceStarted {
+  id: string;
+  ticketNumber: string;
+  status: string;
+  openTasks: { id: string; name: string; department: string | null }[];
+}
+
 export const api = {
   definitions: () => json<DefinitionSummary[]>('GET', '/api/definitions'),
   versions: (key: string) => json<DefinitionSummary[]>('GET', `/api/definitions/${enc(key)}/versions`),
   xml: async (key: string, version: number) => (await request('GET', `/api/definitions/${enc(key)}/versions/${version}/xml`)).text(),
   deploy: (xml: string) => json<DeployResponse>('POST', '/api/definitions', { xml }),
+  form: (key: string, version: number, formKey: string) =>
+    json<Record<string, unknown>>('GET', `/api/definitions/${enc(key)}/versions/${version}/forms/${enc(formKey)}`),
+  departments: () => json<Department[]>('GET', '/api/departments'),
+  connectors: () => json<{ name: string }[]>('GET', '/api/connectors'),
+  startInstance: (processKey: string, variables: Record<string, unknown> = {}) =>
+    json<InstanceStarted>('POST', '/api/instances', { json: { processKey, variables } }),
 };
