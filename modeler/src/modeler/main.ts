@@ -15,6 +15,7 @@ import type { Canvas, CommandStack, ElementRegistry, EventBus, Overlays, Shape }
 import { createEditor, updateLint } from './editor.js';
 import { setUpFormDialog } from './forms.js';
 import { importProblem } from './import-check.js';
+import { renameClashingPrefixes } from './namespaces.js';
 import newProcessTemplate from './new-process.bpmn';
 import { FORM_EDIT_EVENT, type BatonCatalog } from './properties/baton-provider.js';
 
@@ -130,7 +131,8 @@ async function openDeployed(key: string, version: number): Promise<void> {
   await fillVersions(key, version);
 }
 
-async function importText(text: string, bytes: number, name: string): Promise<void> {
+async function importText(original: string, bytes: number, name: string): Promise<void> {
+  const text = renameClashingPrefixes(original);
   const problem = await importProblem(text, bytes, service('moddle'));
   if (problem) {
     say(`${name}: ${problem}. The editor kept the current diagram.`, 'error');
