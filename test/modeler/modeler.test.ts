@@ -213,3 +213,79 @@ describe('modeler in Chromium', function () {
     expect(unexpected(b.pageErrors)).to.deep.equal([]);
   });
 });
+
+describe('modeler in Chromium: forms, compare, unsaved changes', function () {
+  let b: BrowserBaton;
+  let page: Page;
+  const dialogs: string[] = [];
+
+  before(async function () {
+    skipWithoutChromium(this);
+    b = await startBrowserBaton();
+    page = b.page;
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.type());
+      void (dialog.type() === 'confirm' ? dialog.dismiss() : dialog.accept());
+    });
+    await page.goto(`${b.baseUrl}/modeler?key=helpdesk-escalation&version=1`);
+    await page.waitForSelector('body[data-ready]', { timeout: 20_000 });
+  });
+
+  after(async () => {
+    await b?.close();
+  });
+
+  it('edits a user task form with form-js; it is deployed with the version and served by form key', async function () {
+    this.timeout(30_000);
+    // given the shipped help-desk process, its first-line task selected
+    await selectElement(page, 'Task_first_line');
+    await openBatonGroup(page);
+    // when its form is edited and saved
+    await page.click('button[name="edit-form"]');
+    await page.waitForSelector('#form-dialog[open] .fjs-editor-container', { timeout: 15_000 });
+    await page.waitForFunction(() => Boolean((window as any).batonFormEditor));
+    await page.evaluate(() =>
+      (window as any).batonFormEditor.importSchema({
+        type: 'default',
+        id: 'first-line-triage',
+        components: [{ type: 'checkbox', key: 'resolved', label: 'Resolved at first line' }],
+      }),
+    );
+    await page.click('#form-save');
+    await page.waitForFunction(() => !document.querySelector('#form-dialog[open]'));
+    // and the diagram is deployed
+    await page.click('#deploy');
+    await page.waitForFunction(() => document.body.dataset['deployed'] === 'helpdesk-escalation:2');
+    // then the form is stored with version 2 (and version 1 has none)
+    const form = await b.http.request('GET', '/api/definitions/helpdesk-escalation/versions/2/forms/first-line-triage');
+    expect(form.status).to.equal(200);
+    expect((form.body as { components: { key: string }[] }).components.map((c) => c.key)).to.deep.equal(['resolved']);
+    expect((await b.http.request('GET', '/api/definitions/helpdesk-escalation/versions/1/forms/first-line-triage')).status).to.equal(404);
+    // and saving the form was one step on the undo stack
+    expect(await inModeler(page, (m) => m.get('commandStack').canUndo())).to.equal(true);
+  });
+
+  it('compares the open diagram with another version on the diagram', async () => {
+    // given version 2 open, with one task renamed since
+    await inModeler(page, (m) => m.get('modeling').updateProperties(m.get('elementRegistry').get('Task_L2'), { name: 'Resolve at second line' }));
+    // when compared with version 1
+    await page.selectOption('#compare-version', '1');
+    await page.click('#compare');
+    await page.waitForFunction(() => document.querySelector('#messages-title')?.textContent?.startsWith('Compared with v1'));
+    // then the renamed task is marked and listed as changed
+    expect(await page.locator('[data-element-id="Task_L2"].baton-diff-changed').count()).to.equal(1);
+    const listed = await page.locator('#messages-list li[data-element-id="Task_L2"]').textContent();
+    expect(listed).to.contain('changed: name');
+  });
+
+  it('asks before discarding unsaved changes, and keeps them when told no', async () => {
+    // given a changed diagram (the rename above)
+    const before = await page.evaluate(() => document.body.dataset['diagram']);
+    // when "New" is clicked and the question is answered no
+    await page.click('#new');
+    // then the diagram stays
+    expect(dialogs).to.include('confirm');
+    expect(await page.evaluate(() => document.body.dataset['diagram'])).to.equal(before);
+    expect(await inModeler(page, (m) => m.get('elementRegistry').get('Task_L2').businessObject.name)).to.equal('Resolve at second line');
+  });
+});

@@ -27,6 +27,20 @@ describe('browser app (Chromium)', function () {
     expect(b.pageErrors).to.deep.equal([]);
   });
 
+  it('saves a screenshot of the modeler when BATON_SCREENSHOT names a file (docs/modeler.png)', async function () {
+    const file = process.env['BATON_SCREENSHOT'];
+    if (!file) this.skip();
+    await b.page.goto(`${b.baseUrl}/modeler?key=helpdesk-escalation`);
+    await b.page.waitForSelector('body[data-ready]', { timeout: 15_000 });
+    await b.page.evaluate(() => {
+      const modeler = (window as any).batonModeler;
+      modeler.get('selection').select(modeler.get('elementRegistry').get('Task_L1'));
+    });
+    await b.page.locator('.bio-properties-panel-group-header', { hasText: /^Baton$/ }).click();
+    await b.page.waitForSelector('[data-entry-id="baton-sla"]');
+    await b.page.screenshot({ path: file });
+  });
+
   it('serves the bundles and 404s what is not there', async () => {
     const page = await b.http.request('GET', '/modeler');
     expect(page.status).to.equal(200);

@@ -44,5 +44,7 @@ export function setUpFormDialog(commandStack: () => CommandStack, say: (text: st
     editor = new FormEditor({ container }) as unknown as FormEditorLike;
     await editor.importSchema(formSchemaOf(element, formKey) ?? { ...EMPTY_FORM, id: formKey });
     task = element;
+    // For the browser tests and the console, like window.batonModeler.
+    (window as unknown as { batonFormEditor: unknown }).batonFormEditor = editor;
   };
 }
