@@ -6,6 +6,10 @@ import type { Page } from 'playwright-core';
 import { skipWithoutChromium, startBrowserBaton, type BrowserBaton } from '../support/browser.js';
 import { miwgFiles, miwgPath } from '../support/miwg.js';
 
+/** page.evaluate callbacks run in the page, where these exist (the test program has no DOM lib). */
+declare const window: any;
+declare const document: any;
+
 interface TaskDto {
   id: string;
   name: string;

@@ -2,6 +2,10 @@ import { expect } from 'chai';
 
 import { skipWithoutChromium, startBrowserBaton, type BrowserBaton } from '../support/browser.js';
 
+/** page.evaluate callbacks run in the page, where these exist (the test program has no DOM lib). */
+declare const window: any;
+declare const document: any;
+
 describe('browser app (Chromium)', function () {
   let b: BrowserBaton;
 
