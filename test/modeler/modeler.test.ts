@@ -201,6 +201,37 @@ describe('modeler in Chromium', function () {
     }
   });
 
+  it('lints while drawing: a script task and an unknown handler are marked on their elements', async () => {
+    // given a diagram with a script task and a service task calling a handler Baton does not have
+    const shape = (id: string, x: number, w = 100, h = 80) => `<bpmndi:BPMNShape id="${id}_di" bpmnElement="${id}"><dc:Bounds x="${x}" y="100" width="${w}" height="${h}"/></bpmndi:BPMNShape>`;
+    const edge = (id: string, x1: number, x2: number) => `<bpmndi:BPMNEdge id="${id}_di" bpmnElement="${id}"><di:waypoint x="${x1}" y="140"/><di:waypoint x="${x2}" y="140"/></bpmndi:BPMNEdge>`;
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D" targetNamespace="x">
+  <bpmn:process id="lint-me" isExecutable="true">
+    <bpmn:startEvent id="Start" name="Start"/>
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Script_1"/>
+    <bpmn:scriptTask id="Script_1" name="Compute" scriptFormat="javascript"><bpmn:script>next()</bpmn:script></bpmn:scriptTask>
+    <bpmn:sequenceFlow id="F2" sourceRef="Script_1" targetRef="Fax_1"/>
+    <bpmn:serviceTask id="Fax_1" name="Send a fax" camunda:type="external" camunda:topic="fax"/>
+    <bpmn:sequenceFlow id="F3" sourceRef="Fax_1" targetRef="End"/>
+    <bpmn:endEvent id="End" name="End"/>
+  </bpmn:process>
+  <bpmndi:BPMNDiagram id="DI"><bpmndi:BPMNPlane id="P" bpmnElement="lint-me">
+    ${shape('Start', 100, 36, 36)}${shape('Script_1', 200)}${shape('Fax_1', 360)}${shape('End', 520, 36, 36)}
+    ${edge('F1', 136, 200)}${edge('F2', 300, 360)}${edge('F3', 460, 520)}
+  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
+</bpmn:definitions>`;
+    // when it is imported
+    await page.setInputFiles('#import-file', { name: 'lint-me.bpmn', mimeType: 'application/xml', buffer: Buffer.from(xml) });
+    await page.waitForFunction(() => document.body.dataset['diagram'] === 'lint-me.bpmn');
+    // then lint marks both elements with an error, with deploy's message
+    for (const id of ['Script_1', 'Fax_1']) await page.waitForSelector(`.djs-overlays[data-container-id="${id}"] .bjsl-icon-error`);
+    const messages = await inModeler(page, (m) => m.get('linting')._issues);
+    const text = JSON.stringify(messages);
+    expect(text).to.match(/script/i);
+    expect(text).to.contain("'fax'");
+  });
+
   it('imports every MIWG reference diagram without error', async function () {
     this.timeout(120_000);
     const failures: string[] = [];

@@ -267,7 +267,6 @@ $('#deploy').addEventListener('click', () =>
       const deployed = await api.deploy(xml ?? '');
       dirty = false;
       opened = { key: deployed.key, version: deployed.version };
-      document.body.dataset['deployed'] = `${deployed.key}:${deployed.version}`;
       await fillProcesses();
       ui.process.value = deployed.key;
       await fillVersions(deployed.key, deployed.version);
@@ -275,6 +274,8 @@ $('#deploy').addEventListener('click', () =>
       if (deployed.warnings.length > 0) {
         showMessages(`Deployed with ${deployed.warnings.length} warning(s)`, deployed.warnings.map((w) => ({ ...w, kind: 'warning' as const })));
       }
+      // Last, so whoever waits for it (the browser tests) sees the finished page.
+      document.body.dataset['deployed'] = `${deployed.key}:${deployed.version}`;
     } catch (err) {
       if (!(err instanceof ApiError) || err.issues.length === 0) throw err;
       markDeployIssues(err.issues);
