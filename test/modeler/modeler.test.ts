@@ -38,7 +38,7 @@ async function openBatonGroup(page: Page): Promise<void> {
 
 /** Page errors other than the console line Chromium logs for the deploy the test expects to be refused. */
 function unexpected(errors: string[]): string[] {
-  return errors.filter((error) => !/status of 422 .*\/api\/definitions\)$/.test(error));
+  return errors.filter((error) => !/status of (422 .*\/api\/definitions|403 .*\/api\/departments)\)$/.test(error));
 }
 
 async function status(page: Page): Promise<string> {
@@ -230,6 +230,24 @@ describe('modeler in Chromium', function () {
     const text = JSON.stringify(messages);
     expect(text).to.match(/script/i);
     expect(text).to.contain("'fax'");
+  });
+
+  it('falls back to a typed department when the department list is not available', async () => {
+    // given a page whose GET /api/departments is refused (e.g. a user without the right)
+    const other = await b.newPage();
+    await other.route('**/api/departments', (route) => route.fulfill({ status: 403, contentType: 'application/json', body: '{"error":{"code":"FORBIDDEN","message":"no"}}' }));
+    await other.goto(`${b.baseUrl}/modeler?key=helpdesk-escalation`);
+    await other.waitForSelector('body[data-ready]', { timeout: 20_000 });
+    // when a user task is selected
+    await selectElement(other, 'Task_L1');
+    await openBatonGroup(other);
+    // then the department is a text field with the current value, and typing sets it
+    const field = other.locator('input[name="baton-department"]');
+    expect(await field.inputValue()).to.equal('l1');
+    await field.fill('l3');
+    await other.waitForFunction(() => (window as any).batonModeler.get('elementRegistry').get('Task_L1').businessObject.get('camunda:candidateGroups') === 'l3');
+    expect(await other.locator('#status').textContent()).to.equal('Opened helpdesk-escalation version 1');
+    await other.close();
   });
 
   it('imports every MIWG reference diagram without error', async function () {

@@ -44,12 +44,4 @@ describe('browser app (Chromium)', function () {
     await b.page.waitForSelector('[data-entry-id="baton-sla"]');
     await b.page.screenshot({ path: file });
   });
-
-  it('serves the bundles and 404s what is not there', async () => {
-    const page = await b.http.request('GET', '/modeler');
-    expect(page.status).to.equal(200);
-    expect(page.text).to.contain('/web/modeler/main.js');
-    expect((await b.http.request('GET', '/web/modeler/main.js')).status).to.equal(200);
-    expect((await b.http.request('GET', '/web/nope.js')).status).to.equal(404);
-  });
 });
