@@ -123,6 +123,16 @@ describe('modeler in Chromium', function () {
     await inModeler(page, (m) => m.get('commandStack').redo());
     expect(await inModeler(page, (m) => m.get('elementRegistry').getAll().length)).to.equal(shapesAfter);
 
+    // and "warn after 1 h" adds a non-interrupting timer
+    await selectElement(page, 'Task_handle');
+    await openBatonGroup(page);
+    await page.fill('input[name="sla-warn-after"]', '1h');
+    await page.click('button[name="sla-warn"]');
+    const timers = await inModeler(page, (m) =>
+      m.get('elementRegistry').filter((e: any) => e.type === 'bpmn:BoundaryEvent').map((e: any) => [e.businessObject.eventDefinitions[0].timeDuration.body, e.businessObject.cancelActivity]),
+    );
+    expect(timers).to.deep.include.members([['PT2S', true], ['PT1H', false]]);
+
     // and a FEEL condition is typed on the "yes" flow: a syntax error is shown, then fixed
     await selectElement(page, 'Flow_resolved');
     await openBatonGroup(page);
@@ -145,6 +155,7 @@ describe('modeler in Chromium', function () {
     expect(started.status).to.equal(201);
     const tasks = (await b.http.request('GET', `/api/tasks?processKey=${key}&department=first-line&status=open`)).body as TaskDto[];
     expect(tasks.map((t) => t.name)).to.deep.equal(['Handle the request']);
+    expect((tasks[0] as unknown as { warnAt: string | null }).warnAt).to.be.a('string');
 
     // and after 2 s the timer escalates it to L2
     let escalated: TaskDto[] = [];
@@ -173,6 +184,10 @@ describe('modeler in Chromium', function () {
     // and exported
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-bpmn')]);
     const exported = readFileSync((await download.path())!, 'utf8');
+    expect(download.suggestedFilename()).to.match(/\.bpmn$/);
+    const [svg] = await Promise.all([page.waitForEvent('download'), page.click('#export-svg')]);
+    expect(svg.suggestedFilename()).to.match(/\.svg$/);
+    expect(readFileSync((await svg.path())!, 'utf8')).to.match(/^<\?xml[^>]*>\s*<!--[^]*?-->\s*<svg|<svg/);
     // then every element id of the original is in the export
     const ids = (xml: string) => [...xml.matchAll(/<(?:\w+:)?(?:task|userTask|startEvent|endEvent|exclusiveGateway|sequenceFlow|parallelGateway)\b[^>]*\sid="([^"]+)"/g)].map((m) => m[1]).sort();
     expect(ids(exported)).to.deep.equal(ids(original));

@@ -60,7 +60,8 @@ export interface EventBus {
 }
 
 export interface Canvas {
-  zoom(level: 'fit-viewport' | number, center?: 'auto'): number;
+  zoom(level?: 'fit-viewport' | number, center?: 'auto'): number;
+  scroll(delta: { dx: number; dy: number }): void;
   addMarker(element: string | Shape, marker: string): void;
   removeMarker(element: string | Shape, marker: string): void;
   getRootElement(): Shape;

@@ -115,7 +115,10 @@ async function show(xml: string, source: { key: string; version: number } | null
     shownXml = xml;
     opened = source;
     dirty = false;
-    service<Canvas>('canvas').zoom('fit-viewport', 'auto');
+    // Fit, then a little smaller and centred, so the palette does not cover the diagram's edge.
+    const canvas = service<Canvas>('canvas');
+    canvas.zoom(canvas.zoom('fit-viewport', 'auto') * 0.88, 'auto');
+    canvas.scroll({ dx: 30, dy: 0 });
     document.body.dataset['diagram'] = source ? `${source.key}:${source.version}` : label;
     say(`Opened ${label}`, 'ok');
     if (warnings.length > 0) showMessages(`Imported with ${warnings.length} warning(s)`, warnings.map((w: unknown) => ({ elementId: null, message: String((w as { message?: string }).message ?? w), kind: 'warning' as const })));
