@@ -50,6 +50,12 @@ describe('modeling API: task forms, departments, connectors', () => {
     expect(v1.body).to.deep.equal(JSON.parse(FORM));
     expect((v2.body as { components: { key: string }[] }).components[0]?.key).to.equal('amount');
     expect((await http.request('GET', '/api/definitions/refund/versions/1/forms/nope')).status).to.equal(404);
+    // and the engine runs the diagram with its form: the task opens with the form key
+    const started = await http.request('POST', '/api/instances', { processKey: 'refund', variables: {} });
+    expect(started.status).to.equal(201);
+    const taskId = (started.body as { openTasks: { id: string }[] }).openTasks[0]?.id;
+    const task = await http.request('GET', `/api/tasks/${taskId}`);
+    expect((task.body as { formKey: string | null }).formKey).to.equal('refund-check');
   });
 
   it('refuses a form that is not a form-js schema, naming the process', async () => {
