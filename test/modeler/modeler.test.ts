@@ -355,5 +355,9 @@ describe('modeler in Chromium: forms, compare, unsaved changes', function () {
     expect(dialogs).to.include('confirm');
     expect(await page.evaluate(() => document.body.dataset['diagram'])).to.equal(before);
     expect(await inModeler(page, (m) => m.get('elementRegistry').get('Task_L2').businessObject.name)).to.equal('Resolve at second line');
+    // and leaving the page asks too
+    const asked = page.waitForEvent('dialog');
+    await page.close({ runBeforeUnload: true });
+    expect((await asked).type()).to.equal('beforeunload');
   });
 });

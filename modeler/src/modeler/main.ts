@@ -37,6 +37,7 @@ const ui = {
 
 /** What is open: a deployed version, or a new/imported diagram (`null`). */
 let opened: { key: string; version: number } | null = null;
+/** Edited since it was opened, imported, exported or deployed (an untouched template or file is not). */
 let dirty = false;
 /** The XML of what the editor last showed successfully: restored when an import fails half-way. */
 let shownXml: string | null = null;
@@ -143,7 +144,6 @@ async function importText(original: string, bytes: number, name: string): Promis
   }
   try {
     await show(text, null, name);
-    dirty = true;
   } catch (err) {
     say(`${name} could not be imported: ${err instanceof Error ? err.message : String(err)}. The editor kept the current diagram.`, 'error');
   }
@@ -214,7 +214,6 @@ $('#new').addEventListener('click', () =>
     if (!confirmDiscard()) return;
     const id = `service-process-${Date.now().toString(36)}`;
     await show(newProcessTemplate.replaceAll('{{id}}', id), null, 'a new process');
-    dirty = true;
   }),
 );
 const fileInput = $<HTMLInputElement>('#import-file');
