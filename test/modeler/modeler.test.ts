@@ -107,6 +107,7 @@ describe('modeler in Chromium', function () {
 
     // and "escalate after 2 s to L2" is added in one action (one undo removes all of it)
     await page.fill('input[name="sla-escalate-after"]', '2s');
+    expect(await page.locator('select[name="sla-department"]').inputValue(), 'the parent department is suggested').to.equal('l1');
     await page.selectOption('select[name="sla-department"]', 'l2');
     const shapesBefore = await inModeler(page, (m) => m.get('elementRegistry').getAll().length);
     await page.click('button[name="sla-escalate"]');

@@ -17,7 +17,7 @@ import { parseSlaDuration } from '../sla-duration.js';
 
 /** Lists from the server, filled after start; empty when an endpoint is missing or refused. */
 export interface BatonCatalog {
-  departments: { id: string; name: string }[];
+  departments: { id: string; name: string; parentId?: string | null }[];
   handlers: string[];
 }
 
@@ -98,6 +98,9 @@ function SlaEntry({ element, id }: EntryProps) {
   const [department, setDepartment] = useState('');
   const [warnAfter, setWarnAfter] = useState('16h');
   const [error, setError] = useState('');
+  // The escalation pyramid: unless chosen, escalate to the parent of the task's department.
+  const own = String(element.businessObject.get('camunda:candidateGroups') ?? '').split(',')[0]?.trim();
+  const target = department || catalog.departments.find((d) => d.id === own)?.parentId || '';
 
   const add = (kind: 'escalate' | 'warn') => {
     const duration = parseSlaDuration(kind === 'escalate' ? after : warnAfter);
@@ -105,12 +108,12 @@ function SlaEntry({ element, id }: EntryProps) {
       setError('Give a duration like 20h, 90m, 2s, 1d or PT20H');
       return;
     }
-    if (kind === 'escalate' && !department) {
+    if (kind === 'escalate' && !target) {
       setError('Choose the department to escalate to');
       return;
     }
     setError('');
-    commandStack.execute(ADD_SLA, { element, kind, duration: duration.iso, department, label: kind === 'escalate' ? duration.label : `${duration.label}: warn` });
+    commandStack.execute(ADD_SLA, { element, kind, duration: duration.iso, department: target, label: kind === 'escalate' ? duration.label : `${duration.label}: warn` });
   };
   const input = (value: string, set: (v: string) => void, name: string) =>
     h('input', { class: 'bio-properties-panel-input', name, value, onInput: (e: Event) => set((e.target as HTMLInputElement).value), style: 'width: 5rem' });
@@ -118,11 +121,11 @@ function SlaEntry({ element, id }: EntryProps) {
     catalog.departments.length > 0
       ? h(
           'select',
-          { class: 'bio-properties-panel-input', name: 'sla-department', value: department, onChange: (e: Event) => setDepartment((e.target as HTMLSelectElement).value) },
+          { class: 'bio-properties-panel-input', name: 'sla-department', value: target, onChange: (e: Event) => setDepartment((e.target as HTMLSelectElement).value) },
           h('option', { value: '' }, 'to department…'),
           ...catalog.departments.map((d) => h('option', { value: d.id }, d.name)),
         )
-      : input(department, setDepartment, 'sla-department');
+      : input(target, setDepartment, 'sla-department');
   return h(
     'div',
     { class: 'bio-properties-panel-entry baton-sla', 'data-entry-id': id },
