@@ -17,6 +17,8 @@ const modelerDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(modelerDir, '..');
 export const WEB_DIR = path.join(repoRoot, 'dist', 'web');
 const SRC = path.join(modelerDir, 'src');
+/** Written last by a build: the source files it read. */
+const SOURCES = 'sources.json';
 
 /** Page folders: every folder of `modeler/src/` with a `main.ts`. */
 export function pageNames(): string[] {
@@ -74,8 +76,11 @@ export async function buildWeb(options: BuildOptions = {}): Promise<string[]> {
   const pages = pageNames();
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  await esbuild.build(buildConfig(pages, outDir, options.minify ?? true));
+  const result = await esbuild.build({ ...buildConfig(pages, outDir, options.minify ?? true), metafile: true });
   for (const page of pages) writeFileSync(path.join(outDir, page, 'index.html'), html(page));
+  // The project's own sources the bundles were made of (server/ modules the browser shares too).
+  const sources = Object.keys(result.metafile.inputs).filter((input) => !input.includes('node_modules') && !input.includes(':'));
+  writeFileSync(path.join(outDir, SOURCES), JSON.stringify(sources.map((input) => path.resolve(repoRoot, input))));
   copyFileSync(path.join(modelerDir, 'index.html'), path.join(outDir, 'index.html'));
   return pages;
 }
@@ -84,6 +89,7 @@ function buildConfig(pages: string[], outDir: string, minify: boolean): esbuild.
   return {
     entryPoints: Object.fromEntries(pages.map((page) => [`${page}/main`, path.join(SRC, page, 'main.ts')])),
     outdir: outDir,
+    absWorkingDir: repoRoot,
     bundle: true,
     format: 'esm',
     splitting: true,
@@ -101,11 +107,11 @@ function buildConfig(pages: string[], outDir: string, minify: boolean): esbuild.
   };
 }
 
-/** Whether dist/web is newer than every file under modeler/ (the sources). */
+/** Whether dist/web is newer than every source it was built from and every file under modeler/. */
 export function isBuildCurrent(outDir = WEB_DIR): boolean {
-  const marker = path.join(outDir, 'index.html');
-  if (!existsSync(marker)) return false;
-  const builtAt = statMs(marker);
+  const list = path.join(outDir, SOURCES);
+  if (!existsSync(list)) return false;
+  const builtAt = statMs(list);
   const newest = (dir: string): number =>
     Math.max(
       0,
@@ -113,7 +119,8 @@ export function isBuildCurrent(outDir = WEB_DIR): boolean {
         entry.isDirectory() ? newest(path.join(dir, entry.name)) : statMs(path.join(dir, entry.name)),
       ),
     );
-  return newest(modelerDir) <= builtAt;
+  const sources = JSON.parse(readFileSync(list, 'utf8')) as string[];
+  return newest(modelerDir) <= builtAt && sources.every((file) => existsSync(file) && statMs(file) <= builtAt);
 }
 
 function statMs(file: string): number {
