@@ -2,7 +2,7 @@
  * Builds the browser app: one esbuild bundle per page folder `modeler/src/<page>/main.ts`
  * (`shared/` holds code the pages import), written to `dist/web/<page>/` with the page's CSS
  * (imported from TypeScript) and an `index.html`. `npm start` and `npm test` run it first
- * (`npm run build:web`); tests that need the bundle call `buildWeb()` themselves when it is missing.
+ * (`npm run build:web`); tests that need the bundle call `buildWeb()` themselves when it is missing or stale.
  *
  * Run: node --import tsx modeler/build.ts [--watch]
  */

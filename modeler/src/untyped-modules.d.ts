@@ -33,9 +33,6 @@ declare module 'bpmnlint-config:*' {
   export const config: { rules: Record<string, unknown> };
   export const resolver: { resolveRule(pkg: string, name: string): unknown; resolveConfig(pkg: string, name: string): unknown };
 }
-declare module 'bpmnlint-utils' {
-  export function is(node: unknown, type: string): boolean;
-}
 declare module 'bpmn-js-differ' {
   export interface Changes {
     _added: Record<string, { $type: string; id: string }>;
