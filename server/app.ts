@@ -4,9 +4,12 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 
+import { connectorRoutes } from './definitions/connector.routes.js';
 import { definitionRoutes } from './definitions/definition.routes.js';
+import { departmentListRoutes } from './departments/department-list.routes.js';
 import type { DefinitionService } from './definitions/definition.service.js';
 import { NotFoundError } from './errors.js';
+import { browserPages } from './http/browser-pages.js';
 import { errorHandler } from './http/error-handler.js';
 import { localOnly } from './http/local-only.js';
 import { instanceRoutes, messageRoutes } from './instances/instance.routes.js';
@@ -27,11 +30,14 @@ export interface AppComponents {
   timers: TimerService;
   logger: Logger;
   version: string;
+  /** The built browser app (default `dist/web/` in the repository). */
+  webDir?: string;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-/** modeler/ sits beside server/ in the source tree and beside dist/ once built. */
-const browserDir = path.resolve(here, here.includes(`${path.sep}dist${path.sep}`) ? '../../modeler' : '../modeler');
+/** The repository root: server/ sits below it in the source tree, dist/server/ once built. */
+const repoRoot = path.resolve(here, here.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
+export const DEFAULT_WEB_DIR = path.join(repoRoot, 'dist', 'web');
 
 /** Routes and middleware only: no I/O at import time, everything it uses is passed in. */
 export function createApp(components: AppComponents): Express {
@@ -53,6 +59,8 @@ export function createApp(components: AppComponents): Express {
   api.use(localOnly);
   api.use(express.json({ limit: '1mb' }));
   api.use('/definitions', definitionRoutes(components.definitions));
+  api.use('/connectors', connectorRoutes(components.definitions));
+  api.use('/departments', departmentListRoutes(components.store.departments));
   api.use('/instances', instanceRoutes(components.instances));
   api.use('/tasks', taskRoutes(components.tasks));
   api.use('/messages', messageRoutes(components.messages));
@@ -63,7 +71,7 @@ export function createApp(components: AppComponents): Express {
     res.type('text/plain; version=0.0.4').send(await components.timers.prometheus());
   });
 
-  app.use(express.static(browserDir, { index: 'index.html' }));
+  app.use(browserPages(components.webDir ?? DEFAULT_WEB_DIR));
   app.use(errorHandler(components.logger));
   return app;
 }

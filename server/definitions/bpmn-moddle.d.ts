@@ -40,5 +40,6 @@ declare module 'bpmn-moddle' {
     constructor(packages?: Record<string, unknown>, options?: Record<string, unknown>);
     fromXML(xml: string, options?: ReaderOptions): Promise<ParseResult>;
     fromXML(xml: string, typeName: string, options?: ReaderOptions): Promise<ParseResult>;
+    toXML(element: ModdleElement, options?: { format?: boolean }): Promise<{ xml: string }>;
   }
 }

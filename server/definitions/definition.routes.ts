@@ -42,5 +42,11 @@ export function definitionRoutes(definitions: DefinitionService): Router {
     res.type('application/xml').send(await definitions.xml(key, version));
   });
 
+  /** A task form embedded in that version's diagram (see embedded-forms.ts). */
+  router.get('/:key/versions/:version/forms/:formKey', async (req, res) => {
+    const { key, version } = parseInput(versionParamsSchema, { key: req.params.key, version: req.params.version }, 'version');
+    res.json(await definitions.form(key, version, req.params.formKey));
+  });
+
   return router;
 }

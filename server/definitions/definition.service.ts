@@ -6,7 +6,8 @@ import { parseSource } from '../engine/bpmn-source.js';
 import { DeployValidationError, NotFoundError, VersionConflictError } from '../errors.js';
 import type { DefinitionRecord, DefinitionSummary } from './definition.js';
 import type { DefinitionStore } from './definition.store.js';
-import { validateDefinition } from './definition.validator.js';
+import { parseBpmn, validateDefinition } from './definition.validator.js';
+import { embeddedForms, parseFormSchema } from './embedded-forms.js';
 
 export interface DeployResult {
   definition: DefinitionSummary;
@@ -80,6 +81,20 @@ export class DefinitionService {
     const definition = await this.definitions.get(key, version);
     if (!definition) throw new NotFoundError(`Process '${key}' has no version ${version}`);
     return definition.xml;
+  }
+
+  /** Names of the service handlers (connectors) a service task may call. */
+  handlerNames(): string[] {
+    return [...this.knownHandlers()].sort();
+  }
+
+  /** The form-js schema of the task form `formKey` embedded in that version's diagram. */
+  async form(key: string, version: number, formKey: string): Promise<Record<string, unknown>> {
+    const { definitions } = await parseBpmn(await this.xml(key, version));
+    const form = embeddedForms(definitions).find((candidate) => candidate.key === formKey);
+    const parsed = form ? parseFormSchema(form.body) : null;
+    if (!parsed || 'error' in parsed) throw new NotFoundError(`Process '${key}' version ${version} has no task form '${formKey}'`);
+    return parsed.schema;
   }
 
   async latest(key: string): Promise<DefinitionRecord> {

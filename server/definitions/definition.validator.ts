@@ -6,17 +6,9 @@
  */
 import { DeployValidationError } from '../errors.js';
 import { readBpmn } from './bpmn-parse.js';
-import { descendants, idOf } from './moddle-element.js';
-import { checkExpressions } from './rules/expressions.js';
-import { checkFlows } from './rules/flows.js';
-import { checkHandlers } from './rules/handlers.js';
+import { checkDiagram } from './diagram-rules.js';
+import { idOf } from './moddle-element.js';
 import { processName, startMessages, startTimers, ticketPrefix } from './rules/identity.js';
-import { checkNoCode } from './rules/no-code.js';
-import { checkExecutable, runnableProcesses } from './rules/processes.js';
-import { checkRouting } from './rules/routing.js';
-import type { RuleContext } from './rules/rule-context.js';
-import { checkTimers } from './rules/timers.js';
-import { checkSupportedElements } from './rules/unsupported.js';
 import { Findings, type ValidatedDefinition, type ValidationOptions } from './validation-types.js';
 import { REJECTED, checkSize, scanXml } from './xml-limits.js';
 
@@ -35,26 +27,8 @@ export async function validateDefinition(xml: string, options: ValidationOptions
   const definitions = await readBpmn(xml, findings);
   if (definitions === null) throw new DeployValidationError(REJECTED, findings.errors);
 
-  const executable = checkExecutable(definitions, findings);
-  const main = executable[0];
+  const main = checkDiagram(definitions, options, findings);
   if (main === undefined) throw new DeployValidationError(REJECTED, findings.errors);
-
-  const runnable = runnableProcesses(definitions, executable);
-  const context: RuleContext = {
-    definitions,
-    everything: descendants(definitions),
-    runnable,
-    runnableElements: runnable.flatMap(descendants),
-    options,
-    findings,
-  };
-  checkNoCode(context);
-  checkExpressions(context);
-  checkTimers(context);
-  checkRouting(context);
-  checkHandlers(context);
-  checkSupportedElements(context);
-  checkFlows(context);
 
   const key = idOf(main) ?? '';
   if (key === '') findings.error(null, 'The executable process has no id; give it one, it becomes the process key');

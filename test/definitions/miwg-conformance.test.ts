@@ -1,18 +1,14 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 
 import { expect } from 'chai';
 
 import { parseBpmn } from '../../server/definitions/bpmn-parse.js';
+import { miwgFiles, miwgPath } from '../support/miwg.js';
 
-/**
- * OMG MIWG reference diagrams: they must pass the XML limits and the BPMN schema (stages 1-2).
- * They live in the workplace's shared/ folder beside this repository (CC-BY 3.0, not copied in).
- */
-const MIWG = process.env['BATON_MIWG_DIR'] ?? resolve('..', 'shared', 'conformance', 'miwg');
+/** OMG MIWG reference diagrams must pass the XML limits and the BPMN schema (stages 1-2). */
 
 describe('MIWG reference diagrams', () => {
-  const files = readdirSync(MIWG).filter((file) => file.endsWith('.bpmn')).sort();
+  const files = miwgFiles();
 
   it('are all present', () => {
     expect(files).to.have.length(21);
@@ -21,7 +17,7 @@ describe('MIWG reference diagrams', () => {
   for (const file of files) {
     it(`${file} passes the XML limits and the BPMN schema`, async () => {
       // given a reference diagram
-      const xml = readFileSync(join(MIWG, file), 'utf8');
+      const xml = readFileSync(miwgPath(file), 'utf8');
       // when it is parsed
       const parsed = await parseBpmn(xml);
       // then it yields BPMN definitions (later rules may still refuse it)

@@ -1,0 +1,134 @@
+/**
+ * Builds the browser app: one esbuild bundle per page folder `modeler/src/<page>/main.ts`
+ * (`shared/` holds code the pages import), written to `dist/web/<page>/` with the page's CSS
+ * (imported from TypeScript) and an `index.html`. `npm start` and `npm test` run it first
+ * (`npm run build:web`); tests that need the bundle call `buildWeb()` themselves when it is missing or stale.
+ *
+ * Run: node --import tsx modeler/build.ts [--watch]
+ */
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import * as esbuild from 'esbuild';
+
+const modelerDir = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(modelerDir, '..');
+export const WEB_DIR = path.join(repoRoot, 'dist', 'web');
+const SRC = path.join(modelerDir, 'src');
+/** Written last by a build: the source files it read. */
+const SOURCES = 'sources.json';
+
+/** Page folders: every folder of `modeler/src/` with a `main.ts`. */
+export function pageNames(): string[] {
+  return readdirSync(SRC, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(path.join(SRC, entry.name, 'main.ts')))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+const require = createRequire(import.meta.url);
+
+/**
+ * `bpmnlint-config:recommended`: bpmnlint's recommended rules compiled into a module (rules
+ * resolved and imported at build time, as the browser has no rule resolver).
+ */
+const bpmnlintConfig: esbuild.Plugin = {
+  name: 'bpmnlint-config',
+  setup(build) {
+    build.onResolve({ filter: /^bpmnlint-config:/ }, (args) => ({ path: args.path.slice('bpmnlint-config:'.length), namespace: 'bpmnlint-config' }));
+    build.onLoad({ filter: /.*/, namespace: 'bpmnlint-config' }, async (args) => {
+      const compileConfig = require('bpmnlint/lib/support/compile-config') as (config: unknown) => Promise<string>;
+      return { contents: await compileConfig({ extends: `bpmnlint:${args.path}` }), loader: 'js', resolveDir: repoRoot };
+    });
+  },
+};
+
+function html(page: string): string {
+  const own = path.join(SRC, page, 'index.html');
+  if (existsSync(own)) return readFileSync(own, 'utf8');
+  return `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <link rel="icon" href="data:,">
+  <title>Baton · ${page}</title>
+  <link rel="stylesheet" href="/web/${page}/main.css">
+</head>
+<body>
+  <div id="app"></div>
+  <script type="module" src="/web/${page}/main.js"></script>
+</body>
+</html>
+`;
+}
+
+export interface BuildOptions {
+  outDir?: string;
+  minify?: boolean;
+}
+
+/** Builds every page; returns the page names. Throws with esbuild's messages when a page does not build. */
+export async function buildWeb(options: BuildOptions = {}): Promise<string[]> {
+  const outDir = options.outDir ?? WEB_DIR;
+  const pages = pageNames();
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const result = await esbuild.build({ ...buildConfig(pages, outDir, options.minify ?? true), metafile: true });
+  for (const page of pages) writeFileSync(path.join(outDir, page, 'index.html'), html(page));
+  // The project's own sources the bundles were made of (server/ modules the browser shares too).
+  const sources = Object.keys(result.metafile.inputs).filter((input) => !input.includes('node_modules') && !input.includes(':'));
+  writeFileSync(path.join(outDir, SOURCES), JSON.stringify(sources.map((input) => path.resolve(repoRoot, input))));
+  copyFileSync(path.join(modelerDir, 'index.html'), path.join(outDir, 'index.html'));
+  return pages;
+}
+
+function buildConfig(pages: string[], outDir: string, minify: boolean): esbuild.BuildOptions {
+  return {
+    entryPoints: Object.fromEntries(pages.map((page) => [`${page}/main`, path.join(SRC, page, 'main.ts')])),
+    outdir: outDir,
+    absWorkingDir: repoRoot,
+    bundle: true,
+    format: 'esm',
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    assetNames: 'assets/[name]-[hash]',
+    target: ['es2022'],
+    platform: 'browser',
+    minify,
+    sourcemap: 'linked',
+    logLevel: 'warning',
+    legalComments: 'linked',
+    loader: { '.woff': 'file', '.woff2': 'file', '.ttf': 'file', '.eot': 'file', '.svg': 'file', '.png': 'file', '.bpmn': 'text' },
+    define: { 'process.env.NODE_ENV': '"production"' },
+    plugins: [bpmnlintConfig],
+  };
+}
+
+/** Whether dist/web is newer than every source it was built from and every file under modeler/. */
+export function isBuildCurrent(outDir = WEB_DIR): boolean {
+  const list = path.join(outDir, SOURCES);
+  if (!existsSync(list)) return false;
+  const builtAt = statMs(list);
+  const newest = (dir: string): number =>
+    Math.max(
+      0,
+      ...readdirSync(dir, { withFileTypes: true }).map((entry) =>
+        entry.isDirectory() ? newest(path.join(dir, entry.name)) : statMs(path.join(dir, entry.name)),
+      ),
+    );
+  const sources = JSON.parse(readFileSync(list, 'utf8')) as string[];
+  return newest(modelerDir) <= builtAt && sources.every((file) => existsSync(file) && statMs(file) <= builtAt);
+}
+
+function statMs(file: string): number {
+  return statSync(file).mtimeMs;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const started = Date.now();
+  const pages = await buildWeb();
+  console.log(`browser app built in ${Date.now() - started} ms: ${pages.map((page) => `/${page}`).join(', ')} → ${path.relative(repoRoot, WEB_DIR)}/`);
+}

@@ -1,0 +1,90 @@
+/**
+ * The one place the browser app talks to Baton's HTTP API. Every call is same-origin with the
+ * session cookie (`credentials: 'same-origin'`); when sign-in adds a CSRF header, `headers()`
+ * is the one change.
+ */
+import type { DefinitionSummary } from '../../../server/definitions/definition.js';
+import type { ErrorIssue } from '../../../server/errors.js';
+
+export type { DefinitionSummary, ErrorIssue };
+
+/** An API error with the server's `{ error: { code, message, issues } }` body. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues: ErrorIssue[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+function headers(extra: Record<string, string> = {}): Record<string, string> {
+  return { accept: 'application/json', ...extra };
+}
+
+async function request(method: string, url: string, body?: { json: unknown } | { xml: string }): Promise<Response> {
+  const init: RequestInit = { method, credentials: 'same-origin', headers: headers() };
+  if (body && 'json' in body) {
+    init.body = JSON.stringify(body.json);
+    init.headers = headers({ 'content-type': 'application/json' });
+  } else if (body) {
+    init.body = body.xml;
+    init.headers = headers({ 'content-type': 'application/xml' });
+  }
+  const response = await fetch(url, init);
+  if (!response.ok) {
+    const text = await response.text();
+    let error: { code?: string; message?: string; issues?: ErrorIssue[] } = {};
+    try {
+      error = (JSON.parse(text) as { error?: typeof error }).error ?? {};
+    } catch {
+      // not JSON: the status text says it
+    }
+    throw new ApiError(response.status, error.code ?? `HTTP_${response.status}`, error.message ?? (text || response.statusText), error.issues ?? []);
+  }
+  return response;
+}
+
+async function json<T>(method: string, url: string, body?: { json: unknown } | { xml: string }): Promise<T> {
+  return (await (await request(method, url, body)).json()) as T;
+}
+
+const enc = encodeURIComponent;
+
+export interface DeployResponse {
+  key: string;
+  version: number;
+  id: string;
+  name: string;
+  created: boolean;
+  warnings: ErrorIssue[];
+}
+
+export interface Department {
+  id: string;
+  name: string;
+  parentId: string | null;
+}
+
+export interface InstanceStarted {
+  id: string;
+  ticketNumber: string;
+  status: string;
+  openTasks: { id: string; name: string; department: string | null }[];
+}
+
+export const api = {
+  definitions: () => json<DefinitionSummary[]>('GET', '/api/definitions'),
+  versions: (key: string) => json<DefinitionSummary[]>('GET', `/api/definitions/${enc(key)}/versions`),
+  xml: async (key: string, version: number) => (await request('GET', `/api/definitions/${enc(key)}/versions/${version}/xml`)).text(),
+  deploy: (xml: string) => json<DeployResponse>('POST', '/api/definitions', { xml }),
+  form: (key: string, version: number, formKey: string) =>
+    json<Record<string, unknown>>('GET', `/api/definitions/${enc(key)}/versions/${version}/forms/${enc(formKey)}`),
+  departments: () => json<Department[]>('GET', '/api/departments'),
+  connectors: () => json<{ name: string }[]>('GET', '/api/connectors'),
+  startInstance: (processKey: string, variables: Record<string, unknown> = {}) =>
+    json<InstanceStarted>('POST', '/api/instances', { json: { processKey, variables } }),
+};

@@ -1,0 +1,66 @@
+/**
+ * Task forms travel inside the diagram: `<baton:form key="…">{form-js schema JSON}</baton:form>`
+ * in the process's `bpmn:extensionElements` (namespace BATON_NS), referenced by a user task's
+ * `camunda:formKey`. So a form is stored and versioned with the process version that uses it,
+ * and Camunda Modeler keeps it on a round trip (an unknown extension element is preserved).
+ */
+import { isModdleElement, type ModdleElement } from './moddle-element.js';
+
+export const BATON_NS = 'https://baton.example/schema/bpmn/1.0';
+
+export interface EmbeddedForm {
+  key: string;
+  /** The owning process's id. */
+  processId: string;
+  /** The raw text of the element (form-js schema JSON when valid). */
+  body: string;
+}
+
+function values(element: ModdleElement): unknown[] {
+  const extensions = element.get('extensionElements') as unknown;
+  if (!isModdleElement(extensions)) return [];
+  const list = extensions.get('values') as unknown;
+  return Array.isArray(list) ? list : [];
+}
+
+/** bpmn-moddle reads an element of an unknown namespace as a generic one: `$type`, attributes, `$body`. */
+interface GenericElement {
+  $type: string;
+  key?: unknown;
+  $body?: unknown;
+}
+
+function isForm(value: unknown): value is GenericElement {
+  return typeof value === 'object' && value !== null && (value as GenericElement).$type === 'baton:form';
+}
+
+/** Every baton:form of every process of the diagram. */
+export function embeddedForms(definitions: ModdleElement): EmbeddedForm[] {
+  const roots = definitions.get('rootElements') as unknown;
+  const forms: EmbeddedForm[] = [];
+  for (const root of Array.isArray(roots) ? roots : []) {
+    if (!isModdleElement(root) || root.$type !== 'bpmn:Process') continue;
+    for (const value of values(root)) {
+      if (!isForm(value)) continue;
+      forms.push({
+        key: typeof value.key === 'string' ? value.key.trim() : '',
+        processId: String(root.get('id') ?? ''),
+        body: typeof value.$body === 'string' ? value.$body : '',
+      });
+    }
+  }
+  return forms;
+}
+
+/** The form's schema, or the reason it is not a form-js schema. */
+export function parseFormSchema(body: string): { schema: Record<string, unknown> } | { error: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (err) {
+    return { error: `is not JSON (${err instanceof Error ? err.message : String(err)})` };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { error: 'is not a JSON object' };
+  if (!Array.isArray((parsed as { components?: unknown }).components)) return { error: 'has no components list (a form-js schema has one)' };
+  return { schema: parsed as Record<string, unknown> };
+}

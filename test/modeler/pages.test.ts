@@ -1,0 +1,39 @@
+import { expect } from 'chai';
+
+import { buildWeb, isBuildCurrent } from '../../modeler/build.js';
+import { BROWSER_PAGES } from '../../server/http/browser-pages.js';
+import { removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
+import { listen, type Http } from '../support/http.js';
+
+describe('browser app pages over HTTP', () => {
+  let baton: TestBaton;
+  let http: Http;
+
+  before(async function () {
+    this.timeout(60_000);
+    if (!isBuildCurrent()) await buildWeb();
+    baton = await startTestBaton();
+    http = await listen(baton.app);
+  });
+
+  after(async () => {
+    await http?.close();
+    await baton?.close();
+    if (baton) removeDir(baton.dir);
+  });
+
+  it('serves every page at its path, with its bundle', async () => {
+    for (const { path, page } of BROWSER_PAGES) {
+      const response = await http.request('GET', path.replace(/:\w+/g, 'x'));
+      expect(response.status, path).to.equal(200);
+      expect(response.text).to.contain(`/web/${page}/main.js`);
+      expect((await http.request('GET', `/web/${page}/main.js`)).status).to.equal(200);
+      expect((await http.request('GET', `/web/${page}/main.css`)).status).to.equal(200);
+    }
+  });
+
+  it('serves the status page at / and 404s a bundle that is not there', async () => {
+    expect((await http.request('GET', '/')).text).to.contain('href="/modeler"');
+    expect((await http.request('GET', '/web/nope.js')).status).to.equal(404);
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * Browser tests: Debian's Chromium driven by playwright-core (no browser download), against a
+ * real Baton (SQLite in a temp dir, the system clock, the timer sweep running, the shipped
+ * processes deployed) listening on a loopback port the OS picks.
+ *
+ * Without Chromium at `BATON_CHROMIUM` (default /usr/bin/chromium) the suite skips with one
+ * line, except under CI (`CI` set), where a missing browser fails: `.ci/run` installs it.
+ */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+import { buildWeb, isBuildCurrent } from '../../modeler/build.js';
+import { createBaton, type Baton } from '../../server/baton.js';
+import { seedDepartments } from '../../server/departments/seed-departments.js';
+import { openSqliteStore } from '../../server/stores/sqlite/sqlite-store.js';
+import { removeDir, silentLogger } from './harness.js';
+import { listen, type Http } from './http.js';
+
+export const CHROMIUM = process.env['BATON_CHROMIUM'] ?? '/usr/bin/chromium';
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface BrowserBaton {
+  baton: Baton;
+  http: Http;
+  baseUrl: string;
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught errors and console errors of the page so far. */
+  pageErrors: string[];
+  /** A fresh page in the same context (its errors go to `pageErrors` too). */
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+let browser: Browser | null = null;
+let toldSkip = false;
+
+/** In a `describe`: skips the suite (one line) when Chromium is absent and this is not CI. */
+export function skipWithoutChromium(context: Mocha.Context): void {
+  if (existsSync(CHROMIUM)) return;
+  if (process.env['CI']) throw new Error(`Chromium not found at ${CHROMIUM}: CI must install it (apt-get install -y chromium)`);
+  if (!toldSkip) console.log(`  browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set BATON_CHROMIUM)`);
+  toldSkip = true;
+  context.skip();
+}
+
+async function sharedBrowser(): Promise<Browser> {
+  if (browser?.isConnected()) return browser;
+  // playwright-core gives every launch a fresh, empty --user-data-dir of its own (and removes it).
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  return browser;
+}
+
+/** Closes the shared browser; registered as a root after-hook below. */
+async function closeBrowser(): Promise<void> {
+  await browser?.close().catch(() => undefined);
+  browser = null;
+}
+
+after(closeBrowser);
+
+/** Starts a Baton and opens a page on it (the browser is shared by every suite of the run). */
+export async function startBrowserBaton(options: { deployShipped?: boolean } = {}): Promise<BrowserBaton> {
+  if (!isBuildCurrent()) await buildWeb();
+  const dir = mkdtempSync(path.join(tmpdir(), 'baton-browser-'));
+  const store = openSqliteStore(path.join(dir, 'baton.db'));
+  await seedDepartments(store.departments);
+  const baton = createBaton({
+    store,
+    logger: silentLogger,
+    config: { timerPollMs: 100, webhook: { timeoutMs: 2000, attempts: 1, backoffMs: 10 } },
+    version: 'test',
+  });
+  if (options.deployShipped ?? true) {
+    for (const result of await baton.deployDirectory(path.resolve('processes'))) {
+      if (result.error) throw new Error(`${result.file}: ${result.error}`);
+    }
+  }
+  baton.scheduler.start();
+  const http = await listen(baton.app);
+  const context = await (await sharedBrowser()).newContext({ viewport: { width: 1400, height: 860 }, acceptDownloads: true });
+  const pageErrors: string[] = [];
+  const newPage = async () => {
+    const page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(`${message.text()} (${message.location().url})`);
+    });
+    return page;
+  };
+  const page = await newPage();
+  return {
+    baton,
+    http,
+    baseUrl: http.baseUrl,
+    context,
+    page,
+    pageErrors,
+    newPage,
+    async close() {
+      await context.close().catch(() => undefined);
+      await http.close();
+      await baton.shutdown();
+      removeDir(dir);
+    },
+  };
+}
