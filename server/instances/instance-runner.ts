@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 
 import { chainEvents, GENESIS_HASH } from '../audit/audit-chain.js';
 import type { AuditEventInput } from '../audit/audit-event.js';
+import { diffVariables } from '../audit/variable-diff.js';
 import type { Clock } from '../clock.js';
 import type { DefinitionRecord } from '../definitions/definition.js';
 import type { SourceCache } from '../engine/bpmn-source.js';
@@ -370,6 +371,9 @@ export class InstanceRunner {
       audit.push({ type: 'incident.resolved', actor: 'system', elementId: incident.elementId, data: { incidentId: incident.id } });
     }
 
+    // Variables as a diff against the last saved step, so replay can rebuild them at any step.
+    const changed = diffVariables(instance.variables, snapshot.variables);
+    if (changed) audit.push({ type: 'variables.changed', actor: run.actor, data: { ...changed } });
     if (snapshot.ended === 'completed') audit.push({ type: 'instance.completed', actor: 'system', data: {} });
 
     const chained = chainEvents(instance.auditHead, { instanceId: instance.id, definitionId: instance.definitionId, at: now }, audit);
