@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 
+import { auditRoutes } from './audit/audit.routes.js';
+import type { AuditService } from './audit/audit.service.js';
 import { definitionRoutes } from './definitions/definition.routes.js';
 import type { DefinitionService } from './definitions/definition.service.js';
 import { NotFoundError } from './errors.js';
@@ -25,6 +27,7 @@ export interface AppComponents {
   tasks: TaskService;
   messages: MessageService;
   timers: TimerService;
+  audit: AuditService;
   logger: Logger;
   version: string;
 }
@@ -53,6 +56,7 @@ export function createApp(components: AppComponents): Express {
   api.use(localOnly);
   api.use(express.json({ limit: '1mb' }));
   api.use('/definitions', definitionRoutes(components.definitions));
+  api.use('/instances', auditRoutes(components.audit));
   api.use('/instances', instanceRoutes(components.instances));
   api.use('/tasks', taskRoutes(components.tasks));
   api.use('/messages', messageRoutes(components.messages));

@@ -3,7 +3,12 @@ import path from 'node:path';
 
 import type { Logger } from 'pino';
 
+import { randomBytes } from 'node:crypto';
+
 import { createApp } from './app.js';
+import { AuditCheckpointer } from './audit/audit-checkpointer.js';
+import { auditKeyOf, type AuditKey } from './audit/audit-key.js';
+import { AuditService } from './audit/audit.service.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { DefinitionService } from './definitions/definition.service.js';
@@ -35,7 +40,12 @@ export interface BatonOptions {
   /** agenda runs the timers when given; tests that move a manual clock sweep with `scheduler.tick()`. */
   agenda?: AgendaTimersOptions;
   version: string;
+  /** The key that signs audit checkpoints; main.ts passes the configured one. */
+  audit?: { key: AuditKey; checkpointMs?: number };
 }
+
+/** Default BATON_AUDIT_CHECKPOINT_MS. */
+const CHECKPOINT_MS = 300_000;
 
 export type Baton = ReturnType<typeof createBaton>;
 
@@ -57,7 +67,13 @@ export function createBaton(options: BatonOptions) {
   const scheduler = new TimerScheduler(store.timers, runner, clock, logger, { pollMs: options.config.timerPollMs, batchSize: 100 }, processStarts);
   const agendaTimers = options.agenda ? new AgendaTimers(store.timerJobs, store.timers, runner, processStarts, logger, options.agenda) : null;
   const dispatcher = options.mailTransport ? new OutboxDispatcher(store.outbox, options.mailTransport, runner.events, clock, logger) : null;
-  const app = createApp({ store, definitions, instances, tasks, messages, timers, logger, version: options.version });
+  // Without a configured key (tests, benchmarks) checkpoints are signed with a key of this process
+  // only: they verify while it runs, which is all such a Baton needs.
+  const auditKey = options.audit?.key ?? auditKeyOf(randomBytes(32));
+  const audit = new AuditService(store.audit, store.instances, auditKey);
+  const checkpointMs = options.audit?.checkpointMs ?? CHECKPOINT_MS;
+  const checkpointer = new AuditCheckpointer(store.audit.checkpoints, auditKey, clock, logger, { intervalMs: checkpointMs, pollMs: Math.min(checkpointMs, 30_000) });
+  const app = createApp({ store, definitions, instances, tasks, messages, timers, audit, logger, version: options.version });
 
   return {
     app,
@@ -73,6 +89,9 @@ export function createBaton(options: BatonOptions) {
     scheduler,
     agendaTimers,
     dispatcher,
+    audit,
+    auditKey,
+    checkpointer,
     /** Deploys every .bpmn file of a directory; identical diagrams are not redeployed. */
     async deployDirectory(dir: string): Promise<{ file: string; key?: string; version?: number; created?: boolean; error?: string }[]> {
       const files = (await readdir(dir)).filter((file) => file.endsWith('.bpmn')).sort();
@@ -94,6 +113,8 @@ export function createBaton(options: BatonOptions) {
       await scheduler.stop();
       await dispatcher?.stop();
       await runner.drain();
+      // Seals what the last steps appended, so a restart starts from a checkpoint of everything.
+      await checkpointer.stop();
       await store.close();
     },
   };

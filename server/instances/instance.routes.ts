@@ -1,6 +1,5 @@
 import { Router } from 'express';
 
-import { auditCsvHeader, auditCsvRow } from '../audit/audit-export.js';
 import { actorOf } from '../http/local-only.js';
 import { cancelInstanceSchema, instanceQuerySchema, messageSchema, startInstanceSchema } from '../http/schemas.js';
 import { parseInput } from '../http/validate.js';
@@ -28,22 +27,6 @@ export function instanceRoutes(instances: InstanceService): Router {
 
   router.get('/:id', async (req, res) => {
     res.json(await instances.get(req.params.id));
-  });
-
-  router.get('/:id/audit', async (req, res) => {
-    const events = await instances.auditTrail(req.params.id);
-    if (req.query['format'] === 'csv') {
-      res.type('text/csv').attachment(`audit-${req.params.id}.csv`);
-      res.write(auditCsvHeader());
-      for (const event of events) res.write(auditCsvRow(event));
-      res.end();
-      return;
-    }
-    res.json(events);
-  });
-
-  router.get('/:id/audit/verify', async (req, res) => {
-    res.json(await instances.verifyAudit(req.params.id));
   });
 
   router.post('/:id/cancel', async (req, res) => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 
 import { pino } from 'pino';
 
+import { auditKeyOf } from '../../server/audit/audit-key.js';
 import { createBaton, type Baton } from '../../server/baton.js';
 import { ManualClock } from '../../server/clock.js';
 import { seedDepartments } from '../../server/departments/seed-departments.js';
@@ -18,6 +19,9 @@ export interface TestBaton extends Baton {
   restart(): Promise<TestBaton>;
   close(): Promise<void>;
 }
+
+/** One key for every test Baton, so checkpoints still verify after a restart on the same file. */
+export const testAuditKey = auditKeyOf('baton-test-audit-key-0123456789abcdef');
 
 export const silentLogger = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
 
@@ -35,6 +39,7 @@ export async function startTestBaton(options: { dir?: string; clock?: ManualCloc
     config: { timerPollMs: 50, webhook: { timeoutMs: 2000, attempts: 2, backoffMs: 10 } },
     version: 'test',
     mailTransport: options.mailTransport,
+    audit: { key: testAuditKey, checkpointMs: 60_000 },
   });
   let closed = false;
   const close = async () => {

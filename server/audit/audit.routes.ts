@@ -1,0 +1,54 @@
+import { once } from 'node:events';
+
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+
+import { parseInput } from '../http/validate.js';
+import { auditCsvHeader, auditCsvRow, auditJsonItem } from './audit-export.js';
+import type { AuditService } from './audit.service.js';
+
+const exportQuery = z.object({ format: z.enum(['json', 'csv']).default('json') }).strict();
+const params = z.object({ id: z.string().trim().min(1).max(200) });
+
+/** `/api/instances/:id/audit…`: the trail (streamed), its verification. */
+export function auditRoutes(audit: AuditService): Router {
+  const router = Router();
+
+  router.get('/:id/audit', async (req, res) => {
+    const { id } = parseInput(params, req.params, 'instance id');
+    const { format } = parseInput(exportQuery, req.query, 'audit export query');
+    // Before the first byte: an unknown instance is still a clean 404.
+    await audit.require(id);
+    if (format === 'csv') {
+      res.type('text/csv').attachment(`audit-${id}.csv`);
+      await write(res, auditCsvHeader());
+    } else {
+      res.type('application/json');
+      await write(res, '[');
+    }
+    let first = true;
+    for await (const page of audit.pages(id)) {
+      let chunk = '';
+      for (const event of page) {
+        chunk += format === 'csv' ? auditCsvRow(event) : auditJsonItem(event, first);
+        first = false;
+      }
+      await write(res, chunk);
+    }
+    if (format === 'json') await write(res, ']');
+    res.end();
+  });
+
+  router.get('/:id/audit/verify', async (req, res) => {
+    const { id } = parseInput(params, req.params, 'instance id');
+    res.json(await audit.verify(id));
+  });
+
+  return router;
+}
+
+/** Writes with backpressure: a slow client holds one page in memory, not the whole trail. */
+async function write(res: Response, chunk: string): Promise<void> {
+  if (res.write(chunk)) return;
+  await Promise.race([once(res, 'drain'), once(res, 'close')]);
+}
