@@ -14,6 +14,8 @@ import { localOnly } from './http/local-only.js';
 import { instanceRoutes, messageRoutes } from './instances/instance.routes.js';
 import type { InstanceService } from './instances/instance.service.js';
 import type { MessageService } from './instances/message.service.js';
+import { replayRoutes } from './replay/replay.routes.js';
+import type { ReplayService } from './replay/replay.service.js';
 import type { Store } from './stores/store.js';
 import { taskRoutes } from './tasks/task.routes.js';
 import { timerRoutes } from './timers/timer.routes.js';
@@ -28,6 +30,7 @@ export interface AppComponents {
   messages: MessageService;
   timers: TimerService;
   audit: AuditService;
+  replay: ReplayService;
   logger: Logger;
   version: string;
 }
@@ -56,7 +59,7 @@ export function createApp(components: AppComponents): Express {
   api.use(localOnly);
   api.use(express.json({ limit: '1mb' }));
   api.use('/definitions', definitionRoutes(components.definitions));
-  api.use('/instances', auditRoutes(components.audit));
+  api.use('/instances', auditRoutes(components.audit), replayRoutes(components.replay));
   api.use('/instances', instanceRoutes(components.instances));
   api.use('/tasks', taskRoutes(components.tasks));
   api.use('/messages', messageRoutes(components.messages));

@@ -23,6 +23,7 @@ import { InstanceService } from './instances/instance.service.js';
 import { MessageService } from './instances/message.service.js';
 import type { MailTransport } from './outbox/mail-transport.js';
 import { OutboxDispatcher } from './outbox/outbox-dispatcher.js';
+import { ReplayService } from './replay/replay.service.js';
 import type { Store } from './stores/store.js';
 import { TaskService } from './tasks/task.service.js';
 import { AgendaTimers, type AgendaTimersOptions } from './timers/agenda-timers.js';
@@ -73,7 +74,8 @@ export function createBaton(options: BatonOptions) {
   const audit = new AuditService(store.audit, store.instances, auditKey);
   const checkpointMs = options.audit?.checkpointMs ?? CHECKPOINT_MS;
   const checkpointer = new AuditCheckpointer(store.audit.checkpoints, auditKey, clock, logger, { intervalMs: checkpointMs, pollMs: Math.min(checkpointMs, 30_000) });
-  const app = createApp({ store, definitions, instances, tasks, messages, timers, audit, logger, version: options.version });
+  const replay = new ReplayService(audit, store.definitions);
+  const app = createApp({ store, definitions, instances, tasks, messages, timers, audit, replay, logger, version: options.version });
 
   return {
     app,
@@ -91,6 +93,7 @@ export function createBaton(options: BatonOptions) {
     dispatcher,
     audit,
     auditKey,
+    replay,
     checkpointer,
     /** Deploys every .bpmn file of a directory; identical diagrams are not redeployed. */
     async deployDirectory(dir: string): Promise<{ file: string; key?: string; version?: number; created?: boolean; error?: string }[]> {

@@ -107,6 +107,8 @@ export class StepRun {
   private readonly conditions = new Map<string, ConditionEvaluation[]>();
   /** gateway.decided events recorded at the gateway's end, completed when it leaves (executionId → data). */
   private readonly decisions = new Map<string, Record<string, unknown>>();
+  /** Activity runs this step recorded as left or cancelled: a later `leave` of one adds nothing. */
+  private readonly closed = new Set<string>();
 
   constructor(
     private readonly subject: StepSubject,
@@ -285,15 +287,23 @@ export class StepRun {
     on('activity.start', (api) => this.record('activity.entered', api, { type: api.type, executionId: api.executionId }));
     on('activity.end', (api) => {
       this.forget(api.executionId);
+      this.closed.add(api.executionId);
       this.record('activity.left', api, { type: api.type, executionId: api.executionId });
       if (DECIDING_GATEWAYS.has(api.type)) this.recordDecision(api);
     });
     on('activity.leave', (api) => {
       this.forget(api.executionId);
       this.completeDecision(api);
+      // An activity interrupted by a boundary event (an escalation) neither ends nor is discarded:
+      // it only leaves. Without this, replay would show its token forever.
+      if (!this.closed.has(api.executionId)) {
+        this.closed.add(api.executionId);
+        this.record('activity.cancelled', api, { type: api.type, executionId: api.executionId, interrupted: true });
+      }
     });
     on('activity.discard', (api) => {
       this.forget(api.executionId);
+      this.closed.add(api.executionId);
       this.record('activity.cancelled', api, { type: api.type, executionId: api.executionId });
     });
     on('flow.take', (api) =>
@@ -327,6 +337,8 @@ export class StepRun {
   private recordDecision(api: ElementApi): void {
     const conditions = (this.conditions.get(api.id) ?? []).map(({ flowId, expression, result, values }) => ({ flowId, expression, result, values }));
     this.conditions.delete(api.id);
+    // A gateway that only merges paths (no condition evaluated) decided nothing.
+    if (conditions.length === 0) return;
     const data: Record<string, unknown> = { executionId: api.executionId, type: api.type, conditions, taken: [], discarded: [], defaultFlow: null };
     this.decisions.set(api.executionId, data);
     this.record('gateway.decided', api, data);
