@@ -42,14 +42,30 @@ export const messageSchema = z.object({
 const limit = z.coerce.number().int().min(1).max(500).default(50);
 const offset = z.coerce.number().int().min(0).default(0);
 
-export const instanceQuerySchema = z.object({
-  status: z.enum(['running', 'completed', 'cancelled', 'failed']).optional(),
-  processKey: key.optional(),
-  ticket: z.string().trim().min(1).max(50).optional(),
-  businessKey: key.optional(),
-  limit,
-  offset,
-});
+/** An instant in a query: ISO 8601 date or date-time; a date alone is midnight UTC. */
+const instant = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/, 'must be an ISO 8601 date or date-time')
+  .refine((value) => !Number.isNaN(Date.parse(value)), 'is not a real date')
+  .transform((value) => new Date(value).toISOString());
+
+/** Instance list and the auditors' search: `process` is short for `processKey`; `to` is exclusive. */
+export const instanceQuerySchema = z
+  .object({
+    status: z.enum(['running', 'completed', 'cancelled', 'failed']).optional(),
+    processKey: key.optional(),
+    process: key.optional(),
+    ticket: z.string().trim().min(1).max(50).optional(),
+    businessKey: key.optional(),
+    from: instant.optional(),
+    to: instant.optional(),
+    person: key.optional(),
+    limit,
+    offset,
+  })
+  .refine((query) => !(query.process && query.processKey && query.process !== query.processKey), { message: 'process and processKey disagree' })
+  .refine((query) => !(query.from && query.to && query.from >= query.to), { message: 'from must be before to' });
 
 export const taskQuerySchema = z.object({
   status: z.enum(['open', 'completed', 'cancelled']).optional(),

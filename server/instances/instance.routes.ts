@@ -21,8 +21,8 @@ export function instanceRoutes(instances: InstanceService): Router {
   });
 
   router.get('/', async (req, res) => {
-    const { ticket, ...query } = parseInput(instanceQuerySchema, req.query, 'instance query');
-    res.json(await instances.list({ ...query, ticketNumber: ticket }));
+    const { ticket, process, processKey, from, to, ...query } = parseInput(instanceQuerySchema, req.query, 'instance query');
+    res.json(await instances.list({ ...query, processKey: processKey ?? process, ticketNumber: ticket, startedFrom: from, startedTo: to }));
   });
 
   router.get('/:id', async (req, res) => {
