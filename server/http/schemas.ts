@@ -42,12 +42,19 @@ export const messageSchema = z.object({
 const limit = z.coerce.number().int().min(1).max(500).default(50);
 const offset = z.coerce.number().int().min(0).default(0);
 
+/** Date.parse rolls 2026-02-30 over to March 2; a query naming a day that does not exist is a mistake. */
+function realDay(day: string): boolean {
+  const [year = 0, month = 0, date = 0] = day.split('-').map(Number);
+  const parsed = new Date(Date.UTC(year, month - 1, date));
+  return parsed.getUTCMonth() === month - 1 && parsed.getUTCDate() === date;
+}
+
 /** An instant in a query: ISO 8601 date or date-time; a date alone is midnight UTC. */
 const instant = z
   .string()
   .trim()
   .regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/, 'must be an ISO 8601 date or date-time')
-  .refine((value) => !Number.isNaN(Date.parse(value)), 'is not a real date')
+  .refine((value) => !Number.isNaN(Date.parse(value)) && realDay(value.slice(0, 10)), 'is not a real date')
   .transform((value) => new Date(value).toISOString());
 
 /** Instance list and the auditors' search: `process` is short for `processKey`; `to` is exclusive. */
