@@ -150,7 +150,11 @@ class Fold {
     if (!task) return;
     task.status = status;
     task.endedAt = event.at;
-    if (status === 'completed') task.completedBy = event.actor;
+    if (status === 'completed') {
+      task.completedBy = event.actor;
+      // Whoever completed an unowned task (picked from the department queue) did own it.
+      task.owner ??= event.actor;
+    }
   }
 
   state(step: number, previousVariables: Data): ReplayState {
