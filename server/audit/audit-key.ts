@@ -39,12 +39,14 @@ export function auditKeyOf(secret: string | Buffer): AuditKey {
  * generated into the default file (mode 0600 in a 0700 directory) and start-up warns: a key that
  * sits next to the database, or in its backups, would let whoever can rewrite the log re-sign it.
  */
-export function loadAuditKey(settings: AuditKeySettings): LoadedAuditKey {
+export function loadAuditKey(settings: AuditKeySettings, options: { generate: boolean } = { generate: true }): LoadedAuditKey {
   const warnings: string[] = [];
   if (settings.key !== null) return { key: auditKeyOf(settings.key), warnings };
   const file = path.resolve(settings.keyFile);
   if (!existsSync(file)) {
     if (settings.keyFileGiven) throw new InvalidInputError(`BATON_AUDIT_KEY_FILE ${file} does not exist`);
+    // A verifier must never mint a key: every checkpoint would then look forged.
+    if (!options.generate) throw new InvalidInputError(`no audit key: ${file} does not exist and BATON_AUDIT_KEY is not set`);
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     // 'wx': two nodes starting at once must not overwrite each other's fresh key.
     try {

@@ -21,7 +21,8 @@ export interface TestBaton extends Baton {
 }
 
 /** One key for every test Baton, so checkpoints still verify after a restart on the same file. */
-export const testAuditKey = auditKeyOf('baton-test-audit-key-0123456789abcdef');
+export const testAuditKeySecret = 'baton-test-audit-key-0123456789abcdef';
+export const testAuditKey = auditKeyOf(testAuditKeySecret);
 
 export const silentLogger = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
 
