@@ -1,0 +1,188 @@
+/**
+ * Audit trail costs:
+ *
+ * 1. Verify and fold a 10,000-event instance (targets < 200 ms each): a task that loops back to
+ *    itself through the service layer until its trail has 10,000 events, sealed by a checkpoint.
+ *    `verify` is what `GET /api/instances/:id/audit/verify` runs (read from SQLite, recompute the
+ *    chain, check the checkpoints); its pure parts are timed too.
+ * 2. Audit overhead on the core-runtime throughput loop (target < 15 %): the service-layer cycle
+ *    (start → user task → complete → end, every step committed) on two Batons in the same process,
+ *    interleaved: one as shipped, one whose store drops the audit rows from every step
+ *    (`commitStep` with `audit: []`). The hash chaining, which that cannot remove, is timed
+ *    separately on the same events and subtracted: without audit ≈ (without append) − (chaining).
+ *    What stays in both is the engine listener pushing events into an array (small).
+ *
+ *   node --import tsx bench/audit.ts
+ *   BENCH_AUDIT_EVENTS=10000 BENCH_AUDIT_COUNT=300 node --import tsx bench/audit.ts
+ */
+import { performance } from 'node:perf_hooks';
+
+import { chainEvents, GENESIS_HASH, verifyChain } from '../server/audit/audit-chain.js';
+import type { AuditEventInput } from '../server/audit/audit-event.js';
+import { foldAudit } from '../server/replay/replay-fold.js';
+import type { SqliteStore } from '../server/stores/sqlite/sqlite-store.js';
+import type { Store } from '../server/stores/store.js';
+import {
+  envCount,
+  findFigure,
+  fmt,
+  interleaved,
+  isMain,
+  median,
+  PROCESSES,
+  printFigures,
+  ratioText,
+  startBenchBaton,
+  timeCycles,
+  writeResult,
+  type Figure,
+} from './fixtures.js';
+import { serviceCycle } from './service-throughput.js';
+
+const LOOP_KEY = 'benchAuditLoop';
+/** A task that goes round until `done`: about a dozen audit events per round. */
+const LOOP_XML = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+  xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Definitions_${LOOP_KEY}" targetNamespace="http://baton.bench">
+  <bpmn:process id="${LOOP_KEY}" isExecutable="true">
+    <bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="join" />
+    <bpmn:exclusiveGateway id="join" /><bpmn:sequenceFlow id="f2" sourceRef="join" targetRef="work" />
+    <bpmn:userTask id="work" name="Work" camunda:candidateGroups="first-line" />
+    <bpmn:sequenceFlow id="f3" sourceRef="work" targetRef="check" />
+    <bpmn:exclusiveGateway id="check" default="again" />
+    <bpmn:sequenceFlow id="out" sourceRef="check" targetRef="end"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">\${done}</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="again" sourceRef="check" targetRef="join" />
+    <bpmn:endEvent id="end" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+export interface AuditTrailResult {
+  events: number;
+  buildSeconds: number;
+  /** Median ms of the full verify (SQLite read + chain + checkpoints), as the endpoint runs it. */
+  verifyMs: number;
+  readMs: number;
+  verifyChainMs: number;
+  foldMs: number;
+  valid: boolean;
+}
+
+export interface AuditOverheadResult {
+  process: string;
+  eventsPerInstance: number;
+  withAudit: Figure;
+  withoutAppend: Figure;
+  /** µs per instance spent chaining (canonical JSON + sha256) its events. */
+  chainUs: number;
+  /** Time per instance with audit ÷ without, minus 1. */
+  overhead: number;
+}
+
+async function time<T>(runs: number, work: () => Promise<T> | T): Promise<{ ms: number; result: T }> {
+  const samples: number[] = [];
+  let result: T | undefined;
+  for (let run = 0; run < runs; run++) {
+    const began = performance.now();
+    result = await work();
+    samples.push(performance.now() - began);
+  }
+  return { ms: median(samples), result: result as T };
+}
+
+export async function runTrail(target = envCount('AUDIT_EVENTS', 10_000)): Promise<AuditTrailResult> {
+  const bench = await startBenchBaton();
+  try {
+    const { baton } = bench;
+    await baton.definitions.deploy(LOOP_XML);
+    const began = performance.now();
+    const { instance } = await baton.instances.start({ processKey: LOOP_KEY, variables: { done: false }, businessKey: null }, 'bench');
+    let events = instance.auditHead.seq;
+    for (let round = 0; events < target; round++) {
+      const [task] = await baton.tasks.list({ instanceId: instance.id, status: 'open' });
+      if (!task) throw new Error('the loop has no open task');
+      await baton.tasks.complete(task.id, { done: false, round }, 'bench');
+      events = (await baton.store.instances.get(instance.id))?.auditHead.seq ?? 0;
+    }
+    await baton.checkpointer.checkpoint();
+    const buildSeconds = (performance.now() - began) / 1000;
+    console.log(`a ${fmt(events)}-event trail built in ${fmt(buildSeconds, 1)} s; sealed by a checkpoint`);
+
+    await baton.audit.verify(instance.id); // warm-up
+    const verify = await time(5, () => baton.audit.verify(instance.id));
+    const read = await time(5, () => baton.store.audit.forInstance(instance.id));
+    const trail = read.result;
+    const chain = await time(5, () => verifyChain(trail));
+    foldAudit(trail);
+    const fold = await time(5, () => foldAudit(trail));
+    const result = { events: trail.length, buildSeconds, verifyMs: verify.ms, readMs: read.ms, verifyChainMs: chain.ms, foldMs: fold.ms, valid: verify.result.valid && chain.result === null };
+    if (!result.valid) throw new Error('the benchmark trail does not verify');
+    console.log(`  verify (endpoint: read + chain + checkpoints) ${fmt(verify.ms, 1)} ms   target < 200 ms  ${verify.ms < 200 ? 'met' : 'NOT met'}`);
+    console.log(`    of which: read ${fmt(read.ms, 1)} ms, verifyChain ${fmt(chain.ms, 1)} ms`);
+    console.log(`  fold to the last step               ${fmt(fold.ms, 1)} ms   target < 200 ms  ${fold.ms < 200 ? 'met' : 'NOT met'}`);
+    return result;
+  } finally {
+    await bench.close();
+  }
+}
+
+/** The store with every step's audit rows dropped: what the step costs without appending them. */
+function withoutAuditRows(store: SqliteStore): Store {
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      if (property === 'commitStep') return (step: Parameters<Store['commitStep']>[0]) => target.commitStep({ ...step, audit: [] });
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+export async function runOverhead(count = envCount('AUDIT_COUNT', 300), rounds = 3): Promise<AuditOverheadResult[]> {
+  const withAudit = await startBenchBaton();
+  const withoutAppend = await startBenchBaton({ wrapStore: withoutAuditRows });
+  const results: AuditOverheadResult[] = [];
+  try {
+    for (const definition of PROCESSES) {
+      const a = serviceCycle(withAudit.baton, definition.key);
+      const b = serviceCycle(withoutAppend.baton, definition.key);
+      await timeCycles(100, 1, a);
+      await timeCycles(100, 1, b);
+      const n = definition.key === PROCESSES[0]?.key ? count : Math.ceil(count / 2);
+      console.log(`\naudit overhead — ${definition.label}; ${n} instances per run, sequential, median of ${rounds}`);
+      const figures = await interleaved(rounds, [
+        { name: 'with audit (as shipped)', run: () => timeCycles(n, 1, a) },
+        { name: 'without appending audit rows', run: () => timeCycles(n, 1, b) },
+      ]);
+      const full = findFigure(figures, 'with audit (as shipped)');
+      const bare = findFigure(figures, 'without appending audit rows');
+      printFigures(figures, bare);
+
+      // Chaining: the events one instance of this process records, chained as its steps do.
+      const [sample] = await withAudit.baton.instances.list({ processKey: definition.key, limit: 1 });
+      const events = await withAudit.store.audit.forInstance(sample?.id ?? '');
+      const inputs: AuditEventInput[] = events.map(({ type, actor, elementId, data }) => ({ type, actor, elementId, data }));
+      const context = { instanceId: sample?.id ?? '', definitionId: sample?.definitionId ?? '', at: new Date() };
+      const reps = 2000;
+      for (let i = 0; i < 200; i++) chainEvents({ seq: 0, hash: GENESIS_HASH }, context, inputs);
+      const began = performance.now();
+      for (let i = 0; i < reps; i++) chainEvents({ seq: 0, hash: GENESIS_HASH }, context, inputs);
+      const chainUs = ((performance.now() - began) * 1000) / reps;
+
+      const usWith = 1e6 / full.perSec;
+      const usWithout = 1e6 / bare.perSec - chainUs;
+      const overhead = usWith / usWithout - 1;
+      console.log(`  ${events.length} audit events per instance; chaining them ${fmt(chainUs, 1)} µs per instance`);
+      console.log(`  per instance: with audit ${fmt(usWith)} µs, without ≈ ${fmt(usWithout)} µs → overhead ${fmt(overhead * 100, 1)} %  (target < 15 %; throughput ratio ${ratioText(usWithout / usWith)})`);
+      results.push({ process: definition.key, eventsPerInstance: events.length, withAudit: full, withoutAppend: bare, chainUs, overhead });
+    }
+  } finally {
+    await withAudit.close();
+    await withoutAppend.close();
+  }
+  return results;
+}
+
+if (isMain(import.meta.url)) {
+  const trail = await runTrail();
+  const overhead = await runOverhead();
+  writeResult({ bench: 'audit', trail, overhead });
+}
