@@ -33,6 +33,9 @@ export const completeTaskSchema = z.object({ variables: variablesSchema.default(
 
 export const cancelInstanceSchema = z.object({ reason: z.string().trim().min(1).max(2000).default('cancelled by API') });
 
+/** Retrying an incident is an admin action: audited with its reason. */
+export const retryIncidentSchema = z.object({ reason: z.string().trim().min(1).max(2000).default('retried by API') });
+
 export const messageSchema = z.object({
   name: key,
   businessKey: z.string().trim().min(1).max(200).nullish().transform((value) => value ?? null),

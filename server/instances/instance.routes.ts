@@ -1,7 +1,7 @@
 import { Router } from 'express';
 
 import { actorOf } from '../http/local-only.js';
-import { cancelInstanceSchema, instanceQuerySchema, messageSchema, startInstanceSchema } from '../http/schemas.js';
+import { cancelInstanceSchema, instanceQuerySchema, messageSchema, retryIncidentSchema, startInstanceSchema } from '../http/schemas.js';
 import { parseInput } from '../http/validate.js';
 import type { InstanceService } from './instance.service.js';
 import type { MessageService } from './message.service.js';
@@ -35,7 +35,8 @@ export function instanceRoutes(instances: InstanceService): Router {
   });
 
   router.post('/:id/incidents/:incidentId/retry', async (req, res) => {
-    res.json(await instances.retryIncident(req.params.id, req.params.incidentId, actorOf(req)));
+    const { reason } = parseInput(retryIncidentSchema, req.body ?? {}, 'retry request');
+    res.json(await instances.retryIncident(req.params.id, req.params.incidentId, actorOf(req), reason));
   });
 
   return router;

@@ -65,9 +65,9 @@ export class InstanceService {
     return this.get(id);
   }
 
-  async retryIncident(id: string, incidentId: string, actor: string): Promise<InstanceView> {
+  async retryIncident(id: string, incidentId: string, actor: string, reason = 'retried by API'): Promise<InstanceView> {
     await this.require(id);
-    await this.runner.apply(id, { kind: 'retry', incidentId, actor });
+    await this.runner.apply(id, { kind: 'retry', incidentId, actor, reason });
     return this.get(id);
   }
 
