@@ -3,19 +3,19 @@ import { once } from 'node:events';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 
+import { instanceParamsSchema } from '../http/schemas.js';
 import { parseInput } from '../http/validate.js';
 import { auditCsvHeader, auditCsvRow, auditJsonItem } from './audit-export.js';
 import type { AuditService } from './audit.service.js';
 
 const exportQuery = z.object({ format: z.enum(['json', 'csv']).default('json') }).strict();
-const params = z.object({ id: z.string().trim().min(1).max(200) });
 
 /** `/api/instances/:id/audit…`: the trail (streamed), its verification. */
 export function auditRoutes(audit: AuditService): Router {
   const router = Router();
 
   router.get('/:id/audit', async (req, res) => {
-    const { id } = parseInput(params, req.params, 'instance id');
+    const { id } = parseInput(instanceParamsSchema, req.params, 'instance id');
     const { format } = parseInput(exportQuery, req.query, 'audit export query');
     // Before the first byte: an unknown instance is still a clean 404.
     await audit.require(id);
@@ -40,7 +40,7 @@ export function auditRoutes(audit: AuditService): Router {
   });
 
   router.get('/:id/audit/verify', async (req, res) => {
-    const { id } = parseInput(params, req.params, 'instance id');
+    const { id } = parseInput(instanceParamsSchema, req.params, 'instance id');
     res.json(await audit.verify(id));
   });
 

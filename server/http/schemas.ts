@@ -87,4 +87,7 @@ export const taskQuerySchema = z.object({
   offset,
 });
 
+/** `:id` of an instance route. */
+export const instanceParamsSchema = z.object({ id: key });
+
 export const versionParamsSchema = z.object({ key, version: z.coerce.number().int().min(1) });

@@ -98,7 +98,14 @@ describe('Audit trail integrity: tampering found through the chain and the signe
     expect(result.firstInvalid?.reason).to.match(/checkpoint 1 .* sealed event \d+, but the log ends at event \d+/);
   });
 
-  it('cannot detect the same deletion without a checkpoint (why checkpoints exist)', async () => {
+  it('detects the last events deleted when the instance row was left alone', async () => {
+    const total = rows().length;
+    db().prepare('DELETE FROM audit_events WHERE instance_id = ? AND seq > ?').run(instanceId, total - 2);
+    const result = await verify();
+    expect(result.firstInvalid).to.deep.include({ seq: total - 1, kind: 'truncated' });
+  });
+
+  it('cannot detect the same deletion without a checkpoint once the row is rewound (why checkpoints exist)', async () => {
     const total = rows().length;
     db().prepare('DELETE FROM audit_events WHERE instance_id = ? AND seq > ?').run(instanceId, total - 3);
     rewindHead();

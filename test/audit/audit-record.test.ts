@@ -94,7 +94,7 @@ describe('Audit record: what the trail holds (the issue’s list)', () => {
 
   it('records admin actions with who and why: firing a timer, cancelling', async () => {
     const { instance } = await baton.instances.start({ processKey: 'recorded', variables: { amount: 5 }, businessKey: null }, 'api');
-    const [timer] = await baton.timers.list({ instanceId: instance.id });
+    const [timer] = await baton.timers.list({ instanceId: instance.id, limit: 10 });
     const fire = await http.request('POST', `/api/timers/${encodeURIComponent(timer!.id)}/fire`, { reason: 'testing the warning' });
     expect(fire.status).to.equal(204);
     const cancel = await http.request('POST', `/api/instances/${instance.id}/cancel`, { reason: 'duplicate of HD-7' });
