@@ -19,24 +19,21 @@ export function auditRoutes(audit: AuditService): Router {
     const { format } = parseInput(exportQuery, req.query, 'audit export query');
     // Before the first byte: an unknown instance is still a clean 404.
     await audit.require(id);
-    if (format === 'csv') {
-      res.type('text/csv').attachment(`audit-${id}.csv`);
-      await write(res, auditCsvHeader());
-    } else {
-      res.type('application/json');
-      await write(res, '[');
-    }
+    if (format === 'csv') res.type('text/csv').attachment(`audit-${id}.csv`);
+    else res.type('application/json');
+    let open = await write(res, format === 'csv' ? auditCsvHeader() : '[');
     let first = true;
     for await (const page of audit.pages(id)) {
+      if (!open) return; // the client went away: stop reading pages for nobody
       let chunk = '';
       for (const event of page) {
         chunk += format === 'csv' ? auditCsvRow(event) : auditJsonItem(event, first);
         first = false;
       }
-      await write(res, chunk);
+      open = await write(res, chunk);
     }
-    if (format === 'json') await write(res, ']');
-    res.end();
+    if (format === 'json') open = await write(res, ']');
+    if (open) res.end();
   });
 
   router.get('/:id/audit/verify', async (req, res) => {
@@ -47,8 +44,12 @@ export function auditRoutes(audit: AuditService): Router {
   return router;
 }
 
-/** Writes with backpressure: a slow client holds one page in memory, not the whole trail. */
-async function write(res: Response, chunk: string): Promise<void> {
-  if (res.write(chunk)) return;
-  await Promise.race([once(res, 'drain'), once(res, 'close')]);
+/**
+ * Writes with backpressure: a slow client holds one page in memory, not the whole trail.
+ * Answers whether the response is still open.
+ */
+async function write(res: Response, chunk: string): Promise<boolean> {
+  if (res.destroyed) return false;
+  if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+  return !res.destroyed;
 }
