@@ -12,6 +12,9 @@
  *    (`commitStep` with `audit: []`). The hash chaining, which that cannot remove, is timed
  *    separately on the same events and subtracted: without audit ≈ (without append) − (chaining).
  *    What stays in both is the engine listener pushing events into an array (small).
+ * 3. Checkpoints at scale: sealing 10,000 advanced heads, the pass over 10,000 instances when none
+ *    advanced, and checking one 10,000-head checkpoint (what a verify pays per checkpoint that
+ *    sealed the instance). Instance rows are inserted with SQL, as bench/timers.ts clones them.
  *
  *   node --import tsx bench/audit.ts
  *   BENCH_AUDIT_EVENTS=10000 BENCH_AUDIT_COUNT=150 BENCH_AUDIT_ROUNDS=7 node --import tsx bench/audit.ts
@@ -19,9 +22,11 @@
 import { performance } from 'node:perf_hooks';
 
 import { chainEvents, GENESIS_HASH, verifyChain } from '../server/audit/audit-chain.js';
+import { checkpointProblem, signCheckpoint } from '../server/audit/audit-checkpoint.js';
+import { auditKeyOf } from '../server/audit/audit-key.js';
 import type { AuditEventInput } from '../server/audit/audit-event.js';
 import { foldAudit } from '../server/replay/replay-fold.js';
-import type { SqliteStore } from '../server/stores/sqlite/sqlite-store.js';
+import { openSqliteStore, type SqliteStore } from '../server/stores/sqlite/sqlite-store.js';
 import type { Store } from '../server/stores/store.js';
 import {
   envCount,
@@ -130,6 +135,40 @@ export async function runTrail(target = envCount('AUDIT_EVENTS', 10_000)): Promi
   }
 }
 
+export interface CheckpointScaleResult {
+  instances: number;
+  sealMs: number;
+  idleMs: number;
+  checkMs: number;
+}
+
+export async function runCheckpointScale(instances = envCount('AUDIT_CHECKPOINT_HEADS', 10_000)): Promise<CheckpointScaleResult> {
+  const store = openSqliteStore(':memory:');
+  try {
+    const key = auditKeyOf('bench-audit-key-bench-audit-key-0123');
+    const insert = store.db.prepare(
+      `INSERT INTO instances (id, definition_id, process_key, definition_version, ticket_number, business_key, status, variables, state,
+         engine_version, version, audit_seq, audit_hash, started_at, updated_at, ended_at)
+       VALUES (?, 'bench:1', 'bench', 1, ?, NULL, 'running', '{}', NULL, '', 1, 12, ?, ?, ?, NULL)`,
+    );
+    const now = new Date().toISOString();
+    store.db.transaction(() => {
+      for (let i = 0; i < instances; i++) insert.run(`00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, `B-${i}`, 'a'.repeat(64), now, now);
+    })();
+    const sign = (body: Parameters<typeof signCheckpoint>[1]) => signCheckpoint(key, body);
+    const sealed = await time(1, () => store.audit.checkpoints.append(now, key.id, sign));
+    const idle = await time(5, () => store.audit.checkpoints.append(now, key.id, sign));
+    const checkpoint = sealed.result;
+    if (!checkpoint || idle.result !== null) throw new Error('the checkpoint benchmark did not seal exactly once');
+    const check = await time(5, async () => checkpointProblem(key, checkpoint, await store.audit.checkpoints.heads(checkpoint.id)));
+    if (check.result !== null) throw new Error(check.result);
+    console.log(`\ncheckpoints over ${fmt(instances)} instances: seal all heads ${fmt(sealed.ms, 1)} ms; pass with none advanced ${fmt(idle.ms, 1)} ms; check one ${fmt(instances)}-head checkpoint ${fmt(check.ms, 1)} ms`);
+    return { instances, sealMs: sealed.ms, idleMs: idle.ms, checkMs: check.ms };
+  } finally {
+    await store.close();
+  }
+}
+
 /** The store with every step's audit rows dropped: what the step costs without appending them. */
 function withoutAuditRows(store: SqliteStore): Store {
   return new Proxy(store, {
@@ -218,6 +257,7 @@ export async function runOverhead(count = envCount('AUDIT_COUNT', 150), rounds =
 
 if (isMain(import.meta.url)) {
   const trail = await runTrail();
+  const checkpoints = await runCheckpointScale();
   const overhead = await runOverhead();
-  writeResult({ bench: 'audit', trail, overhead });
+  writeResult({ bench: 'audit', trail, checkpoints, overhead });
 }

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
-import type { AuditOverheadResult, AuditTrailResult } from './audit.js';
+import type { AuditOverheadResult, AuditTrailResult, CheckpointScaleResult } from './audit.js';
 import type { HttpResult } from './http-throughput.js';
 import type { MemoryResult } from './memory.js';
 import type { ProfileReport } from './profile.js';
@@ -97,7 +97,7 @@ function rows(results: {
   http: HttpResult;
   twoCores: TwoCoresResult[];
   memory: MemoryResult;
-  audit: { trail: AuditTrailResult; overhead: AuditOverheadResult[] };
+  audit: { trail: AuditTrailResult; checkpoints: CheckpointScaleResult; overhead: AuditOverheadResult[] };
 }): Row[] {
   const out: Row[] = [];
   for (const service of results.service) {
@@ -191,7 +191,7 @@ function rows(results: {
     target: '–',
     met: '–',
   });
-  const { trail, overhead } = results.audit;
+  const { trail, checkpoints, overhead } = results.audit;
   out.push({
     measure: `audit: verify a ${fmt(trail.events)}-event trail (endpoint)`,
     figure: `${fmt(trail.verifyMs, 1)} ms`,
@@ -201,6 +201,14 @@ function rows(results: {
     met: trail.verifyMs < 200 ? 'yes' : 'no',
   });
   out.push({ measure: `audit: fold a ${fmt(trail.events)}-event trail`, figure: `${fmt(trail.foldMs, 1)} ms`, baseline: '–', ratio: '–', target: '< 200 ms', met: trail.foldMs < 200 ? 'yes' : 'no' });
+  out.push({
+    measure: `audit: checkpoint of ${fmt(checkpoints.instances)} heads: seal / idle pass / check`,
+    figure: `${fmt(checkpoints.sealMs, 1)} / ${fmt(checkpoints.idleMs, 1)} / ${fmt(checkpoints.checkMs, 1)} ms`,
+    baseline: '–',
+    ratio: '–',
+    target: 'info',
+    met: '–',
+  });
   for (const row of overhead) {
     out.push({
       measure: `audit overhead, ${row.process === SIMPLE_KEY ? '3 nodes' : '11 nodes'}, sequential (${row.eventsPerInstance} events/instance)`,
@@ -239,7 +247,7 @@ try {
   const twoCores = (outputs.get('two-cores.ts') as { results: TwoCoresResult[] }).results;
   const memory = (outputs.get('memory.ts') as { result: MemoryResult }).result;
   const profile = (outputs.get('profile.ts') as { report: ProfileReport }).report;
-  const audit = outputs.get('audit.ts') as { trail: AuditTrailResult; overhead: AuditOverheadResult[] };
+  const audit = outputs.get('audit.ts') as { trail: AuditTrailResult; checkpoints: CheckpointScaleResult; overhead: AuditOverheadResult[] };
 
   console.log(`\n=== summary (${fmt((performance.now() - began) / 1000)} s; load average at the end ${loadavg().map((l) => fmt(l, 2)).join(' ')})`);
   printTable(rows({ service, http, twoCores, memory, audit }));
