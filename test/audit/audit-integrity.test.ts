@@ -112,6 +112,22 @@ describe('Audit trail integrity: tampering found through the chain and the signe
     expect((await verify()).valid).to.equal(true);
   });
 
+  it('detects an event deleted from the middle, and a hash column rewritten', async () => {
+    db().prepare('DELETE FROM audit_events WHERE instance_id = ? AND seq = 3').run(instanceId);
+    expect((await verify()).firstInvalid).to.deep.include({ seq: 3, kind: 'sequence-gap' });
+    // (a fresh trail) an edited event whose hash was recomputed breaks the next event's link
+    const { instance, opened } = await baton.instances.start({ processKey: 'guarded', variables: {}, businessKey: null }, 'api');
+    await baton.tasks.complete(opened[0]!.id, {}, 'alice');
+    instanceId = instance.id;
+    db().prepare("UPDATE audit_events SET hash = ? WHERE instance_id = ? AND seq = 2").run('f'.repeat(64), instanceId);
+    const result = await verify();
+    expect(result.firstInvalid).to.deep.include({ seq: 2, kind: 'hash-mismatch' });
+    const row = rows()[1]!;
+    const event = { instanceId, seq: 2, type: row.type, at: row.at, actor: 'mallory', elementId: row.element_id, definitionId: row.definition_id, data: JSON.parse(row.data) as Record<string, unknown> };
+    db().prepare("UPDATE audit_events SET actor = 'mallory', hash = ? WHERE instance_id = ? AND seq = 2").run(hashEvent(row.prev_hash, event), instanceId);
+    expect((await verify()).firstInvalid).to.deep.include({ seq: 3, kind: 'broken-link' });
+  });
+
   it('detects two events swapped', async () => {
     // when events 3 and 4 trade places (their seq numbers are swapped)
     db().transaction(() => {
