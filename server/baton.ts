@@ -42,7 +42,7 @@ export interface BatonOptions {
   agenda?: AgendaTimersOptions;
   version: string;
   /** The key that signs audit checkpoints; main.ts passes the configured one. */
-  audit?: { key: AuditKey; checkpointMs?: number };
+  audit?: { key: AuditKey; checkpointMs?: number; anchorFile?: string | null };
 }
 
 /** Default BATON_AUDIT_CHECKPOINT_MS. */
@@ -73,7 +73,11 @@ export function createBaton(options: BatonOptions) {
   const auditKey = options.audit?.key ?? auditKeyOf(randomBytes(32));
   const audit = new AuditService(store.audit, store.instances, auditKey);
   const checkpointMs = options.audit?.checkpointMs ?? CHECKPOINT_MS;
-  const checkpointer = new AuditCheckpointer(store.audit.checkpoints, auditKey, clock, logger, { intervalMs: checkpointMs, pollMs: Math.min(checkpointMs, 30_000) });
+  const checkpointer = new AuditCheckpointer(store.audit.checkpoints, auditKey, clock, logger, {
+    intervalMs: checkpointMs,
+    pollMs: Math.min(checkpointMs, 30_000),
+    anchorFile: options.audit?.anchorFile ?? null,
+  });
   const replay = new ReplayService(audit, store.definitions);
   const app = createApp({ store, definitions, instances, tasks, messages, timers, audit, replay, logger, version: options.version });
 

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   for (const warning of auditKey.warnings) logger.warn(warning);
   const store = openSqliteStore(config.databaseFile);
   const mailTransport = config.smtp ? new SmtpTransport(config.smtp) : undefined;
-  const audit = { key: auditKey.key, checkpointMs: config.audit.checkpointMs };
+  const audit = { key: auditKey.key, checkpointMs: config.audit.checkpointMs, anchorFile: config.audit.anchorFile };
   const baton = createBaton({ store, logger, config, version, mailTransport, agenda: config.agenda, audit });
   await seedDepartments(store.departments);
   for (const result of await baton.deployDirectory(config.processesDir)) {

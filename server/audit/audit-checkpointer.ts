@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 
 import type { Clock } from '../clock.js';
+import { writeAnchor } from './audit-anchor.js';
 import { signCheckpoint, type AuditCheckpoint } from './audit-checkpoint.js';
 import type { AuditCheckpointStore } from './audit-checkpoint.store.js';
 import type { AuditKey } from './audit-key.js';
@@ -10,6 +11,8 @@ export interface AuditCheckpointerOptions {
   intervalMs: number;
   /** How often the real timer asks whether a checkpoint is due; the due time comes from the Clock. */
   pollMs: number;
+  /** Where the newest checkpoint's id and signature are kept outside the database; null: nowhere. */
+  anchorFile?: string | null;
 }
 
 /**
@@ -66,11 +69,24 @@ export class AuditCheckpointer {
     try {
       const checkpoint = await this.checkpoints.append(now.toISOString(), this.key.id, (body) => signCheckpoint(this.key, body));
       this.lastAt = now.getTime();
-      if (checkpoint) this.logger.debug({ checkpoint: checkpoint.id, heads: checkpoint.headCount }, 'audit checkpoint signed');
+      if (checkpoint) {
+        this.logger.debug({ checkpoint: checkpoint.id, heads: checkpoint.headCount }, 'audit checkpoint signed');
+        this.anchor(checkpoint);
+      }
       return checkpoint;
     } catch (err) {
       this.logger.error({ err }, 'audit checkpoint failed; trying again on the next poll');
       return null;
+    }
+  }
+
+  /** The checkpoint is stored either way; a failed anchor write only weakens rollback detection. */
+  private anchor(checkpoint: AuditCheckpoint): void {
+    if (!this.options.anchorFile) return;
+    try {
+      writeAnchor(this.options.anchorFile, checkpoint);
+    } catch (err) {
+      this.logger.error({ err, file: this.options.anchorFile }, 'audit anchor could not be written');
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { InstanceStore } from '../instances/instance.store.js';
+import type { AuditAnchor } from './audit-anchor.js';
 import { checkpointProblem } from './audit-checkpoint.js';
 import type { AuditKey } from './audit-key.js';
 import type { AuditService } from './audit.service.js';
@@ -29,7 +30,14 @@ const PAGE = 200;
  * every instance's trail against its chain and its checkpoints, and every sealed instance still
  * present. What `npm run audit:verify` prints.
  */
-export async function verifyStore(audit: AuditStore, instances: InstanceStore, service: AuditService, key: AuditKey): Promise<StoreVerification> {
+export async function verifyStore(
+  audit: AuditStore,
+  instances: InstanceStore,
+  service: AuditService,
+  key: AuditKey,
+  /** What the anchor file outside the database says; null when there is none. */
+  anchor: AuditAnchor | { unreadable: string } | null = null,
+): Promise<StoreVerification> {
   const problems: StoreProblem[] = [];
   const checked = new Map<number, { at: string; problem: string | null }>();
   const sealedInstances = new Set<string>();
@@ -53,6 +61,17 @@ export async function verifyStore(audit: AuditStore, instances: InstanceStore, s
       if (problem) problems.push({ instanceId: null, checkpointId: checkpoint.id, seq: null, kind: 'checkpoint', reason: problem });
       previous = { id: checkpoint.id, signature: checkpoint.signature };
       latest = { id: checkpoint.id, at: checkpoint.at };
+    }
+  }
+
+  if (anchor && 'unreadable' in anchor) {
+    problems.push({ instanceId: null, checkpointId: null, seq: null, kind: 'anchor', reason: anchor.unreadable });
+  } else if (anchor) {
+    const anchored = await audit.checkpoints.get(anchor.id);
+    if (!latest || latest.id < anchor.id) {
+      problems.push({ instanceId: null, checkpointId: anchor.id, seq: null, kind: 'checkpoints-removed', reason: `checkpoint ${anchor.id} (${anchor.at}) was signed, but the newest in the database is ${latest ? latest.id : 'none'}: the newest checkpoints were removed` });
+    } else if (!anchored || anchored.signature !== anchor.signature) {
+      problems.push({ instanceId: null, checkpointId: anchor.id, seq: null, kind: 'checkpoint', reason: `checkpoint ${anchor.id} is not the one the anchor file recorded: it was replaced` });
     }
   }
 

@@ -8,6 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 
+import { readAnchor } from '../audit/audit-anchor.js';
 import { loadAuditKey } from '../audit/audit-key.js';
 import { AuditService } from '../audit/audit.service.js';
 import { verifyStore, type StoreVerification } from '../audit/store-verify.js';
@@ -51,7 +52,7 @@ async function main(): Promise<number> {
   const store = openSqliteStore(config.databaseFile);
   try {
     const service = new AuditService(store.audit, store.instances, key);
-    const result = await verifyStore(store.audit, store.instances, service, key);
+    const result = await verifyStore(store.audit, store.instances, service, key, readAnchor(config.audit.anchorFile));
     console.log(json ? JSON.stringify(result, null, 2) : report(result, config.databaseFile, key.id));
     return result.valid ? 0 : 1;
   } finally {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -41,7 +41,9 @@ describe('npm run audit:verify (the whole store)', () => {
   let ids: string[];
 
   before(async () => {
-    baton = await startTestBaton();
+    const dir = mkdtempSync(path.join(tmpdir(), 'baton-cli-store-'));
+    // the anchor where the CLI looks for it by default: beside the default key file
+    baton = await startTestBaton({ dir, auditAnchorFile: path.join(`${dir}-keys`, 'audit-anchor.json') });
     await baton.definitions.deploy(PROCESS);
     ids = [];
     for (let i = 0; i < 3; i++) {
@@ -54,7 +56,10 @@ describe('npm run audit:verify (the whole store)', () => {
     await baton.close();
   });
 
-  after(() => removeDir(baton.dir));
+  after(() => {
+    removeDir(baton.dir);
+    removeDir(`${baton.dir}-keys`);
+  });
 
   const env = (dir = baton.dir) => ({ BATON_DATA_DIR: dir, BATON_AUDIT_KEY: testAuditKeySecret });
   const copies: string[] = [];
@@ -63,7 +68,8 @@ describe('npm run audit:verify (the whole store)', () => {
   /** A copy of the store for one tampering, opened as an insider with the file would. */
   function tamperedCopy(tamper: (db: Database.Database) => void): string {
     const dir = mkdtempSync(path.join(tmpdir(), 'baton-cli-'));
-    copies.push(dir);
+    copies.push(dir, `${dir}-keys`);
+    cpSync(`${baton.dir}-keys`, `${dir}-keys`, { recursive: true });
     for (const suffix of ['', '-wal']) {
       const file = path.join(baton.dir, `baton.db${suffix}`);
       if (existsSync(file)) copyFileSync(file, path.join(dir, `baton.db${suffix}`));
@@ -95,6 +101,22 @@ describe('npm run audit:verify (the whole store)', () => {
     expect(result.valid).to.equal(false);
     expect(result.problems).to.deep.include({ instanceId: ids[1], checkpointId: null, seq: 2, kind: 'hash-mismatch', reason: 'event 2 was changed: its content does not match its hash' });
     expect(result.problems.map((problem) => problem.reason)).to.include('checkpoint 2 is missing (the next one is 3)');
+  });
+
+  it('exits 1 when the newest checkpoint and the events it sealed were removed (the anchor outside the database)', async () => {
+    const anchor = JSON.parse(readFileSync(path.join(`${baton.dir}-keys`, 'audit-anchor.json'), 'utf8')) as { id: number };
+    expect(anchor.id).to.equal(3);
+    const dir = tamperedCopy((db) => {
+      // the insider removes checkpoint 3, the instance it sealed, and every trace of them
+      db.pragma('foreign_keys = OFF');
+      db.prepare('DELETE FROM audit_checkpoint_heads WHERE checkpoint_id = 3').run();
+      db.prepare('DELETE FROM audit_checkpoints WHERE id = 3').run();
+      for (const table of ['audit_events', 'tasks', 'agenda_jobs']) db.prepare(`DELETE FROM ${table} WHERE instance_id = ?`).run(ids[2]);
+      db.prepare('DELETE FROM instances WHERE id = ?').run(ids[2]);
+    });
+    const run = await runCli(env(dir));
+    expect(run.code).to.equal(1);
+    expect(run.stdout).to.contain('[checkpoints-removed] checkpoint 3').and.not.contain('missing-instance');
   });
 
   it('exits 1 when a sealed instance was deleted outright', async () => {

@@ -18,7 +18,13 @@ describe('Audit key configuration', () => {
 
   it('defaults to a key file beside the data directory, not inside it', () => {
     const config = loadConfig({ BATON_DATA_DIR: path.join(root, 'data') });
-    expect(config.audit).to.deep.include({ key: null, keyFile: path.join(root, 'data-keys', 'audit.key'), keyFileGiven: false, checkpointMs: 300_000 });
+    expect(config.audit).to.deep.include({
+      key: null,
+      keyFile: path.join(root, 'data-keys', 'audit.key'),
+      keyFileGiven: false,
+      checkpointMs: 300_000,
+      anchorFile: path.join(root, 'data-keys', 'audit-anchor.json'),
+    });
     expect(defaultKeyFile('/srv/baton/data/')).to.equal('/srv/baton/data-keys/audit.key');
   });
 

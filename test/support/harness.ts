@@ -27,7 +27,9 @@ export const testAuditKey = auditKeyOf(testAuditKeySecret);
 export const silentLogger = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
 
 /** A real Baton on a real SQLite file in a temp dir, with a clock the test moves. */
-export async function startTestBaton(options: { dir?: string; clock?: ManualClock; mailTransport?: MailTransport } = {}): Promise<TestBaton> {
+export async function startTestBaton(
+  options: { dir?: string; clock?: ManualClock; mailTransport?: MailTransport; auditAnchorFile?: string } = {},
+): Promise<TestBaton> {
   const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'baton-test-'));
   const file = path.join(dir, 'baton.db');
   const clock = options.clock ?? new ManualClock();
@@ -40,7 +42,7 @@ export async function startTestBaton(options: { dir?: string; clock?: ManualCloc
     config: { timerPollMs: 50, webhook: { timeoutMs: 2000, attempts: 2, backoffMs: 10 } },
     version: 'test',
     mailTransport: options.mailTransport,
-    audit: { key: testAuditKey, checkpointMs: 60_000 },
+    audit: { key: testAuditKey, checkpointMs: 60_000, anchorFile: options.auditAnchorFile ?? null },
   });
   let closed = false;
   const close = async () => {
@@ -56,7 +58,7 @@ export async function startTestBaton(options: { dir?: string; clock?: ManualCloc
     close,
     async restart() {
       await close();
-      return startTestBaton({ dir, clock, mailTransport: options.mailTransport });
+      return startTestBaton({ ...options, dir, clock });
     },
   };
 }
