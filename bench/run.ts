@@ -2,7 +2,7 @@
  * Runs every benchmark, each in its own Node process (fresh heap and JIT, no interference), and
  * prints a summary table with the ratios to the baselines measured in the same runs.
  *
- *   npm run bench                      # about 4-5 minutes on 2 cores
+ *   npm run bench                      # about 5-6 minutes on 2 cores (the audit step adds about 1)
  *   BENCH_OUT=results.json npm run bench   # also keep the raw figures
  *
  * "One core" means one core: with taskset available the throughput benchmarks (Baton and the
