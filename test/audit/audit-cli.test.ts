@@ -7,14 +7,9 @@ import Database from 'better-sqlite3';
 
 import { expect } from 'chai';
 
-import { bpmn, removeDir, startTestBaton, testAuditKeySecret, type TestBaton } from '../support/harness.js';
+import { removeDir, startTestBaton, testAuditKeySecret, userTaskProcess, type TestBaton } from '../support/harness.js';
 
-const PROCESS = bpmn(
-  'cli',
-  `<bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="t" />
-    <bpmn:userTask id="t" name="Check" camunda:candidateGroups="l1" />
-    <bpmn:sequenceFlow id="f2" sourceRef="t" targetRef="e" /><bpmn:endEvent id="e" />`,
-);
+const PROCESS = userTaskProcess('cli');
 
 interface Run {
   code: number | null;

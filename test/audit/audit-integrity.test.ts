@@ -2,27 +2,13 @@ import { expect } from 'chai';
 
 import { hashEvent } from '../../server/audit/audit-chain.js';
 import type { AuditVerification } from '../../server/audit/audit-verify.js';
-import { bpmn, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
+import type { AuditRow } from '../../server/stores/sqlite/sqlite-audit.store.js';
+import { removeDir, startTestBaton, userTaskProcess, type TestBaton } from '../support/harness.js';
 import { listen, type Http } from '../support/http.js';
 
-const PROCESS = bpmn(
-  'guarded',
-  `<bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="t" />
-    <bpmn:userTask id="t" name="Check" camunda:candidateGroups="l1" />
-    <bpmn:sequenceFlow id="f2" sourceRef="t" targetRef="e" /><bpmn:endEvent id="e" />`,
-);
+const PROCESS = userTaskProcess('guarded');
 
-interface Row {
-  seq: number;
-  type: string;
-  at: string;
-  actor: string;
-  element_id: string | null;
-  definition_id: string;
-  data: string;
-  prev_hash: string;
-  hash: string;
-}
+
 
 /**
  * The must-show tampering cases, done the way an insider would: straight in the SQLite file,
@@ -52,8 +38,8 @@ describe('Audit trail integrity: tampering found through the chain and the signe
     return (baton.store as unknown as { db: import('better-sqlite3').Database }).db;
   }
 
-  function rows(): Row[] {
-    return db().prepare<[string], Row>('SELECT * FROM audit_events WHERE instance_id = ? ORDER BY seq').all(instanceId);
+  function rows(): AuditRow[] {
+    return db().prepare<[string], AuditRow>('SELECT * FROM audit_events WHERE instance_id = ? ORDER BY seq').all(instanceId);
   }
 
   /** What a careful insider does after deleting events: point the instance row at the new last event. */

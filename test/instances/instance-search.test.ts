@@ -1,16 +1,8 @@
 import { expect } from 'chai';
 
 import type { InstanceSummary } from '../../server/instances/instance.service.js';
-import { bpmn, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
+import { removeDir, startTestBaton, userTaskProcess, type TestBaton } from '../support/harness.js';
 import { listen, type Http } from '../support/http.js';
-
-const task = (id: string) =>
-  bpmn(
-    id,
-    `<bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="t" />
-    <bpmn:userTask id="t" name="Handle" camunda:candidateGroups="l1" />
-    <bpmn:sequenceFlow id="f2" sourceRef="t" targetRef="e" /><bpmn:endEvent id="e" />`,
-  );
 
 describe('Auditor instance search over HTTP', () => {
   let baton: TestBaton;
@@ -21,8 +13,8 @@ describe('Auditor instance search over HTTP', () => {
   before(async () => {
     baton = await startTestBaton();
     http = await listen(baton.app);
-    await baton.definitions.deploy(task('complaint'));
-    await baton.definitions.deploy(task('refund'));
+    await baton.definitions.deploy(userTaskProcess('complaint'));
+    await baton.definitions.deploy(userTaskProcess('refund'));
     baton.clock.set(new Date('2026-03-02T09:00:00.000Z'));
     for (const [name, processKey] of [['a', 'complaint'], ['b', 'refund'], ['c', 'complaint']] as const) {
       const { instance, opened } = await baton.instances.start({ processKey, variables: {}, businessKey: null }, 'api');

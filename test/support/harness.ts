@@ -67,6 +67,16 @@ export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** start → one user task (department l1) → end: the smallest process with a step to take. */
+export function userTaskProcess(processId: string): string {
+  return bpmn(
+    processId,
+    `<bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="t" />
+    <bpmn:userTask id="t" name="Handle" camunda:candidateGroups="l1" />
+    <bpmn:sequenceFlow id="f2" sourceRef="t" targetRef="e" /><bpmn:endEvent id="e" />`,
+  );
+}
+
 /** A minimal executable process around the given BPMN body, with a layout-free diagram. */
 export function bpmn(processId: string, body: string, extra = ''): string {
   return `<?xml version="1.0" encoding="UTF-8"?>

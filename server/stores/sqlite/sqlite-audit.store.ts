@@ -4,7 +4,8 @@ import type { AuditStore } from '../../audit/audit.store.js';
 import { SqliteAuditCheckpointStore } from './sqlite-audit-checkpoint.store.js';
 import { toJson } from './sqlite-query.js';
 
-interface AuditRow {
+/** A row of audit_events as stored (tests that tamper with the file read it too). */
+export interface AuditRow {
   instance_id: string;
   seq: number;
   type: string;
