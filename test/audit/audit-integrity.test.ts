@@ -8,8 +8,6 @@ import { listen, type Http } from '../support/http.js';
 
 const PROCESS = userTaskProcess('guarded');
 
-
-
 /**
  * The must-show tampering cases, done the way an insider would: straight in the SQLite file,
  * then asked through the HTTP API.
