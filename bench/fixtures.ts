@@ -15,6 +15,7 @@ import { pino } from 'pino';
 import { createBaton, type Baton } from '../server/baton.js';
 import { seedDepartments } from '../server/departments/seed-departments.js';
 import { openSqliteStore, type SqliteStore } from '../server/stores/sqlite/sqlite-store.js';
+import type { Store } from '../server/stores/store.js';
 
 function diagram(processId: string, body: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
@@ -98,13 +99,13 @@ export interface BenchBaton {
  * given (a second Baton on the same database, as a second node would open it). Departments are
  * seeded and both bench processes deployed (identical diagrams are not redeployed).
  */
-export async function startBenchBaton(options: { file?: string } = {}): Promise<BenchBaton> {
+export async function startBenchBaton(options: { file?: string; wrapStore?: (store: SqliteStore) => Store } = {}): Promise<BenchBaton> {
   const ownDir = options.file === undefined ? mkdtempSync(path.join(tmpdir(), 'baton-bench-')) : null;
   const file = options.file ?? path.join(ownDir ?? '', 'baton.db');
   const store = openSqliteStore(file);
   await seedDepartments(store.departments);
   const baton = createBaton({
-    store,
+    store: options.wrapStore ? options.wrapStore(store) : store,
     logger: silentLogger,
     config: { timerPollMs: 60_000, webhook: { timeoutMs: 2000, attempts: 1, backoffMs: 10 } },
     version: 'bench',

@@ -2,7 +2,7 @@
  * Runs every benchmark, each in its own Node process (fresh heap and JIT, no interference), and
  * prints a summary table with the ratios to the baselines measured in the same runs.
  *
- *   npm run bench                      # about 4-5 minutes on 2 cores
+ *   npm run bench                      # about 5-6 minutes on 2 cores (the audit step adds about 1)
  *   BENCH_OUT=results.json npm run bench   # also keep the raw figures
  *
  * "One core" means one core: with taskset available the throughput benchmarks (Baton and the
@@ -16,6 +16,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
+import type { AuditOverheadResult, AuditTrailResult, CheckpointScaleResult } from './audit.js';
 import type { HttpResult } from './http-throughput.js';
 import type { MemoryResult } from './memory.js';
 import type { ProfileReport } from './profile.js';
@@ -36,6 +37,7 @@ const STEPS: readonly Step[] = [
   { script: 'two-cores.ts', pin: false },
   { script: 'memory.ts', pin: false },
   { script: 'profile.ts', pin: true },
+  { script: 'audit.ts', pin: true },
 ];
 
 /** Cores other processes kept busy during each step (machine-wide CPU minus the benchmark's own). */
@@ -95,6 +97,7 @@ function rows(results: {
   http: HttpResult;
   twoCores: TwoCoresResult[];
   memory: MemoryResult;
+  audit: { trail: AuditTrailResult; checkpoints: CheckpointScaleResult; overhead: AuditOverheadResult[] };
 }): Row[] {
   const out: Row[] = [];
   for (const service of results.service) {
@@ -188,6 +191,34 @@ function rows(results: {
     target: '–',
     met: '–',
   });
+  const { trail, checkpoints, overhead } = results.audit;
+  out.push({
+    measure: `audit: verify a ${fmt(trail.events)}-event trail (endpoint)`,
+    figure: `${fmt(trail.verifyMs, 1)} ms`,
+    baseline: `read ${fmt(trail.readMs, 1)} ms, chain ${fmt(trail.verifyChainMs, 1)} ms`,
+    ratio: '–',
+    target: '< 200 ms',
+    met: trail.verifyMs < 200 ? 'yes' : 'no',
+  });
+  out.push({ measure: `audit: fold a ${fmt(trail.events)}-event trail`, figure: `${fmt(trail.foldMs, 1)} ms`, baseline: '–', ratio: '–', target: '< 200 ms', met: trail.foldMs < 200 ? 'yes' : 'no' });
+  out.push({
+    measure: `audit: checkpoint of ${fmt(checkpoints.instances)} heads: seal / idle pass / check`,
+    figure: `${fmt(checkpoints.sealMs, 1)} / ${fmt(checkpoints.idleMs, 1)} / ${fmt(checkpoints.checkMs, 1)} ms`,
+    baseline: '–',
+    ratio: '–',
+    target: 'info',
+    met: '–',
+  });
+  for (const row of overhead) {
+    out.push({
+      measure: `audit overhead, ${row.process === SIMPLE_KEY ? '3 nodes' : '11 nodes'}, sequential (${row.eventsPerInstance} events/instance)`,
+      figure: `${fmt(row.withAudit.perSec)}/s`,
+      baseline: `without audit rows ${fmt(row.withoutAppend.perSec)}/s; CPU ${fmt(row.cpuUsWith)} vs ${fmt(row.cpuUsWithout - row.chainUs)} µs`,
+      ratio: `+${fmt(row.overhead * 100, 1)} % CPU (wall +${fmt(row.wallOverhead * 100, 1)} %)`,
+      target: '< 15 %',
+      met: row.overhead < 0.15 ? 'yes' : 'no',
+    });
+  }
   return out;
 }
 
@@ -216,9 +247,10 @@ try {
   const twoCores = (outputs.get('two-cores.ts') as { results: TwoCoresResult[] }).results;
   const memory = (outputs.get('memory.ts') as { result: MemoryResult }).result;
   const profile = (outputs.get('profile.ts') as { report: ProfileReport }).report;
+  const audit = outputs.get('audit.ts') as { trail: AuditTrailResult; checkpoints: CheckpointScaleResult; overhead: AuditOverheadResult[] };
 
   console.log(`\n=== summary (${fmt((performance.now() - began) / 1000)} s; load average at the end ${loadavg().map((l) => fmt(l, 2)).join(' ')})`);
-  printTable(rows({ service, http, twoCores, memory }));
+  printTable(rows({ service, http, twoCores, memory, audit }));
   if (noise.size > 0) {
     console.log(`\nnoise — cores kept busy by other processes (and hypervisor steal) per step, on average: ${[...noise.entries()].map(([script, cores]) => `${script} ${fmt(cores, 2)}`).join(', ')}`);
   }
@@ -230,7 +262,7 @@ try {
 
   const out = process.env['BENCH_OUT'];
   if (out) {
-    writeFileSync(out, JSON.stringify({ machine: info, pinned, noise: Object.fromEntries(noise), service, http, twoCores, memory, profile }, null, 2));
+    writeFileSync(out, JSON.stringify({ machine: info, pinned, noise: Object.fromEntries(noise), service, http, twoCores, memory, profile, audit }, null, 2));
     console.log(`\nraw figures written to ${out}`);
   }
 } finally {

@@ -528,7 +528,7 @@ async function fillStore(file: string): Promise<{ apiPerSec: number }> {
 
     // Clones are real instances: their audit chain verifies and the engine resumes their state.
     const probe = cloneIds[cloneIds.length - 1]!;
-    const verified = await baton.instances.verifyAudit(cloneIds[0]!);
+    const verified = await baton.audit.verify(cloneIds[0]!);
     const [task] = await baton.tasks.list({ instanceId: probe, status: 'open' });
     if (!task) throw new Error(`clone ${probe} has no open task`);
     const timersBefore = (await store.timers.forInstance(probe)).length;

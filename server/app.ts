@@ -5,6 +5,8 @@ import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 
 import { connectorRoutes } from './definitions/connector.routes.js';
+import { auditRoutes } from './audit/audit.routes.js';
+import type { AuditService } from './audit/audit.service.js';
 import { definitionRoutes } from './definitions/definition.routes.js';
 import { departmentListRoutes } from './departments/department-list.routes.js';
 import type { DefinitionService } from './definitions/definition.service.js';
@@ -15,6 +17,8 @@ import { localOnly } from './http/local-only.js';
 import { instanceRoutes, messageRoutes } from './instances/instance.routes.js';
 import type { InstanceService } from './instances/instance.service.js';
 import type { MessageService } from './instances/message.service.js';
+import { replayRoutes } from './replay/replay.routes.js';
+import type { ReplayService } from './replay/replay.service.js';
 import type { Store } from './stores/store.js';
 import { taskRoutes } from './tasks/task.routes.js';
 import { timerRoutes } from './timers/timer.routes.js';
@@ -28,6 +32,8 @@ export interface AppComponents {
   tasks: TaskService;
   messages: MessageService;
   timers: TimerService;
+  audit: AuditService;
+  replay: ReplayService;
   logger: Logger;
   version: string;
   /** The built browser app (default `dist/web/` in the repository). */
@@ -61,6 +67,7 @@ export function createApp(components: AppComponents): Express {
   api.use('/definitions', definitionRoutes(components.definitions));
   api.use('/connectors', connectorRoutes(components.definitions));
   api.use('/departments', departmentListRoutes(components.store.departments));
+  api.use('/instances', auditRoutes(components.audit), replayRoutes(components.replay));
   api.use('/instances', instanceRoutes(components.instances));
   api.use('/tasks', taskRoutes(components.tasks));
   api.use('/messages', messageRoutes(components.messages));

@@ -3,7 +3,12 @@ import path from 'node:path';
 
 import type { Logger } from 'pino';
 
+import { randomBytes } from 'node:crypto';
+
 import { createApp } from './app.js';
+import { AuditCheckpointer } from './audit/audit-checkpointer.js';
+import { auditKeyOf, type AuditKey } from './audit/audit-key.js';
+import { AuditService } from './audit/audit.service.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { DefinitionService } from './definitions/definition.service.js';
@@ -18,6 +23,7 @@ import { InstanceService } from './instances/instance.service.js';
 import { MessageService } from './instances/message.service.js';
 import type { MailTransport } from './outbox/mail-transport.js';
 import { OutboxDispatcher } from './outbox/outbox-dispatcher.js';
+import { ReplayService } from './replay/replay.service.js';
 import type { Store } from './stores/store.js';
 import { TaskService } from './tasks/task.service.js';
 import { AgendaTimers, type AgendaTimersOptions } from './timers/agenda-timers.js';
@@ -35,7 +41,12 @@ export interface BatonOptions {
   /** agenda runs the timers when given; tests that move a manual clock sweep with `scheduler.tick()`. */
   agenda?: AgendaTimersOptions;
   version: string;
+  /** The key that signs audit checkpoints; main.ts passes the configured one. */
+  audit?: { key: AuditKey; checkpointMs?: number; anchorFile?: string | null };
 }
+
+/** Default BATON_AUDIT_CHECKPOINT_MS. */
+const CHECKPOINT_MS = 300_000;
 
 export type Baton = ReturnType<typeof createBaton>;
 
@@ -57,7 +68,18 @@ export function createBaton(options: BatonOptions) {
   const scheduler = new TimerScheduler(store.timers, runner, clock, logger, { pollMs: options.config.timerPollMs, batchSize: 100 }, processStarts);
   const agendaTimers = options.agenda ? new AgendaTimers(store.timerJobs, store.timers, runner, processStarts, logger, options.agenda) : null;
   const dispatcher = options.mailTransport ? new OutboxDispatcher(store.outbox, options.mailTransport, runner.events, clock, logger) : null;
-  const app = createApp({ store, definitions, instances, tasks, messages, timers, logger, version: options.version });
+  // Without a configured key (tests, benchmarks) checkpoints are signed with a key of this process
+  // only: they verify while it runs, which is all such a Baton needs.
+  const auditKey = options.audit?.key ?? auditKeyOf(randomBytes(32));
+  const audit = new AuditService(store.audit, store.instances, auditKey);
+  const checkpointMs = options.audit?.checkpointMs ?? CHECKPOINT_MS;
+  const checkpointer = new AuditCheckpointer(store.audit.checkpoints, auditKey, clock, logger, {
+    intervalMs: checkpointMs,
+    pollMs: Math.min(checkpointMs, 30_000),
+    anchorFile: options.audit?.anchorFile ?? null,
+  });
+  const replay = new ReplayService(audit, store.definitions);
+  const app = createApp({ store, definitions, instances, tasks, messages, timers, audit, replay, logger, version: options.version });
 
   return {
     app,
@@ -73,6 +95,10 @@ export function createBaton(options: BatonOptions) {
     scheduler,
     agendaTimers,
     dispatcher,
+    audit,
+    auditKey,
+    replay,
+    checkpointer,
     /** Deploys every .bpmn file of a directory; identical diagrams are not redeployed. */
     async deployDirectory(dir: string): Promise<{ file: string; key?: string; version?: number; created?: boolean; error?: string }[]> {
       const files = (await readdir(dir)).filter((file) => file.endsWith('.bpmn')).sort();
@@ -94,6 +120,8 @@ export function createBaton(options: BatonOptions) {
       await scheduler.stop();
       await dispatcher?.stop();
       await runner.drain();
+      // Seals what the last steps appended, so a restart starts from a checkpoint of everything.
+      await checkpointer.stop();
       await store.close();
     },
   };

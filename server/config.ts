@@ -2,6 +2,7 @@ import path from 'node:path';
 
 import { z } from 'zod';
 
+import { defaultKeyFile, MIN_KEY_LENGTH, type AuditKeySettings } from './audit/audit-key.js';
 import { InvalidInputError } from './errors.js';
 
 const schema = z.object({
@@ -31,6 +32,17 @@ const schema = z.object({
       message: 'must be an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.org:587',
     })
     .optional(),
+  /** The secret that signs audit checkpoints (at least 32 characters); wins over the key file. */
+  BATON_AUDIT_KEY: z
+    .string()
+    .min(MIN_KEY_LENGTH, { message: `must be at least ${MIN_KEY_LENGTH} characters` })
+    .optional(),
+  /** File holding the audit key; default `<data dir>-keys/audit.key`, generated when missing. */
+  BATON_AUDIT_KEY_FILE: z.string().min(1).optional(),
+  /** The newest checkpoint's id and signature, kept outside the database; default beside the key file. */
+  BATON_AUDIT_ANCHOR_FILE: z.string().min(1).optional(),
+  /** How often the chain heads are sealed in a signed checkpoint (and once more on shutdown). */
+  BATON_AUDIT_CHECKPOINT_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
   BATON_MAIL_FROM: z
     .string()
     .trim()
@@ -57,6 +69,11 @@ export interface Config {
   webhook: { timeoutMs: number; attempts: number; backoffMs: number };
   /** Null when no SMTP server is configured. */
   smtp: { url: string; from: string } | null;
+  audit: AuditKeySettings & {
+    checkpointMs: number;
+    /** BATON_AUDIT_ANCHOR_FILE, default beside the key file: the newest checkpoint, outside the database. */
+    anchorFile: string;
+  };
 }
 
 /** Reads configuration from the environment; a bad value stops start-up with a clear message. */
@@ -68,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const value = parsed.data;
   const dataDir = path.resolve(value.BATON_DATA_DIR);
+  const keyFile = value.BATON_AUDIT_KEY_FILE ? path.resolve(value.BATON_AUDIT_KEY_FILE) : defaultKeyFile(dataDir);
   return {
     port: value.PORT,
     host: value.HOST,
@@ -80,5 +98,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     agenda: { processEveryMs: value.BATON_AGENDA_PROCESS_EVERY_MS, lockLifetimeMs: value.BATON_AGENDA_LOCK_LIFETIME_MS, retryMs: 30_000 },
     webhook: { timeoutMs: value.BATON_WEBHOOK_TIMEOUT_MS, attempts: value.BATON_WEBHOOK_ATTEMPTS, backoffMs: 500 },
     smtp: value.BATON_SMTP_URL ? { url: value.BATON_SMTP_URL, from: value.BATON_MAIL_FROM } : null,
+    audit: {
+      key: value.BATON_AUDIT_KEY ?? null,
+      keyFile,
+      keyFileGiven: value.BATON_AUDIT_KEY_FILE !== undefined,
+      anchorFile: value.BATON_AUDIT_ANCHOR_FILE ? path.resolve(value.BATON_AUDIT_ANCHOR_FILE) : path.join(path.dirname(keyFile), 'audit-anchor.json'),
+      dataDir,
+      checkpointMs: value.BATON_AUDIT_CHECKPOINT_MS,
+    },
   };
 }

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 
+import { loadAuditKey } from './audit/audit-key.js';
 import { createBaton } from './baton.js';
 import { loadConfig } from './config.js';
 import { seedDepartments } from './departments/seed-departments.js';
@@ -18,9 +19,12 @@ async function main(): Promise<void> {
     process.exit(2);
   }
 
+  const auditKey = loadAuditKey(config.audit);
+  for (const warning of auditKey.warnings) logger.warn(warning);
   const store = openSqliteStore(config.databaseFile);
   const mailTransport = config.smtp ? new SmtpTransport(config.smtp) : undefined;
-  const baton = createBaton({ store, logger, config, version, mailTransport, agenda: config.agenda });
+  const audit = { key: auditKey.key, checkpointMs: config.audit.checkpointMs, anchorFile: config.audit.anchorFile };
+  const baton = createBaton({ store, logger, config, version, mailTransport, agenda: config.agenda, audit });
   await seedDepartments(store.departments);
   for (const result of await baton.deployDirectory(config.processesDir)) {
     if (result.error) logger.error({ file: result.file }, `not deployed: ${result.error}`);
@@ -28,6 +32,7 @@ async function main(): Promise<void> {
   }
   await baton.agendaTimers?.start();
   baton.scheduler.start();
+  baton.checkpointer.start();
   if (baton.dispatcher && config.smtp) {
     baton.dispatcher.start();
     // The host only: the URL usually carries the SMTP password.
@@ -42,7 +47,7 @@ async function main(): Promise<void> {
     server.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
-  logger.info({ port, dataDir: config.dataDir, store: store.kind }, `Baton ${version} is running on http://localhost:${port}`);
+  logger.info({ port, dataDir: config.dataDir, store: store.kind, auditKeyId: auditKey.key.id }, `Baton ${version} is running on http://localhost:${port}`);
 
   let stopping = false;
   const stop = async (signal: string) => {

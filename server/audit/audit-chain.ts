@@ -61,14 +61,50 @@ export function chainEvents(
   return { events, head: { seq, hash } };
 }
 
-/** Recomputes a chain; answers the first event that does not match, or null when all do. */
-export function verifyChain(events: AuditEvent[]): { seq: number; reason: string } | null {
+/** Why verification stopped at an event; the names are part of the API (`firstInvalid.kind`). */
+export type AuditBreakKind =
+  | 'hash-mismatch'
+  | 'broken-link'
+  | 'reordered'
+  | 'sequence-gap'
+  | 'truncated'
+  | 'head-mismatch'
+  | 'checkpoint-mismatch'
+  | 'checkpoint-signature-invalid';
+
+export interface AuditBreak {
+  /** The first event that does not match (for a truncated log: the first missing one). */
+  seq: number;
+  kind: AuditBreakKind;
+  reason: string;
+}
+
+/**
+ * Recomputes a chain read in seq order; answers the first event that does not match, or null when
+ * all do. Never throws, whatever the rows hold: a broken chain is an answer, not an error.
+ */
+export function verifyChain(events: readonly AuditEvent[]): AuditBreak | null {
   let prev = GENESIS_HASH;
   let expectedSeq = 1;
   for (const event of events) {
-    if (event.seq !== expectedSeq) return { seq: event.seq, reason: `expected event ${expectedSeq}, found ${event.seq}` };
-    if (event.prevHash !== prev) return { seq: event.seq, reason: 'link to the previous event is broken' };
-    if (hashEvent(prev, event) !== event.hash) return { seq: event.seq, reason: 'content does not match its hash' };
+    if (event.seq !== expectedSeq) {
+      return { seq: expectedSeq, kind: 'sequence-gap', reason: `event ${expectedSeq} is missing: the next stored event is ${event.seq}` };
+    }
+    if (event.prevHash !== prev) {
+      // A link that points at another stored event means rows were swapped, not edited.
+      const pointsTo = events.find((other) => other !== event && other.hash === event.prevHash);
+      if (pointsTo) {
+        return { seq: event.seq, kind: 'reordered', reason: `event ${event.seq} was recorded after event ${pointsTo.seq}, not after event ${event.seq - 1}: the events were reordered` };
+      }
+      return { seq: event.seq, kind: 'broken-link', reason: `event ${event.seq} does not link to event ${event.seq - 1}: one of them was rewritten` };
+    }
+    let actual: string;
+    try {
+      actual = hashEvent(prev, event);
+    } catch {
+      actual = '';
+    }
+    if (actual !== event.hash) return { seq: event.seq, kind: 'hash-mismatch', reason: `event ${event.seq} was changed: its content does not match its hash` };
     prev = event.hash;
     expectedSeq += 1;
   }

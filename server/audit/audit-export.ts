@@ -16,3 +16,8 @@ export function auditCsvHeader(): string {
 export function auditCsvRow(event: AuditEvent): string {
   return `${CSV_COLUMNS.map((column) => csvCell(event[column])).join(',')}\n`;
 }
+
+/** One element of the streamed JSON array: `[` and `]` are written around the pages. */
+export function auditJsonItem(event: AuditEvent, first: boolean): string {
+  return `${first ? '' : ','}\n${JSON.stringify(event)}`;
+}

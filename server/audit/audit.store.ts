@@ -1,7 +1,12 @@
+import type { AuditCheckpointStore } from './audit-checkpoint.store.js';
 import type { AuditEvent } from './audit-event.js';
 
 /** Audit events are appended only as part of a step (Store.commitStep); this port reads them. */
 export interface AuditStore {
   /** In sequence order. */
   forInstance(instanceId: string): Promise<AuditEvent[]>;
+  /** Up to `limit` events with seq > afterSeq, in sequence order: large trails are read in pages. */
+  page(instanceId: string, afterSeq: number, limit: number): Promise<AuditEvent[]>;
+  /** Signed checkpoints of every chain head. */
+  readonly checkpoints: AuditCheckpointStore;
 }

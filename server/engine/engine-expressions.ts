@@ -17,8 +17,20 @@ interface ScopeLike {
 
 interface ConditionOwner {
   id: string;
+  /** Set by bpmn-elements on sequence flows: the element the flow leaves. */
+  sourceId?: string;
   type?: string;
   behaviour?: { conditionExpression?: { body?: string; language?: string } };
+}
+
+/** One flow condition as evaluated, for the audit log's gateway decisions. */
+export interface ConditionEvaluation {
+  flowId: string;
+  sourceId: string | null;
+  expression: string;
+  result: boolean;
+  /** The variables the condition names, with the values it saw. */
+  values: Variables;
 }
 
 /**
@@ -35,7 +47,10 @@ export function expressionContext(variables: Variables | undefined): Variables {
  * diagram goes through Baton's FEEL evaluator; no JavaScript from a diagram is ever compiled (the
  * engine's default script handler runs node:vm, which is not a sandbox).
  */
-export function createExpressionHandlers(onFailure: (failure: ExpressionFailure) => void) {
+export function createExpressionHandlers(
+  onFailure: (failure: ExpressionFailure) => void,
+  onCondition: (evaluation: ConditionEvaluation) => void = () => undefined,
+) {
   const expressions = {
     resolveExpression(template: string, context?: ScopeLike & { content?: { type?: string; id?: string } }): unknown {
       if (typeof template !== 'string') return template;
@@ -83,13 +98,15 @@ export function createExpressionHandlers(onFailure: (failure: ExpressionFailure)
       return {
         execute(scope: ScopeLike, callback: Callback) {
           let result: boolean;
+          const variables = scope.environment?.variables;
           try {
-            result = evaluateCondition(text, expressionContext(scope.environment?.variables));
+            result = evaluateCondition(text, expressionContext(variables));
           } catch (err) {
             const message = `Condition of flow '${element.id}' failed: ${err instanceof Error ? err.message : String(err)}`;
             onFailure({ elementId: element.id, message });
             return callback(new ExpressionError(message));
           }
+          onCondition({ flowId: element.id, sourceId: element.sourceId ?? null, expression: body, result, values: namedValues(text, variables) });
           return callback(null, result);
         },
       };
@@ -97,4 +114,18 @@ export function createExpressionHandlers(onFailure: (failure: ExpressionFailure)
   };
 
   return { expressions, scripts };
+}
+
+/**
+ * The variables a condition text names, with their values: what an auditor needs to see why a
+ * gateway went one way. Names are matched as identifiers in the text (a name inside a string
+ * literal also matches: a harmless extra value, never a missing one).
+ */
+function namedValues(text: string, variables: Variables | undefined): Variables {
+  const values: Variables = {};
+  if (!variables) return values;
+  for (const name of text.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) {
+    if (Object.hasOwn(variables, name)) values[name] = variables[name];
+  }
+  return values;
 }

@@ -8,7 +8,7 @@ import type { Clock } from '../clock.js';
 import type { ConnectorRegistry } from './connectors/connector-registry.js';
 import { ConflictError } from '../errors.js';
 import { moddleOptions } from './bpmn-source.js';
-import { createExpressionHandlers, expressionContext, type ExpressionFailure } from './engine-expressions.js';
+import { createExpressionHandlers, expressionContext, type ConditionEvaluation, type ExpressionFailure } from './engine-expressions.js';
 import type { ElementApi, EngineDefinition, EngineProcess, EngineState } from './engine-types.js';
 import { evaluateExpression } from './expressions/expression.js';
 import { serviceBinding, type ServiceBehaviour, type ServiceBinding } from './service-binding.js';
@@ -17,6 +17,14 @@ import { StepTimers, type ArmedTimer } from './step-timers.js';
 /** Names bpmn-engine spreads into process variables at start; never business data. */
 const ENGINE_VARIABLES = new Set(['fields', 'content', 'properties']);
 const SERVICE_TYPES = new Set(['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:BusinessRuleTask']);
+/** Gateways that choose between flows: their decision is audited with the values it used. */
+const DECIDING_GATEWAYS = new Set(['bpmn:ExclusiveGateway', 'bpmn:InclusiveGateway', 'bpmn:ComplexGateway']);
+
+interface OutboundFlow {
+  id: string;
+  action: 'take' | 'discard';
+  isDefault?: boolean;
+}
 
 /** Something that happened in the step, for the audit log (the instance layer chains it). */
 export interface StepEvent {
@@ -95,6 +103,12 @@ export class StepRun {
   private endedAs: 'completed' | 'cancelled' | null = null;
   private cancelling = false;
   private engineError: Error | null = null;
+  /** Conditions evaluated and not yet attached to a gateway decision, by the element they leave. */
+  private readonly conditions = new Map<string, ConditionEvaluation[]>();
+  /** gateway.decided events recorded at the gateway's end, completed when it leaves (executionId → data). */
+  private readonly decisions = new Map<string, Record<string, unknown>>();
+  /** Activity runs this step recorded as left or cancelled: a later `leave` of one adds nothing. */
+  private readonly closed = new Set<string>();
 
   constructor(
     private readonly subject: StepSubject,
@@ -116,7 +130,10 @@ export class StepRun {
         }),
       dueNow,
     );
-    const { expressions, scripts } = createExpressionHandlers((failure) => this.expressionFailures.push(failure));
+    const { expressions, scripts } = createExpressionHandlers(
+      (failure) => this.expressionFailures.push(failure),
+      (evaluation) => this.noteCondition(evaluation),
+    );
     const options: Record<string, unknown> = {
       name: subject.instanceId,
       sourceContext: subject.source,
@@ -270,11 +287,23 @@ export class StepRun {
     on('activity.start', (api) => this.record('activity.entered', api, { type: api.type, executionId: api.executionId }));
     on('activity.end', (api) => {
       this.forget(api.executionId);
+      this.closed.add(api.executionId);
       this.record('activity.left', api, { type: api.type, executionId: api.executionId });
+      if (DECIDING_GATEWAYS.has(api.type)) this.recordDecision(api);
     });
-    on('activity.leave', (api) => this.forget(api.executionId));
+    on('activity.leave', (api) => {
+      this.forget(api.executionId);
+      this.completeDecision(api);
+      // An activity interrupted by a boundary event (an escalation) neither ends nor is discarded:
+      // it only leaves. Without this, replay would show its token forever.
+      if (!this.closed.has(api.executionId)) {
+        this.closed.add(api.executionId);
+        this.record('activity.cancelled', api, { type: api.type, executionId: api.executionId, interrupted: true });
+      }
+    });
     on('activity.discard', (api) => {
       this.forget(api.executionId);
+      this.closed.add(api.executionId);
       this.record('activity.cancelled', api, { type: api.type, executionId: api.executionId });
     });
     on('flow.take', (api) =>
@@ -290,6 +319,39 @@ export class StepRun {
       });
     });
     on('wait', (api) => this.waits.set(api.executionId, api));
+  }
+
+  private noteCondition(evaluation: ConditionEvaluation): void {
+    const key = evaluation.sourceId ?? '';
+    const list = this.conditions.get(key) ?? [];
+    list.push(evaluation);
+    this.conditions.set(key, list);
+  }
+
+  /**
+   * A gateway ended: its conditions have been evaluated, but bpmn-elements takes the chosen flows
+   * only afterwards. The event is recorded here, in log order before the flows it chose, and its
+   * `taken`/`discarded` lists are filled in when the gateway leaves (later in the same step,
+   * before anything is chained).
+   */
+  private recordDecision(api: ElementApi): void {
+    const conditions = (this.conditions.get(api.id) ?? []).map(({ flowId, expression, result, values }) => ({ flowId, expression, result, values }));
+    this.conditions.delete(api.id);
+    // A gateway that only merges paths (no condition evaluated) decided nothing.
+    if (conditions.length === 0) return;
+    const data: Record<string, unknown> = { executionId: api.executionId, type: api.type, conditions, taken: [], discarded: [], defaultFlow: null };
+    this.decisions.set(api.executionId, data);
+    this.record('gateway.decided', api, data);
+  }
+
+  private completeDecision(api: ElementApi): void {
+    const data = this.decisions.get(api.executionId);
+    if (!data) return;
+    this.decisions.delete(api.executionId);
+    const outbound = (api.content as { outbound?: OutboundFlow[] }).outbound ?? [];
+    data['taken'] = outbound.filter((flow) => flow.action === 'take').map((flow) => flow.id);
+    data['discarded'] = outbound.filter((flow) => flow.action === 'discard').map((flow) => flow.id);
+    data['defaultFlow'] = outbound.find((flow) => flow.isDefault)?.id ?? null;
   }
 
   /** An activity left: its waits (its own, or its event definitions' `<id>_n`) are over. */

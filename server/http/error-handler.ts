@@ -33,6 +33,13 @@ interface BodyParserError {
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
+    if (res.headersSent) {
+      // A streamed answer (an audit export) failed midway: no status can be sent any more; cutting
+      // the connection is how the client learns the body is incomplete.
+      logger.error({ err, method: req.method, url: req.originalUrl }, 'error after the response started');
+      res.destroy();
+      return;
+    }
     if (err instanceof BatonError) {
       res.status(HTTP_STATUS[err.code] ?? 400).json(errorBody(err.code, err.message, err.issues));
       return;

@@ -33,6 +33,9 @@ export const completeTaskSchema = z.object({ variables: variablesSchema.default(
 
 export const cancelInstanceSchema = z.object({ reason: z.string().trim().min(1).max(2000).default('cancelled by API') });
 
+/** Retrying an incident is an admin action: audited with its reason. */
+export const retryIncidentSchema = z.object({ reason: z.string().trim().min(1).max(2000).default('retried by API') });
+
 export const messageSchema = z.object({
   name: key,
   businessKey: z.string().trim().min(1).max(200).nullish().transform((value) => value ?? null),
@@ -42,14 +45,37 @@ export const messageSchema = z.object({
 const limit = z.coerce.number().int().min(1).max(500).default(50);
 const offset = z.coerce.number().int().min(0).default(0);
 
-export const instanceQuerySchema = z.object({
-  status: z.enum(['running', 'completed', 'cancelled', 'failed']).optional(),
-  processKey: key.optional(),
-  ticket: z.string().trim().min(1).max(50).optional(),
-  businessKey: key.optional(),
-  limit,
-  offset,
-});
+/** Date.parse rolls 2026-02-30 over to March 2; a query naming a day that does not exist is a mistake. */
+function realDay(day: string): boolean {
+  const [year = 0, month = 0, date = 0] = day.split('-').map(Number);
+  const parsed = new Date(Date.UTC(year, month - 1, date));
+  return parsed.getUTCMonth() === month - 1 && parsed.getUTCDate() === date;
+}
+
+/** An instant in a query: ISO 8601 date or date-time; a date alone is midnight UTC. */
+const instant = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/, 'must be an ISO 8601 date or date-time')
+  .refine((value) => !Number.isNaN(Date.parse(value)) && realDay(value.slice(0, 10)), 'is not a real date')
+  .transform((value) => new Date(value).toISOString());
+
+/** Instance list and the auditors' search: `process` is short for `processKey`; `to` is exclusive. */
+export const instanceQuerySchema = z
+  .object({
+    status: z.enum(['running', 'completed', 'cancelled', 'failed']).optional(),
+    processKey: key.optional(),
+    process: key.optional(),
+    ticket: z.string().trim().min(1).max(50).optional(),
+    businessKey: key.optional(),
+    from: instant.optional(),
+    to: instant.optional(),
+    person: key.optional(),
+    limit,
+    offset,
+  })
+  .refine((query) => !(query.process && query.processKey && query.process !== query.processKey), { message: 'process and processKey disagree' })
+  .refine((query) => !(query.from && query.to && query.from >= query.to), { message: 'from must be before to' });
 
 export const taskQuerySchema = z.object({
   status: z.enum(['open', 'completed', 'cancelled']).optional(),
@@ -60,5 +86,8 @@ export const taskQuerySchema = z.object({
   limit,
   offset,
 });
+
+/** `:id` of an instance route. */
+export const instanceParamsSchema = z.object({ id: key });
 
 export const versionParamsSchema = z.object({ key, version: z.coerce.number().int().min(1) });

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 
 import { chainEvents, GENESIS_HASH } from '../audit/audit-chain.js';
 import type { AuditEventInput } from '../audit/audit-event.js';
+import { diffVariables } from '../audit/variable-diff.js';
 import type { Clock } from '../clock.js';
 import type { DefinitionRecord } from '../definitions/definition.js';
 import type { SourceCache } from '../engine/bpmn-source.js';
@@ -28,11 +29,11 @@ const MAX_VERSION_RETRIES = 3;
 export type StepAction =
   | { kind: 'complete-task'; taskId: string; output: Record<string, unknown>; actor: string }
   /** A due timer; `force` fires it now whatever its due time (an operator testing a process). */
-  | { kind: 'timer'; timerId: string; force?: boolean; actor?: string }
+  | { kind: 'timer'; timerId: string; force?: boolean; actor?: string; reason?: string }
   | { kind: 'reschedule-timer'; timerId: string; dueAt: Date; reason: string; actor: string }
   | { kind: 'message'; executionId: string; messageName: string; variables: Record<string, unknown>; actor: string }
   | { kind: 'cancel'; actor: string; reason: string }
-  | { kind: 'retry'; incidentId: string; actor: string };
+  | { kind: 'retry'; incidentId: string; actor: string; reason?: string };
 
 export interface StepResult {
   instance: InstanceRecord;
@@ -202,7 +203,7 @@ export class InstanceRunner {
       }
       if (action.kind === 'timer' && action.force) {
         saved.set(timer.executionId, this.deps.clock.now());
-        extra.push({ type: 'timer.forced', actor: action.actor ?? 'api', elementId: timer.elementId, data: { timerId: timer.id, dueAt: timer.dueAt } });
+        extra.push({ type: 'timer.forced', actor: action.actor ?? 'api', elementId: timer.elementId, data: { timerId: timer.id, dueAt: timer.dueAt, reason: action.reason ?? null } });
       }
       if (action.kind === 'reschedule-timer') {
         saved.set(timer.executionId, action.dueAt);
@@ -219,7 +220,7 @@ export class InstanceRunner {
     if (!definition) throw new NotFoundError(`Definition ${instance.definitionId} is missing`);
     const source = await this.deps.sources.get(definition);
     const run = new StepRun({ instanceId, ticketNumber: instance.ticketNumber, source }, this.deps, saved);
-    if (retried) extra.push({ type: 'incident.retried', actor: (action as { actor: string }).actor, data: { incidentId: retried.id } });
+    if (retried && action.kind === 'retry') extra.push({ type: 'incident.retried', actor: action.actor, data: { incidentId: retried.id, reason: action.reason ?? null } });
 
     run.actor = 'actor' in effective && effective.actor ? effective.actor : 'timer';
     await run.resume(instance.state as EngineState);
@@ -370,6 +371,9 @@ export class InstanceRunner {
       audit.push({ type: 'incident.resolved', actor: 'system', elementId: incident.elementId, data: { incidentId: incident.id } });
     }
 
+    // Variables as a diff against the last saved step, so replay can rebuild them at any step.
+    const changed = diffVariables(instance.variables, snapshot.variables);
+    if (changed) audit.push({ type: 'variables.changed', actor: run.actor, data: { ...changed } });
     if (snapshot.ended === 'completed') audit.push({ type: 'instance.completed', actor: 'system', data: {} });
 
     const chained = chainEvents(instance.auditHead, { instanceId: instance.id, definitionId: instance.definitionId, at: now }, audit);

@@ -1,8 +1,7 @@
 import { Router } from 'express';
 
-import { auditCsvHeader, auditCsvRow } from '../audit/audit-export.js';
 import { actorOf } from '../http/local-only.js';
-import { cancelInstanceSchema, instanceQuerySchema, messageSchema, startInstanceSchema } from '../http/schemas.js';
+import { cancelInstanceSchema, instanceQuerySchema, messageSchema, retryIncidentSchema, startInstanceSchema } from '../http/schemas.js';
 import { parseInput } from '../http/validate.js';
 import type { InstanceService } from './instance.service.js';
 import type { MessageService } from './message.service.js';
@@ -22,28 +21,12 @@ export function instanceRoutes(instances: InstanceService): Router {
   });
 
   router.get('/', async (req, res) => {
-    const { ticket, ...query } = parseInput(instanceQuerySchema, req.query, 'instance query');
-    res.json(await instances.list({ ...query, ticketNumber: ticket }));
+    const { ticket, process, processKey, from, to, ...query } = parseInput(instanceQuerySchema, req.query, 'instance query');
+    res.json(await instances.list({ ...query, processKey: processKey ?? process, ticketNumber: ticket, startedFrom: from, startedTo: to }));
   });
 
   router.get('/:id', async (req, res) => {
     res.json(await instances.get(req.params.id));
-  });
-
-  router.get('/:id/audit', async (req, res) => {
-    const events = await instances.auditTrail(req.params.id);
-    if (req.query['format'] === 'csv') {
-      res.type('text/csv').attachment(`audit-${req.params.id}.csv`);
-      res.write(auditCsvHeader());
-      for (const event of events) res.write(auditCsvRow(event));
-      res.end();
-      return;
-    }
-    res.json(events);
-  });
-
-  router.get('/:id/audit/verify', async (req, res) => {
-    res.json(await instances.verifyAudit(req.params.id));
   });
 
   router.post('/:id/cancel', async (req, res) => {
@@ -52,7 +35,8 @@ export function instanceRoutes(instances: InstanceService): Router {
   });
 
   router.post('/:id/incidents/:incidentId/retry', async (req, res) => {
-    res.json(await instances.retryIncident(req.params.id, req.params.incidentId, actorOf(req)));
+    const { reason } = parseInput(retryIncidentSchema, req.body ?? {}, 'retry request');
+    res.json(await instances.retryIncident(req.params.id, req.params.incidentId, actorOf(req), reason));
   });
 
   return router;

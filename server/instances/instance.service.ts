@@ -1,4 +1,3 @@
-import { GENESIS_HASH, verifyChain } from '../audit/audit-chain.js';
 import type { AuditEvent } from '../audit/audit-event.js';
 import type { AuditStore } from '../audit/audit.store.js';
 import type { DefinitionService } from '../definitions/definition.service.js';
@@ -17,12 +16,6 @@ export interface InstanceView extends Omit<InstanceRecord, 'state' | 'auditHead'
   openTasks: TaskView[];
   incidents: IncidentRecord[];
   timers: TimerRecord[];
-}
-
-export interface AuditVerification {
-  valid: boolean;
-  events: number;
-  firstInvalid: { seq: number; reason: string } | null;
 }
 
 export type InstanceSummary = Omit<InstanceRecord, 'state' | 'auditHead' | 'engineVersion' | 'variables'>;
@@ -72,29 +65,15 @@ export class InstanceService {
     return this.get(id);
   }
 
-  async retryIncident(id: string, incidentId: string, actor: string): Promise<InstanceView> {
+  async retryIncident(id: string, incidentId: string, actor: string, reason = 'retried by API'): Promise<InstanceView> {
     await this.require(id);
-    await this.runner.apply(id, { kind: 'retry', incidentId, actor });
+    await this.runner.apply(id, { kind: 'retry', incidentId, actor, reason });
     return this.get(id);
   }
 
   async auditTrail(id: string): Promise<AuditEvent[]> {
     await this.require(id);
     return this.audit.forInstance(id);
-  }
-
-  /** Recomputes the instance's hash chain: valid, or the first event that does not match and why. */
-  async verifyAudit(id: string): Promise<AuditVerification> {
-    const instance = await this.require(id);
-    const events = await this.audit.forInstance(id);
-    const broken = verifyChain(events);
-    if (broken) return { valid: false, events: events.length, firstInvalid: broken };
-    // The chain can be intact and still shortened at its end: the instance row keeps the head.
-    const last = events.at(-1);
-    if ((last?.seq ?? 0) !== instance.auditHead.seq || (last?.hash ?? GENESIS_HASH) !== instance.auditHead.hash) {
-      return { valid: false, events: events.length, firstInvalid: { seq: (last?.seq ?? 0) + 1, reason: `the log ends at event ${last?.seq ?? 0} but the instance recorded ${instance.auditHead.seq}` } };
-    }
-    return { valid: true, events: events.length, firstInvalid: null };
   }
 
   private async require(id: string): Promise<InstanceRecord> {

@@ -35,6 +35,12 @@ export interface InstanceFilter {
   processKey?: string;
   ticketNumber?: string;
   businessKey?: string;
+  /** Started at or after this instant (ISO 8601). */
+  startedFrom?: string;
+  /** Started before this instant (ISO 8601). */
+  startedTo?: string;
+  /** Someone who acted on the instance (an audit event's actor) or was assigned one of its tasks. */
+  person?: string;
   limit?: number;
   offset?: number;
 }

@@ -11,6 +11,9 @@ const query = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
+/** An admin action is audited with its reason; firing without one says so. */
+const fire = z.object({ reason: z.string().trim().min(1).max(2000).default('fired by API') });
+
 const reschedule = z.object({
   dueAt: z.coerce.date(),
   reason: z.string().trim().min(1, 'say why the timer moves').max(2000),
@@ -29,7 +32,8 @@ export function timerRoutes(timers: TimerService): Router {
   });
 
   router.post('/:id/fire', async (req, res) => {
-    await timers.fireNow(req.params.id, actorOf(req));
+    const { reason } = parseInput(fire, req.body ?? {}, 'fire request');
+    await timers.fireNow(req.params.id, actorOf(req), reason);
     res.status(204).end();
   });
 

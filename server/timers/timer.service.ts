@@ -37,9 +37,9 @@ export class TimerService {
   }
 
   /** Fires a pending timer now, whatever its due time; audited as forced. */
-  async fireNow(id: string, actor: string): Promise<void> {
+  async fireNow(id: string, actor: string, reason = 'fired by API'): Promise<void> {
     const timer = await this.require(id);
-    await this.runner.apply(timer.instanceId, { kind: 'timer', timerId: id, force: true, actor });
+    await this.runner.apply(timer.instanceId, { kind: 'timer', timerId: id, force: true, actor, reason });
   }
 
   async reschedule(id: string, dueAt: Date, reason: string, actor: string): Promise<TimerRecord> {

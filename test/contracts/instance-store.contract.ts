@@ -2,9 +2,11 @@ import { expect } from 'chai';
 import type { InstanceFilter } from '../../server/instances/instance.js';
 import {
   isoAt,
+  makeAuditEvent,
   makeIncident,
   makeInstance,
   makeSubscription,
+  makeTask,
   nextStep,
   startInstance,
   uniqueId,
@@ -71,6 +73,25 @@ export function instanceStoreContract(open: OpenStore, close: CloseStore): void 
       expect(await ids({ ticketNumber: c.ticketNumber })).to.deep.equal([c.id]);
       expect(await ids({ businessKey: 'r-1' })).to.deep.equal([b.id]);
       expect(await ids({ status: 'failed' })).to.deep.equal([]);
+    });
+
+    it('searches by start time range and by a person who acted or was assigned a task', async () => {
+      // given three instances started an hour apart: ada acted on the first (an audit event), bob
+      // is assigned a task of the second, nobody named on the third
+      const first = makeInstance({ startedAt: isoAt(60) });
+      const a = await startInstance(store(), first, { audit: [makeAuditEvent(first, 1, { actor: 'ada' })] });
+      const second = makeInstance({ startedAt: isoAt(120) });
+      const b = await startInstance(store(), second, { tasks: [makeTask(second, { assignee: 'bob' })] });
+      const c = await startInstance(store(), { startedAt: isoAt(180) });
+      const ids = async (filter: InstanceFilter) => (await store().instances.list(filter)).map((i) => i.id);
+      // when searched
+      // then `from` is inclusive, `to` exclusive, and a person matches either way
+      expect(await ids({ startedFrom: isoAt(120) })).to.deep.equal([c.id, b.id]);
+      expect(await ids({ startedTo: isoAt(120) })).to.deep.equal([a.id]);
+      expect(await ids({ startedFrom: isoAt(60), startedTo: isoAt(180) })).to.deep.equal([b.id, a.id]);
+      expect(await ids({ person: 'ada' })).to.deep.equal([a.id]);
+      expect(await ids({ person: 'bob', startedFrom: isoAt(0) })).to.deep.equal([b.id]);
+      expect(await ids({ person: 'carol' })).to.deep.equal([]);
     });
 
     it('pages with limit and offset', async () => {

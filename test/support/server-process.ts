@@ -72,6 +72,8 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     BATON_DATA_DIR: options.dataDir,
     BATON_PROCESSES_DIR: options.processesDir,
     LOG_LEVEL: 'info',
+    // A fixed key: the default would create a key directory beside every temporary data dir.
+    BATON_AUDIT_KEY: 'baton-test-audit-key-0123456789abcdef',
     ...options.env,
   });
 

@@ -83,6 +83,11 @@ export class SqliteInstanceStore implements InstanceStore {
         processKey: 'process_key',
         ticketNumber: 'ticket_number',
         businessKey: 'business_key',
+        startedFrom: 'started_at >= @startedFrom',
+        startedTo: 'started_at < @startedTo',
+        // Both sides are index lookups (audit_events_actor, tasks_assignee).
+        person: `id IN (SELECT instance_id FROM audit_events WHERE actor = @person
+                        UNION SELECT instance_id FROM tasks WHERE assignee = @person)`,
       },
       'started_at DESC, rowid DESC',
     );

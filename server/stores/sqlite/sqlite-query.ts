@@ -18,7 +18,10 @@ export class FilteredSelect<Filter extends Paging, Row> {
   constructor(
     private readonly db: Database.Database,
     private readonly select: string,
-    /** Filter field → column it compares with by equality. */
+    /**
+     * Filter field → the column it compares with by equality, or a whole condition naming the
+     * value as `@<field>` (a range, a subquery): `'started_at >= @startedFrom'`.
+     */
     private readonly columns: { readonly [K in Exclude<keyof Filter, keyof Paging>]-?: string },
     private readonly orderBy: string,
   ) {}
@@ -43,7 +46,12 @@ export class FilteredSelect<Filter extends Paging, Row> {
     let statement = this.statements.get(key);
     if (!statement) {
       const columns: Record<string, string> = this.columns;
-      const where = fields.map((field) => `${columns[field]} = @${field}`).join(' AND ');
+      const where = fields
+        .map((field) => {
+          const column = columns[field] ?? '';
+          return column.includes(`@${field}`) ? `(${column})` : `${column} = @${field}`;
+        })
+        .join(' AND ');
       statement = this.db.prepare<[Params], Row>(
         `${this.select} ${where ? `WHERE ${where}` : ''} ORDER BY ${this.orderBy} LIMIT @limit OFFSET @offset`,
       );

@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
 
+import { auditCheckpointsMigration } from './sqlite-migration-audit.js';
+
 type Migration = (db: Database.Database) => void;
 
 /**
@@ -210,6 +212,7 @@ const migrations: readonly Migration[] = [
         ON agenda_jobs (name, disabled, locked_at, next_run_at, priority DESC);
     `);
   },
+  auditCheckpointsMigration,
 ];
 
 /** Schema version this code writes; a database at a higher version came from a newer Baton. */

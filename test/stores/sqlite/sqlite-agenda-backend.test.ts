@@ -87,8 +87,9 @@ describe('SqliteAgendaBackend', function () {
 
     describe('schema', () => {
       it('migrates a version 1 database to the current version with the agenda_jobs table', async () => {
-        // given a database at schema version 1 (migration 2 undone)
-        store.db.exec(`DROP TABLE agenda_jobs; PRAGMA user_version = 1;`);
+        // given a database at schema version 1 (migration 2 and the later ones undone)
+        store.db.exec(`DROP TABLE agenda_jobs; DROP TABLE audit_checkpoint_heads; DROP TABLE audit_checkpoints;
+          DROP INDEX audit_events_actor; PRAGMA user_version = 1;`);
         await store.close();
         // when it is opened again
         store = openSqliteStore(file);

@@ -227,6 +227,10 @@ describe('SqliteStore', () => {
         "SELECT * FROM instances WHERE status = 'running' ORDER BY started_at DESC, rowid DESC",
         "SELECT * FROM instances WHERE process_key = 'p' AND business_key = 'k'",
         "SELECT * FROM instances WHERE ticket_number = 'HD-000001'",
+        "SELECT * FROM instances WHERE (started_at >= 'a') AND (started_at < 'b') ORDER BY started_at DESC, rowid DESC",
+        "SELECT * FROM instances WHERE status = 'running' AND (started_at >= 'a') ORDER BY started_at DESC, rowid DESC",
+        "SELECT * FROM audit_events WHERE instance_id = 'i' AND seq > 3 ORDER BY seq LIMIT 500",
+        'SELECT * FROM audit_checkpoint_heads WHERE instance_id = \'i\' ORDER BY checkpoint_id',
         "SELECT id, data FROM agenda_jobs WHERE name = 'baton.timer' AND json_extract(data, '$.dueMs') <= 0 ORDER BY json_extract(data, '$.dueMs'), id LIMIT 10",
         "SELECT id, data FROM agenda_jobs INDEXED BY agenda_jobs_instance WHERE instance_id = 'i' AND name = 'baton.timer'",
         "SELECT * FROM message_subscriptions WHERE message_name = 'm' AND business_key = 'k'",
@@ -234,6 +238,10 @@ describe('SqliteStore', () => {
       ];
       // then each one is answered from an index, neither scanning a table nor sorting
       for (const sql of queries) expect(plan(sql).filter(wasteful), sql).to.deep.equal([]);
+      // and the auditors' person search finds its instances through indexes (sorting only those)
+      const person = `SELECT * FROM instances WHERE (id IN (SELECT instance_id FROM audit_events WHERE actor = 'x'
+        UNION SELECT instance_id FROM tasks WHERE assignee = 'x')) ORDER BY started_at DESC, rowid DESC`;
+      expect(plan(person).filter((detail) => detail.startsWith('SCAN') && !detail.includes('USING'))).to.deep.equal([]);
     });
   });
 });

@@ -1,0 +1,74 @@
+import { NotFoundError } from '../errors.js';
+import type { InstanceRecord } from '../instances/instance.js';
+import type { InstanceStore } from '../instances/instance.store.js';
+import { checkpointProblem } from './audit-checkpoint.js';
+import type { SealedHead } from './audit-checkpoint.store.js';
+import type { AuditEvent } from './audit-event.js';
+import type { AuditKey } from './audit-key.js';
+import { verifyTrail, type AuditVerification, type CheckedSeal } from './audit-verify.js';
+import type { AuditStore } from './audit.store.js';
+
+/** Events per read when a trail is streamed or verified page by page. */
+export const AUDIT_PAGE = 500;
+
+/** An instance's audit trail: read (in pages), verified against its chain and the signed checkpoints. */
+export class AuditService {
+  constructor(
+    private readonly audit: AuditStore,
+    private readonly instances: InstanceStore,
+    private readonly key: AuditKey,
+  ) {}
+
+  /** The instance, or NotFoundError: called before a stream starts, so a 404 is still possible. */
+  async require(instanceId: string): Promise<InstanceRecord> {
+    const instance = await this.instances.get(instanceId);
+    if (!instance) throw new NotFoundError(`Instance ${instanceId} does not exist`);
+    return instance;
+  }
+
+  /** The trail in pages of AUDIT_PAGE events: a long trail is never one array or one string. */
+  async *pages(instanceId: string): AsyncGenerator<AuditEvent[]> {
+    let after = 0;
+    for (;;) {
+      const page = await this.audit.page(instanceId, after, AUDIT_PAGE);
+      if (page.length === 0) return;
+      yield page;
+      after = page.at(-1)?.seq ?? after;
+      if (page.length < AUDIT_PAGE) return;
+    }
+  }
+
+  async events(instanceId: string): Promise<AuditEvent[]> {
+    await this.require(instanceId);
+    return this.audit.forInstance(instanceId);
+  }
+
+  /** Valid, or the first event that does not match and why. Never throws on a broken chain. */
+  async verify(instanceId: string): Promise<AuditVerification> {
+    const instance = await this.require(instanceId);
+    return this.verifyInstance(instance, new Map());
+  }
+
+  /**
+   * One instance against its chain, its row's head and every checkpoint that sealed it.
+   * `checked` caches what each checkpoint's own check found (a whole-store run verifies each once).
+   */
+  async verifyInstance(instance: InstanceRecord, checked: Map<number, { at: string; problem: string | null }>): Promise<AuditVerification> {
+    const [events, sealed] = await Promise.all([this.audit.forInstance(instance.id), this.audit.checkpoints.sealedHeads(instance.id)]);
+    const seals: CheckedSeal[] = [];
+    for (const head of sealed) seals.push({ ...head, ...(await this.checkCheckpoint(head, checked)) });
+    return verifyTrail(events, instance.auditHead, seals);
+  }
+
+  private async checkCheckpoint(head: SealedHead, checked: Map<number, { at: string; problem: string | null }>): Promise<{ at: string; problem: string | null }> {
+    let result = checked.get(head.checkpointId);
+    if (!result) {
+      const checkpoint = await this.audit.checkpoints.get(head.checkpointId);
+      result = checkpoint
+        ? { at: checkpoint.at, problem: checkpointProblem(this.key, checkpoint, await this.audit.checkpoints.heads(checkpoint.id)) }
+        : { at: '', problem: `checkpoint ${head.checkpointId} holds this chain's head but is missing` };
+      checked.set(head.checkpointId, result);
+    }
+    return result;
+  }
+}
