@@ -1,3 +1,5 @@
+import { ISOInterval } from '@0dep/piso';
+
 import type { Clock } from '../clock.js';
 
 /** What bpmn-elements passes to `timers.register(owner)`: the timer event definition's content. */
@@ -7,6 +9,9 @@ export interface TimerOwner {
   expireAt?: Date | string;
   timerType?: string;
   repeat?: number;
+  /** The resolved value of the timer's type (e.g. `timeDuration: 'PT20H'`). */
+  timeDuration?: string;
+  timeCycle?: string;
 }
 
 export interface ArmedTimer {
@@ -146,15 +151,20 @@ export class StepTimers {
 
   /**
    * bpmn-engine computes expiry with the real Date; Baton's clock decides. A saved timer keeps its
-   * saved due time; a new duration or cycle is due `delay` from Baton's now; a timeDate is absolute.
+   * saved due time; a new duration or cycle is counted from Baton's now (its value parsed again:
+   * the engine's `delay` is measured between two readings of the real Date and can be 1 ms short);
+   * a timeDate is absolute.
    */
   private dueAt(owner: TimerOwner | null, delay: number): Date | null {
     if (!owner?.expireAt) return null;
     const saved = this.saved.get(owner.executionId);
     if (saved) return saved;
-    if (this.dueNow.has(owner.id)) return this.clock.now();
+    const now = this.clock.now();
+    if (this.dueNow.has(owner.id)) return now;
     if (owner.timerType === 'timeDate') return new Date(owner.expireAt);
-    return new Date(this.clock.now().getTime() + Math.max(0, delay));
+    const value = owner.timerType === 'timeCycle' ? owner.timeCycle : owner.timeDuration;
+    if (typeof value === 'string') return new ISOInterval(value).parse().getExpireAt(now, now);
+    return new Date(now.getTime() + Math.max(0, delay));
   }
 }
 
