@@ -6,7 +6,7 @@ import { InvalidInputError } from './errors.js';
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  /** Interface to listen on. The API answers loopback callers only until sign-in arrives. */
+  /** Interface to listen on. Every API route needs a session or a bearer token. */
   HOST: z.string().min(1).default('0.0.0.0'),
   BATON_DATA_DIR: z.string().min(1).default('./data'),
   /** Reserved for the MongoDB production store. */
@@ -31,6 +31,15 @@ const schema = z.object({
       message: 'must be an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.org:587',
     })
     .optional(),
+  /** How long a browser session lasts, and a bearer token. */
+  BATON_SESSION_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(8),
+  BATON_TOKEN_DAYS: z.coerce.number().min(0.01).max(365).default(30),
+  /** bcrypt cost; each +1 doubles the work of a sign-in. */
+  BATON_BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+  /** `off`: no demo organisation on first start (create an admin with `npm run admin -- create <name>`). */
+  BATON_DEMO: z.enum(['on', 'off']).default('on'),
+  /** Password of every demo user; generated and printed at start when unset. */
+  BATON_DEMO_PASSWORD: z.string().min(10, 'at least 10 characters').max(72).optional(),
   BATON_MAIL_FROM: z
     .string()
     .trim()
@@ -57,6 +66,14 @@ export interface Config {
   webhook: { timeoutMs: number; attempts: number; backoffMs: number };
   /** Null when no SMTP server is configured. */
   smtp: { url: string; from: string } | null;
+  auth: AuthConfig;
+  demo: { enabled: boolean; password: string | null };
+}
+
+export interface AuthConfig {
+  sessionTtlMs: number;
+  tokenTtlMs: number;
+  passwordCost: number;
 }
 
 /** Reads configuration from the environment; a bad value stops start-up with a clear message. */
@@ -80,5 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     agenda: { processEveryMs: value.BATON_AGENDA_PROCESS_EVERY_MS, lockLifetimeMs: value.BATON_AGENDA_LOCK_LIFETIME_MS, retryMs: 30_000 },
     webhook: { timeoutMs: value.BATON_WEBHOOK_TIMEOUT_MS, attempts: value.BATON_WEBHOOK_ATTEMPTS, backoffMs: 500 },
     smtp: value.BATON_SMTP_URL ? { url: value.BATON_SMTP_URL, from: value.BATON_MAIL_FROM } : null,
+    auth: { sessionTtlMs: value.BATON_SESSION_HOURS * 3_600_000, tokenTtlMs: value.BATON_TOKEN_DAYS * 86_400_000, passwordCost: value.BATON_BCRYPT_COST },
+    demo: { enabled: value.BATON_DEMO === 'on', password: value.BATON_DEMO_PASSWORD ?? null },
   };
 }

@@ -53,9 +53,26 @@ export class ExpressionError extends BatonError {
   readonly code = 'EXPRESSION_INVALID';
 }
 
-/** The API is not reachable from where the request came from. */
+/** The caller is signed in but may not do this; nothing was changed. */
 export class ForbiddenError extends BatonError {
   readonly code = 'FORBIDDEN';
+}
+
+/** No valid session or token came with the request (or the password was wrong). */
+export class UnauthenticatedError extends BatonError {
+  readonly code = 'UNAUTHENTICATED';
+}
+
+/** Too many failed sign-ins for this username from this address; try again after `retryAfterSeconds`. */
+export class RateLimitedError extends BatonError {
+  readonly code = 'RATE_LIMITED';
+
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
 }
 
 /** The server is shutting down and takes no new work. */

@@ -2,8 +2,9 @@ import type { AddressInfo } from 'node:net';
 
 import { createBaton } from './baton.js';
 import { loadConfig } from './config.js';
-import { seedDepartments } from './departments/seed-departments.js';
 import { createLogger } from './logger.js';
+import { demoBanner } from './users/demo-banner.js';
+import { generatePassword } from './users/demo-organisation.js';
 import { SmtpTransport } from './outbox/smtp-transport.js';
 import { openSqliteStore } from './stores/sqlite/sqlite-store.js';
 import { batonVersion } from './version.js';
@@ -21,7 +22,18 @@ async function main(): Promise<void> {
   const store = openSqliteStore(config.databaseFile);
   const mailTransport = config.smtp ? new SmtpTransport(config.smtp) : undefined;
   const baton = createBaton({ store, logger, config, version, mailTransport, agenda: config.agenda });
-  await seedDepartments(store.departments);
+  if (config.demo.enabled) {
+    const password = config.demo.password ?? generatePassword();
+    const logins = await baton.seedDemo(password);
+    if (logins) {
+      const generated = config.demo.password === null;
+      logger.warn({ users: logins.map((login) => login.username), passwordFrom: generated ? 'generated' : 'BATON_DEMO_PASSWORD' }, 'demo organisation created');
+      // A readable block for the newcomer, beside the JSON log; the password is shown only when generated.
+      process.stdout.write(demoBanner(logins, generated ? password : null));
+    }
+  } else if ((await store.users.count()) === 0) {
+    logger.warn('no users yet and BATON_DEMO=off: create an administrator with `npm run admin -- create <username>`');
+  }
   for (const result of await baton.deployDirectory(config.processesDir)) {
     if (result.error) logger.error({ file: result.file }, `not deployed: ${result.error}`);
     else logger.info({ file: result.file, key: result.key, version: result.version }, result.created ? 'process deployed' : 'process up to date');
@@ -37,6 +49,9 @@ async function main(): Promise<void> {
   }
 
   const server = baton.app.listen(config.port, config.host);
+  baton.attachLive(server);
+  const sweep = setInterval(() => void baton.auth.sweepExpired().catch((err: unknown) => logger.error({ err }, 'expired sessions could not be removed')), 3_600_000);
+  sweep.unref();
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

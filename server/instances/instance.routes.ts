@@ -1,7 +1,8 @@
 import { Router } from 'express';
 
 import { auditCsvHeader, auditCsvRow } from '../audit/audit-export.js';
-import { actorOf } from '../http/local-only.js';
+import { actorOf } from '../http/principal.js';
+import { guard, READERS, WORKERS } from '../http/roles.js';
 import { cancelInstanceSchema, instanceQuerySchema, messageSchema, startInstanceSchema } from '../http/schemas.js';
 import { parseInput } from '../http/validate.js';
 import type { InstanceService } from './instance.service.js';
@@ -11,6 +12,7 @@ export function instanceRoutes(instances: InstanceService): Router {
   const router = Router();
 
   router.post('/', async (req, res) => {
+    guard(req, ...WORKERS);
     const body = parseInput(startInstanceSchema, req.body, 'instance start');
     const { instance, opened } = await instances.start(body, actorOf(req));
     res.status(201).json({
@@ -22,15 +24,18 @@ export function instanceRoutes(instances: InstanceService): Router {
   });
 
   router.get('/', async (req, res) => {
+    guard(req, ...READERS);
     const { ticket, ...query } = parseInput(instanceQuerySchema, req.query, 'instance query');
     res.json(await instances.list({ ...query, ticketNumber: ticket }));
   });
 
   router.get('/:id', async (req, res) => {
+    guard(req, ...READERS);
     res.json(await instances.get(req.params.id));
   });
 
   router.get('/:id/audit', async (req, res) => {
+    guard(req, ...READERS);
     const events = await instances.auditTrail(req.params.id);
     if (req.query['format'] === 'csv') {
       res.type('text/csv').attachment(`audit-${req.params.id}.csv`);
@@ -43,15 +48,18 @@ export function instanceRoutes(instances: InstanceService): Router {
   });
 
   router.get('/:id/audit/verify', async (req, res) => {
+    guard(req, ...READERS);
     res.json(await instances.verifyAudit(req.params.id));
   });
 
   router.post('/:id/cancel', async (req, res) => {
+    guard(req, 'admin');
     const { reason } = parseInput(cancelInstanceSchema, req.body ?? {}, 'cancel request');
     res.json(await instances.cancel(req.params.id, reason, actorOf(req)));
   });
 
   router.post('/:id/incidents/:incidentId/retry', async (req, res) => {
+    guard(req, 'admin');
     res.json(await instances.retryIncident(req.params.id, req.params.incidentId, actorOf(req)));
   });
 
@@ -61,6 +69,7 @@ export function instanceRoutes(instances: InstanceService): Router {
 export function messageRoutes(messages: MessageService): Router {
   const router = Router();
   router.post('/', async (req, res) => {
+    guard(req, ...WORKERS);
     const body = parseInput(messageSchema, req.body, 'message');
     res.json(await messages.correlate(body, actorOf(req)));
   });

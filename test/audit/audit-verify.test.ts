@@ -23,7 +23,7 @@ describe('Audit trail verification and export', () => {
 
   beforeEach(async () => {
     baton = await startTestBaton();
-    http = await listen(baton.app);
+    http = await listen(baton);
     await baton.definitions.deploy(PROCESS);
     const { instance, opened } = await baton.instances.start({ processKey: 'audited', variables: { note: 'a, "quoted" note' }, businessKey: null }, 'api');
     await baton.tasks.complete(opened[0]!.id, { ok: true }, 'alice');

@@ -92,6 +92,10 @@ export function makeTask(instance: InstanceRecord, overrides: Partial<TaskRecord
     endedAt: null,
     completedBy: null,
     output: null,
+    version: 1,
+    history: [{ action: 'routed', at: isoAt(1), by: 'system', department: 'first-line', assignee: null, reason: 'candidate group' }],
+    routingReason: 'candidate group first-line',
+    form: [{ id: 'summary', label: 'Summary', type: 'string', required: true, values: [] }],
     ...overrides,
   };
 }

@@ -8,6 +8,7 @@ import { createBaton, type Baton } from '../../server/baton.js';
 import { ManualClock } from '../../server/clock.js';
 import { seedDepartments } from '../../server/departments/seed-departments.js';
 import type { MailTransport } from '../../server/outbox/mail-transport.js';
+import type { Role } from '../../server/users/user.js';
 import { openSqliteStore } from '../../server/stores/sqlite/sqlite-store.js';
 
 export interface TestBaton extends Baton {
@@ -18,6 +19,11 @@ export interface TestBaton extends Baton {
   restart(): Promise<TestBaton>;
   close(): Promise<void>;
 }
+
+/** The administrator every test Baton has. */
+export const TEST_ADMIN = { username: 'admin', password: 'admin-password-for-tests' };
+/** Password of every user tests create with `addUser`. */
+export const TEST_PASSWORD = 'staff-password-for-tests';
 
 export const silentLogger = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
 
@@ -32,10 +38,14 @@ export async function startTestBaton(options: { dir?: string; clock?: ManualCloc
     store,
     logger: silentLogger,
     clock,
-    config: { timerPollMs: 50, webhook: { timeoutMs: 2000, attempts: 2, backoffMs: 10 } },
+    // bcrypt's lowest cost: tests sign in hundreds of times.
+    config: { timerPollMs: 50, webhook: { timeoutMs: 2000, attempts: 2, backoffMs: 10 }, auth: { sessionTtlMs: 3_600_000, tokenTtlMs: 3_600_000, passwordCost: 4 } },
     version: 'test',
     mailTransport: options.mailTransport,
   });
+  if ((await store.users.getByUsername(TEST_ADMIN.username)) === null) {
+    await baton.users.create({ ...TEST_ADMIN, role: 'admin', departments: [], skills: [] });
+  }
   let closed = false;
   const close = async () => {
     if (closed) return;
@@ -53,6 +63,11 @@ export async function startTestBaton(options: { dir?: string; clock?: ManualCloc
       return startTestBaton({ dir, clock, mailTransport: options.mailTransport });
     },
   };
+}
+
+/** A user with TEST_PASSWORD. */
+export async function addUser(baton: Baton, username: string, role: Role, departments: string[] = [], skills: string[] = []) {
+  return baton.users.create({ username, password: TEST_PASSWORD, role, departments, skills });
 }
 
 export function removeDir(dir: string): void {

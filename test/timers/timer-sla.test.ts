@@ -27,7 +27,7 @@ describe('SLA timers', () => {
 
   beforeEach(async () => {
     baton = await startTestBaton();
-    http = await listen(baton.app);
+    http = await listen(baton);
     await baton.definitions.deploy(ESCALATING);
   });
 

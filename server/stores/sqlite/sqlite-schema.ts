@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
 
+import { migratePeople } from './sqlite-migration-people.js';
+
 type Migration = (db: Database.Database) => void;
 
 /**
@@ -200,6 +202,7 @@ const migrations: readonly Migration[] = [
       CREATE INDEX agenda_jobs_baton_due ON agenda_jobs (name, json_extract(data, '$.dueMs'), id);
     `);
   },
+  migratePeople,
 ];
 
 /** Schema version this code writes; a database at a higher version came from a newer Baton. */
