@@ -39,7 +39,12 @@ const schema = z.object({
   /** `off`: no demo organisation on first start (create an admin with `npm run admin -- create <name>`). */
   BATON_DEMO: z.enum(['on', 'off']).default('on'),
   /** Password of every demo user; generated and printed at start when unset. */
-  BATON_DEMO_PASSWORD: z.string().min(10, 'at least 10 characters').max(72).optional(),
+  BATON_DEMO_PASSWORD: z
+    .string()
+    .max(72)
+    .optional()
+    .transform((value) => (value?.trim() ? value : undefined))
+    .refine((value) => value === undefined || value.length >= 10, 'at least 10 characters'),
   BATON_MAIL_FROM: z
     .string()
     .trim()
