@@ -135,7 +135,10 @@ export class LiveHub {
 
   private listen(): void {
     const { stepEvents, accessEvents } = this.deps;
-    const onStep = (step: StepCommitted) => this.publish(step);
+    const onStep = (step: StepCommitted) => {
+      this.publish(step);
+      if (step.fired.length) void this.slaChanged(step);
+    };
     const onRevoked = ({ credentialId }: { credentialId: string }) => this.dropWhere((data) => data.principal.credentialId === credentialId);
     const onUser = (user: UserRecord) => void this.userChanged(user);
     const onDepartment = (department: DepartmentRecord) => void this.departmentCreated(department);
@@ -169,6 +172,23 @@ export class LiveHub {
       const before = previousHolder(task);
       const lost = before ? roomsOf(before).filter((room) => !target.includes(room)) : [];
       if (lost.length) this.io.to(lost).except(target).emit('task:removed', { taskId: task.id, version: task.version, reason: 'moved' });
+    }
+  }
+
+  /**
+   * A timer that fired without touching a task (an SLA warning) changes how late its open tasks
+   * are: tell their rooms. The version stays: nothing about the task record changed.
+   */
+  private async slaChanged(step: StepCommitted): Promise<void> {
+    try {
+      const now = this.deps.clock.now();
+      const touched = new Set(step.tasks.map((task) => task.id));
+      for (const task of await this.deps.tasks.list({ instanceId: step.instance.id, status: 'open' })) {
+        if (touched.has(task.id)) continue;
+        this.io.to(roomsOf(task)).emit('task:updated', { task: liveTask(task, now), version: task.version, change: 'sla' });
+      }
+    } catch (err) {
+      this.deps.logger.warn({ err, instanceId: step.instance.id }, 'SLA change could not be published');
     }
   }
 

@@ -133,6 +133,38 @@ describe('Live inbox over Socket.IO', () => {
     await ada.waitFor('task:created', (event: TaskCreatedEvent) => event.task.id === taskId);
   });
 
+  it('tells the room when a task falls at risk, and when its escalation replaces it with an L2 task', async () => {
+    // given a ticket whose L1 task warns at 16 h and escalates to L2 at 20 h
+    await baton.definitions.deploy(
+      bpmn(
+        'sla',
+        `<bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="l1" />
+         <bpmn:userTask id="l1" name="Resolve (L1)" camunda:candidateGroups="l1" />
+         <bpmn:boundaryEvent id="warn" attachedToRef="l1" cancelActivity="false"><bpmn:timerEventDefinition><bpmn:timeDuration>PT16H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>
+         <bpmn:boundaryEvent id="escalate" attachedToRef="l1"><bpmn:timerEventDefinition><bpmn:timeDuration>PT20H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>
+         <bpmn:sequenceFlow id="f2" sourceRef="l1" targetRef="end" /><bpmn:sequenceFlow id="f3" sourceRef="warn" targetRef="warned" /><bpmn:endEvent id="warned" />
+         <bpmn:sequenceFlow id="f4" sourceRef="escalate" targetRef="l2" /><bpmn:userTask id="l2" name="Resolve (L2)" camunda:candidateGroups="l2" />
+         <bpmn:sequenceFlow id="f5" sourceRef="l2" targetRef="end" /><bpmn:endEvent id="end" />`,
+      ),
+    );
+    const [ada, lena] = await Promise.all([connect('ada'), connect('lena')]);
+    const { opened } = await baton.instances.start({ processKey: 'sla', variables: {}, businessKey: null }, 'test');
+    const l1Task = opened[0]!.id;
+    // when 16 h pass
+    baton.clock.advance(16 * 3_600_000 + 1000);
+    await baton.scheduler.tick();
+    // then L1 hears the task is at risk
+    const risk = await ada.waitFor('task:updated', (event: TaskUpdatedEvent) => event.task.id === l1Task && event.change === 'sla');
+    expect((risk.payload as TaskUpdatedEvent).task.sla).to.equal('at-risk');
+    // when 20 h pass
+    baton.clock.advance(4 * 3_600_000);
+    await baton.scheduler.tick();
+    // then the L1 task leaves L1's inbox and the escalated task arrives in L2's
+    await ada.waitFor('task:removed', (event: TaskRemovedEvent) => event.taskId === l1Task && event.reason === 'cancelled');
+    const escalated = await lena.waitFor('task:created', (event: TaskCreatedEvent) => event.task.elementId === 'l2');
+    expect((escalated.payload as TaskCreatedEvent).task.department).to.equal('l2');
+  });
+
   describe('handshake and membership', () => {
     it('refuses a connection without credentials, with a bad token, and a cookie from another origin', async () => {
       expect(await refusedLive(http.baseUrl, {})).to.match(/Sign in/);
