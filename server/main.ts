@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   }
 
   const server = baton.app.listen(config.port, config.host);
-  baton.attachLive(server);
+  const live = baton.attachLive(server);
   const sweep = setInterval(() => void baton.auth.sweepExpired().catch((err: unknown) => logger.error({ err }, 'expired sessions could not be removed')), 3_600_000);
   sweep.unref();
   await new Promise<void>((resolve, reject) => {
@@ -66,6 +66,9 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down: finishing the steps in progress');
     // Stop taking requests and let the ones in flight finish (each waits for its step) before the
     // store closes under them; a stuck client gets 10 s.
+    // Live sockets are upgraded connections server.close() would wait for: drop them first
+    // (clients reconnect to another node, or to this one once it is back, and re-sync from REST).
+    await live.close();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);

@@ -50,6 +50,7 @@ export interface LiveHubDeps {
 export class LiveHub {
   readonly io: LiveServer;
   private readonly detach: (() => void)[] = [];
+  private closed = false;
 
   constructor(
     httpServer: HttpServer,
@@ -65,6 +66,8 @@ export class LiveHub {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     for (const off of this.detach) off();
     this.io.disconnectSockets(true);
     // io.close() would close the HTTP server too; its owner does that.

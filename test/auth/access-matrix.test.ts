@@ -1,15 +1,10 @@
 import { expect } from 'chai';
 
-import { addUser, bpmn, removeDir, startTestBaton, TEST_ADMIN, TEST_PASSWORD, type TestBaton } from '../support/harness.js';
+import { addUser, oneTaskProcess, removeDir, startTestBaton, TEST_ADMIN, TEST_PASSWORD, type TestBaton } from '../support/harness.js';
 import { listen, type Client, type Http } from '../support/http.js';
 import { connectLive, type LiveClient } from '../support/live-client.js';
 
-const PROCESS = bpmn(
-  'matrix',
-  `<bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="work" />
-   <bpmn:userTask id="work" name="Work" camunda:candidateGroups="l1" />
-   <bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="end" /><bpmn:endEvent id="end" />`,
-);
+const PROCESS = oneTaskProcess('matrix', 'camunda:candidateGroups="l1"');
 
 type Actor = 'admin' | 'auditor' | 'owner' | 'staffA' | 'staffB';
 const ACTORS: Actor[] = ['admin', 'auditor', 'owner', 'staffA', 'staffB'];

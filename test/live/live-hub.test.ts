@@ -2,39 +2,33 @@ import { expect } from 'chai';
 
 import type { TaskAck, TaskCreatedEvent, TaskRemovedEvent, TaskUpdatedEvent } from '../../server/live/live-events.js';
 import type { TaskView } from '../../server/tasks/task-sla.js';
-import { addUser, bpmn, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
-import { listen, type Http } from '../support/http.js';
+import { addUser, bpmn, oneTaskProcess, type TestBaton } from '../support/harness.js';
+import type { Http } from '../support/http.js';
 import { connectLive, refusedLive, settle, type LiveClient, type LiveSocket } from '../support/live-client.js';
+import { useTestServer } from '../support/test-server.js';
 
 /** One user task in the department the `dept` variable names. */
-const PROCESS = bpmn(
-  'ticket',
-  `<bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="work" />
-   <bpmn:userTask id="work" name="Work the ticket" camunda:candidateGroups="\${dept}" />
-   <bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="end" /><bpmn:endEvent id="end" />`,
-);
+const PROCESS = oneTaskProcess('ticket', 'camunda:candidateGroups="${dept}"');
 
 function ack(socket: LiveSocket, event: 'task:claim' | 'task:release' | 'inbox:join', payload: unknown): Promise<TaskAck | { error: { code: string } } | { ok: true; room: string }> {
   return new Promise((resolve) => (socket.emit as (event: string, payload: unknown, ack: (answer: never) => void) => void)(event, payload, resolve));
 }
 
 describe('Live inbox over Socket.IO', () => {
+  const server = useTestServer();
   let baton: TestBaton;
   let http: Http;
   const clients: LiveClient[] = [];
 
   beforeEach(async () => {
-    baton = await startTestBaton();
-    http = await listen(baton);
+    baton = server.baton;
+    http = server.http;
     await baton.definitions.deploy(PROCESS);
     for (const [name, department] of [['ada', 'l1'], ['bob', 'l1'], ['lena', 'l2'], ['pat', 'payments']] as const) await addUser(baton, name, 'staff', [department]);
   });
 
-  afterEach(async () => {
+  afterEach(() => {
     for (const client of clients.splice(0)) client.close();
-    await http.close();
-    await baton.close();
-    removeDir(baton.dir);
   });
 
   async function connect(username: string): Promise<LiveClient> {

@@ -1,39 +1,18 @@
 import { expect } from 'chai';
 
 import type { TaskRecord } from '../../server/tasks/task.js';
-import { addUser, bpmn, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
-import { listen, type Http } from '../support/http.js';
+import { addUser, bpmn, oneTaskProcess } from '../support/harness.js';
+import { useTestServer } from '../support/test-server.js';
 
-/** A one-task process; `attributes` go on the user task, `properties` into its camunda:properties. */
-function oneTask(id: string, attributes: string, properties: Record<string, string> = {}): string {
-  const props = Object.entries(properties)
-    .map(([name, value]) => `<camunda:property name="${name}" value="${value}" />`)
-    .join('');
-  const extension = props ? `<bpmn:extensionElements><camunda:properties>${props}</camunda:properties></bpmn:extensionElements>` : '';
-  return bpmn(
-    id,
-    `<bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="work" />
-     <bpmn:userTask id="work" name="Work" ${attributes}>${extension}</bpmn:userTask>
-     <bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="end" /><bpmn:endEvent id="end" />`,
-  );
-}
+const oneTask = oneTaskProcess;
 
 describe('Routing a user task as it opens', () => {
-  let baton: TestBaton;
-
-  beforeEach(async () => {
-    baton = await startTestBaton();
-  });
-
-  afterEach(async () => {
-    await baton.close();
-    removeDir(baton.dir);
-  });
+  const t = useTestServer();
 
   async function open(xml: string, variables: Record<string, unknown> = {}): Promise<TaskRecord> {
-    const { definition } = await baton.definitions.deploy(xml);
-    const { opened } = await baton.instances.start({ processKey: definition.key, variables, businessKey: null }, 'test');
-    return (await baton.store.tasks.get(opened[0]!.id))!;
+    const { definition } = await t.baton.definitions.deploy(xml);
+    const { opened } = await t.baton.instances.start({ processKey: definition.key, variables, businessKey: null }, 'test');
+    return (await t.baton.store.tasks.get(opened[0]!.id))!;
   }
 
   it('takes the department from candidate groups and the owner from the assignee, recording why', async () => {
@@ -41,7 +20,7 @@ describe('Routing a user task as it opens', () => {
     expect(task).to.include({ department: 'l2', assignee: 'ada', version: 1 });
     expect(task.routingReason).to.match(/candidate group l2.*assignee/);
     expect(task.history).to.deep.equal([{ action: 'routed', at: task.createdAt, by: 'system', department: 'l2', assignee: 'ada', reason: task.routingReason }]);
-    const created = (await baton.store.audit.forInstance(task.instanceId)).find((event) => event.type === 'task.created');
+    const created = (await t.baton.store.audit.forInstance(task.instanceId)).find((event) => event.type === 'task.created');
     expect(created!.data).to.include({ department: 'l2', assignee: 'ada', routing: task.routingReason });
   });
 
@@ -59,14 +38,14 @@ describe('Routing a user task as it opens', () => {
 
   it('round-robin gives each member a turn, least-loaded picks the freest, skills the one who can', async () => {
     // given three L1 staff; cy is the only one with the electrical skill
-    await addUser(baton, 'ada', 'staff', ['l1']);
-    await addUser(baton, 'bob', 'staff', ['l1']);
-    await addUser(baton, 'cy', 'staff', ['l1'], ['electrical']);
+    await addUser(t.baton, 'ada', 'staff', ['l1']);
+    await addUser(t.baton, 'bob', 'staff', ['l1']);
+    await addUser(t.baton, 'cy', 'staff', ['l1'], ['electrical']);
     // when four round-robin tasks open, one after the other
     const robin = oneTask('robin', 'camunda:candidateGroups="l1"', { assignment: 'round-robin' });
     const owners = [];
     for (let i = 0; i < 4; i++) {
-      baton.clock.advance(1000);
+      t.baton.clock.advance(1000);
       owners.push((await open(robin)).assignee);
     }
     // then each member had a turn before anyone had a second one
@@ -86,41 +65,31 @@ describe('Routing a user task as it opens', () => {
   });
 
   it('leaves a claim task in the queue, and never picks a disabled user', async () => {
-    const ada = await addUser(baton, 'ada', 'staff', ['l1']);
-    await addUser(baton, 'bob', 'staff', ['l1']);
-    await baton.users.update(ada.id, { disabled: true });
+    const ada = await addUser(t.baton, 'ada', 'staff', ['l1']);
+    await addUser(t.baton, 'bob', 'staff', ['l1']);
+    await t.baton.users.update(ada.id, { disabled: true });
     expect((await open(oneTask('claimed', 'camunda:candidateGroups="l1"'))).assignee).to.equal(null);
     for (let i = 0; i < 2; i++) expect((await open(oneTask(`rr${i}`, 'camunda:candidateGroups="l1"', { assignment: 'round-robin' }))).assignee).to.equal('bob');
   });
 
   describe('an unknown candidate group', () => {
-    let http: Http;
-
-    beforeEach(async () => {
-      http = await listen(baton);
-    });
-
-    afterEach(async () => {
-      await http.close();
-    });
-
     it('deploys with a warning; the task waits unrouted until the department exists', async () => {
       // when a process routes to a group that is no department
-      const deployed = await http.request('POST', '/api/definitions', oneTask('night', 'camunda:candidateGroups="night-shift"'), { 'content-type': 'application/xml' });
+      const deployed = await t.http.request('POST', '/api/definitions', oneTask('night', 'camunda:candidateGroups="night-shift"'), { 'content-type': 'application/xml' });
       // then deploy warns and does not refuse
       expect(deployed.status).to.equal(201);
       expect(JSON.stringify((deployed.body as { warnings: unknown[] }).warnings)).to.match(/night-shift/);
       // and its task sits in the unrouted queue admins see
-      const started = (await http.request('POST', '/api/instances', { processKey: 'night' })).body as { openTasks: { id: string }[] };
+      const started = (await t.http.request('POST', '/api/instances', { processKey: 'night' })).body as { openTasks: { id: string }[] };
       const taskId = started.openTasks[0]!.id;
-      const unrouted = async () => ((await http.request('GET', '/api/tasks/unrouted')).body as { id: string }[]).map((task) => task.id);
+      const unrouted = async () => ((await t.http.request('GET', '/api/tasks/unrouted')).body as { id: string }[]).map((task) => task.id);
       expect(await unrouted()).to.deep.equal([taskId]);
       // when the department is created with a member
-      expect((await http.request('POST', '/api/departments', { id: 'night-shift', name: 'Night shift' })).status).to.equal(201);
-      await addUser(baton, 'owl', 'staff', ['night-shift']);
+      expect((await t.http.request('POST', '/api/departments', { id: 'night-shift', name: 'Night shift' })).status).to.equal(201);
+      await addUser(t.baton, 'owl', 'staff', ['night-shift']);
       // then the task is in its queue, no longer unrouted
       expect(await unrouted()).to.deep.equal([]);
-      const owl = await http.as('owl');
+      const owl = await t.http.as('owl');
       expect(((await owl.request('GET', '/api/tasks')).body as { id: string }[]).map((task) => task.id)).to.deep.equal([taskId]);
     });
   });

@@ -86,3 +86,20 @@ ${body}
 ${extra}
 </bpmn:definitions>`;
 }
+
+/**
+ * start → one user task → end. `attributes` go on the task; `properties` become its
+ * camunda:properties (routing rules).
+ */
+export function oneTaskProcess(processId: string, attributes: string, properties: Record<string, string> = {}): string {
+  const props = Object.entries(properties)
+    .map(([name, value]) => `<camunda:property name="${name}" value="${value}" />`)
+    .join('');
+  const extension = props ? `<bpmn:extensionElements><camunda:properties>${props}</camunda:properties></bpmn:extensionElements>` : '';
+  return bpmn(
+    processId,
+    `<bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="work" />
+     <bpmn:userTask id="work" name="Work" ${attributes}>${extension}</bpmn:userTask>
+     <bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="end" /><bpmn:endEvent id="end" />`,
+  );
+}

@@ -57,7 +57,7 @@ export async function listen(baton: Baton): Promise<Http> {
   const server: Server = await new Promise((resolve) => {
     const s = baton.app.listen(0, '127.0.0.1', () => resolve(s));
   });
-  baton.attachLive(server);
+  const live = baton.attachLive(server);
   const { port } = server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
   const bearer = (token: string): Client => ({
@@ -95,10 +95,13 @@ export async function listen(baton: Baton): Promise<Http> {
           send(baseUrl, method, path, body, { cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': csrfToken }), ...headers }),
       };
     },
-    close: () =>
-      new Promise((resolve) => {
+    async close() {
+      // Live sockets are upgraded connections server.close() would wait for.
+      await live.close();
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+    },
   };
 }

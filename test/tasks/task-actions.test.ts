@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 
 import type { TaskView } from '../../server/tasks/task-sla.js';
-import { addUser, bpmn, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
-import { listen, type Client, type Http } from '../support/http.js';
+import { addUser, bpmn, type TestBaton } from '../support/harness.js';
+import type { Client, Http } from '../support/http.js';
+import { useTestServer } from '../support/test-server.js';
 
 /** An L1 task with a Camunda generated form: amount (long, required) and kind (enum). */
 export const FORM_PROCESS = bpmn(
@@ -22,26 +23,21 @@ interface ErrorBody {
 }
 
 describe('Task actions over REST', () => {
+  const server = useTestServer();
   let baton: TestBaton;
   let http: Http;
   let ada: Client;
   let bob: Client;
 
   beforeEach(async () => {
-    baton = await startTestBaton();
-    http = await listen(baton);
+    baton = server.baton;
+    http = server.http;
     await addUser(baton, 'ada', 'staff', ['l1']);
     await addUser(baton, 'bob', 'staff', ['l1']);
     await addUser(baton, 'lena', 'staff', ['l2']);
     ada = await http.as('ada');
     bob = await http.as('bob');
     await baton.definitions.deploy(FORM_PROCESS);
-  });
-
-  afterEach(async () => {
-    await http.close();
-    await baton.close();
-    removeDir(baton.dir);
   });
 
   async function openTask(): Promise<TaskView> {
