@@ -492,6 +492,8 @@ function withSla(task: TaskRecord, timers: TimerInfo[], escalatedFrom: TaskEscal
     dueAt: earliest(own.filter((timer) => timer.interrupting)) ?? task.dueAt,
     warnAt: earliest(own.filter((timer) => !timer.interrupting)),
     escalatedFrom,
+    // The owner chain of an escalated task starts with the escalation, by the timer.
+    history: escalatedFrom ? task.history.map((entry, index) => (index === 0 ? { ...entry, action: 'escalated' as const, by: 'timer' } : entry)) : task.history,
   };
 }
 

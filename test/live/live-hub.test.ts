@@ -157,6 +157,9 @@ describe('Live inbox over Socket.IO', () => {
     await ada.waitFor('task:removed', (event: TaskRemovedEvent) => event.taskId === l1Task && event.reason === 'cancelled');
     const escalated = await lena.waitFor('task:created', (event: TaskCreatedEvent) => event.task.elementId === 'l2');
     expect((escalated.payload as TaskCreatedEvent).task.department).to.equal('l2');
+    // and its owner chain starts with the escalation
+    const l2Task = (await baton.store.tasks.get((escalated.payload as TaskCreatedEvent).task.id))!;
+    expect(l2Task.history[0]).to.include({ action: 'escalated', by: 'timer', department: 'l2' });
   });
 
   describe('handshake and membership', () => {
