@@ -44,6 +44,14 @@ export class VersionConflictError extends BatonError {
   readonly code = 'VERSION_CONFLICT';
 }
 
+/**
+ * A task is not at the version the caller saw: reload and decide again. Same code as a version
+ * conflict, but not a VersionConflictError, which the runner answers by replaying the step.
+ */
+export class TaskChangedError extends BatonError {
+  readonly code = 'VERSION_CONFLICT';
+}
+
 export class PayloadTooLargeError extends BatonError {
   readonly code = 'PAYLOAD_TOO_LARGE';
 }

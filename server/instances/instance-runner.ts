@@ -11,7 +11,7 @@ import type { ConnectorRegistry } from '../engine/connectors/connector-registry.
 import type { ElementApi, EngineState } from '../engine/engine-types.js';
 import { StepRun, type StepSnapshot, type TimerInfo } from '../engine/step-run.js';
 import { resolveUserTask, type UserTaskAttributes, type UserTaskBehaviour } from '../engine/user-task-attributes.js';
-import { ConflictError, InvalidInputError, NotFoundError, UnavailableError, VersionConflictError } from '../errors.js';
+import { ConflictError, InvalidInputError, NotFoundError, TaskChangedError, UnavailableError, VersionConflictError } from '../errors.js';
 import type { OutboxMessage } from '../outbox/outbox-message.js';
 import type { Store, StepWrite } from '../stores/store.js';
 import type { TaskEscalation, TaskRecord } from '../tasks/task.js';
@@ -29,7 +29,8 @@ const MAX_VERSION_RETRIES = 3;
 
 /** What moves an existing instance one step. */
 export type StepAction =
-  | { kind: 'complete-task'; taskId: string; output: Record<string, unknown>; actor: string }
+  /** `taskVersion`: the version the caller's checks (owner, form) ran against; a task changed since is refused. */
+  | { kind: 'complete-task'; taskId: string; output: Record<string, unknown>; actor: string; taskVersion?: number }
   /** A due timer; `force` fires it now whatever its due time (an operator testing a process). */
   | { kind: 'timer'; timerId: string; force?: boolean; actor?: string }
   | { kind: 'reschedule-timer'; timerId: string; dueAt: Date; reason: string; actor: string }
@@ -200,9 +201,11 @@ export class InstanceRunner {
       effective = retryAction(retried.retry, action.actor) ?? action;
     }
     if (effective.kind === 'complete-task') {
-      const { taskId } = effective;
-      if (!openTasks.some((candidate) => candidate.id === taskId)) {
-        throw new ConflictError('The task is no longer open: it was completed or cancelled');
+      const { taskId, taskVersion } = effective;
+      const open = openTasks.find((candidate) => candidate.id === taskId);
+      if (!open) throw new ConflictError('The task is no longer open: it was completed or cancelled');
+      if (taskVersion !== undefined && open.version !== taskVersion) {
+        throw new TaskChangedError(`The task changed meanwhile (version ${taskVersion} was checked, it is at ${open.version}); reload it`);
       }
     }
     const saved = new Map(pendingTimers.map((timer) => [timer.executionId, new Date(timer.dueAt)]));

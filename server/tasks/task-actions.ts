@@ -2,7 +2,7 @@ import { assertCanActOnTask, canSeeDepartment, canSeeTask, seesEverything } from
 import type { Principal } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
 import type { DepartmentService } from '../departments/department.service.js';
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, VersionConflictError } from '../errors.js';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, TaskChangedError } from '../errors.js';
 import type { InstanceRunner } from '../instances/instance-runner.js';
 import type { UserStore } from '../users/user.store.js';
 import type { TaskFilter, TaskHistoryEntry, TaskRecord } from './task.js';
@@ -79,7 +79,7 @@ export class TaskActions {
     const parent = current.department ? await this.departments.parentOf(current.department) : null;
     if (!parent) throw new ConflictError(`Department ${current.department ?? '(none)'} has no parent to pass the task up to`);
     return this.change(principal, id, version, 'task.passed-up', (task, at) => {
-      if (task.department !== current.department) throw new VersionConflictError('The task moved meanwhile; reload it');
+      if (task.department !== current.department) throw new TaskChangedError('The task moved meanwhile; reload it');
       this.assertOwnerOrFree(principal, task);
       const next = changeTask(task, { department: parent.id, assignee: null }, entry('passed-up', at, principal, reason));
       return { task: next, data: { from: { department: task.department, assignee: task.assignee }, to: { department: parent.id }, reason } };
@@ -114,7 +114,8 @@ export class TaskActions {
     assertVersion(task, version);
     this.assertOwnerOrFree(principal, task);
     validateFormData(task.form, output);
-    return this.service.complete(id, output, principal.username);
+    // The checks above ran against this version; the step refuses the task if it changed since.
+    return this.service.complete(id, output, principal.username, task.version);
   }
 
   private async visible(principal: Principal, id: string): Promise<TaskRecord> {
@@ -174,7 +175,7 @@ function assertOpen(task: TaskRecord): void {
 
 function assertVersion(task: TaskRecord, version: number | undefined): void {
   if (version !== undefined && version !== task.version) {
-    throw new VersionConflictError(`The task changed meanwhile (you saw version ${version}, it is at ${task.version}); reload it`);
+    throw new TaskChangedError(`The task changed meanwhile (you saw version ${version}, it is at ${task.version}); reload it`);
   }
 }
 

@@ -107,6 +107,22 @@ describe('Task actions over REST', () => {
     expect(passedEvent.data).to.deep.include({ reason: 'needs a network specialist', to: { department: 'l2' } });
   });
 
+  it('refuses inside the step a completion checked against an older version (a claim got in between)', async () => {
+    // given a task ada claimed after someone's checks saw version 1
+    const task = await openTask();
+    await ada.request('POST', `/api/tasks/${task.id}/claim`, {});
+    const auditBefore = (await baton.store.audit.forInstance(task.instanceId)).length;
+    // when the completion that was checked against version 1 reaches the instance's queue
+    const error = await baton.tasks.complete(task.id, { amount: 1 }, 'bob', 1).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    // then it is refused as stale and nothing was written
+    expect(error).to.have.property('code', 'VERSION_CONFLICT');
+    expect((await baton.store.tasks.get(task.id))!).to.include({ status: 'open', assignee: 'ada', version: 2 });
+    expect((await baton.store.audit.forInstance(task.instanceId)).length).to.equal(auditBefore);
+  });
+
   it('records comments in the log without changing the task', async () => {
     const task = await openTask();
     const res = await ada.request('POST', `/api/tasks/${task.id}/comments`, { text: 'customer called again' });
