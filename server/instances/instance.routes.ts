@@ -1,7 +1,7 @@
 import { Router } from 'express';
 
 import { auditCsvHeader, auditCsvRow } from '../audit/audit-export.js';
-import { actorOf } from '../http/principal.js';
+import { actorOf, principalOf } from '../http/principal.js';
 import { guard, READERS, WORKERS } from '../http/roles.js';
 import { cancelInstanceSchema, instanceQuerySchema, messageSchema, startInstanceSchema } from '../http/schemas.js';
 import { parseInput } from '../http/validate.js';
@@ -30,7 +30,8 @@ export function instanceRoutes(instances: InstanceService): Router {
   });
 
   router.get('/:id', async (req, res) => {
-    guard(req, ...READERS);
+    const principal = principalOf(req);
+    if (!READERS.includes(principal.role)) await instances.assertWorksOn(principal, req.params.id);
     res.json(await instances.get(req.params.id));
   });
 
