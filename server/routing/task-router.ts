@@ -31,7 +31,7 @@ export interface TaskRouting {
 
 /**
  * Routes a task as it opens: department from the candidate groups, else the lane (by department
- * id or name); owner from the assignee, a single candidate user, or the assignment rule.
+ * id in any case, or name); owner from the assignee, a single candidate user, or the assignment rule.
  * Reads happen before the step's transaction, under the instance's one-writer queue: two
  * instances opening tasks at the same moment can both pick the same least-loaded person, which
  * only makes the balance approximate.
@@ -110,5 +110,8 @@ function ruleOf(value: string | undefined): AssignmentRule {
 
 function matchLane(departments: DepartmentRecord[], lane: string): DepartmentRecord | undefined {
   const wanted = lane.toLowerCase();
-  return departments.find((department) => department.id === lane) ?? departments.find((department) => department.name.toLowerCase() === wanted);
+  return (
+    departments.find((department) => department.id === lane || department.id === wanted) ??
+    departments.find((department) => department.name.toLowerCase() === wanted)
+  );
 }
