@@ -75,6 +75,7 @@ export class AuthService {
       credentialId: credential.id,
       via: credential.kind === 'session' ? 'session' : 'token',
       csrfToken: credential.csrfToken,
+      expiresAt: credential.expiresAt,
     };
   }
 

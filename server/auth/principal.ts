@@ -11,4 +11,6 @@ export interface Principal {
   via: 'session' | 'token';
   /** Sessions only: what the x-csrf-token header of a state-changing request must equal. */
   csrfToken: string | null;
+  /** When the credential stops working (ISO); live sockets opened with it are dropped then. */
+  expiresAt: string;
 }

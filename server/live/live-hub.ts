@@ -40,6 +40,7 @@ export interface LiveHubDeps {
   accessEvents: AccessEvents;
   clock: Clock;
   logger: Logger;
+  expirySweepMs?: number;
 }
 
 /**
@@ -51,6 +52,8 @@ export class LiveHub {
   readonly io: LiveServer;
   private readonly detach: (() => void)[] = [];
   private closed = false;
+  /** A socket outlives nothing: the one whose session or token expired is dropped by this sweep. */
+  private readonly expirySweep: NodeJS.Timeout;
 
   constructor(
     httpServer: HttpServer,
@@ -63,11 +66,20 @@ export class LiveHub {
     });
     this.io.on('connection', (socket) => this.connected(socket));
     this.listen();
+    this.expirySweep = setInterval(() => this.dropExpired(), deps.expirySweepMs ?? 30_000);
+    this.expirySweep.unref();
+  }
+
+  /** Drops the sockets whose credential expired (the clock is Baton's, so tests can move it). */
+  dropExpired(): void {
+    const now = this.deps.clock.now().toISOString();
+    this.dropWhere((data) => data.principal.expiresAt <= now);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.expirySweep);
     for (const off of this.detach) off();
     this.io.disconnectSockets(true);
     // io.close() would close the HTTP server too; its owner does that.

@@ -189,6 +189,14 @@ describe('Live inbox over Socket.IO', () => {
       expect(await dropped).to.equal('io server disconnect');
     });
 
+    it('drops a socket once its token expires', async () => {
+      const ada = await connect('ada');
+      const dropped = new Promise((resolve) => ada.socket.once('disconnect', resolve));
+      baton.clock.advance(2 * 3_600_000);
+      http.live.dropExpired();
+      expect(await dropped).to.equal('io server disconnect');
+    });
+
     it("re-evaluates rooms when a user's departments change", async () => {
       // given ada in L1, connected
       const ada = await connect('ada');

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import type { Baton } from '../../server/baton.js';
+import type { LiveHub } from '../../server/live/live-hub.js';
 import { TEST_ADMIN, TEST_PASSWORD } from './harness.js';
 
 export interface HttpResponse {
@@ -17,6 +18,8 @@ export interface Client {
 
 export interface Http extends Client {
   baseUrl: string;
+  /** The live inbox on this server. */
+  live: LiveHub;
   /** The test admin's bearer token (what `request` sends). */
   token(): Promise<string>;
   /** A client signed in as this user with a bearer token (password TEST_PASSWORD unless given). */
@@ -75,6 +78,7 @@ export async function listen(baton: Baton): Promise<Http> {
   };
   return {
     baseUrl,
+    live,
     token,
     async request(method, path, body, headers = {}) {
       return bearer(await token()).request(method, path, body, headers);
