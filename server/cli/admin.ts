@@ -1,11 +1,9 @@
 /**
  * Creates an administrator (the way in when the demo organisation is off, e.g. in production):
- *   npm run admin -- create <username>          (asks for the password on the terminal)
+ *   npm run admin -- create <username>          (asks for the password on the terminal, not echoed)
  *   BATON_ADMIN_PASSWORD=... npm run admin -- create <username>
  * Uses the same configuration as the server (BATON_DATA_DIR).
  */
-import { createInterface } from 'node:readline/promises';
-
 import { AccessEvents } from '../auth/access-events.js';
 import { AuthService } from '../auth/auth.service.js';
 import { LoginLimiter } from '../auth/login-limiter.js';
@@ -16,15 +14,46 @@ import { BatonError } from '../errors.js';
 import { openSqliteStore } from '../stores/sqlite/sqlite-store.js';
 import { UserService } from '../users/user.service.js';
 
-async function readPassword(): Promise<string> {
+/** Reads a line from the terminal without echoing it. */
+function askHidden(prompt: string): Promise<string> {
+  const stdin = process.stdin;
+  process.stderr.write(prompt);
+  stdin.setRawMode(true);
+  stdin.setEncoding('utf8');
+  stdin.resume();
+  return new Promise((resolve, reject) => {
+    let value = '';
+    const finish = () => {
+      stdin.off('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      process.stderr.write('\n');
+    };
+    const onData = (chunk: string) => {
+      for (const char of chunk) {
+        if (char === '\r' || char === '\n') {
+          finish();
+          resolve(value);
+          return;
+        }
+        if (char === '\u0003') {
+          finish();
+          reject(new Error('cancelled'));
+          return;
+        }
+        value = char === '\u007f' || char === '\b' ? value.slice(0, -1) : value + char;
+      }
+    };
+    stdin.on('data', onData);
+  });
+}
+
+async function readPassword(): Promise<string | null> {
   const fromEnv = process.env['BATON_ADMIN_PASSWORD'];
   if (fromEnv) return fromEnv;
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-  try {
-    return await rl.question(`Password (at least ${MIN_PASSWORD_LENGTH} characters): `);
-  } finally {
-    rl.close();
-  }
+  // Without a terminal there is nobody to ask (and nothing to hide the typing from).
+  if (!process.stdin.isTTY) return null;
+  return askHidden(`Password (at least ${MIN_PASSWORD_LENGTH} characters): `);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -34,6 +63,10 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const password = await readPassword();
+  if (password === null) {
+    process.stderr.write('no terminal to ask for the password: set BATON_ADMIN_PASSWORD\n');
+    return 2;
+  }
   if (password.length < MIN_PASSWORD_LENGTH) {
     process.stderr.write(`the password needs at least ${MIN_PASSWORD_LENGTH} characters\n`);
     return 2;
