@@ -23,7 +23,7 @@ import { io, type Socket } from 'socket.io-client';
 
 import { PasswordHasher } from '../server/auth/passwords.js';
 import { createBaton } from '../server/baton.js';
-import type { ServerToClientEvents, TaskCreatedEvent } from '../server/live/live-events.js';
+import { INBOX_NAMESPACE, type ServerToClientEvents, type TaskCreatedEvent } from '../server/live/live-events.js';
 import { openSqliteStore } from '../server/stores/sqlite/sqlite-store.js';
 import { busyCores, envCount, fmt, isMain, readTicks } from './fixtures.js';
 
@@ -58,7 +58,7 @@ type Arrival = [taskId: string, department: string, at: number];
 async function runClients(baseUrl: string, specs: ClientSpec[]): Promise<{ arrivals: Arrival[]; close: () => void }> {
   const arrivals: Arrival[] = [];
   const sockets = specs.map((spec) => {
-    const socket: Socket<ServerToClientEvents> = io(baseUrl, { transports: ['websocket'], auth: { token: spec.token }, reconnection: false, forceNew: true });
+    const socket: Socket<ServerToClientEvents> = io(`${baseUrl}${INBOX_NAMESPACE}`, { transports: ['websocket'], auth: { token: spec.token }, reconnection: false, forceNew: true });
     socket.on('task:created', (event: TaskCreatedEvent) => arrivals.push([event.task.id, spec.department, stamp()]));
     return socket;
   });

@@ -74,6 +74,9 @@ export interface ClientToServerEvents {
   'inbox:join': (command: { department: string }, ack: (answer: JoinAck) => void) => void;
 }
 
+/** The Socket.IO namespace of the inbox: `io('/inbox', { auth: { token } })`. */
+export const INBOX_NAMESPACE = '/inbox';
+
 /** Room names: a department's queue, one user's tasks, and everything (admins, auditors). */
 export const rooms = {
   department: (id: string) => `department:${id}`,

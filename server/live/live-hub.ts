@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 
 import type { Logger } from 'pino';
-import { Server, type Socket } from 'socket.io';
+import { Server, type Namespace, type Socket } from 'socket.io';
 import { z } from 'zod';
 
 import { canSeeDepartment, seesEverything } from '../auth/access.js';
@@ -19,7 +19,7 @@ import type { TaskActions } from '../tasks/task-actions.js';
 import { taskCommandSchema } from '../tasks/task-action-schemas.js';
 import type { TaskStore } from '../tasks/task.store.js';
 import type { UserRecord } from '../users/user.js';
-import { rooms, type ClientToServerEvents, type LiveError, type ServerToClientEvents } from './live-events.js';
+import { INBOX_NAMESPACE, rooms, type ClientToServerEvents, type LiveError, type ServerToClientEvents } from './live-events.js';
 import { changeOf, liveTask, previousHolder, roomsOf } from './live-task.js';
 
 interface SocketData {
@@ -28,6 +28,7 @@ interface SocketData {
 }
 
 type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type InboxNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 const joinSchema = z.object({ department: z.string().trim().min(1).max(100) }).strict();
@@ -50,6 +51,8 @@ export interface LiveHubDeps {
  */
 export class LiveHub {
   readonly io: LiveServer;
+  /** The inbox namespace (INBOX_NAMESPACE); the root namespace is left for later live features. */
+  readonly inbox: InboxNamespace;
   private readonly detach: (() => void)[] = [];
   private closed = false;
   /** A socket outlives nothing: the one whose session or token expired is dropped by this sweep. */
@@ -61,10 +64,13 @@ export class LiveHub {
   ) {
     // No CORS: the inbox is served by this server; other origins get nothing.
     this.io = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
-    this.io.use((socket, next) => {
+    // Nothing lives on the root namespace yet: refuse it rather than hold idle unauthenticated sockets.
+    this.io.use((_socket, next) => next(new Error(`Connect to the ${INBOX_NAMESPACE} namespace`)));
+    this.inbox = this.io.of(INBOX_NAMESPACE);
+    this.inbox.use((socket, next) => {
       this.handshake(socket).then(() => next(), (err: unknown) => next(err instanceof Error ? err : new Error(String(err))));
     });
-    this.io.on('connection', (socket) => this.connected(socket));
+    this.inbox.on('connection', (socket) => this.connected(socket));
     this.listen();
     this.expirySweep = setInterval(() => this.dropExpired(), deps.expirySweepMs ?? 30_000);
     this.expirySweep.unref();
@@ -175,18 +181,18 @@ export class LiveHub {
     for (const task of step.tasks) {
       const target = roomsOf(task);
       if (task.status !== 'open') {
-        this.io.to(target).emit('task:removed', { taskId: task.id, version: task.version, reason: task.status });
+        this.inbox.to(target).emit('task:removed', { taskId: task.id, version: task.version, reason: task.status });
         continue;
       }
       const live = liveTask(task, now);
       if (task.version === 1) {
-        this.io.to(target).emit('task:created', { task: live, version: task.version });
+        this.inbox.to(target).emit('task:created', { task: live, version: task.version });
         continue;
       }
-      this.io.to(target).emit('task:updated', { task: live, version: task.version, change: changeOf(task) });
+      this.inbox.to(target).emit('task:updated', { task: live, version: task.version, change: changeOf(task) });
       const before = previousHolder(task);
       const lost = before ? roomsOf(before).filter((room) => !target.includes(room)) : [];
-      if (lost.length) this.io.to(lost).except(target).emit('task:removed', { taskId: task.id, version: task.version, reason: 'moved' });
+      if (lost.length) this.inbox.to(lost).except(target).emit('task:removed', { taskId: task.id, version: task.version, reason: 'moved' });
     }
   }
 
@@ -200,7 +206,7 @@ export class LiveHub {
       const touched = new Set(step.tasks.map((task) => task.id));
       for (const task of await this.deps.tasks.list({ instanceId: step.instance.id, status: 'open' })) {
         if (touched.has(task.id)) continue;
-        this.io.to(roomsOf(task)).emit('task:updated', { task: liveTask(task, now), version: task.version, change: 'sla' });
+        this.inbox.to(roomsOf(task)).emit('task:updated', { task: liveTask(task, now), version: task.version, change: 'sla' });
       }
     } catch (err) {
       this.deps.logger.warn({ err, instanceId: step.instance.id }, 'SLA change could not be published');
@@ -208,8 +214,8 @@ export class LiveHub {
   }
 
   private async userChanged(user: UserRecord): Promise<void> {
-    for (const socket of await this.io.in(rooms.user(user.username)).fetchSockets()) {
-      const local = this.io.sockets.sockets.get(socket.id);
+    for (const socket of await this.inbox.in(rooms.user(user.username)).fetchSockets()) {
+      const local = this.inbox.sockets.get(socket.id);
       if (!local) continue;
       const principal = await principalFor(this.deps.auth, local.data.presented);
       if (!principal) {
@@ -225,11 +231,11 @@ export class LiveHub {
   private async departmentCreated(department: DepartmentRecord): Promise<void> {
     const now = this.deps.clock.now();
     for (const task of await this.deps.tasks.list({ status: 'open', department: department.id })) {
-      this.io.to(rooms.department(department.id)).emit('task:created', { task: liveTask(task, now), version: task.version });
+      this.inbox.to(rooms.department(department.id)).emit('task:created', { task: liveTask(task, now), version: task.version });
     }
   }
 
   private dropWhere(test: (data: SocketData) => boolean): void {
-    for (const socket of this.io.sockets.sockets.values()) if (test(socket.data)) socket.disconnect(true);
+    for (const socket of this.inbox.sockets.values()) if (test(socket.data)) socket.disconnect(true);
   }
 }

@@ -168,6 +168,9 @@ describe('Live inbox over Socket.IO', () => {
       expect(await refusedLive(http.baseUrl, { token: 'made-up' })).to.match(/Sign in/);
       const session = await http.session('ada');
       expect(await refusedLive(http.baseUrl, {}, { cookie: session.cookie, origin: 'https://evil.example' })).to.match(/Cross-origin/);
+      // and the root namespace, where nothing lives
+      const { token } = await http.as('ada');
+      expect(await refusedLive(http.baseUrl, { token }, {}, '/')).to.match(/\/inbox namespace/);
     });
 
     it('accepts the browser session cookie, and drops the socket on sign-out', async () => {

@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 
-import type { ClientToServerEvents, ServerToClientEvents } from '../../server/live/live-events.js';
+import { INBOX_NAMESPACE, type ClientToServerEvents, type ServerToClientEvents } from '../../server/live/live-events.js';
 
 export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -21,7 +21,7 @@ export interface LiveClient {
 
 /** A real socket.io-client connected to a test server; `auth` is a bearer token or a Cookie header. */
 export async function connectLive(baseUrl: string, auth: { token: string } | { cookie: string }): Promise<LiveClient> {
-  const socket: LiveSocket = io(baseUrl, {
+  const socket: LiveSocket = io(`${baseUrl}${INBOX_NAMESPACE}`, {
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
@@ -68,8 +68,8 @@ export async function connectLive(baseUrl: string, auth: { token: string } | { c
 }
 
 /** A connection attempt that must fail: resolves with the error message. */
-export async function refusedLive(baseUrl: string, auth: Record<string, string>, extraHeaders: Record<string, string> = {}): Promise<string> {
-  const socket = io(baseUrl, { transports: ['websocket'], reconnection: false, forceNew: true, auth, extraHeaders });
+export async function refusedLive(baseUrl: string, auth: Record<string, string>, extraHeaders: Record<string, string> = {}, namespace = INBOX_NAMESPACE): Promise<string> {
+  const socket = io(`${baseUrl}${namespace === '/' ? '' : namespace}`, { transports: ['websocket'], reconnection: false, forceNew: true, auth, extraHeaders });
   try {
     return await new Promise<string>((resolve, reject) => {
       socket.once('connect', () => reject(new Error('the connection was accepted')));
