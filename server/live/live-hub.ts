@@ -55,7 +55,7 @@ export class LiveHub {
   readonly inbox: InboxNamespace;
   private readonly detach: (() => void)[] = [];
   private closed = false;
-  /** A socket outlives nothing: the one whose session or token expired is dropped by this sweep. */
+  /** Drops the sockets whose session or token expired (a credential is checked per command, not per event). */
   private readonly expirySweep: NodeJS.Timeout;
 
   constructor(
@@ -87,7 +87,7 @@ export class LiveHub {
     this.closed = true;
     clearInterval(this.expirySweep);
     for (const off of this.detach) off();
-    this.io.disconnectSockets(true);
+    this.inbox.disconnectSockets(true);
     // io.close() would close the HTTP server too; its owner does that.
     this.io.engine.close();
   }
@@ -99,7 +99,7 @@ export class LiveHub {
     const principal = await principalFor(this.deps.auth, presented);
     if (!principal || !presented) throw new UnauthenticatedError('Sign in first (session cookie or auth.token)');
     // A cookie rides along with any page's request: accept it only from this server's own pages.
-    if (presented.via === 'session' && headers.origin && new URL(headers.origin).host !== headers.host) {
+    if (presented.via === 'session' && headers.origin && !sameHost(headers.origin, headers.host)) {
       throw new ForbiddenError('Cross-origin connection refused');
     }
     socket.data = { principal, presented };
@@ -238,4 +238,9 @@ export class LiveHub {
   private dropWhere(test: (data: SocketData) => boolean): void {
     for (const socket of this.inbox.sockets.values()) if (test(socket.data)) socket.disconnect(true);
   }
+}
+
+/** Whether an Origin header names this host; a malformed one does not. */
+function sameHost(origin: string, host: string | undefined): boolean {
+  return URL.canParse(origin) && new URL(origin).host === host;
 }
