@@ -1,6 +1,6 @@
 /**
  * The same instance life (start → user task → complete → end) through real HTTP: Baton's Express
- * app listening on 127.0.0.1 (the API answers loopback callers only), driven with fetch
+ * app listening on 127.0.0.1 (signed in with a bearer token, as a program would), driven with fetch
  * (keep-alive) from the same process — so the figure is one core for server *and* client, a
  * conservative number. Bare bpmn-engine and the service layer are measured in the same run,
  * interleaved, as baselines.
@@ -10,6 +10,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 
+import { ConflictError } from '../server/errors.js';
 import { bareCycle, contextOf, parseAll } from './bare-engine.js';
 import {
   envCount,
@@ -40,35 +41,52 @@ interface TaskResponse {
   status: string;
 }
 
-async function postJson<T>(url: string, body: unknown, expected: number): Promise<T> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+async function postJson<T>(url: string, body: unknown, expected: number, token?: string): Promise<T> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
   const text = await response.text();
   if (response.status !== expected) throw new Error(`POST ${url}: ${response.status} ${text}`);
   return JSON.parse(text) as T;
 }
 
 /** POST /api/instances, then POST /api/tasks/:id/complete; checks the task closed. */
-export function httpCycle(baseUrl: string, processKey: string): Cycle {
+export function httpCycle(baseUrl: string, processKey: string, token: string): Cycle {
   return async () => {
-    const started = await postJson<StartResponse>(`${baseUrl}/api/instances`, { processKey, variables: { approved: true } }, 201);
+    const started = await postJson<StartResponse>(`${baseUrl}/api/instances`, { processKey, variables: { approved: true } }, 201, token);
     const task = started.openTasks[0];
     if (!task) throw new Error(`instance ${started.id} opened no task`);
-    const closed = await postJson<TaskResponse>(`${baseUrl}/api/tasks/${encodeURIComponent(task.id)}/complete`, { variables: { approved: true } }, 200);
+    const closed = await postJson<TaskResponse>(`${baseUrl}/api/tasks/${encodeURIComponent(task.id)}/complete`, { variables: { approved: true } }, 200, token);
     if (closed.status !== 'completed') throw new Error(`task ${task.id} is ${closed.status} after completion`);
   };
 }
 
-/** Baton's app listening on an ephemeral loopback port. */
-export async function listen(bench: BenchBaton): Promise<{ server: Server; baseUrl: string; close: () => Promise<void> }> {
+const BENCH_USER = { username: 'bench', password: 'bench-password-1' };
+
+/** A bearer token of the bench's admin, created on first use (two nodes on one file may race to create it). */
+async function benchToken(bench: BenchBaton, baseUrl: string): Promise<string> {
+  if (!(await bench.store.users.getByUsername(BENCH_USER.username))) {
+    try {
+      await bench.baton.users.create({ ...BENCH_USER, role: 'admin', departments: [], skills: [] });
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+    }
+  }
+  return (await postJson<{ token: string }>(`${baseUrl}/api/auth/token`, BENCH_USER, 201)).token;
+}
+
+/** Baton's app listening on an ephemeral loopback port, with a bearer token to call it. */
+export async function listen(bench: BenchBaton): Promise<{ server: Server; baseUrl: string; token: string; close: () => Promise<void> }> {
   const server = bench.baton.app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
   return {
     server,
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
+    token: await benchToken(bench, baseUrl),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -100,7 +118,7 @@ export async function runHttp(options: { count?: number; inFlight?: number; roun
   try {
     const bare = bareCycle({ sourceContext: contextOf(contexts, processKey) });
     const service = serviceCycle(bench.baton, processKey);
-    const overHttp = httpCycle(http.baseUrl, processKey);
+    const overHttp = httpCycle(http.baseUrl, processKey, http.token);
     await timeCycles(200, 1, bare);
     await timeCycles(200, 1, service);
     await timeCycles(200, 4, overHttp);

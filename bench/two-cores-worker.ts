@@ -103,7 +103,7 @@ async function main(config: WorkerConfig): Promise<void> {
   } else {
     const bench = await startBenchBaton({ file: config.file });
     const http = config.mode === 'http' ? await listen(bench) : null;
-    cycle = http ? httpCycle(http.baseUrl, config.processKey) : serviceCycle(bench.baton, config.processKey);
+    cycle = http ? httpCycle(http.baseUrl, config.processKey, http.token) : serviceCycle(bench.baton, config.processKey);
     close = async () => {
       await http?.close();
       await bench.close();

@@ -7,29 +7,39 @@ import type { Logger } from 'pino';
 import { connectorRoutes } from './definitions/connector.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import type { AuditService } from './audit/audit.service.js';
+import { requireRole } from './auth/access.js';
+import { authRoutes, publicAuthRoutes } from './auth/auth.routes.js';
+import type { AuthService } from './auth/auth.service.js';
 import { definitionRoutes } from './definitions/definition.routes.js';
-import { departmentListRoutes } from './departments/department-list.routes.js';
 import type { DefinitionService } from './definitions/definition.service.js';
+import { departmentRoutes } from './departments/department.routes.js';
+import type { DepartmentService } from './departments/department.service.js';
 import { NotFoundError } from './errors.js';
 import { browserPages } from './http/browser-pages.js';
+import { authenticate } from './http/authenticate.js';
 import { errorHandler } from './http/error-handler.js';
-import { localOnly } from './http/local-only.js';
+import { principalOf } from './http/principal.js';
 import { instanceRoutes, messageRoutes } from './instances/instance.routes.js';
 import type { InstanceService } from './instances/instance.service.js';
 import type { MessageService } from './instances/message.service.js';
 import { replayRoutes } from './replay/replay.routes.js';
 import type { ReplayService } from './replay/replay.service.js';
 import type { Store } from './stores/store.js';
+import type { TaskActions } from './tasks/task-actions.js';
 import { taskRoutes } from './tasks/task.routes.js';
 import { timerRoutes } from './timers/timer.routes.js';
 import type { TimerService } from './timers/timer.service.js';
-import type { TaskService } from './tasks/task.service.js';
+import { userRoutes } from './users/user.routes.js';
+import type { UserService } from './users/user.service.js';
 
 export interface AppComponents {
   store: Store;
+  auth: AuthService;
+  users: UserService;
+  departments: DepartmentService;
   definitions: DefinitionService;
   instances: InstanceService;
-  tasks: TaskService;
+  taskActions: TaskActions;
   messages: MessageService;
   timers: TimerService;
   audit: AuditService;
@@ -51,6 +61,7 @@ export function createApp(components: AppComponents): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
 
+  // Public: load balancers and uptime checks call it without credentials; it says nothing private.
   app.get('/health', async (_req, res) => {
     try {
       await components.store.ping();
@@ -61,20 +72,27 @@ export function createApp(components: AppComponents): Express {
     }
   });
 
+  const signedIn = authenticate(components.auth);
   const api = express.Router();
-  api.use(localOnly);
   api.use(express.json({ limit: '1mb' }));
+  api.use('/auth', publicAuthRoutes(components.auth));
+  // Everything below needs a session (with CSRF token for changes) or a bearer token.
+  api.use(signedIn);
+  api.use('/auth', authRoutes(components.auth, components.store.users));
+  api.use('/users', userRoutes(components.users));
+  api.use('/departments', departmentRoutes(components.departments));
   api.use('/definitions', definitionRoutes(components.definitions));
   api.use('/connectors', connectorRoutes(components.definitions));
-  api.use('/departments', departmentListRoutes(components.store.departments));
   api.use('/instances', auditRoutes(components.audit), replayRoutes(components.replay));
   api.use('/instances', instanceRoutes(components.instances));
-  api.use('/tasks', taskRoutes(components.tasks));
+  api.use('/tasks', taskRoutes(components.taskActions));
   api.use('/messages', messageRoutes(components.messages));
   api.use('/timers', timerRoutes(components.timers));
   api.use((req, _res, next) => next(new NotFoundError(`No API route ${req.method} ${req.path}`)));
   app.use('/api', api);
-  app.get('/metrics', localOnly, async (_req, res) => {
+  // Scrapers use a bearer token of an admin.
+  app.get('/metrics', signedIn, async (req, res) => {
+    requireRole(principalOf(req), 'admin');
     res.type('text/plain; version=0.0.4').send(await components.timers.prometheus());
   });
 

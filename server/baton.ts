@@ -1,4 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
+import type { Server as HttpServer } from 'node:http';
 import path from 'node:path';
 
 import type { Logger } from 'pino';
@@ -10,7 +11,12 @@ import { AuditCheckpointer } from './audit/audit-checkpointer.js';
 import { auditKeyOf, type AuditKey } from './audit/audit-key.js';
 import { AuditService } from './audit/audit.service.js';
 import { systemClock, type Clock } from './clock.js';
-import type { Config } from './config.js';
+import { AccessEvents } from './auth/access-events.js';
+import { AuthService } from './auth/auth.service.js';
+import { LoginLimiter } from './auth/login-limiter.js';
+import { PasswordHasher } from './auth/passwords.js';
+import type { AuthConfig, Config } from './config.js';
+import { DepartmentService } from './departments/department.service.js';
 import { DefinitionService } from './definitions/definition.service.js';
 import { SourceCache } from './engine/bpmn-source.js';
 import { ConnectorRegistry } from './engine/connectors/connector-registry.js';
@@ -24,18 +30,23 @@ import { MessageService } from './instances/message.service.js';
 import type { MailTransport } from './outbox/mail-transport.js';
 import { OutboxDispatcher } from './outbox/outbox-dispatcher.js';
 import { ReplayService } from './replay/replay.service.js';
+import { LiveHub } from './live/live-hub.js';
+import { TaskRouter } from './routing/task-router.js';
 import type { Store } from './stores/store.js';
+import { TaskActions } from './tasks/task-actions.js';
 import { TaskService } from './tasks/task.service.js';
 import { AgendaTimers, type AgendaTimersOptions } from './timers/agenda-timers.js';
 import { ProcessStarts } from './timers/process-starts.js';
 import { TimerScheduler } from './timers/timer-scheduler.js';
 import { TimerService } from './timers/timer.service.js';
+import { seedDemoOrganisation } from './users/demo-organisation.js';
+import { UserService } from './users/user.service.js';
 
 export interface BatonOptions {
   store: Store;
   logger: Logger;
   clock?: Clock;
-  config: Pick<Config, 'timerPollMs' | 'webhook'>;
+  config: Pick<Config, 'timerPollMs' | 'webhook'> & { auth?: AuthConfig };
   /** Without one, queued emails stay in the outbox and no dispatcher exists. */
   mailTransport?: MailTransport;
   /** agenda runs the timers when given; tests that move a manual clock sweep with `scheduler.tick()`. */
@@ -50,13 +61,22 @@ const CHECKPOINT_MS = 300_000;
 
 export type Baton = ReturnType<typeof createBaton>;
 
+const DEFAULT_AUTH: AuthConfig = { sessionTtlMs: 8 * 3_600_000, tokenTtlMs: 30 * 86_400_000, passwordCost: 12 };
+
 /** Wires the parts together. main.ts adds the process boundary (config, signals, listening). */
 export function createBaton(options: BatonOptions) {
   const { store, logger } = options;
   const clock = options.clock ?? systemClock;
   const connectors = new ConnectorRegistry([logConnector, emailConnector, webhookConnector(options.config.webhook)]);
   const sources = new SourceCache();
-  const runner = new InstanceRunner({ store, sources, clock, connectors, logger });
+  const authConfig = options.config.auth ?? DEFAULT_AUTH;
+  const accessEvents = new AccessEvents();
+  const hasher = new PasswordHasher(authConfig.passwordCost);
+  const auth = new AuthService(store.users, store.credentials, hasher, new LoginLimiter(clock), accessEvents, clock, authConfig);
+  const users = new UserService(store.users, store.departments, hasher, auth, accessEvents, clock);
+  const departments = new DepartmentService(store.departments, (department) => accessEvents.emit('department.created', department));
+  const router = new TaskRouter(store.departments, store.users, store.tasks);
+  const runner = new InstanceRunner({ store, sources, clock, connectors, logger, router });
   const processStarts = new ProcessStarts(store.schedules, store.definitions, runner, clock, logger);
   const definitions = new DefinitionService(store.definitions, store.departments, () => connectors.names(), clock, (definition) =>
     processStarts.scheduleFor(definition),
@@ -79,7 +99,9 @@ export function createBaton(options: BatonOptions) {
     anchorFile: options.audit?.anchorFile ?? null,
   });
   const replay = new ReplayService(audit, store.definitions);
-  const app = createApp({ store, definitions, instances, tasks, messages, timers, audit, replay, logger, version: options.version });
+  const taskActions = new TaskActions(store.tasks, tasks, runner, departments, store.users, clock);
+  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, logger, version: options.version });
+  let live: LiveHub | null = null;
 
   return {
     app,
@@ -90,6 +112,11 @@ export function createBaton(options: BatonOptions) {
     definitions,
     instances,
     tasks,
+    taskActions,
+    auth,
+    users,
+    departments,
+    accessEvents,
     messages,
     timers,
     scheduler,
@@ -114,8 +141,18 @@ export function createBaton(options: BatonOptions) {
       }
       return results;
     },
+    /** Socket.IO on the server the app listens on (the live inbox); call once, after listen. */
+    attachLive(server: HttpServer): LiveHub {
+      live = new LiveHub(server, { auth, actions: taskActions, tasks: store.tasks, stepEvents: runner.events, accessEvents, clock, logger });
+      return live;
+    },
+    /** The demo organisation into an empty store; null when people exist already. */
+    seedDemo(password: string) {
+      return seedDemoOrganisation(store, hasher, clock, password);
+    },
     /** Finishes the steps in progress and saves them; takes no new ones. */
     async shutdown(): Promise<void> {
+      await live?.close();
       await agendaTimers?.stop();
       await scheduler.stop();
       await dispatcher?.stop();

@@ -7,7 +7,7 @@ import { InvalidInputError } from './errors.js';
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  /** Interface to listen on. The API answers loopback callers only until sign-in arrives. */
+  /** Interface to listen on. Every API route needs a session or a bearer token. */
   HOST: z.string().min(1).default('0.0.0.0'),
   BATON_DATA_DIR: z.string().min(1).default('./data'),
   /** Reserved for the MongoDB production store. */
@@ -43,6 +43,20 @@ const schema = z.object({
   BATON_AUDIT_ANCHOR_FILE: z.string().min(1).optional(),
   /** How often the chain heads are sealed in a signed checkpoint (and once more on shutdown). */
   BATON_AUDIT_CHECKPOINT_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
+  /** How long a browser session lasts, and a bearer token. */
+  BATON_SESSION_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(8),
+  BATON_TOKEN_DAYS: z.coerce.number().min(0.01).max(365).default(30),
+  /** bcrypt cost; each +1 doubles the work of a sign-in. */
+  BATON_BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+  /** `off`: no demo organisation on first start (create an admin with `npm run admin -- create <name>`). */
+  BATON_DEMO: z.enum(['on', 'off']).default('on'),
+  /** Password of every demo user; generated and printed at start when unset. */
+  BATON_DEMO_PASSWORD: z
+    .string()
+    .max(72)
+    .optional()
+    .transform((value) => (value?.trim() ? value : undefined))
+    .refine((value) => value === undefined || value.length >= 10, 'at least 10 characters'),
   BATON_MAIL_FROM: z
     .string()
     .trim()
@@ -74,6 +88,14 @@ export interface Config {
     /** BATON_AUDIT_ANCHOR_FILE, default beside the key file: the newest checkpoint, outside the database. */
     anchorFile: string;
   };
+  auth: AuthConfig;
+  demo: { enabled: boolean; password: string | null };
+}
+
+export interface AuthConfig {
+  sessionTtlMs: number;
+  tokenTtlMs: number;
+  passwordCost: number;
 }
 
 /** Reads configuration from the environment; a bad value stops start-up with a clear message. */
@@ -106,5 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       dataDir,
       checkpointMs: value.BATON_AUDIT_CHECKPOINT_MS,
     },
+    auth: { sessionTtlMs: value.BATON_SESSION_HOURS * 3_600_000, tokenTtlMs: value.BATON_TOKEN_DAYS * 86_400_000, passwordCost: value.BATON_BCRYPT_COST },
+    demo: { enabled: value.BATON_DEMO === 'on', password: value.BATON_DEMO_PASSWORD ?? null },
   };
 }

@@ -44,6 +44,14 @@ export class VersionConflictError extends BatonError {
   readonly code = 'VERSION_CONFLICT';
 }
 
+/**
+ * A task is not at the version the caller saw: reload and decide again. Same code as a version
+ * conflict, but not a VersionConflictError, which the runner answers by replaying the step.
+ */
+export class TaskChangedError extends BatonError {
+  readonly code = 'VERSION_CONFLICT';
+}
+
 export class PayloadTooLargeError extends BatonError {
   readonly code = 'PAYLOAD_TOO_LARGE';
 }
@@ -53,9 +61,26 @@ export class ExpressionError extends BatonError {
   readonly code = 'EXPRESSION_INVALID';
 }
 
-/** The API is not reachable from where the request came from. */
+/** The caller is signed in but may not do this; nothing was changed. */
 export class ForbiddenError extends BatonError {
   readonly code = 'FORBIDDEN';
+}
+
+/** No valid session or token came with the request (or the password was wrong). */
+export class UnauthenticatedError extends BatonError {
+  readonly code = 'UNAUTHENTICATED';
+}
+
+/** Too many failed sign-ins for this username from this address; try again after `retryAfterSeconds`. */
+export class RateLimitedError extends BatonError {
+  readonly code = 'RATE_LIMITED';
+
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
 }
 
 /** The server is shutting down and takes no new work. */

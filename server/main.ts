@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { loadAuditKey } from './audit/audit-key.js';
 import { createBaton } from './baton.js';
 import { loadConfig } from './config.js';
-import { seedDepartments } from './departments/seed-departments.js';
 import { createLogger } from './logger.js';
+import { demoBanner } from './users/demo-banner.js';
+import { generatePassword } from './users/demo-organisation.js';
 import { SmtpTransport } from './outbox/smtp-transport.js';
 import { openSqliteStore } from './stores/sqlite/sqlite-store.js';
 import { batonVersion } from './version.js';
@@ -25,7 +26,18 @@ async function main(): Promise<void> {
   const mailTransport = config.smtp ? new SmtpTransport(config.smtp) : undefined;
   const audit = { key: auditKey.key, checkpointMs: config.audit.checkpointMs, anchorFile: config.audit.anchorFile };
   const baton = createBaton({ store, logger, config, version, mailTransport, agenda: config.agenda, audit });
-  await seedDepartments(store.departments);
+  if (config.demo.enabled) {
+    const password = config.demo.password ?? generatePassword();
+    const logins = await baton.seedDemo(password);
+    if (logins) {
+      const generated = config.demo.password === null;
+      logger.warn({ users: logins.map((login) => login.username), passwordFrom: generated ? 'generated' : 'BATON_DEMO_PASSWORD' }, 'demo organisation created');
+      // A readable block for the newcomer, beside the JSON log; the password is shown only when generated.
+      process.stdout.write(demoBanner(logins, generated ? password : null));
+    }
+  } else if ((await store.users.count()) === 0) {
+    logger.warn('no users yet and BATON_DEMO=off: create an administrator with `npm run admin -- create <username>`');
+  }
   for (const result of await baton.deployDirectory(config.processesDir)) {
     if (result.error) logger.error({ file: result.file }, `not deployed: ${result.error}`);
     else logger.info({ file: result.file, key: result.key, version: result.version }, result.created ? 'process deployed' : 'process up to date');
@@ -42,6 +54,9 @@ async function main(): Promise<void> {
   }
 
   const server = baton.app.listen(config.port, config.host);
+  const live = baton.attachLive(server);
+  const sweep = setInterval(() => void baton.auth.sweepExpired().catch((err: unknown) => logger.error({ err }, 'expired sessions could not be removed')), 3_600_000);
+  sweep.unref();
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -56,6 +71,9 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down: finishing the steps in progress');
     // Stop taking requests and let the ones in flight finish (each waits for its step) before the
     // store closes under them; a stuck client gets 10 s.
+    // Live sockets are upgraded connections server.close() would wait for: drop them first
+    // (clients reconnect to another node, or to this one once it is back, and re-sync from REST).
+    await live.close();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);

@@ -23,7 +23,7 @@ describe('HTTP API', () => {
 
   beforeEach(async () => {
     baton = await startTestBaton();
-    http = await listen(baton.app);
+    http = await listen(baton);
   });
 
   afterEach(async () => {

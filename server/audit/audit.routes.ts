@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 
+import { guard, READERS } from '../http/roles.js';
 import { instanceParamsSchema } from '../http/schemas.js';
 import { parseInput } from '../http/validate.js';
 import { auditCsvHeader, auditCsvRow, auditJsonItem } from './audit-export.js';
@@ -15,6 +16,7 @@ export function auditRoutes(audit: AuditService): Router {
   const router = Router();
 
   router.get('/:id/audit', async (req, res) => {
+    guard(req, ...READERS);
     const { id } = parseInput(instanceParamsSchema, req.params, 'instance id');
     const { format } = parseInput(exportQuery, req.query, 'audit export query');
     // Before the first byte: an unknown instance is still a clean 404.
@@ -37,6 +39,7 @@ export function auditRoutes(audit: AuditService): Router {
   });
 
   router.get('/:id/audit/verify', async (req, res) => {
+    guard(req, ...READERS);
     const { id } = parseInput(instanceParamsSchema, req.params, 'instance id');
     res.json(await audit.verify(id));
   });

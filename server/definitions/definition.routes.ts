@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 
 import { InvalidInputError } from '../errors.js';
+import { guard } from '../http/roles.js';
 import { parseInput } from '../http/validate.js';
 import { versionParamsSchema } from '../http/schemas.js';
 import type { DefinitionService } from './definition.service.js';
@@ -16,6 +17,7 @@ export function definitionRoutes(definitions: DefinitionService): Router {
 
   /** Deploy: the diagram as the raw body (application/xml) or as `{ "xml": "..." }`. */
   router.post('/', xmlBody, async (req, res) => {
+    guard(req, 'admin', 'process-owner');
     const xml = typeof req.body === 'string' ? req.body : parseInput(jsonBody, req.body, 'deployment').xml;
     if (!xml.trim()) throw new InvalidInputError('The request has no BPMN diagram in its body');
     const { definition, created } = await definitions.deploy(xml);

@@ -29,8 +29,10 @@ export class DefinitionService {
 
   /** Validates and stores a diagram as the next version of its process (unless it is unchanged). */
   async deploy(xml: string): Promise<DeployResult> {
-    const knownDepartments = new Set((await this.departments.list()).map((department) => department.id));
-    const validated = await validateDefinition(xml, { knownHandlers: this.knownHandlers(), knownDepartments, now: this.clock.now() });
+    const departments = await this.departments.list();
+    const knownDepartments = new Set(departments.map((department) => department.id));
+    const knownDepartmentNames = new Set(departments.map((department) => department.name.toLowerCase()));
+    const validated = await validateDefinition(xml, { knownHandlers: this.knownHandlers(), knownDepartments, knownDepartmentNames, now: this.clock.now() });
     try {
       await parseSource(xml);
     } catch (err) {

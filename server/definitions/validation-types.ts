@@ -22,6 +22,8 @@ export interface ValidationOptions {
   knownHandlers: ReadonlySet<string>;
   /** Department ids; an unknown candidate group is a warning, not an error. */
   knownDepartments: ReadonlySet<string>;
+  /** Department names in lower case: a lane routes by department id or name. */
+  knownDepartmentNames?: ReadonlySet<string>;
   /** Default 5 MiB. */
   maxBytes?: number;
   /** What "in the past" means for a timer date; default the system time. */

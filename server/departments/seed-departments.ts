@@ -3,7 +3,7 @@ import type { DepartmentStore } from './department.store.js';
 
 /**
  * The departments the shipped processes route to, with the escalation pyramid as parents.
- * Seeded only into an empty store; the inbox issue adds people and the admin pages.
+ * Seeded only into an empty store, with the demo people (users/demo-organisation.ts).
  */
 export const DEMO_DEPARTMENTS: DepartmentRecord[] = [
   { id: 'head-of-service', name: 'Head of service', parentId: null },

@@ -8,6 +8,7 @@ import express, { Router } from 'express';
  * `dist/web/<page>/`). Adding a page is one line here plus its folder.
  */
 export const BROWSER_PAGES: ReadonlyArray<{ path: string; page: string }> = [
+  { path: '/login', page: 'login' },
   { path: '/modeler', page: 'modeler' },
   // { path: '/inbox', page: 'inbox' },
   // { path: '/replay/:id', page: 'replay' },

@@ -1,16 +1,18 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 
-import { BatonError } from '../errors.js';
+import { BatonError, RateLimitedError } from '../errors.js';
 
 /** The one place error codes become HTTP statuses. */
 export const HTTP_STATUS: Record<string, number> = {
   INVALID_INPUT: 400,
+  UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
   VERSION_CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
   DEPLOY_INVALID: 422,
   EXPRESSION_INVALID: 422,
   INCIDENT: 422,
@@ -23,6 +25,16 @@ export interface ErrorBody {
 
 export function errorBody(code: string, message: string, issues: ErrorBody['error']['issues'] = []): ErrorBody {
   return { error: { code, message, issues } };
+}
+
+/**
+ * The same mapping for socket acknowledgements: a command that fails answers `{ error }` and the
+ * socket stays usable. Anything that is not a BatonError is a bug: logged, answered without details.
+ */
+export function socketError(err: unknown, logger: Logger, context: Record<string, unknown>): { error: { code: string; message: string } } {
+  if (err instanceof BatonError) return { error: { code: err.code, message: err.message } };
+  logger.error({ err, ...context }, 'unexpected error in a socket command');
+  return { error: { code: 'INTERNAL', message: 'Something went wrong on our side; it has been logged' } };
 }
 
 /** body-parser marks its errors with `type` and `status`; they are the client's fault. */
@@ -41,6 +53,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (err instanceof BatonError) {
+      if (err instanceof RateLimitedError) res.set('Retry-After', String(err.retryAfterSeconds));
       res.status(HTTP_STATUS[err.code] ?? 400).json(errorBody(err.code, err.message, err.issues));
       return;
     }

@@ -29,7 +29,6 @@ export const startInstanceSchema = z.object({
   businessKey: z.string().trim().min(1).max(200).nullish().transform((value) => value ?? null),
 });
 
-export const completeTaskSchema = z.object({ variables: variablesSchema.default({}) });
 
 export const cancelInstanceSchema = z.object({ reason: z.string().trim().min(1).max(2000).default('cancelled by API') });
 

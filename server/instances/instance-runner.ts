@@ -11,23 +11,27 @@ import type { SourceCache } from '../engine/bpmn-source.js';
 import type { ConnectorRegistry } from '../engine/connectors/connector-registry.js';
 import type { ElementApi, EngineState } from '../engine/engine-types.js';
 import { StepRun, type StepSnapshot, type TimerInfo } from '../engine/step-run.js';
-import { resolveUserTask, type UserTaskBehaviour } from '../engine/user-task-attributes.js';
-import { ConflictError, InvalidInputError, NotFoundError, UnavailableError, VersionConflictError } from '../errors.js';
+import { resolveUserTask, type UserTaskAttributes, type UserTaskBehaviour } from '../engine/user-task-attributes.js';
+import { ConflictError, InvalidInputError, NotFoundError, TaskChangedError, UnavailableError, VersionConflictError } from '../errors.js';
 import type { OutboxMessage } from '../outbox/outbox-message.js';
 import type { Store, StepWrite } from '../stores/store.js';
 import type { TaskEscalation, TaskRecord } from '../tasks/task.js';
+import type { TaskRouting } from '../routing/task-router.js';
 import { cancelTask, completeTask, openTask } from '../tasks/task-records.js';
+import { formDataFields } from '../tasks/task-form.js';
 import type { TimerRecord } from '../timers/timer.js';
 import type { IncidentRecord, IncidentRetry, InstanceRecord, MessageSubscription } from './instance.js';
 import { InstanceEvents } from './instance-events.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { commitTaskAmendment } from './task-amendment.js';
 
 const TASK_TYPES = new Set(['bpmn:UserTask', 'bpmn:ManualTask']);
 const MAX_VERSION_RETRIES = 3;
 
 /** What moves an existing instance one step. */
 export type StepAction =
-  | { kind: 'complete-task'; taskId: string; output: Record<string, unknown>; actor: string }
+  /** `taskVersion`: the version the caller's checks (owner, form) ran against; a task changed since is refused. */
+  | { kind: 'complete-task'; taskId: string; output: Record<string, unknown>; actor: string; taskVersion?: number }
   /** A due timer; `force` fires it now whatever its due time (an operator testing a process). */
   | { kind: 'timer'; timerId: string; force?: boolean; actor?: string; reason?: string }
   | { kind: 'reschedule-timer'; timerId: string; dueAt: Date; reason: string; actor: string }
@@ -62,6 +66,8 @@ export interface InstanceRunnerDeps {
   connectors: ConnectorRegistry;
   logger: Logger;
   events?: InstanceEvents;
+  /** Where opened tasks go; without one, to the first candidate group or the lane name, unassigned unless the diagram assigns. */
+  router?: TaskRouting;
 }
 
 /**
@@ -73,9 +79,11 @@ export class InstanceRunner {
   readonly events: InstanceEvents;
   private readonly queue = new KeyedQueue();
   private accepting = true;
+  private readonly router: TaskRouting;
 
   constructor(private readonly deps: InstanceRunnerDeps) {
     this.events = deps.events ?? new InstanceEvents();
+    this.router = deps.router ?? diagramOnlyRouting;
   }
 
   async start(definition: DefinitionRecord, request: StartRequest): Promise<StepResult> {
@@ -155,6 +163,12 @@ export class InstanceRunner {
     });
   }
 
+  /** Changes an instance's tasks without the engine (see task-amendment.ts), one writer at a time like any step. */
+  amend(instanceId: string, build: Parameters<typeof commitTaskAmendment>[2]): Promise<{ instance: InstanceRecord; tasks: TaskRecord[] }> {
+    this.assertAccepting();
+    return this.queue.run(instanceId, () => commitTaskAmendment({ ...this.deps, events: this.events }, instanceId, build));
+  }
+
   /** Stops taking new steps and waits until every step in progress has saved. */
   async drain(): Promise<void> {
     this.accepting = false;
@@ -188,9 +202,11 @@ export class InstanceRunner {
       effective = retryAction(retried.retry, action.actor) ?? action;
     }
     if (effective.kind === 'complete-task') {
-      const { taskId } = effective;
-      if (!openTasks.some((candidate) => candidate.id === taskId)) {
-        throw new ConflictError('The task is no longer open: it was completed or cancelled');
+      const { taskId, taskVersion } = effective;
+      const open = openTasks.find((candidate) => candidate.id === taskId);
+      if (!open) throw new ConflictError('The task is no longer open: it was completed or cancelled');
+      if (taskVersion !== undefined && open.version !== taskVersion) {
+        throw new TaskChangedError(`The task changed meanwhile (version ${taskVersion} was checked, it is at ${open.version}); reload it`);
       }
     }
     const saved = new Map(pendingTimers.map((timer) => [timer.executionId, new Date(timer.dueAt)]));
@@ -338,7 +354,7 @@ export class InstanceRunner {
     const escalation = escalationOf(run.firedTimers(), tasks, at);
     for (const api of snapshot.waiting) {
       if (!TASK_TYPES.has(api.type) || known.has(api.executionId)) continue;
-      const task = withSla(this.openTaskFor(api, instance, snapshot.variables, at), snapshot.timers, escalation);
+      const task = withSla(await this.openTaskFor(api, instance, snapshot.variables, at), snapshot.timers, escalation);
       tasks.push(task);
       opened.push(task);
       if (task.escalatedFrom) {
@@ -348,7 +364,7 @@ export class InstanceRunner {
         type: 'task.created',
         actor: 'system',
         elementId: task.elementId,
-        data: { taskId: task.id, department: task.department, assignee: task.assignee, candidateGroups: task.candidateGroups, dueAt: task.dueAt },
+        data: { taskId: task.id, department: task.department, assignee: task.assignee, candidateGroups: task.candidateGroups, dueAt: task.dueAt, routing: task.routingReason },
       });
     }
 
@@ -425,16 +441,24 @@ export class InstanceRunner {
     return { instance: next, opened, incident, noop: false };
   }
 
-  private openTaskFor(api: ElementApi, instance: InstanceRecord, variables: Record<string, unknown>, at: string): TaskRecord {
-    let attributes;
+  private async openTaskFor(api: ElementApi, instance: InstanceRecord, variables: Record<string, unknown>, at: string): Promise<TaskRecord> {
+    const behaviour = api.owner.behaviour as UserTaskBehaviour;
+    let attributes: UserTaskAttributes;
     try {
-      attributes = resolveUserTask(api.owner.behaviour as UserTaskBehaviour, { ...variables, ...api.environment.variables });
+      attributes = resolveUserTask(behaviour, { ...variables, ...api.environment.variables });
     } catch (err) {
-      // Routing data that cannot be evaluated must not lose the task: it opens unrouted, and the
-      // reason is in the log; the inbox issue shows unrouted tasks to admins.
+      // Routing data that cannot be evaluated must not lose the task: it opens unrouted (admins
+      // see that queue), and the reason is in the log.
       this.deps.logger.warn({ instanceId: instance.id, elementId: api.id, err }, 'user task attributes could not be resolved');
-      attributes = { candidateGroups: [], candidateUsers: [], assignee: null, dueAt: null, priority: null, formKey: null };
+      attributes = { candidateGroups: [], candidateUsers: [], assignee: null, dueAt: null, priority: null, formKey: null, properties: {} };
     }
+    const decision = await this.router.route({
+      candidateGroups: attributes.candidateGroups,
+      candidateUsers: attributes.candidateUsers,
+      assignee: attributes.assignee,
+      laneName: api.owner.lane?.name ?? null,
+      properties: attributes.properties,
+    });
     return openTask({
       id: api.executionId,
       instanceId: instance.id,
@@ -443,17 +467,27 @@ export class InstanceRunner {
       definitionVersion: instance.definitionVersion,
       elementId: api.id,
       name: api.owner.name ?? api.name ?? api.id,
-      laneName: api.owner.lane?.name ?? null,
+      department: decision.department,
       candidateGroups: attributes.candidateGroups,
       candidateUsers: attributes.candidateUsers,
-      assignee: attributes.assignee,
+      assignee: decision.assignee,
+      routingReason: decision.reason,
       priority: attributes.priority,
       dueAt: attributes.dueAt,
       formKey: attributes.formKey,
+      form: formDataFields(behaviour.extensionElements?.values ?? []),
       createdAt: at,
     });
   }
 }
+
+/** Routing from the diagram alone, for runners without a people directory. */
+const diagramOnlyRouting: TaskRouting = {
+  async route(input) {
+    const department = input.candidateGroups[0] ?? input.laneName ?? null;
+    return { department, assignee: input.assignee, reason: department ? `department ${department} from the diagram` : 'unrouted' };
+  },
+};
 
 /** SLA of a task as it opens, from the boundary timers armed with it. */
 function withSla(task: TaskRecord, timers: TimerInfo[], escalatedFrom: TaskEscalation | null): TaskRecord {
@@ -465,6 +499,8 @@ function withSla(task: TaskRecord, timers: TimerInfo[], escalatedFrom: TaskEscal
     dueAt: earliest(own.filter((timer) => timer.interrupting)) ?? task.dueAt,
     warnAt: earliest(own.filter((timer) => !timer.interrupting)),
     escalatedFrom,
+    // The owner chain of an escalated task starts with the escalation, by the timer.
+    history: escalatedFrom ? task.history.map((entry, index) => (index === 0 ? { ...entry, action: 'escalated' as const, by: 'timer' } : entry)) : task.history,
   };
 }
 

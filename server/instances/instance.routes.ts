@@ -1,6 +1,7 @@
 import { Router } from 'express';
 
-import { actorOf } from '../http/local-only.js';
+import { actorOf, principalOf } from '../http/principal.js';
+import { guard, READERS, WORKERS } from '../http/roles.js';
 import { cancelInstanceSchema, instanceQuerySchema, messageSchema, retryIncidentSchema, startInstanceSchema } from '../http/schemas.js';
 import { parseInput } from '../http/validate.js';
 import type { InstanceService } from './instance.service.js';
@@ -10,6 +11,7 @@ export function instanceRoutes(instances: InstanceService): Router {
   const router = Router();
 
   router.post('/', async (req, res) => {
+    guard(req, ...WORKERS);
     const body = parseInput(startInstanceSchema, req.body, 'instance start');
     const { instance, opened } = await instances.start(body, actorOf(req));
     res.status(201).json({
@@ -21,20 +23,25 @@ export function instanceRoutes(instances: InstanceService): Router {
   });
 
   router.get('/', async (req, res) => {
+    guard(req, ...READERS);
     const { ticket, process, processKey, from, to, ...query } = parseInput(instanceQuerySchema, req.query, 'instance query');
     res.json(await instances.list({ ...query, processKey: processKey ?? process, ticketNumber: ticket, startedFrom: from, startedTo: to }));
   });
 
   router.get('/:id', async (req, res) => {
+    const principal = principalOf(req);
+    if (!READERS.includes(principal.role)) await instances.assertWorksOn(principal, req.params.id);
     res.json(await instances.get(req.params.id));
   });
 
   router.post('/:id/cancel', async (req, res) => {
+    guard(req, 'admin');
     const { reason } = parseInput(cancelInstanceSchema, req.body ?? {}, 'cancel request');
     res.json(await instances.cancel(req.params.id, reason, actorOf(req)));
   });
 
   router.post('/:id/incidents/:incidentId/retry', async (req, res) => {
+    guard(req, 'admin');
     const { reason } = parseInput(retryIncidentSchema, req.body ?? {}, 'retry request');
     res.json(await instances.retryIncident(req.params.id, req.params.incidentId, actorOf(req), reason));
   });
@@ -45,6 +52,7 @@ export function instanceRoutes(instances: InstanceService): Router {
 export function messageRoutes(messages: MessageService): Router {
   const router = Router();
   router.post('/', async (req, res) => {
+    guard(req, ...WORKERS);
     const body = parseInput(messageSchema, req.body, 'message');
     res.json(await messages.correlate(body, actorOf(req)));
   });

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 
+import { guard, READERS } from '../http/roles.js';
 import { instanceParamsSchema } from '../http/schemas.js';
 import { parseInput } from '../http/validate.js';
 import type { ReplayService } from './replay.service.js';
@@ -11,6 +12,7 @@ const query = z.object({ step: z.coerce.number().int().min(0).optional() }).stri
 export function replayRoutes(replay: ReplayService): Router {
   const router = Router();
   router.get('/:id/replay', async (req, res) => {
+    guard(req, ...READERS);
     const { id } = parseInput(instanceParamsSchema, req.params, 'instance id');
     const { step } = parseInput(query, req.query, 'replay query');
     res.json(await replay.replay(id, step));

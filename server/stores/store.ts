@@ -1,5 +1,6 @@
 import type { AuditEvent } from '../audit/audit-event.js';
 import type { AuditStore } from '../audit/audit.store.js';
+import type { CredentialStore } from '../auth/credential.store.js';
 import type { DefinitionStore } from '../definitions/definition.store.js';
 import type { DepartmentStore } from '../departments/department.store.js';
 import type { IncidentRecord, InstanceRecord, MessageSubscription } from '../instances/instance.js';
@@ -12,6 +13,7 @@ import type { TimerRecord } from '../timers/timer.js';
 import type { ProcessScheduleStore } from '../timers/process-schedule.js';
 import type { TimerJobs } from '../timers/timer-jobs.js';
 import type { TimerStore } from '../timers/timer.store.js';
+import type { UserStore } from '../users/user.store.js';
 
 /**
  * Everything one engine step changed, written in one transaction or not at all.
@@ -44,6 +46,9 @@ export interface Store {
   timers: TimerStore;
   outbox: OutboxStore;
   departments: DepartmentStore;
+  users: UserStore;
+  /** Sessions and bearer tokens. */
+  credentials: CredentialStore;
   /** agenda on this store's database; pending timers are its jobs. */
   timerJobs: TimerJobs;
   /** When processes with timer start events start themselves next (agenda jobs too). */

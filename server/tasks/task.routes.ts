@@ -1,24 +1,60 @@
 import { Router } from 'express';
+import { z } from 'zod';
 
-import { actorOf } from '../http/local-only.js';
-import { completeTaskSchema, taskQuerySchema } from '../http/schemas.js';
+import { principalOf } from '../http/principal.js';
+import { taskQuerySchema } from '../http/schemas.js';
 import { parseInput } from '../http/validate.js';
-import type { TaskService } from './task.service.js';
+import { commentSchema, completeSchema, handOverSchema, passUpSchema, versionOnlySchema } from './task-action-schemas.js';
+import type { TaskActions } from './task-actions.js';
 
-export function taskRoutes(tasks: TaskService): Router {
+const paging = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export function taskRoutes(actions: TaskActions): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
-    res.json(await tasks.list(parseInput(taskQuerySchema, req.query, 'task query')));
+    res.json(await actions.list(principalOf(req), parseInput(taskQuerySchema, req.query, 'task query')));
+  });
+
+  router.get('/unrouted', async (req, res) => {
+    res.json(await actions.unrouted(principalOf(req), parseInput(paging, req.query, 'paging')));
   });
 
   router.get('/:id', async (req, res) => {
-    res.json(await tasks.get(req.params.id));
+    res.json(await actions.get(principalOf(req), req.params.id));
+  });
+
+  router.post('/:id/claim', async (req, res) => {
+    const { version } = parseInput(versionOnlySchema, req.body ?? {}, 'claim');
+    res.json(await actions.claim(principalOf(req), req.params.id, version));
+  });
+
+  router.post('/:id/release', async (req, res) => {
+    const { version } = parseInput(versionOnlySchema, req.body ?? {}, 'release');
+    res.json(await actions.release(principalOf(req), req.params.id, version));
   });
 
   router.post('/:id/complete', async (req, res) => {
-    const { variables } = parseInput(completeTaskSchema, req.body ?? {}, 'task completion');
-    res.json(await tasks.complete(req.params.id, variables, actorOf(req)));
+    const { variables, version } = parseInput(completeSchema, req.body ?? {}, 'task completion');
+    res.json(await actions.complete(principalOf(req), req.params.id, variables, version));
+  });
+
+  router.post('/:id/pass-up', async (req, res) => {
+    const { reason, version } = parseInput(passUpSchema, req.body ?? {}, 'pass up');
+    res.json(await actions.passUp(principalOf(req), req.params.id, reason, version));
+  });
+
+  router.post('/:id/hand-over', async (req, res) => {
+    const { reason, version, ...target } = parseInput(handOverSchema, req.body ?? {}, 'hand-over');
+    res.json(await actions.handOver(principalOf(req), req.params.id, target, reason, version));
+  });
+
+  router.post('/:id/comments', async (req, res) => {
+    const { text, version } = parseInput(commentSchema, req.body ?? {}, 'comment');
+    res.json(await actions.comment(principalOf(req), req.params.id, text, version));
   });
 
   return router;

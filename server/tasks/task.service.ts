@@ -26,10 +26,11 @@ export class TaskService {
   /**
    * Completes a task with its output. A second completion gets a ConflictError (409), also when
    * two arrive at once: the instance queue serialises them and the second finds the task closed.
+   * With `taskVersion`, a task that changed since (claimed by someone else) is refused (409).
    */
-  async complete(id: string, output: Record<string, unknown>, actor: string): Promise<TaskView> {
+  async complete(id: string, output: Record<string, unknown>, actor: string, taskVersion?: number): Promise<TaskView> {
     const task = await this.get(id);
-    const result = await this.runner.apply(task.instanceId, { kind: 'complete-task', taskId: id, output, actor });
+    const result = await this.runner.apply(task.instanceId, { kind: 'complete-task', taskId: id, output, actor, taskVersion });
     if (result.incident && result.incident.kind === 'expression') {
       throw new IncidentRaisedError(
         `The process could not continue after this task: ${result.incident.message}. The task stays open; ` +

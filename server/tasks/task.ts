@@ -9,6 +9,27 @@ export interface TaskEscalation {
   at: string;
 }
 
+/** One change of who holds a task: the owner chain, oldest first. */
+export interface TaskHistoryEntry {
+  action: 'routed' | 'claimed' | 'released' | 'passed-up' | 'handed-over' | 'escalated' | 'completed' | 'cancelled';
+  at: string;
+  /** Who did it: a username, `system` or `timer`. */
+  by: string;
+  department: string | null;
+  assignee: string | null;
+  reason: string | null;
+}
+
+/** A field of the task's form (camunda:formData today; form-js schemas later): what completion must carry. */
+export interface TaskFormField {
+  id: string;
+  label: string | null;
+  type: 'string' | 'long' | 'boolean' | 'date' | 'enum';
+  required: boolean;
+  /** For `enum`: the allowed values. */
+  values: string[];
+}
+
 /** A user task as people see it. Keyed by the engine's activity executionId (stable across recover). */
 export interface TaskRecord {
   id: string;
@@ -35,6 +56,14 @@ export interface TaskRecord {
   endedAt: string | null;
   completedBy: string | null;
   output: Record<string, unknown> | null;
+  /** 1 when opened, +1 on every change; a task action naming an older version is refused (409). */
+  version: number;
+  /** Every owner the task had and why, oldest first. */
+  history: TaskHistoryEntry[];
+  /** Why the task went to its department / assignee (the routing rule and its choice). */
+  routingReason: string | null;
+  /** Fields the completion is validated against; null: no form known, any object is accepted. */
+  form: TaskFormField[] | null;
 }
 
 export interface TaskFilter {

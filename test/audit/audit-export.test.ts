@@ -26,7 +26,7 @@ describe('Audit trail export (JSON and CSV, streamed in pages)', () => {
 
   before(async () => {
     baton = await startTestBaton();
-    http = await listen(baton.app);
+    http = await listen(baton);
     await baton.definitions.deploy(LOOP);
     const started = await baton.instances.start({ processKey: 'loop', variables: { note: '=cmd|"quoted", comma' }, businessKey: null }, 'api');
     instanceId = started.instance.id;

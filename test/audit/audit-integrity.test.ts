@@ -19,7 +19,7 @@ describe('Audit trail integrity: tampering found through the chain and the signe
 
   beforeEach(async () => {
     baton = await startTestBaton();
-    http = await listen(baton.app);
+    http = await listen(baton);
     await baton.definitions.deploy(PROCESS);
     const { instance, opened } = await baton.instances.start({ processKey: 'guarded', variables: { amount: 10 }, businessKey: null }, 'api');
     await baton.tasks.complete(opened[0]!.id, { ok: true }, 'alice');
@@ -174,7 +174,7 @@ describe('Audit trail integrity: tampering found through the chain and the signe
     await http.close();
     const restarted = await baton.restart();
     baton = restarted;
-    http = await listen(baton.app);
+    http = await listen(baton);
     const latest = await baton.store.audit.checkpoints.latest();
     expect(latest).to.include({ id: 2, headCount: 1 });
     // and after the restart (same key) the first instance still verifies against checkpoint 1

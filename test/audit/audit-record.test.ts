@@ -2,7 +2,7 @@ import { expect } from 'chai';
 
 import type { AuditEvent } from '../../server/audit/audit-event.js';
 import { AUDIT_EVENT_TYPES } from '../../server/audit/audit-event-types.js';
-import { bpmn, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
+import { TEST_ADMIN, bpmn, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
 import { listen, type Http } from '../support/http.js';
 
 const HOUR = 3600_000;
@@ -32,7 +32,7 @@ describe('Audit record: what the trail holds (the issue’s list)', () => {
 
   beforeEach(async () => {
     baton = await startTestBaton();
-    http = await listen(baton.app);
+    http = await listen(baton);
     await baton.definitions.deploy(PROCESS);
   });
 
@@ -101,7 +101,8 @@ describe('Audit record: what the trail holds (the issue’s list)', () => {
     const cancel = await http.request('POST', `/api/instances/${instance.id}/cancel`, { reason: 'duplicate of HD-7' });
     expect(cancel.status).to.equal(200);
     const trail = await baton.store.audit.forInstance(instance.id);
-    expect(of(trail, 'timer.forced')[0]).to.deep.include({ actor: 'api' });
+    expect(of(trail, 'timer.forced')[0]).to.deep.include({ actor: TEST_ADMIN.username });
+    expect(of(trail, 'instance.cancelled')[0]).to.deep.include({ actor: TEST_ADMIN.username });
     expect(of(trail, 'timer.forced')[0]?.data).to.include({ reason: 'testing the warning' });
     expect(of(trail, 'instance.cancelled')[0]?.data).to.deep.equal({ reason: 'duplicate of HD-7' });
     expect(of(trail, 'task.cancelled')).to.have.length(1);

@@ -1,4 +1,5 @@
 import type { AuditEvent } from '../../server/audit/audit-event.js';
+import type { CredentialRecord } from '../../server/auth/credential.js';
 import type { DefinitionRecord } from '../../server/definitions/definition.js';
 import type { DepartmentRecord } from '../../server/departments/department.js';
 import type {
@@ -10,6 +11,7 @@ import type { OutboxMessage } from '../../server/outbox/outbox-message.js';
 import type { StepWrite, Store } from '../../server/stores/store.js';
 import type { TaskRecord } from '../../server/tasks/task.js';
 import type { TimerRecord } from '../../server/timers/timer.js';
+import type { UserRecord } from '../../server/users/user.js';
 
 /** Valid records for contract tests; every builder takes overrides for what a test cares about. */
 
@@ -92,6 +94,10 @@ export function makeTask(instance: InstanceRecord, overrides: Partial<TaskRecord
     endedAt: null,
     completedBy: null,
     output: null,
+    version: 1,
+    history: [{ action: 'routed', at: isoAt(1), by: 'system', department: 'first-line', assignee: null, reason: 'candidate group' }],
+    routingReason: 'candidate group first-line',
+    form: [{ id: 'summary', label: 'Summary', type: 'string', required: true, values: [] }],
     ...overrides,
   };
 }
@@ -229,4 +235,35 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error('expected the promise to reject, but it resolved');
+}
+
+export function makeUser(overrides: Partial<UserRecord> = {}): UserRecord {
+  const id = overrides.id ?? uniqueId('user');
+  return {
+    id,
+    username: overrides.username ?? id,
+    displayName: 'Ada Lovelace',
+    role: 'staff',
+    departments: ['first-line'],
+    skills: ['networking'],
+    disabled: false,
+    passwordHash: '$2b$04$abcdefghijklmnopqrstuu5Jm9Tq3qKXh0v9n0mQkqU3yXq1u0lC2',
+    createdAt: isoAt(0),
+    updatedAt: isoAt(0),
+    ...overrides,
+  };
+}
+
+export function makeCredential(user: UserRecord, overrides: Partial<CredentialRecord> = {}): CredentialRecord {
+  const id = overrides.id ?? uniqueId('credential');
+  return {
+    id,
+    secretHash: `hash-of-${id}`,
+    kind: 'session',
+    userId: user.id,
+    csrfToken: `csrf-${id}`,
+    createdAt: isoAt(0),
+    expiresAt: isoAt(60),
+    ...overrides,
+  };
 }

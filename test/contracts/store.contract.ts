@@ -7,6 +7,7 @@ import { outboxStoreContract } from './outbox-store.contract.js';
 import { stepCommitContract } from './step-commit.contract.js';
 import { taskStoreContract } from './task-store.contract.js';
 import { timerStoreContract } from './timer-store.contract.js';
+import { userStoreContract } from './user-store.contract.js';
 
 export type { CloseStore, OpenStore } from './harness.js';
 
@@ -22,5 +23,6 @@ export function storeContract(open: OpenStore, close: CloseStore): void {
   timerStoreContract(open, close);
   outboxStoreContract(open, close);
   departmentStoreContract(open, close);
+  userStoreContract(open, close);
   stepCommitContract(open, close);
 }

@@ -86,5 +86,55 @@ export function taskStoreContract(open: OpenStore, close: CloseStore): void {
       expect(await page(2, 2)).to.deep.equal(all.slice(2, 4));
       expect(await page(2, 4)).to.deep.equal(all.slice(4));
     });
+
+    it("answers a staff member's inbox: open tasks of their departments and those assigned to them", async () => {
+      // given open and closed tasks across departments and assignees
+      const instance = makeInstance();
+      const mine = makeTask(instance, { createdAt: isoAt(1), department: 'l1' });
+      const assigned = makeTask(instance, { createdAt: isoAt(2), department: 'l3', assignee: 'ada' });
+      const other = makeTask(instance, { createdAt: isoAt(3), department: 'l3' });
+      const closed = makeTask(instance, { createdAt: isoAt(4), department: 'l1', status: 'completed' });
+      const both = makeTask(instance, { createdAt: isoAt(5), department: 'l2', assignee: 'ada' });
+      await startInstance(store(), instance, { tasks: [both, closed, other, assigned, mine] });
+      // when ada (in l1 and l2) asks for her inbox
+      const inbox = await store().tasks.inbox(['l1', 'l2'], 'ada', {});
+      // then it holds each visible open task once, oldest first
+      expect(inbox.map((task) => task.id)).to.deep.equal([mine.id, assigned.id, both.id]);
+      expect((await store().tasks.inbox(['l1', 'l2'], 'ada', { limit: 1, offset: 1 })).map((task) => task.id)).to.deep.equal([assigned.id]);
+      expect(await store().tasks.inbox([], 'nobody', {})).to.deep.equal([]);
+    });
+
+    it('lists as unrouted the open tasks whose department is unset or unknown', async () => {
+      // given a known department and tasks routed to it, to an unknown group, and to nobody
+      await store().departments.upsert({ id: 'l1', name: 'L1', parentId: null });
+      const instance = makeInstance();
+      const routed = makeTask(instance, { createdAt: isoAt(1), department: 'l1' });
+      const unknown = makeTask(instance, { createdAt: isoAt(2), department: 'night-shift' });
+      const nowhere = makeTask(instance, { createdAt: isoAt(3), department: null });
+      const closed = makeTask(instance, { createdAt: isoAt(4), department: null, status: 'cancelled' });
+      await startInstance(store(), instance, { tasks: [routed, unknown, nowhere, closed] });
+      expect((await store().tasks.unrouted({})).map((task) => task.id)).to.deep.equal([unknown.id, nowhere.id]);
+      // when the missing department is created
+      await store().departments.upsert({ id: 'night-shift', name: 'Night shift', parentId: null });
+      // then its task is routed
+      expect((await store().tasks.unrouted({})).map((task) => task.id)).to.deep.equal([nowhere.id]);
+    });
+
+    it('counts open tasks per assignee and when each was last assigned', async () => {
+      const instance = makeInstance();
+      const tasks = [
+        makeTask(instance, { createdAt: isoAt(1), assignee: 'ada' }),
+        makeTask(instance, { createdAt: isoAt(2), assignee: 'ada', status: 'completed' }),
+        makeTask(instance, { createdAt: isoAt(3), assignee: 'bob' }),
+        makeTask(instance, { createdAt: isoAt(4), assignee: 'cy' }),
+      ];
+      await startInstance(store(), instance, { tasks });
+      const stats = await store().tasks.assignmentStats(['ada', 'bob', 'dan']);
+      expect(stats.sort((a, b) => a.username.localeCompare(b.username))).to.deep.equal([
+        { username: 'ada', open: 1, lastAssignedAt: isoAt(2) },
+        { username: 'bob', open: 1, lastAssignedAt: isoAt(3) },
+      ]);
+      expect(await store().tasks.assignmentStats([])).to.deep.equal([]);
+    });
   });
 }

@@ -12,6 +12,8 @@ interface InstanceSummary {
 
 export interface Expectation {
   baseUrl: string;
+  /** Authorization of a reader (the demo admin). */
+  headers: Record<string, string>;
   processKey: string;
   /** Every business key that must exist exactly once. */
   businessKeys: string[];
@@ -28,7 +30,7 @@ export async function violations(expect: Expectation): Promise<string[]> {
   const { baseUrl, processKey } = expect;
   const limit = 500;
 
-  const instances = await getJson<InstanceSummary[]>(`${baseUrl}/api/instances?${new URLSearchParams({ processKey, limit: String(limit) })}`);
+  const instances = await getJson<InstanceSummary[]>(expect.headers, `${baseUrl}/api/instances?${new URLSearchParams({ processKey, limit: String(limit) })}`);
   if (instances.length !== expect.businessKeys.length) {
     found.push(`expected ${expect.businessKeys.length} instances of ${processKey}, found ${instances.length}`);
   }
@@ -49,7 +51,7 @@ export async function violations(expect: Expectation): Promise<string[]> {
   for (const [ticket, count] of tickets) if (count > 1) found.push(`ticket ${ticket} is used by ${count} instances`);
 
   // No task belongs to an instance the list does not show (a task of a lost or duplicate start).
-  const allTasks = await getJson<TaskView[]>(`${baseUrl}/api/tasks?${new URLSearchParams({ processKey, limit: String(limit) })}`);
+  const allTasks = await getJson<TaskView[]>(expect.headers, `${baseUrl}/api/tasks?${new URLSearchParams({ processKey, limit: String(limit) })}`);
   const wantedTasks = expect.businessKeys.length * expect.userTasks.length;
   if (allTasks.length !== wantedTasks && wantedTasks <= limit) found.push(`expected ${wantedTasks} tasks of ${processKey} in all, found ${allTasks.length}`);
   const ids = new Set(instances.map((instance) => instance.id));
@@ -57,14 +59,14 @@ export async function violations(expect: Expectation): Promise<string[]> {
 
   await forEachLimit(instances, 20, async (instance) => {
     const label = `${instance.businessKey} (${instance.ticketNumber})`;
-    const tasks = await getJson<TaskView[]>(`${baseUrl}/api/tasks?${new URLSearchParams({ instanceId: instance.id })}`);
+    const tasks = await getJson<TaskView[]>(expect.headers, `${baseUrl}/api/tasks?${new URLSearchParams({ instanceId: instance.id })}`);
     const elements = tasks.map((task) => task.elementId).sort();
     if (elements.join(',') !== [...expect.userTasks].sort().join(',')) {
       found.push(`${label}: tasks for elements [${elements.join(', ')}], expected one each of [${expect.userTasks.join(', ')}]`);
     }
     for (const task of tasks) if (task.status !== 'completed') found.push(`${label}: task ${task.elementId} is ${task.status}`);
 
-    const events = await getJson<AuditEvent[]>(`${baseUrl}/api/instances/${instance.id}/audit`);
+    const events = await getJson<AuditEvent[]>(expect.headers, `${baseUrl}/api/instances/${instance.id}/audit`);
     const broken = verifyChain(events);
     if (broken) found.push(`${label}: audit chain broken at ${broken.seq}: ${broken.reason}`);
     const count = (type: string) => events.filter((event) => event.type === type).length;
@@ -76,14 +78,14 @@ export async function violations(expect: Expectation): Promise<string[]> {
       found.push(`${label}: task.completed events for [${completions.join(', ')}], tasks are [${taskIds.join(', ')}]`);
     }
     // The chain can be intact and still cut short: the server compares it with the recorded head.
-    const check = await getJson<{ valid: boolean; firstInvalid: unknown }>(`${baseUrl}/api/instances/${instance.id}/audit/verify`);
+    const check = await getJson<{ valid: boolean; firstInvalid: unknown }>(expect.headers, `${baseUrl}/api/instances/${instance.id}/audit/verify`);
     if (!check.valid) found.push(`${label}: server audit verification failed: ${JSON.stringify(check.firstInvalid)}`);
   });
   return found;
 }
 
-async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(15_000) });
+async function getJson<T>(headers: Record<string, string>, url: string): Promise<T> {
+  const response = await fetch(url, { headers, signal: AbortSignal.timeout(15_000) });
   const text = await response.text();
   if (response.status !== 200) throw new Error(`GET ${url}: ${response.status} ${text.slice(0, 500)}`);
   return JSON.parse(text) as T;

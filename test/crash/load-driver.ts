@@ -7,6 +7,8 @@
 
 export interface DriverOptions {
   baseUrl: string;
+  /** Sent with every request (the Authorization header). */
+  headers: Record<string, string>;
   processKey: string;
   /** Items are `${keyPrefix}-0` ... `${keyPrefix}-${items - 1}`. */
   keyPrefix: string;
@@ -226,10 +228,10 @@ export class LoadDriver {
   }
 
   private async send(method: string, path: string, body?: unknown): Promise<HttpAnswer> {
-    const init: RequestInit = { method, signal: AbortSignal.timeout(this.requestTimeoutMs) };
+    const init: RequestInit = { method, signal: AbortSignal.timeout(this.requestTimeoutMs), headers: { ...this.options.headers } };
     if (body !== undefined) {
       init.body = JSON.stringify(body);
-      init.headers = { 'content-type': 'application/json' };
+      init.headers = { ...this.options.headers, 'content-type': 'application/json' };
     }
     let response: Response;
     let text: string;

@@ -4,7 +4,7 @@ import path from 'node:path';
 
 import { expect } from 'chai';
 
-import { startServerProcess, type ExitStatus, type ServerProcess } from '../support/server-process.js';
+import { adminHeaders, startServerProcess, type ExitStatus, type ServerProcess } from '../support/server-process.js';
 import { violations } from './invariants.js';
 import { LoadDriver, type ItemResult } from './load-driver.js';
 
@@ -36,6 +36,7 @@ interface Outcome {
   second: ServerProcess;
   progressAtSignal: number;
   businessKeys: string[];
+  headers: Record<string, string>;
 }
 
 describe('crash recovery of the real server process', function () {
@@ -69,9 +70,10 @@ describe('crash recovery of the real server process', function () {
     mkdirSync(processesDir);
 
     const first = await start(dataDir, processesDir);
+    const headers = await adminHeaders(first.baseUrl);
     const deployed = await fetch(`${first.baseUrl}/api/definitions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/xml' },
+      headers: { ...headers, 'content-type': 'application/xml' },
       body: PROCESS_XML,
     });
     expect(deployed.status, await deployed.clone().text()).to.equal(201);
@@ -79,6 +81,7 @@ describe('crash recovery of the real server process', function () {
 
     const driver = new LoadDriver({
       baseUrl: first.baseUrl,
+      headers,
       processKey: PROCESS_KEY,
       keyPrefix: options.keyPrefix,
       items: options.items,
@@ -101,7 +104,7 @@ describe('crash recovery of the real server process', function () {
     driver.retarget(second.baseUrl);
     const results = await run;
     const businessKeys = Array.from({ length: options.items }, (_, n) => `${options.keyPrefix}-${n}`);
-    return { results, driver, first, firstExit, second, progressAtSignal, businessKeys };
+    return { results, driver, first, firstExit, second, progressAtSignal, businessKeys, headers };
   }
 
   it('SIGKILL in the middle of 200 instances: after a restart every instance finishes exactly once, no task twice', async () => {
@@ -125,7 +128,7 @@ describe('crash recovery of the real server process', function () {
     expect(outcome.results.map((result) => result.businessKey)).to.deep.equal(outcome.businessKeys);
     // and: exactly 200 completed instances, one per business key, unique tickets, two completed
     //      tasks each (one per user task), intact audit chains with one start and one end each
-    expect(await violations({ baseUrl: outcome.second.baseUrl, processKey: PROCESS_KEY, businessKeys: outcome.businessKeys, userTasks: USER_TASKS })).to.deep.equal([]);
+    expect(await violations({ baseUrl: outcome.second.baseUrl, headers: outcome.headers, processKey: PROCESS_KEY, businessKeys: outcome.businessKeys, userTasks: USER_TASKS })).to.deep.equal([]);
     // and: the ids the driver worked with are the ones stored
     const stored = new Set(outcome.results.map((result) => result.instanceId));
     expect(stored.size).to.equal(200);
@@ -146,7 +149,7 @@ describe('crash recovery of the real server process', function () {
     expectRetriesRefused(outcome, 60);
     // and: every item finished exactly once, with the same invariants as after a crash
     expect(outcome.results.map((result) => result.businessKey)).to.deep.equal(outcome.businessKeys);
-    expect(await violations({ baseUrl: outcome.second.baseUrl, processKey: PROCESS_KEY, businessKeys: outcome.businessKeys, userTasks: USER_TASKS })).to.deep.equal([]);
+    expect(await violations({ baseUrl: outcome.second.baseUrl, headers: outcome.headers, processKey: PROCESS_KEY, businessKeys: outcome.businessKeys, userTasks: USER_TASKS })).to.deep.equal([]);
     expect(errorLines(outcome.second)).to.deep.equal([]);
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 
 import { expect } from 'chai';
 
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { adminHeaders, startServerProcess, type ServerProcess } from '../support/server-process.js';
 
 const PROCESS = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
@@ -38,9 +38,10 @@ describe('timers across a SIGKILL of the real server', function () {
   });
 
   async function json(server: ServerProcess, method: string, route: string, body?: unknown): Promise<unknown> {
+    const auth = await adminHeaders(server.baseUrl);
     const response = await fetch(`${server.baseUrl}${route}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: body === undefined ? auth : { ...auth, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return response.json();

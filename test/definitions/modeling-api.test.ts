@@ -26,7 +26,7 @@ describe('modeling API: task forms, departments, connectors', () => {
 
   beforeEach(async () => {
     baton = await startTestBaton();
-    http = await listen(baton.app);
+    http = await listen(baton);
   });
 
   afterEach(async () => {

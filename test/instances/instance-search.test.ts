@@ -12,7 +12,7 @@ describe('Auditor instance search over HTTP', () => {
 
   before(async () => {
     baton = await startTestBaton();
-    http = await listen(baton.app);
+    http = await listen(baton);
     await baton.definitions.deploy(userTaskProcess('complaint'));
     await baton.definitions.deploy(userTaskProcess('refund'));
     baton.clock.set(new Date('2026-03-02T09:00:00.000Z'));

@@ -13,7 +13,7 @@ describe('browser app pages over HTTP', () => {
     this.timeout(60_000);
     if (!isBuildCurrent()) await buildWeb();
     baton = await startTestBaton();
-    http = await listen(baton.app);
+    http = await listen(baton);
   });
 
   after(async () => {

@@ -23,7 +23,7 @@ describe('Replay of every shipped process reproduces its final state', () => {
 
   beforeEach(async () => {
     baton = await startTestBaton();
-    http = await listen(baton.app);
+    http = await listen(baton);
     expect((await baton.deployDirectory(path.resolve('processes'))).filter((result) => result.error)).to.deep.equal([]);
     refunds = await okEndpoint();
   });

@@ -16,7 +16,7 @@ import { buildWeb, isBuildCurrent } from '../../modeler/build.js';
 import { createBaton, type Baton } from '../../server/baton.js';
 import { seedDepartments } from '../../server/departments/seed-departments.js';
 import { openSqliteStore } from '../../server/stores/sqlite/sqlite-store.js';
-import { removeDir, silentLogger } from './harness.js';
+import { TEST_ADMIN, TEST_CONFIG, removeDir, seedTestAdmin, silentLogger, testAuditKey } from './harness.js';
 import { listen, type Http } from './http.js';
 
 export const CHROMIUM = process.env['BATON_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -71,8 +71,13 @@ async function closeBrowser(): Promise<void> {
 
 after(closeBrowser);
 
-/** Starts a Baton and opens a page on it (the browser is shared by every suite of the run). */
-export async function startBrowserBaton(options: { deployShipped?: boolean } = {}): Promise<BrowserBaton> {
+/**
+ * Starts a Baton and opens a page on it (the browser is shared by every suite of the run). The
+ * page's context is signed in as `signInAs` (default the test administrator; `null`: signed out).
+ */
+export async function startBrowserBaton(
+  options: { deployShipped?: boolean; signInAs?: { username: string; password: string } | null } = {},
+): Promise<BrowserBaton> {
   if (!isBuildCurrent()) await buildWeb();
   const dir = mkdtempSync(path.join(tmpdir(), 'baton-browser-'));
   const store = openSqliteStore(path.join(dir, 'baton.db'));
@@ -80,17 +85,21 @@ export async function startBrowserBaton(options: { deployShipped?: boolean } = {
   const baton = createBaton({
     store,
     logger: silentLogger,
-    config: { timerPollMs: 100, webhook: { timeoutMs: 2000, attempts: 1, backoffMs: 10 } },
+    config: { ...TEST_CONFIG, timerPollMs: 100 },
     version: 'test',
+    audit: { key: testAuditKey },
   });
+  await seedTestAdmin(baton);
   if (options.deployShipped ?? true) {
     for (const result of await baton.deployDirectory(path.resolve('processes'))) {
       if (result.error) throw new Error(`${result.file}: ${result.error}`);
     }
   }
   baton.scheduler.start();
-  const http = await listen(baton.app);
+  const http = await listen(baton);
   const context = await (await sharedBrowser()).newContext({ viewport: { width: 1400, height: 860 }, acceptDownloads: true });
+  const signInAs = options.signInAs === undefined ? TEST_ADMIN : options.signInAs;
+  if (signInAs) await signInContext(context, http.baseUrl, signInAs);
   const pageErrors: string[] = [];
   const newPage = async () => {
     const page = await context.newPage();
@@ -116,4 +125,10 @@ export async function startBrowserBaton(options: { deployShipped?: boolean } = {
       removeDir(dir);
     },
   };
+}
+
+/** Signs a browser context in (its cookie jar gets the session), as the sign-in page would. */
+export async function signInContext(context: BrowserContext, baseUrl: string, user: { username: string; password: string }): Promise<void> {
+  const response = await context.request.post(`${baseUrl}/api/auth/login`, { data: user });
+  if (!response.ok()) throw new Error(`sign-in of ${user.username} failed: ${response.status()} ${await response.text()}`);
 }

@@ -9,6 +9,7 @@ import { createBaton, type Baton } from '../../server/baton.js';
 import { ManualClock } from '../../server/clock.js';
 import { seedDepartments } from '../../server/departments/seed-departments.js';
 import type { MailTransport } from '../../server/outbox/mail-transport.js';
+import type { Role } from '../../server/users/user.js';
 import { openSqliteStore } from '../../server/stores/sqlite/sqlite-store.js';
 
 export interface TestBaton extends Baton {
@@ -23,8 +24,26 @@ export interface TestBaton extends Baton {
 /** One key for every test Baton, so checkpoints still verify after a restart on the same file. */
 export const testAuditKeySecret = 'baton-test-audit-key-0123456789abcdef';
 export const testAuditKey = auditKeyOf(testAuditKeySecret);
+/** The administrator every test Baton has. */
+export const TEST_ADMIN = { username: 'admin', password: 'admin-password-for-tests' };
+/** Password of every user tests create with `addUser`. */
+export const TEST_PASSWORD = 'staff-password-for-tests';
 
 export const silentLogger = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
+
+/** Settings of every test Baton: bcrypt's lowest cost, since tests sign in hundreds of times. */
+export const TEST_CONFIG = {
+  timerPollMs: 50,
+  webhook: { timeoutMs: 2000, attempts: 2, backoffMs: 10 },
+  auth: { sessionTtlMs: 3_600_000, tokenTtlMs: 3_600_000, passwordCost: 4 },
+};
+
+/** Creates TEST_ADMIN unless the store already has it (a restart on the same file). */
+export async function seedTestAdmin(baton: Baton): Promise<void> {
+  if ((await baton.store.users.getByUsername(TEST_ADMIN.username)) === null) {
+    await baton.users.create({ ...TEST_ADMIN, role: 'admin', departments: [], skills: [] });
+  }
+}
 
 /** A real Baton on a real SQLite file in a temp dir, with a clock the test moves. */
 export async function startTestBaton(
@@ -39,11 +58,12 @@ export async function startTestBaton(
     store,
     logger: silentLogger,
     clock,
-    config: { timerPollMs: 50, webhook: { timeoutMs: 2000, attempts: 2, backoffMs: 10 } },
+    config: TEST_CONFIG,
     version: 'test',
     mailTransport: options.mailTransport,
     audit: { key: testAuditKey, checkpointMs: 60_000, anchorFile: options.auditAnchorFile ?? null },
   });
+  await seedTestAdmin(baton);
   let closed = false;
   const close = async () => {
     if (closed) return;
@@ -61,6 +81,11 @@ export async function startTestBaton(
       return startTestBaton({ ...options, dir, clock });
     },
   };
+}
+
+/** A user with TEST_PASSWORD. */
+export async function addUser(baton: Baton, username: string, role: Role, departments: string[] = [], skills: string[] = []) {
+  return baton.users.create({ username, password: TEST_PASSWORD, role, departments, skills });
 }
 
 export function removeDir(dir: string): void {
@@ -88,4 +113,21 @@ ${body}
   </bpmn:process>
 ${extra}
 </bpmn:definitions>`;
+}
+
+/**
+ * start → one user task → end. `attributes` go on the task; `properties` become its
+ * camunda:properties (routing rules).
+ */
+export function oneTaskProcess(processId: string, attributes: string, properties: Record<string, string> = {}): string {
+  const props = Object.entries(properties)
+    .map(([name, value]) => `<camunda:property name="${name}" value="${value}" />`)
+    .join('');
+  const extension = props ? `<bpmn:extensionElements><camunda:properties>${props}</camunda:properties></bpmn:extensionElements>` : '';
+  return bpmn(
+    processId,
+    `<bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="work" />
+     <bpmn:userTask id="work" name="Work" ${attributes}>${extension}</bpmn:userTask>
+     <bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="end" /><bpmn:endEvent id="end" />`,
+  );
 }

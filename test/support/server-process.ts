@@ -47,6 +47,22 @@ export interface ServerProcessOptions {
   env?: Record<string, string>;
 }
 
+export const DEMO_PASSWORD = 'crash-test-demo-password';
+
+/**
+ * Authorization headers of the demo admin of a server started here. Tokens live in the database,
+ * so the same headers work against a server restarted on the same data directory.
+ */
+export async function adminHeaders(baseUrl: string): Promise<Record<string, string>> {
+  const response = await fetch(`${baseUrl}/api/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: DEMO_PASSWORD }),
+  });
+  if (response.status !== 201) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`);
+  return { authorization: `Bearer ${((await response.json()) as { token: string }).token}` };
+}
+
 const RUNNING = /is running on http:\/\/localhost:(\d+)/;
 
 /** Children still alive, killed when the test process exits whatever happened (no orphan servers). */
@@ -74,6 +90,8 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     LOG_LEVEL: 'info',
     // A fixed key: the default would create a key directory beside every temporary data dir.
     BATON_AUDIT_KEY: 'baton-test-audit-key-0123456789abcdef',
+    // The demo organisation with a known password: tests sign in as its admin (serverToken).
+    BATON_DEMO_PASSWORD: DEMO_PASSWORD,
     ...options.env,
   });
 

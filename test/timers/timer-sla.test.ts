@@ -27,7 +27,7 @@ describe('SLA timers', () => {
 
   beforeEach(async () => {
     baton = await startTestBaton();
-    http = await listen(baton.app);
+    http = await listen(baton);
     await baton.definitions.deploy(ESCALATING);
   });
 
@@ -94,7 +94,8 @@ describe('SLA timers', () => {
     expect((await http.request('POST', `/api/timers/${encodeURIComponent(escalate.id)}/fire`)).status).to.equal(204);
     // then A is at L2 at once
     expect((await baton.tasks.list({ instanceId: a.instance.id, status: 'open' })).map((t) => t.elementId)).to.deep.equal(['l2']);
-    expect((await baton.instances.auditTrail(a.instance.id)).some((event) => event.type === 'timer.forced')).to.equal(true);
+    // (the log names the signed-in user, here the test admin)
+    expect((await baton.instances.auditTrail(a.instance.id)).some((event) => event.type === 'timer.forced' && event.actor === 'admin')).to.equal(true);
 
     // when B's escalation is moved to 30 h with a reason
     const bTimers = (await http.request('GET', `/api/timers?instance=${b.instance.id}`)).body as { id: string; elementId: string }[];
@@ -115,6 +116,7 @@ describe('SLA timers', () => {
     expect((await baton.tasks.list({ instanceId: b.instance.id, status: 'open' })).map((t) => t.elementId)).to.deep.equal(['l2']);
     const rescheduled = (await baton.instances.auditTrail(b.instance.id)).find((event) => event.type === 'timer.rescheduled');
     expect(rescheduled?.data).to.include({ reason: 'customer on holiday', to: newDue.toISOString() });
+    expect(rescheduled?.actor).to.equal('admin');
   });
 
   it('reports pending timers and firing lateness as JSON and for Prometheus', async () => {

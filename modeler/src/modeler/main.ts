@@ -10,6 +10,7 @@ import 'bpmn-js-bpmnlint/dist/assets/css/bpmn-js-bpmnlint.css';
 import './modeler.css';
 
 import { ApiError, api, type ErrorIssue } from '../shared/api.js';
+import { SignedOut, mountUserBadge, requireSession } from '../shared/session.js';
 import { clearComparison, compareDefinitions, markComparison } from './compare.js';
 import type { Canvas, CommandStack, ElementRegistry, EventBus, Overlays, Shape } from './diagram-types.js';
 import { createEditor, updateLint } from './editor.js';
@@ -196,6 +197,7 @@ async function run(action: () => Promise<void>): Promise<void> {
   try {
     await action();
   } catch (err) {
+    if (err instanceof SignedOut) return; // on the way to the sign-in page
     say(err instanceof Error ? err.message : String(err), 'error');
   }
 }
@@ -302,6 +304,7 @@ service<EventBus>('eventBus').on(FORM_EDIT_EVENT, (event: { element: Shape }) =>
 
 /** `?key=…&version=…` opens that version; else the first deployed process, else a new one. */
 async function start(): Promise<void> {
+  mountUserBadge($('.toolbar'), await requireSession());
   await Promise.all([loadCatalog(), fillProcesses()]);
   const params = new URLSearchParams(location.search);
   const key = params.get('key') ?? ui.process.options[1]?.value;

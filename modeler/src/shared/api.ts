@@ -1,10 +1,11 @@
 /**
  * The one place the browser app talks to Baton's HTTP API. Every call is same-origin with the
- * session cookie (`credentials: 'same-origin'`); when sign-in adds a CSRF header, `headers()`
- * is the one change.
+ * session cookie (`credentials: 'same-origin'`) and the session's CSRF token; a 401 (the session
+ * expired or was signed out elsewhere) sends the browser to the sign-in page.
  */
 import type { DefinitionSummary } from '../../../server/definitions/definition.js';
 import type { ErrorIssue } from '../../../server/errors.js';
+import { csrfToken, goToLogin } from './session.js';
 
 export type { DefinitionSummary, ErrorIssue };
 
@@ -22,10 +23,11 @@ export class ApiError extends Error {
 }
 
 function headers(extra: Record<string, string> = {}): Record<string, string> {
-  return { accept: 'application/json', ...extra };
+  const token = csrfToken();
+  return { accept: 'application/json', ...(token ? { 'x-csrf-token': token } : {}), ...extra };
 }
 
-async function request(method: string, url: string, body?: { json: unknown } | { xml: string }): Promise<Response> {
+export async function request(method: string, url: string, body?: { json: unknown } | { xml: string }): Promise<Response> {
   const init: RequestInit = { method, credentials: 'same-origin', headers: headers() };
   if (body && 'json' in body) {
     init.body = JSON.stringify(body.json);
@@ -35,6 +37,7 @@ async function request(method: string, url: string, body?: { json: unknown } | {
     init.headers = headers({ 'content-type': 'application/xml' });
   }
   const response = await fetch(url, init);
+  if (response.status === 401) goToLogin();
   if (!response.ok) {
     const text = await response.text();
     let error: { code?: string; message?: string; issues?: ErrorIssue[] } = {};
@@ -48,7 +51,7 @@ async function request(method: string, url: string, body?: { json: unknown } | {
   return response;
 }
 
-async function json<T>(method: string, url: string, body?: { json: unknown } | { xml: string }): Promise<T> {
+export async function json<T>(method: string, url: string, body?: { json: unknown } | { xml: string }): Promise<T> {
   return (await (await request(method, url, body)).json()) as T;
 }
 

@@ -38,6 +38,16 @@ function warnUnknownGroups(task: ModdleElement, groups: string, context: RuleCon
   }
 }
 
+/** A lane routes the tasks without candidate groups: by department id (any case), else by department name. */
+function warnUnknownLane(task: ModdleElement, lane: ModdleElement | undefined, context: RuleContext): void {
+  const name = lane === undefined ? undefined : trimmed(lane, 'name');
+  if (name === undefined) return;
+  const lower = name.toLowerCase();
+  if (context.options.knownDepartments.has(name) || context.options.knownDepartments.has(lower)) return;
+  if (context.options.knownDepartmentNames?.has(lower)) return;
+  context.findings.warn(task, `Lane '${name}' is not a known department (by id or name); its tasks will wait in the unrouted queue`);
+}
+
 export function checkRouting(context: RuleContext): void {
   const lanes = laneIndex(context.runnable);
   for (const task of context.runnableElements) {
@@ -45,6 +55,7 @@ export function checkRouting(context: RuleContext): void {
     const groups = trimmed(task, 'camunda:candidateGroups');
     if (groups !== undefined) warnUnknownGroups(task, groups, context);
     const lane = laneOf(task, lanes);
+    if (groups === undefined) warnUnknownLane(task, lane, context);
     const routed =
       groups !== undefined ||
       trimmed(task, 'camunda:assignee') !== undefined ||

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 
 import { auditCheckpointsMigration } from './sqlite-migration-audit.js';
+import { migratePeople } from './sqlite-migration-people.js';
 
 type Migration = (db: Database.Database) => void;
 
@@ -213,6 +214,7 @@ const migrations: readonly Migration[] = [
     `);
   },
   auditCheckpointsMigration,
+  migratePeople,
 ];
 
 /** Schema version this code writes; a database at a higher version came from a newer Baton. */
@@ -233,15 +235,15 @@ export function schemaVersion(db: Database.Database): number {
   return Number(db.pragma('user_version', { simple: true }));
 }
 
-/** Brings the schema up to SCHEMA_VERSION, one migration per transaction. */
-export function migrate(db: Database.Database): void {
+/** Brings the schema up to `target` (tests stop early to make an old database), one migration per transaction. */
+export function migrate(db: Database.Database, target = SCHEMA_VERSION): void {
   const current = schemaVersion(db);
   if (current > SCHEMA_VERSION) {
     throw new Error(
       `database schema version ${current} is newer than this Baton supports (${SCHEMA_VERSION})`,
     );
   }
-  for (let from = current; from < SCHEMA_VERSION; from += 1) {
+  for (let from = current; from < target; from += 1) {
     const step = db.transaction(() => {
       // Re-read under the write lock: another process opening the same file may have migrated.
       if (schemaVersion(db) !== from) return;

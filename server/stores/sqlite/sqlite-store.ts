@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { StepWrite, Store } from '../store.js';
 import { SqliteAuditStore } from './sqlite-audit.store.js';
 import { SqliteDefinitionStore } from './sqlite-definition.store.js';
+import { SqliteCredentialStore } from './sqlite-credential.store.js';
 import { SqliteDepartmentStore } from './sqlite-department.store.js';
 import { SqliteInstanceStore } from './sqlite-instance.store.js';
 import { SqliteOutboxStore } from './sqlite-outbox.store.js';
@@ -13,6 +14,7 @@ import { SqliteAgendaBackend } from './sqlite-agenda-backend.js';
 import { SqliteProcessScheduleStore } from './sqlite-process-schedule.store.js';
 import { SqliteTimerJobs } from './sqlite-timer-jobs.js';
 import { SqliteTimerStore } from './sqlite-timer.store.js';
+import { SqliteUserStore } from './sqlite-user.store.js';
 
 /** Opens (creating file, directory and schema as needed) the embedded store; `':memory:'` works. */
 export function openSqliteStore(file: string): SqliteStore {
@@ -37,6 +39,8 @@ export class SqliteStore implements Store {
   readonly timers: SqliteTimerStore;
   readonly outbox: SqliteOutboxStore;
   readonly departments: SqliteDepartmentStore;
+  readonly users: SqliteUserStore;
+  readonly credentials: SqliteCredentialStore;
   readonly timerJobs: SqliteTimerJobs;
   readonly schedules: SqliteProcessScheduleStore;
   private readonly writeStep: Database.Transaction<(step: StepWrite) => void>;
@@ -57,6 +61,8 @@ export class SqliteStore implements Store {
     this.schedules = new SqliteProcessScheduleStore(db, backend.repository, this.timerJobs);
     this.outbox = new SqliteOutboxStore(db);
     this.departments = new SqliteDepartmentStore(db);
+    this.users = new SqliteUserStore(db);
+    this.credentials = new SqliteCredentialStore(db);
     this.pingStatement = db.prepare('SELECT 1');
     // Any throw inside rolls the whole step back, the version check included.
     this.writeStep = db.transaction((step: StepWrite) => {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { TaskEscalation, TaskFilter, TaskRecord, TaskStatus } from '../../tasks/task.js';
+import type { TaskEscalation, TaskFilter, TaskFormField, TaskHistoryEntry, TaskRecord, TaskStatus } from '../../tasks/task.js';
 import type { TaskStore } from '../../tasks/task.store.js';
 import { FilteredSelect, fromJson, fromJsonOrNull, toJson, toJsonOrNull } from './sqlite-query.js';
 
@@ -25,16 +25,24 @@ interface TaskRow {
   ended_at: string | null;
   completed_by: string | null;
   output: string | null;
+  version: number;
+  history: string;
+  routing_reason: string | null;
+  form: string | null;
 }
 
 const TASK_COLUMNS = `id, instance_id, ticket_number, process_key, definition_version, element_id,
   name, status, department, candidate_groups, candidate_users, assignee, priority, due_at,
-  warn_at, escalated_from, form_key, created_at, ended_at, completed_by, output`;
+  warn_at, escalated_from, form_key, created_at, ended_at, completed_by, output,
+  version, history, routing_reason, form`;
 
 export class SqliteTaskStore implements TaskStore {
   private readonly byId: Database.Statement<[string], TaskRow>;
   private readonly filtered: FilteredSelect<TaskFilter, TaskRow>;
   private readonly upsertRow: Database.Statement<[TaskRow]>;
+  private readonly inboxRows: Database.Statement<[{ departments: string; assignee: string; limit: number; offset: number }], TaskRow>;
+  private readonly unroutedRows: Database.Statement<[{ limit: number; offset: number }], TaskRow>;
+  private readonly statsRows: Database.Statement<[string], { username: string; open: number; last_assigned_at: string | null }>;
 
   constructor(db: Database.Database) {
     this.byId = db.prepare(`SELECT ${TASK_COLUMNS} FROM tasks WHERE id = ?`);
@@ -57,7 +65,8 @@ export class SqliteTaskStore implements TaskStore {
       `INSERT INTO tasks (${TASK_COLUMNS})
        VALUES (@id, @instance_id, @ticket_number, @process_key, @definition_version, @element_id,
          @name, @status, @department, @candidate_groups, @candidate_users, @assignee, @priority,
-         @due_at, @warn_at, @escalated_from, @form_key, @created_at, @ended_at, @completed_by, @output)
+         @due_at, @warn_at, @escalated_from, @form_key, @created_at, @ended_at, @completed_by, @output,
+         @version, @history, @routing_reason, @form)
        ON CONFLICT (id) DO UPDATE SET instance_id = excluded.instance_id,
          ticket_number = excluded.ticket_number, process_key = excluded.process_key,
          definition_version = excluded.definition_version, element_id = excluded.element_id,
@@ -66,8 +75,39 @@ export class SqliteTaskStore implements TaskStore {
          assignee = excluded.assignee, priority = excluded.priority, due_at = excluded.due_at,
          warn_at = excluded.warn_at, escalated_from = excluded.escalated_from, form_key = excluded.form_key, created_at = excluded.created_at,
          ended_at = excluded.ended_at, completed_by = excluded.completed_by,
-         output = excluded.output`,
+         output = excluded.output, version = excluded.version, history = excluded.history,
+         routing_reason = excluded.routing_reason, form = excluded.form`,
     );
+    // Two index lookups (status+department, assignee+status) rather than one scan of open tasks.
+    this.inboxRows = db.prepare(
+      `SELECT ${TASK_COLUMNS} FROM tasks WHERE rowid IN (
+         SELECT rowid FROM tasks WHERE status = 'open' AND department IN (SELECT value FROM json_each(@departments))
+         UNION SELECT rowid FROM tasks WHERE assignee = @assignee AND status = 'open')
+       ORDER BY created_at, rowid LIMIT @limit OFFSET @offset`,
+    );
+    this.unroutedRows = db.prepare(
+      `SELECT ${TASK_COLUMNS} FROM tasks WHERE status = 'open'
+         AND (department IS NULL OR department NOT IN (SELECT id FROM departments))
+       ORDER BY created_at, rowid LIMIT @limit OFFSET @offset`,
+    );
+    this.statsRows = db.prepare(
+      `SELECT assignee AS username, sum(status = 'open') AS open, max(created_at) AS last_assigned_at
+       FROM tasks WHERE assignee IN (SELECT value FROM json_each(?)) GROUP BY assignee`,
+    );
+  }
+
+  async inbox(departments: string[], assignee: string, filter: { limit?: number; offset?: number }): Promise<TaskRecord[]> {
+    const rows = this.inboxRows.all({ departments: toJson(departments), assignee, limit: filter.limit ?? -1, offset: filter.offset ?? 0 });
+    return rows.map(toTask);
+  }
+
+  async unrouted(filter: { limit?: number; offset?: number }): Promise<TaskRecord[]> {
+    return this.unroutedRows.all({ limit: filter.limit ?? -1, offset: filter.offset ?? 0 }).map(toTask);
+  }
+
+  async assignmentStats(usernames: string[]): Promise<{ username: string; open: number; lastAssignedAt: string | null }[]> {
+    if (!usernames.length) return [];
+    return this.statsRows.all(toJson(usernames)).map((row) => ({ username: row.username, open: row.open, lastAssignedAt: row.last_assigned_at }));
   }
 
   async get(id: string): Promise<TaskRecord | null> {
@@ -108,6 +148,10 @@ function toRow(task: TaskRecord): TaskRow {
     ended_at: task.endedAt,
     completed_by: task.completedBy,
     output: toJsonOrNull(task.output),
+    version: task.version,
+    history: toJson(task.history),
+    routing_reason: task.routingReason,
+    form: toJsonOrNull(task.form),
   };
 }
 
@@ -134,5 +178,9 @@ function toTask(row: TaskRow): TaskRecord {
     endedAt: row.ended_at,
     completedBy: row.completed_by,
     output: fromJsonOrNull<Record<string, unknown>>(row.output),
+    version: row.version,
+    history: fromJson<TaskHistoryEntry[]>(row.history),
+    routingReason: row.routing_reason,
+    form: fromJsonOrNull<TaskFormField[]>(row.form),
   };
 }

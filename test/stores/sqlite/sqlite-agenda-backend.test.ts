@@ -11,7 +11,7 @@ import {
   SqliteJobRepository,
   type StoredJob,
 } from '../../../server/stores/sqlite/sqlite-job.repository.js';
-import { SCHEMA_VERSION, configureConnection } from '../../../server/stores/sqlite/sqlite-schema.js';
+import { SCHEMA_VERSION, configureConnection, migrate } from '../../../server/stores/sqlite/sqlite-schema.js';
 import { openSqliteStore, type SqliteStore } from '../../../server/stores/sqlite/sqlite-store.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -87,10 +87,14 @@ describe('SqliteAgendaBackend', function () {
 
     describe('schema', () => {
       it('migrates a version 1 database to the current version with the agenda_jobs table', async () => {
-        // given a database at schema version 1 (migration 2 and the later ones undone)
-        store.db.exec(`DROP TABLE agenda_jobs; DROP TABLE audit_checkpoint_heads; DROP TABLE audit_checkpoints;
-          DROP INDEX audit_events_actor; PRAGMA user_version = 1;`);
+        // given a database at schema version 1
         await store.close();
+        for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+        const old = new Database(file);
+        configureConnection(old);
+        migrate(old, 1);
+        expect(old.prepare("SELECT name FROM sqlite_master WHERE name = 'agenda_jobs'").get()).to.equal(undefined);
+        old.close();
         // when it is opened again
         store = openSqliteStore(file);
         // then it is at the current version and the repository works on it

@@ -1,0 +1,35 @@
+/** /login?next=/path: signs in with a session cookie and returns to the page that asked. */
+import './login.css';
+
+import { safeNext, signIn } from '../shared/session.js';
+
+const form = document.querySelector<HTMLFormElement>('#login-form')!;
+const error = document.querySelector<HTMLElement>('#login-error')!;
+const button = document.querySelector<HTMLButtonElement>('#sign-in')!;
+const next = safeNext(new URLSearchParams(location.search).get('next'));
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const data = new FormData(form);
+  const username = String(data.get('username') ?? '').trim();
+  const password = String(data.get('password') ?? '');
+  if (!username || !password) {
+    show('Enter your user name and password.');
+    return;
+  }
+  button.disabled = true;
+  signIn(username, password)
+    .then(() => location.assign(next))
+    .catch((err: unknown) => {
+      show(err instanceof Error ? err.message : String(err));
+      button.disabled = false;
+      form.querySelector<HTMLInputElement>('#password')!.select();
+    });
+});
+
+function show(message: string): void {
+  error.textContent = message;
+  error.hidden = false;
+}
+
+document.body.dataset['ready'] = 'true';

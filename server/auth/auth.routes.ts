@@ -1,0 +1,70 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+
+import { CSRF_HEADER, SESSION_COOKIE } from '../http/cookies.js';
+import { principalOf } from '../http/principal.js';
+import { parseInput } from '../http/validate.js';
+import type { UserStore } from '../users/user.store.js';
+import { userView } from '../users/user.js';
+import type { AuthService } from './auth.service.js';
+import { MAX_PASSWORD_BYTES } from './passwords.js';
+
+const signIn = z.object({
+  username: z.string().trim().min(1).max(100),
+  password: z.string().min(1).refine((value) => Buffer.byteLength(value) <= MAX_PASSWORD_BYTES, `at most ${MAX_PASSWORD_BYTES} bytes`),
+});
+
+function address(req: Request): string {
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+/** Sign-in routes: reachable without a session (they create one). */
+export function publicAuthRoutes(auth: AuthService): Router {
+  const router = Router();
+
+  /** Browser sign-in: an httpOnly SameSite=Lax session cookie, and the CSRF token for the x-csrf-token header. */
+  router.post('/login', async (req, res) => {
+    const { username, password } = parseInput(signIn, req.body ?? {}, 'sign-in');
+    const { secret, credential, user } = await auth.signIn(username, password, address(req), 'session');
+    res.cookie(SESSION_COOKIE, secret, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', expires: new Date(credential.expiresAt) });
+    res.json({ user: userView(user), csrfToken: credential.csrfToken, csrfHeader: CSRF_HEADER, expiresAt: credential.expiresAt });
+  });
+
+  /** Programs: a bearer token for `Authorization: Bearer`; shown once, only its hash is kept. */
+  router.post('/token', async (req, res) => {
+    const { username, password } = parseInput(signIn, req.body ?? {}, 'token request');
+    const { secret, credential } = await auth.signIn(username, password, address(req), 'token');
+    res.status(201).json({ token: secret, id: credential.id, expiresAt: credential.expiresAt });
+  });
+
+  return router;
+}
+
+/** Routes for a signed-in caller. */
+export function authRoutes(auth: AuthService, users: UserStore): Router {
+  const router = Router();
+
+  router.get('/me', async (req, res) => {
+    const principal = principalOf(req);
+    const user = await users.get(principal.userId);
+    res.json({ user: user ? userView(user) : null, csrfToken: principal.csrfToken, via: principal.via });
+  });
+
+  router.post('/logout', async (req, res) => {
+    await signOut(auth, req, res);
+  });
+
+  /** Revokes the bearer token (or session) the request came with. */
+  router.delete('/token', async (req, res) => {
+    await signOut(auth, req, res);
+  });
+
+  return router;
+}
+
+async function signOut(auth: AuthService, req: Request, res: Response): Promise<void> {
+  const principal = principalOf(req);
+  await auth.revoke(principal.credentialId, principal.userId);
+  if (principal.via === 'session') res.clearCookie(SESSION_COOKIE, { path: '/' });
+  res.status(204).end();
+}

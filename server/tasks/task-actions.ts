@@ -1,0 +1,184 @@
+import { assertCanActOnTask, canSeeDepartment, canSeeTask, seesEverything } from '../auth/access.js';
+import type { Principal } from '../auth/principal.js';
+import type { Clock } from '../clock.js';
+import type { DepartmentService } from '../departments/department.service.js';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, TaskChangedError } from '../errors.js';
+import type { InstanceRunner } from '../instances/instance-runner.js';
+import type { UserStore } from '../users/user.store.js';
+import type { TaskFilter, TaskHistoryEntry, TaskRecord } from './task.js';
+import { validateFormData } from './task-form.js';
+import { changeTask } from './task-records.js';
+import { taskView, type TaskView } from './task-sla.js';
+import type { TaskService } from './task.service.js';
+import type { TaskStore } from './task.store.js';
+
+export interface HandOverTarget {
+  department?: string | undefined;
+  assignee?: string | undefined;
+}
+
+/**
+ * What people do with tasks, authorised for the caller: REST routes and socket commands both come
+ * here. Every change is one step of the task's instance (task + audit event in one transaction),
+ * names the version it saw (a stale one is a 409), and extends the task's owner chain.
+ */
+export class TaskActions {
+  constructor(
+    private readonly tasks: TaskStore,
+    private readonly service: TaskService,
+    private readonly runner: InstanceRunner,
+    private readonly departments: DepartmentService,
+    private readonly users: UserStore,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Admins and auditors list anything; others their departments' queues and their own tasks. */
+  async list(principal: Principal, filter: TaskFilter): Promise<TaskView[]> {
+    if (seesEverything(principal)) return this.service.list(filter);
+    if (filter.department !== undefined && !canSeeDepartment(principal, filter.department)) {
+      throw new ForbiddenError(`You are not in department ${filter.department}`);
+    }
+    if (filter.assignee !== undefined && filter.assignee !== principal.username) throw new ForbiddenError("You may list only your own tasks by assignee");
+    if (filter.department !== undefined || filter.assignee !== undefined) return this.service.list(filter);
+    if (filter.status !== undefined && filter.status !== 'open') return this.service.list({ ...filter, assignee: principal.username });
+    const now = this.clock.now();
+    const inbox = await this.tasks.inbox(principal.departments, principal.username, filter);
+    return inbox.filter((task) => matches(task, filter)).map((task) => taskView(task, now));
+  }
+
+  async unrouted(principal: Principal, paging: Pick<TaskFilter, 'limit' | 'offset'>): Promise<TaskView[]> {
+    if (!seesEverything(principal)) throw new ForbiddenError('The unrouted queue is for administrators and auditors');
+    const now = this.clock.now();
+    return (await this.tasks.unrouted(paging)).map((task) => taskView(task, now));
+  }
+
+  async get(principal: Principal, id: string): Promise<TaskView> {
+    const task = await this.service.get(id);
+    if (!canSeeTask(principal, task)) throw new ForbiddenError('The task belongs to a department you are not in');
+    return task;
+  }
+
+  async claim(principal: Principal, id: string, version?: number): Promise<TaskView> {
+    return this.change(principal, id, version, 'task.claimed', (task, at) => {
+      if (task.assignee === principal.username) return null;
+      if (task.assignee !== null) throw new ConflictError(`The task is already claimed by ${task.assignee}`);
+      return { task: changeTask(task, { assignee: principal.username }, entry('claimed', at, principal, null)), data: {} };
+    });
+  }
+
+  async release(principal: Principal, id: string, version?: number): Promise<TaskView> {
+    return this.change(principal, id, version, 'task.released', (task, at) => {
+      if (task.assignee === null) throw new ConflictError('The task is not claimed');
+      if (task.assignee !== principal.username && principal.role !== 'admin') throw new ForbiddenError(`Only ${task.assignee} (or an admin) can release it`);
+      return { task: changeTask(task, { assignee: null }, entry('released', at, principal, null)), data: { from: task.assignee } };
+    });
+  }
+
+  async passUp(principal: Principal, id: string, reason: string, version?: number): Promise<TaskView> {
+    const current = await this.visible(principal, id);
+    const parent = current.department ? await this.departments.parentOf(current.department) : null;
+    if (!parent) throw new ConflictError(`Department ${current.department ?? '(none)'} has no parent to pass the task up to`);
+    return this.change(principal, id, version, 'task.passed-up', (task, at) => {
+      if (task.department !== current.department) throw new TaskChangedError('The task moved meanwhile; reload it');
+      this.assertOwnerOrFree(principal, task);
+      const next = changeTask(task, { department: parent.id, assignee: null }, entry('passed-up', at, principal, reason));
+      return { task: next, data: { from: { department: task.department, assignee: task.assignee }, to: { department: parent.id }, reason } };
+    });
+  }
+
+  async handOver(principal: Principal, id: string, target: HandOverTarget, reason: string, version?: number): Promise<TaskView> {
+    if (!target.department && !target.assignee) throw new InvalidInputError('Name a department or a person to hand the task over to');
+    if (target.department) await this.departments.get(target.department);
+    if (target.assignee) {
+      const user = await this.users.getByUsername(target.assignee);
+      if (!user || user.disabled) throw new InvalidInputError(`No active user named ${target.assignee}`);
+    }
+    return this.change(principal, id, version, 'task.handed-over', (task, at) => {
+      this.assertOwnerOrFree(principal, task);
+      const department = target.department ?? task.department;
+      const next = changeTask(task, { department, assignee: target.assignee ?? null }, entry('handed-over', at, principal, reason));
+      return { task: next, data: { from: { department: task.department, assignee: task.assignee }, to: { department, assignee: next.assignee }, reason } };
+    });
+  }
+
+  async comment(principal: Principal, id: string, text: string, version?: number): Promise<TaskView> {
+    // A comment changes no owner: the task keeps its version, the log records the text.
+    return this.change(principal, id, version, 'task.commented', (task) => ({ task, data: { comment: text }, unchanged: true }));
+  }
+
+  /** Completes with form data validated against the task's form; the owner or anyone while unclaimed. */
+  async complete(principal: Principal, id: string, output: Record<string, unknown>, version?: number): Promise<TaskView> {
+    const task = await this.visible(principal, id);
+    assertCanActOnTask(principal, task);
+    assertOpen(task);
+    assertVersion(task, version);
+    this.assertOwnerOrFree(principal, task);
+    validateFormData(task.form, output);
+    // The checks above ran against this version; the step refuses the task if it changed since.
+    return this.service.complete(id, output, principal.username, task.version);
+  }
+
+  private async visible(principal: Principal, id: string): Promise<TaskRecord> {
+    const task = await this.tasks.get(id);
+    if (!task) throw new NotFoundError(`Task ${id} does not exist`);
+    assertCanActOnTask(principal, task);
+    return task;
+  }
+
+  private assertOwnerOrFree(principal: Principal, task: TaskRecord): void {
+    if (task.assignee !== null && task.assignee !== principal.username && principal.role !== 'admin') {
+      throw new ConflictError(`The task is claimed by ${task.assignee}`);
+    }
+  }
+
+  /**
+   * Runs one change inside the instance's queue on a fresh read of the task, so two claims of one
+   * task are decided one after the other: the second sees the first's owner.
+   */
+  private async change(
+    principal: Principal,
+    id: string,
+    version: number | undefined,
+    type: string,
+    apply: (task: TaskRecord, at: string) => { task: TaskRecord; data: Record<string, unknown>; unchanged?: boolean } | null,
+  ): Promise<TaskView> {
+    const seen = await this.visible(principal, id);
+    let result: TaskRecord = seen;
+    await this.runner.amend(seen.instanceId, async (_instance, at) => {
+      const task = await this.tasks.get(id);
+      if (!task) throw new NotFoundError(`Task ${id} does not exist`);
+      assertCanActOnTask(principal, task);
+      assertOpen(task);
+      assertVersion(task, version);
+      const changed = apply(task, at);
+      if (!changed) {
+        result = task;
+        return { tasks: [], audit: [] };
+      }
+      result = changed.task;
+      return {
+        tasks: changed.unchanged ? [] : [changed.task],
+        audit: [{ type, actor: principal.username, elementId: task.elementId, data: { taskId: task.id, version: changed.task.version, ...changed.data } }],
+      };
+    });
+    return taskView(result, this.clock.now());
+  }
+}
+
+function entry(action: TaskHistoryEntry['action'], at: string, principal: Principal, reason: string | null): Omit<TaskHistoryEntry, 'department' | 'assignee'> {
+  return { action, at, by: principal.username, reason };
+}
+
+function assertOpen(task: TaskRecord): void {
+  if (task.status !== 'open') throw new ConflictError(`The task is ${task.status}`);
+}
+
+function assertVersion(task: TaskRecord, version: number | undefined): void {
+  if (version !== undefined && version !== task.version) {
+    throw new TaskChangedError(`The task changed meanwhile (you saw version ${version}, it is at ${task.version}); reload it`);
+  }
+}
+
+function matches(task: TaskRecord, filter: TaskFilter): boolean {
+  return (filter.instanceId === undefined || task.instanceId === filter.instanceId) && (filter.processKey === undefined || task.processKey === filter.processKey);
+}

@@ -1,0 +1,63 @@
+import { Router } from 'express';
+import { z } from 'zod';
+
+import { requireRole } from '../auth/access.js';
+import { MAX_PASSWORD_BYTES, MIN_PASSWORD_LENGTH } from '../auth/passwords.js';
+import { principalOf } from '../http/principal.js';
+import { parseInput } from '../http/validate.js';
+import { ROLES } from './user.js';
+import type { UserService } from './user.service.js';
+
+const password = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`)
+  .refine((value) => Buffer.byteLength(value) <= MAX_PASSWORD_BYTES, `at most ${MAX_PASSWORD_BYTES} bytes`);
+const id = z.string().trim().min(1).max(100);
+const tags = z.array(z.string().trim().min(1).max(100)).max(100);
+
+const newUser = z.object({
+  username: z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'letters, digits, . _ - (at most 64)'),
+  displayName: z.string().trim().min(1).max(200).optional(),
+  password,
+  role: z.enum(ROLES),
+  departments: z.array(id).max(100).default([]),
+  skills: tags.default([]),
+});
+
+const userPatch = z
+  .object({
+    displayName: z.string().trim().min(1).max(200).optional(),
+    password: password.optional(),
+    role: z.enum(ROLES).optional(),
+    departments: z.array(id).max(100).optional(),
+    skills: tags.optional(),
+    disabled: z.boolean().optional(),
+  })
+  .strict();
+
+/** Administrators only, every route. */
+export function userRoutes(users: UserService): Router {
+  const router = Router();
+  router.use((req, _res, next) => {
+    requireRole(principalOf(req), 'admin');
+    next();
+  });
+
+  router.get('/', async (_req, res) => {
+    res.json(await users.list());
+  });
+
+  router.get('/:id', async (req, res) => {
+    res.json(await users.get(req.params.id));
+  });
+
+  router.post('/', async (req, res) => {
+    res.status(201).json(await users.create(parseInput(newUser, req.body ?? {}, 'user')));
+  });
+
+  router.patch('/:id', async (req, res) => {
+    res.json(await users.update(req.params.id, parseInput(userPatch, req.body ?? {}, 'user change')));
+  });
+
+  return router;
+}

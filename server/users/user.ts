@@ -1,0 +1,28 @@
+/** What a person may do in Baton; one role per user keeps every access rule a single lookup. */
+export const ROLES = ['admin', 'process-owner', 'staff', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface UserRecord {
+  id: string;
+  /** Sign-in name, unique, lower case. Audit events name users by it. */
+  username: string;
+  displayName: string;
+  role: Role;
+  /** Department ids whose queues the user works (and sees). */
+  departments: string[];
+  /** Free-form skill tags the `skills` assignment rule matches against `requiredSkills`. */
+  skills: string[];
+  disabled: boolean;
+  /** bcrypt hash; never leaves the server. */
+  passwordHash: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A user as the API shows it. */
+export type UserView = Omit<UserRecord, 'passwordHash'>;
+
+export function userView(user: UserRecord): UserView {
+  const { passwordHash: _hash, ...view } = user;
+  return view;
+}
