@@ -1,0 +1,51 @@
+/**
+ * Renders a task form (form-js) and reads what was filled in. Every form goes through form-js:
+ * a form designed in the modeler (a form-js schema stored with the process version) as it is, and
+ * a Camunda `camunda:formData` form converted by `schemaOfFields`, so the inbox and the customer
+ * pages have one renderer. The server validates the same fields again on completion.
+ */
+import '@bpmn-io/form-js/dist/assets/form-js.css';
+
+import type { TaskFormField } from '../../../server/tasks/task.js';
+
+export type FormSchema = Record<string, unknown>;
+export type FormData = Record<string, unknown>;
+
+export interface FormView {
+  /** The values, and the errors form-js found (field key → messages); empty errors means valid. */
+  submit(): { data: FormData; errors: Record<string, unknown> };
+  destroy(): void;
+}
+
+function componentOf(field: TaskFormField): Record<string, unknown> {
+  const base = { key: field.id, label: field.label ?? field.id, validate: field.required ? { required: true } : {} };
+  switch (field.type) {
+    case 'long':
+      return { ...base, type: 'number', decimalDigits: 0 };
+    case 'boolean':
+      return { ...base, type: 'checkbox' };
+    case 'date':
+      return { ...base, type: 'datetime', subtype: 'date', dateLabel: field.label ?? field.id };
+    case 'enum':
+      return { ...base, type: 'select', values: field.values.map((value) => ({ label: value, value })) };
+    case 'string':
+      return { ...base, type: 'textfield' };
+  }
+}
+
+/** A camunda:formData form as a form-js schema. */
+export function schemaOfFields(id: string, fields: readonly TaskFormField[]): FormSchema {
+  return { type: 'default', id, components: fields.map(componentOf) };
+}
+
+/** Draws `schema` into `container`, prefilled with `data`. */
+export async function renderForm(container: HTMLElement, schema: FormSchema, data: FormData = {}): Promise<FormView> {
+  // Loaded on first use: pages without a form do not pay for form-js.
+  const { Form } = await import('@bpmn-io/form-js');
+  const form = new Form({ container });
+  await form.importSchema(schema as never, data);
+  return {
+    submit: () => form.submit() as { data: FormData; errors: Record<string, unknown> },
+    destroy: () => form.destroy(),
+  };
+}
