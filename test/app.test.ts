@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 
-import { bpmn, removeDir, startTestBaton, type TestBaton } from './support/harness.js';
-import { listen, type Http } from './support/http.js';
+import { bpmn } from './support/harness.js';
+import { useTestServer } from './support/test-server.js';
 
 const PROCESS = bpmn(
   'refund',
@@ -18,32 +18,20 @@ interface ErrorResponse {
 }
 
 describe('HTTP API', () => {
-  let baton: TestBaton;
-  let http: Http;
-
-  beforeEach(async () => {
-    baton = await startTestBaton();
-    http = await listen(baton);
-  });
-
-  afterEach(async () => {
-    await http.close();
-    await baton.close();
-    removeDir(baton.dir);
-  });
+  const server = useTestServer();
 
   async function deploy(xml = PROCESS) {
-    return http.request('POST', '/api/definitions', xml, { 'content-type': 'application/xml' });
+    return server.http.request('POST', '/api/definitions', xml, { 'content-type': 'application/xml' });
   }
 
   async function counts() {
-    const db = baton.store as unknown as { db: { prepare(sql: string): { get(): { n: number } } } };
+    const db = server.baton.store as unknown as { db: { prepare(sql: string): { get(): { n: number } } } };
     const count = (table: string) => db.db.prepare(`SELECT count(*) AS n FROM ${table}`).get().n;
     return { definitions: count('definitions'), instances: count('instances'), tasks: count('tasks'), audit: count('audit_events') };
   }
 
   it('reports health with the store reachable', async () => {
-    const res = await http.request('GET', '/health');
+    const res = await server.http.request('GET', '/health');
     expect(res.status).to.equal(200);
     expect(res.body).to.deep.include({ status: 'ok', store: 'sqlite' });
   });
@@ -59,9 +47,9 @@ describe('HTTP API', () => {
     expect(again.status).to.equal(200);
     expect(again.body).to.include({ version: 1, created: false });
     expect(changed.body).to.include({ version: 2, created: true });
-    const versions = await http.request('GET', '/api/definitions/refund/versions');
+    const versions = await server.http.request('GET', '/api/definitions/refund/versions');
     expect((versions.body as { version: number }[]).map((v) => v.version)).to.deep.equal([2, 1]);
-    const xml = await http.request('GET', '/api/definitions/refund/versions/1/xml');
+    const xml = await server.http.request('GET', '/api/definitions/refund/versions/1/xml');
     expect(xml.text).to.equal(PROCESS);
   });
 
@@ -69,17 +57,17 @@ describe('HTTP API', () => {
     // given a deployed process
     await deploy();
     // when an instance is started over HTTP
-    const started = await http.request('POST', '/api/instances', { processKey: 'refund', variables: { amount: 12.5 }, businessKey: 'order-1' });
+    const started = await server.http.request('POST', '/api/instances', { processKey: 'refund', variables: { amount: 12.5 }, businessKey: 'order-1' });
     expect(started.status).to.equal(201);
     const { id, ticketNumber, openTasks } = started.body as { id: string; ticketNumber: string; openTasks: { id: string }[] };
     expect(ticketNumber).to.equal('RF-000001');
     // and its task is completed
-    const done = await http.request('POST', `/api/tasks/${openTasks[0]!.id}/complete`, { variables: { approved: true } });
+    const done = await server.http.request('POST', `/api/tasks/${openTasks[0]!.id}/complete`, { variables: { approved: true } });
     expect(done.status).to.equal(200);
     // then the instance is completed, findable by ticket
-    const found = await http.request('GET', `/api/instances?ticket=${ticketNumber}`);
+    const found = await server.http.request('GET', `/api/instances?ticket=${ticketNumber}`);
     expect((found.body as { id: string; status: string }[]).map((i) => [i.id, i.status])).to.deep.equal([[id, 'completed']]);
-    const view = await http.request('GET', `/api/instances/${id}`);
+    const view = await server.http.request('GET', `/api/instances/${id}`);
     expect((view.body as { variables: unknown }).variables).to.deep.include({ amount: 12.5, approved: true });
     expect(view.body).not.to.have.property('state');
   });
@@ -92,12 +80,12 @@ describe('HTTP API', () => {
     const cases: [string, () => Promise<{ status: number; body: unknown }>, number, string][] = [
       ['malformed XML', () => deploy('<bpmn:definitions><oops'), 422, 'DEPLOY_INVALID'],
       ['an empty deploy body', () => deploy(''), 400, 'INVALID_INPUT'],
-      ['an unknown process key', () => http.request('POST', '/api/instances', { processKey: 'nope' }), 404, 'NOT_FOUND'],
-      ['variables that are not an object', () => http.request('POST', '/api/instances', { processKey: 'refund', variables: [1, 2] }), 400, 'INVALID_INPUT'],
-      ['a variable name the engine reserves', () => http.request('POST', '/api/instances', { processKey: 'refund', variables: { content: 1 } }), 400, 'INVALID_INPUT'],
-      ['a body that is not JSON', () => http.request('POST', '/api/instances', '{"processKey": ', { 'content-type': 'application/json' }), 400, 'INVALID_INPUT'],
-      ['an unknown task', () => http.request('POST', '/api/tasks/nope/complete', { variables: {} }), 404, 'NOT_FOUND'],
-      ['an unknown route', () => http.request('GET', '/api/nothing-here'), 404, 'NOT_FOUND'],
+      ['an unknown process key', () => server.http.request('POST', '/api/instances', { processKey: 'nope' }), 404, 'NOT_FOUND'],
+      ['variables that are not an object', () => server.http.request('POST', '/api/instances', { processKey: 'refund', variables: [1, 2] }), 400, 'INVALID_INPUT'],
+      ['a variable name the engine reserves', () => server.http.request('POST', '/api/instances', { processKey: 'refund', variables: { content: 1 } }), 400, 'INVALID_INPUT'],
+      ['a body that is not JSON', () => server.http.request('POST', '/api/instances', '{"processKey": ', { 'content-type': 'application/json' }), 400, 'INVALID_INPUT'],
+      ['an unknown task', () => server.http.request('POST', '/api/tasks/nope/complete', { variables: {} }), 404, 'NOT_FOUND'],
+      ['an unknown route', () => server.http.request('GET', '/api/nothing-here'), 404, 'NOT_FOUND'],
     ];
     for (const [what, call, status, code] of cases) {
       it(`rejects ${what} with ${status}`, async () => {
@@ -113,23 +101,23 @@ describe('HTTP API', () => {
     it('rejects a 50 MB body with 413 without reading it into the store', async () => {
       const before = await counts();
       const huge = 'x'.repeat(50 * 1024 * 1024);
-      const res = await http.request('POST', '/api/definitions', huge, { 'content-type': 'application/xml' });
+      const res = await server.http.request('POST', '/api/definitions', huge, { 'content-type': 'application/xml' });
       expect(res.status).to.equal(413);
-      const json = await http.request('POST', '/api/instances', { processKey: 'refund', variables: { blob: huge } });
+      const json = await server.http.request('POST', '/api/instances', { processKey: 'refund', variables: { blob: huge } });
       expect(json.status).to.equal(413);
       expect(await counts()).to.deep.equal(before);
     });
 
     it('answers 409 to a task completed twice and to a task of a cancelled instance', async () => {
       // given two instances, one of them cancelled
-      const a = (await http.request('POST', '/api/instances', { processKey: 'refund' })).body as { id: string; openTasks: { id: string }[] };
-      const b = (await http.request('POST', '/api/instances', { processKey: 'refund' })).body as { id: string; openTasks: { id: string }[] };
-      expect((await http.request('POST', `/api/tasks/${a.openTasks[0]!.id}/complete`, {})).status).to.equal(200);
-      expect((await http.request('POST', `/api/instances/${b.id}/cancel`, { reason: 'duplicate request' })).status).to.equal(200);
+      const a = (await server.http.request('POST', '/api/instances', { processKey: 'refund' })).body as { id: string; openTasks: { id: string }[] };
+      const b = (await server.http.request('POST', '/api/instances', { processKey: 'refund' })).body as { id: string; openTasks: { id: string }[] };
+      expect((await server.http.request('POST', `/api/tasks/${a.openTasks[0]!.id}/complete`, {})).status).to.equal(200);
+      expect((await server.http.request('POST', `/api/instances/${b.id}/cancel`, { reason: 'duplicate request' })).status).to.equal(200);
       const before = await counts();
       // when completing again, and completing the cancelled instance's task
-      const twice = await http.request('POST', `/api/tasks/${a.openTasks[0]!.id}/complete`, {});
-      const cancelled = await http.request('POST', `/api/tasks/${b.openTasks[0]!.id}/complete`, {});
+      const twice = await server.http.request('POST', `/api/tasks/${a.openTasks[0]!.id}/complete`, {});
+      const cancelled = await server.http.request('POST', `/api/tasks/${b.openTasks[0]!.id}/complete`, {});
       // then both are conflicts and nothing was written
       expect(twice.status).to.equal(409);
       expect(cancelled.status).to.equal(409);
@@ -138,9 +126,9 @@ describe('HTTP API', () => {
     });
 
     it('answers 409 to a second instance with the same business key', async () => {
-      expect((await http.request('POST', '/api/instances', { processKey: 'refund', businessKey: 'order-7' })).status).to.equal(201);
+      expect((await server.http.request('POST', '/api/instances', { processKey: 'refund', businessKey: 'order-7' })).status).to.equal(201);
       const before = await counts();
-      const again = await http.request('POST', '/api/instances', { processKey: 'refund', businessKey: 'order-7' });
+      const again = await server.http.request('POST', '/api/instances', { processKey: 'refund', businessKey: 'order-7' });
       expect(again.status).to.equal(409);
       expect(await counts()).to.deep.equal(before);
     });

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 
 import type { AuditEvent } from '../../server/audit/audit-event.js';
 import { AUDIT_EVENT_TYPES } from '../../server/audit/audit-event-types.js';
-import { TEST_ADMIN, bpmn, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
-import { listen, type Http } from '../support/http.js';
+import { TEST_ADMIN, bpmn } from '../support/harness.js';
+import { useTestServer } from '../support/test-server.js';
 
 const HOUR = 3600_000;
 
@@ -27,30 +27,21 @@ const PROCESS = bpmn(
 );
 
 describe('Audit record: what the trail holds (the issue’s list)', () => {
-  let baton: TestBaton;
-  let http: Http;
+  const server = useTestServer();
 
   beforeEach(async () => {
-    baton = await startTestBaton();
-    http = await listen(baton);
-    await baton.definitions.deploy(PROCESS);
-  });
-
-  afterEach(async () => {
-    await http.close();
-    await baton.close();
-    removeDir(baton.dir);
+    await server.baton.definitions.deploy(PROCESS);
   });
 
   const of = (trail: AuditEvent[], type: string) => trail.filter((event) => event.type === type);
 
   it('records the run: activities, flows, the gateway’s values, task form data, timers, message, variable diffs', async () => {
-    const { instance, opened } = await baton.instances.start({ processKey: 'recorded', variables: { amount: 250 }, businessKey: 'order-1' }, 'api');
-    baton.clock.advance(8 * HOUR + 1000);
-    await baton.scheduler.tick();
-    await baton.tasks.complete(opened[0]!.id, { approved: true }, 'ada');
-    await baton.messages.correlate({ name: 'paid', businessKey: 'order-1', variables: { paidAt: 'today' } }, 'bank');
-    const trail = await baton.store.audit.forInstance(instance.id);
+    const { instance, opened } = await server.baton.instances.start({ processKey: 'recorded', variables: { amount: 250 }, businessKey: 'order-1' }, 'api');
+    server.baton.clock.advance(8 * HOUR + 1000);
+    await server.baton.scheduler.tick();
+    await server.baton.tasks.complete(opened[0]!.id, { approved: true }, 'ada');
+    await server.baton.messages.correlate({ name: 'paid', businessKey: 'order-1', variables: { paidAt: 'today' } }, 'bank');
+    const trail = await server.baton.store.audit.forInstance(instance.id);
 
     // every event names who, when and which definition version
     for (const event of trail) {
@@ -94,18 +85,18 @@ describe('Audit record: what the trail holds (the issue’s list)', () => {
   });
 
   it('records admin actions with who and why: firing a timer, cancelling', async () => {
-    const { instance } = await baton.instances.start({ processKey: 'recorded', variables: { amount: 5 }, businessKey: null }, 'api');
-    const [timer] = await baton.timers.list({ instanceId: instance.id, limit: 10 });
-    const fire = await http.request('POST', `/api/timers/${encodeURIComponent(timer!.id)}/fire`, { reason: 'testing the warning' });
+    const { instance } = await server.baton.instances.start({ processKey: 'recorded', variables: { amount: 5 }, businessKey: null }, 'api');
+    const [timer] = await server.baton.timers.list({ instanceId: instance.id, limit: 10 });
+    const fire = await server.http.request('POST', `/api/timers/${encodeURIComponent(timer!.id)}/fire`, { reason: 'testing the warning' });
     expect(fire.status).to.equal(204);
-    const cancel = await http.request('POST', `/api/instances/${instance.id}/cancel`, { reason: 'duplicate of HD-7' });
+    const cancel = await server.http.request('POST', `/api/instances/${instance.id}/cancel`, { reason: 'duplicate of HD-7' });
     expect(cancel.status).to.equal(200);
-    const trail = await baton.store.audit.forInstance(instance.id);
+    const trail = await server.baton.store.audit.forInstance(instance.id);
     expect(of(trail, 'timer.forced')[0]).to.deep.include({ actor: TEST_ADMIN.username });
     expect(of(trail, 'instance.cancelled')[0]).to.deep.include({ actor: TEST_ADMIN.username });
     expect(of(trail, 'timer.forced')[0]?.data).to.include({ reason: 'testing the warning' });
     expect(of(trail, 'instance.cancelled')[0]?.data).to.deep.equal({ reason: 'duplicate of HD-7' });
     expect(of(trail, 'task.cancelled')).to.have.length(1);
-    expect((await http.request('POST', `/api/timers/${encodeURIComponent(timer!.id)}/fire`, { reason: '' })).status).to.equal(400);
+    expect((await server.http.request('POST', `/api/timers/${encodeURIComponent(timer!.id)}/fire`, { reason: '' })).status).to.equal(400);
   });
 });

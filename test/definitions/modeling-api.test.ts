@@ -1,14 +1,13 @@
 import { expect } from 'chai';
 
-import { removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
-import { listen, type Http } from '../support/http.js';
+import { useTestServer } from '../support/test-server.js';
 
 const FORM = JSON.stringify({ type: 'default', components: [{ type: 'textfield', key: 'refundReason', label: 'Reason' }] });
 
 function withForm(formBody: string, formKey = 'refund-check'): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
-  xmlns:baton="https://baton.example/schema/bpmn/1.0" id="D" targetNamespace="http://baton.test">
+  xmlns:baton="https://server.baton.example/schema/bpmn/1.0" id="D" targetNamespace="http://server.baton.test">
   <bpmn:process id="refund" name="Refund" isExecutable="true">
     <bpmn:extensionElements><baton:form key="${formKey}">${formBody.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</baton:form></bpmn:extensionElements>
     <bpmn:startEvent id="start" />
@@ -21,21 +20,9 @@ function withForm(formBody: string, formKey = 'refund-check'): string {
 }
 
 describe('modeling API: task forms, departments, connectors', () => {
-  let baton: TestBaton;
-  let http: Http;
+  const server = useTestServer();
 
-  beforeEach(async () => {
-    baton = await startTestBaton();
-    http = await listen(baton);
-  });
-
-  afterEach(async () => {
-    await http.close();
-    await baton.close();
-    removeDir(baton.dir);
-  });
-
-  const deploy = (xml: string) => http.request('POST', '/api/definitions', xml, { 'content-type': 'application/xml' });
+  const deploy = (xml: string) => server.http.request('POST', '/api/definitions', xml, { 'content-type': 'application/xml' });
 
   it('stores a task form with the process version and serves it by form key', async () => {
     // given a diagram with an embedded form, deployed twice with different forms
@@ -43,18 +30,18 @@ describe('modeling API: task forms, departments, connectors', () => {
     const changed = JSON.stringify({ type: 'default', components: [{ type: 'number', key: 'amount' }] });
     expect((await deploy(withForm(changed))).status).to.equal(201);
     // when each version's form is asked for
-    const v1 = await http.request('GET', '/api/definitions/refund/versions/1/forms/refund-check');
-    const v2 = await http.request('GET', '/api/definitions/refund/versions/2/forms/refund-check');
+    const v1 = await server.http.request('GET', '/api/definitions/refund/versions/1/forms/refund-check');
+    const v2 = await server.http.request('GET', '/api/definitions/refund/versions/2/forms/refund-check');
     // then each version keeps its own form
     expect(v1.status).to.equal(200);
     expect(v1.body).to.deep.equal(JSON.parse(FORM));
     expect((v2.body as { components: { key: string }[] }).components[0]?.key).to.equal('amount');
-    expect((await http.request('GET', '/api/definitions/refund/versions/1/forms/nope')).status).to.equal(404);
+    expect((await server.http.request('GET', '/api/definitions/refund/versions/1/forms/nope')).status).to.equal(404);
     // and the engine runs the diagram with its form: the task opens with the form key
-    const started = await http.request('POST', '/api/instances', { processKey: 'refund', variables: {} });
+    const started = await server.http.request('POST', '/api/instances', { processKey: 'refund', variables: {} });
     expect(started.status).to.equal(201);
     const taskId = (started.body as { openTasks: { id: string }[] }).openTasks[0]?.id;
-    const task = await http.request('GET', `/api/tasks/${taskId}`);
+    const task = await server.http.request('GET', `/api/tasks/${taskId}`);
     expect((task.body as { formKey: string | null }).formKey).to.equal('refund-check');
   });
 
@@ -68,10 +55,10 @@ describe('modeling API: task forms, departments, connectors', () => {
   });
 
   it('lists the departments and the connectors for the modeler', async () => {
-    const departments = await http.request('GET', '/api/departments');
+    const departments = await server.http.request('GET', '/api/departments');
     expect(departments.status).to.equal(200);
     expect(departments.body).to.deep.include({ id: 'l2', name: 'Second line (L2)', parentId: 'l3' });
-    const connectors = await http.request('GET', '/api/connectors');
+    const connectors = await server.http.request('GET', '/api/connectors');
     expect(connectors.body).to.deep.equal([{ name: 'email' }, { name: 'log' }, { name: 'webhook' }]);
   });
 });

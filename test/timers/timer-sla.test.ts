@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 
-import { bpmn, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
-import { listen, type Http } from '../support/http.js';
+import { bpmn } from '../support/harness.js';
+import { useTestServer } from '../support/test-server.js';
 
 const HOUR = 3600_000;
 
@@ -22,42 +22,33 @@ const ESCALATING = bpmn(
 );
 
 describe('SLA timers', () => {
-  let baton: TestBaton;
-  let http: Http;
+  const server = useTestServer();
 
   beforeEach(async () => {
-    baton = await startTestBaton();
-    http = await listen(baton);
-    await baton.definitions.deploy(ESCALATING);
-  });
-
-  afterEach(async () => {
-    await http.close();
-    await baton.close();
-    removeDir(baton.dir);
+    await server.baton.definitions.deploy(ESCALATING);
   });
 
   async function start(priority: string) {
-    return baton.instances.start({ processKey: 'sla', variables: { priority }, businessKey: null }, 'api');
+    return server.baton.instances.start({ processKey: 'sla', variables: { priority }, businessKey: null }, 'api');
   }
 
   it('gives a task its SLA from its boundary timers, and the state moves with the clock', async () => {
     // given a normal-priority ticket at L1
-    const startedAt = baton.clock.now().getTime();
+    const startedAt = server.baton.clock.now().getTime();
     const { opened } = await start('normal');
-    const task = await baton.tasks.get(opened[0]!.id);
+    const task = await server.baton.tasks.get(opened[0]!.id);
     // then its deadline is the 20 h escalation and its warning the 16 h timer
     expect(new Date(task.dueAt!).getTime() - startedAt).to.equal(20 * HOUR);
     expect(new Date(task.warnAt!).getTime() - startedAt).to.equal(16 * HOUR);
     expect(task.sla).to.equal('on-time');
     // when 17 hours pass
-    baton.clock.advance(17 * HOUR);
+    server.baton.clock.advance(17 * HOUR);
     // then it is at risk
-    expect((await baton.tasks.get(task.id)).sla).to.equal('at-risk');
+    expect((await server.baton.tasks.get(task.id)).sla).to.equal('at-risk');
   });
 
   it('takes a FEEL duration: a high-priority ticket escalates after 4 h', async () => {
-    const startedAt = baton.clock.now().getTime();
+    const startedAt = server.baton.clock.now().getTime();
     const { opened } = await start('high');
     expect(new Date(opened[0]!.dueAt!).getTime() - startedAt).to.equal(4 * HOUR);
   });
@@ -66,13 +57,13 @@ describe('SLA timers', () => {
     // given a ticket at L1
     const { instance, opened } = await start('normal');
     // when the 20 h pass
-    baton.clock.advance(20 * HOUR + 1000);
-    await baton.scheduler.tick();
+    server.baton.clock.advance(20 * HOUR + 1000);
+    await server.baton.scheduler.tick();
     // then the L2 task says where it came from and why
-    const [l2] = await baton.tasks.list({ instanceId: instance.id, status: 'open' });
+    const [l2] = await server.baton.tasks.list({ instanceId: instance.id, status: 'open' });
     expect(l2!.elementId).to.equal('l2');
     expect(l2!.escalatedFrom).to.deep.include({ taskId: opened[0]!.id, elementId: 'l1', timerElementId: 'l1_escalate' });
-    const trail = await baton.instances.auditTrail(instance.id);
+    const trail = await server.baton.instances.auditTrail(instance.id);
     const fired = trail.filter((event) => event.type === 'timer.fired').map((event) => [event.elementId, event.data['scheduledAt'] !== null]);
     expect(fired).to.deep.equal([
       ['l1_warn', true],
@@ -86,35 +77,35 @@ describe('SLA timers', () => {
     const a = await start('normal');
     const b = await start('normal');
     // when the pending timers of ticket A are listed
-    const listed = await http.request('GET', `/api/timers?instance=${a.instance.id}`);
+    const listed = await server.http.request('GET', `/api/timers?instance=${a.instance.id}`);
     const timers = listed.body as { id: string; elementId: string; dueAt: string }[];
     expect(timers.map((timer) => timer.elementId)).to.deep.equal(['l1_warn', 'l1_escalate']);
     // and its escalation is fired now
     const escalate = timers.find((timer) => timer.elementId === 'l1_escalate')!;
-    expect((await http.request('POST', `/api/timers/${encodeURIComponent(escalate.id)}/fire`)).status).to.equal(204);
+    expect((await server.http.request('POST', `/api/timers/${encodeURIComponent(escalate.id)}/fire`)).status).to.equal(204);
     // then A is at L2 at once
-    expect((await baton.tasks.list({ instanceId: a.instance.id, status: 'open' })).map((t) => t.elementId)).to.deep.equal(['l2']);
+    expect((await server.baton.tasks.list({ instanceId: a.instance.id, status: 'open' })).map((t) => t.elementId)).to.deep.equal(['l2']);
     // (the log names the signed-in user, here the test admin)
-    expect((await baton.instances.auditTrail(a.instance.id)).some((event) => event.type === 'timer.forced' && event.actor === 'admin')).to.equal(true);
+    expect((await server.baton.instances.auditTrail(a.instance.id)).some((event) => event.type === 'timer.forced' && event.actor === 'admin')).to.equal(true);
 
     // when B's escalation is moved to 30 h with a reason
-    const bTimers = (await http.request('GET', `/api/timers?instance=${b.instance.id}`)).body as { id: string; elementId: string }[];
+    const bTimers = (await server.http.request('GET', `/api/timers?instance=${b.instance.id}`)).body as { id: string; elementId: string }[];
     const bEscalate = bTimers.find((timer) => timer.elementId === 'l1_escalate')!;
-    const newDue = new Date(baton.clock.now().getTime() + 30 * HOUR);
-    const moved = await http.request('POST', `/api/timers/${encodeURIComponent(bEscalate.id)}/reschedule`, {
+    const newDue = new Date(server.baton.clock.now().getTime() + 30 * HOUR);
+    const moved = await server.http.request('POST', `/api/timers/${encodeURIComponent(bEscalate.id)}/reschedule`, {
       dueAt: newDue.toISOString(),
       reason: 'customer on holiday',
     });
     expect(moved.status).to.equal(200);
     expect((moved.body as { dueAt: string }).dueAt).to.equal(newDue.toISOString());
     // then at 21 h nothing escalates (only the warning fires), and at 30 h it does
-    baton.clock.advance(21 * HOUR);
-    await baton.scheduler.tick();
-    expect((await baton.tasks.list({ instanceId: b.instance.id, status: 'open' })).map((t) => t.elementId)).to.deep.equal(['l1']);
-    baton.clock.advance(9 * HOUR + 1000);
-    await baton.scheduler.tick();
-    expect((await baton.tasks.list({ instanceId: b.instance.id, status: 'open' })).map((t) => t.elementId)).to.deep.equal(['l2']);
-    const rescheduled = (await baton.instances.auditTrail(b.instance.id)).find((event) => event.type === 'timer.rescheduled');
+    server.baton.clock.advance(21 * HOUR);
+    await server.baton.scheduler.tick();
+    expect((await server.baton.tasks.list({ instanceId: b.instance.id, status: 'open' })).map((t) => t.elementId)).to.deep.equal(['l1']);
+    server.baton.clock.advance(9 * HOUR + 1000);
+    await server.baton.scheduler.tick();
+    expect((await server.baton.tasks.list({ instanceId: b.instance.id, status: 'open' })).map((t) => t.elementId)).to.deep.equal(['l2']);
+    const rescheduled = (await server.baton.instances.auditTrail(b.instance.id)).find((event) => event.type === 'timer.rescheduled');
     expect(rescheduled?.data).to.include({ reason: 'customer on holiday', to: newDue.toISOString() });
     expect(rescheduled?.actor).to.equal('admin');
   });
@@ -123,11 +114,11 @@ describe('SLA timers', () => {
     // given two tickets, and the first one's warning fired 30 s late
     await start('normal');
     await start('normal');
-    baton.clock.advance(16 * HOUR + 30_000);
-    await baton.scheduler.tick();
+    server.baton.clock.advance(16 * HOUR + 30_000);
+    await server.baton.scheduler.tick();
     // when the metrics are read
-    const json = (await http.request('GET', '/api/timers/metrics')).body as { pending: number; fired: number; lateness: { p50Ms: number } };
-    const text = (await http.request('GET', '/metrics')).text;
+    const json = (await server.http.request('GET', '/api/timers/metrics')).body as { pending: number; fired: number; lateness: { p50Ms: number } };
+    const text = (await server.http.request('GET', '/metrics')).text;
     // then two escalations are pending, two warnings fired, each about 30 s late
     expect(json).to.deep.include({ pending: 2, fired: 2 });
     expect(json.lateness.p50Ms).to.equal(30_000);
@@ -138,10 +129,10 @@ describe('SLA timers', () => {
 
   it('answers clearly for an unknown timer and a reschedule without a reason', async () => {
     const { instance } = await start('normal');
-    const unknown = await http.request('POST', '/api/timers/nope/fire');
+    const unknown = await server.http.request('POST', '/api/timers/nope/fire');
     expect(unknown.status).to.equal(404);
-    const [timer] = (await http.request('GET', `/api/timers?instance=${instance.id}`)).body as { id: string }[];
-    const noReason = await http.request('POST', `/api/timers/${encodeURIComponent(timer!.id)}/reschedule`, { dueAt: 'tomorrow' });
+    const [timer] = (await server.http.request('GET', `/api/timers?instance=${instance.id}`)).body as { id: string }[];
+    const noReason = await server.http.request('POST', `/api/timers/${encodeURIComponent(timer!.id)}/reschedule`, { dueAt: 'tomorrow' });
     expect(noReason.status).to.equal(400);
   });
 });
