@@ -168,9 +168,13 @@ export class StepRun {
     await this.settle();
   }
 
+  /**
+   * Takes ownership of `state`: the engine mutates it while it runs. Callers pass the object the
+   * store just parsed for this step and never read it again (a structuredClone here cost 10–20 %
+   * of a step's CPU).
+   */
   async resume(state: EngineState): Promise<void> {
-    // The saved state is mutated by the engine while it runs; never share it with the caller.
-    this.engine.recover(structuredClone(state));
+    this.engine.recover(state);
     await this.engine.resume({ listener: this.listener });
     await this.settle();
   }
