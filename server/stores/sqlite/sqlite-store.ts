@@ -16,12 +16,23 @@ import { SqliteTimerJobs } from './sqlite-timer-jobs.js';
 import { SqliteTimerStore } from './sqlite-timer.store.js';
 import { SqliteUserStore } from './sqlite-user.store.js';
 
-/** Opens (creating file, directory and schema as needed) the embedded store; `':memory:'` works. */
-export function openSqliteStore(file: string): SqliteStore {
+/** Opens (creating file and directory as needed) a connection configured as the store's, not migrated. */
+export function openSqliteDatabase(file: string): Database.Database {
   if (file !== ':memory:' && file !== '') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   try {
     configureConnection(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** Opens (creating file, directory and schema as needed) the embedded store; `':memory:'` works. */
+export function openSqliteStore(file: string): SqliteStore {
+  const db = openSqliteDatabase(file);
+  try {
     migrate(db);
     return new SqliteStore(db);
   } catch (error) {

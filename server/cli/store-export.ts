@@ -1,0 +1,56 @@
+/**
+ * `npm run export -- <file>` (or `-` for stdout): the whole embedded store as a Baton export
+ * (server/stores/sqlite/sqlite-export.ts), read as one consistent moment; Baton may keep running.
+ * Uses the server's configuration (BATON_DATA_DIR). Exit 0 done, 2 could not run.
+ */
+import { createWriteStream, existsSync } from 'node:fs';
+import { once } from 'node:events';
+
+import Database from 'better-sqlite3';
+
+import { loadConfig } from '../config.js';
+import { exportSqlite } from '../stores/sqlite/sqlite-export.js';
+
+async function main(): Promise<number> {
+  const target = process.argv[2];
+  if (!target) {
+    console.error('usage: npm run export -- <file.ndjson | ->');
+    return 2;
+  }
+  const config = loadConfig();
+  if (!existsSync(config.databaseFile)) {
+    console.error(`export cannot run: no database at ${config.databaseFile} (set BATON_DATA_DIR)`);
+    return 2;
+  }
+  if (target !== '-' && existsSync(target)) {
+    console.error(`export cannot run: ${target} exists; choose a new file name`);
+    return 2;
+  }
+  const db = new Database(config.databaseFile, { readonly: true, fileMustExist: true });
+  configureConnectionReadOnly(db);
+  const out = target === '-' ? process.stdout : createWriteStream(target, { flags: 'wx' });
+  // Lines are buffered in the stream; an export of a large store is written as fast as it is read.
+  const header = exportSqlite(db, (line) => out.write(line));
+  db.close();
+  if (out !== process.stdout) {
+    out.end();
+    await once(out, 'finish');
+    const rows = Object.values(header.tables).reduce((sum, n) => sum + n, 0);
+    console.error(`exported ${rows} rows of ${Object.keys(header.tables).length} tables (schema ${header.schemaVersion}) to ${target}`);
+  }
+  return 0;
+}
+
+/** A reader needs only the busy timeout: WAL mode is a property of the file, set by the server. */
+function configureConnectionReadOnly(db: Database.Database): void {
+  db.pragma('busy_timeout = 5000');
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`export failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(2);
+  },
+);
+
