@@ -2,7 +2,7 @@
  * Stages 1 and 2 of deploy validation: the text limits, then the BPMN schema through bpmn-moddle
  * with the Camunda extensions (so diagrams from Camunda Modeler keep their attributes).
  */
-import { BpmnModdle, type ParseWarning } from 'bpmn-moddle';
+import { BpmnModdle, type ParseResult, type ParseWarning } from 'bpmn-moddle';
 import camundaDescriptor from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
 
 import { DeployValidationError, type ErrorIssue } from '../errors.js';
@@ -89,14 +89,15 @@ function warningsOf(err: unknown): ParseWarning[] {
 
 /**
  * Reads the diagram into the BPMN object model and collects everything the reader complained
- * about. Returns no definitions when the document is not BPMN at all.
+ * about. Returns the whole reader result (the engine's source is serialized from it, so a deploy
+ * reads the XML once), or null when the document is not BPMN at all.
  */
-export async function readBpmn(xml: string, findings: Findings): Promise<ModdleElement | null> {
+export async function readBpmnContext(xml: string, findings: Findings): Promise<ParseResult | null> {
   const moddle = new BpmnModdle({ camunda: camundaDescriptor });
   try {
     const result = await moddle.fromXML(xml);
     for (const warning of result.warnings) translate(warning, findings);
-    return result.rootElement;
+    return result;
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     const notBpmn = /failed to parse document as <bpmn:Definitions>/.test(reason);
@@ -110,6 +111,11 @@ export async function readBpmn(xml: string, findings: Findings): Promise<ModdleE
     );
     return null;
   }
+}
+
+/** The diagram's root `bpmn:Definitions`, or null when the document is not BPMN at all. */
+export async function readBpmn(xml: string, findings: Findings): Promise<ModdleElement | null> {
+  return (await readBpmnContext(xml, findings))?.rootElement ?? null;
 }
 
 /**

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 import type { Clock } from '../clock.js';
 import type { DepartmentStore } from '../departments/department.store.js';
-import { parseSource } from '../engine/bpmn-source.js';
+import { serializeSource } from '../engine/bpmn-source.js';
 import { DeployValidationError, NotFoundError, VersionConflictError } from '../errors.js';
 import type { DefinitionRecord, DefinitionSummary } from './definition.js';
 import type { DefinitionStore } from './definition.store.js';
@@ -34,7 +34,7 @@ export class DefinitionService {
     const knownDepartmentNames = new Set(departments.map((department) => department.name.toLowerCase()));
     const validated = await validateDefinition(xml, { knownHandlers: this.knownHandlers(), knownDepartments, knownDepartmentNames, now: this.clock.now() });
     try {
-      await parseSource(xml);
+      serializeSource(validated.moddleContext);
     } catch (err) {
       throw new DeployValidationError('The diagram cannot be deployed', [
         { elementId: null, message: `The engine cannot load the diagram: ${err instanceof Error ? err.message : String(err)}` },

@@ -4,8 +4,10 @@
  * upload. Stages that make the rest meaningless (too large, not XML, not BPMN, no executable
  * process) stop early.
  */
+import type { ParseResult } from 'bpmn-moddle';
+
 import { DeployValidationError } from '../errors.js';
-import { readBpmn } from './bpmn-parse.js';
+import { readBpmnContext } from './bpmn-parse.js';
 import { checkDiagram } from './diagram-rules.js';
 import { idOf } from './moddle-element.js';
 import { processName, startMessages, startTimers, ticketPrefix } from './rules/identity.js';
@@ -15,17 +17,23 @@ import { REJECTED, checkSize, scanXml } from './xml-limits.js';
 export type { ValidatedDefinition, ValidationOptions } from './validation-types.js';
 export { parseBpmn, type ParsedBpmn } from './bpmn-parse.js';
 
+/** A valid diagram, with the reader's result the engine's source is serialized from. */
+export interface ValidatedDiagram extends ValidatedDefinition {
+  moddleContext: ParseResult;
+}
+
 /**
  * @throws PayloadTooLargeError when the XML is over `maxBytes`
  * @throws DeployValidationError listing every problem found
  */
-export async function validateDefinition(xml: string, options: ValidationOptions): Promise<ValidatedDefinition> {
+export async function validateDefinition(xml: string, options: ValidationOptions): Promise<ValidatedDiagram> {
   checkSize(xml, options.maxBytes);
   scanXml(xml);
 
   const findings = new Findings();
-  const definitions = await readBpmn(xml, findings);
-  if (definitions === null) throw new DeployValidationError(REJECTED, findings.errors);
+  const moddleContext = await readBpmnContext(xml, findings);
+  if (moddleContext === null) throw new DeployValidationError(REJECTED, findings.errors);
+  const definitions = moddleContext.rootElement;
 
   const main = checkDiagram(definitions, options, findings);
   if (main === undefined) throw new DeployValidationError(REJECTED, findings.errors);
@@ -37,5 +45,5 @@ export async function validateDefinition(xml: string, options: ValidationOptions
   const timers = startTimers(main, findings);
 
   if (findings.errors.length > 0) throw new DeployValidationError(REJECTED, findings.errors);
-  return { key, name: processName(main, key), ticketPrefix: prefix, startMessages: messages, startTimers: timers, warnings: findings.warnings };
+  return { key, name: processName(main, key), ticketPrefix: prefix, startMessages: messages, startTimers: timers, warnings: findings.warnings, moddleContext };
 }

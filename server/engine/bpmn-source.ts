@@ -1,4 +1,4 @@
-import { BpmnModdle } from 'bpmn-moddle';
+import { BpmnModdle, type ParseResult } from 'bpmn-moddle';
 import * as Elements from 'bpmn-elements';
 import camundaDescriptor from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
 import serializer, { TypeResolver, type SerializableContext } from 'moddle-context-serializer';
@@ -17,7 +17,11 @@ export const moddleOptions = { camunda: camundaDescriptor };
 /** Parses BPMN XML into the serialized context bpmn-engine runs from (the expensive part of a start). */
 export async function parseSource(xml: string): Promise<SerializableContext> {
   const moddle = new BpmnModdle(moddleOptions);
-  const moddleContext = await moddle.fromXML(xml);
+  return serializeSource(await moddle.fromXML(xml));
+}
+
+/** The serialized context from a diagram already read by bpmn-moddle (with the Camunda extension). */
+export function serializeSource(moddleContext: ParseResult): SerializableContext {
   return serializer(moddleContext, typeResolver);
 }
 

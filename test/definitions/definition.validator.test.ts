@@ -27,8 +27,9 @@ describe('validateDefinition', () => {
     it('returns key, name, ticket prefix and start messages', async () => {
       // given a process with a message start, a user task, a timer, a FEEL condition and a handler
       // when it is validated
-      const result = await validateDefinition(VALID, OPTIONS);
-      // then it is accepted and described
+      const { moddleContext, ...result } = await validateDefinition(VALID, OPTIONS);
+      // then it is accepted and described, with the reader's result for the engine's source
+      expect(moddleContext.rootElement.$type).to.equal('bpmn:Definitions');
       expect(result).to.deep.equal({
         key: 'helpdesk-escalation',
         name: 'Helpdesk escalation',
