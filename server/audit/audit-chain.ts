@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 import type { AuditHead } from '../instances/instance.js';
 import type { AuditEvent, AuditEventInput } from './audit-event.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, sortKeys } from './canonical-json.js';
 
 // Re-exported: the chain's callers know it from here; the module itself is pure (the browser's replay imports it).
 export { canonicalJson };

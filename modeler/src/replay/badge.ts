@@ -1,5 +1,5 @@
 /** The verified / altered badge: what `GET /api/instances/:id/audit/verify` answered, in words. */
-import type { Verification } from '../shared/instances-api.js';
+import type { ReplayVerification as Verification } from '../../../server/contracts/replay.js';
 
 export interface Badge {
   state: 'verified' | 'altered';

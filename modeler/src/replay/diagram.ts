@@ -9,7 +9,7 @@ import type { Canvas, ElementRegistry, Overlays } from '../modeler/diagram-types
 import type { DiagramMarks } from './step-view.js';
 
 const OVERLAY = 'baton-replay';
-const MARKERS = ['replay-active', 'replay-completed', 'replay-timer', 'replay-incident', 'replay-current'] as const;
+const MARKERS = ['replay-active', 'replay-listening', 'replay-completed', 'replay-timer', 'replay-incident', 'replay-current'] as const;
 
 export class ReplayDiagram {
   private readonly viewer: NavigatedViewer;
@@ -40,6 +40,7 @@ export class ReplayDiagram {
       if (!this.mark(elementId, 'replay-active')) continue;
       overlays.add(elementId, OVERLAY, { position: { top: -10, left: -10 }, html: chip('replay-token', String(count), { tokenCount: String(count), element: elementId }, `${count} token(s) here`) });
     }
+    for (const elementId of marks.listening) this.mark(elementId, 'replay-listening');
     for (const elementId of marks.completed) this.mark(elementId, 'replay-completed');
     for (const elementId of marks.timers) this.mark(elementId, 'replay-timer');
     for (const elementId of marks.incidents) this.mark(elementId, 'replay-incident');
@@ -47,7 +48,8 @@ export class ReplayDiagram {
     for (const task of marks.tasks) {
       if (!this.exists(task.elementId)) continue;
       const html = chip(`replay-owner ${task.kind}`, task.kind === 'queue' ? task.label : `👤 ${task.label}`, { ownerOf: task.elementId, kind: task.kind }, `${task.kind}: ${task.label}`);
-      overlays.add(task.elementId, OVERLAY, { position: { bottom: -4, left: 0 }, html });
+      // Above the task: boundary events sit on its lower edge.
+      overlays.add(task.elementId, OVERLAY, { position: { top: -21, left: 14 }, html });
     }
   }
 

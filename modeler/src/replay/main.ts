@@ -88,7 +88,7 @@ function start(payload: ReplayPayload, diagram: ReplayDiagram): void {
     history.replaceState(null, '', url);
   };
   const player = new Player(last, show, (playing) => {
-    ui.play.textContent = playing ? '⏸ Pause' : '▶ Play';
+    ui.play.textContent = playing ? 'Pause' : 'Play';
     document.body.dataset['playing'] = String(playing);
   });
 

@@ -15,6 +15,8 @@ export interface TaskLabel {
 export interface DiagramMarks {
   /** Element id → tokens there now. */
   tokens: Map<string, number>;
+  /** Boundary events armed on an active activity: waiting, not working, so drawn apart. */
+  listening: string[];
   /** Elements that completed at least once and hold no token now. */
   completed: string[];
   tasks: TaskLabel[];
@@ -27,10 +29,15 @@ export interface DiagramMarks {
 
 export function diagramMarks(state: ReplayState, event: ReplayEvent | undefined): DiagramMarks {
   const tokens = new Map<string, number>();
-  for (const token of state.active) tokens.set(token.elementId, (tokens.get(token.elementId) ?? 0) + 1);
-  const completed = Object.keys(state.completed).filter((id) => (state.completed[id] ?? 0) > 0 && !tokens.has(id));
+  const listening = new Set<string>();
+  for (const token of state.active) {
+    if (token.type === 'bpmn:BoundaryEvent') listening.add(token.elementId);
+    else tokens.set(token.elementId, (tokens.get(token.elementId) ?? 0) + 1);
+  }
+  const completed = Object.keys(state.completed).filter((id) => (state.completed[id] ?? 0) > 0 && !tokens.has(id) && !listening.has(id));
   return {
     tokens,
+    listening: [...listening],
     completed,
     tasks: taskLabels(state.tasks),
     timers: unique(state.timers.map((timer) => timer.elementId)),

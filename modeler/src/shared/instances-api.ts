@@ -2,13 +2,10 @@
  * The audit side of the HTTP API: instance search, replay, verification, export links. Calls go
  * through `api.ts` (credentials, CSRF, errors); this file only names the routes and their shapes.
  */
-import type { ReplayPayload } from '../../../server/contracts/replay.js';
+import type { ReplayPayload, ReplayVerification as Verification } from '../../../server/contracts/replay.js';
 import { json } from './api.js';
 
-export type { ReplayPayload };
-
-/** `GET /api/instances/:id/audit/verify`: the replay payload's verification plus the event count. */
-export type Verification = ReplayPayload['verification'] & { events: number };
+export type { ReplayPayload, Verification };
 
 /** A row of `GET /api/instances` (the fields the search page shows). */
 export interface InstanceRow {
