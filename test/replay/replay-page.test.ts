@@ -161,7 +161,18 @@ describe('replay and audit search pages (Chromium)', function () {
   async function savePicture(): Promise<void> {
     // BATON_SCREENSHOT=docs/replay.png refreshes the README's picture (another file name is another test's).
     const file = process.env['BATON_SCREENSHOT'];
-    if (file && path.basename(file) === 'replay.png') await page.screenshot({ path: file });
+    if (!file || path.basename(file) !== 'replay.png') return;
+    // Closer than fit-viewport, on first line, L1 and L2, so the owners can be read.
+    await page.evaluate(() => {
+      const viewer = (window as any).batonReplay;
+      const shapes = ['StartEvent_request_received', 'Task_L1', 'Task_L2', 'EndEvent_L2_owner_warned'].map((id) => viewer.get('elementRegistry').get(id));
+      const x = Math.min(...shapes.map((s: any) => s.x)) - 40;
+      const y = Math.min(...shapes.map((s: any) => s.y)) - 50;
+      const right = Math.max(...shapes.map((s: any) => s.x + s.width)) + 40;
+      const bottom = Math.max(...shapes.map((s: any) => s.y + s.height)) + 50;
+      viewer.get('canvas').viewbox({ x, y, width: right - x, height: bottom - y });
+    });
+    await page.screenshot({ path: file });
   }
 });
 
@@ -172,3 +183,4 @@ async function ok(response: Promise<{ status: number; text: string }>): Promise<
 
 /** page.evaluate callbacks run in the page, where this exists (the test program has no DOM lib). */
 declare const document: any;
+declare const window: any;

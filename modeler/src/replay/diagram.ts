@@ -18,6 +18,8 @@ export class ReplayDiagram {
 
   constructor(container: HTMLElement) {
     this.viewer = new NavigatedViewer({ container });
+    // For tests and the browser console, as the modeler exposes `batonModeler`.
+    (window as unknown as { batonReplay: NavigatedViewer }).batonReplay = this.viewer;
   }
 
   async open(xml: string): Promise<void> {
@@ -47,7 +49,7 @@ export class ReplayDiagram {
     if (marks.current) this.mark(marks.current, 'replay-current');
     for (const task of marks.tasks) {
       if (!this.exists(task.elementId)) continue;
-      const html = chip(`replay-owner ${task.kind}`, task.kind === 'queue' ? task.label : `👤 ${task.label}`, { ownerOf: task.elementId, kind: task.kind }, `${task.kind}: ${task.label}`);
+      const html = chip(`replay-owner ${task.kind}`, task.label, { ownerOf: task.elementId, kind: task.kind }, `${task.kind}: ${task.label}`);
       // Above the task: boundary events sit on its lower edge.
       overlays.add(task.elementId, OVERLAY, { position: { top: -21, left: 14 }, html });
     }
