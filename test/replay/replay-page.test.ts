@@ -107,9 +107,40 @@ describe('replay and audit search pages (Chromium)', function () {
     await page.click('#back');
     expect(await page.locator('[data-panel="replay-timers"] tr[data-element="Timer_L1_escalate"]').count()).to.equal(1);
     expect(await marked('Timer_L1_escalate', 'replay-timer')).to.equal(true);
-    // and the variables say what first line decided
+    // and the variables say what first line decided; the step that set it marks it added
     expect(await page.textContent('[data-panel="replay-variables"] tr[data-variable="resolved"]')).to.contain('false');
+    await pick('variables.changed');
+    expect(await page.getAttribute('[data-panel="replay-variables"] tr[data-variable="ticketNumber"]', 'data-change')).to.equal('added');
     expect(b.pageErrors).to.deep.equal([]);
+  });
+
+  it('plays, pauses, jumps to a time and links the exports', async () => {
+    // given the replay at its first step
+    await page.click('#first');
+    expect(await step()).to.equal(0);
+    // when Play runs for a while and is paused
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.body.dataset['step']) >= 2, undefined, { timeout: 5_000 });
+    await page.click('#play');
+    expect(await page.getAttribute('body', 'data-playing')).to.equal('false');
+    const paused = await step();
+    await page.waitForTimeout(900);
+    // then it moved forward and stopped moving
+    expect(await step()).to.equal(paused);
+    // when it jumps to a time after the end, then before the start
+    await page.fill('#jump-time', '2100-01-01T00:00:00');
+    await page.click('#jump');
+    expect(await step()).to.equal(await page.locator('#timeline tr').count());
+    await page.fill('#jump-time', '2000-01-01T00:00:00');
+    await page.click('#jump');
+    expect(await step()).to.equal(0);
+    expect(await page.textContent('#position')).to.contain('Before the first event');
+    // and the exports download the trail for the auditor
+    const csv = await b.context.request.get(`${b.baseUrl}${await page.getAttribute('#export-csv', 'href')}`);
+    expect(csv.status()).to.equal(200);
+    expect(csv.headers()['content-type']).to.contain('text/csv');
+    const json = await b.context.request.get(`${b.baseUrl}${await page.getAttribute('#export-json', 'href')}`);
+    expect(((await json.json()) as unknown[]).length).to.equal(await page.locator('#timeline tr').count());
   });
 
   it('finds the ticket in the audit search and follows the link to its replay', async () => {
@@ -128,7 +159,7 @@ describe('replay and audit search pages (Chromium)', function () {
     expect(await page.textContent('#title')).to.contain(ticket.ticketNumber);
   });
 
-  it('tells staff the audit search is not for them', async () => {
+  it('tells staff the audit search and replay are not for them', async () => {
     const context = await page.context().browser()!.newContext();
     try {
       await signInContext(context, b.baseUrl, { username: 'lena', password: TEST_PASSWORD });
@@ -137,6 +168,10 @@ describe('replay and audit search pages (Chromium)', function () {
       await staffPage.waitForSelector('#message.error');
       expect(await staffPage.textContent('#message')).to.match(/^Not allowed/);
       expect(await staffPage.isHidden('#results')).to.equal(true);
+      // and the replay of a ticket is not for them either
+      await staffPage.goto(`${b.baseUrl}/replay/${ticket.id}`);
+      await staffPage.waitForSelector('#error:not([hidden])');
+      expect(await staffPage.textContent('#error')).to.match(/^Not allowed/);
     } finally {
       await context.close();
     }

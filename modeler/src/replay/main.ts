@@ -110,8 +110,11 @@ function start(payload: ReplayPayload, diagram: ReplayDiagram): void {
     if (event.key === 'Enter') jump();
   });
   document.addEventListener('keydown', (event) => {
-    // Inputs keep their own keys (the slider moves itself, the time field edits).
-    if (event.target instanceof HTMLInputElement || event.altKey || event.ctrlKey || event.metaKey) return;
+    // Inputs keep their own keys (the slider moves itself, the time field edits), and space on a
+    // focused button or link is that button's click, not Play.
+    const target = event.target;
+    if (target instanceof HTMLInputElement || target instanceof HTMLSelectElement || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (event.key === ' ' && (target instanceof HTMLButtonElement || target instanceof HTMLAnchorElement)) return;
     const keys: Record<string, () => void> = {
       ArrowRight: () => player.forward(),
       ArrowLeft: () => player.back(),
