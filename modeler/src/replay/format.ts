@@ -15,7 +15,8 @@ export function formatDuration(ms: number): string {
 
 /** A value in one short line. */
 export function shortValue(value: unknown, max = 60): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  // Strings keep their quotes, so "false" and false read apart; undefined has no JSON.
+  const text = JSON.stringify(value) ?? String(value);
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
