@@ -2,27 +2,12 @@ import { createHash } from 'node:crypto';
 
 import type { AuditHead } from '../instances/instance.js';
 import type { AuditEvent, AuditEventInput } from './audit-event.js';
+import { canonicalJson, sortKeys } from './canonical-json.js';
+
+// Re-exported: the chain's callers know it from here; the module itself is pure (the browser's replay imports it).
+export { canonicalJson };
 
 export const GENESIS_HASH = '0'.repeat(64);
-
-/** JSON with object keys sorted at every level, so the same event always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value instanceof Date) return value.toISOString();
-  if (value !== null && typeof value === 'object') {
-    const result: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const item = (value as Record<string, unknown>)[key];
-      if (item !== undefined) result[key] = sortKeys(item);
-    }
-    return result;
-  }
-  return value;
-}
 
 /** The part of an event its hash covers: everything except the hashes themselves. */
 export function hashedPart(event: Omit<AuditEvent, 'prevHash' | 'hash'>): Record<string, unknown> {

@@ -91,3 +91,6 @@ export interface ReplayPayload {
   /** The state after event `step` (the query's `step`, default the last event). */
   state: ReplayState;
 }
+
+/** `GET /api/instances/:id/audit/verify` as the browser reads it (the server's `AuditVerification`). */
+export type ReplayVerification = ReplayPayload['verification'] & { events: number };

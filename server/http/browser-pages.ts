@@ -11,7 +11,8 @@ export const BROWSER_PAGES: ReadonlyArray<{ path: string; page: string }> = [
   { path: '/login', page: 'login' },
   { path: '/modeler', page: 'modeler' },
   // { path: '/inbox', page: 'inbox' },
-  // { path: '/replay/:id', page: 'replay' },
+  { path: '/replay/:id', page: 'replay' },
+  { path: '/audit', page: 'audit' },
   // { path: '/status/:token', page: 'status' },
 ];
 

@@ -1,4 +1,4 @@
-import { canonicalJson } from '../audit/audit-chain.js';
+import { canonicalJson } from '../audit/canonical-json.js';
 import type { AuditEvent } from '../audit/audit-event.js';
 import type { KnownAuditEventType } from '../audit/audit-event-types.js';
 import type { ReplayIncident, ReplayState, ReplayTask, ReplayTimer, ReplayToken, ReplayVariableChange } from '../contracts/replay.js';
@@ -83,6 +83,17 @@ class Fold {
       case 'task.cancelled':
         this.closeTask(event, 'cancelled');
         break;
+      // The task actions carry no `owner` field: who owns the task follows from the action.
+      case 'task.claimed':
+        this.setOwner(data, event.actor);
+        break;
+      case 'task.released':
+      case 'task.passed-up':
+        this.setOwner(data, null);
+        break;
+      case 'task.handed-over':
+        this.setOwner(data, text(record(data['to'])['assignee']) ?? null);
+        break;
       case 'message.correlated':
         if (this.legacyVariables) this.variables = { ...this.variables, ...record(data['variables']) };
         break;
@@ -130,6 +141,11 @@ class Fold {
     else if ('assignee' in data) task.owner = text(data['assignee']) ?? null;
     const status = text(data['status']);
     if (status && TASK_STATUSES.has(status)) task.status = status as ReplayTask['status'];
+  }
+
+  private setOwner(data: Data, owner: string | null): void {
+    const task = this.tasks.get(text(data['taskId']) ?? '');
+    if (task) task.owner = owner;
   }
 
   private leave(event: FoldEvent, done: boolean): void {

@@ -1,0 +1,93 @@
+/**
+ * /audit: the auditors' instance search (ticket number, process, start date range, status,
+ * person), each result linking to its replay. Read-only; the API answers staff with 403 and the
+ * page says so. The search is kept in the address, so reloading or sharing it shows the same list.
+ */
+import './audit.css';
+
+import { ApiError, api } from '../shared/api.js';
+import { instancesApi, searchQuery, type InstanceRow, type InstanceSearch } from '../shared/instances-api.js';
+import { el, row } from '../shared/dom.js';
+import { SignedOut, mountUserBadge, requireSession } from '../shared/session.js';
+import { formatTime } from '../shared/time.js';
+import { SEARCH_FIELDS, readSearch } from './search-form.js';
+
+const PAGE = 50;
+const $ = <T extends HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
+const form = $<HTMLFormElement>('#search');
+const message = $('#message');
+const results = $<HTMLTableElement>('#results');
+const more = $<HTMLButtonElement>('#more');
+
+let shown: { search: InstanceSearch; count: number } | null = null;
+
+function say(text: string, error = false): void {
+  message.textContent = text;
+  message.className = error ? 'error' : '';
+}
+
+function field(name: string): HTMLInputElement | HTMLSelectElement {
+  return form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement;
+}
+
+function resultRow(instance: InstanceRow): HTMLTableRowElement {
+  const link = el('a', { text: instance.ticketNumber, data: { instance: instance.id } });
+  link.href = `/replay/${encodeURIComponent(instance.id)}`;
+  return row([link, `${instance.processKey} v${instance.definitionVersion}`, instance.status, formatTime(instance.startedAt), formatTime(instance.endedAt), instance.businessKey ?? '']);
+}
+
+async function search(query: InstanceSearch, append: boolean): Promise<void> {
+  const offset = append && shown ? shown.count : 0;
+  say('Searching…');
+  let found: InstanceRow[];
+  try {
+    found = await instancesApi.search({ ...query, limit: PAGE, offset });
+  } catch (err) {
+    if (err instanceof SignedOut) return;
+    results.hidden = true;
+    more.hidden = true;
+    if (err instanceof ApiError && err.status === 403) say('Not allowed: the audit search is for auditors, process owners and administrators. Your tasks are in your inbox.', true);
+    else say(`The search failed: ${err instanceof Error ? err.message : String(err)}`, true);
+    return;
+  }
+  const body = results.tBodies[0]!;
+  if (!append) body.replaceChildren();
+  body.append(...found.map(resultRow));
+  shown = { search: query, count: offset + found.length };
+  results.hidden = shown.count === 0;
+  more.hidden = found.length < PAGE;
+  say(shown.count === 0 ? 'No instance matches.' : `${shown.count} instance(s)${found.length === PAGE ? ', newest first; more below' : ', newest first'}.`);
+}
+
+async function main(): Promise<void> {
+  const session = await requireSession();
+  mountUserBadge($('#user'), session);
+  const params = new URLSearchParams(location.search);
+  for (const name of SEARCH_FIELDS) {
+    const value = params.get(name);
+    if (value !== null) field(name).value = value;
+  }
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const query = readSearch((name) => field(name).value);
+    const qs = searchQuery(query);
+    history.replaceState(null, '', qs ? `/audit?${qs}` : '/audit');
+    void search(query, false);
+  });
+  more.addEventListener('click', () => {
+    if (shown) void search(shown.search, true);
+  });
+  // The process list helps but is not needed: without it the field stays "Any".
+  const processes = await api.definitions().catch(() => []);
+  const select = field('process') as HTMLSelectElement;
+  for (const definition of processes) select.append(new Option(`${definition.name || definition.key} (${definition.key})`, definition.key));
+  const wanted = params.get('process');
+  if (wanted) select.value = wanted;
+  // Opened with a search in the address (or none: the newest instances) → run it at once.
+  await search(readSearch((name) => field(name).value), false);
+  document.body.dataset['ready'] = 'true';
+}
+
+void main().catch((err: unknown) => {
+  if (!(err instanceof SignedOut)) say(`The audit page failed: ${err instanceof Error ? err.message : String(err)}`, true);
+});

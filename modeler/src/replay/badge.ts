@@ -1,0 +1,20 @@
+/** The verified / altered badge: what `GET /api/instances/:id/audit/verify` answered, in words. */
+import type { ReplayVerification as Verification } from '../../../server/contracts/replay.js';
+
+export interface Badge {
+  state: 'verified' | 'altered';
+  text: string;
+  /** The longer explanation (hover). */
+  detail: string;
+}
+
+export function verificationBadge(verification: Verification): Badge {
+  if (verification.valid || !verification.firstInvalid) {
+    const sealed = verification.checkpoint
+      ? `sealed up to event ${verification.checkpoint.seq} by checkpoint ${verification.checkpoint.id} (${verification.checkpoint.at})`
+      : 'no checkpoint has sealed it yet: the hash chain alone was checked';
+    return { state: 'verified', text: 'Verified', detail: `All ${verification.events} events match their hash chain; ${sealed}.` };
+  }
+  const { seq, kind, reason } = verification.firstInvalid;
+  return { state: 'altered', text: `Altered: ${reason} at event ${seq}`, detail: `${kind}: ${reason}` };
+}

@@ -1,0 +1,53 @@
+/** How replay values read to a person: durations, times, one-line event details. */
+import type { ReplayEvent } from '../../../server/contracts/replay.js';
+
+/** 0 s, 45 s, 12 min, 3 h 20 min, 2 d 4 h. */
+export function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  const days = Math.floor(hours / 24);
+  return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`;
+}
+
+/** A value in one short line. */
+export function shortValue(value: unknown, max = 60): string {
+  // Strings keep their quotes, so "false" and false read apart; undefined has no JSON.
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** Engine bookkeeping that tells an auditor nothing. */
+const NOISE = new Set(['executionId', 'type', 'taskId', 'version']);
+
+/** The event's data in one line: the useful fields of the common types, compact JSON otherwise. */
+export function eventDetails(event: Pick<ReplayEvent, 'type' | 'data'>, max = 140): string {
+  const data = event.data ?? {};
+  let text: string;
+  switch (event.type) {
+    case 'flow.taken':
+      text = `${String(data['sourceId'] ?? '?')} → ${String(data['targetId'] ?? '?')}`;
+      break;
+    case 'timer.scheduled':
+      text = `due ${String(data['dueAt'] ?? '?')}`;
+      break;
+    case 'timer.fired':
+      text = `scheduled ${String(data['scheduledAt'] ?? '?')}, fired ${String(data['firedAt'] ?? '?')}`;
+      break;
+    case 'variables.changed': {
+      const set = Object.entries((data['set'] as Record<string, unknown> | undefined) ?? {}).map(([name, value]) => `${name} = ${shortValue(value, 30)}`);
+      const removed = Array.isArray(data['removed']) ? data['removed'].map((name) => `${String(name)} removed`) : [];
+      text = [...set, ...removed].join(', ');
+      break;
+    }
+    default:
+      text = Object.entries(data)
+        .filter(([name]) => !NOISE.has(name))
+        .map(([name, value]) => `${name}: ${shortValue(value, 50)}`)
+        .join(', ');
+  }
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

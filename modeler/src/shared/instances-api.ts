@@ -1,0 +1,51 @@
+/**
+ * The audit side of the HTTP API: instance search, replay, verification, export links. Calls go
+ * through `api.ts` (credentials, CSRF, errors); this file only names the routes and their shapes.
+ */
+import type { ReplayPayload, ReplayVerification as Verification } from '../../../server/contracts/replay.js';
+import { json } from './api.js';
+
+export type { ReplayPayload, Verification };
+
+/** A row of `GET /api/instances` (the fields the search page shows). */
+export interface InstanceRow {
+  id: string;
+  ticketNumber: string;
+  processKey: string;
+  definitionVersion: number;
+  businessKey: string | null;
+  status: string;
+  startedAt: string;
+  endedAt: string | null;
+}
+
+/** The auditors' search: every field optional, as the API takes them. */
+export interface InstanceSearch {
+  ticket?: string;
+  process?: string;
+  from?: string;
+  to?: string;
+  status?: string;
+  person?: string;
+  limit?: number;
+  offset?: number;
+}
+
+const enc = encodeURIComponent;
+
+/** The query string of a search, without empty fields. */
+export function searchQuery(search: InstanceSearch): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(search)) {
+    if (value !== undefined && value !== null && String(value).trim() !== '') params.set(name, String(value).trim());
+  }
+  return params.toString();
+}
+
+export const instancesApi = {
+  search: (search: InstanceSearch) => json<InstanceRow[]>('GET', `/api/instances?${searchQuery(search)}`),
+  /** The whole timeline; `step=0` because the page folds every step itself (the server's fold of none is free). */
+  replay: (id: string) => json<ReplayPayload>('GET', `/api/instances/${enc(id)}/replay?step=0`),
+  verify: (id: string) => json<Verification>('GET', `/api/instances/${enc(id)}/audit/verify`),
+  exportUrl: (id: string, format: 'json' | 'csv') => `/api/instances/${enc(id)}/audit?format=${format}`,
+};
