@@ -7,11 +7,11 @@ import { variablesSchema } from '../http/schemas.js';
 import { parseInput } from '../http/validate.js';
 import type { InstanceRunner } from '../instances/instance-runner.js';
 import { validateFormData } from '../tasks/task-form.js';
-import type { TaskFormField } from '../tasks/task.js';
 import { CUSTOMER_ACTOR } from './customer.js';
 import type { CustomerStore } from './customer.store.js';
 import { HONEYPOT_FIELD, type IntakeGuard } from './intake-guard.js';
 import type { ProcessProfiles } from './process-profile.js';
+import type { IntakeForm } from './status-view.js';
 import { hashStatusToken, newStatusToken } from './status-token.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -25,18 +25,6 @@ export const intakeSchema = z
     [HONEYPOT_FIELD]: z.string().max(500).optional(),
   })
   .strict();
-
-export interface IntakeForm {
-  processKey: string;
-  title: string;
-  /** The start event's form-js schema; null when the process uses camunda:formData (`fields`). */
-  schema: Record<string, unknown> | null;
-  fields: TaskFormField[];
-  /** Send back unchanged as `formStamp`. */
-  formStamp: string;
-  /** Leave this field empty (the page hides it). */
-  honeypot: string;
-}
 
 export interface IntakeReceipt {
   ticketNumber: string;

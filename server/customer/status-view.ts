@@ -1,3 +1,4 @@
+/** The customer pages' wire contract, shared with the browser (types only: it imports this file with `import type`). */
 import type { TaskFormField } from '../tasks/task.js';
 import type { UploadField } from './form-fields.js';
 
@@ -42,6 +43,28 @@ export interface StatusView {
   feedback: { rating: number; comment: string; at: string } | null;
   feedbackWanted: boolean;
   updatedAt: string;
+}
+
+/** `GET /api/public/processes/:key/intake`: the request page's form. */
+export interface IntakeForm {
+  processKey: string;
+  title: string;
+  /** The start event's form-js schema; null when the process uses camunda:formData (`fields`). */
+  schema: Record<string, unknown> | null;
+  fields: TaskFormField[];
+  /** Send back unchanged as `formStamp`. */
+  formStamp: string;
+  /** Leave this field empty (the page hides it). */
+  honeypot: string;
+}
+
+/** `POST /api/public/processes/:key/requests` → 201. */
+export interface IntakeAnswer {
+  ticketNumber: string;
+  /** The private status link's token: shown once, never stored. */
+  token: string;
+  statusUrl: string;
+  statusPath: string;
 }
 
 /** The Socket.IO namespace of the status pages: `io('/status', { auth: { token } })`, read-only. */

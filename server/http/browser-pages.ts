@@ -10,9 +10,10 @@ import express, { Router } from 'express';
 export const BROWSER_PAGES: ReadonlyArray<{ path: string; page: string }> = [
   { path: '/login', page: 'login' },
   { path: '/modeler', page: 'modeler' },
+  { path: '/request/:key', page: 'request' },
   // { path: '/inbox', page: 'inbox' },
   // { path: '/replay/:id', page: 'replay' },
-  // { path: '/status/:token', page: 'status' },
+  // /status/:token is rendered by the server (customer/status-page.ts); its script is the `status` bundle.
 ];
 
 /**
