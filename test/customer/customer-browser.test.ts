@@ -4,6 +4,10 @@ import type { TaskView } from '../../server/tasks/task-sla.js';
 import { skipWithoutChromium, startBrowserBaton, type BrowserBaton } from '../support/browser.js';
 import { PNG } from './customer-support.js';
 
+/** Page callbacks run in the page, where these exist (the test program has no DOM lib). */
+declare const window: { stayed?: boolean };
+declare const document: { querySelector(selector: string): { textContent: string | null } | null };
+
 describe('customer pages (Chromium)', function () {
   let b: BrowserBaton;
 
@@ -49,14 +53,14 @@ describe('customer pages (Chromium)', function () {
     expect(await page.textContent('#ticket-number')).to.equal(ticketNumber);
     expect(await page.textContent('#stage')).to.equal('Finding a technician for you');
     await page.waitForSelector('body[data-live="connected"]');
-    await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+    await page.evaluate(() => (window.stayed = true));
 
     // when staff dispatch a technician (the admin, through the API)
     const dispatch = await openTask('Task_dispatch_technician');
     expect((await b.http.request('POST', `/api/tasks/${dispatch.id}/complete`, { variables: { technician: 'tom' } })).status).to.equal(200);
     // then the page shows the new stage live, without reloading: a question waits on the customer
     await page.waitForFunction(() => document.querySelector('#stage')?.textContent === "A photo of the equipment's type plate");
-    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).to.equal(true);
+    expect(await page.evaluate(() => window.stayed)).to.equal(true);
     expect(await page.textContent('#department')).to.equal('You');
 
     // when the customer sends the photo
