@@ -5,7 +5,7 @@ import { io, type Socket } from 'socket.io-client';
 
 import { STATUS_NAMESPACE, type IntakeAnswer, type IntakeForm, type StatusView } from '../../server/customer/status-view.js';
 import type { TestBaton } from '../support/harness.js';
-import type { Http, HttpResponse } from '../support/http.js';
+import { readResponse, type Http, type HttpResponse } from '../support/http.js';
 
 export const FIELD_SERVICE = readFileSync(path.resolve('processes/field-service.bpmn'), 'utf8');
 /** The smallest real PNG: its signature is what the upload rules check. */
@@ -38,15 +38,7 @@ export async function answer(http: Http, token: string, taskId: string, fields: 
   const body = new FormData();
   for (const [name, value] of Object.entries(fields)) body.append(name, value);
   for (const file of files) body.append(file.field, new Blob([new Uint8Array(file.data)], { type: file.type }), file.name);
-  const response = await fetch(`${http.baseUrl}/api/public/status/${token}/tasks/${taskId}`, { method: 'POST', body });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // not JSON
-  }
-  return { status: response.status, body: parsed, text, headers: response.headers };
+  return readResponse(await fetch(`${http.baseUrl}/api/public/status/${token}/tasks/${taskId}`, { method: 'POST', body }));
 }
 
 export interface StatusClient {
