@@ -94,16 +94,16 @@ export class IntakeService {
 
     const token = newStatusToken();
     const statusUrl = `${this.options.publicUrl}/status/${token}`;
-    const address_ = typeof variables[EMAIL_FIELD] === 'string' && EMAIL.test(variables[EMAIL_FIELD]) ? variables[EMAIL_FIELD] : null;
+    const emailTo = typeof variables[EMAIL_FIELD] === 'string' && EMAIL.test(variables[EMAIL_FIELD]) ? variables[EMAIL_FIELD] : null;
     const { instance } = await this.runner.start(definition, {
       variables,
       businessKey: null,
       actor: CUSTOMER_ACTOR,
       emails: (ticketNumber) =>
-        address_
+        emailTo
           ? [
               {
-                to: address_,
+                to: emailTo,
                 subject: `Your request ${ticketNumber}: ${profile.title}`,
                 body: `Hello,\n\nwe have your request. Your ticket number is ${ticketNumber}.\nFollow it here (keep this link private):\n${statusUrl}\n\nYour service team`,
               },
