@@ -85,6 +85,9 @@ describe('Customer intake and ticket status', () => {
     expect(view.waitingOnYou).to.have.length(1);
     expect(view.waitingOnYou[0]!.uploads).to.deep.equal([{ id: 'platePhoto', label: 'Photo of the type plate', required: true }]);
     expect(view.history.map((entry) => entry.stage)).to.deep.equal(['Request received', 'Finding a technician for you', "A photo of the equipment's type plate"]);
+    // it waits on the customer, not in the admins' unrouted queue
+    const unrouted = await http.request('GET', '/api/tasks/unrouted');
+    expect(unrouted.body).to.deep.equal([]);
   });
 
   it('the customer answers the task waiting on them with a photo; the process continues and the wait is counted apart', async () => {
