@@ -80,7 +80,7 @@ export function createApp(components: AppComponents): Express {
   // Public, for customers (no account): intake, QR codes, status by token. Mounted before the API
   // router so its own small body limits apply, not the API's 1 MB.
   app.use('/api/public', publicCustomerApi(components.intake, components.status));
-  app.use(customerPages(components.status));
+  app.use(customerPages(components.intake, components.status));
 
   const signedIn = authenticate(components.auth);
   const api = express.Router();

@@ -7,6 +7,7 @@ import { guard, READERS } from '../http/roles.js';
 import { parseInput } from '../http/validate.js';
 import type { IntakeService } from './intake.service.js';
 import { readMultipart } from './multipart.js';
+import { labelPage } from './label-page.js';
 import { qrSvg } from './qr-code.js';
 import { noTicketPage, statusPage } from './status-page.js';
 import { NO_TICKET, type StatusService } from './status.service.js';
@@ -70,9 +71,19 @@ export function publicCustomerApi(intake: IntakeService, status: StatusService):
   return router;
 }
 
-/** `/status/:token`: the server-rendered status page (works without JavaScript) and its plain form posts. */
-export function customerPages(status: StatusService): Router {
+/**
+ * `/status/:token`: the server-rendered status page (works without JavaScript) and its plain form
+ * posts; `/request/:key/label`: a printable QR label for equipment.
+ */
+export function customerPages(intake: IntakeService, status: StatusService): Router {
   const router = Router();
+  router.get('/request/:key/label', async (req, res) => {
+    const key = parseInput(keySchema, req.params.key, 'process key');
+    const prefill = parseInput(prefillSchema, req.query, 'prefill');
+    const url = await intake.requestUrl(key, prefill);
+    const { title } = await intake.form(key);
+    res.type('html').set('cache-control', 'no-cache').send(labelPage(title, url, await qrSvg(url), Object.fromEntries(new URL(url).searchParams)));
+  });
   const render = async (req: Request, res: Response, notice: string | null, code = 200) => {
     privatePage(res);
     try {

@@ -191,5 +191,10 @@ describe('Customer intake and ticket status', () => {
     expect(qr.status).to.equal(200);
     expect(qr.headers.get('content-type')).to.contain('image/svg+xml');
     expect(qr.text).to.match(/<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/).and.contain('<path');
+    // the printable label: the code inline, the equipment, the link in words, all escaped
+    const label = await http.anonymous.request('GET', '/request/field-service/label?equipmentId=%3Cb%3EPUMP-7');
+    expect(label.status).to.equal(200);
+    expect(label.text).to.contain('<svg').and.contain('Report a problem with your equipment').and.contain('&#60;b&#62;PUMP-7');
+    expect(label.text).not.to.contain('<b>PUMP');
   });
 });
