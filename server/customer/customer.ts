@@ -35,8 +35,3 @@ export interface UploadReference {
   size: number;
   sha256: string;
 }
-
-/** The department a task is routed to when it waits on the customer. */
-export const CUSTOMER_DEPARTMENT = 'customer';
-/** The actor of everything the customer does. */
-export const CUSTOMER_ACTOR = 'customer';

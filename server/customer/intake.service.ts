@@ -7,7 +7,7 @@ import { variablesSchema } from '../http/schemas.js';
 import { parseInput } from '../http/validate.js';
 import type { InstanceRunner } from '../instances/instance-runner.js';
 import { validateFormData } from '../tasks/task-form.js';
-import { CUSTOMER_ACTOR } from './customer.js';
+import { CUSTOMER_ACTOR } from './customer-department.js';
 import type { CustomerStore } from './customer.store.js';
 import { HONEYPOT_FIELD, type IntakeGuard } from './intake-guard.js';
 import type { ProcessProfiles } from './process-profile.js';

@@ -2,7 +2,7 @@
  * Rule 6: every user task reaches a queue. A task nobody is routed to would wait forever in
  * nobody's inbox, which is the problem Baton exists to solve.
  */
-import { CUSTOMER_DEPARTMENT } from '../../customer/customer.js';
+import { CUSTOMER_DEPARTMENT } from '../../customer/customer-department.js';
 import { isExpression } from '../../engine/expressions/expression.js';
 import { child, children, describe, trimmed, type ModdleElement } from '../moddle-element.js';
 import type { RuleContext } from './rule-context.js';

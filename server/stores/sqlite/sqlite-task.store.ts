@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { CUSTOMER_DEPARTMENT } from '../../customer/customer.js';
+import { CUSTOMER_DEPARTMENT } from '../../customer/customer-department.js';
 import type { TaskEscalation, TaskFilter, TaskFormField, TaskHistoryEntry, TaskRecord, TaskStatus } from '../../tasks/task.js';
 import type { TaskStore } from '../../tasks/task.store.js';
 import { FilteredSelect, fromJson, fromJsonOrNull, toJson, toJsonOrNull } from './sqlite-query.js';
