@@ -10,6 +10,9 @@ import type { AuditService } from './audit/audit.service.js';
 import { requireRole } from './auth/access.js';
 import { authRoutes, publicAuthRoutes } from './auth/auth.routes.js';
 import type { AuthService } from './auth/auth.service.js';
+import { customerPages, customerStaffRoutes, publicCustomerApi } from './customer/customer.routes.js';
+import type { IntakeService } from './customer/intake.service.js';
+import type { StatusService } from './customer/status.service.js';
 import { definitionRoutes } from './definitions/definition.routes.js';
 import type { DefinitionService } from './definitions/definition.service.js';
 import { departmentRoutes } from './departments/department.routes.js';
@@ -44,6 +47,8 @@ export interface AppComponents {
   timers: TimerService;
   audit: AuditService;
   replay: ReplayService;
+  intake: IntakeService;
+  status: StatusService;
   logger: Logger;
   version: string;
   /** The built browser app (default `dist/web/` in the repository). */
@@ -72,6 +77,11 @@ export function createApp(components: AppComponents): Express {
     }
   });
 
+  // Public, for customers (no account): intake, QR codes, status by token. Mounted before the API
+  // router so its own small body limits apply, not the API's 1 MB.
+  app.use('/api/public', publicCustomerApi(components.intake, components.status));
+  app.use(customerPages(components.intake, components.status));
+
   const signedIn = authenticate(components.auth);
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
@@ -84,7 +94,7 @@ export function createApp(components: AppComponents): Express {
   api.use('/definitions', definitionRoutes(components.definitions));
   api.use('/connectors', connectorRoutes(components.definitions));
   api.use('/instances', auditRoutes(components.audit), replayRoutes(components.replay));
-  api.use('/instances', instanceRoutes(components.instances));
+  api.use('/instances', instanceRoutes(components.instances), customerStaffRoutes(components.status));
   api.use('/tasks', taskRoutes(components.taskActions));
   api.use('/messages', messageRoutes(components.messages));
   api.use('/timers', timerRoutes(components.timers));

@@ -17,6 +17,11 @@ import { LoginLimiter } from './auth/login-limiter.js';
 import { PasswordHasher } from './auth/passwords.js';
 import type { AuthConfig, Config } from './config.js';
 import { DepartmentService } from './departments/department.service.js';
+import { DEFAULT_INTAKE_GUARD, IntakeGuard, type IntakeGuardOptions } from './customer/intake-guard.js';
+import { IntakeService } from './customer/intake.service.js';
+import { ProcessProfiles } from './customer/process-profile.js';
+import { StatusHub } from './customer/status-hub.js';
+import { StatusService } from './customer/status.service.js';
 import { DefinitionService } from './definitions/definition.service.js';
 import { SourceCache } from './engine/bpmn-source.js';
 import { ConnectorRegistry } from './engine/connectors/connector-registry.js';
@@ -54,7 +59,12 @@ export interface BatonOptions {
   version: string;
   /** The key that signs audit checkpoints; main.ts passes the configured one. */
   audit?: { key: AuditKey; checkpointMs?: number; anchorFile?: string | null };
+  /** Customer pages: the public base URL of links (default http://localhost:3000), status link lifetime, intake abuse limits. */
+  customer?: { publicUrl?: string; statusTtlMs?: number; guard?: Partial<IntakeGuardOptions> };
 }
+
+/** Default lifetime of a status link: a year, so a customer can look a finished ticket up again. */
+const STATUS_TTL_MS = 365 * 86_400_000;
 
 /** Default BATON_AUDIT_CHECKPOINT_MS. */
 const CHECKPOINT_MS = 300_000;
@@ -100,8 +110,26 @@ export function createBaton(options: BatonOptions) {
   });
   const replay = new ReplayService(audit, store.definitions);
   const taskActions = new TaskActions(store.tasks, tasks, runner, departments, store.users, clock);
-  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, logger, version: options.version });
+  const profiles = new ProcessProfiles();
+  const intakeGuard = new IntakeGuard(clock, { ...DEFAULT_INTAKE_GUARD, ...options.customer?.guard });
+  const intake = new IntakeService(definitions, profiles, runner, store.customer, intakeGuard, clock, {
+    publicUrl: options.customer?.publicUrl ?? 'http://localhost:3000',
+    statusTtlMs: options.customer?.statusTtlMs ?? STATUS_TTL_MS,
+  });
+  const status = new StatusService({
+    instances: store.instances,
+    tasks: store.tasks,
+    audit: store.audit,
+    definitions: store.definitions,
+    departments: store.departments,
+    customer: store.customer,
+    profiles,
+    runner,
+    clock,
+  });
+  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, logger, version: options.version });
   let live: LiveHub | null = null;
+  let statusHub: StatusHub | null = null;
 
   return {
     app,
@@ -126,6 +154,8 @@ export function createBaton(options: BatonOptions) {
     auditKey,
     replay,
     checkpointer,
+    intake,
+    status,
     /** Deploys every .bpmn file of a directory; identical diagrams are not redeployed. */
     async deployDirectory(dir: string): Promise<{ file: string; key?: string; version?: number; created?: boolean; error?: string }[]> {
       const files = (await readdir(dir)).filter((file) => file.endsWith('.bpmn')).sort();
@@ -144,6 +174,8 @@ export function createBaton(options: BatonOptions) {
     /** Socket.IO on the server the app listens on (the live inbox); call once, after listen. */
     attachLive(server: HttpServer): LiveHub {
       live = new LiveHub(server, { auth, actions: taskActions, tasks: store.tasks, stepEvents: runner.events, accessEvents, clock, logger });
+      // The customers' live status pages share the Socket.IO server, on their own namespace.
+      statusHub = new StatusHub(live.io, { status, customer: store.customer, stepEvents: runner.events, logger });
       return live;
     },
     /** The demo organisation into an empty store; null when people exist already. */
@@ -152,6 +184,7 @@ export function createBaton(options: BatonOptions) {
     },
     /** Finishes the steps in progress and saves them; takes no new ones. */
     async shutdown(): Promise<void> {
+      statusHub?.close();
       await live?.close();
       await agendaTimers?.stop();
       await scheduler.stop();

@@ -23,6 +23,8 @@ const schema = z.object({
   BATON_TIMER_SWEEP_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
   BATON_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   BATON_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  /** Absolute base URL customers reach Baton at: the links in confirmation emails and QR codes. */
+  BATON_PUBLIC_URL: z.string().trim().url().refine((value) => /^https?:\/\//.test(value), { message: 'must be an http(s) URL' }).optional(),
   /** Where queued emails go; unset (or empty), they stay queued in the outbox. */
   BATON_SMTP_URL: z
     .string()
@@ -90,6 +92,8 @@ export interface Config {
   };
   auth: AuthConfig;
   demo: { enabled: boolean; password: string | null };
+  /** BATON_PUBLIC_URL without a trailing slash, default http://localhost:<port>. */
+  publicUrl: string;
 }
 
 export interface AuthConfig {
@@ -130,5 +134,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     auth: { sessionTtlMs: value.BATON_SESSION_HOURS * 3_600_000, tokenTtlMs: value.BATON_TOKEN_DAYS * 86_400_000, passwordCost: value.BATON_BCRYPT_COST },
     demo: { enabled: value.BATON_DEMO === 'on', password: value.BATON_DEMO_PASSWORD ?? null },
+    publicUrl: (value.BATON_PUBLIC_URL ?? `http://localhost:${value.PORT}`).replace(/\/+$/, ''),
   };
 }

@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const store = openSqliteStore(config.databaseFile);
   const mailTransport = config.smtp ? new SmtpTransport(config.smtp) : undefined;
   const audit = { key: auditKey.key, checkpointMs: config.audit.checkpointMs, anchorFile: config.audit.anchorFile };
-  const baton = createBaton({ store, logger, config, version, mailTransport, agenda: config.agenda, audit });
+  const baton = createBaton({ store, logger, config, version, mailTransport, agenda: config.agenda, audit, customer: { publicUrl: config.publicUrl } });
   if (config.demo.enabled) {
     const password = config.demo.password ?? generatePassword();
     const logins = await baton.seedDemo(password);

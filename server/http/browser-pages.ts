@@ -10,10 +10,11 @@ import express, { Router } from 'express';
 export const BROWSER_PAGES: ReadonlyArray<{ path: string; page: string }> = [
   { path: '/login', page: 'login' },
   { path: '/modeler', page: 'modeler' },
+  { path: '/request/:key', page: 'request' },
   // { path: '/inbox', page: 'inbox' },
   { path: '/replay/:id', page: 'replay' },
   { path: '/audit', page: 'audit' },
-  // { path: '/status/:token', page: 'status' },
+  // /status/:token is rendered by the server (customer/status-page.ts); its script is the `status` bundle.
 ];
 
 /**

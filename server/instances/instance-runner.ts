@@ -57,6 +57,8 @@ export interface StartRequest {
   startMessage?: string;
   /** Timer start event that fired: the instance does not wait at it again. */
   startTimer?: string;
+  /** Emails to queue with the start, in its transaction (the customer's ticket confirmation); given the ticket number. */
+  emails?: (ticketNumber: string) => { to: string; subject: string; body: string }[];
 }
 
 export interface InstanceRunnerDeps {
@@ -119,6 +121,7 @@ export class InstanceRunner {
       }
       const snapshot = await run.snapshot();
       await run.suspend();
+      (request.emails?.(ticketNumber) ?? []).forEach((email, index) => run.emails.push({ ...email, idempotencyKey: `${id}:start:${index}` }));
       const instance: InstanceRecord = {
         id,
         definitionId: definition.id,

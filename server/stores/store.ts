@@ -1,6 +1,7 @@
 import type { AuditEvent } from '../audit/audit-event.js';
 import type { AuditStore } from '../audit/audit.store.js';
 import type { CredentialStore } from '../auth/credential.store.js';
+import type { CustomerStore } from '../customer/customer.store.js';
 import type { DefinitionStore } from '../definitions/definition.store.js';
 import type { DepartmentStore } from '../departments/department.store.js';
 import type { IncidentRecord, InstanceRecord, MessageSubscription } from '../instances/instance.js';
@@ -49,6 +50,8 @@ export interface Store {
   users: UserStore;
   /** Sessions and bearer tokens. */
   credentials: CredentialStore;
+  /** Status links, feedback and uploads of the customer pages. */
+  customer: CustomerStore;
   /** agenda on this store's database; pending timers are its jobs. */
   timerJobs: TimerJobs;
   /** When processes with timer start events start themselves next (agenda jobs too). */

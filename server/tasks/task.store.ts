@@ -7,7 +7,7 @@ export interface TaskStore {
   list(filter: TaskFilter): Promise<TaskRecord[]>;
   /** Open tasks of any of these departments or assigned to this user (a staff member's inbox), oldest first. */
   inbox(departments: string[], assignee: string, filter: Pick<TaskFilter, 'limit' | 'offset'>): Promise<TaskRecord[]>;
-  /** Open tasks whose department is not set or names no department, oldest first (the admins' queue). */
+  /** Open tasks whose department is not set or names no department, oldest first (the admins' queue); tasks waiting on the customer are not unrouted. */
   unrouted(filter: Pick<TaskFilter, 'limit' | 'offset'>): Promise<TaskRecord[]>;
   /** Per user: open tasks assigned and when a task was last assigned (routing rules). Users without tasks are left out. */
   assignmentStats(usernames: string[]): Promise<{ username: string; open: number; lastAssignedAt: string | null }[]>;

@@ -1,5 +1,6 @@
 import { auditStoreContract } from './audit-store.contract.js';
 import { definitionStoreContract } from './definition-store.contract.js';
+import { customerStoreContract } from './customer-store.contract.js';
 import { departmentStoreContract } from './department-store.contract.js';
 import type { CloseStore, OpenStore } from './harness.js';
 import { instanceStoreContract } from './instance-store.contract.js';
@@ -24,5 +25,6 @@ export function storeContract(open: OpenStore, close: CloseStore): void {
   outboxStoreContract(open, close);
   departmentStoreContract(open, close);
   userStoreContract(open, close);
+  customerStoreContract(open, close);
   stepCommitContract(open, close);
 }

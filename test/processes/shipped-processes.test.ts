@@ -141,11 +141,13 @@ for (const restartBetweenSteps of [false, true]) {
 
     it('field service: dispatch, overdue visit rescheduled, parts ordered, fixed, invoiced, feedback asked', async () => {
       const { instance } = await baton.instances.start(
-        { processKey: 'field-service', variables: { customerEmail: 'max@example.com', assetId: 'PUMP-3' }, businessKey: null },
+        { processKey: 'field-service', variables: { customerEmail: 'max@example.com', equipmentId: 'PUMP-3' }, businessKey: null },
         'api',
       );
       expect(instance.ticketNumber).to.match(/^FS-\d{6}$/);
       await complete(instance.id, 'Task_dispatch_technician', { technician: 'tom' });
+      // the customer's answer (its department is `customer`: the status page shows it as a form)
+      expect((await complete(instance.id, 'Task_plate_photo', {})).department).to.equal('customer');
       expect((await openTask(instance.id, 'Task_visit_and_repair')).assignee).to.equal('tom');
       expect(await advance(24 * HOUR + 1000)).to.equal(1);
       await complete(instance.id, 'Task_reschedule_visit', { technician: 'tina' });

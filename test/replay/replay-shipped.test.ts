@@ -114,8 +114,9 @@ describe('Replay of every shipped process reproduces its final state', () => {
   });
 
   it('field service: dispatch, overdue visit rescheduled, parts ordered, fixed', async () => {
-    const { instance } = await baton.instances.start({ processKey: 'field-service', variables: { customerEmail: 'max@example.com', assetId: 'PUMP-3' }, businessKey: null }, 'api');
+    const { instance } = await baton.instances.start({ processKey: 'field-service', variables: { customerEmail: 'max@example.com', equipmentId: 'PUMP-3' }, businessKey: null }, 'api');
     await complete(instance.id, 'Task_dispatch_technician', { technician: 'tom' });
+    await complete(instance.id, 'Task_plate_photo', {}, 'customer');
     await advance(24 * HOUR + 1000);
     await complete(instance.id, 'Task_reschedule_visit', { technician: 'tina' });
     await complete(instance.id, 'Task_visit_and_repair', { fixed: false }, 'tina');

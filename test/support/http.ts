@@ -41,7 +41,11 @@ async function send(baseUrl: string, method: string, path: string, body: unknown
       (init.headers as Record<string, string>)['content-type'] = 'application/json';
     }
   }
-  const response = await fetch(`${baseUrl}${path}`, init);
+  return readResponse(await fetch(`${baseUrl}${path}`, init));
+}
+
+/** A fetch response as tests look at it: the body parsed as JSON when it is JSON, else the text. */
+export async function readResponse(response: Response): Promise<HttpResponse> {
   const text = await response.text();
   let parsed: unknown = text;
   try {

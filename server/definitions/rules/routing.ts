@@ -2,6 +2,7 @@
  * Rule 6: every user task reaches a queue. A task nobody is routed to would wait forever in
  * nobody's inbox, which is the problem Baton exists to solve.
  */
+import { CUSTOMER_DEPARTMENT } from '../../customer/customer-department.js';
 import { isExpression } from '../../engine/expressions/expression.js';
 import { child, children, describe, trimmed, type ModdleElement } from '../moddle-element.js';
 import type { RuleContext } from './rule-context.js';
@@ -33,7 +34,8 @@ function laneOf(task: ModdleElement, lanes: Map<ModdleElement, ModdleElement>): 
 function warnUnknownGroups(task: ModdleElement, groups: string, context: RuleContext): void {
   if (isExpression(groups)) return;
   for (const group of groups.split(',').map((part) => part.trim())) {
-    if (group === '' || context.options.knownDepartments.has(group)) continue;
+    // `customer`: the task waits on the customer's answer on the status page, not in a queue.
+    if (group === '' || group === CUSTOMER_DEPARTMENT || context.options.knownDepartments.has(group)) continue;
     context.findings.warn(task, `Candidate group '${group}' is not a known department; its tasks will wait in the unrouted queue`);
   }
 }

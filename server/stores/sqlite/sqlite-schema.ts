@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 
 import { auditCheckpointsMigration } from './sqlite-migration-audit.js';
+import { migrateCustomer } from './sqlite-migration-customer.js';
 import { migratePeople } from './sqlite-migration-people.js';
 
 type Migration = (db: Database.Database) => void;
@@ -215,6 +216,7 @@ const migrations: readonly Migration[] = [
   },
   auditCheckpointsMigration,
   migratePeople,
+  migrateCustomer,
 ];
 
 /** Schema version this code writes; a database at a higher version came from a newer Baton. */

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { CUSTOMER_DEPARTMENT } from '../../customer/customer-department.js';
 import type { TaskEscalation, TaskFilter, TaskFormField, TaskHistoryEntry, TaskRecord, TaskStatus } from '../../tasks/task.js';
 import type { TaskStore } from '../../tasks/task.store.js';
 import { FilteredSelect, fromJson, fromJsonOrNull, toJson, toJsonOrNull } from './sqlite-query.js';
@@ -87,7 +88,7 @@ export class SqliteTaskStore implements TaskStore {
     );
     this.unroutedRows = db.prepare(
       `SELECT ${TASK_COLUMNS} FROM tasks WHERE status = 'open'
-         AND (department IS NULL OR department NOT IN (SELECT id FROM departments))
+         AND (department IS NULL OR (department <> '${CUSTOMER_DEPARTMENT}' AND department NOT IN (SELECT id FROM departments)))
        ORDER BY created_at, rowid LIMIT @limit OFFSET @offset`,
     );
     this.statsRows = db.prepare(

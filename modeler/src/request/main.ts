@@ -1,0 +1,59 @@
+/**
+ * /request/<processKey>?field=value: the public request form of a process with public intake
+ * (no sign-in). The start event's form is drawn by the shared form-js renderer, prefilled from the
+ * query (the QR code on the equipment carries e.g. equipmentId); the answer shows the ticket
+ * number and the private status link.
+ */
+import './request.css';
+
+import type { IntakeAnswer, IntakeForm } from '../../../server/customer/status-view.js';
+import { ApiError, json } from '../shared/api.js';
+import { renderForm, schemaOfFields, type FormView } from '../shared/form-view.js';
+
+const form = document.querySelector<HTMLFormElement>('#request-form')!;
+const error = document.querySelector<HTMLElement>('#error')!;
+const send = document.querySelector<HTMLButtonElement>('#send')!;
+const processKey = decodeURIComponent(location.pathname.split('/')[2] ?? '');
+const prefill = Object.fromEntries(new URLSearchParams(location.search));
+const base = `/api/public/processes/${encodeURIComponent(processKey)}`;
+
+function show(message: string): void {
+  error.textContent = message;
+  error.hidden = false;
+}
+
+async function main(): Promise<void> {
+  let intake: IntakeForm;
+  try {
+    intake = await json<IntakeForm>('GET', `${base}/intake`);
+  } catch (err) {
+    show(err instanceof ApiError && err.status === 404 ? 'There is no request form here. Check the link or the QR code.' : String(err));
+    return;
+  }
+  document.title = intake.title;
+  document.querySelector('#title')!.textContent = intake.title;
+  const view: FormView = await renderForm(document.querySelector<HTMLElement>('#form')!, intake.schema ?? schemaOfFields('intake', intake.fields), prefill);
+  send.disabled = false;
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const { data, errors } = view.submit();
+    if (Object.keys(errors).length) return;
+    error.hidden = true;
+    send.disabled = true;
+    const website = form.querySelector<HTMLInputElement>('#website')!.value;
+    json<IntakeAnswer>('POST', `${base}/requests`, { json: { data, formStamp: intake.formStamp, [intake.honeypot]: website } })
+      .then((answer) => {
+        form.hidden = true;
+        document.querySelector('#ticket-number')!.textContent = answer.ticketNumber;
+        document.querySelector<HTMLAnchorElement>('#status-link')!.href = answer.statusPath;
+        document.querySelector<HTMLElement>('#receipt')!.hidden = false;
+      })
+      .catch((err: unknown) => {
+        show(err instanceof Error ? err.message : String(err));
+        send.disabled = false;
+      });
+  });
+  document.body.dataset['ready'] = 'true';
+}
+
+void main();

@@ -1,0 +1,133 @@
+import express, { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+
+import { BatonError, NotFoundError } from '../errors.js';
+import { HTTP_STATUS } from '../http/error-handler.js';
+import { guard, READERS } from '../http/roles.js';
+import { parseInput } from '../http/validate.js';
+import type { IntakeService } from './intake.service.js';
+import { readMultipart } from './multipart.js';
+import { labelPage } from './label-page.js';
+import { qrSvg } from './qr-code.js';
+import { noTicketPage, statusPage } from './status-page.js';
+import { NO_TICKET, type StatusService } from './status.service.js';
+
+const keySchema = z.string().trim().min(1).max(200);
+const prefillSchema = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).max(100), z.string().max(500));
+export const feedbackSchema = z.object({
+  rating: z.coerce.number().int().min(1).max(5),
+  comment: z.string().trim().max(2000).default(''),
+});
+
+/** The customer's pages carry a secret in their URL: no caching, no referrer, no indexing, no foreign scripts. */
+function privatePage(res: Response): void {
+  res.set({
+    'cache-control': 'no-store',
+    'referrer-policy': 'no-referrer',
+    'x-robots-tag': 'noindex',
+    'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
+  });
+}
+
+/**
+ * `/api/public/…`: what customers call without signing in. Bodies are small (32 kB for a request,
+ * 8 kB for feedback; answers with files go through the multipart reader's own limits).
+ */
+export function publicCustomerApi(intake: IntakeService, status: StatusService): Router {
+  const router = Router();
+  router.get('/processes/:key/intake', async (req, res) => {
+    res.set('cache-control', 'no-store').json(await intake.form(parseInput(keySchema, req.params.key, 'process key')));
+  });
+  router.post('/processes/:key/requests', express.json({ limit: '32kb' }), async (req, res) => {
+    const receipt = await intake.submit(parseInput(keySchema, req.params.key, 'process key'), req.body, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    privatePage(res);
+    res.status(201).json({ ticketNumber: receipt.ticketNumber, token: receipt.token, statusUrl: receipt.statusUrl, statusPath: `/status/${receipt.token}` });
+  });
+  // The printable code for equipment: query parameters prefill the form (only its own fields).
+  router.get('/processes/:key/qr.svg', async (req, res) => {
+    const prefill = parseInput(prefillSchema, req.query, 'prefill');
+    const url = await intake.requestUrl(parseInput(keySchema, req.params.key, 'process key'), prefill);
+    res.type('image/svg+xml').set('cache-control', 'public, max-age=300').send(await qrSvg(url));
+  });
+  router.get('/processes/:key/request-link', async (req, res) => {
+    const prefill = parseInput(prefillSchema, req.query, 'prefill');
+    res.json({ url: await intake.requestUrl(parseInput(keySchema, req.params.key, 'process key'), prefill) });
+  });
+
+  router.get('/status/:token', async (req, res) => {
+    privatePage(res);
+    res.json(await status.view(req.params.token));
+  });
+  router.post('/status/:token/tasks/:taskId', async (req, res) => {
+    privatePage(res);
+    await status.access(req.params.token);
+    const answer = await readMultipart(req);
+    res.json(await status.answer(req.params.token, req.params.taskId, answer));
+  });
+  router.post('/status/:token/feedback', express.json({ limit: '8kb' }), async (req, res) => {
+    privatePage(res);
+    res.json(await status.leaveFeedback(req.params.token, parseInput(feedbackSchema, req.body ?? {}, 'feedback')));
+  });
+  return router;
+}
+
+/**
+ * `/status/:token`: the server-rendered status page (works without JavaScript) and its plain form
+ * posts; `/request/:key/label`: a printable QR label for equipment.
+ */
+export function customerPages(intake: IntakeService, status: StatusService): Router {
+  const router = Router();
+  router.get('/request/:key/label', async (req, res) => {
+    const key = parseInput(keySchema, req.params.key, 'process key');
+    const prefill = parseInput(prefillSchema, req.query, 'prefill');
+    const url = await intake.requestUrl(key, prefill);
+    const { title } = await intake.form(key);
+    res.type('html').set('cache-control', 'no-cache').send(labelPage(title, url, await qrSvg(url), Object.fromEntries(new URL(url).searchParams)));
+  });
+  const render = async (req: Request, res: Response, notice: string | null, code = 200) => {
+    privatePage(res);
+    try {
+      res.status(code).type('html').send(statusPage(await status.view(String(req.params['token'])), String(req.params['token']), notice));
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+      res.status(404).type('html').send(noTicketPage(NO_TICKET));
+    }
+  };
+  /** After a post: back to the page (303), or the page again with the problem said in words. */
+  const afterPost = async (req: Request, res: Response, action: () => Promise<unknown>) => {
+    try {
+      await action();
+      privatePage(res);
+      res.redirect(303, `/status/${encodeURIComponent(String(req.params['token']))}`);
+    } catch (err) {
+      if (!(err instanceof BatonError)) throw err;
+      if (err instanceof NotFoundError && err.message === NO_TICKET) {
+        privatePage(res);
+        res.status(404).type('html').send(noTicketPage(NO_TICKET));
+        return;
+      }
+      await render(req, res, err.message, HTTP_STATUS[err.code] ?? 400);
+    }
+  };
+  router.get('/status/:token', (req, res) => render(req, res, null));
+  router.post('/status/:token/tasks/:taskId', (req, res) =>
+    afterPost(req, res, async () => {
+      await status.access(req.params.token);
+      await status.answer(req.params.token, req.params.taskId, await readMultipart(req));
+    }),
+  );
+  router.post('/status/:token/feedback', express.urlencoded({ extended: false, limit: '8kb' }), (req, res) =>
+    afterPost(req, res, async () => status.leaveFeedback(req.params.token, parseInput(feedbackSchema, req.body ?? {}, 'feedback'))),
+  );
+  return router;
+}
+
+/** For staff: what the customer said and how long the ticket waited on them. */
+export function customerStaffRoutes(status: StatusService): Router {
+  const router = Router();
+  router.get('/:id/customer', async (req, res) => {
+    guard(req, ...READERS);
+    res.json(await status.customerStats(req.params.id));
+  });
+  return router;
+}

@@ -1,0 +1,16 @@
+import type { CustomerFeedback, CustomerUpload, TicketAccess } from './customer.js';
+
+/** What the customer pages keep besides the instance itself. */
+export interface CustomerStore {
+  insertTicket(access: TicketAccess): Promise<void>;
+  /** The ticket a status token's hash opens, or null. */
+  ticketByHash(tokenHash: string): Promise<TicketAccess | null>;
+  ticketByInstance(instanceId: string): Promise<TicketAccess | null>;
+  /** False when the ticket has feedback already (it is kept, the new one is not). */
+  insertFeedback(feedback: CustomerFeedback): Promise<boolean>;
+  feedback(instanceId: string): Promise<CustomerFeedback | null>;
+  insertUpload(upload: CustomerUpload): Promise<void>;
+  /** Drops uploads whose task completion was refused, so only what the process accepted is kept. */
+  deleteUploads(ids: string[]): Promise<void>;
+  upload(id: string): Promise<CustomerUpload | null>;
+}

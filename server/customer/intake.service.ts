@@ -1,0 +1,129 @@
+import { z } from 'zod';
+
+import type { Clock } from '../clock.js';
+import type { DefinitionService } from '../definitions/definition.service.js';
+import { NotFoundError } from '../errors.js';
+import { variablesSchema } from '../http/schemas.js';
+import { parseInput } from '../http/validate.js';
+import type { InstanceRunner } from '../instances/instance-runner.js';
+import { validateFormData } from '../tasks/task-form.js';
+import { CUSTOMER_ACTOR } from './customer-department.js';
+import type { CustomerStore } from './customer.store.js';
+import { HONEYPOT_FIELD, type IntakeGuard } from './intake-guard.js';
+import type { ProcessProfiles } from './process-profile.js';
+import type { IntakeForm } from './status-view.js';
+import { hashStatusToken, newStatusToken } from './status-token.js';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** The start form field whose address gets the confirmation. */
+const EMAIL_FIELD = 'customerEmail';
+
+export const intakeSchema = z
+  .object({
+    data: z.record(z.string(), z.unknown()),
+    formStamp: z.string().max(200),
+    [HONEYPOT_FIELD]: z.string().max(500).optional(),
+  })
+  .strict();
+
+export interface IntakeReceipt {
+  ticketNumber: string;
+  /** The private status link's token: shown once, never stored. */
+  token: string;
+  statusUrl: string;
+}
+
+export interface IntakeOptions {
+  /** Absolute base of the links in emails and QR codes, e.g. `https://desk.example.org`. */
+  publicUrl: string;
+  /** How long a status link works. */
+  statusTtlMs: number;
+}
+
+/**
+ * Public intake: a process that says `intake=public` can be started by anyone with its start
+ * form. Unknown processes and processes without public intake answer the same 404.
+ */
+export class IntakeService {
+  constructor(
+    private readonly definitions: DefinitionService,
+    private readonly profiles: ProcessProfiles,
+    private readonly runner: InstanceRunner,
+    private readonly customer: CustomerStore,
+    private readonly guard: IntakeGuard,
+    private readonly clock: Clock,
+    private readonly options: IntakeOptions,
+  ) {}
+
+  async form(processKey: string): Promise<IntakeForm> {
+    const { profile } = await this.intakeProcess(processKey);
+    return {
+      processKey,
+      title: profile.title,
+      schema: profile.startForm?.schema ?? null,
+      fields: profile.startForm?.fields ?? [],
+      formStamp: this.guard.stamp(processKey),
+      honeypot: HONEYPOT_FIELD,
+    };
+  }
+
+  /** The link a QR code on the equipment opens: the request form, prefilled from `prefill`. */
+  async requestUrl(processKey: string, prefill: Record<string, string>): Promise<string> {
+    const { profile } = await this.intakeProcess(processKey);
+    const known = new Set((profile.startForm?.fields ?? []).map((field) => field.id));
+    const query = new URLSearchParams(Object.entries(prefill).filter(([name]) => known.has(name)));
+    const search = query.size ? `?${query}` : '';
+    return `${this.options.publicUrl}/request/${encodeURIComponent(processKey)}${search}`;
+  }
+
+  async submit(processKey: string, body: unknown, address: string): Promise<IntakeReceipt> {
+    // Counted before anything else: a flood of invalid submissions is a flood too.
+    this.guard.admit(address);
+    const input = parseInput(intakeSchema, body, 'request');
+    const { definition, profile } = await this.intakeProcess(processKey);
+    this.guard.check(processKey, input.formStamp, input[HONEYPOT_FIELD]);
+    const fields = profile.startForm?.fields ?? [];
+    // Only the form's own fields start the process: anything else sent along is dropped.
+    const variables: Record<string, unknown> = {};
+    for (const field of fields) {
+      const value = input.data[field.id];
+      if (value !== undefined && value !== null && value !== '') variables[field.id] = typeof value === 'string' ? value.trim().slice(0, 5000) : value;
+    }
+    validateFormData(fields, variables);
+    parseInput(variablesSchema, variables, 'form data');
+
+    const token = newStatusToken();
+    const statusUrl = `${this.options.publicUrl}/status/${token}`;
+    const emailTo = typeof variables[EMAIL_FIELD] === 'string' && EMAIL.test(variables[EMAIL_FIELD]) ? variables[EMAIL_FIELD] : null;
+    const { instance } = await this.runner.start(definition, {
+      variables,
+      businessKey: null,
+      actor: CUSTOMER_ACTOR,
+      emails: (ticketNumber) =>
+        emailTo
+          ? [
+              {
+                to: emailTo,
+                subject: `Your request ${ticketNumber}: ${profile.title}`,
+                body: `Hello,\n\nwe have your request. Your ticket number is ${ticketNumber}.\nFollow it here (keep this link private):\n${statusUrl}\n\nYour service team`,
+              },
+            ]
+          : [],
+    });
+    const now = this.clock.now();
+    await this.customer.insertTicket({
+      tokenHash: hashStatusToken(token),
+      instanceId: instance.id,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + this.options.statusTtlMs).toISOString(),
+    });
+    return { ticketNumber: instance.ticketNumber, token, statusUrl };
+  }
+
+  private async intakeProcess(processKey: string) {
+    const definition = await this.definitions.latest(processKey).catch(() => null);
+    const profile = definition ? await this.profiles.get(definition) : null;
+    if (!definition || !profile?.intake) throw new NotFoundError('There is no request form here');
+    return { definition, profile };
+  }
+}

@@ -1,0 +1,227 @@
+import { createHash, randomUUID } from 'node:crypto';
+
+import type { AuditStore } from '../audit/audit.store.js';
+import type { Clock } from '../clock.js';
+import type { DefinitionStore } from '../definitions/definition.store.js';
+import type { DepartmentStore } from '../departments/department.store.js';
+import { ConflictError, NotFoundError } from '../errors.js';
+import type { InstanceRecord } from '../instances/instance.js';
+import type { InstanceRunner } from '../instances/instance-runner.js';
+import type { InstanceStore } from '../instances/instance.store.js';
+import { validateFormData } from '../tasks/task-form.js';
+import type { TaskFormField, TaskRecord } from '../tasks/task.js';
+import type { TaskStore } from '../tasks/task.store.js';
+import { CUSTOMER_ACTOR, CUSTOMER_DEPARTMENT } from './customer-department.js';
+import type { CustomerFeedback, CustomerUpload, TicketAccess, UploadReference } from './customer.js';
+import type { CustomerStore } from './customer.store.js';
+import { formOf, type ProcessProfile, type ProcessProfiles } from './process-profile.js';
+import type { UploadField } from './form-fields.js';
+import { checkUpload, type ReceivedFile } from './upload-rules.js';
+import { hashStatusToken, looksLikeToken } from './status-token.js';
+import type { StatusHistoryEntry, StatusView, WaitingTask } from './status-view.js';
+
+/** One answer for a wrong, expired or unknown token: it must not tell whether a ticket exists. */
+export const NO_TICKET = 'This status link is not valid. Check the link in your confirmation email.';
+
+export interface StatusDeps {
+  instances: InstanceStore;
+  tasks: TaskStore;
+  audit: AuditStore;
+  definitions: DefinitionStore;
+  departments: DepartmentStore;
+  customer: CustomerStore;
+  profiles: ProcessProfiles;
+  runner: InstanceRunner;
+  clock: Clock;
+}
+
+/** What the customer sends for a task that waits on them. */
+export interface CustomerAnswer {
+  fields: Record<string, string>;
+  files: ReceivedFile[];
+}
+
+/**
+ * The customer's view of a ticket, by its status token: stages in the process's own customer
+ * words, never the audit log, comments or variables the process did not mark public.
+ */
+export class StatusService {
+  constructor(private readonly deps: StatusDeps) {}
+
+  /** The ticket a token opens; NotFoundError (always NO_TICKET) otherwise. */
+  async access(token: string): Promise<TicketAccess> {
+    if (!looksLikeToken(token)) throw new NotFoundError(NO_TICKET);
+    const access = await this.deps.customer.ticketByHash(hashStatusToken(token));
+    if (!access || access.expiresAt <= this.deps.clock.now().toISOString()) throw new NotFoundError(NO_TICKET);
+    return access;
+  }
+
+  async view(token: string): Promise<StatusView> {
+    const { instanceId } = await this.access(token);
+    return this.viewOf(instanceId);
+  }
+
+  async viewOf(instanceId: string): Promise<StatusView> {
+    const { instance, profile } = await this.load(instanceId);
+    const [tasks, departments, feedback] = await Promise.all([
+      this.deps.tasks.list({ instanceId }),
+      this.deps.departments.list(),
+      this.deps.customer.feedback(instanceId),
+    ]);
+    const departmentName = (id: string | null) =>
+      id === null ? null : id === CUSTOMER_DEPARTMENT ? 'You' : departments.find((department) => department.id === id)?.name ?? id;
+    const stageOf = (task: TaskRecord) => profile.stages.get(task.elementId) ?? task.name;
+    const ordered = [...tasks].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+
+    const history: StatusHistoryEntry[] = [{ stage: 'Request received', department: null, from: instance.startedAt, to: ordered[0]?.createdAt ?? instance.endedAt }];
+    for (const task of ordered) {
+      const stage = stageOf(task);
+      const last = history[history.length - 1]!;
+      // A task handed on within the same stage (pass up, escalation) is one stage for the customer.
+      if (last.stage === stage && last.department === departmentName(task.department)) {
+        last.to = task.endedAt;
+        continue;
+      }
+      history.push({ stage, department: departmentName(task.department), from: task.createdAt, to: task.endedAt });
+    }
+    const outcome = instance.status === 'completed' ? await this.outcome(instance, profile) : instance.status === 'cancelled' ? 'Closed' : null;
+    if (outcome && instance.endedAt) history.push({ stage: outcome, department: null, from: instance.endedAt, to: null });
+
+    const open = ordered.filter((task) => task.status === 'open');
+    const waiting = open.filter((task) => task.department === CUSTOMER_DEPARTMENT);
+    const current = waiting[0] ?? open[open.length - 1] ?? null;
+    const details: Record<string, unknown> = {};
+    for (const name of profile.publicVariables) if (instance.variables[name] !== undefined) details[name] = instance.variables[name];
+
+    return {
+      ticketNumber: instance.ticketNumber,
+      title: profile.title,
+      status: instance.status === 'running' ? 'open' : instance.status === 'completed' ? 'done' : 'closed',
+      stage: outcome ?? (current ? stageOf(current) : 'In progress'),
+      department: current ? departmentName(current.department) : null,
+      since: current?.createdAt ?? instance.endedAt ?? instance.startedAt,
+      expectedBy: current?.dueAt ?? null,
+      history,
+      waitingOnYou: waiting.map((task) => this.waitingTask(task, profile)),
+      details,
+      outcome,
+      feedback: feedback ? { rating: feedback.rating, comment: feedback.comment, at: feedback.createdAt } : null,
+      feedbackWanted: instance.status === 'completed' && !feedback,
+      updatedAt: instance.updatedAt,
+    };
+  }
+
+  /** Completes a task that waits on the customer; files are kept only when the process took the answer. */
+  async answer(token: string, taskId: string, answer: CustomerAnswer): Promise<StatusView> {
+    const { instanceId } = await this.access(token);
+    const task = await this.deps.tasks.get(taskId);
+    if (!task || task.instanceId !== instanceId || task.department !== CUSTOMER_DEPARTMENT) throw new NotFoundError('There is no such question on this ticket');
+    if (task.status !== 'open') throw new ConflictError('This question was answered already');
+    const { profile } = await this.load(instanceId);
+    const form = formOf(task, profile.forms) ?? { schema: null, fields: [], uploads: [] };
+    const output: Record<string, unknown> = valuesOf(form.fields, answer.fields);
+    validateFormData(form.fields, output);
+    const uploads = this.uploadsOf(form.uploads, answer.files, task);
+    for (const upload of uploads) output[upload.field] = reference(upload);
+    for (const upload of uploads) await this.deps.customer.insertUpload(upload);
+    try {
+      await this.deps.runner.apply(instanceId, { kind: 'complete-task', taskId, output, actor: CUSTOMER_ACTOR, taskVersion: task.version });
+    } catch (err) {
+      await this.deps.customer.deleteUploads(uploads.map((upload) => upload.id));
+      throw err;
+    }
+    return this.viewOf(instanceId);
+  }
+
+  async leaveFeedback(token: string, feedback: { rating: number; comment: string }): Promise<StatusView> {
+    const { instanceId } = await this.access(token);
+    const instance = await this.deps.instances.get(instanceId);
+    if (instance?.status !== 'completed') throw new ConflictError('Feedback can be given once the request is done');
+    const stored = await this.deps.customer.insertFeedback({ instanceId, ...feedback, createdAt: this.deps.clock.now().toISOString() });
+    if (!stored) throw new ConflictError('Thank you: we have your feedback for this ticket already');
+    return this.viewOf(instanceId);
+  }
+
+  /** For staff and reports: the feedback, and how long the ticket waited on the customer (apart from the rest). */
+  async customerStats(instanceId: string): Promise<{ feedback: CustomerFeedback | null; waitingOnCustomerMs: number; customerTasks: number }> {
+    const [tasks, feedback] = await Promise.all([this.deps.tasks.list({ instanceId }), this.deps.customer.feedback(instanceId)]);
+    const now = this.deps.clock.now().getTime();
+    const theirs = tasks.filter((task) => task.department === CUSTOMER_DEPARTMENT);
+    const waitingOnCustomerMs = theirs.reduce((sum, task) => sum + ((task.endedAt ? Date.parse(task.endedAt) : now) - Date.parse(task.createdAt)), 0);
+    return { feedback, waitingOnCustomerMs, customerTasks: theirs.length };
+  }
+
+  private waitingTask(task: TaskRecord, profile: ProcessProfile): WaitingTask {
+    const form = formOf(task, profile.forms);
+    return {
+      taskId: task.id,
+      version: task.version,
+      stage: profile.stages.get(task.elementId) ?? task.name,
+      schema: form?.schema ?? null,
+      fields: form?.fields ?? [],
+      uploads: form?.uploads ?? [],
+      expectedBy: task.dueAt,
+    };
+  }
+
+  private uploadsOf(fields: UploadField[], files: ReceivedFile[], task: TaskRecord): CustomerUpload[] {
+    const now = this.deps.clock.now().toISOString();
+    const result: CustomerUpload[] = [];
+    for (const field of fields) {
+      const file = files.find((candidate) => candidate.field === field.id);
+      if (!file) {
+        if (field.required) checkUpload(field, null);
+        continue;
+      }
+      checkUpload(field, file);
+      result.push({
+        id: randomUUID(),
+        instanceId: task.instanceId,
+        taskId: task.id,
+        field: field.id,
+        filename: file.filename,
+        contentType: file.contentType,
+        size: file.data.length,
+        sha256: createHash('sha256').update(file.data).digest('hex'),
+        data: file.data,
+        createdAt: now,
+      });
+    }
+    return result;
+  }
+
+  private async load(instanceId: string): Promise<{ instance: InstanceRecord; profile: ProcessProfile }> {
+    const instance = await this.deps.instances.get(instanceId);
+    const definition = instance ? await this.deps.definitions.getById(instance.definitionId) : null;
+    if (!instance || !definition) throw new NotFoundError(NO_TICKET);
+    return { instance, profile: await this.deps.profiles.get(definition) };
+  }
+
+  /** The end event the instance reached, in the process's customer words. */
+  private async outcome(instance: InstanceRecord, profile: ProcessProfile): Promise<string> {
+    const events = await this.deps.audit.forInstance(instance.id);
+    const end = [...events].reverse().find((event) => event.elementId !== null && profile.endEvents.has(event.elementId));
+    return (end?.elementId && profile.endEvents.get(end.elementId)) || 'Done';
+  }
+}
+
+/** Form posts are text: each value as its field's type; fields not on the form are dropped. */
+function valuesOf(fields: TaskFormField[], sent: Record<string, string>): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const field of fields) {
+    const raw = sent[field.id];
+    if (raw === undefined || raw.trim() === '') {
+      if (field.type === 'boolean') values[field.id] = false;
+      continue;
+    }
+    const text = raw.trim().slice(0, 5000);
+    if (field.type === 'long') values[field.id] = /^-?\d+$/.test(text) ? Number(text) : text;
+    else if (field.type === 'boolean') values[field.id] = text === 'true' || text === 'on';
+    else values[field.id] = text;
+  }
+  return values;
+}
+
+function reference(upload: CustomerUpload): UploadReference {
+  return { uploadId: upload.id, filename: upload.filename, contentType: upload.contentType, size: upload.size, sha256: upload.sha256 };
+}

@@ -1,0 +1,55 @@
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+
+import type { CustomerUpload } from '../../server/customer/customer.js';
+import { isoAt, makeInstance, startInstance } from './fixtures.js';
+import { type CloseStore, type OpenStore, useFreshStore } from './harness.js';
+
+export function customerStoreContract(open: OpenStore, close: CloseStore): void {
+  describe('CustomerStore contract', () => {
+    const store = useFreshStore(open, close);
+
+    it('finds a ticket by its token hash and by its instance', async () => {
+      // given an instance with a status link
+      const instance = makeInstance();
+      await startInstance(store(), instance);
+      const access = { tokenHash: 'a'.repeat(64), instanceId: instance.id, createdAt: isoAt(0), expiresAt: isoAt(60) };
+      await store().customer.insertTicket(access);
+      // then both lookups give it back unchanged; another hash gives nothing
+      expect(await store().customer.ticketByHash(access.tokenHash)).to.deep.equal(access);
+      expect(await store().customer.ticketByInstance(instance.id)).to.deep.equal(access);
+      expect(await store().customer.ticketByHash('b'.repeat(64))).to.equal(null);
+    });
+
+    it('keeps the first feedback of a ticket and refuses a second', async () => {
+      const instance = makeInstance();
+      await startInstance(store(), instance);
+      const first = { instanceId: instance.id, rating: 4, comment: 'good', createdAt: isoAt(1) };
+      expect(await store().customer.insertFeedback(first)).to.equal(true);
+      expect(await store().customer.insertFeedback({ ...first, rating: 1, comment: 'changed my mind' })).to.equal(false);
+      expect(await store().customer.feedback(instance.id)).to.deep.equal(first);
+      expect(await store().customer.feedback('missing')).to.equal(null);
+    });
+
+    it('stores an upload with its bytes and deletes it again', async () => {
+      const instance = makeInstance();
+      await startInstance(store(), instance);
+      const upload: CustomerUpload = {
+        id: randomUUID(),
+        instanceId: instance.id,
+        taskId: 'task-1',
+        field: 'photo',
+        filename: 'plate.png',
+        contentType: 'image/png',
+        size: 3,
+        sha256: 'c'.repeat(64),
+        data: Buffer.from([1, 2, 3]),
+        createdAt: isoAt(2),
+      };
+      await store().customer.insertUpload(upload);
+      expect(await store().customer.upload(upload.id)).to.deep.equal(upload);
+      await store().customer.deleteUploads([upload.id]);
+      expect(await store().customer.upload(upload.id)).to.equal(null);
+    });
+  });
+}
