@@ -22,6 +22,8 @@ function componentOf(field: TaskFormField): Record<string, unknown> {
   switch (field.type) {
     case 'long':
       return { ...base, type: 'number', decimalDigits: 0 };
+    case 'number':
+      return { ...base, type: 'number' };
     case 'boolean':
       return { ...base, type: 'checkbox' };
     case 'date':
