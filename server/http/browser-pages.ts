@@ -10,7 +10,7 @@ import express, { Router } from 'express';
 export const BROWSER_PAGES: ReadonlyArray<{ path: string; page: string }> = [
   { path: '/login', page: 'login' },
   { path: '/modeler', page: 'modeler' },
-  // { path: '/inbox', page: 'inbox' },
+  { path: '/inbox', page: 'inbox' },
   // { path: '/replay/:id', page: 'replay' },
   // { path: '/status/:token', page: 'status' },
 ];
