@@ -44,7 +44,10 @@ export function schemaOfFields(id: string, fields: readonly TaskFormField[]): Fo
 export async function renderForm(container: HTMLElement, schema: FormSchema, data: FormData = {}): Promise<FormView> {
   // Loaded on first use: pages without a form do not pay for form-js.
   const { Form } = await import('@bpmn-io/form-js');
-  const form = new Form({ container });
+  // No input debounce: with form-js's default (300 ms) a text typed just before another field is
+  // changed lands afterwards with the form's older data and undoes that change (a checkbox ticked
+  // right after typing flips back), and a submit within the window misses the last keystrokes.
+  const form = new Form({ container, debounce: false } as ConstructorParameters<typeof Form>[0]);
   await form.importSchema(schema as never, data);
   return {
     submit: () => form.submit() as { data: FormData; errors: Record<string, unknown> },

@@ -1,0 +1,144 @@
+import { expect } from 'chai';
+import type { BrowserContext, Page } from 'playwright-core';
+
+import { addUser, TEST_PASSWORD } from '../support/harness.js';
+import { signInContext, skipWithoutChromium, startBrowserBaton, type BrowserBaton } from '../support/browser.js';
+import { formJsProcess } from '../tasks/form-js-process.js';
+
+/**
+ * The inbox in Chromium: ada and bob are L1 staff, lena is L2 staff. Tasks are started by the
+ * admin over the API; the pages only ever learn of them live (no reload).
+ */
+describe('inbox page (Chromium)', function () {
+  let b: BrowserBaton;
+  const contexts: BrowserContext[] = [];
+  let ada: Page;
+  let bob: Page;
+  let lena: Page;
+
+  async function pageOf(username: string): Promise<Page> {
+    const context = await b.context.browser()!.newContext({ viewport: { width: 1400, height: 860 } });
+    contexts.push(context);
+    await signInContext(context, b.baseUrl, { username, password: TEST_PASSWORD });
+    const page = await context.newPage();
+    page.on('pageerror', (err) => b.pageErrors.push(`${username}: ${err.message}`));
+    await openInbox(page);
+    return page;
+  }
+
+  async function openInbox(page: Page): Promise<void> {
+    await page.goto(`${b.baseUrl}/inbox`);
+    await page.waitForSelector('#connection[data-state="live"]', { timeout: 10_000 });
+  }
+
+  async function startCallback(): Promise<{ ticketNumber: string; taskId: string }> {
+    const res = await b.http.request('POST', '/api/instances', { processKey: 'callback', variables: {} });
+    expect(res.status, res.text).to.equal(201);
+    const body = res.body as { ticketNumber: string; openTasks: { id: string }[] };
+    return { ticketNumber: body.ticketNumber, taskId: body.openTasks[0]!.id };
+  }
+
+  const row = (page: Page, list: 'mine' | 'queue', ticket: string) => page.locator(`#${list} [data-ticket="${ticket}"]`);
+
+  before(async function () {
+    skipWithoutChromium(this);
+    b = await startBrowserBaton({ deployShipped: false, signInAs: null });
+    await addUser(b.baton, 'ada', 'staff', ['l1']);
+    await addUser(b.baton, 'bob', 'staff', ['l1']);
+    await addUser(b.baton, 'lena', 'staff', ['l2']);
+    await b.baton.definitions.deploy(formJsProcess());
+    await signInContext(b.context, b.baseUrl, { username: 'ada', password: TEST_PASSWORD });
+    ada = b.page;
+    await openInbox(ada);
+  });
+
+  after(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await b?.close();
+  });
+
+  it('shows a new task live, claims it, refuses an empty form, completes it and lets it leave the inbox', async () => {
+    // given ada's open inbox
+    // when the admin starts an instance
+    const { ticketNumber, taskId } = await startCallback();
+    // then the task appears in ada's queue without a reload, with its SLA in words
+    await row(ada, 'queue', ticketNumber).waitFor({ timeout: 5_000 });
+    expect(await row(ada, 'queue', ticketNumber).locator('.sla').textContent()).to.equal('no SLA');
+    // when she claims it from the list, it moves to her tasks
+    await row(ada, 'queue', ticketNumber).getByRole('button', { name: `Claim ${ticketNumber}` }).click();
+    await row(ada, 'mine', ticketNumber).waitFor();
+    // when she opens it with the keyboard
+    await row(ada, 'mine', ticketNumber).locator('.open-task').focus();
+    await ada.keyboard.press('Enter');
+    await ada.waitForSelector(`#detail[data-task-id="${taskId}"] .fjs-form`);
+    expect(await ada.locator('#detail .facts').textContent()).to.contain('waits in the queue to be claimed');
+    // when she completes it empty
+    await ada.click('#complete');
+    // then she is told, and nothing completed
+    await ada.waitForSelector('#completion-error:not([hidden])');
+    expect(await ada.textContent('#completion-error')).to.match(/fill in/i);
+    expect(((await b.http.request('GET', `/api/tasks/${taskId}`)).body as { status: string }).status).to.equal('open');
+    // when she fills the form in and completes it
+    await ada.getByLabel('What was agreed').fill('Refund agreed');
+    await ada.getByRole('checkbox', { name: 'Resolved' }).click();
+    await ada.getByRole('textbox', { name: 'Why not resolved' }).waitFor({ state: 'detached' });
+    await ada.click('#complete');
+    // then the task leaves her inbox and is completed with her data
+    await row(ada, 'mine', ticketNumber).waitFor({ state: 'detached' });
+    expect(await ada.isHidden('#detail')).to.equal(true);
+    const task = (await b.http.request('GET', `/api/tasks/${taskId}`)).body as { status: string; completedBy: string; output: Record<string, unknown> };
+    expect(task).to.include({ status: 'completed', completedBy: 'ada' });
+    expect(task.output).to.include({ summary: 'Refund agreed', resolved: true });
+  });
+
+  it("tells a colleague who has the task open that it was taken; a pass-up moves it to L2's inbox", async () => {
+    // given bob (L1) and lena (L2) with their inboxes open, and a new task bob opens
+    bob = await pageOf('bob');
+    lena = await pageOf('lena');
+    const { ticketNumber, taskId } = await startCallback();
+    await row(bob, 'queue', ticketNumber).locator('.open-task').click();
+    await bob.waitForSelector(`#detail[data-task-id="${taskId}"]`);
+    // when ada claims it
+    await row(ada, 'queue', ticketNumber).getByRole('button', { name: `Claim ${ticketNumber}` }).click();
+    // then bob is told while it is open, and his list shows the owner
+    await bob.waitForSelector('#task-notice:not([hidden])');
+    expect(await bob.textContent('#task-notice')).to.contain('ada took this task');
+    await bob.waitForSelector(`#detail[data-task-id="${taskId}"] .facts >> text=ada`);
+    expect(await row(bob, 'queue', ticketNumber).locator('.owner').textContent()).to.equal('ada');
+    // and lena never saw the L1 task
+    expect(await row(lena, 'queue', ticketNumber).count()).to.equal(0);
+
+    // when ada opens it and passes it up without a reason, then with one
+    await row(ada, 'mine', ticketNumber).locator('.open-task').click();
+    await ada.waitForSelector(`#detail[data-task-id="${taskId}"] #pass-up`);
+    await ada.click('#pass-up button[type="submit"]');
+    expect(await ada.textContent('#pass-up .error')).to.match(/say why/i);
+    await ada.fill('#pass-up-reason', 'Needs a refund above the L1 limit');
+    await ada.click('#pass-up button[type="submit"]');
+    // then it leaves both L1 inboxes and arrives in lena's, unclaimed
+    await row(ada, 'mine', ticketNumber).waitFor({ state: 'detached' });
+    await row(bob, 'queue', ticketNumber).waitFor({ state: 'detached' });
+    await row(lena, 'queue', ticketNumber).waitFor({ timeout: 5_000 });
+    expect(await row(lena, 'queue', ticketNumber).locator('.owner').textContent()).to.equal('unclaimed');
+    // and the owner chain says why
+    await row(lena, 'queue', ticketNumber).locator('.open-task').click();
+    await lena.waitForSelector('#detail .history >> text=Needs a refund above the L1 limit');
+  });
+
+  it('shows the tasks created while it was disconnected once it is back', async () => {
+    // given bob's inbox cut off from the server
+    await bob.context().setOffline(true);
+    b.http.live.inbox.disconnectSockets(true);
+    await bob.waitForSelector('#connection[data-state="offline"]');
+    // when three tasks are created meanwhile
+    const tickets = [await startCallback(), await startCallback(), await startCallback()].map((started) => started.ticketNumber);
+    // then, back online, the inbox re-syncs and shows all three
+    await bob.context().setOffline(false);
+    await bob.waitForSelector('#connection[data-state="live"]', { timeout: 10_000 });
+    for (const ticket of tickets) await row(bob, 'queue', ticket).waitFor({ timeout: 5_000 });
+    // and search by ticket number narrows the list to one
+    await bob.fill('#search', tickets[1]!.toLowerCase());
+    expect(await bob.locator('#queue [data-ticket]').count()).to.equal(1);
+    expect(b.pageErrors).to.deep.equal([]);
+  });
+});
