@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { BrowserContext, Page } from 'playwright-core';
 
-import { addUser, TEST_PASSWORD } from '../support/harness.js';
+import { addUser, bpmn, TEST_PASSWORD } from '../support/harness.js';
 import { signInContext, skipWithoutChromium, startBrowserBaton, type BrowserBaton } from '../support/browser.js';
 import { formJsProcess } from '../tasks/form-js-process.js';
 
@@ -140,5 +140,54 @@ describe('inbox page (Chromium)', function () {
     await bob.fill('#search', tickets[1]!.toLowerCase());
     expect(await bob.locator('#queue [data-ticket]').count()).to.equal(1);
     expect(b.pageErrors).to.deep.equal([]);
+  });
+});
+
+/** Processes with SLAs for the screenshot: due and warning times from start variables. */
+const SLA_PROCESS = bpmn(
+  'refund',
+  `<bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="refundTask" />
+   <bpmn:userTask id="refundTask" name="Refund a double charge" camunda:candidateGroups="l1" camunda:priority="70" />
+   <bpmn:boundaryEvent id="due" attachedToRef="refundTask"><bpmn:timerEventDefinition><bpmn:timeDuration xsi:type="bpmn:tFormalExpression">\${dueIn}</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>
+   <bpmn:boundaryEvent id="warn" attachedToRef="refundTask" cancelActivity="false"><bpmn:timerEventDefinition><bpmn:timeDuration xsi:type="bpmn:tFormalExpression">\${warnIn}</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>
+   <bpmn:sequenceFlow id="f2" sourceRef="refundTask" targetRef="end" /><bpmn:sequenceFlow id="f3" sourceRef="due" targetRef="end" />
+   <bpmn:sequenceFlow id="f4" sourceRef="warn" targetRef="warned" /><bpmn:endEvent id="warned" /><bpmn:endEvent id="end" />`,
+);
+const OVERDUE_PROCESS = bpmn(
+  'complaint',
+  `<bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="answer" />
+   <bpmn:userTask id="answer" name="Answer the complaint" camunda:candidateGroups="l1" camunda:dueDate="\${dueAt}" camunda:priority="50" />
+   <bpmn:sequenceFlow id="f2" sourceRef="answer" targetRef="end" /><bpmn:endEvent id="end" />`,
+);
+
+describe('inbox screenshot (Chromium)', function () {
+  it('saves a screenshot of the inbox when BATON_SCREENSHOT names a file (docs/inbox.png)', async function () {
+    const file = process.env['BATON_SCREENSHOT'];
+    if (!file) this.skip();
+    skipWithoutChromium(this);
+    const b = await startBrowserBaton({ deployShipped: false, signInAs: null });
+    try {
+      await addUser(b.baton, 'sam', 'staff', ['l1']);
+      for (const xml of [formJsProcess(), SLA_PROCESS, OVERDUE_PROCESS]) await b.baton.definitions.deploy(xml);
+      const start = (processKey: string, variables: Record<string, unknown> = {}) =>
+        b.baton.instances.start({ processKey, variables, businessKey: null }, 'admin');
+      await start('complaint', { dueAt: new Date(Date.now() - 2 * 3_600_000 - 60_000).toISOString() });
+      await start('refund', { dueIn: 'PT2H', warnIn: 'PT1S' });
+      await start('refund', { dueIn: 'PT3H20M', warnIn: 'PT2H' });
+      const mine = await start('callback');
+      await start('callback');
+      await (await b.http.as('sam')).request('POST', `/api/tasks/${mine.opened[0]!.id}/claim`, {});
+      await signInContext(b.context, b.baseUrl, { username: 'sam', password: TEST_PASSWORD });
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await b.page.goto(`${b.baseUrl}/inbox`);
+      await b.page.waitForSelector('#connection[data-state="live"]');
+      await b.page.waitForSelector('#queue [data-sla="at-risk"]', { timeout: 10_000 });
+      await b.page.locator(`#mine [data-task-id="${mine.opened[0]!.id}"] .open-task`).click();
+      await b.page.waitForSelector('#detail .fjs-form');
+      await b.page.getByLabel('What was agreed').fill('Refund of the second charge');
+      await b.page.screenshot({ path: file });
+    } finally {
+      await b.close();
+    }
   });
 });
