@@ -5,6 +5,9 @@ import { addUser, bpmn, TEST_PASSWORD } from '../support/harness.js';
 import { signInContext, skipWithoutChromium, startBrowserBaton, type BrowserBaton } from '../support/browser.js';
 import { formJsProcess } from '../tasks/form-js-process.js';
 
+/** page.evaluate callbacks run in the page, where this exists (the test program has no DOM lib). */
+declare const window: any;
+
 /**
  * The inbox in Chromium: ada and bob are L1 staff, lena is L2 staff. Tasks are started by the
  * admin over the API; the pages only ever learn of them live (no reload).
@@ -125,6 +128,33 @@ describe('inbox page (Chromium)', function () {
     await lena.waitForSelector('#detail .history >> text=Needs a refund above the L1 limit');
   });
 
+  it("shows the server's words when an action comes too late, and re-reads the task", async () => {
+    // given bob with a task open whose events he does not hear (his socket closed)
+    const { ticketNumber, taskId } = await startCallback();
+    await row(bob, 'queue', ticketNumber).locator('.open-task').click();
+    await bob.waitForSelector(`#detail[data-task-id="${taskId}"] .ownership .claim`);
+    await bob.evaluate(() => window.batonInbox.socket.disconnect());
+    // when ada claims it first and bob then presses Claim on what he saw
+    expect((await (await b.http.as('ada')).request('POST', `/api/tasks/${taskId}/claim`, {})).status).to.equal(200);
+    await bob.click('#detail .ownership .claim');
+    // then bob reads why in the server's words, and the task is shown as it is now
+    await bob.waitForSelector('#task-notice:not([hidden])');
+    expect(await bob.textContent('#task-notice')).to.match(/changed meanwhile|claimed by ada/);
+    await bob.waitForSelector('#detail .ownership >> text=Claimed by ada');
+    // and, connected again, the inbox is live once more
+    await bob.evaluate(() => window.batonInbox.socket.connect());
+    await bob.waitForSelector('#connection[data-state="live"]');
+  });
+
+  it('reconnects by itself when the server drops the socket', async () => {
+    // given bob's live inbox; when the server drops every socket
+    b.http.live.inbox.disconnectSockets(true);
+    // then the page notices, comes back, and still hears new tasks
+    await bob.waitForSelector('#connection[data-state="live"]', { timeout: 10_000 });
+    const { ticketNumber } = await startCallback();
+    await row(bob, 'queue', ticketNumber).waitFor({ timeout: 5_000 });
+  });
+
   it('shows the tasks created while it was disconnected once it is back', async () => {
     // given bob's inbox cut off from the server
     await bob.context().setOffline(true);
@@ -132,6 +162,9 @@ describe('inbox page (Chromium)', function () {
     await bob.waitForSelector('#connection[data-state="offline"]');
     // when three tasks are created meanwhile
     const tickets = [await startCallback(), await startCallback(), await startCallback()].map((started) => started.ticketNumber);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await bob.getAttribute('#connection', 'data-state'), 'still cut off while the tasks were created').to.equal('offline');
+    expect(await row(bob, 'queue', tickets[0]!).count()).to.equal(0);
     // then, back online, the inbox re-syncs and shows all three
     await bob.context().setOffline(false);
     await bob.waitForSelector('#connection[data-state="live"]', { timeout: 10_000 });

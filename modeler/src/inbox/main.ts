@@ -81,12 +81,26 @@ const rowActions: RowActions = {
 
 // --- REST: the truth ---------------------------------------------------------------------------
 
+/** Hints heard while a re-sync is in flight: applied again on top of its (possibly older) answer. */
+let heardDuringSync: (() => void)[] | null = null;
+
+function hint(apply: () => void): void {
+  apply();
+  heardDuringSync?.push(apply);
+}
+
 async function resync(): Promise<void> {
+  heardDuringSync = [];
   try {
-    model.reset(await api.openTasks());
+    const tasks = await api.openTasks();
+    model.reset(tasks);
+    // Versions decide: an event newer than the answer wins, an older one is dropped again.
+    for (const apply of heardDuringSync) apply();
+    heardDuringSync = null;
     render();
     if (opened) await refreshOpened();
   } catch (err) {
+    heardDuringSync = null;
     if (err instanceof SignedOut) return;
     say(`Could not load the inbox: ${message(err)}`, 'error');
   }
@@ -114,12 +128,14 @@ async function confirm(id: string): Promise<TaskView | null> {
 // --- Socket events: hints ----------------------------------------------------------------------
 
 function onCreated(task: LiveTask): void {
-  if (model.put(task)) render();
+  hint(() => model.put(task));
+  render();
   void confirm(task.id).catch(() => undefined);
 }
 
 function onUpdated(task: LiveTask, change: TaskChange): void {
-  if (model.put(task)) render();
+  hint(() => model.put(task));
+  render();
   if (opened?.task.id === task.id && task.version > opened.task.version && acting !== task.id) {
     const notice = noticeOf(task, change);
     if (notice) showNotice(notice);
@@ -130,7 +146,8 @@ function onUpdated(task: LiveTask, change: TaskChange): void {
 }
 
 function onRemoved(event: TaskRemovedEvent): void {
-  if (model.drop(event.taskId, event.version)) render();
+  hint(() => model.drop(event.taskId, event.version));
+  render();
   if (opened?.task.id === event.taskId && acting !== event.taskId) {
     showNotice(
       event.reason === 'completed'
@@ -333,13 +350,20 @@ async function start(): Promise<void> {
   const socket = connectInbox({
     connected: () => void resync(),
     state: setConnection,
-    refused: () => {
-      // The server let go of the socket: a signed-out session goes to the sign-in page, else retry.
-      void requireSession()
-        .then(() => setTimeout(() => socket.connect(), 1000))
-        .catch(() => undefined);
-    },
+    refused: () => reconnectIfSignedIn(),
   });
+  /** The server let go of the socket: a signed-out session goes to the sign-in page, else retry. */
+  function reconnectIfSignedIn(): void {
+    requireSession().then(
+      () => setTimeout(() => socket.connect(), 1000),
+      (err: unknown) => {
+        // Offline: ask again later; signed out: the browser is on its way to /login.
+        if (!(err instanceof SignedOut)) setTimeout(reconnectIfSignedIn, 3000);
+      },
+    );
+  }
+  // For tests and the curious: the live connection of this page.
+  (window as unknown as { batonInbox: unknown }).batonInbox = { socket };
   socket.on('task:created', ({ task }) => onCreated(task));
   socket.on('task:updated', ({ task, change }) => onUpdated(task, change));
   socket.on('task:removed', (event) => onRemoved(event));
