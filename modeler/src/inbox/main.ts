@@ -347,15 +347,23 @@ async function start(): Promise<void> {
   });
   setInterval(render, SLA_TICK_MS);
 
+  /** Grows while the server keeps refusing a signed-in page (e.g. a proxy dropping the upgrade). */
+  let refusedDelay = 1000;
   const socket = connectInbox({
-    connected: () => void resync(),
+    connected: () => {
+      refusedDelay = 1000;
+      void resync();
+    },
     state: setConnection,
     refused: () => reconnectIfSignedIn(),
   });
   /** The server let go of the socket: a signed-out session goes to the sign-in page, else retry. */
   function reconnectIfSignedIn(): void {
     requireSession().then(
-      () => setTimeout(() => socket.connect(), 1000),
+      () => {
+        setTimeout(() => socket.connect(), refusedDelay);
+        refusedDelay = Math.min(refusedDelay * 2, 30_000);
+      },
       (err: unknown) => {
         // Offline: ask again later; signed out: the browser is on its way to /login.
         if (!(err instanceof SignedOut)) setTimeout(reconnectIfSignedIn, 3000);
