@@ -7,6 +7,7 @@ import { formJsProcess } from '../tasks/form-js-process.js';
 
 /** page.evaluate callbacks run in the page, where this exists (the test program has no DOM lib). */
 declare const window: any;
+declare const document: any;
 
 /**
  * The inbox in Chromium: ada and bob are L1 staff, lena is L2 staff. Tasks are started by the
@@ -67,11 +68,12 @@ describe('inbox page (Chromium)', function () {
     // then the task appears in ada's queue without a reload, with its SLA in words
     await row(ada, 'queue', ticketNumber).waitFor({ timeout: 5_000 });
     expect(await row(ada, 'queue', ticketNumber).locator('.sla').textContent()).to.equal('no SLA');
-    // when she claims it from the list, it moves to her tasks
-    await row(ada, 'queue', ticketNumber).getByRole('button', { name: `Claim ${ticketNumber}` }).click();
+    // when she claims it from the list with the keyboard, it moves to her tasks and the focus follows it
+    await row(ada, 'queue', ticketNumber).getByRole('button', { name: `Claim ${ticketNumber}` }).focus();
+    await ada.keyboard.press('Enter');
     await row(ada, 'mine', ticketNumber).waitFor();
-    // when she opens it with the keyboard
-    await row(ada, 'mine', ticketNumber).locator('.open-task').focus();
+    await ada.waitForFunction((ticket) => document.activeElement?.closest('li')?.dataset.ticket === ticket, ticketNumber);
+    // when she opens it with Enter
     await ada.keyboard.press('Enter');
     await ada.waitForSelector(`#detail[data-task-id="${taskId}"] .fjs-form`);
     expect(await ada.locator('#detail .facts').textContent()).to.contain('waits in the queue to be claimed');
@@ -126,6 +128,9 @@ describe('inbox page (Chromium)', function () {
     // and the owner chain says why
     await row(lena, 'queue', ticketNumber).locator('.open-task').click();
     await lena.waitForSelector('#detail .history >> text=Needs a refund above the L1 limit');
+    // and Escape closes it again
+    await lena.keyboard.press('Escape');
+    await lena.waitForSelector('#detail', { state: 'hidden' });
   });
 
   it("shows the server's words when an action comes too late, and re-reads the task", async () => {

@@ -14,7 +14,7 @@ import { connectInbox, type ConnectionState } from './live.js';
 import { slaText } from './sla-words.js';
 import { renderCompletion } from './task-completion.js';
 import { renderDetail } from './task-detail.js';
-import { renderRows, type RowActions } from './task-list.js';
+import { rememberFocus, renderRows, type RowActions } from './task-list.js';
 
 const $ = <T extends HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
 /** SLA words ("due in 3 h 20 min") are recomputed this often. */
@@ -56,11 +56,13 @@ function render(): void {
   const now = new Date();
   const { mine, queue } = inboxSections(model.all(), filter, ui.search.value, { username: me, departments: myDepartments }, now);
   const selected = opened?.task.id ?? null;
+  const restoreFocus = rememberFocus();
   renderRows(ui.mine, mine, me, selected, now, rowActions, 'Nothing assigned to you.');
   renderRows(ui.queue, queue, me, selected, now, rowActions, ui.search.value.trim() ? 'No task with that ticket number.' : 'The queue is empty.');
   ui.mineCount.textContent = `(${mine.length})`;
   ui.queueCount.textContent = `(${queue.length})`;
   ui.queueSection.hidden = filter === 'mine';
+  restoreFocus();
   if (opened) {
     // Only the SLA moves with time; the rest of the opened task is redrawn when it changes.
     const sla = slaText(opened.task, now);

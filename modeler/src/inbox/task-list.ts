@@ -34,19 +34,25 @@ function row(task: LiveTask, me: string, selected: string | null, now: Date, act
   return item;
 }
 
-/** Fills `list` with rows, keeping keyboard focus on the same task's control across redraws. */
+/** Fills `list` with rows (`empty` says why there are none). */
 export function renderRows(list: HTMLElement, tasks: readonly LiveTask[], me: string, selected: string | null, now: Date, actions: RowActions, empty: string): void {
-  const focused = document.activeElement instanceof HTMLElement && list.contains(document.activeElement) ? document.activeElement : null;
-  const focusedTask = focused?.closest<HTMLElement>('[data-task-id]')?.dataset['taskId'];
-  const focusedClass = focused?.className;
-  if (tasks.length === 0) {
-    list.replaceChildren(el('li', 'empty', empty));
-    return;
-  }
-  list.replaceChildren(...tasks.map((task) => row(task, me, selected, now, actions)));
-  if (focusedTask && focusedClass) {
-    const again = list.querySelector<HTMLElement>(`[data-task-id="${CSS.escape(focusedTask)}"] .${CSS.escape(focusedClass.split(' ')[0] ?? '')}`)
-      ?? list.querySelector<HTMLElement>(`[data-task-id="${CSS.escape(focusedTask)}"] .open-task`);
-    again?.focus();
-  }
+  list.replaceChildren(...(tasks.length ? tasks.map((task) => row(task, me, selected, now, actions)) : [el('li', 'empty', empty)]));
+}
+
+const ROW_CONTROLS = ['open-task', 'claim', 'release'];
+
+/**
+ * Which row control has the keyboard focus, to give it back after the lists are redrawn (live
+ * events redraw them while someone is tabbing). A claimed task moves to the other list and shows
+ * Release instead of Claim: its open button gets the focus then.
+ */
+export function rememberFocus(): () => void {
+  const focused = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  const taskId = focused?.closest<HTMLElement>('li[data-task-id]')?.dataset['taskId'];
+  const control = ROW_CONTROLS.find((name) => focused?.classList.contains(name));
+  if (!taskId || !control) return () => undefined;
+  return () => {
+    const rowOf = document.querySelector<HTMLElement>(`li[data-task-id="${CSS.escape(taskId)}"]`);
+    (rowOf?.querySelector<HTMLElement>(`.${control}`) ?? rowOf?.querySelector<HTMLElement>('.open-task'))?.focus();
+  };
 }
