@@ -133,6 +133,27 @@ describe('inbox page (Chromium)', function () {
     await lena.waitForSelector('#detail', { state: 'hidden' });
   });
 
+  it('comments on a task and hands it over to a person, who sees it arrive in their tasks', async () => {
+    // given a new task bob opens
+    const { ticketNumber, taskId } = await startCallback();
+    await row(bob, 'queue', ticketNumber).locator('.open-task').click();
+    await bob.waitForSelector(`#detail[data-task-id="${taskId}"] #hand-over`);
+    // when he comments, then hands it over to ada without a reason, then with one
+    await bob.fill('#comment-text', 'Customer prefers a call after 5 pm');
+    await bob.click('#comment button[type="submit"]');
+    await bob.waitForSelector(`#status >> text=Comment added to ${ticketNumber}`);
+    await bob.fill('#hand-over-person', 'ada');
+    await bob.click('#hand-over button[type="submit"]');
+    expect(await bob.textContent('#hand-over .error')).to.match(/say why/i);
+    await bob.fill('#hand-over-reason', 'Ada spoke to this customer yesterday');
+    await bob.click('#hand-over button[type="submit"]');
+    // then it is ada's, in her own list, and the log has the comment
+    await row(ada, 'mine', ticketNumber).waitFor({ timeout: 5_000 });
+    await row(bob, 'queue', ticketNumber).locator('.owner', { hasText: 'ada' }).waitFor();
+    const audit = (await b.http.request('GET', `/api/instances/${(await b.baton.tasks.get(taskId)).instanceId}/audit`)).body as { type: string; data: { comment?: string } }[];
+    expect(audit.find((event) => event.type === 'task.commented')?.data.comment).to.equal('Customer prefers a call after 5 pm');
+  });
+
   it("shows the server's words when an action comes too late, and re-reads the task", async () => {
     // given bob with a task open whose events he does not hear (his socket closed)
     const { ticketNumber, taskId } = await startCallback();
