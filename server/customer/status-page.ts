@@ -54,6 +54,8 @@ function fieldInput(field: TaskFormField, id: string): string {
   switch (field.type) {
     case 'long':
       return `<input type="number" step="1" ${name}${required}>`;
+    case 'number':
+      return `<input type="number" step="any" ${name}${required}>`;
     case 'boolean':
       return `<input type="checkbox" value="true" ${name}>`;
     case 'date':

@@ -64,3 +64,12 @@ export function parseFormSchema(body: string): { schema: Record<string, unknown>
   if (!Array.isArray((parsed as { components?: unknown }).components)) return { error: 'has no components list (a form-js schema has one)' };
   return { schema: parsed as Record<string, unknown> };
 }
+
+/**
+ * The body of the baton:form named `key` among one process's extension values, as bpmn-moddle or
+ * the engine's parsed source holds them; null when that process has no such form.
+ */
+export function formBodyAmong(extensionValues: readonly unknown[], key: string): string | null {
+  const form = extensionValues.find((value) => isForm(value) && typeof value.key === 'string' && value.key.trim() === key);
+  return form && isForm(form) && typeof form.$body === 'string' ? form.$body : null;
+}

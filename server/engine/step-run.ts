@@ -110,6 +110,11 @@ export class StepRun {
   /** Activity runs this step recorded as left or cancelled: a later `leave` of one adds nothing. */
   private readonly closed = new Set<string>();
 
+  /** The parsed diagram this step runs (its processes' extension elements hold the task forms). */
+  get source(): SerializableContext {
+    return this.subject.source;
+  }
+
   constructor(
     private readonly subject: StepSubject,
     private readonly deps: StepRunDeps,

@@ -11,7 +11,7 @@ export const BROWSER_PAGES: ReadonlyArray<{ path: string; page: string }> = [
   { path: '/login', page: 'login' },
   { path: '/modeler', page: 'modeler' },
   { path: '/request/:key', page: 'request' },
-  // { path: '/inbox', page: 'inbox' },
+  { path: '/inbox', page: 'inbox' },
   { path: '/replay/:id', page: 'replay' },
   { path: '/audit', page: 'audit' },
   // /status/:token is rendered by the server (customer/status-page.ts); its script is the `status` bundle.

@@ -18,7 +18,7 @@ import type { Store, StepWrite } from '../stores/store.js';
 import type { TaskEscalation, TaskRecord } from '../tasks/task.js';
 import type { TaskRouting } from '../routing/task-router.js';
 import { cancelTask, completeTask, openTask } from '../tasks/task-records.js';
-import { formDataFields } from '../tasks/task-form.js';
+import { taskFormFields } from '../tasks/task-form-fields.js';
 import type { TimerRecord } from '../timers/timer.js';
 import type { IncidentRecord, IncidentRetry, InstanceRecord, MessageSubscription } from './instance.js';
 import { InstanceEvents } from './instance-events.js';
@@ -357,7 +357,7 @@ export class InstanceRunner {
     const escalation = escalationOf(run.firedTimers(), tasks, at);
     for (const api of snapshot.waiting) {
       if (!TASK_TYPES.has(api.type) || known.has(api.executionId)) continue;
-      const task = withSla(await this.openTaskFor(api, instance, snapshot.variables, at), snapshot.timers, escalation);
+      const task = withSla(await this.openTaskFor(api, instance, snapshot.variables, at, run), snapshot.timers, escalation);
       tasks.push(task);
       opened.push(task);
       if (task.escalatedFrom) {
@@ -444,7 +444,7 @@ export class InstanceRunner {
     return { instance: next, opened, incident, noop: false };
   }
 
-  private async openTaskFor(api: ElementApi, instance: InstanceRecord, variables: Record<string, unknown>, at: string): Promise<TaskRecord> {
+  private async openTaskFor(api: ElementApi, instance: InstanceRecord, variables: Record<string, unknown>, at: string, run: StepRun): Promise<TaskRecord> {
     const behaviour = api.owner.behaviour as UserTaskBehaviour;
     let attributes: UserTaskAttributes;
     try {
@@ -478,10 +478,18 @@ export class InstanceRunner {
       priority: attributes.priority,
       dueAt: attributes.dueAt,
       formKey: attributes.formKey,
-      form: formDataFields(behaviour.extensionElements?.values ?? []),
+      form: taskFormFields(behaviour.extensionElements?.values ?? [], attributes.formKey, processExtensionValues(run)),
       createdAt: at,
     });
   }
+}
+
+/** Every process's extension values in the step's diagram: where embedded task forms live. */
+function processExtensionValues(run: StepRun): unknown[][] {
+  return run.source.getProcesses().map((process) => {
+    const extensions = (process.behaviour as { extensionElements?: { values?: unknown } } | undefined)?.extensionElements;
+    return Array.isArray(extensions?.values) ? extensions.values : [];
+  });
 }
 
 /** Routing from the diagram alone, for runners without a people directory. */

@@ -1,6 +1,7 @@
 import { InvalidInputError, type ErrorIssue } from '../errors.js';
 import type { TaskFormField } from './task.js';
 
+/** camunda:formData's field types (`number` comes from form-js forms only). */
 const FIELD_TYPES = new Set<TaskFormField['type']>(['string', 'long', 'boolean', 'date', 'enum']);
 
 interface FormDataElement {
@@ -38,6 +39,8 @@ function typeProblem(field: TaskFormField, value: unknown): string | null {
       return typeof value === 'string' ? null : 'must be text';
     case 'long':
       return Number.isInteger(value) ? null : 'must be a whole number';
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) ? null : 'must be a number';
     case 'boolean':
       return typeof value === 'boolean' ? null : 'must be true or false';
     case 'date':

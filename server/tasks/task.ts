@@ -20,11 +20,14 @@ export interface TaskHistoryEntry {
   reason: string | null;
 }
 
-/** A field of the task's form (camunda:formData today; form-js schemas later): what completion must carry. */
+/**
+ * A field of the task's form (camunda:formData, or the keyed fields of a form-js form embedded in
+ * the process): what completion must carry. `number` allows decimals (form-js), `long` does not.
+ */
 export interface TaskFormField {
   id: string;
   label: string | null;
-  type: 'string' | 'long' | 'boolean' | 'date' | 'enum';
+  type: 'string' | 'long' | 'number' | 'boolean' | 'date' | 'enum';
   required: boolean;
   /** For `enum`: the allowed values. */
   values: string[];

@@ -33,7 +33,9 @@ describe('browser app pages over HTTP', () => {
   });
 
   it('serves the status page at / and 404s a bundle that is not there', async () => {
-    expect((await http.request('GET', '/')).text).to.contain('href="/modeler"');
+    const home = (await http.request('GET', '/')).text;
+    expect(home).to.contain('href="/modeler"');
+    expect(home).to.contain('href="/inbox"');
     expect((await http.request('GET', '/web/nope.js')).status).to.equal(404);
   });
 });

@@ -5,9 +5,10 @@
  */
 import type { DefinitionSummary } from '../../../server/definitions/definition.js';
 import type { ErrorIssue } from '../../../server/errors.js';
+import type { TaskView } from '../../../server/tasks/task-sla.js';
 import { csrfToken, goToLogin } from './session.js';
 
-export type { DefinitionSummary, ErrorIssue };
+export type { DefinitionSummary, ErrorIssue, TaskView };
 
 /** An API error with the server's `{ error: { code, message, issues } }` body. */
 export class ApiError extends Error {
@@ -90,4 +91,15 @@ export const api = {
   connectors: () => json<{ name: string }[]>('GET', '/api/connectors'),
   startInstance: (processKey: string, variables: Record<string, unknown> = {}) =>
     json<InstanceStarted>('POST', '/api/instances', { json: { processKey, variables } }),
+  /** What the signed-in user sees: their departments' open tasks and their own (the server caps a page at 500). */
+  openTasks: () => json<TaskView[]>('GET', '/api/tasks?status=open&limit=500'),
+  task: (id: string) => json<TaskView>('GET', `/api/tasks/${enc(id)}`),
+  claim: (id: string, version: number) => json<TaskView>('POST', `/api/tasks/${enc(id)}/claim`, { json: { version } }),
+  release: (id: string, version: number) => json<TaskView>('POST', `/api/tasks/${enc(id)}/release`, { json: { version } }),
+  complete: (id: string, version: number, variables: Record<string, unknown>) =>
+    json<TaskView>('POST', `/api/tasks/${enc(id)}/complete`, { json: { version, variables } }),
+  passUp: (id: string, version: number, reason: string) => json<TaskView>('POST', `/api/tasks/${enc(id)}/pass-up`, { json: { version, reason } }),
+  handOver: (id: string, version: number, target: { department?: string; assignee?: string }, reason: string) =>
+    json<TaskView>('POST', `/api/tasks/${enc(id)}/hand-over`, { json: { version, reason, ...target } }),
+  comment: (id: string, version: number, text: string) => json<TaskView>('POST', `/api/tasks/${enc(id)}/comments`, { json: { version, text } }),
 };

@@ -4,7 +4,7 @@
  * a Camunda `camunda:formData` form converted by `schemaOfFields`, so the inbox and the customer
  * pages have one renderer. The server validates the same fields again on completion.
  */
-import '@bpmn-io/form-js/dist/assets/form-js.css';
+import '@bpmn-io/form-js-viewer/dist/assets/form-js.css';
 
 import type { TaskFormField } from '../../../server/tasks/task.js';
 
@@ -22,6 +22,8 @@ function componentOf(field: TaskFormField): Record<string, unknown> {
   switch (field.type) {
     case 'long':
       return { ...base, type: 'number', decimalDigits: 0 };
+    case 'number':
+      return { ...base, type: 'number' };
     case 'boolean':
       return { ...base, type: 'checkbox' };
     case 'date':
@@ -40,9 +42,13 @@ export function schemaOfFields(id: string, fields: readonly TaskFormField[]): Fo
 
 /** Draws `schema` into `container`, prefilled with `data`. */
 export async function renderForm(container: HTMLElement, schema: FormSchema, data: FormData = {}): Promise<FormView> {
-  // Loaded on first use: pages without a form do not pay for form-js.
-  const { Form } = await import('@bpmn-io/form-js');
-  const form = new Form({ container });
+  // Loaded on first use, and the viewer only (the form-js package also bundles editor and playground,
+  // five times the size): pages without a form do not pay for it.
+  const { Form } = await import('@bpmn-io/form-js-viewer');
+  // No input debounce: with form-js's default (300 ms) a text typed just before another field is
+  // changed lands afterwards with the form's older data and undoes that change (a checkbox ticked
+  // right after typing flips back), and a submit within the window misses the last keystrokes.
+  const form = new Form({ container, debounce: false } as ConstructorParameters<typeof Form>[0]);
   await form.importSchema(schema as never, data);
   return {
     submit: () => form.submit() as { data: FormData; errors: Record<string, unknown> },

@@ -1,0 +1,58 @@
+/**
+ * The two lists (my tasks, the queue) as rows: ticket, task, department, owner, SLA in colour and
+ * words, with a button that opens the task (Enter on it) and Claim / Release where they apply.
+ */
+import type { LiveTask } from '../../../server/live/live-events.js';
+import { button, el } from './dom.js';
+import { slaText } from './sla-words.js';
+
+export interface RowActions {
+  open(task: LiveTask): void;
+  claim(task: LiveTask): void;
+  release(task: LiveTask): void;
+}
+
+function row(task: LiveTask, me: string, selected: string | null, now: Date, actions: RowActions): HTMLLIElement {
+  const sla = slaText(task, now);
+  const item = el('li', `task sla-${sla.state}${task.id === selected ? ' selected' : ''}`);
+  item.dataset['taskId'] = task.id;
+  item.dataset['ticket'] = task.ticketNumber;
+  const open = button('', () => actions.open(task), { className: 'open-task', ariaLabel: `Open ${task.ticketNumber}: ${task.name}` });
+  open.append(el('span', 'ticket', task.ticketNumber), el('span', 'name', task.name));
+  const meta = el('span', 'meta');
+  meta.append(
+    el('span', 'department', task.department ?? 'unrouted'),
+    el('span', 'owner', task.assignee ? (task.assignee === me ? 'you' : task.assignee) : 'unclaimed'),
+    el('span', 'priority', task.priority === null ? '' : `priority ${task.priority}`),
+  );
+  const slaBadge = el('span', `sla sla-${sla.state}`, sla.text);
+  slaBadge.dataset['sla'] = sla.state;
+  const buttons = el('span', 'row-actions');
+  if (task.assignee === null) buttons.append(button('Claim', () => actions.claim(task), { className: 'claim', ariaLabel: `Claim ${task.ticketNumber}` }));
+  if (task.assignee === me) buttons.append(button('Release', () => actions.release(task), { className: 'release', ariaLabel: `Release ${task.ticketNumber}` }));
+  item.append(open, slaBadge, meta, buttons);
+  return item;
+}
+
+/** Fills `list` with rows (`empty` says why there are none). */
+export function renderRows(list: HTMLElement, tasks: readonly LiveTask[], me: string, selected: string | null, now: Date, actions: RowActions, empty: string): void {
+  list.replaceChildren(...(tasks.length ? tasks.map((task) => row(task, me, selected, now, actions)) : [el('li', 'empty', empty)]));
+}
+
+const ROW_CONTROLS = ['open-task', 'claim', 'release'];
+
+/**
+ * Which row control has the keyboard focus, to give it back after the lists are redrawn (live
+ * events redraw them while someone is tabbing). A claimed task moves to the other list and shows
+ * Release instead of Claim: its open button gets the focus then.
+ */
+export function rememberFocus(): () => void {
+  const focused = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  const taskId = focused?.closest<HTMLElement>('li[data-task-id]')?.dataset['taskId'];
+  const control = ROW_CONTROLS.find((name) => focused?.classList.contains(name));
+  if (!taskId || !control) return () => undefined;
+  return () => {
+    const rowOf = document.querySelector<HTMLElement>(`li[data-task-id="${CSS.escape(taskId)}"]`);
+    (rowOf?.querySelector<HTMLElement>(`.${control}`) ?? rowOf?.querySelector<HTMLElement>('.open-task'))?.focus();
+  };
+}
