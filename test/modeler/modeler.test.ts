@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 
-import { skipWithoutChromium, startBrowserBaton, type BrowserBaton } from '../support/browser.js';
+import { signInContext, skipWithoutChromium, startBrowserBaton, type BrowserBaton } from '../support/browser.js';
+import { TEST_PASSWORD, addUser } from '../support/harness.js';
 import { miwgFiles, miwgPath } from '../support/miwg.js';
 
 /** page.evaluate callbacks run in the page, where these exist (the test program has no DOM lib). */
@@ -157,6 +158,17 @@ describe('modeler in Chromium', function () {
     const tasks = (await b.http.request('GET', `/api/tasks?processKey=${key}&department=first-line&status=open`)).body as TaskDto[];
     expect(tasks.map((t) => t.name)).to.deep.equal(['Handle the request']);
     expect((tasks[0] as unknown as { warnAt: string | null }).warnAt).to.be.a('string');
+    // and a first-line staff member finds it in their inbox
+    await addUser(b.baton, 'fiona', 'staff', ['first-line']);
+    const staff = await b.context.browser()!.newContext();
+    try {
+      await signInContext(staff, b.baseUrl, { username: 'fiona', password: TEST_PASSWORD });
+      const inbox = await staff.newPage();
+      await inbox.goto(`${b.baseUrl}/inbox`);
+      await inbox.waitForSelector(`li[data-task-id="${tasks[0]!.id}"]`, { timeout: 10_000 });
+    } finally {
+      await staff.close();
+    }
 
     // and after 2 s the timer escalates it to L2
     let escalated: TaskDto[] = [];
