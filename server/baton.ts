@@ -112,7 +112,7 @@ export function createBaton(options: BatonOptions) {
   const taskActions = new TaskActions(store.tasks, tasks, runner, departments, store.users, clock);
   const profiles = new ProcessProfiles();
   const intakeGuard = new IntakeGuard(clock, { ...DEFAULT_INTAKE_GUARD, ...options.customer?.guard });
-  const intake = new IntakeService(definitions, profiles, runner, store.customer, intakeGuard, clock, {
+  const intake = new IntakeService(definitions, profiles, runner, intakeGuard, clock, {
     publicUrl: options.customer?.publicUrl ?? 'http://localhost:3000',
     statusTtlMs: options.customer?.statusTtlMs ?? STATUS_TTL_MS,
   });

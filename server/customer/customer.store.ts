@@ -2,7 +2,7 @@ import type { CustomerFeedback, CustomerUpload, TicketAccess } from './customer.
 
 /** What the customer pages keep besides the instance itself. */
 export interface CustomerStore {
-  insertTicket(access: TicketAccess): Promise<void>;
+  /** Status links are written by the start step itself (`StepWrite.ticketAccess`). */
   /** The ticket a status token's hash opens, or null. */
   ticketByHash(tokenHash: string): Promise<TicketAccess | null>;
   ticketByInstance(instanceId: string): Promise<TicketAccess | null>;

@@ -8,7 +8,6 @@ import { parseInput } from '../http/validate.js';
 import type { InstanceRunner } from '../instances/instance-runner.js';
 import { validateFormData } from '../tasks/task-form.js';
 import { CUSTOMER_ACTOR } from './customer-department.js';
-import type { CustomerStore } from './customer.store.js';
 import { HONEYPOT_FIELD, type IntakeGuard } from './intake-guard.js';
 import type { ProcessProfiles } from './process-profile.js';
 import type { IntakeForm } from './status-view.js';
@@ -49,7 +48,6 @@ export class IntakeService {
     private readonly definitions: DefinitionService,
     private readonly profiles: ProcessProfiles,
     private readonly runner: InstanceRunner,
-    private readonly customer: CustomerStore,
     private readonly guard: IntakeGuard,
     private readonly clock: Clock,
     private readonly options: IntakeOptions,
@@ -109,13 +107,7 @@ export class IntakeService {
               },
             ]
           : [],
-    });
-    const now = this.clock.now();
-    await this.customer.insertTicket({
-      tokenHash: hashStatusToken(token),
-      instanceId: instance.id,
-      createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + this.options.statusTtlMs).toISOString(),
+      statusAccess: { tokenHash: hashStatusToken(token), expiresAt: new Date(this.clock.now().getTime() + this.options.statusTtlMs).toISOString() },
     });
     return { ticketNumber: instance.ticketNumber, token, statusUrl };
   }

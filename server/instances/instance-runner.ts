@@ -15,6 +15,7 @@ import { resolveUserTask, type UserTaskAttributes, type UserTaskBehaviour } from
 import { ConflictError, InvalidInputError, NotFoundError, TaskChangedError, UnavailableError, VersionConflictError } from '../errors.js';
 import type { OutboxMessage } from '../outbox/outbox-message.js';
 import type { Store, StepWrite } from '../stores/store.js';
+import type { TicketAccess } from '../customer/customer.js';
 import type { TaskEscalation, TaskRecord } from '../tasks/task.js';
 import type { TaskRouting } from '../routing/task-router.js';
 import { cancelTask, completeTask, openTask } from '../tasks/task-records.js';
@@ -59,6 +60,8 @@ export interface StartRequest {
   startTimer?: string;
   /** Emails to queue with the start, in its transaction (the customer's ticket confirmation); given the ticket number. */
   emails?: (ticketNumber: string) => { to: string; subject: string; body: string }[];
+  /** The customer's private status link (its hash), stored with the start so a mailed link always opens. */
+  statusAccess?: { tokenHash: string; expiresAt: string };
 }
 
 export interface InstanceRunnerDeps {
@@ -140,7 +143,8 @@ export class InstanceRunner {
         endedAt: null,
       };
       try {
-        return await this.commit(instance, null, run, snapshot, [started], { openTasks: [], openIncidents: [] });
+        const ticketAccess = request.statusAccess ? { ...request.statusAccess, instanceId: id, createdAt: now.toISOString() } : undefined;
+        return await this.commit(instance, null, run, snapshot, [started], { openTasks: [], openIncidents: [], ticketAccess });
       } catch (err) {
         if (err instanceof VersionConflictError && request.businessKey) {
           const existing = await store.instances.findByBusinessKey(definition.key, request.businessKey);
@@ -333,7 +337,7 @@ export class InstanceRunner {
     run: StepRun,
     snapshot: StepSnapshot,
     leading: AuditEventInput[],
-    context: { openTasks: TaskRecord[]; openIncidents: IncidentRecord[]; action?: StepAction; retried?: IncidentRecord | null },
+    context: { openTasks: TaskRecord[]; openIncidents: IncidentRecord[]; action?: StepAction; retried?: IncidentRecord | null; ticketAccess?: TicketAccess },
   ): Promise<StepResult> {
     const now = this.deps.clock.now();
     const at = now.toISOString();
@@ -436,7 +440,7 @@ export class InstanceRunner {
       lastError: null,
     }));
 
-    const write: StepWrite = { instance: next, expectedVersion, tasks, audit: chained.events, timers, subscriptions, incidents, outbox };
+    const write: StepWrite = { instance: next, expectedVersion, tasks, audit: chained.events, timers, subscriptions, incidents, outbox, ticketAccess: context.ticketAccess };
     await this.deps.store.commitStep(write);
     const fired = run.firedTimers().map((timer) => ({ elementId: timer.elementId, scheduledAt: timer.dueAt.toISOString(), firedAt: at }));
     this.events.emit('step.committed', { instance: next, tasks, timers, incidents, outbox, fired });

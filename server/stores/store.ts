@@ -15,6 +15,7 @@ import type { ProcessScheduleStore } from '../timers/process-schedule.js';
 import type { TimerJobs } from '../timers/timer-jobs.js';
 import type { TimerStore } from '../timers/timer.store.js';
 import type { UserStore } from '../users/user.store.js';
+import type { TicketAccess } from '../customer/customer.js';
 
 /**
  * Everything one engine step changed, written in one transaction or not at all.
@@ -36,6 +37,8 @@ export interface StepWrite {
   incidents: IncidentRecord[];
   /** Inserted; a message whose idempotencyKey exists already is skipped. */
   outbox: OutboxMessage[];
+  /** A start's customer status link (its hash): inserted with the instance. */
+  ticketAccess?: TicketAccess;
 }
 
 export interface Store {

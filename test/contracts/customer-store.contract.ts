@@ -2,23 +2,33 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 
 import type { CustomerUpload } from '../../server/customer/customer.js';
-import { isoAt, makeInstance, startInstance } from './fixtures.js';
+import { VersionConflictError } from '../../server/errors.js';
+import { isoAt, makeInstance, newInstanceStep, rejectionOf, startInstance } from './fixtures.js';
 import { type CloseStore, type OpenStore, useFreshStore } from './harness.js';
 
 export function customerStoreContract(open: OpenStore, close: CloseStore): void {
   describe('CustomerStore contract', () => {
     const store = useFreshStore(open, close);
 
-    it('finds a ticket by its token hash and by its instance', async () => {
-      // given an instance with a status link
-      const instance = makeInstance();
-      await startInstance(store(), instance);
-      const access = { tokenHash: 'a'.repeat(64), instanceId: instance.id, createdAt: isoAt(0), expiresAt: isoAt(60) };
-      await store().customer.insertTicket(access);
+    it('stores a start\'s status link with the instance, and finds it by token hash and by instance', async () => {
+      // given an instance whose first step carries its status link
+      const id = randomUUID();
+      const access = { tokenHash: 'a'.repeat(64), instanceId: id, createdAt: isoAt(0), expiresAt: isoAt(60) };
+      await startInstance(store(), { id }, { ticketAccess: access });
       // then both lookups give it back unchanged; another hash gives nothing
       expect(await store().customer.ticketByHash(access.tokenHash)).to.deep.equal(access);
-      expect(await store().customer.ticketByInstance(instance.id)).to.deep.equal(access);
+      expect(await store().customer.ticketByInstance(id)).to.deep.equal(access);
       expect(await store().customer.ticketByHash('b'.repeat(64))).to.equal(null);
+    });
+
+    it('stores no status link when the start step is refused', async () => {
+      // given a stored instance
+      const first = await startInstance(store());
+      // when a second start with the same id carries a status link
+      const access = { tokenHash: 'c'.repeat(64), instanceId: first.id, createdAt: isoAt(0), expiresAt: isoAt(60) };
+      expect(await rejectionOf(store().commitStep(newInstanceStep(makeInstance({ id: first.id }), { ticketAccess: access })))).to.be.instanceOf(VersionConflictError);
+      // then the link was not stored: the step is one transaction
+      expect(await store().customer.ticketByHash(access.tokenHash)).to.equal(null);
     });
 
     it('keeps the first feedback of a ticket and refuses a second', async () => {

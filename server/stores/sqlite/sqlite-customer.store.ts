@@ -59,7 +59,8 @@ export class SqliteCustomerStore implements CustomerStore {
     this.deleteUploadRow = db.prepare('DELETE FROM customer_uploads WHERE id = ?');
   }
 
-  async insertTicket(access: TicketAccess): Promise<void> {
+  /** In the caller's transaction: a start writes its status link with the instance (commitStep). */
+  insertTicketSync(access: TicketAccess): void {
     this.insertTicketRow.run({ token_hash: access.tokenHash, instance_id: access.instanceId, created_at: access.createdAt, expires_at: access.expiresAt });
   }
 

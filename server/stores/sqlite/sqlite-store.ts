@@ -89,6 +89,7 @@ export class SqliteStore implements Store {
       if (step.subscriptions) this.instances.replaceSubscriptionsSync(instance.id, step.subscriptions);
       for (const incident of step.incidents) this.instances.upsertIncidentSync(incident);
       for (const message of step.outbox) this.outbox.insertSync(message);
+      if (step.ticketAccess) this.customer.insertTicketSync(step.ticketAccess);
     });
   }
 
