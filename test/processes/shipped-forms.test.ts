@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
 import { expect } from 'chai';
@@ -7,6 +5,7 @@ import { expect } from 'chai';
 import type { TaskView } from '../../server/tasks/task-sla.js';
 import { TEST_ADMIN } from '../support/harness.js';
 import type { Client } from '../support/http.js';
+import { refundEndpoint, type RefundEndpoint } from '../support/refund-endpoint.js';
 import { useTestServer } from '../support/test-server.js';
 
 const HOUR = 3600_000;
@@ -19,7 +18,7 @@ const HOUR = 3600_000;
  */
 describe('Shipped processes completed through their task forms', () => {
   const server = useTestServer();
-  let refunds: { url: string; calls: number; close(): Promise<void> };
+  let refunds: RefundEndpoint;
   /** The admin over REST; signed in again after the clock jumps past the token's expiry. */
   let admin: Client;
 
@@ -27,7 +26,7 @@ describe('Shipped processes completed through their task forms', () => {
     admin = server.http;
     const results = await server.baton.deployDirectory(path.resolve('processes'));
     expect(results.filter((result) => result.error)).to.deep.equal([]);
-    refunds = await okEndpoint();
+    refunds = await refundEndpoint();
   });
 
   afterEach(async () => {
@@ -146,24 +145,3 @@ describe('Shipped processes completed through their task forms', () => {
     expect(await server.baton.store.outbox.forInstance(id)).to.have.length(2);
   });
 });
-
-async function okEndpoint() {
-  let calls = 0;
-  const server: Server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      calls++;
-      res.setHeader('content-type', 'application/json');
-      res.end('{"ok":true}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/refunds`,
-    get calls() {
-      return calls;
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
