@@ -23,15 +23,28 @@ function values(element: ModdleElement): unknown[] {
   return Array.isArray(list) ? list : [];
 }
 
-/** bpmn-moddle reads an element of an unknown namespace as a generic one: `$type`, attributes, `$body`. */
-interface GenericElement {
+/**
+ * A baton:form as read: the server's bpmn-moddle knows no Baton types and gives a generic element
+ * (`$type` 'baton:form', attributes, `$body`); the modeler registers Baton's moddle
+ * (`modeler/src/modeler/baton-moddle.ts`: `baton:Form` with a `body` property). The rules run on
+ * both, so both are read.
+ */
+interface FormElement {
   $type: string;
   key?: unknown;
   $body?: unknown;
+  body?: unknown;
 }
 
-function isForm(value: unknown): value is GenericElement {
-  return typeof value === 'object' && value !== null && (value as GenericElement).$type === 'baton:form';
+function isForm(value: unknown): value is FormElement {
+  if (typeof value !== 'object' || value === null) return false;
+  const type = (value as FormElement).$type;
+  return type === 'baton:form' || type === 'baton:Form';
+}
+
+function bodyOf(form: FormElement): string | null {
+  if (typeof form.$body === 'string') return form.$body;
+  return typeof form.body === 'string' ? form.body : null;
 }
 
 /** Every baton:form of every process of the diagram. */
@@ -45,7 +58,7 @@ export function embeddedForms(definitions: ModdleElement): EmbeddedForm[] {
       forms.push({
         key: typeof value.key === 'string' ? value.key.trim() : '',
         processId: String(root.get('id') ?? ''),
-        body: typeof value.$body === 'string' ? value.$body : '',
+        body: bodyOf(value) ?? '',
       });
     }
   }
@@ -71,5 +84,5 @@ export function parseFormSchema(body: string): { schema: Record<string, unknown>
  */
 export function formBodyAmong(extensionValues: readonly unknown[], key: string): string | null {
   const form = extensionValues.find((value) => isForm(value) && typeof value.key === 'string' && value.key.trim() === key);
-  return form && isForm(form) && typeof form.$body === 'string' ? form.$body : null;
+  return form && isForm(form) ? bodyOf(form) : null;
 }

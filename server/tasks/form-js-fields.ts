@@ -19,14 +19,25 @@ export interface FormJsComponent {
 /** Containers whose fields write flat keys into the form's data (a group with a `path` nests them). */
 const CONTAINERS = new Set(['group']);
 
-function staticValues(component: FormJsComponent): string[] | null {
+function optionValues(component: FormJsComponent): unknown[] | null {
   // Options fed by a variable or an expression are only known in the browser: accept any text.
   if (component.valuesKey !== undefined || component.valuesExpression !== undefined) return null;
   if (!Array.isArray(component.values)) return null;
-  const values = component.values
-    .map((option: unknown) => (typeof option === 'object' && option !== null ? (option as { value?: unknown }).value : undefined))
-    .filter((value): value is string => typeof value === 'string' && value !== '');
+  return component.values.map((option: unknown) => (typeof option === 'object' && option !== null ? (option as { value?: unknown }).value : undefined));
+}
+
+function staticValues(options: unknown[]): string[] | null {
+  const values = options.filter((value): value is string => typeof value === 'string' && value !== '');
   return values.length ? values : null;
+}
+
+/**
+ * A yes/no radio or select whose option values are JSON booleans (form-js keeps them as such) gives
+ * a gateway like `${resolved}` a real boolean; unlike a checkbox it can be required without
+ * forcing "yes".
+ */
+function isBooleanChoice(options: unknown[]): boolean {
+  return options.length > 0 && options.every((value) => typeof value === 'boolean');
 }
 
 function typeOf(component: FormJsComponent): Pick<TaskFormField, 'type' | 'values'> | null {
@@ -44,7 +55,9 @@ function typeOf(component: FormJsComponent): Pick<TaskFormField, 'type' | 'value
       return { type: component.subtype === 'date' ? 'date' : 'string', values: [] };
     case 'select':
     case 'radio': {
-      const values = staticValues(component);
+      const options = optionValues(component);
+      if (options && isBooleanChoice(options)) return { type: 'boolean', values: [] };
+      const values = options && staticValues(options);
       return values ? { type: 'enum', values } : { type: 'string', values: [] };
     }
     default:

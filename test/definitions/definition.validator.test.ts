@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
 import { expect } from 'chai';
 
 import { validateDefinition } from '../../server/definitions/definition.validator.js';
+import { DEMO_DEPARTMENTS } from '../../server/departments/seed-departments.js';
 import { DeployValidationError, PayloadTooLargeError } from '../../server/errors.js';
 import { EXECUTABLE, OPTIONS, diagram, idsOf, issuesOf, timer } from './fixtures.js';
 
@@ -561,6 +565,47 @@ describe('validateDefinition', () => {
         <bpmn:endEvent id="End"/>`);
       const result = await validateDefinition(xml, OPTIONS);
       expect(result.key).to.equal('helpdesk-escalation');
+    });
+  });
+
+  describe('task forms', () => {
+    const SHIPPED_DEPARTMENTS = new Set(DEMO_DEPARTMENTS.map((department) => department.id));
+
+    const form = (key: string) =>
+      `<bpmn:extensionElements><baton:form xmlns:baton="https://baton.example/schema/bpmn/1.0" key="${key}">{"type":"default","id":"${key}","components":[{"type":"textfield","key":"note","label":"Note"}]}</baton:form></bpmn:extensionElements>`;
+
+    it('warns about a user task whose form key names no task form, naming the task', async () => {
+      // given a task with an embedded form and one whose form key names nothing in the diagram
+      const xml = diagram(`${form('check')}
+        <bpmn:userTask id="Check" name="Check" camunda:candidateGroups="support" camunda:formKey="check"/>
+        <bpmn:userTask id="Review" name="Review" camunda:candidateGroups="support" camunda:formKey="review-form"/>`);
+      // when it is validated
+      const result = await validateDefinition(xml, OPTIONS);
+      // then it deploys, with one warning on the task without a form
+      expect(result.warnings).to.deep.equal([
+        {
+          elementId: 'Review',
+          message: `User task 'Review' (Review) has the form key 'review-form', but the diagram has no task form with that key: the inbox will show only "Complete", without fields`,
+        },
+      ]);
+    });
+
+    it('does not warn when the task has camunda:formData, or its form key is an expression', async () => {
+      const xml = diagram(`
+        <bpmn:userTask id="Generated" camunda:candidateGroups="support" camunda:formKey="generated">
+          <bpmn:extensionElements><camunda:formData><camunda:formField id="ok" type="boolean"/></camunda:formData></bpmn:extensionElements>
+        </bpmn:userTask>
+        <bpmn:userTask id="Computed" camunda:candidateGroups="support" camunda:formKey="\${formName}"/>`);
+      const result = await validateDefinition(xml, OPTIONS);
+      expect(result.warnings).to.deep.equal([]);
+    });
+
+    it('finds a form for every user task of the shipped processes', async () => {
+      for (const file of ['helpdesk-escalation.bpmn', 'payment-incident.bpmn', 'field-service.bpmn']) {
+        const xml = readFileSync(path.join('processes', file), 'utf8');
+        const result = await validateDefinition(xml, { ...OPTIONS, knownDepartments: SHIPPED_DEPARTMENTS });
+        expect(result.warnings, file).to.deep.equal([]);
+      }
     });
   });
 

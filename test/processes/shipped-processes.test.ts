@@ -1,6 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
 import { expect } from 'chai';
@@ -8,6 +6,7 @@ import { expect } from 'chai';
 import { verifyChain } from '../../server/audit/audit-chain.js';
 import type { TaskRecord } from '../../server/tasks/task.js';
 import { removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
+import { refundEndpoint, type RefundEndpoint } from '../support/refund-endpoint.js';
 
 const HOUR = 3600_000;
 const processesDir = path.resolve('processes');
@@ -19,13 +18,13 @@ const processesDir = path.resolve('processes');
 for (const restartBetweenSteps of [false, true]) {
   describe(`Shipped processes${restartBetweenSteps ? ' (restart before every step)' : ''}`, () => {
     let baton: TestBaton;
-    let endpoint: { url: string; calls: number; close(): Promise<void> };
+    let endpoint: RefundEndpoint;
 
     beforeEach(async () => {
       baton = await startTestBaton();
       const results = await baton.deployDirectory(processesDir);
       expect(results.filter((result) => result.error)).to.deep.equal([]);
-      endpoint = await okEndpoint();
+      endpoint = await refundEndpoint();
     });
 
     afterEach(async () => {
@@ -160,27 +159,6 @@ for (const restartBetweenSteps of [false, true]) {
       expect(outbox).to.have.length(2);
     });
   });
-}
-
-async function okEndpoint() {
-  let calls = 0;
-  const server: Server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      calls++;
-      res.setHeader('content-type', 'application/json');
-      res.end('{"ok":true}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/refunds`,
-    get calls() {
-      return calls;
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }
 
 describe('Shipped diagrams', () => {

@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
 import { expect } from 'chai';
@@ -8,6 +6,7 @@ import type { ReplayPayload } from '../../server/contracts/replay.js';
 import { foldAudit } from '../../server/replay/replay-fold.js';
 import { removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
 import { listen, type Http } from '../support/http.js';
+import { refundEndpoint, type RefundEndpoint } from '../support/refund-endpoint.js';
 
 const HOUR = 3600_000;
 
@@ -19,13 +18,13 @@ const HOUR = 3600_000;
 describe('Replay of every shipped process reproduces its final state', () => {
   let baton: TestBaton;
   let http: Http;
-  let refunds: { url: string; close(): Promise<void> };
+  let refunds: RefundEndpoint;
 
   beforeEach(async () => {
     baton = await startTestBaton();
     http = await listen(baton);
     expect((await baton.deployDirectory(path.resolve('processes'))).filter((result) => result.error)).to.deep.equal([]);
-    refunds = await okEndpoint();
+    refunds = await refundEndpoint();
   });
 
   afterEach(async () => {
@@ -127,16 +126,3 @@ describe('Replay of every shipped process reproduces its final state', () => {
     expect(replay.state.tasks.filter((task) => task.elementId === 'Task_visit_and_repair').map((task) => task.owner)).to.deep.equal(['tom', 'tina', 'tina']);
   });
 });
-
-async function okEndpoint() {
-  const server: Server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.setHeader('content-type', 'application/json');
-      res.end('{"ok":true}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/refunds`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}

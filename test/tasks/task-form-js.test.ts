@@ -30,6 +30,25 @@ describe('Task forms from form-js schemas', () => {
       ]);
     });
 
+    it('reads a yes/no radio or select with boolean option values as a boolean that can be required', () => {
+      // given a required radio whose options are true/false (a gateway like ${resolved} needs a boolean)
+      const yesNo = { values: [{ label: 'Yes', value: true }, { label: 'No', value: false }], validate: { required: true } };
+      const fields = formJsFields({
+        components: [
+          { type: 'radio', key: 'resolved', label: 'Solved?', ...yesNo },
+          { type: 'select', key: 'fixed', ...yesNo },
+          // mixed option values are not a yes/no choice: the text values are kept
+          { type: 'radio', key: 'mixed', values: [{ label: 'Yes', value: true }, { label: 'Later', value: 'later' }] },
+        ],
+      });
+      // then both yes/no fields are required booleans, so a missing answer is refused and false is an answer
+      expect(fields).to.deep.equal([
+        { id: 'resolved', label: 'Solved?', type: 'boolean', required: true, values: [] },
+        { id: 'fixed', label: null, type: 'boolean', required: true, values: [] },
+        { id: 'mixed', label: null, type: 'enum', required: false, values: ['later'] },
+      ]);
+    });
+
     it('skips nested data (a group with a path, dotted keys) and survives a schema without components', () => {
       const fields = formJsFields({
         components: [
