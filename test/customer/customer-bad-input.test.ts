@@ -46,6 +46,11 @@ describe('Customer pages: bad input', () => {
     const res = await submitRequest(baton, http, { equipmentId: 'PUMP-7', customerEmail: 'not-an-address' });
     expect(res.status).to.equal(400);
     expect(res.text).to.contain('description: is required').and.contain('customerName: is required');
+    // field service emails the invoice: its form requires the address
+    const { customerEmail: _left, ...withoutEmail } = REQUEST;
+    const noEmail = await submitRequest(baton, http, withoutEmail);
+    expect(noEmail.status).to.equal(400);
+    expect(noEmail.text).to.contain('customerEmail: is required');
     expect(count('instances')).to.equal(0);
     expect(count('customer_tickets')).to.equal(0);
     expect(count('outbox')).to.equal(0);
