@@ -3,8 +3,7 @@
  * (server/stores/sqlite/sqlite-export.ts), read as one consistent moment; Baton may keep running.
  * Uses the server's configuration (BATON_DATA_DIR). Exit 0 done, 2 could not run.
  */
-import { createWriteStream, existsSync } from 'node:fs';
-import { once } from 'node:events';
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 
 import Database from 'better-sqlite3';
 
@@ -28,13 +27,22 @@ async function main(): Promise<number> {
   }
   const db = new Database(config.databaseFile, { readonly: true, fileMustExist: true });
   configureConnectionReadOnly(db);
-  const out = target === '-' ? process.stdout : createWriteStream(target, { flags: 'wx' });
-  // Lines are buffered in the stream; an export of a large store is written as fast as it is read.
-  const header = exportSqlite(db, (line) => out.write(line));
+  // The read is one synchronous transaction, so the file is written synchronously too, in chunks:
+  // a stream would buffer a whole large store in memory before the first byte reached the disk.
+  const fd = target === '-' ? 1 : openSync(target, 'wx');
+  let chunk = '';
+  const flush = () => {
+    if (chunk) writeSync(fd, chunk);
+    chunk = '';
+  };
+  const header = exportSqlite(db, (line) => {
+    chunk += line;
+    if (chunk.length >= 1 << 20) flush();
+  });
+  flush();
   db.close();
-  if (out !== process.stdout) {
-    out.end();
-    await once(out, 'finish');
+  if (fd !== 1) {
+    closeSync(fd);
     const rows = Object.values(header.tables).reduce((sum, n) => sum + n, 0);
     console.error(`exported ${rows} rows of ${Object.keys(header.tables).length} tables (schema ${header.schemaVersion}) to ${target}`);
   }

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,29 +6,13 @@ import Database from 'better-sqlite3';
 
 import { expect } from 'chai';
 
+import { runCli, type CliRun } from '../support/cli.js';
 import { removeDir, startTestBaton, testAuditKeySecret, userTaskProcess, type TestBaton } from '../support/harness.js';
 
 const PROCESS = userTaskProcess('cli');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI the way `npm run audit:verify` does (from source here), with only the given environment. */
-function runCli(env: Record<string, string>, args: string[] = []): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('BATON_')));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/audit-verify.ts', ...args], { env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** `npm run audit:verify`. */
+const runVerify = (env: Record<string, string>, args: string[] = []): Promise<CliRun> => runCli('audit-verify.ts', env, args);
 
 describe('npm run audit:verify (the whole store)', () => {
   let baton: TestBaton;
@@ -79,7 +62,7 @@ describe('npm run audit:verify (the whole store)', () => {
   }
 
   it('exits 0 and reports the counts when everything verifies', async () => {
-    const run = await runCli(env());
+    const run = await runVerify(env());
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).to.match(/instances +3/).and.match(/checkpoints 3/).and.contain('OK: every chain and every checkpoint verifies');
   });
@@ -90,7 +73,7 @@ describe('npm run audit:verify (the whole store)', () => {
       db.prepare('DELETE FROM audit_checkpoint_heads WHERE checkpoint_id = 2').run();
       db.prepare('DELETE FROM audit_checkpoints WHERE id = 2').run();
     });
-    const run = await runCli(env(dir), ['--json']);
+    const run = await runVerify(env(dir), ['--json']);
     expect(run.code, run.stderr).to.equal(1);
     const result = JSON.parse(run.stdout) as { valid: boolean; problems: { instanceId: string | null; seq: number | null; kind: string; reason: string }[] };
     expect(result.valid).to.equal(false);
@@ -109,7 +92,7 @@ describe('npm run audit:verify (the whole store)', () => {
       for (const table of ['audit_events', 'tasks', 'agenda_jobs']) db.prepare(`DELETE FROM ${table} WHERE instance_id = ?`).run(ids[2]);
       db.prepare('DELETE FROM instances WHERE id = ?').run(ids[2]);
     });
-    const run = await runCli(env(dir));
+    const run = await runVerify(env(dir));
     expect(run.code).to.equal(1);
     expect(run.stdout).to.contain('[checkpoints-removed] checkpoint 3').and.not.contain('missing-instance');
   });
@@ -121,22 +104,22 @@ describe('npm run audit:verify (the whole store)', () => {
       db.prepare('DELETE FROM tasks WHERE instance_id = ?').run(ids[0]);
       db.prepare('DELETE FROM instances WHERE id = ?').run(ids[0]);
     });
-    const run = await runCli(env(dir));
+    const run = await runVerify(env(dir));
     expect(run.code).to.equal(1);
     expect(run.stdout).to.contain(`instance ${ids[0]}: [missing-instance]`);
   });
 
   it('exits 1 with another key: every checkpoint looks forged', async () => {
-    const run = await runCli({ BATON_DATA_DIR: baton.dir, BATON_AUDIT_KEY: 'another-key-another-key-another-key!' });
+    const run = await runVerify({ BATON_DATA_DIR: baton.dir, BATON_AUDIT_KEY: 'another-key-another-key-another-key!' });
     expect(run.code).to.equal(1);
     expect(run.stdout).to.contain('was signed with another key');
   });
 
   it('exits 2 without a key or without a database, and never generates a key', async () => {
-    const noKey = await runCli({ BATON_DATA_DIR: baton.dir });
+    const noKey = await runVerify({ BATON_DATA_DIR: baton.dir });
     expect(noKey.code).to.equal(2);
     expect(noKey.stderr).to.contain('no audit key');
-    const noDb = await runCli({ BATON_DATA_DIR: path.join(baton.dir, 'nowhere'), BATON_AUDIT_KEY: testAuditKeySecret });
+    const noDb = await runVerify({ BATON_DATA_DIR: path.join(baton.dir, 'nowhere'), BATON_AUDIT_KEY: testAuditKeySecret });
     expect(noDb.code).to.equal(2);
     expect(noDb.stderr).to.contain('no database');
   });
