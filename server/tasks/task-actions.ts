@@ -42,8 +42,7 @@ export class TaskActions {
     if (filter.department !== undefined || filter.assignee !== undefined) return this.service.list(filter);
     if (filter.status !== undefined && filter.status !== 'open') return this.service.list({ ...filter, assignee: principal.username });
     const now = this.clock.now();
-    const inbox = await this.tasks.inbox(principal.departments, principal.username, filter);
-    return inbox.filter((task) => matches(task, filter)).map((task) => taskView(task, now));
+    return (await this.tasks.inbox(principal.departments, principal.username, filter)).map((task) => taskView(task, now));
   }
 
   async unrouted(principal: Principal, paging: Pick<TaskFilter, 'limit' | 'offset'>): Promise<TaskView[]> {
@@ -179,6 +178,3 @@ function assertVersion(task: TaskRecord, version: number | undefined): void {
   }
 }
 
-function matches(task: TaskRecord, filter: TaskFilter): boolean {
-  return (filter.instanceId === undefined || task.instanceId === filter.instanceId) && (filter.processKey === undefined || task.processKey === filter.processKey);
-}

@@ -104,6 +104,23 @@ export function taskStoreContract(open: OpenStore, close: CloseStore): void {
       expect(await store().tasks.inbox([], 'nobody', {})).to.deep.equal([]);
     });
 
+    it('narrows an inbox to one instance or process before paging, so a page is never short', async () => {
+      // given ada's queue with tasks of two instances of two processes, interleaved
+      const first = makeInstance({ processKey: 'helpdesk' });
+      const second = makeInstance({ processKey: 'payments' });
+      const tasksOf = (instance: typeof first, minutes: number[]) =>
+        minutes.map((minute) => makeTask(instance, { createdAt: isoAt(minute), department: 'l1', processKey: instance.processKey }));
+      const firstTasks = tasksOf(first, [1, 3, 5]);
+      const secondTasks = tasksOf(second, [2, 4, 6]);
+      await startInstance(store(), first, { tasks: firstTasks });
+      await startInstance(store(), second, { tasks: secondTasks });
+      // when she asks for one instance's tasks, two at a time
+      const page = await store().tasks.inbox(['l1'], 'ada', { instanceId: second.id, limit: 2 });
+      // then the page is full and holds only that instance's tasks
+      expect(page.map((task) => task.id)).to.deep.equal(secondTasks.slice(0, 2).map((task) => task.id));
+      expect((await store().tasks.inbox(['l1'], 'ada', { processKey: 'helpdesk', limit: 2, offset: 2 })).map((task) => task.id)).to.deep.equal([firstTasks[2]!.id]);
+    });
+
     it('lists as unrouted the open tasks whose department is unset or unknown', async () => {
       // given a known department and tasks routed to it, to an unknown group, and to nobody
       await store().departments.upsert({ id: 'l1', name: 'L1', parentId: null });

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { CUSTOMER_DEPARTMENT } from '../../customer/customer-department.js';
 import type { TaskEscalation, TaskFilter, TaskFormField, TaskHistoryEntry, TaskRecord, TaskStatus } from '../../tasks/task.js';
-import type { TaskStore } from '../../tasks/task.store.js';
+import type { InboxFilter, TaskStore } from '../../tasks/task.store.js';
 import { FilteredSelect, fromJson, fromJsonOrNull, toJson, toJsonOrNull } from './sqlite-query.js';
 
 interface TaskRow {
@@ -41,7 +41,7 @@ export class SqliteTaskStore implements TaskStore {
   private readonly byId: Database.Statement<[string], TaskRow>;
   private readonly filtered: FilteredSelect<TaskFilter, TaskRow>;
   private readonly upsertRow: Database.Statement<[TaskRow]>;
-  private readonly inboxRows: Database.Statement<[{ departments: string; assignee: string; limit: number; offset: number }], TaskRow>;
+  private readonly inboxRows: Database.Statement<[{ departments: string; assignee: string; instance_id: string | null; process_key: string | null; limit: number; offset: number }], TaskRow>;
   private readonly unroutedRows: Database.Statement<[{ limit: number; offset: number }], TaskRow>;
   private readonly statsRows: Database.Statement<[string], { username: string; open: number; last_assigned_at: string | null }>;
 
@@ -84,6 +84,7 @@ export class SqliteTaskStore implements TaskStore {
       `SELECT ${TASK_COLUMNS} FROM tasks WHERE rowid IN (
          SELECT rowid FROM tasks WHERE status = 'open' AND department IN (SELECT value FROM json_each(@departments))
          UNION SELECT rowid FROM tasks WHERE assignee = @assignee AND status = 'open')
+         AND (@instance_id IS NULL OR instance_id = @instance_id) AND (@process_key IS NULL OR process_key = @process_key)
        ORDER BY created_at, rowid LIMIT @limit OFFSET @offset`,
     );
     this.unroutedRows = db.prepare(
@@ -97,8 +98,15 @@ export class SqliteTaskStore implements TaskStore {
     );
   }
 
-  async inbox(departments: string[], assignee: string, filter: { limit?: number; offset?: number }): Promise<TaskRecord[]> {
-    const rows = this.inboxRows.all({ departments: toJson(departments), assignee, limit: filter.limit ?? -1, offset: filter.offset ?? 0 });
+  async inbox(departments: string[], assignee: string, filter: InboxFilter): Promise<TaskRecord[]> {
+    const rows = this.inboxRows.all({
+      departments: toJson(departments),
+      assignee,
+      instance_id: filter.instanceId ?? null,
+      process_key: filter.processKey ?? null,
+      limit: filter.limit ?? -1,
+      offset: filter.offset ?? 0,
+    });
     return rows.map(toTask);
   }
 
