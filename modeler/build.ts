@@ -45,17 +45,22 @@ const bpmnlintConfig: esbuild.Plugin = {
   },
 };
 
+/** The head lines every page shares; a page's own index.html marks their place with `<!-- baton:head -->`. */
+function sharedHead(page: string): string {
+  return `<meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <link rel="icon" href="data:,">
+  <link rel="stylesheet" href="/web/${page}/main.css">`;
+}
+
 function html(page: string): string {
   const own = path.join(SRC, page, 'index.html');
-  if (existsSync(own)) return readFileSync(own, 'utf8');
+  if (existsSync(own)) return readFileSync(own, 'utf8').replace('<!-- baton:head -->', sharedHead(page));
   return `<!doctype html>
 <html lang="en">
 <head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <link rel="icon" href="data:,">
+  ${sharedHead(page)}
   <title>Baton · ${page}</title>
-  <link rel="stylesheet" href="/web/${page}/main.css">
 </head>
 <body>
   <div id="app"></div>
