@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 
 import { defaultKeyFile, MIN_KEY_LENGTH, type AuditKeySettings } from './audit/audit-key.js';
+import { passwordProblem } from './auth/passwords.js';
 import { InvalidInputError } from './errors.js';
 
 const schema = z.object({
@@ -55,10 +56,12 @@ const schema = z.object({
   /** Password of every demo user; generated and printed at start when unset. */
   BATON_DEMO_PASSWORD: z
     .string()
-    .max(72)
     .optional()
     .transform((value) => (value?.trim() ? value : undefined))
-    .refine((value) => value === undefined || value.length >= 10, 'at least 10 characters'),
+    .superRefine((value, ctx) => {
+      const problem = value === undefined ? null : passwordProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   BATON_MAIL_FROM: z
     .string()
     .trim()

@@ -7,11 +7,12 @@ import { parseInput } from '../http/validate.js';
 import type { UserStore } from '../users/user.store.js';
 import { userView } from '../users/user.js';
 import type { AuthService } from './auth.service.js';
-import { MAX_PASSWORD_BYTES } from './passwords.js';
+import { MAX_PASSWORD_BYTES, passwordTooLong } from './passwords.js';
 
 const signIn = z.object({
   username: z.string().trim().min(1).max(100),
-  password: z.string().min(1).refine((value) => Buffer.byteLength(value) <= MAX_PASSWORD_BYTES, `at most ${MAX_PASSWORD_BYTES} bytes`),
+  // Sign-in checks only what bcrypt can read: the minimum length is for new passwords.
+  password: z.string().min(1).refine((value) => !passwordTooLong(value), `at most ${MAX_PASSWORD_BYTES} bytes`),
 });
 
 function address(req: Request): string {

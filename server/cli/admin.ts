@@ -7,7 +7,7 @@
 import { AccessEvents } from '../auth/access-events.js';
 import { AuthService } from '../auth/auth.service.js';
 import { LoginLimiter } from '../auth/login-limiter.js';
-import { MIN_PASSWORD_LENGTH, PasswordHasher } from '../auth/passwords.js';
+import { MIN_PASSWORD_LENGTH, passwordProblem, PasswordHasher } from '../auth/passwords.js';
 import { systemClock } from '../clock.js';
 import { loadConfig } from '../config.js';
 import { BatonError } from '../errors.js';
@@ -67,8 +67,9 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write('no terminal to ask for the password: set BATON_ADMIN_PASSWORD\n');
     return 2;
   }
-  if (password.length < MIN_PASSWORD_LENGTH) {
-    process.stderr.write(`the password needs at least ${MIN_PASSWORD_LENGTH} characters\n`);
+  const problem = passwordProblem(password);
+  if (problem) {
+    process.stderr.write(`the password needs ${problem}\n`);
     return 2;
   }
   const config = loadConfig();

@@ -2,16 +2,16 @@ import { Router } from 'express';
 import { z } from 'zod';
 
 import { requireRole } from '../auth/access.js';
-import { MAX_PASSWORD_BYTES, MIN_PASSWORD_LENGTH } from '../auth/passwords.js';
+import { passwordProblem } from '../auth/passwords.js';
 import { principalOf } from '../http/principal.js';
 import { parseInput } from '../http/validate.js';
 import { ROLES } from './user.js';
 import type { UserService } from './user.service.js';
 
-const password = z
-  .string()
-  .min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`)
-  .refine((value) => Buffer.byteLength(value) <= MAX_PASSWORD_BYTES, `at most ${MAX_PASSWORD_BYTES} bytes`);
+const password = z.string().superRefine((value, ctx) => {
+  const problem = passwordProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 const id = z.string().trim().min(1).max(100);
 const tags = z.array(z.string().trim().min(1).max(100)).max(100);
 
