@@ -58,7 +58,7 @@ export class TaskActions {
   }
 
   async claim(principal: Principal, id: string, version?: number): Promise<TaskView> {
-    return this.change(principal, id, version, 'task.claimed', (task, at) => {
+    return this.change(principal, await this.visible(principal, id), version, 'task.claimed', (task, at) => {
       if (task.assignee === principal.username) return null;
       if (task.assignee !== null) throw new ConflictError(`The task is already claimed by ${task.assignee}`);
       return { task: changeTask(task, { assignee: principal.username }, entry('claimed', at, principal, null)), data: {} };
@@ -66,7 +66,7 @@ export class TaskActions {
   }
 
   async release(principal: Principal, id: string, version?: number): Promise<TaskView> {
-    return this.change(principal, id, version, 'task.released', (task, at) => {
+    return this.change(principal, await this.visible(principal, id), version, 'task.released', (task, at) => {
       if (task.assignee === null) throw new ConflictError('The task is not claimed');
       if (task.assignee !== principal.username && principal.role !== 'admin') throw new ForbiddenError(`Only ${task.assignee} (or an admin) can release it`);
       return { task: changeTask(task, { assignee: null }, entry('released', at, principal, null)), data: { from: task.assignee } };
@@ -77,7 +77,7 @@ export class TaskActions {
     const current = await this.visible(principal, id);
     const parent = current.department ? await this.departments.parentOf(current.department) : null;
     if (!parent) throw new ConflictError(`Department ${current.department ?? '(none)'} has no parent to pass the task up to`);
-    return this.change(principal, id, version, 'task.passed-up', (task, at) => {
+    return this.change(principal, current, version, 'task.passed-up', (task, at) => {
       if (task.department !== current.department) throw new TaskChangedError('The task moved meanwhile; reload it');
       this.assertOwnerOrFree(principal, task);
       const next = changeTask(task, { department: parent.id, assignee: null }, entry('passed-up', at, principal, reason));
@@ -92,7 +92,7 @@ export class TaskActions {
       const user = await this.users.getByUsername(target.assignee);
       if (!user || user.disabled) throw new InvalidInputError(`No active user named ${target.assignee}`);
     }
-    return this.change(principal, id, version, 'task.handed-over', (task, at) => {
+    return this.change(principal, await this.visible(principal, id), version, 'task.handed-over', (task, at) => {
       this.assertOwnerOrFree(principal, task);
       const department = target.department ?? task.department;
       const next = changeTask(task, { department, assignee: target.assignee ?? null }, entry('handed-over', at, principal, reason));
@@ -102,19 +102,18 @@ export class TaskActions {
 
   async comment(principal: Principal, id: string, text: string, version?: number): Promise<TaskView> {
     // A comment changes no owner: the task keeps its version, the log records the text.
-    return this.change(principal, id, version, 'task.commented', (task) => ({ task, data: { comment: text }, unchanged: true }));
+    return this.change(principal, await this.visible(principal, id), version, 'task.commented', (task) => ({ task, data: { comment: text }, unchanged: true }));
   }
 
   /** Completes with form data validated against the task's form; the owner or anyone while unclaimed. */
   async complete(principal: Principal, id: string, output: Record<string, unknown>, version?: number): Promise<TaskView> {
     const task = await this.visible(principal, id);
-    assertCanActOnTask(principal, task);
     assertOpen(task);
     assertVersion(task, version);
     this.assertOwnerOrFree(principal, task);
     validateFormData(task.form, output);
     // The checks above ran against this version; the step refuses the task if it changed since.
-    return this.service.complete(id, output, principal.username, task.version);
+    return this.service.complete(task, output, principal.username, task.version);
   }
 
   private async visible(principal: Principal, id: string): Promise<TaskRecord> {
@@ -131,21 +130,21 @@ export class TaskActions {
   }
 
   /**
-   * Runs one change inside the instance's queue on a fresh read of the task, so two claims of one
+   * Runs one change inside the instance's queue on a fresh read of the task (`seen` is the caller's
+   * visible() read: it names the instance), so two claims of one
    * task are decided one after the other: the second sees the first's owner.
    */
   private async change(
     principal: Principal,
-    id: string,
+    seen: TaskRecord,
     version: number | undefined,
     type: string,
     apply: (task: TaskRecord, at: string) => { task: TaskRecord; data: Record<string, unknown>; unchanged?: boolean } | null,
   ): Promise<TaskView> {
-    const seen = await this.visible(principal, id);
     let result: TaskRecord = seen;
     await this.runner.amend(seen.instanceId, async (_instance, at) => {
-      const task = await this.tasks.get(id);
-      if (!task) throw new NotFoundError(`Task ${id} does not exist`);
+      const task = await this.tasks.get(seen.id);
+      if (!task) throw new NotFoundError(`Task ${seen.id} does not exist`);
       assertCanActOnTask(principal, task);
       assertOpen(task);
       assertVersion(task, version);

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import { IncidentRaisedError, NotFoundError } from '../errors.js';
 import type { InstanceRunner } from '../instances/instance-runner.js';
-import type { TaskFilter } from './task.js';
+import type { TaskFilter, TaskRecord } from './task.js';
 import { taskView, type TaskView } from './task-sla.js';
 import type { TaskStore } from './task.store.js';
 
@@ -27,10 +27,11 @@ export class TaskService {
    * Completes a task with its output. A second completion gets a ConflictError (409), also when
    * two arrive at once: the instance queue serialises them and the second finds the task closed.
    * With `taskVersion`, a task that changed since (claimed by someone else) is refused (409).
+   * `task` is an id, or the record a caller has already read (TaskActions): no second read for its instance.
    */
-  async complete(id: string, output: Record<string, unknown>, actor: string, taskVersion?: number): Promise<TaskView> {
-    const task = await this.get(id);
-    const result = await this.runner.apply(task.instanceId, { kind: 'complete-task', taskId: id, output, actor, taskVersion });
+  async complete(task: string | Pick<TaskRecord, 'id' | 'instanceId'>, output: Record<string, unknown>, actor: string, taskVersion?: number): Promise<TaskView> {
+    const { id, instanceId } = typeof task === 'string' ? await this.get(task) : task;
+    const result = await this.runner.apply(instanceId, { kind: 'complete-task', taskId: id, output, actor, taskVersion });
     if (result.incident && result.incident.kind === 'expression') {
       throw new IncidentRaisedError(
         `The process could not continue after this task: ${result.incident.message}. The task stays open; ` +
