@@ -161,7 +161,7 @@ export class LiveHub {
       if (step.fired.length) void this.slaChanged(step);
     };
     const onRevoked = ({ credentialId }: { credentialId: string }) => this.dropWhere((data) => data.principal.credentialId === credentialId);
-    const onUser = (user: UserRecord) => void this.userChanged(user);
+    const onUser = (user: UserRecord) => this.userChanged(user);
     const onDepartment = (department: DepartmentRecord) => void this.departmentCreated(department);
     stepEvents.on('step.committed', onStep);
     accessEvents.on('credential.revoked', onRevoked);
@@ -213,17 +213,19 @@ export class LiveHub {
     }
   }
 
-  private async userChanged(user: UserRecord): Promise<void> {
-    for (const socket of await this.inbox.in(rooms.user(user.username)).fetchSockets()) {
-      const local = this.inbox.sockets.get(socket.id);
-      if (!local) continue;
-      const principal = await principalFor(this.deps.auth, local.data.presented);
-      if (!principal) {
-        local.disconnect(true);
+  /**
+   * A user's role or departments changed (or they were disabled): their sockets on this node follow
+   * the event's record at once, without reading the credential and user again for each socket.
+   */
+  private userChanged(user: UserRecord): void {
+    for (const socket of this.inbox.sockets.values()) {
+      if (socket.data.principal.userId !== user.id) continue;
+      if (user.disabled) {
+        socket.disconnect(true);
         continue;
       }
-      local.data.principal = principal;
-      this.joinRooms(local);
+      socket.data.principal = { ...socket.data.principal, role: user.role, departments: user.departments };
+      this.joinRooms(socket);
     }
   }
 
