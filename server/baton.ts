@@ -15,7 +15,7 @@ import { AccessEvents } from './auth/access-events.js';
 import { AuthService } from './auth/auth.service.js';
 import { LoginLimiter } from './auth/login-limiter.js';
 import { PasswordHasher } from './auth/passwords.js';
-import type { AuthConfig, Config } from './config.js';
+import { DEFAULT_AUTH, DEFAULT_CHECKPOINT_MS, type AuthConfig, type Config } from './config.js';
 import { DepartmentService } from './departments/department.service.js';
 import { DEFAULT_INTAKE_GUARD, IntakeGuard, type IntakeGuardOptions } from './customer/intake-guard.js';
 import { IntakeService } from './customer/intake.service.js';
@@ -66,12 +66,7 @@ export interface BatonOptions {
 /** Default lifetime of a status link: a year, so a customer can look a finished ticket up again. */
 const STATUS_TTL_MS = 365 * 86_400_000;
 
-/** Default BATON_AUDIT_CHECKPOINT_MS. */
-const CHECKPOINT_MS = 300_000;
-
 export type Baton = ReturnType<typeof createBaton>;
-
-const DEFAULT_AUTH: AuthConfig = { sessionTtlMs: 8 * 3_600_000, tokenTtlMs: 30 * 86_400_000, passwordCost: 12 };
 
 /** Wires the parts together. main.ts adds the process boundary (config, signals, listening). */
 export function createBaton(options: BatonOptions) {
@@ -102,7 +97,7 @@ export function createBaton(options: BatonOptions) {
   // only: they verify while it runs, which is all such a Baton needs.
   const auditKey = options.audit?.key ?? auditKeyOf(randomBytes(32));
   const audit = new AuditService(store.audit, store.instances, auditKey);
-  const checkpointMs = options.audit?.checkpointMs ?? CHECKPOINT_MS;
+  const checkpointMs = options.audit?.checkpointMs ?? DEFAULT_CHECKPOINT_MS;
   const checkpointer = new AuditCheckpointer(store.audit.checkpoints, auditKey, clock, logger, {
     intervalMs: checkpointMs,
     pollMs: Math.min(checkpointMs, 30_000),

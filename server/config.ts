@@ -6,6 +6,12 @@ import { defaultKeyFile, MIN_KEY_LENGTH, type AuditKeySettings } from './audit/a
 import { passwordProblem } from './auth/passwords.js';
 import { InvalidInputError } from './errors.js';
 
+/** Defaults of the settings createBaton also falls back on when a caller (a test) leaves them out. */
+export const DEFAULT_CHECKPOINT_MS = 300_000;
+export const DEFAULT_SESSION_HOURS = 8;
+export const DEFAULT_TOKEN_DAYS = 30;
+export const DEFAULT_BCRYPT_COST = 12;
+
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Interface to listen on. Every API route needs a session or a bearer token. */
@@ -45,12 +51,12 @@ const schema = z.object({
   /** The newest checkpoint's id and signature, kept outside the database; default beside the key file. */
   BATON_AUDIT_ANCHOR_FILE: z.string().min(1).optional(),
   /** How often the chain heads are sealed in a signed checkpoint (and once more on shutdown). */
-  BATON_AUDIT_CHECKPOINT_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
+  BATON_AUDIT_CHECKPOINT_MS: z.coerce.number().int().min(1000).max(86_400_000).default(DEFAULT_CHECKPOINT_MS),
   /** How long a browser session lasts, and a bearer token. */
-  BATON_SESSION_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(8),
-  BATON_TOKEN_DAYS: z.coerce.number().min(0.01).max(365).default(30),
+  BATON_SESSION_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(DEFAULT_SESSION_HOURS),
+  BATON_TOKEN_DAYS: z.coerce.number().min(0.01).max(365).default(DEFAULT_TOKEN_DAYS),
   /** bcrypt cost; each +1 doubles the work of a sign-in. */
-  BATON_BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+  BATON_BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(DEFAULT_BCRYPT_COST),
   /** `off`: no demo organisation on first start (create an admin with `npm run admin -- create <name>`). */
   BATON_DEMO: z.enum(['on', 'off']).default('on'),
   /** Password of every demo user; generated and printed at start when unset. */
@@ -105,6 +111,14 @@ export interface AuthConfig {
   passwordCost: number;
 }
 
+/** The auth settings from hours, days and a cost, as the environment gives them. */
+function authConfig(sessionHours: number, tokenDays: number, passwordCost: number): AuthConfig {
+  return { sessionTtlMs: sessionHours * 3_600_000, tokenTtlMs: tokenDays * 86_400_000, passwordCost };
+}
+
+/** The auth settings of an empty environment. */
+export const DEFAULT_AUTH: AuthConfig = authConfig(DEFAULT_SESSION_HOURS, DEFAULT_TOKEN_DAYS, DEFAULT_BCRYPT_COST);
+
 /** Reads configuration from the environment; a bad value stops start-up with a clear message. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -135,7 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       dataDir,
       checkpointMs: value.BATON_AUDIT_CHECKPOINT_MS,
     },
-    auth: { sessionTtlMs: value.BATON_SESSION_HOURS * 3_600_000, tokenTtlMs: value.BATON_TOKEN_DAYS * 86_400_000, passwordCost: value.BATON_BCRYPT_COST },
+    auth: authConfig(value.BATON_SESSION_HOURS, value.BATON_TOKEN_DAYS, value.BATON_BCRYPT_COST),
     demo: { enabled: value.BATON_DEMO === 'on', password: value.BATON_DEMO_PASSWORD ?? null },
     publicUrl: (value.BATON_PUBLIC_URL ?? `http://localhost:${value.PORT}`).replace(/\/+$/, ''),
   };
