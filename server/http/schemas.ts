@@ -44,6 +44,9 @@ export const messageSchema = z.object({
 const limit = z.coerce.number().int().min(1).max(500).default(50);
 const offset = z.coerce.number().int().min(0).default(0);
 
+/** `limit` and `offset` of a list that has no other filters. */
+export const pagingSchema = z.object({ limit, offset });
+
 /** Date.parse rolls 2026-02-30 over to March 2; a query naming a day that does not exist is a mistake. */
 function realDay(day: string): boolean {
   const [year = 0, month = 0, date = 0] = day.split('-').map(Number);

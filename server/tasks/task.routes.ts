@@ -1,16 +1,10 @@
 import { Router } from 'express';
-import { z } from 'zod';
 
 import { principalOf } from '../http/principal.js';
-import { taskQuerySchema } from '../http/schemas.js';
+import { pagingSchema, taskQuerySchema } from '../http/schemas.js';
 import { parseInput } from '../http/validate.js';
 import { commentSchema, completeSchema, handOverSchema, passUpSchema, versionOnlySchema } from './task-action-schemas.js';
 import type { TaskActions } from './task-actions.js';
-
-const paging = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
-});
 
 export function taskRoutes(actions: TaskActions): Router {
   const router = Router();
@@ -20,7 +14,7 @@ export function taskRoutes(actions: TaskActions): Router {
   });
 
   router.get('/unrouted', async (req, res) => {
-    res.json(await actions.unrouted(principalOf(req), parseInput(paging, req.query, 'paging')));
+    res.json(await actions.unrouted(principalOf(req), parseInput(pagingSchema, req.query, 'paging')));
   });
 
   router.get('/:id', async (req, res) => {
