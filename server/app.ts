@@ -7,7 +7,6 @@ import type { Logger } from 'pino';
 import { connectorRoutes } from './definitions/connector.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import type { AuditService } from './audit/audit.service.js';
-import { requireRole } from './auth/access.js';
 import { authRoutes, publicAuthRoutes } from './auth/auth.routes.js';
 import type { AuthService } from './auth/auth.service.js';
 import { customerPages, customerStaffRoutes, publicCustomerApi } from './customer/customer.routes.js';
@@ -21,7 +20,7 @@ import { NotFoundError } from './errors.js';
 import { browserPages } from './http/browser-pages.js';
 import { authenticate } from './http/authenticate.js';
 import { errorHandler } from './http/error-handler.js';
-import { principalOf } from './http/principal.js';
+import { guard } from './http/roles.js';
 import { instanceRoutes, messageRoutes } from './instances/instance.routes.js';
 import type { InstanceService } from './instances/instance.service.js';
 import type { MessageService } from './instances/message.service.js';
@@ -102,7 +101,7 @@ export function createApp(components: AppComponents): Express {
   app.use('/api', api);
   // Scrapers use a bearer token of an admin.
   app.get('/metrics', signedIn, async (req, res) => {
-    requireRole(principalOf(req), 'admin');
+    guard(req, 'admin');
     res.type('text/plain; version=0.0.4').send(await components.timers.prometheus());
   });
 

@@ -1,8 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 
-import { requireRole } from '../auth/access.js';
-import { principalOf } from '../http/principal.js';
+import { guard } from '../http/roles.js';
 import { parseInput } from '../http/validate.js';
 import type { DepartmentService } from './department.service.js';
 
@@ -27,12 +26,12 @@ export function departmentRoutes(departments: DepartmentService): Router {
   });
 
   router.post('/', async (req, res) => {
-    requireRole(principalOf(req), 'admin');
+    guard(req, 'admin');
     res.status(201).json(await departments.create(parseInput(newDepartment, req.body ?? {}, 'department')));
   });
 
   router.patch('/:id', async (req, res) => {
-    requireRole(principalOf(req), 'admin');
+    guard(req, 'admin');
     res.json(await departments.update(req.params.id, parseInput(departmentPatch, req.body ?? {}, 'department change')));
   });
 

@@ -1,9 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 
-import { requireRole } from '../auth/access.js';
 import { passwordProblem } from '../auth/passwords.js';
-import { principalOf } from '../http/principal.js';
+import { guard } from '../http/roles.js';
 import { parseInput } from '../http/validate.js';
 import { ROLES } from './user.js';
 import type { UserService } from './user.service.js';
@@ -39,7 +38,7 @@ const userPatch = z
 export function userRoutes(users: UserService): Router {
   const router = Router();
   router.use((req, _res, next) => {
-    requireRole(principalOf(req), 'admin');
+    guard(req, 'admin');
     next();
   });
 
