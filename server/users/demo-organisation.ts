@@ -1,10 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
 import type { PasswordHasher } from '../auth/passwords.js';
 import type { Clock } from '../clock.js';
 import { DEMO_DEPARTMENTS, seedDepartments } from '../departments/seed-departments.js';
 import type { DepartmentStore } from '../departments/department.store.js';
-import type { Role, UserRecord } from './user.js';
+import type { Role } from './user.js';
+import { newUserRecord } from './user.service.js';
 import type { UserStore } from './user.store.js';
 
 export interface DemoLogin {
@@ -59,20 +60,6 @@ export async function seedDemoOrganisation(
   const passwordHash = await hasher.hash(password);
   const at = clock.now().toISOString();
   const people = demoPeople();
-  for (const person of people) {
-    const user: UserRecord = {
-      id: randomUUID(),
-      username: person.username,
-      displayName: person.username,
-      role: person.role,
-      departments: person.departments,
-      skills: person.skills,
-      disabled: false,
-      passwordHash,
-      createdAt: at,
-      updatedAt: at,
-    };
-    await stores.users.insert(user);
-  }
+  for (const person of people) await stores.users.insert(newUserRecord(person, passwordHash, at));
   return people.map(({ username, role, departments }) => ({ username, role, departments }));
 }

@@ -19,6 +19,25 @@ export interface NewUser {
   skills: string[];
 }
 
+/**
+ * A new user's record: username lower-cased, display name defaulting to it, departments and skills
+ * without repeats. The service and the demo seed both build users with it.
+ */
+export function newUserRecord(input: Omit<NewUser, 'password'>, passwordHash: string, at: string): UserRecord {
+  return {
+    id: randomUUID(),
+    username: input.username.toLowerCase(),
+    displayName: input.displayName ?? input.username,
+    role: input.role,
+    departments: [...new Set(input.departments)],
+    skills: [...new Set(input.skills)],
+    disabled: false,
+    passwordHash,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
 export type UserPatch = Partial<Omit<NewUser, 'username'> & { disabled: boolean }>;
 
 export class UserService {
@@ -41,19 +60,7 @@ export class UserService {
 
   async create(input: NewUser): Promise<UserView> {
     await this.assertDepartments(input.departments);
-    const at = this.clock.now().toISOString();
-    const user: UserRecord = {
-      id: randomUUID(),
-      username: input.username.toLowerCase(),
-      displayName: input.displayName ?? input.username,
-      role: input.role,
-      departments: [...new Set(input.departments)],
-      skills: [...new Set(input.skills)],
-      disabled: false,
-      passwordHash: await this.hasher.hash(input.password),
-      createdAt: at,
-      updatedAt: at,
-    };
+    const user = newUserRecord(input, await this.hasher.hash(input.password), this.clock.now().toISOString());
     await this.users.insert(user);
     return userView(user);
   }
