@@ -31,10 +31,10 @@ export function errorBody(code: string, message: string, issues: ErrorBody['erro
  * The same mapping for socket acknowledgements: a command that fails answers `{ error }` and the
  * socket stays usable. Anything that is not a BatonError is a bug: logged, answered without details.
  */
-export function socketError(err: unknown, logger: Logger, context: Record<string, unknown>): { error: { code: string; message: string } } {
-  if (err instanceof BatonError) return { error: { code: err.code, message: err.message } };
+export function socketError(err: unknown, logger: Logger, context: Record<string, unknown>): ErrorBody {
+  if (err instanceof BatonError) return errorBody(err.code, err.message, err.issues);
   logger.error({ err, ...context }, 'unexpected error in a socket command');
-  return { error: { code: 'INTERNAL', message: 'Something went wrong on our side; it has been logged' } };
+  return errorBody('INTERNAL', 'Something went wrong on our side; it has been logged');
 }
 
 /** body-parser marks its errors with `type` and `status`; they are the client's fault. */

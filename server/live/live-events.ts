@@ -4,7 +4,9 @@
  * (`GET /api/tasks`) on connect and reconnect, and trusts REST over any event.
  */
 
-export type LiveSla = 'on-time' | 'at-risk' | 'breached' | null;
+import type { SlaState } from '../tasks/task-sla.js';
+
+export type LiveSla = SlaState | null;
 
 /** A task as the inbox shows it. */
 export interface LiveTask {
@@ -49,7 +51,8 @@ export interface TaskRemovedEvent {
 }
 
 export interface LiveError {
-  error: { code: string; message: string };
+  /** `issues`: what was wrong with the input, one entry per problem (as in REST error bodies). */
+  error: { code: string; message: string; issues?: { elementId: string | null; message: string }[] };
 }
 
 export type TaskAck = { ok: true; task: LiveTask } | LiveError;
