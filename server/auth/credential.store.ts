@@ -3,7 +3,6 @@ import type { CredentialRecord } from './credential.js';
 export interface CredentialStore {
   insert(credential: CredentialRecord): Promise<void>;
   bySecretHash(secretHash: string): Promise<CredentialRecord | null>;
-  get(id: string): Promise<CredentialRecord | null>;
   /** True when a credential was removed. */
   delete(id: string): Promise<boolean>;
   /** Removes every credential of a user (disabled, password changed); answers the removed ids. */

@@ -18,7 +18,6 @@ const COLUMNS = 'id, secret_hash, kind, user_id, csrf_token, created_at, expires
 export class SqliteCredentialStore implements CredentialStore {
   private readonly insertRow: Database.Statement<[CredentialRow]>;
   private readonly bySecret: Database.Statement<[string], CredentialRow>;
-  private readonly byId: Database.Statement<[string], CredentialRow>;
   private readonly deleteRow: Database.Statement<[string]>;
   private readonly ofUser: Database.Statement<[string], { id: string }>;
   private readonly deleteOfUser: Database.Statement<[string]>;
@@ -28,7 +27,6 @@ export class SqliteCredentialStore implements CredentialStore {
   constructor(db: Database.Database) {
     this.insertRow = db.prepare(`INSERT INTO credentials (${COLUMNS}) VALUES (@id, @secret_hash, @kind, @user_id, @csrf_token, @created_at, @expires_at)`);
     this.bySecret = db.prepare(`SELECT ${COLUMNS} FROM credentials WHERE secret_hash = ?`);
-    this.byId = db.prepare(`SELECT ${COLUMNS} FROM credentials WHERE id = ?`);
     this.deleteRow = db.prepare('DELETE FROM credentials WHERE id = ?');
     this.ofUser = db.prepare('SELECT id FROM credentials WHERE user_id = ?');
     this.deleteOfUser = db.prepare('DELETE FROM credentials WHERE user_id = ?');
@@ -54,11 +52,6 @@ export class SqliteCredentialStore implements CredentialStore {
 
   async bySecretHash(secretHash: string): Promise<CredentialRecord | null> {
     const row = this.bySecret.get(secretHash);
-    return row ? toCredential(row) : null;
-  }
-
-  async get(id: string): Promise<CredentialRecord | null> {
-    const row = this.byId.get(id);
     return row ? toCredential(row) : null;
   }
 
