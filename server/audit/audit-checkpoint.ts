@@ -1,5 +1,6 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
+import { sameText } from '../auth/secrets.js';
 import { canonicalJson } from './audit-chain.js';
 import type { AuditKey } from './audit-key.js';
 
@@ -47,9 +48,7 @@ export function signCheckpoint(key: AuditKey, body: CheckpointBody): string {
 /** Why a stored checkpoint cannot be trusted, or null when its signature and its heads hold. */
 export function checkpointProblem(key: AuditKey, checkpoint: AuditCheckpoint, heads: readonly CheckpointHead[]): string | null {
   if (checkpoint.keyId !== key.id) return `checkpoint ${checkpoint.id} was signed with another key (${checkpoint.keyId}, this one is ${key.id})`;
-  const expected = Buffer.from(signCheckpoint(key, checkpoint), 'hex');
-  const stored = Buffer.from(checkpoint.signature, 'hex');
-  if (expected.length !== stored.length || !timingSafeEqual(expected, stored)) return `checkpoint ${checkpoint.id}: its signature does not match its content`;
+  if (!sameText(signCheckpoint(key, checkpoint), checkpoint.signature)) return `checkpoint ${checkpoint.id}: its signature does not match its content`;
   if (heads.length !== checkpoint.headCount || headsDigest(heads) !== checkpoint.headsDigest) {
     return `checkpoint ${checkpoint.id}: its chain heads were changed, added or removed after it was signed`;
   }

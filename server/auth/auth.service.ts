@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 import type { Clock } from '../clock.js';
 import { RateLimitedError, UnauthenticatedError } from '../errors.js';
@@ -10,6 +10,7 @@ import type { CredentialStore } from './credential.store.js';
 import type { LoginLimiter } from './login-limiter.js';
 import type { PasswordHasher } from './passwords.js';
 import type { Principal } from './principal.js';
+import { secretHash } from './secrets.js';
 
 export interface AuthOptions {
   sessionTtlMs: number;
@@ -21,10 +22,6 @@ export interface IssuedCredential {
   secret: string;
   credential: CredentialRecord;
   user: UserRecord;
-}
-
-export function secretHash(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
 }
 
 /** Sign-in, sessions and bearer tokens. */

@@ -1,6 +1,7 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 
 import { LoginLimiter } from '../auth/login-limiter.js';
+import { sameText } from '../auth/secrets.js';
 import type { Clock } from '../clock.js';
 import { InvalidInputError, RateLimitedError } from '../errors.js';
 
@@ -55,8 +56,7 @@ export class IntakeGuard {
     if (honeypot) throw new InvalidInputError('The request could not be accepted');
     const [issued, signature] = stamp.split('.');
     const expected = issued ? this.sign(processKey, issued) : '';
-    const given = Buffer.from(signature ?? '');
-    if (!issued || given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) {
+    if (!issued || !sameText(signature ?? '', expected)) {
       throw new InvalidInputError('The form is out of date; reload the page and send it again');
     }
     const age = this.clock.now().getTime() - Number(issued);

@@ -1,9 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
-
 import type { RequestHandler } from 'express';
 
 import type { AuthService } from '../auth/auth.service.js';
 import type { Principal } from '../auth/principal.js';
+import { sameText } from '../auth/secrets.js';
 import { ForbiddenError, UnauthenticatedError } from '../errors.js';
 import { CSRF_HEADER, readCookie, SESSION_COOKIE } from './cookies.js';
 import { setPrincipal } from './principal.js';
@@ -23,12 +22,6 @@ export async function principalFor(auth: AuthService, presented: { secret: strin
   const principal = await auth.authenticate(presented.secret);
   // A session secret sent as a bearer token (or the reverse) is refused: each has its own protections.
   return principal && principal.via === presented.via ? principal : null;
-}
-
-function sameText(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 /**
