@@ -7,6 +7,7 @@ import './inbox.css';
 
 import type { LiveTask, TaskChange, TaskRemovedEvent } from '../../../server/live/live-events.js';
 import { ApiError, api, type Department, type TaskView } from '../shared/api.js';
+import { $, errorText } from '../shared/dom.js';
 import { SignedOut, mountUserBadge, requireSession } from '../shared/session.js';
 import { inboxSections, type InboxFilter } from './inbox-order.js';
 import { InboxModel } from './inbox-model.js';
@@ -16,7 +17,6 @@ import { renderCompletion } from './task-completion.js';
 import { renderDetail } from './task-detail.js';
 import { rememberFocus, renderRows, type RowActions } from './task-list.js';
 
-const $ = <T extends HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
 /** SLA words ("due in 3 h 20 min") are recomputed this often. */
 const SLA_TICK_MS = 30_000;
 
@@ -104,7 +104,7 @@ async function resync(): Promise<void> {
   } catch (err) {
     heardDuringSync = null;
     if (err instanceof SignedOut) return;
-    say(`Could not load the inbox: ${message(err)}`, 'error');
+    say(`Could not load the inbox: ${errorText(err)}`, 'error');
   }
 }
 
@@ -195,7 +195,7 @@ async function openTask(id: string): Promise<void> {
     ui.detail.querySelector<HTMLElement>('#detail-title')?.focus();
   } catch (err) {
     if (err instanceof SignedOut) return;
-    say(`Could not open the task: ${message(err)}`, 'error');
+    say(`Could not open the task: ${errorText(err)}`, 'error');
     if (err instanceof ApiError && (err.status === 403 || err.status === 404)) {
       model.forget(id);
       render();
@@ -308,9 +308,9 @@ async function act(id: string, run: (version: number) => Promise<TaskView>, done
     render();
   } catch (err) {
     if (err instanceof SignedOut) return;
-    say(message(err), 'error');
+    say(errorText(err), 'error');
     if (opened?.task.id === id) {
-      showNotice(message(err));
+      showNotice(errorText(err));
       if (isStale(err)) await refreshOpened();
     } else if (isStale(err)) {
       await confirm(id).catch(() => undefined);
@@ -318,10 +318,6 @@ async function act(id: string, run: (version: number) => Promise<TaskView>, done
   } finally {
     acting = null;
   }
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 // --- Start -------------------------------------------------------------------------------------
@@ -382,5 +378,5 @@ async function start(): Promise<void> {
 
 start().catch((err: unknown) => {
   if (err instanceof SignedOut) return;
-  say(`The inbox could not start: ${message(err)}`, 'error');
+  say(`The inbox could not start: ${errorText(err)}`, 'error');
 });

@@ -10,6 +10,7 @@ import 'bpmn-js-bpmnlint/dist/assets/css/bpmn-js-bpmnlint.css';
 import './modeler.css';
 
 import { ApiError, api, type ErrorIssue } from '../shared/api.js';
+import { $, errorText } from '../shared/dom.js';
 import { SignedOut, mountUserBadge, requireSession } from '../shared/session.js';
 import { clearComparison, compareDefinitions, markComparison } from './compare.js';
 import type { Canvas, CommandStack, ElementRegistry, EventBus, Overlays, Shape } from './diagram-types.js';
@@ -19,8 +20,6 @@ import { importProblem } from './import-check.js';
 import { renameClashingPrefixes } from './namespaces.js';
 import newProcessTemplate from './new-process.bpmn';
 import { FORM_EDIT_EVENT, type BatonCatalog } from './properties/baton-provider.js';
-
-const $ = <T extends HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
 
 const catalog: BatonCatalog = { departments: [], handlers: [] };
 const editor = createEditor($('#canvas'), $('#properties'), catalog);
@@ -146,7 +145,7 @@ async function importText(original: string, bytes: number, name: string): Promis
   try {
     await show(text, null, name);
   } catch (err) {
-    say(`${name} could not be imported: ${err instanceof Error ? err.message : String(err)}. The editor kept the current diagram.`, 'error');
+    say(`${name} could not be imported: ${errorText(err)}. The editor kept the current diagram.`, 'error');
   }
 }
 
@@ -198,7 +197,7 @@ async function run(action: () => Promise<void>): Promise<void> {
     await action();
   } catch (err) {
     if (err instanceof SignedOut) return; // on the way to the sign-in page
-    say(err instanceof Error ? err.message : String(err), 'error');
+    say(errorText(err), 'error');
   }
 }
 
