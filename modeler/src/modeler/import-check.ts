@@ -2,7 +2,7 @@
  * Checks a file before it replaces the diagram in the editor: too large, not BPMN, or without a
  * diagram layout gives a clear message and the editor keeps what it has.
  */
-import { errorText } from '../shared/dom.js';
+import { errorText } from '../shared/error-text.js';
 
 const BPMN_NS = 'http://www.omg.org/spec/BPMN/20100524/MODEL';
 

@@ -3,10 +3,7 @@
 /** The page's one element for `selector` (the page's own markup has it). */
 export const $ = <T extends HTMLElement>(selector: string): T => document.querySelector<T>(selector)!;
 
-/** A caught value, in words. */
-export function errorText(err: unknown): string {
-  return errorText(err);
-}
+export { errorText } from './error-text.js';
 
 export function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
