@@ -151,8 +151,13 @@ async function importText(original: string, bytes: number, name: string): Promis
 
 // ---------------------------------------------------------------- lists
 
+/** Each deployed process's latest version, as the process list last read it. */
+const latestVersion = new Map<string, number>();
+
 async function fillProcesses(): Promise<void> {
   const definitions = await api.definitions();
+  latestVersion.clear();
+  for (const d of definitions) latestVersion.set(d.key, d.version);
   const current = ui.process.value;
   ui.process.replaceChildren(new Option('Deployed processes…', ''), ...definitions.map((d) => new Option(`${d.name} (${d.key})`, d.key)));
   ui.process.value = definitions.some((d) => d.key === current) ? current : '';
@@ -308,7 +313,8 @@ async function start(): Promise<void> {
   const params = new URLSearchParams(location.search);
   const key = params.get('key') ?? ui.process.options[1]?.value;
   if (key) {
-    const version = Number(params.get('version')) || Math.max(...(await api.versions(key)).map((v) => v.version));
+    // The process list already named the latest version; a key it lacks is asked for (and 404s in words).
+    const version = Number(params.get('version')) || latestVersion.get(key) || Math.max(...(await api.versions(key)).map((v) => v.version));
     await openDeployed(key, version);
   } else {
     await show(newProcessTemplate.replaceAll('{{id}}', `service-process-${Date.now().toString(36)}`), null, 'a new process');
