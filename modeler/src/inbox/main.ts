@@ -209,19 +209,16 @@ async function refreshOpened(): Promise<void> {
   const shown = opened.task;
   const notice = opened.notice.hidden ? null : opened.notice.textContent;
   try {
-    const task = await api.task(shown.id);
-    if (opened?.task.id !== shown.id) return;
-    if (task.status === 'open') model.put(task);
-    else model.drop(task.id, task.version);
-    render();
-    if (task.version !== shown.version || task.status !== shown.status) await drawOpened(task, notice);
-  } catch (err) {
-    if (err instanceof ApiError && (err.status === 403 || err.status === 404)) {
-      model.forget(shown.id);
-      render();
+    const task = await confirm(shown.id);
+    if (!task) {
       showNotice(notice ?? 'You can no longer see this task.');
       disableOpened();
+      return;
     }
+    if (opened?.task.id !== shown.id) return;
+    if (task.version !== shown.version || task.status !== shown.status) await drawOpened(task, notice);
+  } catch {
+    // Any other failure keeps what is shown; the next event or sync reads it again.
   }
 }
 
