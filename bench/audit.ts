@@ -29,6 +29,7 @@ import { foldAudit } from '../server/replay/replay-fold.js';
 import { openSqliteStore, type SqliteStore } from '../server/stores/sqlite/sqlite-store.js';
 import type { Store } from '../server/stores/store.js';
 import {
+  diagram,
   envCount,
   fmt,
   isMain,
@@ -44,20 +45,17 @@ import { serviceCycle } from './service-throughput.js';
 
 const LOOP_KEY = 'benchAuditLoop';
 /** A task that goes round until `done`: about a dozen audit events per round. */
-const LOOP_XML = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-  xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Definitions_${LOOP_KEY}" targetNamespace="http://baton.bench">
-  <bpmn:process id="${LOOP_KEY}" isExecutable="true">
-    <bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="join" />
+const LOOP_XML = diagram(
+  LOOP_KEY,
+  `    <bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="join" />
     <bpmn:exclusiveGateway id="join" /><bpmn:sequenceFlow id="f2" sourceRef="join" targetRef="work" />
     <bpmn:userTask id="work" name="Work" camunda:candidateGroups="first-line" />
     <bpmn:sequenceFlow id="f3" sourceRef="work" targetRef="check" />
     <bpmn:exclusiveGateway id="check" default="again" />
     <bpmn:sequenceFlow id="out" sourceRef="check" targetRef="end"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">\${done}</bpmn:conditionExpression></bpmn:sequenceFlow>
     <bpmn:sequenceFlow id="again" sourceRef="check" targetRef="join" />
-    <bpmn:endEvent id="end" />
-  </bpmn:process>
-</bpmn:definitions>`;
+    <bpmn:endEvent id="end" />`,
+);
 
 export interface AuditTrailResult {
   events: number;

@@ -25,13 +25,12 @@ import {
   findFigure,
   fmt,
   interleaved,
-  isMain,
+  runAsMain,
   printFigures,
   readTicks,
   SIMPLE_KEY,
   startBenchBaton,
   timeCycles,
-  writeResult,
   type Figure,
   type Timing,
 } from './fixtures.js';
@@ -113,7 +112,4 @@ export async function runExperiments(options: { count?: number } = {}): Promise<
   }
 }
 
-if (isMain(import.meta.url)) {
-  const figures = await runExperiments();
-  writeResult({ bench: 'experiments', figures });
-}
+await runAsMain(import.meta.url, 'experiments', 'figures', () => runExperiments());

@@ -12,12 +12,13 @@ import { pathToFileURL } from 'node:url';
 
 import { pino } from 'pino';
 
-import { createBaton, type Baton } from '../server/baton.js';
+import { createBaton, type Baton, type BatonOptions } from '../server/baton.js';
 import { seedDepartments } from '../server/departments/seed-departments.js';
 import { openSqliteStore, type SqliteStore } from '../server/stores/sqlite/sqlite-store.js';
 import type { Store } from '../server/stores/store.js';
 
-function diagram(processId: string, body: string): string {
+/** A bench process: `body` (flow elements) inside the `<bpmn:definitions>` wrapper every bench diagram shares. */
+export function diagram(processId: string, body: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
   xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
@@ -85,6 +86,14 @@ export const PROCESSES: readonly BenchProcess[] = [
 
 export const silentLogger = pino({ level: 'silent' });
 
+/** createBaton's options in every benchmark but the store (and what a benchmark adds). */
+export const BENCH_CONFIG = {
+  logger: silentLogger,
+  // bcrypt at its lowest cost: the benchmarks measure steps, not sign-ins.
+  config: { timerPollMs: 60_000, webhook: { timeoutMs: 2000, attempts: 1, backoffMs: 10 }, auth: { sessionTtlMs: 3_600_000, tokenTtlMs: 3_600_000, passwordCost: 4 } },
+  version: 'bench',
+} satisfies Omit<BatonOptions, 'store'>;
+
 export interface BenchBaton {
   baton: Baton;
   store: SqliteStore;
@@ -104,13 +113,7 @@ export async function startBenchBaton(options: { file?: string; wrapStore?: (sto
   const file = options.file ?? path.join(ownDir ?? '', 'baton.db');
   const store = openSqliteStore(file);
   await seedDepartments(store.departments);
-  const baton = createBaton({
-    store: options.wrapStore ? options.wrapStore(store) : store,
-    logger: silentLogger,
-    // bcrypt at its lowest cost: the benchmarks measure steps, not sign-ins.
-    config: { timerPollMs: 60_000, webhook: { timeoutMs: 2000, attempts: 1, backoffMs: 10 }, auth: { sessionTtlMs: 3_600_000, tokenTtlMs: 3_600_000, passwordCost: 4 } },
-    version: 'bench',
-  });
+  const baton = createBaton({ ...BENCH_CONFIG, store: options.wrapStore ? options.wrapStore(store) : store });
   for (const process of PROCESSES) await baton.definitions.deploy(process.xml);
   let closed = false;
   return {
@@ -183,7 +186,9 @@ export async function interleaved(rounds: number, measurements: readonly { name:
   });
 }
 
+/** A number for the reports; `n/a` for NaN and infinities (no measurement). */
 export function fmt(value: number, digits = 0): string {
+  if (!Number.isFinite(value)) return 'n/a';
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
@@ -215,6 +220,14 @@ export function findFigure(figures: readonly Figure[], name: string): Figure {
 export function isMain(moduleUrl: string): boolean {
   const script = process.argv[1];
   return script !== undefined && pathToFileURL(path.resolve(script)).href === moduleUrl;
+}
+
+/**
+ * When the module with this import.meta.url is the script node was started with: runs the
+ * benchmark and writes `{ bench, [key]: its result }` (see writeResult).
+ */
+export async function runAsMain(moduleUrl: string, bench: string, key: string, run: () => Promise<unknown>): Promise<void> {
+  if (isMain(moduleUrl)) writeResult({ bench, [key]: await run() });
 }
 
 /**

@@ -17,13 +17,12 @@ import {
   findFigure,
   fmt,
   interleaved,
-  isMain,
+  runAsMain,
   printFigures,
   ratioText,
   SIMPLE_KEY,
   startBenchBaton,
   timeCycles,
-  writeResult,
   type BenchBaton,
   type Cycle,
   type Figure,
@@ -136,7 +135,7 @@ export async function runHttp(options: { count?: number; inFlight?: number; roun
     const ratioToBare = httpSeq.perSec / bareSeq.perSec;
     const ratioToService = httpSeq.perSec / findFigure(figures, 'Baton service layer, sequential').perSec;
     const ratioInFlightToBare = findFigure(figures, `Baton over HTTP, ${inFlight} in flight`).perSec / findFigure(figures, `bare engine (sourceContext), ${inFlight} in flight`).perSec;
-    const completed = statusCounts(bench)['completed'] ?? 0;
+    const completed = statusCounts(bench.store.db)['completed'] ?? 0;
     const expected = 400 + rounds * count * 3;
     if (completed !== expected) throw new Error(`expected ${expected} completed instances, the database has ${completed}`);
     console.log(
@@ -151,7 +150,4 @@ export async function runHttp(options: { count?: number; inFlight?: number; roun
   }
 }
 
-if (isMain(import.meta.url)) {
-  const result = await runHttp();
-  writeResult({ bench: 'http-throughput', result });
-}
+await runAsMain(import.meta.url, 'http-throughput', 'result', () => runHttp());

@@ -18,26 +18,23 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
-import { pino } from 'pino';
 import { io, type Socket } from 'socket.io-client';
 
 import { PasswordHasher } from '../server/auth/passwords.js';
 import { createBaton } from '../server/baton.js';
 import { INBOX_NAMESPACE, type ServerToClientEvents, type TaskCreatedEvent } from '../server/live/live-events.js';
 import { openSqliteStore } from '../server/stores/sqlite/sqlite-store.js';
-import { busyCores, envCount, fmt, isMain, readTicks } from './fixtures.js';
+import { BENCH_CONFIG, busyCores, diagram, envCount, fmt, isMain, readTicks } from './fixtures.js';
 
 const DEPARTMENTS = 10;
 const PER_DEPARTMENT = 50;
 
-const PROCESS = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="http://baton.bench">
-  <bpmn:process id="inbox" isExecutable="true">
-    <bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="work" />
+const PROCESS = diagram(
+  'inbox',
+  `    <bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="work" />
     <bpmn:userTask id="work" name="Work" camunda:candidateGroups="\${dept}" />
-    <bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="end" /><bpmn:endEvent id="end" />
-  </bpmn:process>
-</bpmn:definitions>`;
+    <bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="end" /><bpmn:endEvent id="end" />`,
+);
 
 /** Milliseconds on the machine's clock with sub-millisecond precision, comparable across processes. */
 function stamp(): number {
@@ -137,12 +134,7 @@ export async function runInboxLatency(options: { rate?: number; seconds?: number
   const seconds = options.seconds ?? envCount('INBOX_SECONDS', 15);
   const dir = mkdtempSync(path.join(tmpdir(), 'baton-inbox-bench-'));
   const store = openSqliteStore(path.join(dir, 'baton.db'));
-  const baton = createBaton({
-    store,
-    logger: pino({ level: 'silent' }),
-    config: { timerPollMs: 60_000, webhook: { timeoutMs: 2000, attempts: 1, backoffMs: 10 }, auth: { sessionTtlMs: 3_600_000, tokenTtlMs: 3_600_000, passwordCost: 4 } },
-    version: 'bench',
-  });
+  const baton = createBaton({ ...BENCH_CONFIG, store });
   const server = baton.app.listen(0, '127.0.0.1');
   try {
     // People: one hash for all (same password), 500 bearer tokens.

@@ -94,7 +94,7 @@ export async function runMemory(options: { waiting?: number; bareInstances?: num
         `  ${fmt(started).padStart(6)} waiting               heapUsed ${fmt(at.heapUsedMB, 1).padStart(6)} MB (${signed(at.heapUsedMB - idle.heapUsedMB)})   RSS ${fmt(at.rssMB, 1).padStart(6)} MB (${signed(at.rssMB - idle.rssMB)})`,
       );
     }
-    const counts = statusCounts(bench);
+    const counts = statusCounts(bench.store.db);
     const openTasks = (bench.store.db.prepare(`SELECT count(*) AS n FROM tasks WHERE status = 'open'`).get() as { n: number }).n;
     if ((counts['running'] ?? 0) !== waiting || openTasks !== waiting) {
       throw new Error(`expected ${waiting} running instances with an open task, found ${counts['running'] ?? 0} and ${openTasks}`);

@@ -6,6 +6,8 @@
  *
  *   node --import tsx bench/service-throughput.ts
  */
+import type Database from 'better-sqlite3';
+
 import type { Baton } from '../server/baton.js';
 import { bareCycle, contextOf, parseAll, roundTripCycle } from './bare-engine.js';
 import {
@@ -38,8 +40,8 @@ export function serviceCycle(baton: Baton, processKey: string): Cycle {
 }
 
 /** Counts instances by status straight from the database: every timed instance must have completed. */
-export function statusCounts(bench: BenchBaton): Record<string, number> {
-  const rows = bench.store.db.prepare('SELECT status, count(*) AS n FROM instances GROUP BY status').all() as { status: string; n: number }[];
+export function statusCounts(db: Database.Database): Record<string, number> {
+  const rows = db.prepare('SELECT status, count(*) AS n FROM instances GROUP BY status').all() as { status: string; n: number }[];
   return Object.fromEntries(rows.map((row) => [row.status, row.n]));
 }
 
@@ -68,7 +70,7 @@ export async function runService(options: { count?: number; inFlight?: number; r
       const plain = bareCycle({ source: definition.xml });
       const roundTrip = roundTripCycle(sourceContext);
       const service = serviceCycle(bench.baton, definition.key);
-      const before = statusCounts(bench)['completed'] ?? 0;
+      const before = statusCounts(bench.store.db)['completed'] ?? 0;
       // The simple process gets every flavour of the baseline; the 11-node one (about half as
       // fast) the two that matter, with half the count, to keep the whole run short.
       const full = definition.key === SIMPLE_KEY;
@@ -95,7 +97,7 @@ export async function runService(options: { count?: number; inFlight?: number; r
       printFigures(figures, bareSeq);
       const ratioSequential = findFigure(figures, 'Baton service layer, sequential').perSec / bareSeq.perSec;
       const ratioInFlight = findFigure(figures, `Baton service layer, ${inFlight} in flight`).perSec / findFigure(figures, `bare engine (sourceContext), ${inFlight} in flight`).perSec;
-      const completed = (statusCounts(bench)['completed'] ?? 0) - before;
+      const completed = (statusCounts(bench.store.db)['completed'] ?? 0) - before;
       const expected = 200 + rounds * n * 2;
       if (completed !== expected) throw new Error(`expected ${expected} completed instances of ${definition.key}, the database has ${completed}`);
       console.log(

@@ -39,12 +39,11 @@ import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
-import { pino } from 'pino';
-
 import { GENESIS_HASH, hashEvent } from '../server/audit/audit-chain.js';
 import { createBaton, type Baton } from '../server/baton.js';
 import { seedDepartments } from '../server/departments/seed-departments.js';
 import { openSqliteStore, type SqliteStore } from '../server/stores/sqlite/sqlite-store.js';
+import { BENCH_CONFIG, diagram, fmt, timeCycles } from './fixtures.js';
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -77,7 +76,6 @@ const DEFAULT_PROCESS_EVERY_MS = 5000;
 /** agenda's concurrency for baton.timer jobs (server/timers/agenda-timers.ts). */
 const TIMER_CONCURRENCY = 5;
 
-const logger = pino({ level: 'silent' });
 const began = performance.now();
 
 function log(message: string): void {
@@ -89,13 +87,11 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 // ---------------------------------------------------------------------------------------------
 // Processes
 
-function diagram(processId: string, timer: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-  xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Definitions${processId}" targetNamespace="http://baton.bench">
-  <bpmn:process id="${processId}" name="${processId}" isExecutable="true">
-    <bpmn:startEvent id="start" />
+/** start → L1 task with an interrupting boundary timer (`timer`) → L2 task → end. */
+function escalation(processId: string, timer: string): string {
+  return diagram(
+    processId,
+    `    <bpmn:startEvent id="start" />
     <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="l1" />
     <bpmn:userTask id="l1" name="Resolve (L1)" camunda:candidateGroups="l1" />
     <bpmn:boundaryEvent id="escalate" attachedToRef="l1"><bpmn:timerEventDefinition>${timer}</bpmn:timerEventDefinition></bpmn:boundaryEvent>
@@ -103,9 +99,8 @@ function diagram(processId: string, timer: string): string {
     <bpmn:endEvent id="end" />
     <bpmn:sequenceFlow id="f3" sourceRef="escalate" targetRef="l2" />
     <bpmn:userTask id="l2" name="Resolve (L2)" camunda:candidateGroups="l2" />
-    <bpmn:sequenceFlow id="f4" sourceRef="l2" targetRef="end" />
-  </bpmn:process>
-</bpmn:definitions>`;
+    <bpmn:sequenceFlow id="f4" sourceRef="l2" targetRef="end" />`,
+  );
 }
 
 /** The 100,000 far-future timers: a 20-hour escalation. */
@@ -115,9 +110,9 @@ const STREAM_KEY = 'timerBenchStream';
 /** The burst: a follow-up date given at start. */
 const BURST_KEY = 'timerBenchBurst';
 const PROCESS_XML = [
-  diagram(SLA_KEY, '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">PT20H</bpmn:timeDuration>'),
-  diagram(STREAM_KEY, '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">PT2S</bpmn:timeDuration>'),
-  diagram(BURST_KEY, '<bpmn:timeDate xsi:type="bpmn:tFormalExpression">${followUpAt}</bpmn:timeDate>'),
+  escalation(SLA_KEY, '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">PT20H</bpmn:timeDuration>'),
+  escalation(STREAM_KEY, '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">PT2S</bpmn:timeDuration>'),
+  escalation(BURST_KEY, '<bpmn:timeDate xsi:type="bpmn:tFormalExpression">${followUpAt}</bpmn:timeDate>'),
 ];
 
 /** The query SqliteTimerStore runs for one instance's timers, in every step (twice in most). */
@@ -163,11 +158,10 @@ function onEscalation(baton: Baton, onEscalated: (instanceId: string) => void): 
 
 function createBenchBaton(store: SqliteStore, processEveryMs: number): Baton {
   return createBaton({
+    ...BENCH_CONFIG,
     store,
-    logger,
-    config: { timerPollMs: 30_000, webhook: { timeoutMs: 2000, attempts: 1, backoffMs: 10 } },
+    config: { ...BENCH_CONFIG.config, timerPollMs: 30_000 },
     agenda: { processEveryMs, lockLifetimeMs: LOCK_LIFETIME_MS, retryMs: RETRY_MS },
-    version: 'bench',
   });
 }
 
@@ -260,25 +254,17 @@ async function deployAll(baton: Baton): Promise<void> {
 
 /** Runs `count` jobs with at most `concurrency` in flight; prints progress every 10 s. */
 async function inLanes(count: number, concurrency: number, label: string, job: (index: number) => Promise<void>): Promise<number> {
-  let next = 0;
   let done = 0;
-  const start = performance.now();
   const ticker = setInterval(() => log(`  ${label}: ${fmt(done)}/${fmt(count)}`), 10_000);
   try {
-    await Promise.all(
-      Array.from({ length: Math.min(concurrency, count) }, async () => {
-        for (;;) {
-          const index = next++;
-          if (index >= count) return;
-          await job(index);
-          done += 1;
-        }
-      }),
-    );
+    const timing = await timeCycles(count, concurrency, async (index) => {
+      await job(index);
+      done += 1;
+    });
+    return timing.ms;
   } finally {
     clearInterval(ticker);
   }
-  return performance.now() - start;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -296,11 +282,6 @@ function maxOf(values: readonly number[]): number {
 
 function minOf(values: readonly number[]): number {
   return values.reduce((min, value) => Math.min(min, value), Number.POSITIVE_INFINITY);
-}
-
-function fmt(value: number, digits = 0): string {
-  if (!Number.isFinite(value)) return 'n/a';
-  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
 const mb = (bytes: number) => `${fmt(bytes / 1024 / 1024)} MB`;

@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 
 import { busyCores, envCount, fmt, hasTaskset, isMain, median, ratioText, readTicks, SIMPLE_KEY, startBenchBaton, writeResult } from './fixtures.js';
+import { statusCounts } from './service-throughput.js';
 import type { FromWorker, ToWorker, WorkerConfig, WorkerMode } from './two-cores-worker.js';
 
 const WORKER = fileURLToPath(new URL('./two-cores-worker.ts', import.meta.url));
@@ -232,9 +233,8 @@ export async function runTwoCores(mode: WorkerMode, options: { durationMs?: numb
     if (mode !== 'bare') {
       await Promise.all(nodes.map((node) => node.stop()));
       const db = new Database(file, { readonly: true });
-      const rows = db.prepare('SELECT status, count(*) AS n FROM instances GROUP BY status').all() as { status: string; n: number }[];
+      const counts = statusCounts(db);
       db.close();
-      const counts = Object.fromEntries(rows.map((row) => [row.status, row.n]));
       const expected = 2 * warmup + settled + [...oneCore, ...twoCores, ...oneNode].reduce((sum, r) => sum + r.count, 0);
       if (counts['completed'] !== expected || Object.keys(counts).some((status) => status !== 'completed')) {
         throw new Error(`expected ${expected} completed instances and nothing else, the database has ${JSON.stringify(counts)}`);

@@ -1,10 +1,12 @@
 /**
  * Builds the browser app: one esbuild bundle per page folder `modeler/src/<page>/main.ts`
  * (`shared/` holds code the pages import), written to `dist/web/<page>/` with the page's CSS
- * (imported from TypeScript) and an `index.html`. `npm start` and `npm test` run it first
- * (`npm run build:web`); tests that need the bundle call `buildWeb()` themselves when it is missing or stale.
+ * (imported from TypeScript) and, for a page with its own `index.html`, that file with the shared
+ * head (`status` has none: the server renders /status/:token around its bundle). `npm start` and
+ * `npm test` run it first (`npm run build:web`); tests that need the bundle call `buildWeb()`
+ * themselves when it is missing or stale.
  *
- * Run: node --import tsx modeler/build.ts [--watch]
+ * Run: node --import tsx modeler/build.ts
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -53,21 +55,10 @@ function sharedHead(page: string): string {
   <link rel="stylesheet" href="/web/${page}/main.css">`;
 }
 
-function html(page: string): string {
+/** A page's own `index.html` with the shared head lines in place; null for a page without one (the server renders it). */
+function html(page: string): string | null {
   const own = path.join(SRC, page, 'index.html');
-  if (existsSync(own)) return readFileSync(own, 'utf8').replace('<!-- baton:head -->', sharedHead(page));
-  return `<!doctype html>
-<html lang="en">
-<head>
-  ${sharedHead(page)}
-  <title>Baton · ${page}</title>
-</head>
-<body>
-  <div id="app"></div>
-  <script type="module" src="/web/${page}/main.js"></script>
-</body>
-</html>
-`;
+  return existsSync(own) ? readFileSync(own, 'utf8').replace('<!-- baton:head -->', sharedHead(page)) : null;
 }
 
 export interface BuildOptions {
@@ -82,7 +73,10 @@ export async function buildWeb(options: BuildOptions = {}): Promise<string[]> {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const result = await esbuild.build({ ...buildConfig(pages, outDir, options.minify ?? true), metafile: true });
-  for (const page of pages) writeFileSync(path.join(outDir, page, 'index.html'), html(page));
+  for (const page of pages) {
+    const text = html(page);
+    if (text !== null) writeFileSync(path.join(outDir, page, 'index.html'), text);
+  }
   // The project's own sources the bundles were made of (server/ modules the browser shares too).
   const sources = Object.keys(result.metafile.inputs).filter((input) => !input.includes('node_modules') && !input.includes(':'));
   writeFileSync(path.join(outDir, SOURCES), JSON.stringify(sources.map((input) => path.resolve(repoRoot, input))));

@@ -8,8 +8,12 @@ import type { Principal } from './principal.js';
  * admin: manage people, intervene, act on any task. auditor: read everything, change nothing.
  * process-owner: deploy, and work the queues of their departments. staff: the tasks of their
  * departments and those assigned to them.
+ * Browser-safe (the inbox page uses `canSeeTask`): no Node imports here.
  */
 const SEES_EVERYTHING = new Set<Role>(['admin', 'auditor']);
+
+/** What the visibility checks read of a caller: a Principal, or the browser's signed-in user. */
+type Viewer = Pick<Principal, 'role' | 'username' | 'departments'>;
 
 export function requireRole(principal: Principal, ...roles: Role[]): void {
   if (!roles.includes(principal.role)) {
@@ -17,7 +21,7 @@ export function requireRole(principal: Principal, ...roles: Role[]): void {
   }
 }
 
-export function seesEverything(principal: Principal): boolean {
+export function seesEverything(principal: Viewer): boolean {
   return SEES_EVERYTHING.has(principal.role);
 }
 
@@ -25,7 +29,7 @@ export function canSeeDepartment(principal: Principal, departmentId: string): bo
   return seesEverything(principal) || principal.departments.includes(departmentId);
 }
 
-export function canSeeTask(principal: Principal, task: Pick<TaskRecord, 'department' | 'assignee'>): boolean {
+export function canSeeTask(principal: Viewer, task: Pick<TaskRecord, 'department' | 'assignee'>): boolean {
   if (seesEverything(principal)) return true;
   return task.assignee === principal.username || (task.department !== null && principal.departments.includes(task.department));
 }

@@ -8,14 +8,12 @@ import { useTestServer } from '../support/test-server.js';
 import { answer, FIELD_SERVICE, newTicket, PNG, REQUEST, refusedStatus, statusOf, submitRequest } from './customer-support.js';
 
 describe('Customer pages: bad input', () => {
-  const server = useTestServer();
+  const server = useTestServer({ deploy: [FIELD_SERVICE] });
   let baton: TestBaton;
   let http: Http;
 
-  beforeEach(async () => {
-    baton = server.baton;
-    http = server.http;
-    await baton.definitions.deploy(FIELD_SERVICE);
+  beforeEach(() => {
+    ({ baton, http } = server);
   });
 
   const count = (table: string) => ((baton.store as SqliteStore).db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;

@@ -36,14 +36,12 @@ const PROCESS = bpmn(
 );
 
 describe('Customer pages with camunda:formData forms', () => {
-  const server = useTestServer();
+  const server = useTestServer({ deploy: [PROCESS] });
   let baton: TestBaton;
   let http: Http;
 
-  beforeEach(async () => {
-    baton = server.baton;
-    http = server.http;
-    await baton.definitions.deploy(PROCESS);
+  beforeEach(() => {
+    ({ baton, http } = server);
   });
 
   it('takes the start form and a waiting task as plain form posts, each value as its field type', async () => {

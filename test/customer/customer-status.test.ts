@@ -10,15 +10,13 @@ import { useTestServer } from '../support/test-server.js';
 import { answer, connectStatus, FIELD_SERVICE, newTicket, PNG, REQUEST, refusedStatus, statusOf, type StatusClient } from './customer-support.js';
 
 describe('Customer intake and ticket status', () => {
-  const server = useTestServer();
+  const server = useTestServer({ deploy: [FIELD_SERVICE] });
   let baton: TestBaton;
   let http: Http;
   const sockets: StatusClient[] = [];
 
-  beforeEach(async () => {
-    baton = server.baton;
-    http = server.http;
-    await baton.definitions.deploy(FIELD_SERVICE);
+  beforeEach(() => {
+    ({ baton, http } = server);
   });
 
   afterEach(() => {

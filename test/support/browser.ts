@@ -6,17 +6,14 @@
  * Without Chromium at `BATON_CHROMIUM` (default /usr/bin/chromium) the suite skips with one
  * line, except under CI (`CI` set), where a missing browser fails: `.ci/run` installs it.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 import { buildWeb, isBuildCurrent } from '../../modeler/build.js';
-import { createBaton, type Baton } from '../../server/baton.js';
-import { seedDepartments } from '../../server/departments/seed-departments.js';
-import { openSqliteStore } from '../../server/stores/sqlite/sqlite-store.js';
-import { TEST_ADMIN, TEST_CONFIG, removeDir, seedTestAdmin, silentLogger, testAuditKey } from './harness.js';
+import type { Baton } from '../../server/baton.js';
+import { TEST_ADMIN, removeDir, startTestBaton } from './harness.js';
 import { listen, type Http } from './http.js';
 
 export const CHROMIUM = process.env['BATON_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -79,17 +76,8 @@ export async function startBrowserBaton(
   options: { deployShipped?: boolean; signInAs?: { username: string; password: string } | null } = {},
 ): Promise<BrowserBaton> {
   if (!isBuildCurrent()) await buildWeb();
-  const dir = mkdtempSync(path.join(tmpdir(), 'baton-browser-'));
-  const store = openSqliteStore(path.join(dir, 'baton.db'));
-  await seedDepartments(store.departments);
-  const baton = createBaton({
-    store,
-    logger: silentLogger,
-    config: { ...TEST_CONFIG, timerPollMs: 100 },
-    version: 'test',
-    audit: { key: testAuditKey },
-  });
-  await seedTestAdmin(baton);
+  // Browser tests run on the system clock with Baton's own checkpoint interval (5 min).
+  const baton = await startTestBaton({ clock: 'system', config: { timerPollMs: 100 }, checkpointMs: 300_000 });
   if (options.deployShipped ?? true) {
     for (const result of await baton.deployDirectory(path.resolve('processes'))) {
       if (result.error) throw new Error(`${result.file}: ${result.error}`);
@@ -121,8 +109,8 @@ export async function startBrowserBaton(
     async close() {
       await context.close().catch(() => undefined);
       await http.close();
-      await baton.shutdown();
-      removeDir(dir);
+      await baton.close();
+      removeDir(baton.dir);
     },
   };
 }

@@ -6,18 +6,19 @@ import { pino } from 'pino';
 
 import { auditKeyOf } from '../../server/audit/audit-key.js';
 import { createBaton, type Baton } from '../../server/baton.js';
-import { ManualClock } from '../../server/clock.js';
+import { ManualClock, systemClock, type Clock } from '../../server/clock.js';
 import { seedDepartments } from '../../server/departments/seed-departments.js';
 import type { MailTransport } from '../../server/outbox/mail-transport.js';
 import type { Role } from '../../server/users/user.js';
 import { openSqliteStore } from '../../server/stores/sqlite/sqlite-store.js';
 
-export interface TestBaton extends Baton {
-  clock: ManualClock;
+/** `C` is ManualClock unless the Baton was started with `clock: 'system'`. */
+export interface TestBaton<C extends Clock = ManualClock> extends Baton {
+  clock: C;
   dir: string;
   file: string;
   /** Closes this Baton and opens a new one on the same database file (a restart). */
-  restart(): Promise<TestBaton>;
+  restart(): Promise<TestBaton<C>>;
   close(): Promise<void>;
 }
 
@@ -45,23 +46,41 @@ export async function seedTestAdmin(baton: Baton): Promise<void> {
   }
 }
 
-/** A real Baton on a real SQLite file in a temp dir, with a clock the test moves. */
-export async function startTestBaton(
-  options: { dir?: string; clock?: ManualClock; mailTransport?: MailTransport; auditAnchorFile?: string } = {},
-): Promise<TestBaton> {
+export interface TestBatonOptions {
+  dir?: string;
+  mailTransport?: MailTransport;
+  auditAnchorFile?: string;
+  /** Default 60 s; Baton's own default is 5 min. */
+  checkpointMs?: number;
+  /** Replaces top-level TEST_CONFIG settings. */
+  config?: Partial<typeof TEST_CONFIG>;
+}
+
+/**
+ * A real Baton on a real SQLite file in a temp dir, with a clock the test moves (or, with
+ * `clock: 'system'`, the real one).
+ */
+export function startTestBaton(options?: TestBatonOptions & { clock?: ManualClock }): Promise<TestBaton>;
+export function startTestBaton(options: TestBatonOptions & { clock: 'system' }): Promise<TestBaton<Clock>>;
+export function startTestBaton(options: TestBatonOptions & { clock?: ManualClock | 'system' } = {}): Promise<TestBaton<Clock>> {
+  return openTestBaton(options);
+}
+
+async function openTestBaton(options: TestBatonOptions & { clock?: ManualClock | 'system' }): Promise<TestBaton<Clock>> {
   const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'baton-test-'));
   const file = path.join(dir, 'baton.db');
-  const clock = options.clock ?? new ManualClock();
+  const chosen = options.clock ?? new ManualClock();
+  const clock = chosen === 'system' ? systemClock : chosen;
   const store = openSqliteStore(file);
   await seedDepartments(store.departments);
   const baton = createBaton({
     store,
     logger: silentLogger,
     clock,
-    config: TEST_CONFIG,
+    config: { ...TEST_CONFIG, ...options.config },
     version: 'test',
     mailTransport: options.mailTransport,
-    audit: { key: testAuditKey, checkpointMs: 60_000, anchorFile: options.auditAnchorFile ?? null },
+    audit: { key: testAuditKey, checkpointMs: options.checkpointMs ?? 60_000, anchorFile: options.auditAnchorFile ?? null },
   });
   await seedTestAdmin(baton);
   let closed = false;
@@ -78,7 +97,8 @@ export async function startTestBaton(
     close,
     async restart() {
       await close();
-      return startTestBaton({ ...options, dir, clock });
+      // The same clock again: the manual one keeps its time across the restart.
+      return openTestBaton({ ...options, dir, clock: chosen });
     },
   };
 }

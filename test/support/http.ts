@@ -56,6 +56,18 @@ export async function readResponse(response: Response): Promise<HttpResponse> {
   return { status: response.status, body: parsed, text, headers: response.headers };
 }
 
+/** Signs in at `route` (token or session login); fails unless the server accepted. */
+async function signInAt(baseUrl: string, route: string, username: string, password: string): Promise<HttpResponse> {
+  const res = await send(baseUrl, 'POST', route, { username, password }, {});
+  if (res.status >= 300) throw new Error(`sign-in of ${username} failed: ${res.status} ${res.text}`);
+  return res;
+}
+
+/** A bearer token of `username` from the Baton at `baseUrl` (POST /api/auth/token). */
+export async function signInToken(baseUrl: string, username: string, password: string): Promise<string> {
+  return ((await signInAt(baseUrl, '/api/auth/token', username, password)).body as { token: string }).token;
+}
+
 /**
  * The Baton on a real listening socket on loopback (with the live inbox attached), called with
  * real HTTP. `request` is signed in as the test admin with a bearer token.
@@ -70,14 +82,9 @@ export async function listen(baton: Baton): Promise<Http> {
   const bearer = (token: string): Client => ({
     request: (method, path, body, headers = {}) => send(baseUrl, method, path, body, { authorization: `Bearer ${token}`, ...headers }),
   });
-  const signIn = async (route: string, username: string, password: string): Promise<HttpResponse> => {
-    const res = await send(baseUrl, 'POST', route, { username, password }, {});
-    if (res.status >= 300) throw new Error(`sign-in of ${username} failed: ${res.status} ${res.text}`);
-    return res;
-  };
   let adminToken: Promise<string> | null = null;
   const token = () => {
-    adminToken ??= signIn('/api/auth/token', TEST_ADMIN.username, TEST_ADMIN.password).then((res) => (res.body as { token: string }).token);
+    adminToken ??= signInToken(baseUrl, TEST_ADMIN.username, TEST_ADMIN.password);
     return adminToken;
   };
   return {
@@ -88,12 +95,12 @@ export async function listen(baton: Baton): Promise<Http> {
       return bearer(await token()).request(method, path, body, headers);
     },
     async as(username, password = TEST_PASSWORD) {
-      const { token: secret } = (await signIn('/api/auth/token', username, password)).body as { token: string };
+      const secret = await signInToken(baseUrl, username, password);
       return { ...bearer(secret), token: secret };
     },
     anonymous: { request: (method, path, body, headers = {}) => send(baseUrl, method, path, body, headers) },
     async session(username, password = TEST_PASSWORD) {
-      const res = await signIn('/api/auth/login', username, password);
+      const res = await signInAt(baseUrl, '/api/auth/login', username, password);
       const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
       const { csrfToken } = res.body as { csrfToken: string };
       return {

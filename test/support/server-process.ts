@@ -3,6 +3,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
+import { signInToken } from './http.js';
+
 /** The repository root: test/support/ sits two levels below it. */
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -54,13 +56,7 @@ export const DEMO_PASSWORD = 'crash-test-demo-password';
  * so the same headers work against a server restarted on the same data directory.
  */
 export async function adminHeaders(baseUrl: string): Promise<Record<string, string>> {
-  const response = await fetch(`${baseUrl}/api/auth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: DEMO_PASSWORD }),
-  });
-  if (response.status !== 201) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`);
-  return { authorization: `Bearer ${((await response.json()) as { token: string }).token}` };
+  return { authorization: `Bearer ${await signInToken(baseUrl, 'admin', DEMO_PASSWORD)}` };
 }
 
 const RUNNING = /is running on http:\/\/localhost:(\d+)/;

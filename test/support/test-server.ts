@@ -8,14 +8,16 @@ export interface TestServer {
 
 /**
  * A fresh Baton listening on loopback (live inbox attached) for every test of the enclosing
- * describe, closed and removed after it. Getters, because both exist only once the hook ran.
+ * describe, closed and removed after it, with the `deploy` diagrams deployed. Getters, because
+ * both exist only once the hook ran.
  */
-export function useTestServer(): TestServer {
+export function useTestServer(options: { deploy?: string[] } = {}): TestServer {
   let baton: TestBaton | undefined;
   let http: Http | undefined;
   beforeEach(async () => {
     baton = await startTestBaton();
     http = await listen(baton);
+    for (const xml of options.deploy ?? []) await baton.definitions.deploy(xml);
   });
   afterEach(async () => {
     await http?.close();

@@ -7,13 +7,12 @@ import './audit.css';
 
 import { ApiError, api } from '../shared/api.js';
 import { instancesApi, searchQuery, type InstanceRow, type InstanceSearch } from '../shared/instances-api.js';
-import { el, row } from '../shared/dom.js';
+import { $, el, errorText, row } from '../shared/dom.js';
 import { SignedOut, mountUserBadge, requireSession } from '../shared/session.js';
 import { formatTime } from '../shared/time.js';
 import { SEARCH_FIELDS, readSearch } from './search-form.js';
 
 const PAGE = 50;
-const $ = <T extends HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
 const form = $<HTMLFormElement>('#search');
 const message = $('#message');
 const results = $<HTMLTableElement>('#results');
@@ -47,7 +46,7 @@ async function search(query: InstanceSearch, append: boolean): Promise<void> {
     results.hidden = true;
     more.hidden = true;
     if (err instanceof ApiError && err.status === 403) say('Not allowed: the audit search is for auditors, process owners and administrators. Your tasks are in your inbox.', true);
-    else say(`The search failed: ${err instanceof Error ? err.message : String(err)}`, true);
+    else say(`The search failed: ${errorText(err)}`, true);
     return;
   }
   const body = results.tBodies[0]!;
@@ -89,5 +88,5 @@ async function main(): Promise<void> {
 }
 
 void main().catch((err: unknown) => {
-  if (!(err instanceof SignedOut)) say(`The audit page failed: ${err instanceof Error ? err.message : String(err)}`, true);
+  if (!(err instanceof SignedOut)) say(`The audit page failed: ${errorText(err)}`, true);
 });

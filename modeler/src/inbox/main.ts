@@ -5,8 +5,11 @@
  */
 import './inbox.css';
 
+import { canSeeTask } from '../../../server/auth/access.js';
 import type { LiveTask, TaskChange, TaskRemovedEvent } from '../../../server/live/live-events.js';
+import type { UserView } from '../../../server/users/user.js';
 import { ApiError, api, type Department, type TaskView } from '../shared/api.js';
+import { $, errorText } from '../shared/dom.js';
 import { SignedOut, mountUserBadge, requireSession } from '../shared/session.js';
 import { inboxSections, type InboxFilter } from './inbox-order.js';
 import { InboxModel } from './inbox-model.js';
@@ -16,7 +19,6 @@ import { renderCompletion } from './task-completion.js';
 import { renderDetail } from './task-detail.js';
 import { rememberFocus, renderRows, type RowActions } from './task-list.js';
 
-const $ = <T extends HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
 /** SLA words ("due in 3 h 20 min") are recomputed this often. */
 const SLA_TICK_MS = 30_000;
 
@@ -35,12 +37,10 @@ const ui = {
 };
 
 const model = new InboxModel();
-let me = '';
-let myDepartments: string[] = [];
+/** The signed-in user (set once at start). */
+let user: UserView;
 let departments: Department[] = [];
 let filter: InboxFilter = 'all';
-/** Admins and auditors see every task, not only their departments'. */
-let seesAll = false;
 
 /** The opened task as last drawn, and what to undo when it closes. */
 let opened: { task: TaskView; cleanup: () => void; notice: HTMLElement } | null = null;
@@ -54,11 +54,11 @@ function say(text: string, kind: 'ok' | 'error' | 'info' = 'info'): void {
 
 function render(): void {
   const now = new Date();
-  const { mine, queue } = inboxSections(model.all(), filter, ui.search.value, { username: me, departments: myDepartments }, now);
+  const { mine, queue } = inboxSections(model.all(), filter, ui.search.value, user, now);
   const selected = opened?.task.id ?? null;
   const restoreFocus = rememberFocus();
-  renderRows(ui.mine, mine, me, selected, now, rowActions, 'Nothing assigned to you.');
-  renderRows(ui.queue, queue, me, selected, now, rowActions, ui.search.value.trim() ? 'No task with that ticket number.' : 'The queue is empty.');
+  renderRows(ui.mine, mine, user.username, selected, now, rowActions, 'Nothing assigned to you.');
+  renderRows(ui.queue, queue, user.username, selected, now, rowActions, ui.search.value.trim() ? 'No task with that ticket number.' : 'The queue is empty.');
   ui.mineCount.textContent = `(${mine.length})`;
   ui.queueCount.textContent = `(${queue.length})`;
   ui.queueSection.hidden = filter === 'mine';
@@ -104,7 +104,7 @@ async function resync(): Promise<void> {
   } catch (err) {
     heardDuringSync = null;
     if (err instanceof SignedOut) return;
-    say(`Could not load the inbox: ${message(err)}`, 'error');
+    say(`Could not load the inbox: ${errorText(err)}`, 'error');
   }
 }
 
@@ -165,7 +165,7 @@ function onRemoved(event: TaskRemovedEvent): void {
 function noticeOf(task: LiveTask, change: TaskChange): string | null {
   switch (change) {
     case 'claimed':
-      return task.assignee && task.assignee !== me ? `${task.assignee} took this task while you had it open.` : null;
+      return task.assignee && task.assignee !== user.username ? `${task.assignee} took this task while you had it open.` : null;
     case 'released':
       return 'The task was released: nobody holds it now.';
     case 'passed-up':
@@ -195,7 +195,7 @@ async function openTask(id: string): Promise<void> {
     ui.detail.querySelector<HTMLElement>('#detail-title')?.focus();
   } catch (err) {
     if (err instanceof SignedOut) return;
-    say(`Could not open the task: ${message(err)}`, 'error');
+    say(`Could not open the task: ${errorText(err)}`, 'error');
     if (err instanceof ApiError && (err.status === 403 || err.status === 404)) {
       model.forget(id);
       render();
@@ -209,19 +209,16 @@ async function refreshOpened(): Promise<void> {
   const shown = opened.task;
   const notice = opened.notice.hidden ? null : opened.notice.textContent;
   try {
-    const task = await api.task(shown.id);
-    if (opened?.task.id !== shown.id) return;
-    if (task.status === 'open') model.put(task);
-    else model.drop(task.id, task.version);
-    render();
-    if (task.version !== shown.version || task.status !== shown.status) await drawOpened(task, notice);
-  } catch (err) {
-    if (err instanceof ApiError && (err.status === 403 || err.status === 404)) {
-      model.forget(shown.id);
-      render();
+    const task = await confirm(shown.id);
+    if (!task) {
       showNotice(notice ?? 'You can no longer see this task.');
       disableOpened();
+      return;
     }
+    if (opened?.task.id !== shown.id) return;
+    if (task.version !== shown.version || task.status !== shown.status) await drawOpened(task, notice);
+  } catch {
+    // Any other failure keeps what is shown; the next event or sync reads it again.
   }
 }
 
@@ -233,7 +230,7 @@ function disableOpened(): void {
 
 async function drawOpened(task: TaskView, notice: string | null): Promise<void> {
   opened?.cleanup();
-  const parts = renderDetail(ui.detail, task, { me, departments, now: new Date() }, {
+  const parts = renderDetail(ui.detail, task, { me: user.username, departments, now: new Date() }, {
     claim: () => void act(task.id, (version) => api.claim(task.id, version), `Claimed ${task.ticketNumber}`),
     release: () => void act(task.id, (version) => api.release(task.id, version), `Released ${task.ticketNumber}`),
     passUp: (reason) => void act(task.id, (version) => api.passUp(task.id, version, reason), `Passed ${task.ticketNumber} up`),
@@ -250,7 +247,7 @@ async function drawOpened(task: TaskView, notice: string | null): Promise<void> 
     return;
   }
   render();
-  const cleanup = await renderCompletion(parts.form, task, me, {
+  const cleanup = await renderCompletion(parts.form, task, user.username, {
     complete: async (variables, comment) => {
       acting = task.id;
       try {
@@ -297,7 +294,7 @@ async function act(id: string, run: (version: number) => Promise<TaskView>, done
   acting = id;
   try {
     const task = await run(version);
-    const visible = task.status === 'open' && (task.assignee === me || (task.department !== null && myDepartments.includes(task.department)) || seesAll);
+    const visible = task.status === 'open' && canSeeTask(user, task);
     if (visible) model.put(task);
     else model.drop(task.id, task.version);
     say(done, 'ok');
@@ -308,9 +305,9 @@ async function act(id: string, run: (version: number) => Promise<TaskView>, done
     render();
   } catch (err) {
     if (err instanceof SignedOut) return;
-    say(message(err), 'error');
+    say(errorText(err), 'error');
     if (opened?.task.id === id) {
-      showNotice(message(err));
+      showNotice(errorText(err));
       if (isStale(err)) await refreshOpened();
     } else if (isStale(err)) {
       await confirm(id).catch(() => undefined);
@@ -318,10 +315,6 @@ async function act(id: string, run: (version: number) => Promise<TaskView>, done
   } finally {
     acting = null;
   }
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 // --- Start -------------------------------------------------------------------------------------
@@ -333,9 +326,7 @@ function setConnection(state: ConnectionState, detail?: string): void {
 
 async function start(): Promise<void> {
   const session = await requireSession();
-  me = session.user.username;
-  myDepartments = session.user.departments;
-  seesAll = session.user.role === 'admin' || session.user.role === 'auditor';
+  user = session.user;
   mountUserBadge($('#user'), session);
   departments = await api.departments().catch(() => []);
 
@@ -382,5 +373,5 @@ async function start(): Promise<void> {
 
 start().catch((err: unknown) => {
   if (err instanceof SignedOut) return;
-  say(`The inbox could not start: ${message(err)}`, 'error');
+  say(`The inbox could not start: ${errorText(err)}`, 'error');
 });

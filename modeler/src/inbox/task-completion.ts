@@ -5,7 +5,7 @@
  */
 import { ApiError, api, type TaskView } from '../shared/api.js';
 import { renderForm, schemaOfFields, type FormSchema, type FormView } from '../shared/form-view.js';
-import { button, el, field } from './dom.js';
+import { button, el, errorText, field } from '../shared/dom.js';
 
 export interface Completion {
   /** Sends the data; resolves when done, rejects with the server's error (shown by the caller). */
@@ -26,13 +26,13 @@ async function schemaFor(task: TaskView): Promise<FormSchema | null> {
 
 /** Draws the completion part into `container`; returns a cleanup for when the task closes. */
 export async function renderCompletion(container: HTMLElement, task: TaskView, me: string, completion: Completion): Promise<() => void> {
-  const title = el('h3', '', 'Complete');
+  const title = el('h3', { text: 'Complete' });
   title.id = 'completion-title';
   if (task.assignee !== null && task.assignee !== me) {
-    container.replaceChildren(title, el('p', 'muted', `Only ${task.assignee} can complete it now.`));
+    container.replaceChildren(title, el('p', { className: 'muted', text: `Only ${task.assignee} can complete it now.` }));
     return () => undefined;
   }
-  const error = el('p', 'error');
+  const error = el('p', { className: 'error' });
   error.id = 'completion-error';
   error.setAttribute('role', 'alert');
   error.hidden = true;
@@ -40,7 +40,7 @@ export async function renderCompletion(container: HTMLElement, task: TaskView, m
     error.textContent = message ?? '';
     error.hidden = message === null;
   };
-  const holder = el('div', 'form-holder');
+  const holder = el('div', { className: 'form-holder' });
   const submit = button('Complete', () => void send(), { className: 'primary', ariaLabel: `Complete ${task.ticketNumber}` });
   submit.id = 'complete';
   container.replaceChildren(title, holder, error, submit);
@@ -55,10 +55,10 @@ export async function renderCompletion(container: HTMLElement, task: TaskView, m
       comment = el('textarea');
       comment.rows = 2;
       comment.placeholder = 'Optional: what was done';
-      holder.append(el('p', 'muted', 'This task has no form.'), field('Comment (optional)', comment, 'complete-comment'));
+      holder.append(el('p', { className: 'muted', text: 'This task has no form.' }), field('Comment (optional)', comment, 'complete-comment'));
     }
   } catch (err) {
-    say(`The form could not be loaded: ${err instanceof Error ? err.message : String(err)}`);
+    say(`The form could not be loaded: ${errorText(err)}`);
     submit.disabled = true;
   }
 
@@ -78,7 +78,7 @@ export async function renderCompletion(container: HTMLElement, task: TaskView, m
     try {
       await completion.complete(variables, comment?.value.trim() || null);
     } catch (err) {
-      say(err instanceof Error ? err.message : String(err));
+      say(errorText(err));
     } finally {
       submit.disabled = false;
     }

@@ -5,7 +5,7 @@
  */
 import type { TaskView } from '../shared/api.js';
 import type { TaskHistoryEntry } from '../../../server/tasks/task.js';
-import { button, el, field } from './dom.js';
+import { button, el, field } from '../shared/dom.js';
 import { slaText } from './sla-words.js';
 
 export interface DetailActions {
@@ -40,10 +40,10 @@ function when(iso: string): string {
 
 function facts(task: TaskView, context: DetailContext): HTMLDListElement {
   const sla = slaText(task, context.now);
-  const list = el('dl', 'facts');
+  const list = el('dl', { className: 'facts' });
   const add = (term: string, value: string, className = '') => {
-    const dd = el('dd', className, value);
-    list.append(el('dt', '', term), dd);
+    const dd = el('dd', { className, text: value });
+    list.append(el('dt', { text: term }), dd);
     return dd;
   };
   add('Ticket', task.ticketNumber);
@@ -60,11 +60,11 @@ function facts(task: TaskView, context: DetailContext): HTMLDListElement {
 }
 
 function history(task: TaskView): HTMLOListElement {
-  const list = el('ol', 'history');
+  const list = el('ol', { className: 'history' });
   for (const entry of task.history) {
     const holder = [entry.department, entry.assignee].filter(Boolean).join(' / ') || 'nobody';
-    const item = el('li', '', `${when(entry.at)} · ${ACTIONS[entry.action]} by ${entry.by} → ${holder}`);
-    if (entry.reason) item.append(el('q', '', entry.reason));
+    const item = el('li', { text: `${when(entry.at)} · ${ACTIONS[entry.action]} by ${entry.by} → ${holder}` });
+    if (entry.reason) item.append(el('q', { text: entry.reason }));
     list.append(item);
   }
   return list;
@@ -72,13 +72,13 @@ function history(task: TaskView): HTMLOListElement {
 
 /** A small form: fields, a submit button; `submit` gets the values once the required ones are there. */
 function miniForm(id: string, title: string, fields: HTMLElement[], submitLabel: string, submit: (form: HTMLFormElement) => string | null): HTMLFormElement {
-  const form = el('form', 'mini-form');
+  const form = el('form', { className: 'mini-form' });
   form.id = id;
   form.noValidate = true;
-  const error = el('p', 'error');
+  const error = el('p', { className: 'error' });
   error.setAttribute('role', 'alert');
   error.hidden = true;
-  form.append(el('h3', '', title), ...fields, error, button(submitLabel, () => undefined, { type: 'submit' }));
+  form.append(el('h3', { text: title }), ...fields, error, button(submitLabel, () => undefined, { type: 'submit' }));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const problem = submit(form);
@@ -100,7 +100,7 @@ const value = (form: HTMLFormElement, name: string) => String(new FormData(form)
 
 /** Pass up and hand over: for the owner, or anyone while the task is unclaimed (as the server rules). */
 function handOnForms(task: TaskView, context: DetailContext, actions: DetailActions): HTMLElement {
-  const box = el('div', 'task-actions');
+  const box = el('div', { className: 'task-actions' });
 
   const passReason = textarea('reason', 'Why it needs the next level');
   box.append(
@@ -157,23 +157,23 @@ function commentForm(actions: DetailActions): HTMLFormElement {
 
 /** Draws the task into `container`; returns the element the completion form goes into. */
 export function renderDetail(container: HTMLElement, task: TaskView, context: DetailContext, actions: DetailActions): { form: HTMLElement; notice: HTMLElement } {
-  const header = el('header', 'detail-header');
-  const title = el('h2', '', `${task.ticketNumber} · ${task.name}`);
+  const header = el('header', { className: 'detail-header' });
+  const title = el('h2', { text: `${task.ticketNumber} · ${task.name}` });
   title.id = 'detail-title';
   title.tabIndex = -1;
   header.append(title, button('Close', actions.close, { className: 'close', ariaLabel: 'Close the task' }));
 
-  const notice = el('p', 'notice');
+  const notice = el('p', { className: 'notice' });
   notice.id = 'task-notice';
   notice.setAttribute('role', 'alert');
   notice.hidden = true;
 
-  const ownership = el('div', 'ownership');
+  const ownership = el('div', { className: 'ownership' });
   if (task.assignee === null) ownership.append(button('Claim', actions.claim, { className: 'primary claim', ariaLabel: `Claim ${task.ticketNumber}` }));
   else if (task.assignee === context.me) ownership.append(button('Release', actions.release, { className: 'release', ariaLabel: `Release ${task.ticketNumber}` }));
-  else ownership.append(el('span', 'muted', `Claimed by ${task.assignee}`));
+  else ownership.append(el('span', { className: 'muted', text: `Claimed by ${task.assignee}` }));
 
-  const form = el('section', 'completion');
+  const form = el('section', { className: 'completion' });
   form.setAttribute('aria-labelledby', 'completion-title');
   const mayWork = task.assignee === null || task.assignee === context.me;
 
@@ -183,9 +183,9 @@ export function renderDetail(container: HTMLElement, task: TaskView, context: De
     facts(task, context),
     ownership,
     form,
-    ...(mayWork ? [el('h3', '', 'Hand it on'), handOnForms(task, context, actions)] : []),
+    ...(mayWork ? [el('h3', { text: 'Hand it on' }), handOnForms(task, context, actions)] : []),
     commentForm(actions),
-    el('h3', '', 'Owner chain'),
+    el('h3', { text: 'Owner chain' }),
     history(task),
   );
   container.dataset['taskId'] = task.id;

@@ -3,7 +3,7 @@
  * words, with a button that opens the task (Enter on it) and Claim / Release where they apply.
  */
 import type { LiveTask } from '../../../server/live/live-events.js';
-import { button, el } from './dom.js';
+import { button, el } from '../shared/dom.js';
 import { slaText } from './sla-words.js';
 
 export interface RowActions {
@@ -14,20 +14,20 @@ export interface RowActions {
 
 function row(task: LiveTask, me: string, selected: string | null, now: Date, actions: RowActions): HTMLLIElement {
   const sla = slaText(task, now);
-  const item = el('li', `task sla-${sla.state}${task.id === selected ? ' selected' : ''}`);
+  const item = el('li', { className: `task sla-${sla.state}${task.id === selected ? ' selected' : ''}` });
   item.dataset['taskId'] = task.id;
   item.dataset['ticket'] = task.ticketNumber;
   const open = button('', () => actions.open(task), { className: 'open-task', ariaLabel: `Open ${task.ticketNumber}: ${task.name}` });
-  open.append(el('span', 'ticket', task.ticketNumber), el('span', 'name', task.name));
-  const meta = el('span', 'meta');
+  open.append(el('span', { className: 'ticket', text: task.ticketNumber }), el('span', { className: 'name', text: task.name }));
+  const meta = el('span', { className: 'meta' });
   meta.append(
-    el('span', 'department', task.department ?? 'unrouted'),
-    el('span', 'owner', task.assignee ? (task.assignee === me ? 'you' : task.assignee) : 'unclaimed'),
-    el('span', 'priority', task.priority === null ? '' : `priority ${task.priority}`),
+    el('span', { className: 'department', text: task.department ?? 'unrouted' }),
+    el('span', { className: 'owner', text: task.assignee ? (task.assignee === me ? 'you' : task.assignee) : 'unclaimed' }),
+    el('span', { className: 'priority', text: task.priority === null ? '' : `priority ${task.priority}` }),
   );
-  const slaBadge = el('span', `sla sla-${sla.state}`, sla.text);
+  const slaBadge = el('span', { className: `sla sla-${sla.state}`, text: sla.text });
   slaBadge.dataset['sla'] = sla.state;
-  const buttons = el('span', 'row-actions');
+  const buttons = el('span', { className: 'row-actions' });
   if (task.assignee === null) buttons.append(button('Claim', () => actions.claim(task), { className: 'claim', ariaLabel: `Claim ${task.ticketNumber}` }));
   if (task.assignee === me) buttons.append(button('Release', () => actions.release(task), { className: 'release', ariaLabel: `Release ${task.ticketNumber}` }));
   item.append(open, slaBadge, meta, buttons);
@@ -36,7 +36,7 @@ function row(task: LiveTask, me: string, selected: string | null, now: Date, act
 
 /** Fills `list` with rows (`empty` says why there are none). */
 export function renderRows(list: HTMLElement, tasks: readonly LiveTask[], me: string, selected: string | null, now: Date, actions: RowActions, empty: string): void {
-  list.replaceChildren(...(tasks.length ? tasks.map((task) => row(task, me, selected, now, actions)) : [el('li', 'empty', empty)]));
+  list.replaceChildren(...(tasks.length ? tasks.map((task) => row(task, me, selected, now, actions)) : [el('li', { className: 'empty', text: empty })]));
 }
 
 const ROW_CONTROLS = ['open-task', 'claim', 'release'];

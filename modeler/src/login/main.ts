@@ -1,6 +1,7 @@
 /** /login?next=/path: signs in with a session cookie and returns to the page that asked. */
 import './login.css';
 
+import { errorText } from '../shared/dom.js';
 import { safeNext, signIn } from '../shared/session.js';
 
 const form = document.querySelector<HTMLFormElement>('#login-form')!;
@@ -21,7 +22,7 @@ form.addEventListener('submit', (event) => {
   signIn(username, password)
     .then(() => location.assign(next))
     .catch((err: unknown) => {
-      show(err instanceof Error ? err.message : String(err));
+      show(errorText(err));
       button.disabled = false;
       form.querySelector<HTMLInputElement>('#password')!.select();
     });

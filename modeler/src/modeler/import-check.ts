@@ -2,6 +2,8 @@
  * Checks a file before it replaces the diagram in the editor: too large, not BPMN, or without a
  * diagram layout gives a clear message and the editor keeps what it has.
  */
+import { errorText } from '../shared/error-text.js';
+
 const BPMN_NS = 'http://www.omg.org/spec/BPMN/20100524/MODEL';
 
 interface Moddle {
@@ -19,7 +21,7 @@ export async function importProblem(text: string, bytes: number, moddle: Moddle)
   try {
     definitions = (await moddle.fromXML(text, 'bpmn:Definitions')).rootElement;
   } catch (err) {
-    return `The file is not a readable BPMN diagram: ${err instanceof Error ? err.message : String(err)}`;
+    return `The file is not a readable BPMN diagram: ${errorText(err)}`;
   }
   const diagrams = (definitions.get('diagrams') ?? []) as { plane?: { planeElement?: unknown[] } }[];
   if (!diagrams.some((diagram) => (diagram.plane?.planeElement ?? []).length > 0)) {

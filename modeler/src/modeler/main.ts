@@ -10,6 +10,7 @@ import 'bpmn-js-bpmnlint/dist/assets/css/bpmn-js-bpmnlint.css';
 import './modeler.css';
 
 import { ApiError, api, type ErrorIssue } from '../shared/api.js';
+import { $, errorText } from '../shared/dom.js';
 import { SignedOut, mountUserBadge, requireSession } from '../shared/session.js';
 import { clearComparison, compareDefinitions, markComparison } from './compare.js';
 import type { Canvas, CommandStack, ElementRegistry, EventBus, Overlays, Shape } from './diagram-types.js';
@@ -19,8 +20,6 @@ import { importProblem } from './import-check.js';
 import { renameClashingPrefixes } from './namespaces.js';
 import newProcessTemplate from './new-process.bpmn';
 import { FORM_EDIT_EVENT, type BatonCatalog } from './properties/baton-provider.js';
-
-const $ = <T extends HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
 
 const catalog: BatonCatalog = { departments: [], handlers: [] };
 const editor = createEditor($('#canvas'), $('#properties'), catalog);
@@ -146,14 +145,19 @@ async function importText(original: string, bytes: number, name: string): Promis
   try {
     await show(text, null, name);
   } catch (err) {
-    say(`${name} could not be imported: ${err instanceof Error ? err.message : String(err)}. The editor kept the current diagram.`, 'error');
+    say(`${name} could not be imported: ${errorText(err)}. The editor kept the current diagram.`, 'error');
   }
 }
 
 // ---------------------------------------------------------------- lists
 
+/** Each deployed process's latest version, as the process list last read it. */
+const latestVersion = new Map<string, number>();
+
 async function fillProcesses(): Promise<void> {
   const definitions = await api.definitions();
+  latestVersion.clear();
+  for (const d of definitions) latestVersion.set(d.key, d.version);
   const current = ui.process.value;
   ui.process.replaceChildren(new Option('Deployed processes…', ''), ...definitions.map((d) => new Option(`${d.name} (${d.key})`, d.key)));
   ui.process.value = definitions.some((d) => d.key === current) ? current : '';
@@ -198,7 +202,7 @@ async function run(action: () => Promise<void>): Promise<void> {
     await action();
   } catch (err) {
     if (err instanceof SignedOut) return; // on the way to the sign-in page
-    say(err instanceof Error ? err.message : String(err), 'error');
+    say(errorText(err), 'error');
   }
 }
 
@@ -309,7 +313,8 @@ async function start(): Promise<void> {
   const params = new URLSearchParams(location.search);
   const key = params.get('key') ?? ui.process.options[1]?.value;
   if (key) {
-    const version = Number(params.get('version')) || Math.max(...(await api.versions(key)).map((v) => v.version));
+    // The process list already named the latest version; a key it lacks is asked for (and 404s in words).
+    const version = Number(params.get('version')) || latestVersion.get(key) || Math.max(...(await api.versions(key)).map((v) => v.version));
     await openDeployed(key, version);
   } else {
     await show(newProcessTemplate.replaceAll('{{id}}', `service-process-${Date.now().toString(36)}`), null, 'a new process');

@@ -1,4 +1,4 @@
-/** The verified / altered badge: what `GET /api/instances/:id/audit/verify` answered, in words. */
+/** The verified / altered badge: the replay payload's verification of the audit chain, in words. */
 import type { ReplayVerification as Verification } from '../../../server/contracts/replay.js';
 
 export interface Badge {

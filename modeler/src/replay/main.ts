@@ -2,7 +2,8 @@
  * /replay/:instanceId: an instance's audit trail played back on its own diagram version. The
  * page loads the whole timeline once and folds each step itself with the server's own pure fold
  * (`server/replay/replay-fold.ts`), so stepping costs no request and shows exactly what
- * `GET /api/instances/:id/replay?step=n` would. The badge comes from the verify endpoint.
+ * `GET /api/instances/:id/replay?step=n` would. The badge shows the
+ * verification the replay payload carries.
  */
 import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';
@@ -12,6 +13,7 @@ import './replay.css';
 import type { ReplayEvent } from '../../../server/contracts/replay.js';
 import { foldAudit } from '../../../server/replay/replay-fold.js';
 import { ApiError, request } from '../shared/api.js';
+import { $, errorText } from '../shared/dom.js';
 import { instancesApi, type ReplayPayload, type Verification } from '../shared/instances-api.js';
 import { SignedOut, mountUserBadge, requireSession } from '../shared/session.js';
 import { formatTime } from '../shared/time.js';
@@ -21,8 +23,6 @@ import { renderPanels } from './panels.js';
 import { Player } from './player.js';
 import { diagramMarks, stepAtTime } from './step-view.js';
 import { Timeline } from './timeline.js';
-
-const $ = <T extends HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
 
 const ui = {
   title: $('#title'),
@@ -44,15 +44,10 @@ function fail(message: string): void {
 function problem(err: unknown, instanceId: string): string {
   if (err instanceof ApiError && err.status === 403) return 'Not allowed: replaying an instance is for auditors, process owners and administrators.';
   if (err instanceof ApiError && err.status === 404) return `There is no instance ${instanceId}.`;
-  return `Could not load the replay: ${err instanceof Error ? err.message : String(err)}`;
+  return `Could not load the replay: ${errorText(err)}`;
 }
 
-function showBadge(verification: Verification | null, err?: unknown): void {
-  if (!verification) {
-    ui.badge.textContent = `Could not verify the audit chain: ${err instanceof Error ? err.message : String(err)}`;
-    ui.badge.dataset['state'] = 'unknown';
-    return;
-  }
+function showBadge(verification: Verification): void {
   const badge = verificationBadge(verification);
   ui.badge.textContent = badge.text;
   ui.badge.title = badge.detail;
@@ -137,10 +132,6 @@ async function main(): Promise<void> {
   const instanceId = decodeURIComponent(location.pathname.split('/')[2] ?? '');
   $<HTMLAnchorElement>('#export-json').href = instancesApi.exportUrl(instanceId, 'json');
   $<HTMLAnchorElement>('#export-csv').href = instancesApi.exportUrl(instanceId, 'csv');
-  // The badge does not wait for the diagram, and a failing check does not hide the replay.
-  const verified = instancesApi.verify(instanceId).then((v) => showBadge(v), (err: unknown) => {
-    if (!(err instanceof SignedOut)) showBadge(null, err);
-  });
   let payload: ReplayPayload;
   try {
     payload = await instancesApi.replay(instanceId);
@@ -150,6 +141,7 @@ async function main(): Promise<void> {
     fail(problem(err, instanceId));
     return;
   }
+  showBadge({ ...payload.verification, events: payload.events.length });
   const { instance, definition } = payload;
   ui.title.textContent = `${instance.ticketNumber} · ${definition.key} v${definition.version} · ${instance.status}`;
   document.title = `Baton · Replay ${instance.ticketNumber}`;
@@ -158,13 +150,12 @@ async function main(): Promise<void> {
     await diagram.open(await (await request('GET', definition.xmlUrl)).text());
   } catch (err) {
     if (err instanceof SignedOut) return;
-    fail(`Could not draw ${definition.key} version ${definition.version}: ${err instanceof Error ? err.message : String(err)}`);
+    fail(`Could not draw ${definition.key} version ${definition.version}: ${errorText(err)}`);
   }
   start(payload, diagram);
-  await verified;
   document.body.dataset['ready'] = 'true';
 }
 
 void main().catch((err: unknown) => {
-  if (!(err instanceof SignedOut)) fail(`The replay page failed: ${err instanceof Error ? err.message : String(err)}`);
+  if (!(err instanceof SignedOut)) fail(`The replay page failed: ${errorText(err)}`);
 });

@@ -8,6 +8,7 @@ import './request.css';
 
 import type { IntakeAnswer, IntakeForm } from '../../../server/customer/status-view.js';
 import { ApiError, json } from '../shared/api.js';
+import { errorText } from '../shared/dom.js';
 import { renderForm, schemaOfFields, type FormView } from '../shared/form-view.js';
 
 const form = document.querySelector<HTMLFormElement>('#request-form')!;
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
         document.querySelector<HTMLElement>('#receipt')!.hidden = false;
       })
       .catch((err: unknown) => {
-        show(err instanceof Error ? err.message : String(err));
+        show(errorText(err));
         send.disabled = false;
       });
   });

@@ -73,13 +73,6 @@ export interface Department {
   parentId: string | null;
 }
 
-export interface InstanceStarted {
-  id: string;
-  ticketNumber: string;
-  status: string;
-  openTasks: { id: string; name: string; department: string | null }[];
-}
-
 export const api = {
   definitions: () => json<DefinitionSummary[]>('GET', '/api/definitions'),
   versions: (key: string) => json<DefinitionSummary[]>('GET', `/api/definitions/${enc(key)}/versions`),
@@ -89,8 +82,6 @@ export const api = {
     json<Record<string, unknown>>('GET', `/api/definitions/${enc(key)}/versions/${version}/forms/${enc(formKey)}`),
   departments: () => json<Department[]>('GET', '/api/departments'),
   connectors: () => json<{ name: string }[]>('GET', '/api/connectors'),
-  startInstance: (processKey: string, variables: Record<string, unknown> = {}) =>
-    json<InstanceStarted>('POST', '/api/instances', { json: { processKey, variables } }),
   /** What the signed-in user sees: their departments' open tasks and their own (the server caps a page at 500). */
   openTasks: () => json<TaskView[]>('GET', '/api/tasks?status=open&limit=500'),
   task: (id: string) => json<TaskView>('GET', `/api/tasks/${enc(id)}`),

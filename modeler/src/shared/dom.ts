@@ -1,4 +1,10 @@
-/** Small DOM helpers for the replay and audit pages: elements with text, never HTML strings. */
+/** Small DOM helpers for the pages: elements with text, never HTML strings. */
+
+/** The page's one element for `selector` (the page's own markup has it). */
+export const $ = <T extends HTMLElement>(selector: string): T => document.querySelector<T>(selector)!;
+
+export { errorText } from './error-text.js';
+
 export function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   options: { className?: string; text?: string; title?: string; data?: Record<string, string> } = {},
@@ -16,4 +22,22 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 /** A table row of text cells. */
 export function row(cells: (string | Node)[], options: { className?: string; data?: Record<string, string> } = {}): HTMLTableRowElement {
   return el('tr', options, ...cells.map((cell) => el('td', {}, cell)));
+}
+
+export function button(label: string, onClick: () => void, options: { className?: string; ariaLabel?: string; type?: 'button' | 'submit' } = {}): HTMLButtonElement {
+  const node = el('button', { className: options.className ?? '', text: label });
+  node.type = options.type ?? 'button';
+  if (options.ariaLabel) node.setAttribute('aria-label', options.ariaLabel);
+  node.addEventListener('click', onClick);
+  return node;
+}
+
+/** A labelled control: `<label for=id>` + the control, in a wrapper. */
+export function field(label: string, control: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement, id: string): HTMLDivElement {
+  control.id = id;
+  const wrapper = el('div', { className: 'field' });
+  const caption = el('label', { text: label });
+  caption.htmlFor = id;
+  wrapper.append(caption, control);
+  return wrapper;
 }

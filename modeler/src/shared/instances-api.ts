@@ -46,6 +46,5 @@ export const instancesApi = {
   search: (search: InstanceSearch) => json<InstanceRow[]>('GET', `/api/instances?${searchQuery(search)}`),
   /** The whole timeline; `step=0` because the page folds every step itself (the server's fold of none is free). */
   replay: (id: string) => json<ReplayPayload>('GET', `/api/instances/${enc(id)}/replay?step=0`),
-  verify: (id: string) => json<Verification>('GET', `/api/instances/${enc(id)}/audit/verify`),
   exportUrl: (id: string, format: 'json' | 'csv') => `/api/instances/${enc(id)}/audit?format=${format}`,
 };
