@@ -35,7 +35,6 @@ const ticket = (row: TicketRow): TicketAccess => ({ tokenHash: row.token_hash, i
 export class SqliteCustomerStore implements CustomerStore {
   private readonly insertTicketRow: Database.Statement<[TicketRow]>;
   private readonly byHash: Database.Statement<[string], TicketRow>;
-  private readonly byInstance: Database.Statement<[string], TicketRow>;
   private readonly insertFeedbackRow: Database.Statement<[FeedbackRow]>;
   private readonly feedbackRow: Database.Statement<[string], FeedbackRow>;
   private readonly insertUploadRow: Database.Statement<[UploadRow]>;
@@ -45,7 +44,6 @@ export class SqliteCustomerStore implements CustomerStore {
   constructor(private readonly db: Database.Database) {
     this.insertTicketRow = db.prepare('INSERT INTO customer_tickets (token_hash, instance_id, created_at, expires_at) VALUES (@token_hash, @instance_id, @created_at, @expires_at)');
     this.byHash = db.prepare('SELECT * FROM customer_tickets WHERE token_hash = ?');
-    this.byInstance = db.prepare('SELECT * FROM customer_tickets WHERE instance_id = ?');
     this.insertFeedbackRow = db.prepare(
       `INSERT INTO customer_feedback (instance_id, rating, comment, created_at) VALUES (@instance_id, @rating, @comment, @created_at)
        ON CONFLICT (instance_id) DO NOTHING`,
@@ -66,11 +64,6 @@ export class SqliteCustomerStore implements CustomerStore {
 
   async ticketByHash(tokenHash: string): Promise<TicketAccess | null> {
     const row = this.byHash.get(tokenHash);
-    return row ? ticket(row) : null;
-  }
-
-  async ticketByInstance(instanceId: string): Promise<TicketAccess | null> {
-    const row = this.byInstance.get(instanceId);
     return row ? ticket(row) : null;
   }
 
