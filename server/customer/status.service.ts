@@ -199,8 +199,7 @@ export class StatusService {
 
   /** The end event the instance reached, in the process's customer words. */
   private async outcome(instance: InstanceRecord, profile: ProcessProfile): Promise<string> {
-    const events = await this.deps.audit.forInstance(instance.id);
-    const end = [...events].reverse().find((event) => event.elementId !== null && profile.endEvents.has(event.elementId));
+    const end = await this.deps.audit.lastAt(instance.id, [...profile.endEvents.keys()]);
     return (end?.elementId && profile.endEvents.get(end.elementId)) || 'Done';
   }
 }
