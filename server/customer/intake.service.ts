@@ -9,7 +9,7 @@ import type { InstanceRunner } from '../instances/instance-runner.js';
 import { validateFormData } from '../tasks/task-form.js';
 import { CUSTOMER_ACTOR } from './customer-department.js';
 import { HONEYPOT_FIELD, type IntakeGuard } from './intake-guard.js';
-import type { ProcessProfiles } from './process-profile.js';
+import type { ProcessProfile, ProcessProfiles } from './process-profile.js';
 import type { IntakeForm } from './status-view.js';
 import { hashStatusToken, newStatusToken } from './status-token.js';
 
@@ -67,7 +67,16 @@ export class IntakeService {
 
   /** The link a QR code on the equipment opens: the request form, prefilled from `prefill`. */
   async requestUrl(processKey: string, prefill: Record<string, string>): Promise<string> {
+    return this.urlOf(processKey, (await this.intakeProcess(processKey)).profile, prefill);
+  }
+
+  /** What a printable label shows: the process's title and the prefilled request link (one lookup). */
+  async label(processKey: string, prefill: Record<string, string>): Promise<{ title: string; url: string }> {
     const { profile } = await this.intakeProcess(processKey);
+    return { title: profile.title, url: this.urlOf(processKey, profile, prefill) };
+  }
+
+  private urlOf(processKey: string, profile: ProcessProfile, prefill: Record<string, string>): string {
     const known = new Set((profile.startForm?.fields ?? []).map((field) => field.id));
     const query = new URLSearchParams(Object.entries(prefill).filter(([name]) => known.has(name)));
     const search = query.size ? `?${query}` : '';
@@ -113,7 +122,11 @@ export class IntakeService {
   }
 
   private async intakeProcess(processKey: string) {
-    const definition = await this.definitions.latest(processKey).catch(() => null);
+    // Only "not deployed" reads as no form: a store failure stays a failure (500), not a 404.
+    const definition = await this.definitions.latest(processKey).catch((err: unknown) => {
+      if (err instanceof NotFoundError) return null;
+      throw err;
+    });
     const profile = definition ? await this.profiles.get(definition) : null;
     if (!definition || !profile?.intake) throw new NotFoundError('There is no request form here');
     return { definition, profile };
