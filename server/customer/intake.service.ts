@@ -8,6 +8,7 @@ import { parseInput } from '../http/validate.js';
 import type { InstanceRunner } from '../instances/instance-runner.js';
 import { validateFormData } from '../tasks/task-form.js';
 import { CUSTOMER_ACTOR } from './customer-department.js';
+import { MAX_FIELD_TEXT } from './form-fields.js';
 import { HONEYPOT_FIELD, type IntakeGuard } from './intake-guard.js';
 import type { ProcessProfile, ProcessProfiles } from './process-profile.js';
 import type { IntakeForm } from './status-view.js';
@@ -94,7 +95,7 @@ export class IntakeService {
     const variables: Record<string, unknown> = {};
     for (const field of fields) {
       const value = input.data[field.id];
-      if (value !== undefined && value !== null && value !== '') variables[field.id] = typeof value === 'string' ? value.trim().slice(0, 5000) : value;
+      if (value !== undefined && value !== null && value !== '') variables[field.id] = typeof value === 'string' ? value.trim().slice(0, MAX_FIELD_TEXT) : value;
     }
     validateFormData(fields, variables);
     parseInput(variablesSchema, variables, 'form data');

@@ -15,7 +15,7 @@ import { CUSTOMER_ACTOR, CUSTOMER_DEPARTMENT } from './customer-department.js';
 import type { CustomerFeedback, CustomerUpload, TicketAccess, UploadReference } from './customer.js';
 import type { CustomerStore } from './customer.store.js';
 import { formOf, type ProcessProfile, type ProcessProfiles } from './process-profile.js';
-import type { UploadField } from './form-fields.js';
+import { MAX_FIELD_TEXT, type UploadField } from './form-fields.js';
 import { checkUpload, type ReceivedFile } from './upload-rules.js';
 import { hashStatusToken, looksLikeToken } from './status-token.js';
 import type { StatusHistoryEntry, StatusView, WaitingTask } from './status-view.js';
@@ -220,6 +220,9 @@ export class StatusService {
   }
 }
 
+/** A decimal as an `<input type="number" step="any">` sends it. */
+const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
 /** Form posts are text: each value as its field's type; fields not on the form are dropped. */
 function valuesOf(fields: TaskFormField[], sent: Record<string, string>): Record<string, unknown> {
   const values: Record<string, unknown> = {};
@@ -229,8 +232,10 @@ function valuesOf(fields: TaskFormField[], sent: Record<string, string>): Record
       if (field.type === 'boolean') values[field.id] = false;
       continue;
     }
-    const text = raw.trim().slice(0, 5000);
+    const text = raw.trim().slice(0, MAX_FIELD_TEXT);
+    // Text that is no number stays text, so validation names the field ("must be a number").
     if (field.type === 'long') values[field.id] = /^-?\d+$/.test(text) ? Number(text) : text;
+    else if (field.type === 'number') values[field.id] = DECIMAL.test(text) ? Number(text) : text;
     else if (field.type === 'boolean') values[field.id] = text === 'true' || text === 'on';
     else values[field.id] = text;
   }
