@@ -131,14 +131,8 @@ export class StatusService {
     validateFormData(form.fields, output);
     const uploads = this.uploadsOf(form.uploads, answer.files, task);
     for (const upload of uploads) output[upload.field] = reference(upload);
-    for (const upload of uploads) await this.deps.customer.insertUpload(upload);
-    let step;
-    try {
-      step = await this.deps.runner.apply(instanceId, { kind: 'complete-task', taskId, output, actor: CUSTOMER_ACTOR, taskVersion: task.version });
-    } catch (err) {
-      await this.deps.customer.deleteUploads(uploads.map((upload) => upload.id));
-      throw err;
-    }
+    // The files go into the step's own transaction: a refused completion stores none.
+    const step = await this.deps.runner.apply(instanceId, { kind: 'complete-task', taskId, output, actor: CUSTOMER_ACTOR, taskVersion: task.version, uploads });
     // The step gives the instance as committed: no second read of it (the profile is the version's own).
     return this.render({ instance: step.instance, profile });
   }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { CustomerUpload } from '../../server/customer/customer.js';
 import { VersionConflictError } from '../../server/errors.js';
-import { isoAt, makeInstance, newInstanceStep, rejectionOf, startInstance } from './fixtures.js';
+import { isoAt, makeInstance, newInstanceStep, nextStep, rejectionOf, startInstance } from './fixtures.js';
 import { type CloseStore, type OpenStore, useFreshStore } from './harness.js';
 
 export function customerStoreContract(open: OpenStore, close: CloseStore): void {
@@ -40,7 +40,7 @@ export function customerStoreContract(open: OpenStore, close: CloseStore): void 
       expect(await store().customer.feedback('missing')).to.equal(null);
     });
 
-    it('stores an upload with its bytes and deletes it again', async () => {
+    it('stores an upload with its bytes in the step that takes it, and none when that step is refused', async () => {
       const instance = makeInstance();
       await startInstance(store(), instance);
       const upload: CustomerUpload = {
@@ -55,10 +55,13 @@ export function customerStoreContract(open: OpenStore, close: CloseStore): void 
         data: Buffer.from([1, 2, 3]),
         createdAt: isoAt(2),
       };
-      await store().customer.insertUpload(upload);
+      // a step from a stale version is refused: its upload is not kept
+      const stale = { ...upload, id: randomUUID() };
+      expect(await rejectionOf(store().commitStep(nextStep({ ...instance, version: instance.version + 1 }, { uploads: [stale] })))).to.be.instanceOf(VersionConflictError);
+      expect(await store().customer.upload(stale.id)).to.equal(null);
+      // the step that commits keeps it, bytes and all
+      await store().commitStep(nextStep(instance, { uploads: [upload] }));
       expect(await store().customer.upload(upload.id)).to.deep.equal(upload);
-      await store().customer.deleteUploads([upload.id]);
-      expect(await store().customer.upload(upload.id)).to.equal(null);
     });
   });
 }

@@ -39,7 +39,6 @@ export class SqliteCustomerStore implements CustomerStore {
   private readonly feedbackRow: Database.Statement<[string], FeedbackRow>;
   private readonly insertUploadRow: Database.Statement<[UploadRow]>;
   private readonly uploadRow: Database.Statement<[string], UploadRow>;
-  private readonly deleteUploadRow: Database.Statement<[string]>;
 
   constructor(private readonly db: Database.Database) {
     this.insertTicketRow = db.prepare('INSERT INTO customer_tickets (token_hash, instance_id, created_at, expires_at) VALUES (@token_hash, @instance_id, @created_at, @expires_at)');
@@ -54,7 +53,6 @@ export class SqliteCustomerStore implements CustomerStore {
        VALUES (@id, @instance_id, @task_id, @field, @filename, @content_type, @size, @sha256, @data, @created_at)`,
     );
     this.uploadRow = db.prepare('SELECT * FROM customer_uploads WHERE id = ?');
-    this.deleteUploadRow = db.prepare('DELETE FROM customer_uploads WHERE id = ?');
   }
 
   /** In the caller's transaction: a start writes its status link with the instance (commitStep). */
@@ -77,7 +75,8 @@ export class SqliteCustomerStore implements CustomerStore {
     return row ? { instanceId: row.instance_id, rating: row.rating, comment: row.comment, createdAt: row.created_at } : null;
   }
 
-  async insertUpload(upload: CustomerUpload): Promise<void> {
+  /** In the caller's transaction: a task answered with files keeps them with its step (commitStep). */
+  insertUploadSync(upload: CustomerUpload): void {
     this.insertUploadRow.run({
       id: upload.id,
       instance_id: upload.instanceId,
@@ -92,11 +91,6 @@ export class SqliteCustomerStore implements CustomerStore {
     });
   }
 
-  async deleteUploads(ids: string[]): Promise<void> {
-    this.db.transaction(() => {
-      for (const id of ids) this.deleteUploadRow.run(id);
-    })();
-  }
 
   async upload(id: string): Promise<CustomerUpload | null> {
     const row = this.uploadRow.get(id);
