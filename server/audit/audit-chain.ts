@@ -3,9 +3,11 @@ import { createHash } from 'node:crypto';
 import type { AuditHead } from '../instances/instance.js';
 import type { AuditEvent, AuditEventInput } from './audit-event.js';
 import { canonicalJson, sortKeys } from './canonical-json.js';
+import type { AuditBreak } from './audit-verification.js';
 
 // Re-exported: the chain's callers know it from here; the module itself is pure (the browser's replay imports it).
 export { canonicalJson };
+export type { AuditBreak, AuditBreakKind } from './audit-verification.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -44,24 +46,6 @@ export function chainEvents(
     hash = next;
   }
   return { events, head: { seq, hash } };
-}
-
-/** Why verification stopped at an event; the names are part of the API (`firstInvalid.kind`). */
-export type AuditBreakKind =
-  | 'hash-mismatch'
-  | 'broken-link'
-  | 'reordered'
-  | 'sequence-gap'
-  | 'truncated'
-  | 'head-mismatch'
-  | 'checkpoint-mismatch'
-  | 'checkpoint-signature-invalid';
-
-export interface AuditBreak {
-  /** The first event that does not match (for a truncated log: the first missing one). */
-  seq: number;
-  kind: AuditBreakKind;
-  reason: string;
 }
 
 /**

@@ -1,17 +1,10 @@
 import type { AuditHead } from '../instances/instance.js';
-import { GENESIS_HASH, verifyChain, type AuditBreak } from './audit-chain.js';
+import { GENESIS_HASH, verifyChain } from './audit-chain.js';
 import type { SealedHead } from './audit-checkpoint.store.js';
 import type { AuditEvent } from './audit-event.js';
+import type { AuditBreak, AuditVerification } from './audit-verification.js';
 
-/** The answer of `GET /api/instances/:id/audit/verify`. */
-export interface AuditVerification {
-  valid: boolean;
-  events: number;
-  /** The first event that does not match and why; null when valid. */
-  firstInvalid: AuditBreak | null;
-  /** The newest checkpoint that sealed this chain; null when none has yet (the chain alone was checked). */
-  checkpoint: { id: number; at: string; seq: number } | null;
-}
+export type { AuditVerification } from './audit-verification.js';
 
 /** A sealed head with what verifying its checkpoint found. */
 export interface CheckedSeal extends SealedHead {

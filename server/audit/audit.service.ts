@@ -38,8 +38,8 @@ export class AuditService {
     }
   }
 
-  async events(instanceId: string): Promise<AuditEvent[]> {
-    await this.require(instanceId);
+  /** The whole trail in one array, for a caller that has checked the instance (`require`) already. */
+  events(instanceId: string): Promise<AuditEvent[]> {
     return this.audit.forInstance(instanceId);
   }
 
@@ -51,13 +51,18 @@ export class AuditService {
 
   /**
    * One instance against its chain, its row's head and every checkpoint that sealed it.
-   * `checked` caches what each checkpoint's own check found (a whole-store run verifies each once).
+   * `checked` caches what each checkpoint's own check found (a whole-store run verifies each once);
+   * `events`, when the caller has read the trail already, saves reading it again.
    */
-  async verifyInstance(instance: InstanceRecord, checked: Map<number, { at: string; problem: string | null }>): Promise<AuditVerification> {
-    const [events, sealed] = await Promise.all([this.audit.forInstance(instance.id), this.audit.checkpoints.sealedHeads(instance.id)]);
+  async verifyInstance(
+    instance: InstanceRecord,
+    checked: Map<number, { at: string; problem: string | null }>,
+    events?: readonly AuditEvent[],
+  ): Promise<AuditVerification> {
+    const [trail, sealed] = await Promise.all([events ?? this.audit.forInstance(instance.id), this.audit.checkpoints.sealedHeads(instance.id)]);
     const seals: CheckedSeal[] = [];
     for (const head of sealed) seals.push({ ...head, ...(await this.checkCheckpoint(head, checked)) });
-    return verifyTrail(events, instance.auditHead, seals);
+    return verifyTrail(trail, instance.auditHead, seals);
   }
 
   private async checkCheckpoint(head: SealedHead, checked: Map<number, { at: string; problem: string | null }>): Promise<{ at: string; problem: string | null }> {

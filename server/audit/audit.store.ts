@@ -7,6 +7,8 @@ export interface AuditStore {
   forInstance(instanceId: string): Promise<AuditEvent[]>;
   /** Up to `limit` events with seq > afterSeq, in sequence order: large trails are read in pages. */
   page(instanceId: string, afterSeq: number, limit: number): Promise<AuditEvent[]>;
+  /** The newest event at any of `elementIds` (e.g. the end event reached), or null: one indexed row, not the trail. */
+  lastAt(instanceId: string, elementIds: readonly string[]): Promise<AuditEvent | null>;
   /** Signed checkpoints of every chain head. */
   readonly checkpoints: AuditCheckpointStore;
 }

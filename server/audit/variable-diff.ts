@@ -1,4 +1,5 @@
-import { canonicalJson } from './audit-chain.js';
+// canonical-json, not audit-chain: no Node APIs, so the browser's replay fold can use this module too.
+import { canonicalJson } from './canonical-json.js';
 
 /** How process variables changed in one step: what was set (added or changed) and what was removed. */
 export interface VariableDiff {

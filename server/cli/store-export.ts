@@ -8,7 +8,7 @@ import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import Database from 'better-sqlite3';
 
 import { loadConfig } from '../config.js';
-import { exportSqlite } from '../stores/sqlite/sqlite-export.js';
+import { exportedRows, exportSqlite } from '../stores/sqlite/sqlite-export.js';
 
 async function main(): Promise<number> {
   const target = process.argv[2];
@@ -26,7 +26,8 @@ async function main(): Promise<number> {
     return 2;
   }
   const db = new Database(config.databaseFile, { readonly: true, fileMustExist: true });
-  configureConnectionReadOnly(db);
+  // A reader needs only the busy timeout: WAL mode is a property of the file, set by the server.
+  db.pragma('busy_timeout = 5000');
   // The read is one synchronous transaction, so the file is written synchronously too, in chunks:
   // a stream would buffer a whole large store in memory before the first byte reached the disk.
   const fd = target === '-' ? 1 : openSync(target, 'wx');
@@ -43,15 +44,10 @@ async function main(): Promise<number> {
   db.close();
   if (fd !== 1) {
     closeSync(fd);
-    const rows = Object.values(header.tables).reduce((sum, n) => sum + n, 0);
+    const rows = exportedRows(header);
     console.error(`exported ${rows} rows of ${Object.keys(header.tables).length} tables (schema ${header.schemaVersion}) to ${target}`);
   }
   return 0;
-}
-
-/** A reader needs only the busy timeout: WAL mode is a property of the file, set by the server. */
-function configureConnectionReadOnly(db: Database.Database): void {
-  db.pragma('busy_timeout = 5000');
 }
 
 main().then(

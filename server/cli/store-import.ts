@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { BatonError } from '../errors.js';
 import { loadConfig } from '../config.js';
 import { openSqliteDatabase } from '../stores/sqlite/sqlite-store.js';
-import { importSqlite } from '../stores/sqlite/sqlite-export.js';
+import { exportedRows, importSqlite } from '../stores/sqlite/sqlite-export.js';
 
 async function main(): Promise<number> {
   const source = process.argv[2];
@@ -22,7 +22,7 @@ async function main(): Promise<number> {
   try {
     const lines = createInterface({ input: createReadStream(source, 'utf8'), crlfDelay: Infinity });
     const header = await importSqlite(db, lines);
-    const rows = Object.values(header.tables).reduce((sum, n) => sum + n, 0);
+    const rows = exportedRows(header);
     console.error(`imported ${rows} rows of ${Object.keys(header.tables).length} tables (exported ${header.exportedAt}) into ${config.databaseFile}`);
     return 0;
   } catch (err) {

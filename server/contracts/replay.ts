@@ -3,6 +3,8 @@
  * only, no runtime code). The state at a step is what `foldAudit` computes from the events.
  */
 
+import type { AuditVerification } from '../audit/audit-verification.js';
+
 /** A token: an activity run that has started and not yet left. */
 export interface ReplayToken {
   executionId: string;
@@ -86,11 +88,11 @@ export interface ReplayPayload {
   instance: { id: string; ticketNumber: string; processKey: string; status: string; startedAt: string; endedAt: string | null };
   /** The definition version the instance ran: the viewer loads exactly this diagram. */
   definition: { id: string; key: string; version: number; xmlUrl: string };
-  verification: { valid: boolean; firstInvalid: { seq: number; kind: string; reason: string } | null; checkpoint: { id: number; at: string; seq: number } | null };
+  verification: Pick<AuditVerification, 'valid' | 'firstInvalid' | 'checkpoint'>;
   events: ReplayEvent[];
   /** The state after event `step` (the query's `step`, default the last event). */
   state: ReplayState;
 }
 
 /** `GET /api/instances/:id/audit/verify` as the browser reads it (the server's `AuditVerification`). */
-export type ReplayVerification = ReplayPayload['verification'] & { events: number };
+export type ReplayVerification = AuditVerification;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { BatonError, NotFoundError } from '../errors.js';
 import { HTTP_STATUS } from '../http/error-handler.js';
 import { guard, READERS } from '../http/roles.js';
+import { instanceParamsSchema } from '../http/schemas.js';
 import { parseInput } from '../http/validate.js';
 import type { IntakeService } from './intake.service.js';
 import { readMultipart } from './multipart.js';
@@ -60,9 +61,9 @@ export function publicCustomerApi(intake: IntakeService, status: StatusService):
   });
   router.post('/status/:token/tasks/:taskId', async (req, res) => {
     privatePage(res);
-    await status.access(req.params.token);
+    const access = await status.access(req.params.token);
     const answer = await readMultipart(req);
-    res.json(await status.answer(req.params.token, req.params.taskId, answer));
+    res.json(await status.answer(access, req.params.taskId, answer));
   });
   router.post('/status/:token/feedback', express.json({ limit: '8kb' }), async (req, res) => {
     privatePage(res);
@@ -80,8 +81,7 @@ export function customerPages(intake: IntakeService, status: StatusService): Rou
   router.get('/request/:key/label', async (req, res) => {
     const key = parseInput(keySchema, req.params.key, 'process key');
     const prefill = parseInput(prefillSchema, req.query, 'prefill');
-    const url = await intake.requestUrl(key, prefill);
-    const { title } = await intake.form(key);
+    const { title, url } = await intake.label(key, prefill);
     res.type('html').set('cache-control', 'no-cache').send(labelPage(title, url, await qrSvg(url), Object.fromEntries(new URL(url).searchParams)));
   });
   const render = async (req: Request, res: Response, notice: string | null, code = 200) => {
@@ -112,8 +112,8 @@ export function customerPages(intake: IntakeService, status: StatusService): Rou
   router.get('/status/:token', (req, res) => render(req, res, null));
   router.post('/status/:token/tasks/:taskId', (req, res) =>
     afterPost(req, res, async () => {
-      await status.access(req.params.token);
-      await status.answer(req.params.token, req.params.taskId, await readMultipart(req));
+      const access = await status.access(req.params.token);
+      await status.answer(access, req.params.taskId, await readMultipart(req));
     }),
   );
   router.post('/status/:token/feedback', express.urlencoded({ extended: false, limit: '8kb' }), (req, res) =>
@@ -127,7 +127,8 @@ export function customerStaffRoutes(status: StatusService): Router {
   const router = Router();
   router.get('/:id/customer', async (req, res) => {
     guard(req, ...READERS);
-    res.json(await status.customerStats(req.params.id));
+    const { id } = parseInput(instanceParamsSchema, req.params, 'instance id');
+    res.json(await status.customerStats(id));
   });
   return router;
 }

@@ -5,12 +5,9 @@ export interface CustomerStore {
   /** Status links are written by the start step itself (`StepWrite.ticketAccess`). */
   /** The ticket a status token's hash opens, or null. */
   ticketByHash(tokenHash: string): Promise<TicketAccess | null>;
-  ticketByInstance(instanceId: string): Promise<TicketAccess | null>;
   /** False when the ticket has feedback already (it is kept, the new one is not). */
   insertFeedback(feedback: CustomerFeedback): Promise<boolean>;
   feedback(instanceId: string): Promise<CustomerFeedback | null>;
-  insertUpload(upload: CustomerUpload): Promise<void>;
-  /** Drops uploads whose task completion was refused, so only what the process accepted is kept. */
-  deleteUploads(ids: string[]): Promise<void>;
+  /** Uploads are written by the step that completes their task (`StepWrite.uploads`). */
   upload(id: string): Promise<CustomerUpload | null>;
 }

@@ -1,6 +1,9 @@
 import { formJsFields, keyedComponents } from '../tasks/form-js-fields.js';
 import type { TaskFormField } from '../tasks/task.js';
 
+/** The longest text a customer form field keeps (longer text is cut; the page's inputs say so too). */
+export const MAX_FIELD_TEXT = 5000;
+
 /** A file field of a form-js schema (`filepicker`): what the customer may upload there. */
 export interface UploadField {
   id: string;

@@ -8,8 +8,9 @@ import { parseInput } from '../http/validate.js';
 import type { InstanceRunner } from '../instances/instance-runner.js';
 import { validateFormData } from '../tasks/task-form.js';
 import { CUSTOMER_ACTOR } from './customer-department.js';
+import { MAX_FIELD_TEXT } from './form-fields.js';
 import { HONEYPOT_FIELD, type IntakeGuard } from './intake-guard.js';
-import type { ProcessProfiles } from './process-profile.js';
+import type { ProcessProfile, ProcessProfiles } from './process-profile.js';
 import type { IntakeForm } from './status-view.js';
 import { hashStatusToken, newStatusToken } from './status-token.js';
 
@@ -67,7 +68,16 @@ export class IntakeService {
 
   /** The link a QR code on the equipment opens: the request form, prefilled from `prefill`. */
   async requestUrl(processKey: string, prefill: Record<string, string>): Promise<string> {
+    return this.urlOf(processKey, (await this.intakeProcess(processKey)).profile, prefill);
+  }
+
+  /** What a printable label shows: the process's title and the prefilled request link (one lookup). */
+  async label(processKey: string, prefill: Record<string, string>): Promise<{ title: string; url: string }> {
     const { profile } = await this.intakeProcess(processKey);
+    return { title: profile.title, url: this.urlOf(processKey, profile, prefill) };
+  }
+
+  private urlOf(processKey: string, profile: ProcessProfile, prefill: Record<string, string>): string {
     const known = new Set((profile.startForm?.fields ?? []).map((field) => field.id));
     const query = new URLSearchParams(Object.entries(prefill).filter(([name]) => known.has(name)));
     const search = query.size ? `?${query}` : '';
@@ -85,7 +95,7 @@ export class IntakeService {
     const variables: Record<string, unknown> = {};
     for (const field of fields) {
       const value = input.data[field.id];
-      if (value !== undefined && value !== null && value !== '') variables[field.id] = typeof value === 'string' ? value.trim().slice(0, 5000) : value;
+      if (value !== undefined && value !== null && value !== '') variables[field.id] = typeof value === 'string' ? value.trim().slice(0, MAX_FIELD_TEXT) : value;
     }
     validateFormData(fields, variables);
     parseInput(variablesSchema, variables, 'form data');
@@ -113,7 +123,11 @@ export class IntakeService {
   }
 
   private async intakeProcess(processKey: string) {
-    const definition = await this.definitions.latest(processKey).catch(() => null);
+    // Only "not deployed" reads as no form: a store failure stays a failure (500), not a 404.
+    const definition = await this.definitions.latest(processKey).catch((err: unknown) => {
+      if (err instanceof NotFoundError) return null;
+      throw err;
+    });
     const profile = definition ? await this.profiles.get(definition) : null;
     if (!definition || !profile?.intake) throw new NotFoundError('There is no request form here');
     return { definition, profile };

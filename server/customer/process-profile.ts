@@ -1,6 +1,7 @@
 import type { DefinitionRecord } from '../definitions/definition.js';
 import { parseBpmn } from '../definitions/definition.validator.js';
-import { embeddedForms, parseFormSchema } from '../definitions/embedded-forms.js';
+import { formSchemas } from '../definitions/embedded-forms.js';
+import { VersionCache } from '../definitions/version-cache.js';
 import { children, descendants, extensions, idOf, isModdleElement, trimmed, type ModdleElement } from '../definitions/moddle-element.js';
 import { formDataFields } from '../tasks/task-form.js';
 import type { TaskFormField } from '../tasks/task.js';
@@ -57,11 +58,7 @@ export function formOf(element: ModdleElement | { formKey: string | null; form: 
 export async function readProcessProfile(definition: Pick<DefinitionRecord, 'xml' | 'key' | 'name'>): Promise<ProcessProfile> {
   const { definitions } = await parseBpmn(definition.xml);
   const process = children(definitions, 'rootElements').find((root) => root.$instanceOf('bpmn:Process') && idOf(root) === definition.key);
-  const forms = new Map<string, Record<string, unknown>>();
-  for (const form of embeddedForms(definitions)) {
-    const parsed = parseFormSchema(form.body);
-    if ('schema' in parsed) forms.set(form.key, parsed.schema);
-  }
+  const forms = formSchemas(definitions);
   const profile: ProcessProfile = {
     intake: false,
     title: definition.name || definition.key,
@@ -102,16 +99,9 @@ export async function readProcessProfile(definition: Pick<DefinitionRecord, 'xml
 
 /** Profiles per definition version (a version never changes, so they never go stale). */
 export class ProcessProfiles {
-  private readonly cache = new Map<string, Promise<ProcessProfile>>();
+  private readonly cache = new VersionCache<ProcessProfile>();
 
   get(definition: DefinitionRecord): Promise<ProcessProfile> {
-    let profile = this.cache.get(definition.id);
-    if (!profile) {
-      profile = readProcessProfile(definition);
-      profile.catch(() => this.cache.delete(definition.id));
-      if (this.cache.size > 200) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(definition.id, profile);
-    }
-    return profile;
+    return this.cache.get(definition.id, () => readProcessProfile(definition));
   }
 }

@@ -2,14 +2,13 @@ import type { Logger } from 'pino';
 import type { Namespace, Server } from 'socket.io';
 
 import type { InstanceEvents, StepCommitted } from '../instances/instance-events.js';
-import type { CustomerStore } from './customer.store.js';
 import { STATUS_NAMESPACE, type StatusServerEvents } from './status-view.js';
 import type { StatusService } from './status.service.js';
 
 type StatusNamespace = Namespace<Record<string, never>, StatusServerEvents, Record<string, never>, { room: string }>;
 
-/** The room of a ticket: by its token's hash, the same key the store has (the token itself is never kept). */
-const roomOf = (tokenHash: string) => `ticket:${tokenHash}`;
+/** The room of a ticket: by its instance id, known at the handshake and on every committed step (no read to find it). */
+const roomOf = (instanceId: string) => `ticket:${instanceId}`;
 
 /**
  * Live status pages on their own Socket.IO namespace, read-only: the handshake must carry a valid
@@ -23,14 +22,15 @@ export class StatusHub {
 
   constructor(
     io: Server,
-    private readonly deps: { status: StatusService; customer: CustomerStore; stepEvents: InstanceEvents; logger: Logger },
+    // `customer` is no longer read (rooms are named by instance id); kept optional until baton.ts stops passing it.
+    private readonly deps: { status: StatusService; customer?: unknown; stepEvents: InstanceEvents; logger: Logger },
   ) {
     this.namespace = io.of(STATUS_NAMESPACE) as unknown as StatusNamespace;
     this.namespace.use((socket, next) => {
       const token = socket.handshake.auth['token'];
       deps.status.access(typeof token === 'string' ? token : '').then(
         (access) => {
-          socket.data = { room: roomOf(access.tokenHash) };
+          socket.data = { room: roomOf(access.instanceId) };
           next();
         },
         // Same answer for every refusal: a socket must not tell whether a ticket exists either.
@@ -38,7 +38,7 @@ export class StatusHub {
       );
     });
     this.namespace.on('connection', (socket) => void socket.join(socket.data.room));
-    const onStep = (step: StepCommitted) => void this.changed(step);
+    const onStep = (step: StepCommitted) => this.changed(step);
     deps.stepEvents.on('step.committed', onStep);
     this.off = () => deps.stepEvents.off('step.committed', onStep);
   }
@@ -48,10 +48,10 @@ export class StatusHub {
     this.namespace.disconnectSockets(true);
   }
 
-  private async changed(step: StepCommitted): Promise<void> {
+  /** An instance without a status link has no room, so nobody hears it: no lookup needed. */
+  private changed(step: StepCommitted): void {
     try {
-      const access = await this.deps.customer.ticketByInstance(step.instance.id);
-      if (access) this.namespace.to(roomOf(access.tokenHash)).emit('status:changed', { updatedAt: step.instance.updatedAt });
+      this.namespace.to(roomOf(step.instance.id)).emit('status:changed', { updatedAt: step.instance.updatedAt });
     } catch (err) {
       this.deps.logger.warn({ err, instanceId: step.instance.id }, 'status change could not be published');
     }

@@ -1,5 +1,5 @@
 import type { TaskFormField } from '../tasks/task.js';
-import type { UploadField } from './form-fields.js';
+import { MAX_FIELD_TEXT, type UploadField } from './form-fields.js';
 import type { StatusView, WaitingTask } from './status-view.js';
 import { ACCEPTED_UPLOAD_TYPES, MAX_UPLOAD_BYTES } from './upload-rules.js';
 
@@ -63,7 +63,7 @@ function fieldInput(field: TaskFormField, id: string): string {
     case 'enum':
       return `<select ${name}${required}><option value=""></option>${field.values.map((value) => `<option>${escapeHtml(value)}</option>`).join('')}</select>`;
     case 'string':
-      return `<input type="text" maxlength="5000" ${name}${required}>`;
+      return `<input type="text" maxlength="${MAX_FIELD_TEXT}" ${name}${required}>`;
   }
 }
 

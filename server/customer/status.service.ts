@@ -15,7 +15,7 @@ import { CUSTOMER_ACTOR, CUSTOMER_DEPARTMENT } from './customer-department.js';
 import type { CustomerFeedback, CustomerUpload, TicketAccess, UploadReference } from './customer.js';
 import type { CustomerStore } from './customer.store.js';
 import { formOf, type ProcessProfile, type ProcessProfiles } from './process-profile.js';
-import type { UploadField } from './form-fields.js';
+import { MAX_FIELD_TEXT, type UploadField } from './form-fields.js';
 import { checkUpload, type ReceivedFile } from './upload-rules.js';
 import { hashStatusToken, looksLikeToken } from './status-token.js';
 import type { StatusHistoryEntry, StatusView, WaitingTask } from './status-view.js';
@@ -62,7 +62,12 @@ export class StatusService {
   }
 
   async viewOf(instanceId: string): Promise<StatusView> {
-    const { instance, profile } = await this.load(instanceId);
+    return this.render(await this.load(instanceId));
+  }
+
+  /** The view of an instance already read (with its process profile). */
+  private async render({ instance, profile }: { instance: InstanceRecord; profile: ProcessProfile }): Promise<StatusView> {
+    const instanceId = instance.id;
     const [tasks, departments, feedback] = await Promise.all([
       this.deps.tasks.list({ instanceId }),
       this.deps.departments.list(),
@@ -111,9 +116,12 @@ export class StatusService {
     };
   }
 
-  /** Completes a task that waits on the customer; files are kept only when the process took the answer. */
-  async answer(token: string, taskId: string, answer: CustomerAnswer): Promise<StatusView> {
-    const { instanceId } = await this.access(token);
+  /**
+   * Completes a task that waits on the customer; files are kept only when the process took the answer.
+   * `access` is what `access(token)` gave (the route checks the token before reading the upload).
+   */
+  async answer(access: TicketAccess, taskId: string, answer: CustomerAnswer): Promise<StatusView> {
+    const { instanceId } = access;
     const task = await this.deps.tasks.get(taskId);
     if (!task || task.instanceId !== instanceId || task.department !== CUSTOMER_DEPARTMENT) throw new NotFoundError('There is no such question on this ticket');
     if (task.status !== 'open') throw new ConflictError('This question was answered already');
@@ -123,28 +131,30 @@ export class StatusService {
     validateFormData(form.fields, output);
     const uploads = this.uploadsOf(form.uploads, answer.files, task);
     for (const upload of uploads) output[upload.field] = reference(upload);
-    for (const upload of uploads) await this.deps.customer.insertUpload(upload);
-    try {
-      await this.deps.runner.apply(instanceId, { kind: 'complete-task', taskId, output, actor: CUSTOMER_ACTOR, taskVersion: task.version });
-    } catch (err) {
-      await this.deps.customer.deleteUploads(uploads.map((upload) => upload.id));
-      throw err;
-    }
-    return this.viewOf(instanceId);
+    // The files go into the step's own transaction: a refused completion stores none.
+    const step = await this.deps.runner.apply(instanceId, { kind: 'complete-task', taskId, output, actor: CUSTOMER_ACTOR, taskVersion: task.version, uploads });
+    // The step gives the instance as committed: no second read of it (the profile is the version's own).
+    return this.render({ instance: step.instance, profile });
   }
 
   async leaveFeedback(token: string, feedback: { rating: number; comment: string }): Promise<StatusView> {
     const { instanceId } = await this.access(token);
-    const instance = await this.deps.instances.get(instanceId);
-    if (instance?.status !== 'completed') throw new ConflictError('Feedback can be given once the request is done');
+    const loaded = await this.load(instanceId);
+    if (loaded.instance.status !== 'completed') throw new ConflictError('Feedback can be given once the request is done');
     const stored = await this.deps.customer.insertFeedback({ instanceId, ...feedback, createdAt: this.deps.clock.now().toISOString() });
     if (!stored) throw new ConflictError('Thank you: we have your feedback for this ticket already');
-    return this.viewOf(instanceId);
+    // A completed instance does not change any more: the one read above is still current.
+    return this.render(loaded);
   }
 
-  /** For staff and reports: the feedback, and how long the ticket waited on the customer (apart from the rest). */
+  /** For staff and reports: the feedback, and how long the ticket waited on the customer (apart from the rest). NotFoundError for an unknown instance. */
   async customerStats(instanceId: string): Promise<{ feedback: CustomerFeedback | null; waitingOnCustomerMs: number; customerTasks: number }> {
-    const [tasks, feedback] = await Promise.all([this.deps.tasks.list({ instanceId }), this.deps.customer.feedback(instanceId)]);
+    const [instance, tasks, feedback] = await Promise.all([
+      this.deps.instances.get(instanceId),
+      this.deps.tasks.list({ instanceId }),
+      this.deps.customer.feedback(instanceId),
+    ]);
+    if (!instance) throw new NotFoundError(`Instance ${instanceId} does not exist`);
     const now = this.deps.clock.now().getTime();
     const theirs = tasks.filter((task) => task.department === CUSTOMER_DEPARTMENT);
     const waitingOnCustomerMs = theirs.reduce((sum, task) => sum + ((task.endedAt ? Date.parse(task.endedAt) : now) - Date.parse(task.createdAt)), 0);
@@ -199,11 +209,13 @@ export class StatusService {
 
   /** The end event the instance reached, in the process's customer words. */
   private async outcome(instance: InstanceRecord, profile: ProcessProfile): Promise<string> {
-    const events = await this.deps.audit.forInstance(instance.id);
-    const end = [...events].reverse().find((event) => event.elementId !== null && profile.endEvents.has(event.elementId));
+    const end = await this.deps.audit.lastAt(instance.id, [...profile.endEvents.keys()]);
     return (end?.elementId && profile.endEvents.get(end.elementId)) || 'Done';
   }
 }
+
+/** A decimal as an `<input type="number" step="any">` sends it. */
+const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
 /** Form posts are text: each value as its field's type; fields not on the form are dropped. */
 function valuesOf(fields: TaskFormField[], sent: Record<string, string>): Record<string, unknown> {
@@ -214,8 +226,10 @@ function valuesOf(fields: TaskFormField[], sent: Record<string, string>): Record
       if (field.type === 'boolean') values[field.id] = false;
       continue;
     }
-    const text = raw.trim().slice(0, 5000);
+    const text = raw.trim().slice(0, MAX_FIELD_TEXT);
+    // Text that is no number stays text, so validation names the field ("must be a number").
     if (field.type === 'long') values[field.id] = /^-?\d+$/.test(text) ? Number(text) : text;
+    else if (field.type === 'number') values[field.id] = DECIMAL.test(text) ? Number(text) : text;
     else if (field.type === 'boolean') values[field.id] = text === 'true' || text === 'on';
     else values[field.id] = text;
   }

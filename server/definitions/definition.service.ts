@@ -7,7 +7,8 @@ import { DeployValidationError, NotFoundError, VersionConflictError } from '../e
 import type { DefinitionRecord, DefinitionSummary } from './definition.js';
 import type { DefinitionStore } from './definition.store.js';
 import { parseBpmn, validateDefinition } from './definition.validator.js';
-import { embeddedForms, parseFormSchema } from './embedded-forms.js';
+import { formSchemas } from './embedded-forms.js';
+import { VersionCache } from './version-cache.js';
 
 export interface DeployResult {
   definition: DefinitionSummary;
@@ -18,6 +19,9 @@ export interface DeployResult {
 const MAX_DEPLOY_RACES = 3;
 
 export class DefinitionService {
+  /** Task form schemas per version (`key:version`, the version's id): parsed from the diagram once. */
+  private readonly forms = new VersionCache<Map<string, Record<string, unknown>>>();
+
   constructor(
     private readonly definitions: DefinitionStore,
     private readonly departments: DepartmentStore,
@@ -92,11 +96,10 @@ export class DefinitionService {
 
   /** The form-js schema of the task form `formKey` embedded in that version's diagram. */
   async form(key: string, version: number, formKey: string): Promise<Record<string, unknown>> {
-    const { definitions } = await parseBpmn(await this.xml(key, version));
-    const form = embeddedForms(definitions).find((candidate) => candidate.key === formKey);
-    const parsed = form ? parseFormSchema(form.body) : null;
-    if (!parsed || 'error' in parsed) throw new NotFoundError(`Process '${key}' version ${version} has no task form '${formKey}'`);
-    return parsed.schema;
+    const schemas = await this.forms.get(`${key}:${version}`, async () => formSchemas((await parseBpmn(await this.xml(key, version))).definitions));
+    const schema = schemas.get(formKey);
+    if (!schema) throw new NotFoundError(`Process '${key}' version ${version} has no task form '${formKey}'`);
+    return schema;
   }
 
   async latest(key: string): Promise<DefinitionRecord> {

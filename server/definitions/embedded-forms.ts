@@ -78,6 +78,16 @@ export function parseFormSchema(body: string): { schema: Record<string, unknown>
   return { schema: parsed as Record<string, unknown> };
 }
 
+/** The valid form-js schemas of the diagram by form key (a deployed diagram's keys are unique: rules/forms.ts). */
+export function formSchemas(definitions: ModdleElement): Map<string, Record<string, unknown>> {
+  const schemas = new Map<string, Record<string, unknown>>();
+  for (const form of embeddedForms(definitions)) {
+    const parsed = parseFormSchema(form.body);
+    if ('schema' in parsed) schemas.set(form.key, parsed.schema);
+  }
+  return schemas;
+}
+
 /**
  * The body of the baton:form named `key` among one process's extension values, as bpmn-moddle or
  * the engine's parsed source holds them; null when that process has no such form.

@@ -15,7 +15,7 @@ import { resolveUserTask, type UserTaskAttributes, type UserTaskBehaviour } from
 import { ConflictError, InvalidInputError, NotFoundError, TaskChangedError, UnavailableError, VersionConflictError } from '../errors.js';
 import type { OutboxMessage } from '../outbox/outbox-message.js';
 import type { Store, StepWrite } from '../stores/store.js';
-import type { TicketAccess } from '../customer/customer.js';
+import type { CustomerUpload, TicketAccess } from '../customer/customer.js';
 import type { TaskEscalation, TaskRecord } from '../tasks/task.js';
 import type { TaskRouting } from '../routing/task-router.js';
 import { cancelTask, completeTask, openTask } from '../tasks/task-records.js';
@@ -32,7 +32,8 @@ const MAX_VERSION_RETRIES = 3;
 /** What moves an existing instance one step. */
 export type StepAction =
   /** `taskVersion`: the version the caller's checks (owner, form) ran against; a task changed since is refused. */
-  | { kind: 'complete-task'; taskId: string; output: Record<string, unknown>; actor: string; taskVersion?: number }
+  /** `uploads`: the customer's files the output references, stored with the step (none if it is refused). */
+  | { kind: 'complete-task'; taskId: string; output: Record<string, unknown>; actor: string; taskVersion?: number; uploads?: CustomerUpload[] }
   /** A due timer; `force` fires it now whatever its due time (an operator testing a process). */
   | { kind: 'timer'; timerId: string; force?: boolean; actor?: string; reason?: string }
   | { kind: 'reschedule-timer'; timerId: string; dueAt: Date; reason: string; actor: string }
@@ -254,14 +255,16 @@ export class InstanceRunner {
       await run.suspend();
       return noop(instance);
     }
+    // Files sent with the answer: kept with the step, or with its incident (whose retry's output references them).
+    const uploads = action.kind === 'complete-task' ? action.uploads : undefined;
     const failure = stepFailure(run);
     if (failure) {
       await run.suspend();
-      return this.commitIncident(instance, effective, failure, extra, pendingTimers, openIncidents);
+      return this.commitIncident(instance, effective, failure, extra, pendingTimers, openIncidents, uploads);
     }
     const snapshot = await run.snapshot();
     await run.suspend();
-    return this.commit(instance, instance.version, run, snapshot, extra, { openTasks, openIncidents, action: effective, retried });
+    return this.commit(instance, instance.version, run, snapshot, extra, { openTasks, openIncidents, action: effective, retried, uploads });
   }
 
   private async applyAction(run: StepRun, action: StepAction, openTasks: TaskRecord[], extra: AuditEventInput[]): Promise<void> {
@@ -303,6 +306,7 @@ export class InstanceRunner {
     extra: AuditEventInput[],
     pendingTimers: TimerRecord[],
     openIncidents: IncidentRecord[],
+    uploads: CustomerUpload[] | undefined,
   ): Promise<StepResult> {
     const now = this.deps.clock.now().toISOString();
     const retry = incidentRetry(action);
@@ -326,6 +330,7 @@ export class InstanceRunner {
       subscriptions: null,
       incidents: [incident],
       outbox: [],
+      uploads,
     });
     this.events.emit('incident.raised', incident);
     return { instance: next, opened: [], incident, noop: false };
@@ -337,7 +342,7 @@ export class InstanceRunner {
     run: StepRun,
     snapshot: StepSnapshot,
     leading: AuditEventInput[],
-    context: { openTasks: TaskRecord[]; openIncidents: IncidentRecord[]; action?: StepAction; retried?: IncidentRecord | null; ticketAccess?: TicketAccess },
+    context: { openTasks: TaskRecord[]; openIncidents: IncidentRecord[]; action?: StepAction; retried?: IncidentRecord | null; ticketAccess?: TicketAccess; uploads?: CustomerUpload[] | undefined },
   ): Promise<StepResult> {
     const now = this.deps.clock.now();
     const at = now.toISOString();
@@ -440,7 +445,7 @@ export class InstanceRunner {
       lastError: null,
     }));
 
-    const write: StepWrite = { instance: next, expectedVersion, tasks, audit: chained.events, timers, subscriptions, incidents, outbox, ticketAccess: context.ticketAccess };
+    const write: StepWrite = { instance: next, expectedVersion, tasks, audit: chained.events, timers, subscriptions, incidents, outbox, ticketAccess: context.ticketAccess, uploads: context.uploads };
     await this.deps.store.commitStep(write);
     const fired = run.firedTimers().map((timer) => ({ elementId: timer.elementId, scheduledAt: timer.dueAt.toISOString(), firedAt: at }));
     this.events.emit('step.committed', { instance: next, tasks, timers, incidents, outbox, fired });

@@ -1,6 +1,6 @@
-import { canonicalJson } from '../audit/canonical-json.js';
 import type { AuditEvent } from '../audit/audit-event.js';
 import type { KnownAuditEventType } from '../audit/audit-event-types.js';
+import { applyVariableDiff, diffVariables } from '../audit/variable-diff.js';
 import type { ReplayIncident, ReplayState, ReplayTask, ReplayTimer, ReplayToken, ReplayVariableChange } from '../contracts/replay.js';
 
 /** The part of an event the fold reads: stored events and golden fixtures both fit. */
@@ -54,12 +54,9 @@ class Fold {
       case 'activity.cancelled':
         this.leave(event, false);
         break;
-      case 'variables.changed': {
-        const next = { ...this.variables, ...record(data['set']) };
-        for (const name of strings(data['removed'])) delete next[name];
-        this.variables = next;
+      case 'variables.changed':
+        this.variables = applyVariableDiff(this.variables, { set: record(data['set']), removed: strings(data['removed']) });
         break;
-      }
       case 'task.created': {
         const taskId = text(data['taskId']);
         if (!taskId) break;
@@ -210,15 +207,16 @@ export function foldAudit(events: readonly FoldEvent[], upTo: number = events.le
   return fold.state(count === 0 ? 0 : (events[count - 1]?.seq ?? count), previous);
 }
 
+/** The last step's changes for the viewer: set names in `after`'s order, then removed ones in `before`'s. */
 function diff(before: Data, after: Data): ReplayVariableChange[] {
-  if (before === after) return [];
-  const changes: ReplayVariableChange[] = [];
-  for (const [name, to] of Object.entries(after)) {
-    if (!Object.hasOwn(before, name)) changes.push({ name, kind: 'added', to });
-    else if (canonicalJson(before[name]) !== canonicalJson(to)) changes.push({ name, kind: 'changed', from: before[name], to });
-  }
-  for (const [name, from] of Object.entries(before)) if (!Object.hasOwn(after, name)) changes.push({ name, kind: 'removed', from });
-  return changes;
+  const changes = before === after ? null : diffVariables(before, after);
+  if (!changes) return [];
+  return [
+    ...Object.entries(changes.set).map(([name, to]): ReplayVariableChange =>
+      Object.hasOwn(before, name) ? { name, kind: 'changed', from: before[name], to } : { name, kind: 'added', to },
+    ),
+    ...changes.removed.map((name): ReplayVariableChange => ({ name, kind: 'removed', from: before[name] })),
+  ];
 }
 
 function elapsed(from: string, to: string): number {

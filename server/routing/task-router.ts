@@ -3,6 +3,7 @@ import type { DepartmentStore } from '../departments/department.store.js';
 import type { TaskStore } from '../tasks/task.store.js';
 import type { UserRecord } from '../users/user.js';
 import type { UserStore } from '../users/user.store.js';
+import { laneKeys } from './lane-match.js';
 
 export const ASSIGNMENT_RULES = ['claim', 'round-robin', 'least-loaded', 'skills'] as const;
 export type AssignmentRule = (typeof ASSIGNMENT_RULES)[number];
@@ -108,10 +109,8 @@ function ruleOf(value: string | undefined): AssignmentRule {
   return (ASSIGNMENT_RULES as readonly string[]).includes(rule) ? (rule as AssignmentRule) : 'claim';
 }
 
+/** By id first, then by name (lane-match.ts, shared with the diagram rules). */
 function matchLane(departments: DepartmentRecord[], lane: string): DepartmentRecord | undefined {
-  const wanted = lane.toLowerCase();
-  return (
-    departments.find((department) => department.id === lane || department.id === wanted) ??
-    departments.find((department) => department.name.toLowerCase() === wanted)
-  );
+  const { ids, name } = laneKeys(lane);
+  return departments.find((department) => ids.includes(department.id)) ?? departments.find((department) => department.name.toLowerCase() === name);
 }

@@ -15,7 +15,7 @@ import type { ProcessScheduleStore } from '../timers/process-schedule.js';
 import type { TimerJobs } from '../timers/timer-jobs.js';
 import type { TimerStore } from '../timers/timer.store.js';
 import type { UserStore } from '../users/user.store.js';
-import type { TicketAccess } from '../customer/customer.js';
+import type { CustomerUpload, TicketAccess } from '../customer/customer.js';
 
 /**
  * Everything one engine step changed, written in one transaction or not at all.
@@ -39,6 +39,8 @@ export interface StepWrite {
   outbox: OutboxMessage[];
   /** A start's customer status link (its hash): inserted with the instance. */
   ticketAccess?: TicketAccess;
+  /** Files the customer answered a task with: inserted with the step, so a refused step keeps none. */
+  uploads?: CustomerUpload[];
 }
 
 export interface Store {

@@ -79,6 +79,21 @@ export function auditStoreContract(open: OpenStore, close: CloseStore): void {
       expect((await checkpoints.list(1, 10)).map((c) => c.id)).to.deep.equal([2]);
     });
 
+    it('finds the newest event at given elements', async () => {
+      // given an instance passing 'a', 'b', then 'a' again, and another instance at 'c' later
+      const instance = makeInstance();
+      const events = ['a', 'b', 'a', null].map((elementId, index) => makeAuditEvent(instance, index + 1, { elementId }));
+      await startInstance(store(), { ...instance, auditHead: { seq: 4, hash: 'hash-4' } }, { audit: events });
+      const other = makeInstance();
+      await startInstance(store(), other, { audit: [makeAuditEvent(other, 1, { elementId: 'c' })] });
+      // then the last event at any of the elements comes back, and none when no event is at them
+      expect(await store().audit.lastAt(instance.id, ['a', 'b'])).to.deep.equal(events[2]);
+      expect(await store().audit.lastAt(instance.id, ['b'])).to.deep.equal(events[1]);
+      expect(await store().audit.lastAt(instance.id, ['c'])).to.equal(null);
+      expect(await store().audit.lastAt(instance.id, [])).to.equal(null);
+      expect(await store().audit.lastAt('missing', ['a'])).to.equal(null);
+    });
+
     it('keeps each instance log to itself', async () => {
       // given two instances with one event each
       const a = makeInstance();

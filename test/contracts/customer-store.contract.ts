@@ -3,21 +3,20 @@ import { randomUUID } from 'node:crypto';
 
 import type { CustomerUpload } from '../../server/customer/customer.js';
 import { VersionConflictError } from '../../server/errors.js';
-import { isoAt, makeInstance, newInstanceStep, rejectionOf, startInstance } from './fixtures.js';
+import { isoAt, makeInstance, newInstanceStep, nextStep, rejectionOf, startInstance } from './fixtures.js';
 import { type CloseStore, type OpenStore, useFreshStore } from './harness.js';
 
 export function customerStoreContract(open: OpenStore, close: CloseStore): void {
   describe('CustomerStore contract', () => {
     const store = useFreshStore(open, close);
 
-    it('stores a start\'s status link with the instance, and finds it by token hash and by instance', async () => {
+    it('stores a start\'s status link with the instance, and finds it by token hash', async () => {
       // given an instance whose first step carries its status link
       const id = randomUUID();
       const access = { tokenHash: 'a'.repeat(64), instanceId: id, createdAt: isoAt(0), expiresAt: isoAt(60) };
       await startInstance(store(), { id }, { ticketAccess: access });
-      // then both lookups give it back unchanged; another hash gives nothing
+      // then the lookup gives it back unchanged; another hash gives nothing
       expect(await store().customer.ticketByHash(access.tokenHash)).to.deep.equal(access);
-      expect(await store().customer.ticketByInstance(id)).to.deep.equal(access);
       expect(await store().customer.ticketByHash('b'.repeat(64))).to.equal(null);
     });
 
@@ -41,7 +40,7 @@ export function customerStoreContract(open: OpenStore, close: CloseStore): void 
       expect(await store().customer.feedback('missing')).to.equal(null);
     });
 
-    it('stores an upload with its bytes and deletes it again', async () => {
+    it('stores an upload with its bytes in the step that takes it, and none when that step is refused', async () => {
       const instance = makeInstance();
       await startInstance(store(), instance);
       const upload: CustomerUpload = {
@@ -56,10 +55,13 @@ export function customerStoreContract(open: OpenStore, close: CloseStore): void 
         data: Buffer.from([1, 2, 3]),
         createdAt: isoAt(2),
       };
-      await store().customer.insertUpload(upload);
+      // a step from a stale version is refused: its upload is not kept
+      const stale = { ...upload, id: randomUUID() };
+      expect(await rejectionOf(store().commitStep(nextStep({ ...instance, version: instance.version + 1 }, { uploads: [stale] })))).to.be.instanceOf(VersionConflictError);
+      expect(await store().customer.upload(stale.id)).to.equal(null);
+      // the step that commits keeps it, bytes and all
+      await store().commitStep(nextStep(instance, { uploads: [upload] }));
       expect(await store().customer.upload(upload.id)).to.deep.equal(upload);
-      await store().customer.deleteUploads([upload.id]);
-      expect(await store().customer.upload(upload.id)).to.equal(null);
     });
   });
 }

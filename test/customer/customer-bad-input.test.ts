@@ -40,6 +40,16 @@ describe('Customer pages: bad input', () => {
     expect(wrong.page.text).not.to.contain(receipt.ticketNumber);
   });
 
+  it('the staff customer stats of an unknown instance are a 404, of a malformed id a 400', async () => {
+    const unknown = await http.request('GET', '/api/instances/00000000-0000-4000-8000-000000000000/customer');
+    expect(unknown.status).to.equal(404);
+    const malformed = await http.request('GET', `/api/instances/${'x'.repeat(201)}/customer`);
+    expect(malformed.status).to.equal(400);
+    const receipt = await newTicket(baton, http);
+    const instanceId = (await baton.store.instances.list({})).find((instance) => instance.ticketNumber === receipt.ticketNumber)?.id;
+    expect((await http.request('GET', `/api/instances/${instanceId}/customer`)).status).to.equal(200);
+  });
+
   it('a form with missing fields is a 400 naming them; nothing is started or stored', async () => {
     const res = await submitRequest(baton, http, { equipmentId: 'PUMP-7', customerEmail: 'not-an-address' });
     expect(res.status).to.equal(400);

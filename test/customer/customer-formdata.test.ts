@@ -35,6 +35,20 @@ const PROCESS = bpmn(
    <bpmn:sequenceFlow id="f4" sourceRef="call" targetRef="end" /><bpmn:endEvent id="end" name="Called back" />`,
 );
 
+/** A customer task whose embedded form-js form has a decimal `number` field. */
+const QUOTE_FORM = { type: 'default', components: [{ type: 'number', key: 'budget', label: 'Budget (EUR)', decimalDigits: 2, validate: { required: true } }] };
+const QUOTE = bpmn(
+  'quote',
+  `<bpmn:extensionElements><camunda:properties><camunda:property name="intake" value="public" /></camunda:properties>
+     <baton:form key="quote-form">${JSON.stringify(QUOTE_FORM).replace(/&/g, '&amp;').replace(/</g, '&lt;')}</baton:form></bpmn:extensionElements>
+   <bpmn:startEvent id="start"><bpmn:extensionElements><camunda:formData>
+     <camunda:formField id="topic" label="Topic" type="string" />
+   </camunda:formData></bpmn:extensionElements></bpmn:startEvent>
+   <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="ask" />
+   <bpmn:userTask id="ask" name="Your budget" camunda:candidateGroups="customer" camunda:formKey="quote-form" />
+   <bpmn:sequenceFlow id="f2" sourceRef="ask" targetRef="end" /><bpmn:endEvent id="end" name="Quoted" />`,
+).replace('xmlns:camunda=', 'xmlns:baton="https://baton.example/schema/bpmn/1.0" xmlns:camunda=');
+
 describe('Customer pages with camunda:formData forms', () => {
   const server = useTestServer({ deploy: [PROCESS] });
   let baton: TestBaton;
@@ -82,5 +96,24 @@ describe('Customer pages with camunda:formData forms', () => {
     expect(view.waitingOnYou).to.deep.equal([]);
     // public variables default to the intake form's fields
     expect(view.details).to.deep.equal({ topic: 'Invoice' });
+  });
+
+  it('a decimal number field sent as form text is taken as a number; text that is no number is a 400', async () => {
+    await baton.definitions.deploy(QUOTE);
+    const form = (await http.anonymous.request('GET', '/api/public/processes/quote/intake')).body as IntakeForm;
+    baton.clock.advance(5000);
+    const receipt = (await http.anonymous.request('POST', '/api/public/processes/quote/requests', { data: { topic: 'Roof' }, formStamp: form.formStamp })).body as IntakeAnswer;
+    const waiting = (await statusOf(http, receipt.token)).waitingOnYou[0]!;
+    expect(waiting.fields).to.deep.include({ id: 'budget', label: 'Budget (EUR)', type: 'number', required: true, values: [] });
+    const post = (budget: string) => {
+      const body = new FormData();
+      body.append('budget', budget);
+      return fetch(`${http.baseUrl}/status/${receipt.token}/tasks/${waiting.taskId}`, { method: 'POST', body, redirect: 'manual' });
+    };
+    const refused = await post('lots');
+    expect(refused.status).to.equal(400);
+    expect(await refused.text()).to.contain('budget: must be a number');
+    expect((await post(' 1250.50 ')).status).to.equal(303);
+    expect((await baton.store.tasks.get(waiting.taskId))!.output).to.deep.equal({ budget: 1250.5 });
   });
 });

@@ -4,6 +4,7 @@
  */
 import { CUSTOMER_DEPARTMENT } from '../../customer/customer-department.js';
 import { isExpression } from '../../engine/expressions/expression.js';
+import { laneMatches } from '../../routing/lane-match.js';
 import { child, children, describe, trimmed, type ModdleElement } from '../moddle-element.js';
 import type { RuleContext } from './rule-context.js';
 
@@ -44,9 +45,7 @@ function warnUnknownGroups(task: ModdleElement, groups: string, context: RuleCon
 function warnUnknownLane(task: ModdleElement, lane: ModdleElement | undefined, context: RuleContext): void {
   const name = lane === undefined ? undefined : trimmed(lane, 'name');
   if (name === undefined) return;
-  const lower = name.toLowerCase();
-  if (context.options.knownDepartments.has(name) || context.options.knownDepartments.has(lower)) return;
-  if (context.options.knownDepartmentNames?.has(lower)) return;
+  if (laneMatches(name, { ids: context.options.knownDepartments, names: context.options.knownDepartmentNames })) return;
   context.findings.warn(task, `Lane '${name}' is not a known department (by id or name); its tasks will wait in the unrouted queue`);
 }
 

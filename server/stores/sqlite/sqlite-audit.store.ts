@@ -24,12 +24,18 @@ export class SqliteAuditStore implements AuditStore {
   readonly checkpoints: SqliteAuditCheckpointStore;
   private readonly ofInstance: Database.Statement<[string], AuditRow>;
   private readonly pageOf: Database.Statement<[string, number, number], AuditRow>;
+  private readonly lastAtRow: Database.Statement<[string, string], AuditRow>;
   private readonly insertRow: Database.Statement<[AuditRow]>;
 
   constructor(db: Database.Database) {
     this.checkpoints = new SqliteAuditCheckpointStore(db);
     this.ofInstance = db.prepare(`SELECT ${COLUMNS} FROM audit_events WHERE instance_id = ? ORDER BY seq`);
     this.pageOf = db.prepare(`SELECT ${COLUMNS} FROM audit_events WHERE instance_id = ? AND seq > ? ORDER BY seq LIMIT ?`);
+    // Walks the (instance_id, seq) key backwards from the newest event: no sort, stops at the first match.
+    this.lastAtRow = db.prepare(
+      `SELECT ${COLUMNS} FROM audit_events WHERE instance_id = ? AND element_id IN (SELECT value FROM json_each(?))
+       ORDER BY seq DESC LIMIT 1`,
+    );
     // Plain INSERT: the log is append-only, so an existing (instance, seq) is a bug to surface,
     // never a row to overwrite.
     this.insertRow = db.prepare(
@@ -46,6 +52,12 @@ export class SqliteAuditStore implements AuditStore {
 
   async page(instanceId: string, afterSeq: number, limit: number): Promise<AuditEvent[]> {
     return this.pageOf.all(instanceId, afterSeq, limit).map(toEvent);
+  }
+
+  async lastAt(instanceId: string, elementIds: readonly string[]): Promise<AuditEvent | null> {
+    if (elementIds.length === 0) return null;
+    const row = this.lastAtRow.get(instanceId, JSON.stringify(elementIds));
+    return row ? toEvent(row) : null;
   }
 
   /** Called only inside SqliteStore.commitStep's transaction. */

@@ -35,17 +35,14 @@ const ticket = (row: TicketRow): TicketAccess => ({ tokenHash: row.token_hash, i
 export class SqliteCustomerStore implements CustomerStore {
   private readonly insertTicketRow: Database.Statement<[TicketRow]>;
   private readonly byHash: Database.Statement<[string], TicketRow>;
-  private readonly byInstance: Database.Statement<[string], TicketRow>;
   private readonly insertFeedbackRow: Database.Statement<[FeedbackRow]>;
   private readonly feedbackRow: Database.Statement<[string], FeedbackRow>;
   private readonly insertUploadRow: Database.Statement<[UploadRow]>;
   private readonly uploadRow: Database.Statement<[string], UploadRow>;
-  private readonly deleteUploadRow: Database.Statement<[string]>;
 
   constructor(private readonly db: Database.Database) {
     this.insertTicketRow = db.prepare('INSERT INTO customer_tickets (token_hash, instance_id, created_at, expires_at) VALUES (@token_hash, @instance_id, @created_at, @expires_at)');
     this.byHash = db.prepare('SELECT * FROM customer_tickets WHERE token_hash = ?');
-    this.byInstance = db.prepare('SELECT * FROM customer_tickets WHERE instance_id = ?');
     this.insertFeedbackRow = db.prepare(
       `INSERT INTO customer_feedback (instance_id, rating, comment, created_at) VALUES (@instance_id, @rating, @comment, @created_at)
        ON CONFLICT (instance_id) DO NOTHING`,
@@ -56,7 +53,6 @@ export class SqliteCustomerStore implements CustomerStore {
        VALUES (@id, @instance_id, @task_id, @field, @filename, @content_type, @size, @sha256, @data, @created_at)`,
     );
     this.uploadRow = db.prepare('SELECT * FROM customer_uploads WHERE id = ?');
-    this.deleteUploadRow = db.prepare('DELETE FROM customer_uploads WHERE id = ?');
   }
 
   /** In the caller's transaction: a start writes its status link with the instance (commitStep). */
@@ -66,11 +62,6 @@ export class SqliteCustomerStore implements CustomerStore {
 
   async ticketByHash(tokenHash: string): Promise<TicketAccess | null> {
     const row = this.byHash.get(tokenHash);
-    return row ? ticket(row) : null;
-  }
-
-  async ticketByInstance(instanceId: string): Promise<TicketAccess | null> {
-    const row = this.byInstance.get(instanceId);
     return row ? ticket(row) : null;
   }
 
@@ -84,7 +75,8 @@ export class SqliteCustomerStore implements CustomerStore {
     return row ? { instanceId: row.instance_id, rating: row.rating, comment: row.comment, createdAt: row.created_at } : null;
   }
 
-  async insertUpload(upload: CustomerUpload): Promise<void> {
+  /** In the caller's transaction: a task answered with files keeps them with its step (commitStep). */
+  insertUploadSync(upload: CustomerUpload): void {
     this.insertUploadRow.run({
       id: upload.id,
       instance_id: upload.instanceId,
@@ -99,11 +91,6 @@ export class SqliteCustomerStore implements CustomerStore {
     });
   }
 
-  async deleteUploads(ids: string[]): Promise<void> {
-    this.db.transaction(() => {
-      for (const id of ids) this.deleteUploadRow.run(id);
-    })();
-  }
 
   async upload(id: string): Promise<CustomerUpload | null> {
     const row = this.uploadRow.get(id);

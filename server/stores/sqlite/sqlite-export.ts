@@ -36,6 +36,11 @@ function tableInfo(db: Database.Database): TableInfo[] {
     .all() as TableInfo[];
 }
 
+/** The rows an export holds, all tables together (what the CLI reports). */
+export function exportedRows(header: Pick<ExportHeader, 'tables'>): number {
+  return Object.values(header.tables).reduce((sum, n) => sum + n, 0);
+}
+
 function tablesOf(db: Database.Database): string[] {
   return tableInfo(db).map((table) => table.name);
 }

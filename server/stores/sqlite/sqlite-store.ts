@@ -90,6 +90,7 @@ export class SqliteStore implements Store {
       for (const incident of step.incidents) this.instances.upsertIncidentSync(incident);
       for (const message of step.outbox) this.outbox.insertSync(message);
       if (step.ticketAccess) this.customer.insertTicketSync(step.ticketAccess);
+      for (const upload of step.uploads ?? []) this.customer.insertUploadSync(upload);
     });
   }
 

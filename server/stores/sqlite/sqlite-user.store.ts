@@ -52,10 +52,7 @@ export class SqliteUserStore implements UserStore {
     try {
       this.insertRow.run(toRow(user));
     } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' || (err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-        throw new ConflictError(`A user named '${user.username}' exists already`);
-      }
-      throw err;
+      throw taken(err, user);
     }
   }
 
@@ -63,8 +60,7 @@ export class SqliteUserStore implements UserStore {
     try {
       return this.updateRow.run(toRow(user)).changes > 0;
     } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new ConflictError(`A user named '${user.username}' exists already`);
-      throw err;
+      throw taken(err, user);
     }
   }
 
@@ -119,4 +115,10 @@ function toUser(row: UserRow): UserRecord {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** A unique or primary key violation means the username is taken (an update keeps its id, so only the first applies); other errors as they are. */
+function taken(err: unknown, user: UserRecord): unknown {
+  const code = (err as { code?: string }).code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ? new ConflictError(`A user named '${user.username}' exists already`) : err;
 }
