@@ -170,7 +170,7 @@ export function createBaton(options: BatonOptions) {
     attachLive(server: HttpServer): LiveHub {
       live = new LiveHub(server, { auth, actions: taskActions, tasks: store.tasks, stepEvents: runner.events, accessEvents, clock, logger });
       // The customers' live status pages share the Socket.IO server, on their own namespace.
-      statusHub = new StatusHub(live.io, { status, customer: store.customer, stepEvents: runner.events, logger });
+      statusHub = new StatusHub(live.io, { status, stepEvents: runner.events, logger });
       return live;
     },
     /** The demo organisation into an empty store; null when people exist already. */

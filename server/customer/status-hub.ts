@@ -22,8 +22,7 @@ export class StatusHub {
 
   constructor(
     io: Server,
-    // `customer` is no longer read (rooms are named by instance id); kept optional until baton.ts stops passing it.
-    private readonly deps: { status: StatusService; customer?: unknown; stepEvents: InstanceEvents; logger: Logger },
+    private readonly deps: { status: StatusService; stepEvents: InstanceEvents; logger: Logger },
   ) {
     this.namespace = io.of(STATUS_NAMESPACE) as unknown as StatusNamespace;
     this.namespace.use((socket, next) => {
