@@ -20,6 +20,8 @@ import { NotFoundError } from './errors.js';
 import { browserPages } from './http/browser-pages.js';
 import { authenticate } from './http/authenticate.js';
 import { errorHandler } from './http/error-handler.js';
+import { fieldRoutes } from './field/field.routes.js';
+import type { FieldService } from './field/field.service.js';
 import { guard } from './http/roles.js';
 import { instanceRoutes, messageRoutes } from './instances/instance.routes.js';
 import type { InstanceService } from './instances/instance.service.js';
@@ -48,6 +50,7 @@ export interface AppComponents {
   replay: ReplayService;
   intake: IntakeService;
   status: StatusService;
+  field: FieldService;
   logger: Logger;
   version: string;
   /** The built browser app (default `dist/web/` in the repository). */
@@ -88,10 +91,11 @@ export function createApp(components: AppComponents): Express {
   // Everything below needs a session (with CSRF token for changes) or a bearer token.
   api.use(signedIn);
   api.use('/auth', authRoutes(components.auth, components.store.users));
-  api.use('/users', userRoutes(components.users));
+  api.use('/users', userRoutes(components.users, components.field));
   api.use('/departments', departmentRoutes(components.departments));
   api.use('/definitions', definitionRoutes(components.definitions));
   api.use('/connectors', connectorRoutes(components.definitions));
+  api.use(fieldRoutes(components.field));
   api.use('/instances', auditRoutes(components.audit), replayRoutes(components.replay));
   api.use('/instances', instanceRoutes(components.instances), customerStaffRoutes(components.status));
   api.use('/tasks', taskRoutes(components.taskActions));

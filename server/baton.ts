@@ -29,6 +29,8 @@ import { emailConnector } from './engine/connectors/email.connector.js';
 import { logConnector } from './engine/connectors/log.connector.js';
 import { webhookConnector } from './engine/connectors/webhook.connector.js';
 import { BatonError } from './errors.js';
+import { dispatchConnector } from './field/dispatch.connector.js';
+import { FieldService, type DispatchPlan } from './field/field.service.js';
 import { InstanceRunner } from './instances/instance-runner.js';
 import { InstanceService } from './instances/instance.service.js';
 import { MessageService } from './instances/message.service.js';
@@ -72,7 +74,9 @@ export type Baton = ReturnType<typeof createBaton>;
 export function createBaton(options: BatonOptions) {
   const { store, logger } = options;
   const clock = options.clock ?? systemClock;
-  const connectors = new ConnectorRegistry([logConnector, emailConnector, webhookConnector(options.config.webhook)]);
+  // The dispatch handler plans with the field service, which needs the runner (made below) only
+  // to reassign a visit by hand; a handler runs only once Baton is up.
+  const connectors = new ConnectorRegistry([logConnector, emailConnector, webhookConnector(options.config.webhook), dispatchConnector((input): Promise<DispatchPlan> => field.plan(input))]);
   const sources = new SourceCache();
   const authConfig = options.config.auth ?? DEFAULT_AUTH;
   const accessEvents = new AccessEvents();
@@ -82,6 +86,7 @@ export function createBaton(options: BatonOptions) {
   const departments = new DepartmentService(store.departments, (department) => accessEvents.emit('department.created', department));
   const router = new TaskRouter(store.departments, store.users, store.tasks);
   const runner = new InstanceRunner({ store, sources, clock, connectors, logger, router });
+  const field: FieldService = new FieldService(store.field, { users: store.users, tasks: store.tasks, instances: store.instances, audit: store.audit, clock, runner });
   const processStarts = new ProcessStarts(store.schedules, store.definitions, runner, clock, logger);
   const definitions = new DefinitionService(store.definitions, store.departments, () => connectors.names(), clock, (definition) =>
     processStarts.scheduleFor(definition),
@@ -122,7 +127,7 @@ export function createBaton(options: BatonOptions) {
     runner,
     clock,
   });
-  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, logger, version: options.version });
+  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, field, logger, version: options.version });
   let live: LiveHub | null = null;
   let statusHub: StatusHub | null = null;
 
@@ -151,6 +156,7 @@ export function createBaton(options: BatonOptions) {
     checkpointer,
     intake,
     status,
+    field,
     /** Deploys every .bpmn file of a directory; identical diagrams are not redeployed. */
     async deployDirectory(dir: string): Promise<{ file: string; key?: string; version?: number; created?: boolean; error?: string }[]> {
       const files = (await readdir(dir)).filter((file) => file.endsWith('.bpmn')).sort();

@@ -92,3 +92,8 @@ export class UnavailableError extends BatonError {
 export class IncidentRaisedError extends BatonError {
   readonly code = 'INCIDENT';
 }
+
+/** A person named for work cannot take it (unknown technician, missing skill, fully booked); says why. */
+export class NotEligibleError extends BatonError {
+  readonly code = 'NOT_ELIGIBLE';
+}

@@ -16,6 +16,7 @@ export const HTTP_STATUS: Record<string, number> = {
   DEPLOY_INVALID: 422,
   EXPRESSION_INVALID: 422,
   INCIDENT: 422,
+  NOT_ELIGIBLE: 422,
   UNAVAILABLE: 503,
 };
 

@@ -445,7 +445,7 @@ export class InstanceRunner {
       lastError: null,
     }));
 
-    const write: StepWrite = { instance: next, expectedVersion, tasks, audit: chained.events, timers, subscriptions, incidents, outbox, ticketAccess: context.ticketAccess, uploads: context.uploads };
+    const write: StepWrite = { instance: next, expectedVersion, tasks, audit: chained.events, timers, subscriptions, incidents, outbox, ticketAccess: context.ticketAccess, uploads: context.uploads, stockMoves: run.stockMoves };
     await this.deps.store.commitStep(write);
     const fired = run.firedTimers().map((timer) => ({ elementId: timer.elementId, scheduledAt: timer.dueAt.toISOString(), firedAt: at }));
     this.events.emit('step.committed', { instance: next, tasks, timers, incidents, outbox, fired });

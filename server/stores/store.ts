@@ -16,6 +16,8 @@ import type { TimerJobs } from '../timers/timer-jobs.js';
 import type { TimerStore } from '../timers/timer.store.js';
 import type { UserStore } from '../users/user.store.js';
 import type { CustomerUpload, TicketAccess } from '../customer/customer.js';
+import type { StockMove } from '../field/field.js';
+import type { FieldStore } from '../field/field.store.js';
 
 /**
  * Everything one engine step changed, written in one transaction or not at all.
@@ -41,6 +43,8 @@ export interface StepWrite {
   ticketAccess?: TicketAccess;
   /** Files the customer answered a task with: inserted with the step, so a refused step keeps none. */
   uploads?: CustomerUpload[];
+  /** Stock reserved, used or released by the step (dispatch, parts used on site). */
+  stockMoves?: StockMove[];
 }
 
 export interface Store {
@@ -57,6 +61,8 @@ export interface Store {
   credentials: CredentialStore;
   /** Status links, feedback and uploads of the customer pages. */
   customer: CustomerStore;
+  /** Field service: technicians' profiles, parts and stock, assets. */
+  field: FieldStore;
   /** agenda on this store's database; pending timers are its jobs. */
   timerJobs: TimerJobs;
   /** When processes with timer start events start themselves next (agenda jobs too). */

@@ -7,6 +7,7 @@ import { SqliteDefinitionStore } from './sqlite-definition.store.js';
 import { SqliteCustomerStore } from './sqlite-customer.store.js';
 import { SqliteCredentialStore } from './sqlite-credential.store.js';
 import { SqliteDepartmentStore } from './sqlite-department.store.js';
+import { SqliteFieldStore } from './sqlite-field.store.js';
 import { SqliteInstanceStore } from './sqlite-instance.store.js';
 import { SqliteOutboxStore } from './sqlite-outbox.store.js';
 import { configureConnection, migrate } from './sqlite-schema.js';
@@ -54,6 +55,7 @@ export class SqliteStore implements Store {
   readonly users: SqliteUserStore;
   readonly credentials: SqliteCredentialStore;
   readonly customer: SqliteCustomerStore;
+  readonly field: SqliteFieldStore;
   readonly timerJobs: SqliteTimerJobs;
   readonly schedules: SqliteProcessScheduleStore;
   private readonly writeStep: Database.Transaction<(step: StepWrite) => void>;
@@ -77,6 +79,7 @@ export class SqliteStore implements Store {
     this.users = new SqliteUserStore(db);
     this.credentials = new SqliteCredentialStore(db);
     this.customer = new SqliteCustomerStore(db);
+    this.field = new SqliteFieldStore(db);
     this.pingStatement = db.prepare('SELECT 1');
     // Any throw inside rolls the whole step back, the version check included.
     this.writeStep = db.transaction((step: StepWrite) => {
@@ -91,6 +94,7 @@ export class SqliteStore implements Store {
       for (const message of step.outbox) this.outbox.insertSync(message);
       if (step.ticketAccess) this.customer.insertTicketSync(step.ticketAccess);
       for (const upload of step.uploads ?? []) this.customer.insertUploadSync(upload);
+      for (const move of step.stockMoves ?? []) this.field.applyMoveSync(move);
     });
   }
 
