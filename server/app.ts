@@ -21,7 +21,9 @@ import { browserPages } from './http/browser-pages.js';
 import { authenticate } from './http/authenticate.js';
 import { errorHandler } from './http/error-handler.js';
 import { fieldRoutes } from './field/field.routes.js';
+import { publicInvoiceRoutes, staffInvoiceRoutes } from './field/invoice.routes.js';
 import type { FieldService } from './field/field.service.js';
+import type { VisitService } from './field/visit.service.js';
 import { guard } from './http/roles.js';
 import { instanceRoutes, messageRoutes } from './instances/instance.routes.js';
 import type { InstanceService } from './instances/instance.service.js';
@@ -51,6 +53,7 @@ export interface AppComponents {
   intake: IntakeService;
   status: StatusService;
   field: FieldService;
+  visits: VisitService;
   logger: Logger;
   version: string;
   /** The built browser app (default `dist/web/` in the repository). */
@@ -81,6 +84,7 @@ export function createApp(components: AppComponents): Express {
 
   // Public, for customers (no account): intake, QR codes, status by token. Mounted before the API
   // router so its own small body limits apply, not the API's 1 MB.
+  app.use(publicInvoiceRoutes(components.status, components.store.instances));
   app.use('/api/public', publicCustomerApi(components.intake, components.status));
   app.use(customerPages(components.intake, components.status));
 
@@ -95,7 +99,7 @@ export function createApp(components: AppComponents): Express {
   api.use('/departments', departmentRoutes(components.departments));
   api.use('/definitions', definitionRoutes(components.definitions));
   api.use('/connectors', connectorRoutes(components.definitions));
-  api.use(fieldRoutes(components.field));
+  api.use(fieldRoutes(components.field, components.visits), staffInvoiceRoutes(components.store.instances));
   api.use('/instances', auditRoutes(components.audit), replayRoutes(components.replay));
   api.use('/instances', instanceRoutes(components.instances), customerStaffRoutes(components.status));
   api.use('/tasks', taskRoutes(components.taskActions));

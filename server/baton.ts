@@ -15,7 +15,7 @@ import { AccessEvents } from './auth/access-events.js';
 import { AuthService } from './auth/auth.service.js';
 import { LoginLimiter } from './auth/login-limiter.js';
 import { PasswordHasher } from './auth/passwords.js';
-import { DEFAULT_AUTH, DEFAULT_CHECKPOINT_MS, type AuthConfig, type Config } from './config.js';
+import { DEFAULT_AUTH, DEFAULT_CHECKPOINT_MS, DEFAULT_INVOICE, type AuthConfig, type Config, type InvoiceConfig } from './config.js';
 import { DepartmentService } from './departments/department.service.js';
 import { DEFAULT_INTAKE_GUARD, IntakeGuard, type IntakeGuardOptions } from './customer/intake-guard.js';
 import { IntakeService } from './customer/intake.service.js';
@@ -31,6 +31,9 @@ import { webhookConnector } from './engine/connectors/webhook.connector.js';
 import { BatonError } from './errors.js';
 import { dispatchConnector } from './field/dispatch.connector.js';
 import { FieldService, type DispatchPlan } from './field/field.service.js';
+import { VisitService } from './field/visit.service.js';
+import { fieldStatusOf } from './field/field-status.js';
+import { invoiceConnector, usePartsConnector } from './field/closing.connectors.js';
 import { InstanceRunner } from './instances/instance-runner.js';
 import { InstanceService } from './instances/instance.service.js';
 import { MessageService } from './instances/message.service.js';
@@ -53,7 +56,7 @@ export interface BatonOptions {
   store: Store;
   logger: Logger;
   clock?: Clock;
-  config: Pick<Config, 'timerPollMs' | 'webhook'> & { auth?: AuthConfig };
+  config: Pick<Config, 'timerPollMs' | 'webhook'> & { auth?: AuthConfig; invoice?: InvoiceConfig };
   /** Without one, queued emails stay in the outbox and no dispatcher exists. */
   mailTransport?: MailTransport;
   /** agenda runs the timers when given; tests that move a manual clock sweep with `scheduler.tick()`. */
@@ -76,7 +79,10 @@ export function createBaton(options: BatonOptions) {
   const clock = options.clock ?? systemClock;
   // The dispatch handler plans with the field service, which needs the runner (made below) only
   // to reassign a visit by hand; a handler runs only once Baton is up.
-  const connectors = new ConnectorRegistry([logConnector, emailConnector, webhookConnector(options.config.webhook), dispatchConnector((input): Promise<DispatchPlan> => field.plan(input))]);
+  const connectors = new ConnectorRegistry([logConnector, emailConnector, webhookConnector(options.config.webhook), dispatchConnector((input): Promise<DispatchPlan> => field.plan(input)),
+    usePartsConnector(() => field),
+    invoiceConnector(() => field, options.config.invoice ?? DEFAULT_INVOICE),
+  ]);
   const sources = new SourceCache();
   const authConfig = options.config.auth ?? DEFAULT_AUTH;
   const accessEvents = new AccessEvents();
@@ -87,6 +93,7 @@ export function createBaton(options: BatonOptions) {
   const router = new TaskRouter(store.departments, store.users, store.tasks);
   const runner = new InstanceRunner({ store, sources, clock, connectors, logger, router });
   const field: FieldService = new FieldService(store.field, { users: store.users, tasks: store.tasks, instances: store.instances, audit: store.audit, clock, runner });
+  const visits = new VisitService({ field: store.field, tasks: store.tasks, instances: store.instances, audit: store.audit, clock, runner });
   const processStarts = new ProcessStarts(store.schedules, store.definitions, runner, clock, logger);
   const definitions = new DefinitionService(store.definitions, store.departments, () => connectors.names(), clock, (definition) =>
     processStarts.scheduleFor(definition),
@@ -109,7 +116,7 @@ export function createBaton(options: BatonOptions) {
     anchorFile: options.audit?.anchorFile ?? null,
   });
   const replay = new ReplayService(audit, store.definitions);
-  const taskActions = new TaskActions(store.tasks, tasks, runner, departments, store.users, clock);
+  const taskActions = new TaskActions(store.tasks, tasks, runner, departments, store.users, clock, [field.checkTechnicianChoice]);
   const profiles = new ProcessProfiles();
   const intakeGuard = new IntakeGuard(clock, { ...DEFAULT_INTAKE_GUARD, ...options.customer?.guard });
   const intake = new IntakeService(definitions, profiles, runner, intakeGuard, clock, {
@@ -126,8 +133,9 @@ export function createBaton(options: BatonOptions) {
     profiles,
     runner,
     clock,
+    field: fieldStatusOf(visits, store.users),
   });
-  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, field, logger, version: options.version });
+  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, field, visits, logger, version: options.version });
   let live: LiveHub | null = null;
   let statusHub: StatusHub | null = null;
 
@@ -157,6 +165,7 @@ export function createBaton(options: BatonOptions) {
     intake,
     status,
     field,
+    visits,
     /** Deploys every .bpmn file of a directory; identical diagrams are not redeployed. */
     async deployDirectory(dir: string): Promise<{ file: string; key?: string; version?: number; created?: boolean; error?: string }[]> {
       const files = (await readdir(dir)).filter((file) => file.endsWith('.bpmn')).sort();

@@ -11,6 +11,14 @@ export const DEFAULT_CHECKPOINT_MS = 300_000;
 export const DEFAULT_SESSION_HOURS = 8;
 export const DEFAULT_TOKEN_DAYS = 30;
 export const DEFAULT_BCRYPT_COST = 12;
+/** Invoices of field visits: labour rate per hour (a technician's own rate wins), tax, currency. */
+export const DEFAULT_INVOICE: InvoiceConfig = { hourlyRate: 60, taxRate: 0.19, currency: 'EUR' };
+
+export interface InvoiceConfig {
+  hourlyRate: number;
+  taxRate: number;
+  currency: string;
+}
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -31,6 +39,9 @@ const schema = z.object({
   BATON_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   BATON_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   /** Absolute base URL customers reach Baton at: the links in confirmation emails and QR codes. */
+  BATON_INVOICE_HOURLY_RATE: z.coerce.number().finite().min(0).default(DEFAULT_INVOICE.hourlyRate),
+  BATON_INVOICE_TAX_RATE: z.coerce.number().finite().min(0).max(1).default(DEFAULT_INVOICE.taxRate),
+  BATON_INVOICE_CURRENCY: z.string().trim().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').default(DEFAULT_INVOICE.currency),
   BATON_PUBLIC_URL: z.string().trim().url().refine((value) => /^https?:\/\//.test(value), { message: 'must be an http(s) URL' }).optional(),
   /** Where queued emails go; unset (or empty), they stay queued in the outbox. */
   BATON_SMTP_URL: z
@@ -103,6 +114,7 @@ export interface Config {
   demo: { enabled: boolean; password: string | null };
   /** BATON_PUBLIC_URL without a trailing slash, default http://localhost:<port>. */
   publicUrl: string;
+  invoice: InvoiceConfig;
 }
 
 export interface AuthConfig {
@@ -152,5 +164,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auth: authConfig(value.BATON_SESSION_HOURS, value.BATON_TOKEN_DAYS, value.BATON_BCRYPT_COST),
     demo: { enabled: value.BATON_DEMO === 'on', password: value.BATON_DEMO_PASSWORD ?? null },
     publicUrl: (value.BATON_PUBLIC_URL ?? `http://localhost:${value.PORT}`).replace(/\/+$/, ''),
+    invoice: { hourlyRate: value.BATON_INVOICE_HOURLY_RATE, taxRate: value.BATON_INVOICE_TAX_RATE, currency: value.BATON_INVOICE_CURRENCY },
   };
 }

@@ -19,6 +19,7 @@ import { MAX_FIELD_TEXT, type UploadField } from './form-fields.js';
 import { checkUpload, type ReceivedFile } from './upload-rules.js';
 import { hashStatusToken, looksLikeToken } from './status-token.js';
 import type { StatusHistoryEntry, StatusView, WaitingTask } from './status-view.js';
+import type { FieldStatus } from '../field/field-status.js';
 
 /** One answer for a wrong, expired or unknown token: it must not tell whether a ticket exists. */
 export const NO_TICKET = 'This status link is not valid. Check the link in your confirmation email.';
@@ -33,6 +34,8 @@ export interface StatusDeps {
   profiles: ProcessProfiles;
   runner: InstanceRunner;
   clock: Clock;
+  /** Field service's part of the page (technician, ETA, invoice). */
+  field?: (instance: InstanceRecord) => Promise<FieldStatus | null>;
 }
 
 /** What the customer sends for a task that waits on them. */
@@ -68,10 +71,11 @@ export class StatusService {
   /** The view of an instance already read (with its process profile). */
   private async render({ instance, profile }: { instance: InstanceRecord; profile: ProcessProfile }): Promise<StatusView> {
     const instanceId = instance.id;
-    const [tasks, departments, feedback] = await Promise.all([
+    const [tasks, departments, feedback, field] = await Promise.all([
       this.deps.tasks.list({ instanceId }),
       this.deps.departments.list(),
       this.deps.customer.feedback(instanceId),
+      this.deps.field?.(instance) ?? null,
     ]);
     const departmentName = (id: string | null) =>
       id === null ? null : id === CUSTOMER_DEPARTMENT ? 'You' : departments.find((department) => department.id === id)?.name ?? id;
@@ -113,6 +117,7 @@ export class StatusService {
       feedback: feedback ? { rating: feedback.rating, comment: feedback.comment, at: feedback.createdAt } : null,
       feedbackWanted: instance.status === 'completed' && !feedback,
       updatedAt: instance.updatedAt,
+      ...(field ? { field } : {}),
     };
   }
 

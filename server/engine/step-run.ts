@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 
 import type { Clock } from '../clock.js';
 import type { StockMove } from '../field/field.js';
+import type { MailAttachment } from '../outbox/mail-transport.js';
 import type { ConnectorRegistry } from './connectors/connector-registry.js';
 import { ConflictError } from '../errors.js';
 import { moddleOptions } from './bpmn-source.js';
@@ -52,6 +53,7 @@ export interface QueuedEmail {
   to: string;
   subject: string;
   body: string;
+  attachments?: MailAttachment[];
 }
 
 /** A timer with what it is attached to, for SLAs and escalations. */

@@ -6,6 +6,7 @@ import { principalOf } from '../http/principal.js';
 import { parseInput } from '../http/validate.js';
 import { parseCsvRows } from './field-csv.js';
 import type { FieldService } from './field.service.js';
+import type { VisitService } from './visit.service.js';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const id = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, 'letters, digits and . _ : / - (at most 100)');
@@ -37,7 +38,7 @@ const csvBody = express.text({ type: ['text/csv', 'text/plain', 'application/csv
 const num = (value: string | undefined) => (value === undefined || value === '' ? undefined : Number(value));
 
 /** Parts, warehouses, stock and assets: everyone signed in reads, admins (assets: process owners too) write. */
-export function fieldRoutes(field: FieldService): Router {
+export function fieldRoutes(field: FieldService, visits: VisitService): Router {
   const router = Router();
 
   router.get('/parts', async (_req, res) => {
@@ -112,6 +113,16 @@ export function fieldRoutes(field: FieldService): Router {
     const body = parseInput(declineSchema, req.body ?? {}, 'decline');
     const result = await field.decline(principalOf(req), req.params.id, body.reason);
     res.json({ taskId: result.taskId, technician: result.technician, reason: result.plan.decision.reason || null, candidates: result.plan.decision.candidates });
+  });
+
+  router.get('/technician/visits', async (req, res) => {
+    res.json(await visits.day(principalOf(req)));
+  });
+  router.post('/tasks/:id/on-my-way', async (req, res) => {
+    res.json(await visits.onMyWay(principalOf(req), req.params.id));
+  });
+  router.post('/tasks/:id/arrived', async (req, res) => {
+    res.json(await visits.arrived(principalOf(req), req.params.id));
   });
 
   return router;

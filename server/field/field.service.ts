@@ -215,6 +215,56 @@ export class FieldService {
     return { taskId, technician: next, plan };
   }
 
+  /**
+   * The stock moves when a visit used parts: whatever the ticket held is released, then each used
+   * part is written off where it was held, else the technician's van, else the nearest warehouse.
+   */
+  async usePartsMoves(instanceId: string, technician: string | null, used: PartNeed[]): Promise<StockMoveIntent[]> {
+    const held = await this.store.movesOf(instanceId);
+    const moves = releaseAll(held);
+    const reservedAt = [...new Set(held.filter((move) => move.reason === 'reserve').map((move) => move.location))];
+    const order = [...reservedAt, ...(technician ? [vanLocation(technician)] : []), ...(await this.store.warehouses()).map((warehouse) => warehouse.id)];
+    const stock = used.length ? await this.store.stock({ skus: used.map((part) => part.sku) }) : [];
+    const released = new Map(moves.map((move) => [`${move.location}\u0000${move.sku}`, -move.reservedDelta]));
+    for (const part of used) {
+      let wanted = part.quantity;
+      for (const location of [...new Set(order)]) {
+        const row = stock.find((level) => level.location === location && level.sku === part.sku);
+        // What the ticket itself held there is free again once released above.
+        const free = row ? Math.max(0, row.quantity - row.reserved + (released.get(`${location}\u0000${part.sku}`) ?? 0)) : 0;
+        const take = Math.min(wanted, free);
+        if (take > 0) {
+          moves.push({ location, sku: part.sku, delta: -take, reservedDelta: 0, reason: 'use' });
+          wanted -= take;
+        }
+        if (wanted === 0) break;
+      }
+      // Used but in no stock we know (bought on the way): written off the van so the books show it.
+      if (wanted > 0) moves.push({ location: technician ? vanLocation(technician) : (order[0] ?? 'unknown'), sku: part.sku, delta: -wanted, reservedDelta: 0, reason: 'use' });
+    }
+    return moves;
+  }
+
+  /** When the technician arrived at the ticket's visit (the last `visit.arrived`), or null. */
+  async arrivedAt(instanceId: string): Promise<Date | null> {
+    const arrived = (await this.deps.audit.forInstance(instanceId)).filter((event) => event.type === 'visit.arrived').at(-1);
+    return arrived ? new Date(arrived.at) : null;
+  }
+
+  /**
+   * A dispatcher's form naming a `technician` (dispatch, reschedule): only a real technician who
+   * can take the visit is accepted, so the customer is never told someone is on the way who is not.
+   */
+  readonly checkTechnicianChoice = async (task: TaskRecord, output: Record<string, unknown>): Promise<void> => {
+    if (task.department !== DISPATCH_QUEUE || output['technician'] === undefined) return;
+    const technician = typeof output['technician'] === 'string' ? output['technician'].trim() : '';
+    if (!(await this.deps.users.getByUsername(technician))) throw new NotEligibleError(`technician: no user named ${technician || '(empty)'}`, [{ elementId: null, message: `technician: no user named ${technician}` }]);
+    const plan = await this.plan(await this.requestOf(task.instanceId));
+    const scored = plan.decision.candidates.find((candidate) => candidate.username === technician);
+    const why = !scored ? `${technician} is not a technician (not a member of ${TECHNICIANS})` : !scored.eligible ? `${technician} cannot take this visit: ${scored.reasons.join(', ')}` : null;
+    if (why) throw new NotEligibleError(`technician: ${why}`, [{ elementId: null, message: `technician: ${why}` }]);
+  };
+
   private async openVisit(instanceId: string): Promise<TaskRecord> {
     const instance = await this.deps.instances.get(instanceId);
     if (!instance) throw new NotFoundError(`Instance ${instanceId} does not exist`);

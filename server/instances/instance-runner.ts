@@ -438,7 +438,7 @@ export class InstanceRunner {
       instanceId: instance.id,
       idempotencyKey: email.idempotencyKey,
       channel: 'email',
-      payload: { to: email.to, subject: email.subject, body: email.body },
+      payload: { to: email.to, subject: email.subject, body: email.body, ...(email.attachments?.length ? { attachments: email.attachments } : {}) },
       createdAt: at,
       sentAt: null,
       attempts: 0,

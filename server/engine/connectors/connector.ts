@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 
 import type { StockMove } from '../../field/field.js';
+import type { MailAttachment } from '../../outbox/mail-transport.js';
 
 /** What a service task hands to a connector. */
 export interface ConnectorCall {
@@ -13,7 +14,7 @@ export interface ConnectorCall {
   input: Record<string, unknown>;
   variables: Readonly<Record<string, unknown>>;
   /** Queues an email in the outbox; written in the step's transaction, sent after it commits. */
-  queueEmail(message: { to: string; subject: string; body: string }): void;
+  queueEmail(message: { to: string; subject: string; body: string; attachments?: MailAttachment[] }): void;
   /** The step's time (Baton's clock), for anything the connector stamps. */
   now: Date;
   /** Records an audit event of the service task (e.g. `dispatch.decided`); kept only if the call succeeds. */
