@@ -18,7 +18,6 @@ import { formatMoney, renderInvoicePdf } from './invoice-pdf.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() ? value.trim() : null);
-const technicianOf = (variables: Readonly<Record<string, unknown>>) => text(variables['technician']);
 
 export function usePartsConnector(field: () => FieldService): Connector {
   return {
@@ -26,7 +25,9 @@ export function usePartsConnector(field: () => FieldService): Connector {
     description: 'Writes the parts used (input parts, default the partsUsed variable) off the stock; releases what the ticket held.',
     async run(call) {
       const used = partNeeds(call.input['parts'] ?? call.variables['partsUsed']);
-      const moves = await field().usePartsMoves(call.instanceId, technicianOf(call.variables), used);
+      const service = field();
+      const technician = (await service.visitTechnician(call.instanceId))?.username ?? text(call.variables['technician']);
+      const moves = await service.usePartsMoves(call.instanceId, technician, used);
       for (const move of moves) call.moveStock(move);
       return { used };
     },
@@ -41,10 +42,10 @@ export function invoiceConnector(field: () => FieldService, defaults: InvoiceCon
       const to = text(call.input['to']) ?? text(call.variables['customerEmail']);
       if (!to || !EMAIL.test(to)) throw new Error(`invoice: no email address to send it to (input 'to' or variable customerEmail), got '${to ?? ''}'`);
       const service = field();
-      const technician = technicianOf(call.variables);
+      const visitor = await service.visitTechnician(call.instanceId);
       const [arrived, profile, catalogue] = await Promise.all([
         service.arrivedAt(call.instanceId),
-        technician ? service.profile(technician) : Promise.resolve(null),
+        visitor ? service.profile(visitor.username) : Promise.resolve(null),
         service.parts(),
       ]);
       const rate = Number(call.input['rate'] ?? profile?.hourlyRate ?? defaults.hourlyRate);
@@ -57,7 +58,7 @@ export function invoiceConnector(field: () => FieldService, defaults: InvoiceCon
         issuedAt: call.now,
         customerName: text(call.variables['customerName']),
         customerEmail: to,
-        technician: text(call.variables['technicianName']) ?? technician,
+        technician: visitor?.name ?? null,
         currency: defaults.currency,
         minutesOnSite: arrived ? Math.max(0, (call.now.getTime() - arrived.getTime()) / 60_000) : 60,
         hourlyRate: rate,

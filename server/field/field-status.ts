@@ -27,8 +27,11 @@ export function fieldStatusOf(visits: VisitService, users: UserStore) {
   };
 }
 
-/** The first name of a display name; never the sign-in name (a customer must not learn it). */
+/**
+ * The first name of a display name. A user without a real name has their sign-in name as display
+ * name (the default), which a customer must not learn: then null.
+ */
 function firstName(displayName: string, username: string): string | null {
-  const first = displayName.trim().split(/\s+/)[0] ?? '';
-  return first && first.toLowerCase() !== username.toLowerCase() ? first : null;
+  if (displayName.trim() === username) return null;
+  return displayName.trim().split(/\s+/)[0] || null;
 }

@@ -245,6 +245,18 @@ export class FieldService {
     return moves;
   }
 
+  /**
+   * Who did the ticket's latest visit: its visit task's owner (declines and overrides change the
+   * task, not the variables), with their display name; null when no technician had it.
+   */
+  async visitTechnician(instanceId: string): Promise<{ username: string; name: string } | null> {
+    const visits = (await this.deps.tasks.list({ instanceId, department: TECHNICIANS })).filter((task) => task.assignee);
+    const latest = visits.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).at(-1);
+    if (!latest?.assignee) return null;
+    const user = await this.deps.users.getByUsername(latest.assignee);
+    return { username: latest.assignee, name: user?.displayName ?? latest.assignee };
+  }
+
   /** When the technician arrived at the ticket's visit (the last `visit.arrived`), or null. */
   async arrivedAt(instanceId: string): Promise<Date | null> {
     const arrived = (await this.deps.audit.forInstance(instanceId)).filter((event) => event.type === 'visit.arrived').at(-1);
