@@ -21,6 +21,7 @@ import { browserPages } from './http/browser-pages.js';
 import { authenticate } from './http/authenticate.js';
 import { errorHandler } from './http/error-handler.js';
 import { fieldRoutes } from './field/field.routes.js';
+import { fieldKpis } from './field/field-kpis.js';
 import { publicInvoiceRoutes, staffInvoiceRoutes } from './field/invoice.routes.js';
 import type { FieldService } from './field/field.service.js';
 import type { VisitService } from './field/visit.service.js';
@@ -99,7 +100,7 @@ export function createApp(components: AppComponents): Express {
   api.use('/departments', departmentRoutes(components.departments));
   api.use('/definitions', definitionRoutes(components.definitions));
   api.use('/connectors', connectorRoutes(components.definitions));
-  api.use(fieldRoutes(components.field, components.visits), staffInvoiceRoutes(components.store.instances));
+  api.use(fieldRoutes(components.field, components.visits, (month, only) => fieldKpis(components.store, month, only)), staffInvoiceRoutes(components.store.instances));
   api.use('/instances', auditRoutes(components.audit), replayRoutes(components.replay));
   api.use('/instances', instanceRoutes(components.instances), customerStaffRoutes(components.status));
   api.use('/tasks', taskRoutes(components.taskActions));

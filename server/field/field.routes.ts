@@ -7,6 +7,8 @@ import { parseInput } from '../http/validate.js';
 import { parseCsvRows } from './field-csv.js';
 import type { FieldService } from './field.service.js';
 import type { VisitService } from './visit.service.js';
+import type { FieldKpis } from './field-kpis.js';
+import { ForbiddenError } from '../errors.js';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const id = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, 'letters, digits and . _ : / - (at most 100)');
@@ -38,7 +40,7 @@ const csvBody = express.text({ type: ['text/csv', 'text/plain', 'application/csv
 const num = (value: string | undefined) => (value === undefined || value === '' ? undefined : Number(value));
 
 /** Parts, warehouses, stock and assets: everyone signed in reads, admins (assets: process owners too) write. */
-export function fieldRoutes(field: FieldService, visits: VisitService): Router {
+export function fieldRoutes(field: FieldService, visits: VisitService, kpis: (month: string, only?: string) => Promise<FieldKpis>): Router {
   const router = Router();
 
   router.get('/parts', async (_req, res) => {
@@ -113,6 +115,28 @@ export function fieldRoutes(field: FieldService, visits: VisitService): Router {
     const body = parseInput(declineSchema, req.body ?? {}, 'decline');
     const result = await field.decline(principalOf(req), req.params.id, body.reason);
     res.json({ taskId: result.taskId, technician: result.technician, reason: result.plan.decision.reason || null, candidates: result.plan.decision.candidates });
+  });
+
+  router.get('/field/kpis', async (req, res) => {
+    const query = parseInput(z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM'), technician: text(64).optional(), format: z.enum(['json', 'csv']).default('json') }).strict(), req.query, 'KPI query');
+    const principal = principalOf(req);
+    // Staff see their own figures only; readers anyone's.
+    if (principal.role === 'staff' && query.technician !== undefined && query.technician !== principal.username) throw new ForbiddenError('Staff see their own figures only');
+    const only = principal.role === 'staff' ? principal.username : query.technician;
+    const figures = await kpis(query.month, only);
+    if (query.format === 'json') {
+      res.json(figures);
+      return;
+    }
+    const header = ['username', 'visits', 'firstVisits', 'firstTimeFixRate', 'arrivals', 'onTimeRate', 'medianTimeOnSiteMs', 'travelKm', 'partsUsed', 'csatAverage', 'csatCount'];
+    const cell = (value: unknown) => {
+      const text = value === null || value === undefined ? '' : String(value);
+      // Spreadsheets run a cell that starts with = + - @ as a formula: defuse it.
+      const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+      return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+    };
+    const lines = figures.technicians.map((row) => [row.username, row.visits, row.firstVisits, row.firstTimeFixRate, row.arrivals, row.onTimeRate, row.medianTimeOnSiteMs, row.travelKm, row.partsUsed, row.csat.average, row.csat.count].map(cell).join(','));
+    res.type('text/csv').set('content-disposition', `attachment; filename="field-kpis-${query.month}.csv"`).send([header.join(','), ...lines].join('\n') + '\n');
   });
 
   router.get('/technician/visits', async (req, res) => {

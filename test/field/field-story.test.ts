@@ -113,6 +113,21 @@ describe('Field service: the whole story', () => {
     expect(invoiceMail.payload['subject']).to.contain(invoice.number);
     expect(invoiceMail.payload['body']).to.contain('214.20');
 
+    // the customer rates it; the month's field KPIs credit dmitri
+    expect((await http.anonymous.request('POST', `/api/public/status/${receipt.token}/feedback`, { rating: 5, comment: 'Quick and clean' })).status).to.equal(200);
+    const month = baton.clock.now().toISOString().slice(0, 7);
+    const kpis = (await admin.request('GET', `/api/field/kpis?month=${month}`)).body as { technicians: Record<string, unknown>[] };
+    const row = kpis.technicians.find((entry) => entry['username'] === 'dmitri')!;
+    expect(row).to.deep.include({ visits: 1, firstVisits: 1, firstTimeFixRate: 1, arrivals: 1, onTimeRate: 1, medianTimeOnSiteMs: 50 * MINUTE, partsUsed: 1, csat: { average: 5, count: 1 } });
+    expect(row['travelKm']).to.be.greaterThan(0);
+    const csv = await admin.request('GET', `/api/field/kpis?month=${month}&format=csv`);
+    expect(csv.text.split('\n')[1]).to.match(/^dmitri,1,1,1,1,1,3000000,/);
+    // staff see only their own figures
+    const annaNow = await http.as('anna');
+    expect((await annaNow.request('GET', `/api/field/kpis?month=${month}&technician=dmitri`)).status).to.equal(403);
+    expect(((await annaNow.request('GET', `/api/field/kpis?month=${month}`)).body as { technicians: unknown[] }).technicians).to.deep.equal([]);
+    expect((await admin.request('GET', '/api/field/kpis?month=2026-13')).status).to.equal(400);
+
     // the asset's history has the job, with who did it
     const asset = (await admin.request('GET', '/api/assets/BOILER-9')).body as { history: { ticketNumber: string; status: string; technician: string }[] };
     expect(asset.history).to.deep.include({ ...asset.history[0]!, ticketNumber: receipt.ticketNumber, status: 'completed' });
