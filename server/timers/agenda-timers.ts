@@ -78,7 +78,7 @@ export class AgendaTimers {
   }
 
   private async startProcess(job: Job, retryMs: number): Promise<void> {
-    if (!this.jobs.isCurrent(job.attrs)) return;
+    if (!(await this.jobs.isCurrent(job.attrs))) return;
     try {
       await this.processStarts.fire(String(job.attrs._id));
     } catch (err) {
@@ -90,7 +90,7 @@ export class AgendaTimers {
 
   private async fire(job: Job<TimerJobData>, retryMs: number): Promise<void> {
     // A job agenda picked before a step rewrote or removed it: the row is the truth now.
-    if (!this.jobs.isCurrent(job.attrs)) return;
+    if (!(await this.jobs.isCurrent(job.attrs))) return;
     const timerId = String(job.attrs._id);
     const { instanceId } = job.attrs.data;
     try {

@@ -12,5 +12,5 @@ export interface TimerJobs {
   /** After a commit: let this node's agenda see jobs written in the transaction without waiting for its poll. */
   notify(jobs: { id: string; name: string; dueAt: Date }[]): Promise<void>;
   /** False once the job's row was removed or rewritten after agenda picked it up (a stale run). */
-  isCurrent(job: JobParameters): boolean;
+  isCurrent(job: JobParameters): Promise<boolean>;
 }

@@ -10,7 +10,7 @@ import { ManualClock, systemClock, type Clock } from '../../server/clock.js';
 import { seedDepartments } from '../../server/departments/seed-departments.js';
 import type { MailTransport } from '../../server/outbox/mail-transport.js';
 import type { Role } from '../../server/users/user.js';
-import { openSqliteStore } from '../../server/stores/sqlite/sqlite-store.js';
+import { openStore } from '../../server/stores/open-store.js';
 
 /** `C` is ManualClock unless the Baton was started with `clock: 'system'`. */
 export interface TestBaton<C extends Clock = ManualClock> extends Baton {
@@ -71,7 +71,7 @@ async function openTestBaton(options: TestBatonOptions & { clock?: ManualClock |
   const file = path.join(dir, 'baton.db');
   const chosen = options.clock ?? new ManualClock();
   const clock = chosen === 'system' ? systemClock : chosen;
-  const store = openSqliteStore(file);
+  const store = await openStore({ database: { kind: 'sqlite', file } });
   await seedDepartments(store.departments);
   const baton = createBaton({
     store,

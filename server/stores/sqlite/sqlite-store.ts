@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { assertWellFormed } from '../step-shape.js';
 import type { StepWrite, Store } from '../store.js';
 import { SqliteAuditStore } from './sqlite-audit.store.js';
 import { SqliteDefinitionStore } from './sqlite-definition.store.js';
@@ -116,33 +117,5 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
-  }
-}
-
-/**
- * A malformed step is a bug in the caller, so a plain Error (not a BatonError); checked before
- * writing because "replace the instance's timers" would otherwise file another instance's rows.
- */
-function assertWellFormed(step: StepWrite): void {
-  const { instance, expectedVersion } = step;
-  const wanted = (expectedVersion ?? 0) + 1;
-  if (instance.version !== wanted) {
-    throw new Error(
-      `step for instance ${instance.id}: version must be ${wanted}, got ${instance.version}`,
-    );
-  }
-  const children = [
-    ...step.tasks,
-    ...step.audit,
-    ...(step.timers ?? []),
-    ...(step.subscriptions ?? []),
-    ...step.incidents,
-    ...step.outbox,
-  ];
-  const stray = children.find((child) => child.instanceId !== instance.id);
-  if (stray) {
-    throw new Error(
-      `step for instance ${instance.id} carries a record of instance ${stray.instanceId}`,
-    );
   }
 }

@@ -10,7 +10,7 @@ export class SqliteTimerJobs implements TimerJobs {
     await Promise.all(jobs.map((job) => this.backend.notify({ _id: toJobId(job.id), name: job.name, nextRunAt: job.dueAt, priority: 0 })));
   }
 
-  isCurrent(job: JobParameters): boolean {
+  async isCurrent(job: JobParameters): Promise<boolean> {
     return this.backend.repository.isCurrentSync(job);
   }
 }
