@@ -34,7 +34,7 @@ const schema = z.object({
   /** agenda's poll for due timer jobs (new jobs of this node are seen at once through notifications). */
   BATON_AGENDA_PROCESS_EVERY_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   /** How long a node holds a timer job before another node may take it over. */
-  BATON_AGENDA_LOCK_LIFETIME_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  BATON_AGENDA_LOCK_LIFETIME_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
   /** The safety sweep that fires any due timer agenda has not (a job marked failed, say). */
   BATON_TIMER_SWEEP_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
   BATON_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),

@@ -26,7 +26,11 @@ describe('PgStore', function () {
     if (schema) await dropSchema(schema);
   };
 
-  storeContract(openFresh, closeAndDrop);
+  storeContract(openFresh, closeAndDrop, async (store) => {
+    const schema = schemaOf.get(store);
+    if (!schema) throw new Error('not a store of this suite');
+    return openPostgresStore({ url: await testDatabaseUrl(), schema, max: 4 });
+  });
 
   describe('PostgreSQL specifics', () => {
     const opened: Store[] = [];
