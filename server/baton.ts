@@ -77,7 +77,7 @@ export function createBaton(options: BatonOptions) {
   const authConfig = options.config.auth ?? DEFAULT_AUTH;
   const accessEvents = new AccessEvents();
   const hasher = new PasswordHasher(authConfig.passwordCost);
-  const auth = new AuthService(store.users, store.credentials, hasher, new LoginLimiter(clock), accessEvents, clock, authConfig);
+  const auth = new AuthService(store.users, store.credentials, hasher, new LoginLimiter(store.rateLimits, clock), accessEvents, clock, authConfig);
   const users = new UserService(store.users, store.departments, hasher, auth, accessEvents, clock);
   const departments = new DepartmentService(store.departments, (department) => accessEvents.emit('department.created', department));
   const router = new TaskRouter(store.departments, store.users, store.tasks);
@@ -106,7 +106,7 @@ export function createBaton(options: BatonOptions) {
   const replay = new ReplayService(audit, store.definitions);
   const taskActions = new TaskActions(store.tasks, tasks, runner, departments, store.users, clock);
   const profiles = new ProcessProfiles();
-  const intakeGuard = new IntakeGuard(clock, { ...DEFAULT_INTAKE_GUARD, ...options.customer?.guard });
+  const intakeGuard = new IntakeGuard(store.rateLimits, store.secrets, clock, { ...DEFAULT_INTAKE_GUARD, ...options.customer?.guard });
   const intake = new IntakeService(definitions, profiles, runner, intakeGuard, clock, {
     publicUrl: options.customer?.publicUrl ?? 'http://localhost:3000',
     statusTtlMs: options.customer?.statusTtlMs ?? STATUS_TTL_MS,

@@ -77,7 +77,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const hasher = new PasswordHasher(config.auth.passwordCost);
     const events = new AccessEvents();
-    const auth = new AuthService(store.users, store.credentials, hasher, new LoginLimiter(systemClock), events, systemClock, config.auth);
+    const auth = new AuthService(store.users, store.credentials, hasher, new LoginLimiter(store.rateLimits, systemClock), events, systemClock, config.auth);
     const users = new UserService(store.users, store.departments, hasher, auth, events, systemClock);
     const user = await users.create({ username, password, role: 'admin', departments: [], skills: [] });
     process.stdout.write(`administrator ${user.username} created in ${describeStore(config).location}\n`);

@@ -1,6 +1,8 @@
 import type { AuditEvent } from '../audit/audit-event.js';
 import type { AuditStore } from '../audit/audit.store.js';
 import type { CredentialStore } from '../auth/credential.store.js';
+import type { RateLimitStore } from '../auth/rate-limit.store.js';
+import type { SecretStore } from '../auth/secret.store.js';
 import type { CustomerStore } from '../customer/customer.store.js';
 import type { DefinitionStore } from '../definitions/definition.store.js';
 import type { DepartmentStore } from '../departments/department.store.js';
@@ -61,6 +63,10 @@ export interface Store {
   timerJobs: TimerJobs;
   /** When processes with timer start events start themselves next (agenda jobs too). */
   schedules: ProcessScheduleStore;
+  /** Attempt counters of the sign-in and intake limits, shared by every node. */
+  rateLimits: RateLimitStore;
+  /** Secrets every node shares and nobody configures (the intake stamp key). */
+  secrets: SecretStore;
   /**
    * Writes a step atomically. Throws VersionConflictError when the stored instance version is
    * not `expectedVersion` (or when a new instance's id or (processKey, businessKey) exists),

@@ -6,6 +6,7 @@ import type { CloseStore, OpenSibling, OpenStore } from './harness.js';
 import { instanceStoreContract } from './instance-store.contract.js';
 import { outboxStoreContract } from './outbox-store.contract.js';
 import { processScheduleContract } from './process-schedule.contract.js';
+import { rateLimitContract } from './rate-limit.contract.js';
 import { stepCommitContract } from './step-commit.contract.js';
 import { taskStoreContract } from './task-store.contract.js';
 import { timerJobsContract } from './timer-jobs.contract.js';
@@ -32,4 +33,5 @@ export function storeContract(open: OpenStore, close: CloseStore, openSibling: O
   stepCommitContract(open, close);
   processScheduleContract(open, close);
   timerJobsContract(open, close, openSibling);
+  rateLimitContract(open, close, openSibling);
 }

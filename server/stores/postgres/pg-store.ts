@@ -12,6 +12,7 @@ import { PgInstanceStore } from './pg-instance.store.js';
 import { PgOutboxStore } from './pg-outbox.store.js';
 import { createPool, inTransaction, query, type PgPoolOptions } from './pg-pool.js';
 import { PgProcessScheduleStore } from './pg-process-schedule.store.js';
+import { PgRateLimitStore, PgSecretStore } from './pg-rate-limit.store.js';
 import { migratePg, schemaVersion } from './pg-schema.js';
 import { PgTaskStore } from './pg-task.store.js';
 import { PgTimerJobs } from './pg-timer-jobs.js';
@@ -49,6 +50,8 @@ export class PgStore implements Store {
   readonly customer: PgCustomerStore;
   readonly timerJobs: PgTimerJobs;
   readonly schedules: PgProcessScheduleStore;
+  readonly rateLimits: PgRateLimitStore;
+  readonly secrets: PgSecretStore;
   private closed = false;
 
   /** `pool` must reach a migrated schema (openPostgresStore does both). */
@@ -69,6 +72,8 @@ export class PgStore implements Store {
     this.users = new PgUserStore(pool);
     this.credentials = new PgCredentialStore(pool);
     this.customer = new PgCustomerStore(pool);
+    this.rateLimits = new PgRateLimitStore(pool);
+    this.secrets = new PgSecretStore(pool);
   }
 
   /**

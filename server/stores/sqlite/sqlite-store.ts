@@ -14,6 +14,7 @@ import { configureConnection, migrate } from './sqlite-schema.js';
 import { SqliteTaskStore } from './sqlite-task.store.js';
 import { SqliteAgendaBackend } from './sqlite-agenda-backend.js';
 import { SqliteProcessScheduleStore } from './sqlite-process-schedule.store.js';
+import { SqliteRateLimitStore, SqliteSecretStore } from './sqlite-rate-limit.store.js';
 import { SqliteTimerJobs } from './sqlite-timer-jobs.js';
 import { SqliteTimerStore } from './sqlite-timer.store.js';
 import { SqliteUserStore } from './sqlite-user.store.js';
@@ -57,6 +58,8 @@ export class SqliteStore implements Store {
   readonly customer: SqliteCustomerStore;
   readonly timerJobs: SqliteTimerJobs;
   readonly schedules: SqliteProcessScheduleStore;
+  readonly rateLimits: SqliteRateLimitStore;
+  readonly secrets: SqliteSecretStore;
   private readonly writeStep: Database.Transaction<(step: StepWrite) => void>;
   private readonly pingStatement: Database.Statement<[]>;
 
@@ -78,6 +81,8 @@ export class SqliteStore implements Store {
     this.users = new SqliteUserStore(db);
     this.credentials = new SqliteCredentialStore(db);
     this.customer = new SqliteCustomerStore(db);
+    this.rateLimits = new SqliteRateLimitStore(db);
+    this.secrets = new SqliteSecretStore(db);
     this.pingStatement = db.prepare('SELECT 1');
     // Any throw inside rolls the whole step back, the version check included.
     this.writeStep = db.transaction((step: StepWrite) => {
