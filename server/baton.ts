@@ -168,7 +168,7 @@ export function createBaton(options: BatonOptions) {
     },
     /** Socket.IO on the server the app listens on (the live inbox); call once, after listen. */
     attachLive(server: HttpServer): LiveHub {
-      live = new LiveHub(server, { auth, actions: taskActions, tasks: store.tasks, stepEvents: runner.events, accessEvents, clock, logger });
+      live = new LiveHub(server, { auth, actions: taskActions, tasks: store.tasks, stepEvents: runner.events, accessEvents, clock, logger, bus: store.liveBus() });
       // The customers' live status pages share the Socket.IO server, on their own namespace.
       statusHub = new StatusHub(live.io, { status, stepEvents: runner.events, logger });
       return live;

@@ -8,6 +8,7 @@ import type { DefinitionStore } from '../definitions/definition.store.js';
 import type { DepartmentStore } from '../departments/department.store.js';
 import type { IncidentRecord, InstanceRecord, MessageSubscription } from '../instances/instance.js';
 import type { InstanceStore } from '../instances/instance.store.js';
+import type { LiveBus } from '../live/live-bus.js';
 import type { OutboxMessage } from '../outbox/outbox-message.js';
 import type { OutboxStore } from '../outbox/outbox.store.js';
 import type { TaskRecord } from '../tasks/task.js';
@@ -73,7 +74,11 @@ export interface Store {
    * and then nothing of the step is written.
    */
   commitStep(step: StepWrite): Promise<void>;
+  /** Fan-out of live events to the other nodes on this database; null when one node is all there is. */
+  liveBus(): LiveBus | null;
   /** Throws when the store cannot be reached. */
   ping(): Promise<void>;
+  /** The schema version the database is at (for /health). */
+  schemaVersion(): Promise<number>;
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@ import { agendaMigration } from './pg-migration-agenda.js';
 import { auditMigration } from './pg-migration-audit.js';
 import { clusterMigration } from './pg-migration-cluster.js';
 import { coreMigration } from './pg-migration-core.js';
+import { liveMigration } from './pg-migration-live.js';
 import { customerMigration } from './pg-migration-customer.js';
 import { peopleMigration } from './pg-migration-people.js';
 import { connect } from './pg-pool.js';
@@ -19,7 +20,7 @@ export interface PgMigration {
  * tables are one file `pg-migration-<feature>.ts` and one line here); never edit a shipped one:
  * databases in the field have already run it.
  */
-const migrations: readonly PgMigration[] = [coreMigration, agendaMigration, auditMigration, peopleMigration, customerMigration, clusterMigration];
+const migrations: readonly PgMigration[] = [coreMigration, agendaMigration, auditMigration, peopleMigration, customerMigration, clusterMigration, liveMigration];
 
 /** Schema version this code writes; a database at a higher version came from a newer Baton. */
 export const PG_SCHEMA_VERSION = migrations.length;

@@ -9,6 +9,7 @@ import { PgCustomerStore } from './pg-customer.store.js';
 import { PgDefinitionStore } from './pg-definition.store.js';
 import { PgDepartmentStore } from './pg-department.store.js';
 import { PgInstanceStore } from './pg-instance.store.js';
+import { PgLiveBus } from './pg-live-bus.js';
 import { PgOutboxStore } from './pg-outbox.store.js';
 import { createPool, inTransaction, query, type PgPoolOptions } from './pg-pool.js';
 import { PgProcessScheduleStore } from './pg-process-schedule.store.js';
@@ -53,11 +54,12 @@ export class PgStore implements Store {
   readonly rateLimits: PgRateLimitStore;
   readonly secrets: PgSecretStore;
   private closed = false;
+  private bus: PgLiveBus | null = null;
 
   /** `pool` must reach a migrated schema (openPostgresStore does both). */
   constructor(
     readonly pool: pg.Pool,
-    options: PgStoreOptions,
+    private readonly options: PgStoreOptions,
   ) {
     this.definitions = new PgDefinitionStore(pool);
     this.instances = new PgInstanceStore(pool);
@@ -98,6 +100,12 @@ export class PgStore implements Store {
     });
   }
 
+  /** Created on first use (a CLI never needs one); closed with the store. */
+  liveBus(): PgLiveBus {
+    this.bus ??= new PgLiveBus(this.options, `baton_live_${this.options.schema ?? 'public'}`);
+    return this.bus;
+  }
+
   async ping(): Promise<void> {
     await query(this.pool, 'SELECT 1');
   }
@@ -111,6 +119,7 @@ export class PgStore implements Store {
     if (this.closed) return;
     this.closed = true;
     await this.timerJobs.backend.notificationChannel.disconnect();
+    await this.bus?.close();
     await this.pool.end();
   }
 }

@@ -10,7 +10,7 @@ import { SqliteCredentialStore } from './sqlite-credential.store.js';
 import { SqliteDepartmentStore } from './sqlite-department.store.js';
 import { SqliteInstanceStore } from './sqlite-instance.store.js';
 import { SqliteOutboxStore } from './sqlite-outbox.store.js';
-import { configureConnection, migrate } from './sqlite-schema.js';
+import { configureConnection, migrate, schemaVersion } from './sqlite-schema.js';
 import { SqliteTaskStore } from './sqlite-task.store.js';
 import { SqliteAgendaBackend } from './sqlite-agenda-backend.js';
 import { SqliteProcessScheduleStore } from './sqlite-process-schedule.store.js';
@@ -118,6 +118,15 @@ export class SqliteStore implements Store {
 
   async ping(): Promise<void> {
     this.pingStatement.get();
+  }
+
+  async schemaVersion(): Promise<number> {
+    return schemaVersion(this.db);
+  }
+
+  /** One node per file: events stay in this process. */
+  liveBus(): null {
+    return null;
   }
 
   async close(): Promise<void> {
