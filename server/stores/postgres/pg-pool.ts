@@ -44,6 +44,12 @@ export function createPool(options: PgPoolOptions): pg.Pool {
   // A connection that breaks while idle emits on the pool; without a listener node would exit.
   // The next query gets a fresh connection (or fails as STORE_UNAVAILABLE while the server is away).
   pool.on('error', () => undefined);
+  // A connection that breaks while checked out (between two statements of a transaction, or the
+  // socket.io adapter's listening one) emits on the client; the next statement on it fails and is
+  // mapped to STORE_UNAVAILABLE, so the event itself needs no handling, but must not go unheard.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return pool;
 }
 
