@@ -26,6 +26,8 @@ const schema = z.object({
       message: 'must be a postgres:// or postgresql:// URL, e.g. postgres://baton:password@db.example.org:5432/baton',
     })
     .optional(),
+  /** The PostgreSQL schema Baton's tables live in (several Baton stores can share one database). */
+  BATON_DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'must be a plain lower-case SQL name, e.g. baton' }).default('public'),
   /** Connections each node keeps to PostgreSQL (docs/deploy.md: pool sizes). */
   BATON_DATABASE_POOL: z.coerce.number().int().min(2).max(200).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -124,7 +126,7 @@ export interface Config {
 
 export type DatabaseConfig =
   | { kind: 'sqlite'; file: string }
-  | { kind: 'postgres'; url: string; poolSize: number };
+  | { kind: 'postgres'; url: string; poolSize: number; schema?: string };
 
 export interface AuthConfig {
   sessionTtlMs: number;
@@ -156,7 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     databaseFile: path.join(dataDir, 'baton.db'),
     database: value.BATON_DATABASE_URL
-      ? { kind: 'postgres', url: value.BATON_DATABASE_URL, poolSize: value.BATON_DATABASE_POOL }
+      ? { kind: 'postgres', url: value.BATON_DATABASE_URL, poolSize: value.BATON_DATABASE_POOL, schema: value.BATON_DATABASE_SCHEMA }
       : { kind: 'sqlite', file: path.join(dataDir, 'baton.db') },
     logLevel: value.LOG_LEVEL,
     processesDir: path.resolve(value.BATON_PROCESSES_DIR),

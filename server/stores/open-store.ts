@@ -39,7 +39,8 @@ export async function openStore(config: { database: DatabaseConfig }, options: O
     throw new StoreMissingError(`no database at ${database.file} (set BATON_DATA_DIR, or BATON_DATABASE_URL for PostgreSQL)`);
   }
   if (database.kind === 'postgres') {
-    return openPostgresStore({ url: database.url, max: database.poolSize, ...(options.schema === undefined ? {} : { schema: options.schema }) });
+    const schema = options.schema ?? database.schema;
+    return openPostgresStore({ url: database.url, max: database.poolSize, ...(schema === undefined ? {} : { schema }) });
   }
   return openSqliteStore(database.file);
 }
@@ -48,7 +49,7 @@ export function describeStore(config: { database: DatabaseConfig }): StoreDescri
   const { database } = config;
   if (database.kind === 'sqlite') return { kind: 'sqlite', location: database.file };
   const url = new URL(database.url);
-  return { kind: 'postgres', location: `${url.hostname}:${url.port || '5432'}${url.pathname}` };
+  return { kind: 'postgres', location: `${url.hostname}:${url.port || '5432'}${url.pathname}${database.schema && database.schema !== 'public' ? ` (schema ${database.schema})` : ''}` };
 }
 
 /**
@@ -68,7 +69,8 @@ export async function exportStore(config: { database: DatabaseConfig }, write: (
       db.close();
     }
   }
-  const pool = createPool({ url: database.url, max: 2, ...(options.schema === undefined ? {} : { schema: options.schema }) });
+  const schema = options.schema ?? database.schema;
+  const pool = createPool({ url: database.url, max: 2, ...(schema === undefined ? {} : { schema }) });
   try {
     const version = await pgSchemaVersion(pool);
     if (version !== PG_SCHEMA_VERSION) {
@@ -93,7 +95,8 @@ export async function importStore(config: { database: DatabaseConfig }, lines: A
       db.close();
     }
   }
-  const store = await openPostgresStore({ url: database.url, max: 2, ...(options.schema === undefined ? {} : { schema: options.schema }) });
+  const schema = options.schema ?? database.schema;
+  const store = await openPostgresStore({ url: database.url, max: 2, ...(schema === undefined ? {} : { schema }) });
   try {
     return await importPg(store.pool, lines);
   } finally {
