@@ -73,13 +73,17 @@ export function createApp(components: AppComponents): Express {
   app.set('trust proxy', false);
 
   // Public: load balancers and uptime checks call it without credentials; it says nothing private.
+  // A node whose database is away answers 503 with Retry-After (the balancer routes elsewhere) and
+  // 200 again by itself once it is back: every check asks the database anew.
   app.get('/health', async (_req, res) => {
+    const { store } = components;
     try {
-      await components.store.ping();
-      res.json({ status: 'ok', version: components.version, store: components.store.kind });
+      await store.ping();
+      const schemaVersion = await store.schemaVersion();
+      res.json({ status: 'ok', version: components.version, store: store.kind, schemaVersion, database: 'reachable' });
     } catch (err) {
       components.logger.error({ err }, 'health check: store unreachable');
-      res.status(503).json({ status: 'unavailable', version: components.version, store: components.store.kind });
+      res.set('Retry-After', '5').status(503).json({ status: 'unavailable', version: components.version, store: store.kind, database: 'unreachable' });
     }
   });
 

@@ -25,15 +25,26 @@ const schema = z.object({
   /** Interface to listen on. Every API route needs a session or a bearer token. */
   HOST: z.string().min(1).default('0.0.0.0'),
   BATON_DATA_DIR: z.string().min(1).default('./data'),
-  /** Reserved for the MongoDB production store. */
-  MONGODB_URI: z.string().optional(),
+  /** postgres://user:password@host:5432/db: the PostgreSQL store (several nodes); unset, the embedded SQLite store. */
+  BATON_DATABASE_URL: z
+    .string()
+    .trim()
+    .refine((value) => value === '' || isPostgresUrl(value), {
+      // The value is not echoed back: it usually carries the database password.
+      message: 'must be a postgres:// or postgresql:// URL, e.g. postgres://baton:password@db.example.org:5432/baton',
+    })
+    .optional(),
+  /** The PostgreSQL schema Baton's tables live in (several Baton stores can share one database). */
+  BATON_DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'must be a plain lower-case SQL name, e.g. baton' }).default('public'),
+  /** Connections each node keeps to PostgreSQL (docs/deploy.md: pool sizes). */
+  BATON_DATABASE_POOL: z.coerce.number().int().min(2).max(200).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Directory whose .bpmn files are deployed at start (identical ones are not redeployed). */
   BATON_PROCESSES_DIR: z.string().min(1).default('./processes'),
   /** agenda's poll for due timer jobs (new jobs of this node are seen at once through notifications). */
   BATON_AGENDA_PROCESS_EVERY_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   /** How long a node holds a timer job before another node may take it over. */
-  BATON_AGENDA_LOCK_LIFETIME_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  BATON_AGENDA_LOCK_LIFETIME_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
   /** The safety sweep that fires any due timer agenda has not (a job marked failed, say). */
   BATON_TIMER_SWEEP_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
   BATON_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
@@ -86,6 +97,12 @@ const schema = z.object({
     .default('Baton <baton@localhost>'),
 });
 
+function isPostgresUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+}
+
 function isSmtpUrl(value: string): boolean {
   if (!URL.canParse(value)) return false;
   const url = new URL(value);
@@ -96,8 +113,10 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** The SQLite file in the data directory (used when `database` is SQLite). */
   databaseFile: string;
-  mongodbUri: string | null;
+  /** Which store this node opens (server/stores/open-store.ts). */
+  database: DatabaseConfig;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   processesDir: string;
   timerPollMs: number;
@@ -116,6 +135,10 @@ export interface Config {
   publicUrl: string;
   invoice: InvoiceConfig;
 }
+
+export type DatabaseConfig =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'postgres'; url: string; poolSize: number; schema?: string };
 
 export interface AuthConfig {
   sessionTtlMs: number;
@@ -146,7 +169,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: value.HOST,
     dataDir,
     databaseFile: path.join(dataDir, 'baton.db'),
-    mongodbUri: value.MONGODB_URI?.trim() || null,
+    database: value.BATON_DATABASE_URL
+      ? { kind: 'postgres', url: value.BATON_DATABASE_URL, poolSize: value.BATON_DATABASE_POOL, schema: value.BATON_DATABASE_SCHEMA }
+      : { kind: 'sqlite', file: path.join(dataDir, 'baton.db') },
     logLevel: value.LOG_LEVEL,
     processesDir: path.resolve(value.BATON_PROCESSES_DIR),
     timerPollMs: value.BATON_TIMER_SWEEP_MS,

@@ -88,6 +88,21 @@ export class UnavailableError extends BatonError {
   readonly code = 'UNAVAILABLE';
 }
 
+/**
+ * The database cannot be reached (a PostgreSQL connection refused, reset or timed out). Nothing
+ * was written; the client may try again after `retryAfterSeconds`, and the node recovers by itself
+ * when the database is back.
+ */
+export class StoreUnavailableError extends BatonError {
+  readonly code = 'STORE_UNAVAILABLE';
+  readonly retryAfterSeconds = 5;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message);
+    if (options && 'cause' in options) this.cause = options.cause;
+  }
+}
+
 /** The step could not run (a condition failed to evaluate); an incident was recorded instead. */
 export class IncidentRaisedError extends BatonError {
   readonly code = 'INCIDENT';

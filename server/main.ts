@@ -7,7 +7,7 @@ import { createLogger } from './logger.js';
 import { demoBanner } from './users/demo-banner.js';
 import { generatePassword } from './users/demo-organisation.js';
 import { SmtpTransport } from './outbox/smtp-transport.js';
-import { openSqliteStore } from './stores/sqlite/sqlite-store.js';
+import { describeStore, openStore } from './stores/open-store.js';
 import { batonVersion } from './version.js';
 
 const version = batonVersion();
@@ -15,14 +15,10 @@ const version = batonVersion();
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  if (config.mongodbUri) {
-    logger.fatal('MONGODB_URI is set, but the MongoDB store is not part of this version yet; unset it to use the embedded store');
-    process.exit(2);
-  }
 
   const auditKey = loadAuditKey(config.audit);
   for (const warning of auditKey.warnings) logger.warn(warning);
-  const store = openSqliteStore(config.databaseFile);
+  const store = await openStore(config);
   const mailTransport = config.smtp ? new SmtpTransport(config.smtp) : undefined;
   const audit = { key: auditKey.key, checkpointMs: config.audit.checkpointMs, anchorFile: config.audit.anchorFile };
   const baton = createBaton({ store, logger, config, version, mailTransport, agenda: config.agenda, audit, customer: { publicUrl: config.publicUrl } });
@@ -62,7 +58,7 @@ async function main(): Promise<void> {
     server.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
-  logger.info({ port, dataDir: config.dataDir, store: store.kind, auditKeyId: auditKey.key.id }, `Baton ${version} is running on http://localhost:${port}`);
+  logger.info({ port, dataDir: config.dataDir, store: describeStore(config), auditKeyId: auditKey.key.id }, `Baton ${version} is running on http://localhost:${port}`);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -42,15 +42,15 @@ export class AuthService {
   /** Checks the password (rate limited per username + address) and issues a session or a token. */
   async signIn(username: string, password: string, address: string, kind: CredentialRecord['kind']): Promise<IssuedCredential> {
     const key = `${username.toLowerCase()}|${address}`;
-    const wait = this.limiter.retryAfter(key);
+    const wait = await this.limiter.retryAfter(key);
     if (wait > 0) throw new RateLimitedError(`Too many failed sign-ins; try again in ${wait} s`, wait);
     const user = await this.users.getByUsername(username.toLowerCase());
     const ok = user ? await this.hasher.verify(password, user.passwordHash) : await this.decoyCheck(password);
     if (!user || !ok || user.disabled) {
-      this.limiter.failed(key);
+      await this.limiter.failed(key);
       throw new UnauthenticatedError('Wrong username or password, or the account is disabled');
     }
-    this.limiter.succeeded(key);
+    await this.limiter.succeeded(key);
     return this.issue(user, kind);
   }
 

@@ -1,53 +1,55 @@
 import type { Clock } from '../clock.js';
-
-interface Window {
-  failures: number;
-  resetAt: number;
-  blockedUntil: number;
-}
+import type { RateLimitStore, RateRule } from './rate-limit.store.js';
 
 /**
- * Failed sign-ins per username + client address, in memory (a restart forgets them; several nodes
- * count separately, which only loosens the limit by the node count). After `maxFailures` within
- * `windowMs` the key is blocked for `blockMs`.
+ * Failed attempts per key (username + client address for sign-ins, an address for the intake),
+ * counted in the database through RateLimitStore, so every node sees the same counts and a
+ * restart forgets nothing. After `maxFailures` within `windowMs` the key is blocked for `blockMs`.
  */
 export class LoginLimiter {
-  private readonly windows = new Map<string, Window>();
+  private readonly rule: RateRule;
+  private lastPrune = 0;
 
   constructor(
+    private readonly store: RateLimitStore,
     private readonly clock: Clock,
-    private readonly options = { maxFailures: 5, windowMs: 15 * 60_000, blockMs: 15 * 60_000 },
-  ) {}
+    options = { maxFailures: 5, windowMs: 15 * 60_000, blockMs: 15 * 60_000 },
+    /** Keeps the keys of different limiters apart in the one table. */
+    private readonly scope = 'login',
+  ) {
+    this.rule = { max: options.maxFailures, windowMs: options.windowMs, blockMs: options.blockMs };
+  }
 
   /** Seconds until the key may try again; 0 when it may try now. */
-  retryAfter(key: string): number {
-    const window = this.windows.get(key);
+  async retryAfter(key: string): Promise<number> {
+    return this.secondsUntil(await this.store.blockedUntil(this.keyOf(key)));
+  }
+
+  /** Counts a failure; answers the seconds the key is now blocked for (0: not blocked). */
+  async failed(key: string): Promise<number> {
     const now = this.clock.now().getTime();
-    if (!window || window.blockedUntil <= now) return 0;
-    return Math.ceil((window.blockedUntil - now) / 1000);
+    const blockedUntil = await this.store.hit(this.keyOf(key), now, this.rule);
+    await this.pruneNow(now);
+    return this.secondsUntil(blockedUntil);
   }
 
-  failed(key: string): void {
+  async succeeded(key: string): Promise<void> {
+    await this.store.clear(this.keyOf(key));
+  }
+
+  private secondsUntil(blockedUntil: number): number {
     const now = this.clock.now().getTime();
-    let window = this.windows.get(key);
-    if (!window || window.resetAt <= now) {
-      window = { failures: 0, resetAt: now + this.options.windowMs, blockedUntil: 0 };
-      this.windows.set(key, window);
-    }
-    window.failures += 1;
-    if (window.failures >= this.options.maxFailures) window.blockedUntil = now + this.options.blockMs;
-    this.prune(now);
+    return blockedUntil <= now ? 0 : Math.ceil((blockedUntil - now) / 1000);
   }
 
-  succeeded(key: string): void {
-    this.windows.delete(key);
+  private keyOf(key: string): string {
+    return `${this.scope}:${key}`;
   }
 
-  /** Keeps memory bounded under a flood of made-up usernames. */
-  private prune(now: number): void {
-    if (this.windows.size < 10_000) return;
-    for (const [key, window] of this.windows) {
-      if (window.resetAt <= now && window.blockedUntil <= now) this.windows.delete(key);
-    }
+  /** Keeps the table small under a flood of made-up usernames: ended windows go once a window. */
+  private async pruneNow(now: number): Promise<void> {
+    if (now - this.lastPrune < this.rule.windowMs) return;
+    this.lastPrune = now;
+    await this.store.prune(now);
   }
 }

@@ -2,7 +2,7 @@
  * Creates an administrator (the way in when the demo organisation is off, e.g. in production):
  *   npm run admin -- create <username>          (asks for the password on the terminal, not echoed)
  *   BATON_ADMIN_PASSWORD=... npm run admin -- create <username>
- * Uses the same configuration as the server (BATON_DATA_DIR).
+ * Uses the same configuration as the server (BATON_DATA_DIR, or BATON_DATABASE_URL).
  */
 import { AccessEvents } from '../auth/access-events.js';
 import { AuthService } from '../auth/auth.service.js';
@@ -11,7 +11,7 @@ import { MIN_PASSWORD_LENGTH, passwordProblem, PasswordHasher } from '../auth/pa
 import { systemClock } from '../clock.js';
 import { loadConfig } from '../config.js';
 import { BatonError } from '../errors.js';
-import { openSqliteStore } from '../stores/sqlite/sqlite-store.js';
+import { describeStore, openStore } from '../stores/open-store.js';
 import { UserService } from '../users/user.service.js';
 
 /** Reads a line from the terminal without echoing it. */
@@ -73,14 +73,14 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const store = openSqliteStore(config.databaseFile);
+  const store = await openStore(config);
   try {
     const hasher = new PasswordHasher(config.auth.passwordCost);
     const events = new AccessEvents();
-    const auth = new AuthService(store.users, store.credentials, hasher, new LoginLimiter(systemClock), events, systemClock, config.auth);
+    const auth = new AuthService(store.users, store.credentials, hasher, new LoginLimiter(store.rateLimits, systemClock), events, systemClock, config.auth);
     const users = new UserService(store.users, store.departments, hasher, auth, events, systemClock);
     const user = await users.create({ username, password, role: 'admin', departments: [], skills: [] });
-    process.stdout.write(`administrator ${user.username} created in ${config.databaseFile}\n`);
+    process.stdout.write(`administrator ${user.username} created in ${describeStore(config).location}\n`);
     return 0;
   } catch (err) {
     if (err instanceof BatonError) {

@@ -1,19 +1,17 @@
 /**
  * `npm run audit:verify`: checks the whole store's audit trail — every instance's hash chain, every
  * signed checkpoint and the links between them — with the configured key (the same environment as
- * the server: BATON_DATA_DIR, BATON_AUDIT_KEY or BATON_AUDIT_KEY_FILE).
+ * the server: BATON_DATA_DIR or BATON_DATABASE_URL, BATON_AUDIT_KEY or BATON_AUDIT_KEY_FILE).
  *
  * Exit status: 0 everything verifies; 1 something does not (the report names it); 2 the check could
  * not run (no database, no key, bad configuration). `--json` prints the report as JSON.
  */
-import { existsSync } from 'node:fs';
-
 import { readAnchor } from '../audit/audit-anchor.js';
 import { loadAuditKey } from '../audit/audit-key.js';
 import { AuditService } from '../audit/audit.service.js';
 import { verifyStore, type StoreVerification } from '../audit/store-verify.js';
 import { loadConfig } from '../config.js';
-import { openSqliteStore } from '../stores/sqlite/sqlite-store.js';
+import { describeStore, openStore, StoreMissingError } from '../stores/open-store.js';
 
 function report(result: StoreVerification, database: string, keyId: string): string {
   const lines = [
@@ -45,15 +43,18 @@ async function main(): Promise<number> {
     console.error(`audit:verify cannot run: ${err instanceof Error ? err.message : String(err)}`);
     return 2;
   }
-  if (!existsSync(config.databaseFile)) {
-    console.error(`audit:verify cannot run: no database at ${config.databaseFile} (set BATON_DATA_DIR)`);
+  let store;
+  try {
+    store = await openStore(config, { mustExist: true });
+  } catch (err) {
+    if (!(err instanceof StoreMissingError)) throw err;
+    console.error(`audit:verify cannot run: ${err.message}`);
     return 2;
   }
-  const store = openSqliteStore(config.databaseFile);
   try {
     const service = new AuditService(store.audit, store.instances, key);
     const result = await verifyStore(store.audit, store.instances, service, key, readAnchor(config.audit.anchorFile));
-    console.log(json ? JSON.stringify(result, null, 2) : report(result, config.databaseFile, key.id));
+    console.log(json ? JSON.stringify(result, null, 2) : report(result, describeStore(config).location, key.id));
     return result.valid ? 0 : 1;
   } finally {
     await store.close();

@@ -1,15 +1,16 @@
 /**
- * `npm run import -- <file>`: loads a Baton export into the store of BATON_DATA_DIR, which must be
- * new or empty; all or nothing. Then start Baton on that data directory (with the same audit key,
- * so the chains' checkpoints verify). Exit 0 done, 1 the export was refused, 2 could not run.
+ * `npm run import -- <file>`: loads a Baton export (of either store) into the store the server's
+ * configuration names (BATON_DATA_DIR, or BATON_DATABASE_URL for PostgreSQL), which must be new
+ * or empty; all or nothing. Then start Baton on it with the same audit key, so the chains'
+ * checkpoints verify. Exit 0 done, 1 the export was refused, 2 could not run.
  */
 import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 import { BatonError } from '../errors.js';
 import { loadConfig } from '../config.js';
-import { openSqliteDatabase } from '../stores/sqlite/sqlite-store.js';
-import { exportedRows, importSqlite } from '../stores/sqlite/sqlite-export.js';
+import { describeStore, importStore } from '../stores/open-store.js';
+import { exportedRows } from '../stores/sqlite/sqlite-export.js';
 
 async function main(): Promise<number> {
   const source = process.argv[2];
@@ -18,19 +19,16 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const db = openSqliteDatabase(config.databaseFile);
   try {
     const lines = createInterface({ input: createReadStream(source, 'utf8'), crlfDelay: Infinity });
-    const header = await importSqlite(db, lines);
+    const header = await importStore(config, lines);
     const rows = exportedRows(header);
-    console.error(`imported ${rows} rows of ${Object.keys(header.tables).length} tables (exported ${header.exportedAt}) into ${config.databaseFile}`);
+    console.error(`imported ${rows} rows of ${Object.keys(header.tables).length} tables (exported ${header.exportedAt}) into ${describeStore(config).location}`);
     return 0;
   } catch (err) {
     if (!(err instanceof BatonError)) throw err;
     console.error(`import refused: ${err.message}`);
     return 1;
-  } finally {
-    db.close();
   }
 }
 

@@ -61,7 +61,7 @@ export class IntakeService {
       title: profile.title,
       schema: profile.startForm?.schema ?? null,
       fields: profile.startForm?.fields ?? [],
-      formStamp: this.guard.stamp(processKey),
+      formStamp: await this.guard.stamp(processKey),
       honeypot: HONEYPOT_FIELD,
     };
   }
@@ -86,10 +86,10 @@ export class IntakeService {
 
   async submit(processKey: string, body: unknown, address: string): Promise<IntakeReceipt> {
     // Counted before anything else: a flood of invalid submissions is a flood too.
-    this.guard.admit(address);
+    await this.guard.admit(address);
     const input = parseInput(intakeSchema, body, 'request');
     const { definition, profile } = await this.intakeProcess(processKey);
-    this.guard.check(processKey, input.formStamp, input[HONEYPOT_FIELD]);
+    await this.guard.check(processKey, input.formStamp, input[HONEYPOT_FIELD]);
     const fields = profile.startForm?.fields ?? [];
     // Only the form's own fields start the process: anything else sent along is dropped.
     const variables: Record<string, unknown> = {};

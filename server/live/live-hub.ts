@@ -19,6 +19,7 @@ import type { TaskActions } from '../tasks/task-actions.js';
 import { taskCommandSchema } from '../tasks/task-action-schemas.js';
 import type { TaskStore } from '../tasks/task.store.js';
 import type { UserRecord } from '../users/user.js';
+import type { LiveBus } from './live-bus.js';
 import { INBOX_NAMESPACE, rooms, type ClientToServerEvents, type LiveError, type ServerToClientEvents } from './live-events.js';
 import { changeOf, liveTask, previousHolder, roomsOf } from './live-task.js';
 
@@ -42,6 +43,8 @@ export interface LiveHubDeps {
   clock: Clock;
   logger: Logger;
   expirySweepMs?: number;
+  /** Events to and from the other nodes on the same database (null: this node is alone). */
+  bus?: LiveBus | null;
 }
 
 /**
@@ -63,7 +66,8 @@ export class LiveHub {
     private readonly deps: LiveHubDeps,
   ) {
     // No CORS: the inbox is served by this server; other origins get nothing.
-    this.io = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
+    // With a bus, every namespace (the inbox, the customers' status pages) emits to rooms on all nodes.
+    this.io = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024, ...(deps.bus ? { adapter: deps.bus.adapter() } : {}) });
     // Nothing lives on the root namespace yet: refuse it rather than hold idle unauthenticated sockets.
     this.io.use((_socket, next) => next(new Error(`Connect to the ${INBOX_NAMESPACE} namespace`)));
     this.inbox = this.io.of(INBOX_NAMESPACE);
@@ -88,7 +92,9 @@ export class LiveHub {
     clearInterval(this.expirySweep);
     for (const off of this.detach) off();
     this.inbox.disconnectSockets(true);
-    // io.close() would close the HTTP server too; its owner does that.
+    // io.close() would close the HTTP server too; its owner does that. The namespaces' adapters
+    // are closed here instead: a cluster adapter holds a database connection and heartbeat timers.
+    for (const namespace of this.io._nsps.values()) await namespace.adapter.close();
     this.io.engine.close();
   }
 

@@ -1,11 +1,14 @@
 import type { AuditEvent } from '../audit/audit-event.js';
 import type { AuditStore } from '../audit/audit.store.js';
 import type { CredentialStore } from '../auth/credential.store.js';
+import type { RateLimitStore } from '../auth/rate-limit.store.js';
+import type { SecretStore } from '../auth/secret.store.js';
 import type { CustomerStore } from '../customer/customer.store.js';
 import type { DefinitionStore } from '../definitions/definition.store.js';
 import type { DepartmentStore } from '../departments/department.store.js';
 import type { IncidentRecord, InstanceRecord, MessageSubscription } from '../instances/instance.js';
 import type { InstanceStore } from '../instances/instance.store.js';
+import type { LiveBus } from '../live/live-bus.js';
 import type { OutboxMessage } from '../outbox/outbox-message.js';
 import type { OutboxStore } from '../outbox/outbox.store.js';
 import type { TaskRecord } from '../tasks/task.js';
@@ -67,13 +70,21 @@ export interface Store {
   timerJobs: TimerJobs;
   /** When processes with timer start events start themselves next (agenda jobs too). */
   schedules: ProcessScheduleStore;
+  /** Attempt counters of the sign-in and intake limits, shared by every node. */
+  rateLimits: RateLimitStore;
+  /** Secrets every node shares and nobody configures (the intake stamp key). */
+  secrets: SecretStore;
   /**
    * Writes a step atomically. Throws VersionConflictError when the stored instance version is
    * not `expectedVersion` (or when a new instance's id or (processKey, businessKey) exists),
    * and then nothing of the step is written.
    */
   commitStep(step: StepWrite): Promise<void>;
+  /** Fan-out of live events to the other nodes on this database; null when one node is all there is. */
+  liveBus(): LiveBus | null;
   /** Throws when the store cannot be reached. */
   ping(): Promise<void>;
+  /** The schema version the database is at (for /health). */
+  schemaVersion(): Promise<number>;
   close(): Promise<void>;
 }

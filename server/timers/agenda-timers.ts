@@ -1,10 +1,10 @@
-import { Agenda, type Job } from 'agenda';
+import { Agenda, type AgendaBackend, type Job, type JobParameters } from 'agenda';
 import type { Logger } from 'pino';
 
 import type { InstanceRunner } from '../instances/instance-runner.js';
 import { PROCESS_START_JOB } from './process-schedule.js';
 import type { ProcessStarts } from './process-starts.js';
-import { TIMER_JOB, type TimerJobs } from './timer-jobs.js';
+import { TIMER_JOB, type JobRef, type SchedulerBackend, type TimerJobs } from './timer-jobs.js';
 import type { TimerStore } from './timer.store.js';
 
 export interface AgendaTimersOptions {
@@ -46,7 +46,7 @@ export class AgendaTimers {
     options: AgendaTimersOptions,
   ) {
     this.agenda = new Agenda({
-      backend: jobs.backend,
+      backend: agendaBackend(jobs.backend),
       processEvery: options.processEveryMs,
       defaultLockLifetime: options.lockLifetimeMs,
       maxConcurrency: 10,
@@ -78,7 +78,7 @@ export class AgendaTimers {
   }
 
   private async startProcess(job: Job, retryMs: number): Promise<void> {
-    if (!this.jobs.isCurrent(job.attrs)) return;
+    if (!(await this.jobs.isCurrent(jobRef(job.attrs)))) return;
     try {
       await this.processStarts.fire(String(job.attrs._id));
     } catch (err) {
@@ -90,7 +90,7 @@ export class AgendaTimers {
 
   private async fire(job: Job<TimerJobData>, retryMs: number): Promise<void> {
     // A job agenda picked before a step rewrote or removed it: the row is the truth now.
-    if (!this.jobs.isCurrent(job.attrs)) return;
+    if (!(await this.jobs.isCurrent(jobRef(job.attrs)))) return;
     const timerId = String(job.attrs._id);
     const { instanceId } = job.attrs.data;
     try {
@@ -113,4 +113,19 @@ export class AgendaTimers {
   private refill(timerId: string): void {
     setImmediate(() => void this.jobs.notify([{ id: timerId, name: TIMER_JOB, dueAt: new Date() }]));
   }
+}
+
+/** The store's scheduler backend as agenda's: every adapter hands out an agenda backend (checked, not assumed). */
+function agendaBackend(backend: SchedulerBackend): AgendaBackend {
+  const candidate = backend as Partial<AgendaBackend>;
+  if (typeof candidate.repository !== 'object' || candidate.repository === null) {
+    throw new TypeError(`the store's scheduler backend ${backend.name} is not an agenda backend`);
+  }
+  return backend as AgendaBackend;
+}
+
+/** agenda copies the row's generation into job.attrs (an extra attribute the repositories hand out). */
+function jobRef(attrs: JobParameters): JobRef {
+  const generation = (attrs as { generation?: unknown }).generation;
+  return { id: String(attrs._id), generation: typeof generation === 'string' ? generation : null };
 }

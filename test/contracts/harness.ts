@@ -2,6 +2,8 @@ import type { Store } from '../../server/stores/store.js';
 
 export type OpenStore = () => Promise<Store>;
 export type CloseStore = (store: Store) => Promise<void>;
+/** Another store on the same database as `store` (a second node); closed by the caller. */
+export type OpenSibling = (store: Store) => Promise<Store>;
 
 /**
  * Gives every test of the enclosing describe a fresh store, opened before and closed after it.

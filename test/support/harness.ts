@@ -10,7 +10,8 @@ import { ManualClock, systemClock, type Clock } from '../../server/clock.js';
 import { seedDepartments } from '../../server/departments/seed-departments.js';
 import type { MailTransport } from '../../server/outbox/mail-transport.js';
 import type { Role } from '../../server/users/user.js';
-import { openSqliteStore } from '../../server/stores/sqlite/sqlite-store.js';
+import { openStore } from '../../server/stores/open-store.js';
+import { freshSchema, testDatabaseUrl } from './postgres.js';
 
 /** `C` is ManualClock unless the Baton was started with `clock: 'system'`. */
 export interface TestBaton<C extends Clock = ManualClock> extends Baton {
@@ -54,6 +55,12 @@ export interface TestBatonOptions {
   checkpointMs?: number;
   /** Replaces top-level TEST_CONFIG settings. */
   config?: Partial<typeof TEST_CONFIG>;
+  /**
+   * PostgreSQL instead of a SQLite file: `{ url, schema }` (two Batons given the same are two nodes
+   * on one database). Default: SQLite, or a fresh schema on the test PostgreSQL when
+   * BATON_TEST_STORE=postgres.
+   */
+  postgres?: { url: string; schema: string };
 }
 
 /**
@@ -71,7 +78,10 @@ async function openTestBaton(options: TestBatonOptions & { clock?: ManualClock |
   const file = path.join(dir, 'baton.db');
   const chosen = options.clock ?? new ManualClock();
   const clock = chosen === 'system' ? systemClock : chosen;
-  const store = openSqliteStore(file);
+  const postgres = options.postgres ?? (process.env['BATON_TEST_STORE'] === 'postgres' ? { url: await testDatabaseUrl(), schema: freshSchema() } : undefined);
+  const store = postgres
+    ? await openStore({ database: { kind: 'postgres', url: postgres.url, poolSize: 5 } }, { schema: postgres.schema })
+    : await openStore({ database: { kind: 'sqlite', file } });
   await seedDepartments(store.departments);
   const baton = createBaton({
     store,
@@ -98,7 +108,7 @@ async function openTestBaton(options: TestBatonOptions & { clock?: ManualClock |
     async restart() {
       await close();
       // The same clock again: the manual one keeps its time across the restart.
-      return openTestBaton({ ...options, dir, clock: chosen });
+      return openTestBaton({ ...options, dir, clock: chosen, ...(postgres ? { postgres } : {}) });
     },
   };
 }

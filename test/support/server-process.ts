@@ -76,7 +76,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
   const env: NodeJS.ProcessEnv = { ...process.env };
   // Whatever the developer's shell has set must not leak into the server under test.
   for (const name of Object.keys(env)) {
-    if (name.startsWith('BATON_') || name === 'MONGODB_URI' || name === 'PORT' || name === 'HOST' || name === 'LOG_LEVEL') delete env[name];
+    if (name.startsWith('BATON_') || name === 'PORT' || name === 'HOST' || name === 'LOG_LEVEL') delete env[name];
   }
   Object.assign(env, {
     PORT: '0',

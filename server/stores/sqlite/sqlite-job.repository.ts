@@ -65,7 +65,7 @@ const COLUMNS = [
 const INSERT_SQL = `INSERT INTO agenda_jobs (${COLUMNS.join(', ')})
   VALUES (${COLUMNS.map((column) => `@${column}`).join(', ')})`;
 
-// Same order as mongo and postgres backends: due first, then the more important.
+// Same order as agenda's own backends: due first, then the more important.
 const NEXT_TO_RUN_ORDER = 'next_run_at ASC NULLS LAST, priority DESC';
 
 type Encoder = (value: unknown) => Columns;
@@ -129,7 +129,7 @@ interface Where {
 
 /**
  * agenda's JobRepository on Baton's SQLite database (table `agenda_jobs`, schema migration 2).
- * Semantics follow the mongo backend (lock only an unchanged row, unlock only rows that still have
+ * Semantics follow agenda's own backends (lock only an unchanged row, unlock only rows that still have
  * a next run) with two deliberate differences, both because Baton writes timer jobs in its own
  * transactions while agenda may hold them:
  * - saveJobState on a row that no longer exists does nothing instead of throwing;
@@ -324,7 +324,7 @@ export class SqliteJobRepository implements JobRepository {
     options: JobRepositoryOptions | undefined,
   ): Promise<JobParameters<DATA>> {
     const row = this.save.immediate(job, options?.lastModifiedBy ?? null);
-    // Like mongo and postgres: saving by id a job that has since been removed is not an error,
+    // Like agenda's own backends: saving by id a job that has since been removed is not an error,
     // the caller gets its own data back (and nothing is re-created).
     if (row === undefined) return job;
     // DATA is what the caller stored; it comes back through JSON.

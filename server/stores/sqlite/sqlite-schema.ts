@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 
 import { auditCheckpointsMigration } from './sqlite-migration-audit.js';
+import { migrateCluster } from './sqlite-migration-cluster.js';
 import { migrateCustomer } from './sqlite-migration-customer.js';
 import { migrateField } from './sqlite-migration-field.js';
 import { migratePeople } from './sqlite-migration-people.js';
@@ -218,6 +219,7 @@ const migrations: readonly Migration[] = [
   auditCheckpointsMigration,
   migratePeople,
   migrateCustomer,
+  migrateCluster,
   migrateField,
 ];
 

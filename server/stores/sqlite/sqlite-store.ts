@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { assertWellFormed } from '../step-shape.js';
 import type { StepWrite, Store } from '../store.js';
 import { SqliteAuditStore } from './sqlite-audit.store.js';
 import { SqliteDefinitionStore } from './sqlite-definition.store.js';
@@ -10,10 +11,11 @@ import { SqliteDepartmentStore } from './sqlite-department.store.js';
 import { SqliteFieldStore } from './sqlite-field.store.js';
 import { SqliteInstanceStore } from './sqlite-instance.store.js';
 import { SqliteOutboxStore } from './sqlite-outbox.store.js';
-import { configureConnection, migrate } from './sqlite-schema.js';
+import { configureConnection, migrate, schemaVersion } from './sqlite-schema.js';
 import { SqliteTaskStore } from './sqlite-task.store.js';
 import { SqliteAgendaBackend } from './sqlite-agenda-backend.js';
 import { SqliteProcessScheduleStore } from './sqlite-process-schedule.store.js';
+import { SqliteRateLimitStore, SqliteSecretStore } from './sqlite-rate-limit.store.js';
 import { SqliteTimerJobs } from './sqlite-timer-jobs.js';
 import { SqliteTimerStore } from './sqlite-timer.store.js';
 import { SqliteUserStore } from './sqlite-user.store.js';
@@ -58,6 +60,8 @@ export class SqliteStore implements Store {
   readonly field: SqliteFieldStore;
   readonly timerJobs: SqliteTimerJobs;
   readonly schedules: SqliteProcessScheduleStore;
+  readonly rateLimits: SqliteRateLimitStore;
+  readonly secrets: SqliteSecretStore;
   private readonly writeStep: Database.Transaction<(step: StepWrite) => void>;
   private readonly pingStatement: Database.Statement<[]>;
 
@@ -79,6 +83,8 @@ export class SqliteStore implements Store {
     this.users = new SqliteUserStore(db);
     this.credentials = new SqliteCredentialStore(db);
     this.customer = new SqliteCustomerStore(db);
+    this.rateLimits = new SqliteRateLimitStore(db);
+    this.secrets = new SqliteSecretStore(db);
     this.field = new SqliteFieldStore(db);
     this.pingStatement = db.prepare('SELECT 1');
     // Any throw inside rolls the whole step back, the version check included.
@@ -118,35 +124,16 @@ export class SqliteStore implements Store {
     this.pingStatement.get();
   }
 
+  async schemaVersion(): Promise<number> {
+    return schemaVersion(this.db);
+  }
+
+  /** One node per file: events stay in this process. */
+  liveBus(): null {
+    return null;
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
-  }
-}
-
-/**
- * A malformed step is a bug in the caller, so a plain Error (not a BatonError); checked before
- * writing because "replace the instance's timers" would otherwise file another instance's rows.
- */
-function assertWellFormed(step: StepWrite): void {
-  const { instance, expectedVersion } = step;
-  const wanted = (expectedVersion ?? 0) + 1;
-  if (instance.version !== wanted) {
-    throw new Error(
-      `step for instance ${instance.id}: version must be ${wanted}, got ${instance.version}`,
-    );
-  }
-  const children = [
-    ...step.tasks,
-    ...step.audit,
-    ...(step.timers ?? []),
-    ...(step.subscriptions ?? []),
-    ...step.incidents,
-    ...step.outbox,
-  ];
-  const stray = children.find((child) => child.instanceId !== instance.id);
-  if (stray) {
-    throw new Error(
-      `step for instance ${instance.id} carries a record of instance ${stray.instanceId}`,
-    );
   }
 }

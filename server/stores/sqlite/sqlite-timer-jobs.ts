@@ -1,6 +1,6 @@
 import { toJobId, type JobParameters } from 'agenda';
 
-import type { TimerJobs } from '../../timers/timer-jobs.js';
+import type { JobRef, TimerJobs } from '../../timers/timer-jobs.js';
 import type { SqliteAgendaBackend } from './sqlite-agenda-backend.js';
 
 export class SqliteTimerJobs implements TimerJobs {
@@ -10,7 +10,12 @@ export class SqliteTimerJobs implements TimerJobs {
     await Promise.all(jobs.map((job) => this.backend.notify({ _id: toJobId(job.id), name: job.name, nextRunAt: job.dueAt, priority: 0 })));
   }
 
-  isCurrent(job: JobParameters): boolean {
-    return this.backend.repository.isCurrentSync(job);
+  async isCurrent(job: JobRef): Promise<boolean> {
+    return this.backend.repository.isCurrentSync(toParameters(job));
   }
+}
+
+/** The repository compares generations on agenda's job shape (the generation rides along as an extra attribute). */
+function toParameters(job: JobRef): JobParameters & { generation?: string } {
+  return { _id: toJobId(job.id), name: '', priority: 0, nextRunAt: null, type: 'normal', data: undefined, ...(job.generation === null ? {} : { generation: job.generation }) };
 }

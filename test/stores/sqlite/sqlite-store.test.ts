@@ -39,6 +39,7 @@ describe('SqliteStore', () => {
   storeContract(
     async () => openSqliteStore(freshFile()),
     async (store: Store) => store.close(),
+    async (store: Store) => openSqliteStore((store as SqliteStore).db.name),
   );
 
   describe('SQLite specifics', () => {

@@ -1,0 +1,142 @@
+import { expect } from 'chai';
+import { StoreUnavailableError, VersionConflictError } from '../../../server/errors.js';
+import { createPool, query } from '../../../server/stores/postgres/pg-pool.js';
+import { PG_SCHEMA_VERSION } from '../../../server/stores/postgres/pg-schema.js';
+import { openPostgresStore, type PgStore } from '../../../server/stores/postgres/pg-store.js';
+import type { Store } from '../../../server/stores/store.js';
+import { makeDefinition, makeInstance, makeTask, nextStep, rejectionOf, startInstance } from '../../contracts/fixtures.js';
+import { storeContract } from '../../contracts/store.contract.js';
+import { dropSchema, freshSchema, testDatabaseUrl } from '../../support/postgres.js';
+
+describe('PgStore', function () {
+  // The first test of the run may start the embedded cluster (initdb + start, a few seconds).
+  this.timeout(60_000);
+
+  const schemaOf = new Map<Store, string>();
+  const openFresh = async (): Promise<PgStore> => {
+    const schema = freshSchema();
+    const store = await openPostgresStore({ url: await testDatabaseUrl(), schema, max: 4 });
+    schemaOf.set(store, schema);
+    return store;
+  };
+  const closeAndDrop = async (store: Store): Promise<void> => {
+    await store.close();
+    const schema = schemaOf.get(store);
+    schemaOf.delete(store);
+    if (schema) await dropSchema(schema);
+  };
+
+  storeContract(openFresh, closeAndDrop, async (store) => {
+    const schema = schemaOf.get(store);
+    if (!schema) throw new Error('not a store of this suite');
+    return openPostgresStore({ url: await testDatabaseUrl(), schema, max: 4 });
+  });
+
+  describe('PostgreSQL specifics', () => {
+    const opened: Store[] = [];
+    afterEach(async () => {
+      for (const store of opened.splice(0)) await closeAndDrop(store);
+    });
+    const open = async (): Promise<PgStore> => {
+      const store = await openFresh();
+      opened.push(store);
+      return store;
+    };
+
+    it('keeps everything when a second pool opens the same schema (another node), and the ticket sequence continues', async () => {
+      // given a store with a definition, an instance with a task, and a drawn ticket number
+      const first = await open();
+      const schema = schemaOf.get(first)!;
+      const definition = makeDefinition();
+      await first.definitions.insert(definition);
+      const instance = makeInstance();
+      const task = makeTask(instance);
+      await startInstance(first, instance, { tasks: [task] });
+      expect(await first.instances.nextTicketNumber('HD')).to.equal('HD-000001');
+      // when a second node opens the same schema
+      const second = await openPostgresStore({ url: await testDatabaseUrl(), schema, max: 2 });
+      try {
+        // then it reads the same records, and numbers continue across both
+        expect(await second.definitions.getById(definition.id)).to.deep.equal(definition);
+        expect(await second.instances.get(instance.id)).to.deep.equal(instance);
+        expect(await second.tasks.get(task.id)).to.deep.equal(task);
+        expect(await second.instances.nextTicketNumber('HD')).to.equal('HD-000002');
+        expect(await first.instances.nextTicketNumber('HD')).to.equal('HD-000003');
+      } finally {
+        await second.close();
+      }
+    });
+
+    it('migrates once when several nodes start together, and records the schema version', async () => {
+      // given a schema nobody has opened yet
+      const schema = freshSchema();
+      const url = await testDatabaseUrl();
+      // when four nodes open it at the same moment
+      const stores = await Promise.all([1, 2, 3, 4].map(() => openPostgresStore({ url, schema, max: 2 })));
+      try {
+        // then every one of them works on the one migrated schema
+        for (const store of stores) expect(await store.schemaVersion()).to.equal(PG_SCHEMA_VERSION);
+        await startInstance(stores[0]!, makeInstance());
+        expect(await stores[3]!.instances.list({})).to.have.length(1);
+      } finally {
+        for (const store of stores) await store.close();
+        await dropSchema(schema);
+      }
+    });
+
+    it('refuses to start against a schema newer than this code knows, with a clear message', async () => {
+      // given a schema a newer Baton has migrated further
+      const store = await open();
+      const schema = schemaOf.get(store)!;
+      await store.pool.query('UPDATE baton_schema SET version = version + 1');
+      // when this Baton opens it
+      const error = await rejectionOf(openPostgresStore({ url: await testDatabaseUrl(), schema, max: 2 }));
+      // then it refuses and says why
+      expect((error as Error).message).to.match(/schema version \d+ is newer than this Baton supports/);
+    });
+
+    it('serialises two nodes committing steps of one instance: one wins, the other gets a version conflict, nothing is mixed', async () => {
+      // given one instance and two nodes (two pools) on the same schema
+      const first = await open();
+      const schema = schemaOf.get(first)!;
+      const second = await openPostgresStore({ url: await testDatabaseUrl(), schema, max: 2 });
+      try {
+        const instance = await startInstance(first, makeInstance());
+        const fromFirst = nextStep(instance, { tasks: [makeTask(instance, { name: 'first' })] });
+        const fromSecond = nextStep(instance, { tasks: [makeTask(instance, { name: 'second' })] });
+        // when both commit a step from the same version at once
+        const results = await Promise.allSettled([first.commitStep(fromFirst), second.commitStep(fromSecond)]);
+        // then exactly one is stored and the other is a VersionConflictError
+        const lost = results.filter((result) => result.status === 'rejected');
+        expect(lost).to.have.length(1);
+        expect((lost[0] as PromiseRejectedResult).reason).to.be.instanceOf(VersionConflictError);
+        const tasks = await first.tasks.list({ instanceId: instance.id });
+        expect(tasks).to.have.length(1);
+        expect((await first.instances.get(instance.id))?.version).to.equal(2);
+      } finally {
+        await second.close();
+      }
+    });
+
+    it('draws ticket numbers from many connections at once without a duplicate or a gap', async () => {
+      // given a store whose pool has several connections
+      const store = await open();
+      // when 40 numbers are drawn concurrently
+      const numbers = await Promise.all(Array.from({ length: 40 }, () => store.instances.nextTicketNumber('FS')));
+      // then they are exactly 1..40
+      const seqs = numbers.map((number) => Number(number.slice(3))).sort((a, b) => a - b);
+      expect(seqs).to.deep.equal(Array.from({ length: 40 }, (_, i) => i + 1));
+    });
+
+    it('answers STORE_UNAVAILABLE, not a driver error, when the database cannot be reached', async () => {
+      // given a pool whose server is gone (a port nothing listens on)
+      const broken = createPool({ url: 'postgres://baton:x@127.0.0.1:1/none', max: 1 });
+      // when a statement is sent through the store's query helper
+      const error = await rejectionOf(query(broken, 'SELECT 1'));
+      await broken.end();
+      // then the error is the store's own, with the code the HTTP layer maps to 503 + Retry-After
+      expect(error).to.be.instanceOf(StoreUnavailableError);
+      expect((error as StoreUnavailableError).code).to.equal('STORE_UNAVAILABLE');
+    });
+  });
+});

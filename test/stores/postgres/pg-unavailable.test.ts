@@ -1,0 +1,71 @@
+import { expect } from 'chai';
+
+import { PG_SCHEMA_VERSION } from '../../../server/stores/postgres/pg-schema.js';
+import { oneTaskProcess, removeDir, startTestBaton, type TestBaton } from '../../support/harness.js';
+import { listen, type Http } from '../../support/http.js';
+import { dropSchema, freshSchema, testDatabaseUrl } from '../../support/postgres.js';
+import { startTcpProxy, throughProxy, type TcpProxy } from '../../support/tcp-proxy.js';
+
+/**
+ * A node whose PostgreSQL goes away: it answers 503 with Retry-After (health and API alike, never
+ * a 500), keeps nothing half-written, and serves again by itself once the database is back.
+ */
+describe('A node losing its PostgreSQL', function () {
+  this.timeout(60_000);
+  let proxy: TcpProxy;
+  let baton: TestBaton;
+  let http: Http;
+  let schema: string;
+
+  beforeEach(async () => {
+    const url = new URL(await testDatabaseUrl());
+    proxy = await startTcpProxy(url.hostname, Number(url.port));
+    schema = freshSchema('outage');
+    baton = await startTestBaton({ postgres: { url: throughProxy(url.toString(), proxy), schema } });
+    http = await listen(baton);
+    await baton.definitions.deploy(oneTaskProcess('ticket', 'camunda:candidateGroups="l1"'));
+  });
+
+  afterEach(async () => {
+    await proxy.restore();
+    await http.close();
+    await baton.close();
+    await proxy.close();
+    removeDir(baton.dir);
+    await dropSchema(schema);
+  });
+
+  it('says on /health which store and schema it runs on, and that the database answers', async () => {
+    const res = await http.anonymous.request('GET', '/health');
+    expect(res.status).to.equal(200);
+    expect(res.body).to.deep.include({ status: 'ok', store: 'postgres', schemaVersion: PG_SCHEMA_VERSION, database: 'reachable' });
+  });
+
+  it('answers 503 with Retry-After while the database is gone, and recovers by itself', async () => {
+    // given a signed-in client and a running ticket
+    const token = await http.token();
+    const started = await http.request('POST', '/api/instances', { processKey: 'ticket', variables: {} });
+    expect(started.status).to.equal(201);
+    // when the database becomes unreachable
+    await proxy.cut();
+    // then health and API calls answer 503 with Retry-After and the store's code, never 500
+    const health = await http.anonymous.request('GET', '/health');
+    expect(health.status).to.equal(503);
+    expect(health.headers.get('retry-after')).to.equal('5');
+    expect(health.body).to.deep.include({ status: 'unavailable', store: 'postgres', database: 'unreachable' });
+    const read = await http.anonymous.request('GET', '/api/tasks', undefined, { authorization: `Bearer ${token}` });
+    expect(read.status).to.equal(503);
+    expect(read.headers.get('retry-after')).to.equal('5');
+    expect((read.body as { error: { code: string } }).error.code).to.equal('STORE_UNAVAILABLE');
+    const write = await http.request('POST', '/api/instances', { processKey: 'ticket', variables: {} });
+    expect(write.status).to.equal(503);
+    // when the database is back, without restarting the node
+    await proxy.restore();
+    // then it answers again, and what was acknowledged before is all there
+    expect((await http.anonymous.request('GET', '/health')).status).to.equal(200);
+    const tasks = await http.request('GET', '/api/tasks');
+    expect(tasks.status).to.equal(200);
+    expect(tasks.body).to.have.length(1);
+    expect((await http.request('POST', '/api/instances', { processKey: 'ticket', variables: {} })).status).to.equal(201);
+  });
+});
