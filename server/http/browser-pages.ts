@@ -15,6 +15,7 @@ export const BROWSER_PAGES: ReadonlyArray<{ path: string; page: string }> = [
   { path: '/replay/:id', page: 'replay' },
   { path: '/audit', page: 'audit' },
   { path: '/technician', page: 'technician' },
+  { path: '/field', page: 'field' },
   // /status/:token is rendered by the server (customer/status-page.ts); its script is the `status` bundle.
 ];
 
