@@ -20,6 +20,7 @@ import { NotFoundError } from './errors.js';
 import { browserPages } from './http/browser-pages.js';
 import { authenticate } from './http/authenticate.js';
 import { errorHandler } from './http/error-handler.js';
+import { refuseHostileBody } from './http/hostile-values.js';
 import { guard } from './http/roles.js';
 import { instanceRoutes, messageRoutes } from './instances/instance.routes.js';
 import type { InstanceService } from './instances/instance.service.js';
@@ -83,7 +84,7 @@ export function createApp(components: AppComponents): Express {
 
   const signedIn = authenticate(components.auth);
   const api = express.Router();
-  api.use(express.json({ limit: '1mb' }));
+  api.use(express.json({ limit: '1mb' }), refuseHostileBody);
   api.use('/auth', publicAuthRoutes(components.auth));
   // Everything below needs a session (with CSRF token for changes) or a bearer token.
   api.use(signedIn);

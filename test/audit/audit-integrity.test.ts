@@ -112,6 +112,18 @@ describe('Audit trail integrity: tampering found through the chain and the signe
     expect((await verify()).firstInvalid).to.deep.include({ seq: 3, kind: 'broken-link' });
   });
 
+  it('detects a __proto__ key inserted into an event\'s data (it used to escape the canonical JSON)', async () => {
+    // when an insider adds a "__proto__" object to the data of event 2, leaving the hash alone
+    const row = rows()[1]!;
+    const data = row.data.replace(/^\{/, '{"__proto__":{"approvedBy":"mallory"},');
+    db().prepare('UPDATE audit_events SET data = ? WHERE instance_id = ? AND seq = 2').run(data, instanceId);
+    // then verify names event 2, and the export shows what was injected
+    const result = await verify();
+    expect(result.firstInvalid).to.deep.include({ seq: 2, kind: 'hash-mismatch' });
+    const trail = await http.request('GET', `/api/instances/${instanceId}/audit`);
+    expect(trail.text).to.contain('mallory');
+  });
+
   it('detects two events swapped', async () => {
     // when events 3 and 4 trade places (their seq numbers are swapped)
     db().transaction(() => {
