@@ -109,6 +109,8 @@ export interface AuthConfig {
   sessionTtlMs: number;
   tokenTtlMs: number;
   passwordCost: number;
+  /** Sign-ins one client address may have under way at once (default 8). */
+  maxPendingPerAddress?: number;
 }
 
 /** The auth settings from hours, days and a cost, as the environment gives them. */

@@ -88,6 +88,18 @@ export class UnavailableError extends BatonError {
   readonly code = 'UNAVAILABLE';
 }
 
+/** Too much work of this kind is under way (sign-ins waiting for bcrypt); try again after `retryAfterSeconds`. */
+export class BusyError extends BatonError {
+  readonly code = 'BUSY';
+
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
 /** The step could not run (a condition failed to evaluate); an incident was recorded instead. */
 export class IncidentRaisedError extends BatonError {
   readonly code = 'INCIDENT';

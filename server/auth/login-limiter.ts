@@ -27,6 +27,18 @@ export class LoginLimiter {
     return Math.ceil((window.blockedUntil - now) / 1000);
   }
 
+  /**
+   * Counts an attempt before its password is compared (bcrypt is asynchronous: counting after the
+   * compare let a burst of concurrent guesses all pass the check). Throws nothing; answers the
+   * seconds to wait when the key is blocked, 0 when this attempt may go on. A success forgets it.
+   */
+  attempt(key: string): number {
+    const wait = this.retryAfter(key);
+    if (wait > 0) return wait;
+    this.failed(key);
+    return 0;
+  }
+
   failed(key: string): void {
     const now = this.clock.now().getTime();
     let window = this.windows.get(key);

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 
-import { BatonError, RateLimitedError } from '../errors.js';
+import { BatonError, BusyError, RateLimitedError } from '../errors.js';
 
 /** The one place error codes become HTTP statuses. */
 export const HTTP_STATUS: Record<string, number> = {
@@ -17,6 +17,7 @@ export const HTTP_STATUS: Record<string, number> = {
   EXPRESSION_INVALID: 422,
   INCIDENT: 422,
   UNAVAILABLE: 503,
+  BUSY: 503,
 };
 
 export interface ErrorBody {
@@ -53,7 +54,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (err instanceof BatonError) {
-      if (err instanceof RateLimitedError) res.set('Retry-After', String(err.retryAfterSeconds));
+      if (err instanceof RateLimitedError || err instanceof BusyError) res.set('Retry-After', String(err.retryAfterSeconds));
       res.status(HTTP_STATUS[err.code] ?? 400).json(errorBody(err.code, err.message, err.issues));
       return;
     }
