@@ -17,6 +17,7 @@ import type { DefinitionService } from './definitions/definition.service.js';
 import { departmentRoutes } from './departments/department.routes.js';
 import type { DepartmentService } from './departments/department.service.js';
 import { NotFoundError } from './errors.js';
+import type { HealthState } from './health/health-state.js';
 import { browserPages } from './http/browser-pages.js';
 import { authenticate } from './http/authenticate.js';
 import { errorHandler } from './http/error-handler.js';
@@ -50,6 +51,8 @@ export interface AppComponents {
   intake: IntakeService;
   status: StatusService;
   logger: Logger;
+  /** Store fault episodes and alarms (the audit anchor) that /health reports. */
+  health: HealthState;
   version: string;
   /** The built browser app (default `dist/web/` in the repository). */
   webDir?: string;
@@ -70,7 +73,9 @@ export function createApp(components: AppComponents): Express {
   app.get('/health', async (_req, res) => {
     try {
       await components.store.ping();
-      res.json({ status: 'ok', version: components.version, store: components.store.kind });
+      const { status, problems } = components.health.report();
+      const body = { status, version: components.version, store: components.store.kind, ...(problems.length ? { problems } : {}) };
+      res.status(status === 'unavailable' ? 503 : 200).json(body);
     } catch (err) {
       components.logger.error({ err }, 'health check: store unreachable');
       res.status(503).json({ status: 'unavailable', version: components.version, store: components.store.kind });
@@ -107,6 +112,6 @@ export function createApp(components: AppComponents): Express {
   });
 
   app.use(browserPages(components.webDir ?? DEFAULT_WEB_DIR));
-  app.use(errorHandler(components.logger));
+  app.use(errorHandler(components.logger, components.health));
   return app;
 }

@@ -14,6 +14,7 @@ import { systemClock, type Clock } from './clock.js';
 import { AccessEvents } from './auth/access-events.js';
 import { AuthService } from './auth/auth.service.js';
 import { LoginLimiter } from './auth/login-limiter.js';
+import { HealthState } from './health/health-state.js';
 import { PasswordHasher } from './auth/passwords.js';
 import { DEFAULT_AUTH, DEFAULT_CHECKPOINT_MS, type AuthConfig, type Config } from './config.js';
 import { DepartmentService } from './departments/department.service.js';
@@ -76,6 +77,7 @@ export function createBaton(options: BatonOptions) {
   const sources = new SourceCache();
   const authConfig = options.config.auth ?? DEFAULT_AUTH;
   const accessEvents = new AccessEvents();
+  const health = new HealthState(clock, logger);
   const hasher = new PasswordHasher(authConfig.passwordCost);
   const auth = new AuthService(store.users, store.credentials, hasher, new LoginLimiter(clock), accessEvents, clock, authConfig);
   const users = new UserService(store.users, store.departments, hasher, auth, accessEvents, clock);
@@ -122,7 +124,7 @@ export function createBaton(options: BatonOptions) {
     runner,
     clock,
   });
-  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, logger, version: options.version });
+  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, logger, health, version: options.version });
   let live: LiveHub | null = null;
   let statusHub: StatusHub | null = null;
 
@@ -149,6 +151,7 @@ export function createBaton(options: BatonOptions) {
     auditKey,
     replay,
     checkpointer,
+    health,
     intake,
     status,
     /** Deploys every .bpmn file of a directory; identical diagrams are not redeployed. */
@@ -168,7 +171,7 @@ export function createBaton(options: BatonOptions) {
     },
     /** Socket.IO on the server the app listens on (the live inbox); call once, after listen. */
     attachLive(server: HttpServer): LiveHub {
-      live = new LiveHub(server, { auth, actions: taskActions, tasks: store.tasks, stepEvents: runner.events, accessEvents, clock, logger });
+      live = new LiveHub(server, { auth, actions: taskActions, tasks: store.tasks, stepEvents: runner.events, accessEvents, clock, logger, health });
       // The customers' live status pages share the Socket.IO server, on their own namespace.
       statusHub = new StatusHub(live.io, { status, stepEvents: runner.events, logger });
       return live;
