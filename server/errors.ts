@@ -100,6 +100,16 @@ export class BusyError extends BatonError {
   }
 }
 
+/** The database file is damaged (found at start or by the integrity check); the message says how to restore. */
+export class StoreCorruptError extends BatonError {
+  readonly code = 'STORE_CORRUPT';
+}
+
+/** Another Baton process holds the data directory. */
+export class DataDirLockedError extends BatonError {
+  readonly code = 'DATA_DIR_LOCKED';
+}
+
 /** The step could not run (a condition failed to evaluate); an incident was recorded instead. */
 export class IncidentRaisedError extends BatonError {
   readonly code = 'INCIDENT';

@@ -7,7 +7,9 @@ import { createLogger } from './logger.js';
 import { demoBanner } from './users/demo-banner.js';
 import { generatePassword } from './users/demo-organisation.js';
 import { SmtpTransport } from './outbox/smtp-transport.js';
+import { lockDataDir } from './stores/sqlite/data-dir-lock.js';
 import { openSqliteStore } from './stores/sqlite/sqlite-store.js';
+import { BatonError } from './errors.js';
 import { batonVersion } from './version.js';
 
 const version = batonVersion();
@@ -22,6 +24,8 @@ async function main(): Promise<void> {
 
   const auditKey = loadAuditKey(config.audit);
   for (const warning of auditKey.warnings) logger.warn(warning);
+  // One process per data directory, taken before the database is opened (the OS drops it on exit).
+  const lock = lockDataDir(config.dataDir);
   const store = openSqliteStore(config.databaseFile);
   const mailTransport = config.smtp ? new SmtpTransport(config.smtp) : undefined;
   const audit = { key: auditKey.key, checkpointMs: config.audit.checkpointMs, anchorFile: config.audit.anchorFile };
@@ -79,6 +83,7 @@ async function main(): Promise<void> {
     await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
     await baton.shutdown();
     await mailTransport?.close();
+    lock.release();
     logger.info('stopped cleanly');
     process.exit(0);
   };
@@ -87,6 +92,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  createLogger('error').fatal({ err }, 'Baton could not start');
+  // A refusal Baton explains (damaged database, data directory in use) is told in words, no stack.
+  if (err instanceof BatonError) {
+    createLogger('error').fatal({ code: err.code }, 'Baton could not start');
+    process.stderr.write(`\nBaton could not start: ${err.message}\n`);
+  } else {
+    createLogger('error').fatal({ err }, 'Baton could not start');
+  }
   process.exit(1);
 });

@@ -13,6 +13,7 @@ import { loadAuditKey } from '../audit/audit-key.js';
 import { AuditService } from '../audit/audit.service.js';
 import { verifyStore, type StoreVerification } from '../audit/store-verify.js';
 import { loadConfig } from '../config.js';
+import { StoreCorruptError } from '../errors.js';
 import { openSqliteStore } from '../stores/sqlite/sqlite-store.js';
 
 function report(result: StoreVerification, database: string, keyId: string): string {
@@ -65,7 +66,9 @@ main().then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    console.error('audit:verify failed:', err);
+    // A damaged database explains itself (with the restore steps); anything else is a bug, with its stack.
+    if (err instanceof StoreCorruptError) console.error(`audit:verify cannot run: ${err.message}`);
+    else console.error('audit:verify failed:', err);
     process.exitCode = 2;
   },
 );

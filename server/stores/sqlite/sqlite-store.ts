@@ -9,6 +9,7 @@ import { SqliteCredentialStore } from './sqlite-credential.store.js';
 import { SqliteDepartmentStore } from './sqlite-department.store.js';
 import { SqliteInstanceStore } from './sqlite-instance.store.js';
 import { SqliteOutboxStore } from './sqlite-outbox.store.js';
+import { corruptStoreError, integrityProblems, isCorruption } from './sqlite-integrity.js';
 import { configureConnection, migrate } from './sqlite-schema.js';
 import { SqliteTaskStore } from './sqlite-task.store.js';
 import { SqliteAgendaBackend } from './sqlite-agenda-backend.js';
@@ -30,14 +31,27 @@ export function openSqliteDatabase(file: string): Database.Database {
   }
 }
 
-/** Opens (creating file, directory and schema as needed) the embedded store; `':memory:'` works. */
+/**
+ * Opens (creating file, directory and schema as needed) the embedded store; `':memory:'` works.
+ * A damaged file is refused (StoreCorruptError with the restore steps) after SQLite's quick_check,
+ * instead of starting healthy and failing most calls later.
+ */
 export function openSqliteStore(file: string): SqliteStore {
-  const db = openSqliteDatabase(file);
+  let db: Database.Database;
   try {
+    db = openSqliteDatabase(file);
+  } catch (error) {
+    if (isCorruption(error)) throw corruptStoreError(file, [(error as Error).message]);
+    throw error;
+  }
+  try {
+    const problems = integrityProblems(db, 'quick');
+    if (problems.length) throw corruptStoreError(file, problems);
     migrate(db);
     return new SqliteStore(db);
   } catch (error) {
     db.close();
+    if (isCorruption(error)) throw corruptStoreError(file, [(error as Error).message]);
     throw error;
   }
 }
