@@ -105,6 +105,14 @@ export class StoreCorruptError extends BatonError {
   readonly code = 'STORE_CORRUPT';
 }
 
+/**
+ * The ticket number a start ran with was taken meanwhile (the store's counter is not at seq-1):
+ * the runner runs the start again with a fresh number; it reaches a caller only if that keeps failing.
+ */
+export class TicketNumberTakenError extends BatonError {
+  readonly code = 'TICKET_CONFLICT';
+}
+
 /** Another Baton process holds the data directory. */
 export class DataDirLockedError extends BatonError {
   readonly code = 'DATA_DIR_LOCKED';

@@ -41,6 +41,11 @@ export interface StepWrite {
   ticketAccess?: TicketAccess;
   /** Files the customer answered a task with: inserted with the step, so a refused step keeps none. */
   uploads?: CustomerUpload[];
+  /**
+   * A start's ticket number: the prefix's counter moves from `seq - 1` to `seq` in this
+   * transaction (created at 1 for the first), else TicketNumberTakenError and nothing is written.
+   */
+  ticket?: { prefix: string; seq: number };
 }
 
 export interface Store {
@@ -64,7 +69,8 @@ export interface Store {
   /**
    * Writes a step atomically. Throws VersionConflictError when the stored instance version is
    * not `expectedVersion` (or when a new instance's id or (processKey, businessKey) exists),
-   * and then nothing of the step is written.
+   * TicketNumberTakenError when `ticket` is not the prefix's next number, and then nothing of
+   * the step is written.
    */
   commitStep(step: StepWrite): Promise<void>;
   /** Throws when the store cannot be reached. */

@@ -95,6 +95,7 @@ export class SqliteStore implements Store {
     // Any throw inside rolls the whole step back, the version check included.
     this.writeStep = db.transaction((step: StepWrite) => {
       const { instance } = step;
+      if (step.ticket) this.instances.advanceTicketSync(step.ticket.prefix, step.ticket.seq);
       if (step.expectedVersion === null) this.instances.insertSync(instance);
       else this.instances.updateSync(instance, step.expectedVersion);
       for (const task of step.tasks) this.tasks.upsertSync(task);
