@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 
 import { createApp } from './app.js';
 import { AuditCheckpointer } from './audit/audit-checkpointer.js';
+import { AuditWitness } from './audit/audit-witness.js';
 import { auditKeyOf, type AuditKey } from './audit/audit-key.js';
 import { AuditService } from './audit/audit.service.js';
 import { systemClock, type Clock } from './clock.js';
@@ -59,7 +60,7 @@ export interface BatonOptions {
   agenda?: AgendaTimersOptions;
   version: string;
   /** The key that signs audit checkpoints; main.ts passes the configured one. */
-  audit?: { key: AuditKey; checkpointMs?: number; anchorFile?: string | null };
+  audit?: { key: AuditKey; checkpointMs?: number; anchorFile?: string | null; witnessUrl?: string | null };
   /** Customer pages: the public base URL of links (default http://localhost:3000), status link lifetime, intake abuse limits. */
   customer?: { publicUrl?: string; statusTtlMs?: number; guard?: Partial<IntakeGuardOptions> };
 }
@@ -98,12 +99,14 @@ export function createBaton(options: BatonOptions) {
   // Without a configured key (tests, benchmarks) checkpoints are signed with a key of this process
   // only: they verify while it runs, which is all such a Baton needs.
   const auditKey = options.audit?.key ?? auditKeyOf(randomBytes(32));
-  const audit = new AuditService(store.audit, store.instances, auditKey);
+  const audit = new AuditService(store.audit, store.instances, auditKey, options.audit?.anchorFile ?? null);
   const checkpointMs = options.audit?.checkpointMs ?? DEFAULT_CHECKPOINT_MS;
   const checkpointer = new AuditCheckpointer(store.audit.checkpoints, auditKey, clock, logger, {
     intervalMs: checkpointMs,
     pollMs: Math.min(checkpointMs, 30_000),
     anchorFile: options.audit?.anchorFile ?? null,
+    health,
+    witness: options.audit?.witnessUrl ? new AuditWitness(options.audit.witnessUrl, options.customer?.publicUrl ?? 'baton', logger) : null,
   });
   const replay = new ReplayService(audit, store.definitions);
   const taskActions = new TaskActions(store.tasks, tasks, runner, departments, store.users, clock);
