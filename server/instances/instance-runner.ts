@@ -12,7 +12,7 @@ import type { ConnectorRegistry } from '../engine/connectors/connector-registry.
 import type { ElementApi, EngineState } from '../engine/engine-types.js';
 import { StepRun, type StepSnapshot, type TimerInfo } from '../engine/step-run.js';
 import { resolveUserTask, type UserTaskAttributes, type UserTaskBehaviour } from '../engine/user-task-attributes.js';
-import { ConflictError, InvalidInputError, NotFoundError, TaskChangedError, TicketNumberTakenError, UnavailableError, VersionConflictError } from '../errors.js';
+import { ConflictError, ExpressionError, InvalidInputError, NotFoundError, TaskChangedError, TicketNumberTakenError, UnavailableError, VersionConflictError } from '../errors.js';
 import type { OutboxMessage } from '../outbox/outbox-message.js';
 import type { Store, StepWrite } from '../stores/store.js';
 import type { CustomerUpload, TicketAccess } from '../customer/customer.js';
@@ -26,6 +26,16 @@ import { InstanceEvents } from './instance-events.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { TicketNumbers, type TicketReservation } from './ticket-numbers.js';
 import { commitTaskAmendment } from './task-amendment.js';
+
+/** A user task's assignee, due date or routing expression failed while the step opened it: an incident, not a task without them. */
+class TaskAttributeFailure extends Error {
+  constructor(
+    readonly elementId: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 const TASK_TYPES = new Set(['bpmn:UserTask', 'bpmn:ManualTask']);
 const MAX_VERSION_RETRIES = 3;
@@ -171,6 +181,9 @@ export class InstanceRunner {
       const context = { openTasks: [], openIncidents: [], ticketAccess, ticket: { prefix: ticket.prefix, seq: ticket.seq } };
       return await this.tickets.inOrder(ticket, () => this.commit(instance, null, run, snapshot, [started], context));
     } catch (err) {
+      if (err instanceof TaskAttributeFailure) {
+        throw new InvalidInputError(`The process could not start: ${err.message}`, [{ elementId: err.elementId, message: err.message }]);
+      }
       if (err instanceof VersionConflictError && request.businessKey) {
         const existing = await store.instances.findByBusinessKey(definition.key, request.businessKey);
         if (existing) throw duplicateBusinessKey(definition.key, request.businessKey, existing);
@@ -287,7 +300,12 @@ export class InstanceRunner {
     }
     const snapshot = await run.snapshot();
     await run.suspend();
-    return this.commit(instance, instance.version, run, snapshot, extra, { openTasks, openIncidents, action: effective, retried, uploads });
+    try {
+      return await this.commit(instance, instance.version, run, snapshot, extra, { openTasks, openIncidents, action: effective, retried, uploads });
+    } catch (err) {
+      if (!(err instanceof TaskAttributeFailure)) throw err;
+      return this.commitIncident(instance, effective, { elementId: err.elementId, message: err.message }, extra, pendingTimers, openIncidents, uploads);
+    }
   }
 
   private async applyAction(run: StepRun, action: StepAction, openTasks: TaskRecord[], extra: AuditEventInput[]): Promise<void> {
@@ -502,10 +520,9 @@ export class InstanceRunner {
     try {
       attributes = resolveUserTask(behaviour, { ...variables, ...api.environment.variables });
     } catch (err) {
-      // Routing data that cannot be evaluated must not lose the task: it opens unrouted (admins
-      // see that queue), and the reason is in the log.
-      this.deps.logger.warn({ instanceId: instance.id, elementId: api.id, err }, 'user task attributes could not be resolved');
-      attributes = { candidateGroups: [], candidateUsers: [], assignee: null, dueAt: null, priority: null, formKey: null, properties: {} };
+      // As for a condition: the step is not kept, an incident says why (a start is refused).
+      if (err instanceof ExpressionError) throw new TaskAttributeFailure(api.id, err.message);
+      throw err;
     }
     const decision = await this.router.route({
       candidateGroups: attributes.candidateGroups,
