@@ -56,6 +56,7 @@ export function publicCustomerApi(intake: IntakeService, status: StatusService):
     res.json({ url: await intake.requestUrl(parseInput(keySchema, req.params.key, 'process key'), prefill) });
   });
 
+  router.use('/status/:token', status.guesses.guard('json'));
   router.get('/status/:token', async (req, res) => {
     privatePage(res);
     res.json(await status.view(req.params.token));
@@ -110,6 +111,7 @@ export function customerPages(intake: IntakeService, status: StatusService): Rou
       await render(req, res, err.message, HTTP_STATUS[err.code] ?? 400);
     }
   };
+  router.use('/status/:token', status.guesses.guard('html'));
   router.get('/status/:token', (req, res) => render(req, res, null));
   router.post('/status/:token/tasks/:taskId', (req, res) =>
     afterPost(req, res, async () => {
