@@ -99,7 +99,7 @@ export function createBaton(options: BatonOptions) {
   // Without a configured key (tests, benchmarks) checkpoints are signed with a key of this process
   // only: they verify while it runs, which is all such a Baton needs.
   const auditKey = options.audit?.key ?? auditKeyOf(randomBytes(32));
-  const audit = new AuditService(store.audit, store.instances, auditKey, options.audit?.anchorFile ?? null);
+  const audit = new AuditService(store.audit, store.instances, auditKey, options.audit?.anchorFile ?? null, store.tasks);
   const checkpointMs = options.audit?.checkpointMs ?? DEFAULT_CHECKPOINT_MS;
   const checkpointer = new AuditCheckpointer(store.audit.checkpoints, auditKey, clock, logger, {
     intervalMs: checkpointMs,

@@ -18,7 +18,9 @@ export type AuditBreakKind =
   /** Checkpoints the anchor file (or an earlier check) knew of are gone from the database. */
   | 'checkpoints-removed'
   /** Events older than the newest checkpoint that no checkpoint sealed: this instance's seals were removed. */
-  | 'unsealed';
+  | 'unsealed'
+  /** The log is intact, but the stored state (variables, status, tasks, owner) is not what it says. */
+  | 'state-mismatch';
 
 export interface AuditBreak {
   /** The first event that does not match (for a truncated log: the first missing one); 0 when the checkpoints themselves are at fault. */

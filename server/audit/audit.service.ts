@@ -8,6 +8,9 @@ import type { AuditKey } from './audit-key.js';
 import { verifyTrail, type AuditVerification, type CheckedSeal } from './audit-verify.js';
 import type { AuditStore } from './audit.store.js';
 import { CheckpointChain } from './checkpoint-chain.js';
+import { stateDifference } from './state-check.js';
+import type { AuditBreak } from './audit-verification.js';
+import type { TaskStore } from '../tasks/task.store.js';
 
 /**
  * A checkpoint seals every head that advanced before it; an event this much older than the newest
@@ -28,6 +31,8 @@ export class AuditService {
     private readonly key: AuditKey,
     /** The anchor file outside the database (what the checkpointer writes); null: none. */
     anchorFile: string | null = null,
+    /** Where the instance's stored tasks are read for the state check; null: only variables and status are compared. */
+    private readonly tasks: TaskStore | null = null,
   ) {
     this.chain = new CheckpointChain(audit.checkpoints, key, anchorFile);
   }
@@ -72,6 +77,8 @@ export class AuditService {
     const trail = events ?? (await this.audit.forInstance(instance.id));
     const own = await this.verifyInstance(instance, new Map(), trail);
     if (!own.valid) return own;
+    const stateBreak = await this.stateBreak(instance, trail);
+    if (stateBreak) return { ...own, valid: false, firstInvalid: stateBreak };
     const chainProblem = await this.chain.problem();
     if (chainProblem) return { ...own, valid: false, firstInvalid: { seq: 0, kind: chainProblem.kind, reason: chainProblem.reason } };
     const latest = await this.audit.checkpoints.latest();
@@ -101,6 +108,13 @@ export class AuditService {
     const seals: CheckedSeal[] = [];
     for (const head of sealed) seals.push({ ...head, ...(await this.checkCheckpoint(head, checked)) });
     return verifyTrail(trail, instance.auditHead, seals);
+  }
+
+  /** The stored state against the fold of an intact log (see state-check.ts); null when they agree. */
+  async stateBreak(instance: InstanceRecord, trail: readonly AuditEvent[]): Promise<AuditBreak | null> {
+    const tasks = this.tasks ? await this.tasks.list({ instanceId: instance.id, limit: 10_000, offset: 0 }) : [];
+    const difference = stateDifference(trail, instance, this.tasks ? tasks : []);
+    return difference ? { seq: trail.at(-1)?.seq ?? 0, kind: 'state-mismatch', reason: difference } : null;
   }
 
   private async checkCheckpoint(head: SealedHead, checked: Map<number, { at: string; problem: string | null }>): Promise<{ at: string; problem: string | null }> {

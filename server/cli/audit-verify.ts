@@ -52,7 +52,7 @@ async function main(): Promise<number> {
   }
   const store = openSqliteStore(config.databaseFile);
   try {
-    const service = new AuditService(store.audit, store.instances, key);
+    const service = new AuditService(store.audit, store.instances, key, config.audit.anchorFile, store.tasks);
     const result = await verifyStore(store.audit, store.instances, service, key, readAnchor(config.audit.anchorFile));
     console.log(json ? JSON.stringify(result, null, 2) : report(result, config.databaseFile, key.id));
     return result.valid ? 0 : 1;

@@ -89,11 +89,30 @@ describe('Audit trail integrity: tampering found through the chain and the signe
     expect(result.firstInvalid).to.deep.include({ seq: total - 1, kind: 'truncated' });
   });
 
-  it('cannot detect the same deletion without a checkpoint once the row is rewound (why checkpoints exist)', async () => {
+  it('without a checkpoint, finds the same deletion only through the stored state, which the shortened log no longer explains', async () => {
     const total = rows().length;
     db().prepare('DELETE FROM audit_events WHERE instance_id = ? AND seq > ?').run(instanceId, total - 3);
     rewindHead();
+    // the chain alone is consistent; the instance's stored tasks and status are what give it away
+    const result = await verify();
+    expect(result.valid).to.equal(false);
+    expect(result.firstInvalid).to.deep.include({ kind: 'state-mismatch' });
+  });
+
+  it('names an edited variable, and an edited owner, though the log is intact (state checked against the log)', async () => {
+    // when a stored variable is edited in SQLite
+    db().prepare(`UPDATE instances SET variables = json_set(variables, '$.amount', 10000) WHERE id = ?`).run(instanceId);
+    const result = await verify();
+    expect(result.firstInvalid).to.deep.include({ kind: 'state-mismatch' });
+    expect(result.firstInvalid?.reason).to.equal("variable 'amount' is stored as 10000, but its log says 10");
+    // (a fresh instance) when an open task's owner is edited in SQLite
+    const { instance, opened } = await baton.instances.start({ processKey: 'guarded', variables: {}, businessKey: null }, 'api');
+    instanceId = instance.id;
     expect((await verify()).valid).to.equal(true);
+    db().prepare("UPDATE tasks SET assignee = 'mallory' WHERE id = ?").run(opened[0]!.id);
+    const owner = await verify();
+    expect(owner.firstInvalid).to.deep.include({ kind: 'state-mismatch' });
+    expect(owner.firstInvalid?.reason).to.match(/owned by mallory, but its log says nobody/);
   });
 
   it('detects an event deleted from the middle, and a hash column rewritten', async () => {
