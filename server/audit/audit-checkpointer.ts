@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import { writeAnchor } from './audit-anchor.js';
 import { signCheckpoint, type AuditCheckpoint } from './audit-checkpoint.js';
 import type { AuditCheckpointStore } from './audit-checkpoint.store.js';
+import { crashPoint } from '../crash-points.js';
 import type { AuditKey } from './audit-key.js';
 import type { AuditWitness } from './audit-witness.js';
 import { CheckpointChain, type ChainProblem } from './checkpoint-chain.js';
@@ -114,6 +115,7 @@ export class AuditCheckpointer {
       if (checkpoint) {
         this.logger.debug({ checkpoint: checkpoint.id, heads: checkpoint.headCount }, 'audit checkpoint signed');
         this.chain.sealed(checkpoint);
+        crashPoint('checkpoint');
         this.anchor(checkpoint);
         void this.options.witness?.checkpoint(checkpoint);
       }

@@ -23,6 +23,7 @@ import { taskFormFields } from '../tasks/task-form-fields.js';
 import type { TimerRecord } from '../timers/timer.js';
 import type { IncidentRecord, IncidentRetry, InstanceRecord, MessageSubscription } from './instance.js';
 import { InstanceEvents } from './instance-events.js';
+import { crashPoint } from '../crash-points.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { TicketNumbers, type TicketReservation } from './ticket-numbers.js';
 import { commitTaskAmendment } from './task-amendment.js';
@@ -507,7 +508,9 @@ export class InstanceRunner {
       uploads: context.uploads,
       ticket: context.ticket,
     };
+    crashPoint('before-commit');
     await this.deps.store.commitStep(write);
+    crashPoint('after-commit');
     const fired = run.firedTimers().map((timer) => ({ elementId: timer.elementId, scheduledAt: timer.dueAt.toISOString(), firedAt: at }));
     this.events.emit('step.committed', { instance: next, tasks, timers, incidents, outbox, fired });
     const incident = incidents.find((candidate) => candidate.status === 'open') ?? null;
