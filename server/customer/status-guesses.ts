@@ -3,6 +3,7 @@ import type { RequestHandler } from 'express';
 import { LoginLimiter } from '../auth/login-limiter.js';
 import type { Clock } from '../clock.js';
 import { RateLimitedError } from '../errors.js';
+import { langFromRequest, translator } from '../i18n/i18n.js';
 import { noTicketPage } from './status-page.js';
 
 export const TOO_MANY_GUESSES = 'Too many status links that do not exist were tried from your network. Try again later, or use the link in your confirmation email.';
@@ -35,7 +36,8 @@ export class StatusGuesses {
       const wait = this.retryAfter(address);
       if (wait > 0) {
         if (answer === 'json') return next(new RateLimitedError(TOO_MANY_GUESSES, wait));
-        res.status(429).set('Retry-After', String(wait)).set('cache-control', 'no-store').type('html').send(noTicketPage(TOO_MANY_GUESSES));
+        const text = translator(langFromRequest(req))('security:statusGuesses.tooMany', { minutes: Math.ceil(wait / 60) });
+        res.status(429).set('Retry-After', String(wait)).set('cache-control', 'no-store').type('html').send(noTicketPage(text));
         return;
       }
       res.on('finish', () => {

@@ -26,6 +26,10 @@ describe('Status link guesses are throttled per address, with one uniform 404', 
     const page = await client.request('GET', `/status/${newStatusToken()}`);
     expect(page.status).to.equal(429);
     expect(page.text).to.contain('Too many status links');
+    // in the reader's language
+    const russian = await client.request('GET', `/status/${newStatusToken()}`, undefined, { 'accept-language': 'ru' });
+    expect(russian.status).to.equal(429);
+    expect(russian.text).to.contain('слишком много');
     // when the block has passed, links are looked up again
     server.baton.clock.advance(11 * 60_000);
     expect((await client.request('GET', `/api/public/status/${newStatusToken()}`)).status).to.equal(404);
