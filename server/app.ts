@@ -17,6 +17,7 @@ import type { DefinitionService } from './definitions/definition.service.js';
 import { departmentRoutes } from './departments/department.routes.js';
 import type { DepartmentService } from './departments/department.service.js';
 import { NotFoundError } from './errors.js';
+import type { HealthState } from './health/health-state.js';
 import { browserPages } from './http/browser-pages.js';
 import { authenticate } from './http/authenticate.js';
 import { errorHandler } from './http/error-handler.js';
@@ -25,6 +26,7 @@ import { fieldKpis } from './field/field-kpis.js';
 import { publicInvoiceRoutes, staffInvoiceRoutes } from './field/invoice.routes.js';
 import type { FieldService } from './field/field.service.js';
 import type { VisitService } from './field/visit.service.js';
+import { refuseHostileBody } from './http/hostile-values.js';
 import { guard } from './http/roles.js';
 import { instanceRoutes, messageRoutes } from './instances/instance.routes.js';
 import type { InstanceService } from './instances/instance.service.js';
@@ -56,6 +58,8 @@ export interface AppComponents {
   field: FieldService;
   visits: VisitService;
   logger: Logger;
+  /** Store fault episodes and alarms (the audit anchor) that /health reports. */
+  health: HealthState;
   version: string;
   /** The built browser app (default `dist/web/` in the repository). */
   webDir?: string;
@@ -80,7 +84,10 @@ export function createApp(components: AppComponents): Express {
     try {
       await store.ping();
       const schemaVersion = await store.schemaVersion();
-      res.json({ status: 'ok', version: components.version, store: store.kind, schemaVersion, database: 'reachable' });
+      const { status, problems } = components.health.report();
+      const body = { status, version: components.version, store: store.kind, schemaVersion, database: 'reachable', ...(problems.length ? { problems } : {}) };
+      if (status === 'unavailable') res.set('Retry-After', '5');
+      res.status(status === 'unavailable' ? 503 : 200).json(body);
     } catch (err) {
       components.logger.error({ err }, 'health check: store unreachable');
       res.set('Retry-After', '5').status(503).json({ status: 'unavailable', version: components.version, store: store.kind, database: 'unreachable' });
@@ -95,7 +102,7 @@ export function createApp(components: AppComponents): Express {
 
   const signedIn = authenticate(components.auth);
   const api = express.Router();
-  api.use(express.json({ limit: '1mb' }));
+  api.use(express.json({ limit: '1mb' }), refuseHostileBody);
   api.use('/auth', publicAuthRoutes(components.auth));
   // Everything below needs a session (with CSRF token for changes) or a bearer token.
   api.use(signedIn);
@@ -119,6 +126,6 @@ export function createApp(components: AppComponents): Express {
   });
 
   app.use(browserPages(components.webDir ?? DEFAULT_WEB_DIR));
-  app.use(errorHandler(components.logger));
+  app.use(errorHandler(components.logger, components.health));
   return app;
 }

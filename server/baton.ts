@@ -8,12 +8,14 @@ import { randomBytes } from 'node:crypto';
 
 import { createApp } from './app.js';
 import { AuditCheckpointer } from './audit/audit-checkpointer.js';
+import { AuditWitness } from './audit/audit-witness.js';
 import { auditKeyOf, type AuditKey } from './audit/audit-key.js';
 import { AuditService } from './audit/audit.service.js';
 import { systemClock, type Clock } from './clock.js';
 import { AccessEvents } from './auth/access-events.js';
 import { AuthService } from './auth/auth.service.js';
 import { LoginLimiter } from './auth/login-limiter.js';
+import { HealthState } from './health/health-state.js';
 import { PasswordHasher } from './auth/passwords.js';
 import { DEFAULT_AUTH, DEFAULT_CHECKPOINT_MS, DEFAULT_INVOICE, type AuthConfig, type Config, type InvoiceConfig } from './config.js';
 import { DepartmentService } from './departments/department.service.js';
@@ -63,7 +65,7 @@ export interface BatonOptions {
   agenda?: AgendaTimersOptions;
   version: string;
   /** The key that signs audit checkpoints; main.ts passes the configured one. */
-  audit?: { key: AuditKey; checkpointMs?: number; anchorFile?: string | null };
+  audit?: { key: AuditKey; checkpointMs?: number; anchorFile?: string | null; witnessUrl?: string | null };
   /** Customer pages: the public base URL of links (default http://localhost:3000), status link lifetime, intake abuse limits. */
   customer?: { publicUrl?: string; statusTtlMs?: number; guard?: Partial<IntakeGuardOptions> };
 }
@@ -86,6 +88,7 @@ export function createBaton(options: BatonOptions) {
   const sources = new SourceCache();
   const authConfig = options.config.auth ?? DEFAULT_AUTH;
   const accessEvents = new AccessEvents();
+  const health = new HealthState(clock, logger);
   const hasher = new PasswordHasher(authConfig.passwordCost);
   const auth = new AuthService(store.users, store.credentials, hasher, new LoginLimiter(store.rateLimits, clock), accessEvents, clock, authConfig);
   const users = new UserService(store.users, store.departments, hasher, auth, accessEvents, clock);
@@ -108,12 +111,14 @@ export function createBaton(options: BatonOptions) {
   // Without a configured key (tests, benchmarks) checkpoints are signed with a key of this process
   // only: they verify while it runs, which is all such a Baton needs.
   const auditKey = options.audit?.key ?? auditKeyOf(randomBytes(32));
-  const audit = new AuditService(store.audit, store.instances, auditKey);
+  const audit = new AuditService(store.audit, store.instances, auditKey, options.audit?.anchorFile ?? null, store.tasks);
   const checkpointMs = options.audit?.checkpointMs ?? DEFAULT_CHECKPOINT_MS;
   const checkpointer = new AuditCheckpointer(store.audit.checkpoints, auditKey, clock, logger, {
     intervalMs: checkpointMs,
     pollMs: Math.min(checkpointMs, 30_000),
     anchorFile: options.audit?.anchorFile ?? null,
+    health,
+    witness: options.audit?.witnessUrl ? new AuditWitness(options.audit.witnessUrl, options.customer?.publicUrl ?? 'baton', logger) : null,
   });
   const replay = new ReplayService(audit, store.definitions);
   const taskActions = new TaskActions(store.tasks, tasks, runner, departments, store.users, clock, [field.checkTechnicianChoice]);
@@ -135,7 +140,7 @@ export function createBaton(options: BatonOptions) {
     clock,
     field: fieldStatusOf(visits, store.users),
   });
-  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, field, visits, logger, version: options.version });
+  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, field, visits, logger, health, version: options.version });
   let live: LiveHub | null = null;
   let statusHub: StatusHub | null = null;
 
@@ -162,6 +167,7 @@ export function createBaton(options: BatonOptions) {
     auditKey,
     replay,
     checkpointer,
+    health,
     intake,
     status,
     field,
@@ -183,7 +189,7 @@ export function createBaton(options: BatonOptions) {
     },
     /** Socket.IO on the server the app listens on (the live inbox); call once, after listen. */
     attachLive(server: HttpServer): LiveHub {
-      live = new LiveHub(server, { auth, actions: taskActions, tasks: store.tasks, stepEvents: runner.events, accessEvents, clock, logger, bus: store.liveBus() });
+      live = new LiveHub(server, { auth, actions: taskActions, tasks: store.tasks, stepEvents: runner.events, accessEvents, clock, logger, bus: store.liveBus(), health });
       // The customers' live status pages share the Socket.IO server, on their own namespace.
       statusHub = new StatusHub(live.io, { status, stepEvents: runner.events, logger });
       return live;

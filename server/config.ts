@@ -72,6 +72,8 @@ const schema = z.object({
   BATON_AUDIT_KEY_FILE: z.string().min(1).optional(),
   /** The newest checkpoint's id and signature, kept outside the database; default beside the key file. */
   BATON_AUDIT_ANCHOR_FILE: z.string().min(1).optional(),
+  /** An external witness: every checkpoint head and audit alarm is POSTed there as JSON. */
+  BATON_AUDIT_WITNESS_URL: z.string().url().refine((url) => /^https?:/.test(url), 'must be an http(s) URL').optional(),
   /** How often the chain heads are sealed in a signed checkpoint (and once more on shutdown). */
   BATON_AUDIT_CHECKPOINT_MS: z.coerce.number().int().min(1000).max(86_400_000).default(DEFAULT_CHECKPOINT_MS),
   /** How long a browser session lasts, and a bearer token. */
@@ -128,6 +130,8 @@ export interface Config {
     checkpointMs: number;
     /** BATON_AUDIT_ANCHOR_FILE, default beside the key file: the newest checkpoint, outside the database. */
     anchorFile: string;
+    /** BATON_AUDIT_WITNESS_URL: where checkpoint heads and alarms are posted; null: no witness. */
+    witnessUrl: string | null;
   };
   auth: AuthConfig;
   demo: { enabled: boolean; password: string | null };
@@ -144,6 +148,8 @@ export interface AuthConfig {
   sessionTtlMs: number;
   tokenTtlMs: number;
   passwordCost: number;
+  /** Sign-ins one client address may have under way at once (default 8). */
+  maxPendingPerAddress?: number;
 }
 
 /** The auth settings from hours, days and a cost, as the environment gives them. */
@@ -185,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       anchorFile: value.BATON_AUDIT_ANCHOR_FILE ? path.resolve(value.BATON_AUDIT_ANCHOR_FILE) : path.join(path.dirname(keyFile), 'audit-anchor.json'),
       dataDir,
       checkpointMs: value.BATON_AUDIT_CHECKPOINT_MS,
+      witnessUrl: value.BATON_AUDIT_WITNESS_URL ?? null,
     },
     auth: authConfig(value.BATON_SESSION_HOURS, value.BATON_TOKEN_DAYS, value.BATON_BCRYPT_COST),
     demo: { enabled: value.BATON_DEMO === 'on', password: value.BATON_DEMO_PASSWORD ?? null },

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { BatonError, NotFoundError } from '../errors.js';
 import { HTTP_STATUS } from '../http/error-handler.js';
 import { guard, READERS } from '../http/roles.js';
+import { refuseHostileBody } from '../http/hostile-values.js';
 import { instanceParamsSchema } from '../http/schemas.js';
 import { parseInput } from '../http/validate.js';
 import type { IntakeService } from './intake.service.js';
@@ -39,7 +40,7 @@ export function publicCustomerApi(intake: IntakeService, status: StatusService):
   router.get('/processes/:key/intake', async (req, res) => {
     res.set('cache-control', 'no-store').json(await intake.form(parseInput(keySchema, req.params.key, 'process key')));
   });
-  router.post('/processes/:key/requests', express.json({ limit: '32kb' }), async (req, res) => {
+  router.post('/processes/:key/requests', express.json({ limit: '32kb' }), refuseHostileBody, async (req, res) => {
     const receipt = await intake.submit(parseInput(keySchema, req.params.key, 'process key'), req.body, req.ip ?? req.socket.remoteAddress ?? 'unknown');
     privatePage(res);
     res.status(201).json({ ticketNumber: receipt.ticketNumber, token: receipt.token, statusUrl: receipt.statusUrl, statusPath: `/status/${receipt.token}` });
@@ -55,6 +56,7 @@ export function publicCustomerApi(intake: IntakeService, status: StatusService):
     res.json({ url: await intake.requestUrl(parseInput(keySchema, req.params.key, 'process key'), prefill) });
   });
 
+  router.use('/status/:token', status.guesses.guard('json'));
   router.get('/status/:token', async (req, res) => {
     privatePage(res);
     res.json(await status.view(req.params.token));
@@ -65,7 +67,7 @@ export function publicCustomerApi(intake: IntakeService, status: StatusService):
     const answer = await readMultipart(req);
     res.json(await status.answer(access, req.params.taskId, answer));
   });
-  router.post('/status/:token/feedback', express.json({ limit: '8kb' }), async (req, res) => {
+  router.post('/status/:token/feedback', express.json({ limit: '8kb' }), refuseHostileBody, async (req, res) => {
     privatePage(res);
     res.json(await status.leaveFeedback(req.params.token, parseInput(feedbackSchema, req.body ?? {}, 'feedback')));
   });
@@ -109,6 +111,7 @@ export function customerPages(intake: IntakeService, status: StatusService): Rou
       await render(req, res, err.message, HTTP_STATUS[err.code] ?? 400);
     }
   };
+  router.use('/status/:token', status.guesses.guard('html'));
   router.get('/status/:token', (req, res) => render(req, res, null));
   router.post('/status/:token/tasks/:taskId', (req, res) =>
     afterPost(req, res, async () => {

@@ -17,6 +17,7 @@ import type { CustomerStore } from './customer.store.js';
 import { formOf, type ProcessProfile, type ProcessProfiles } from './process-profile.js';
 import { MAX_FIELD_TEXT, type UploadField } from './form-fields.js';
 import { checkUpload, type ReceivedFile } from './upload-rules.js';
+import { StatusGuesses } from './status-guesses.js';
 import { hashStatusToken, looksLikeToken } from './status-token.js';
 import type { StatusHistoryEntry, StatusView, WaitingTask } from './status-view.js';
 import type { FieldStatus } from '../field/field-status.js';
@@ -49,7 +50,12 @@ export interface CustomerAnswer {
  * words, never the audit log, comments or variables the process did not mark public.
  */
 export class StatusService {
-  constructor(private readonly deps: StatusDeps) {}
+  /** Unknown links tried per client address (routes and the live socket consult it). */
+  readonly guesses: StatusGuesses;
+
+  constructor(private readonly deps: StatusDeps) {
+    this.guesses = new StatusGuesses(deps.clock);
+  }
 
   /** The ticket a token opens; NotFoundError (always NO_TICKET) otherwise. */
   async access(token: string): Promise<TicketAccess> {

@@ -48,6 +48,11 @@ export interface StepWrite {
   uploads?: CustomerUpload[];
   /** Stock reserved, used or released by the step (dispatch, parts used on site). */
   stockMoves?: StockMove[];
+  /**
+   * A start's ticket number: the prefix's counter moves from `seq - 1` to `seq` in this
+   * transaction (created at 1 for the first), else TicketNumberTakenError and nothing is written.
+   */
+  ticket?: { prefix: string; seq: number };
 }
 
 export interface Store {
@@ -77,7 +82,8 @@ export interface Store {
   /**
    * Writes a step atomically. Throws VersionConflictError when the stored instance version is
    * not `expectedVersion` (or when a new instance's id or (processKey, businessKey) exists),
-   * and then nothing of the step is written.
+   * TicketNumberTakenError when `ticket` is not the prefix's next number, and then nothing of
+   * the step is written.
    */
   commitStep(step: StepWrite): Promise<void>;
   /** Fan-out of live events to the other nodes on this database; null when one node is all there is. */

@@ -51,6 +51,8 @@ export interface TestBatonOptions {
   dir?: string;
   mailTransport?: MailTransport;
   auditAnchorFile?: string;
+  /** BATON_AUDIT_WITNESS_URL of this Baton. */
+  auditWitnessUrl?: string;
   /** Default 60 s; Baton's own default is 5 min. */
   checkpointMs?: number;
   /** Replaces top-level TEST_CONFIG settings. */
@@ -90,7 +92,7 @@ async function openTestBaton(options: TestBatonOptions & { clock?: ManualClock |
     config: { ...TEST_CONFIG, ...options.config },
     version: 'test',
     mailTransport: options.mailTransport,
-    audit: { key: testAuditKey, checkpointMs: options.checkpointMs ?? 60_000, anchorFile: options.auditAnchorFile ?? null },
+    audit: { key: testAuditKey, checkpointMs: options.checkpointMs ?? 60_000, anchorFile: options.auditAnchorFile ?? null, witnessUrl: options.auditWitnessUrl ?? null },
   });
   await seedTestAdmin(baton);
   let closed = false;

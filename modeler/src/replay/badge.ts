@@ -16,5 +16,6 @@ export function verificationBadge(verification: Verification): Badge {
     return { state: 'verified', text: 'Verified', detail: `All ${verification.events} events match their hash chain; ${sealed}.` };
   }
   const { seq, kind, reason } = verification.firstInvalid;
-  return { state: 'altered', text: `Altered: ${reason} at event ${seq}`, detail: `${kind}: ${reason}` };
+  // seq 0: the checkpoints themselves are at fault, not one event.
+  return { state: 'altered', text: seq > 0 ? `Altered: ${reason} at event ${seq}` : `Altered: ${reason}`, detail: `${kind}: ${reason}` };
 }

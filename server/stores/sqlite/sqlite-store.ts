@@ -11,6 +11,7 @@ import { SqliteDepartmentStore } from './sqlite-department.store.js';
 import { SqliteFieldStore } from './sqlite-field.store.js';
 import { SqliteInstanceStore } from './sqlite-instance.store.js';
 import { SqliteOutboxStore } from './sqlite-outbox.store.js';
+import { corruptStoreError, integrityProblems, isCorruption } from './sqlite-integrity.js';
 import { configureConnection, migrate, schemaVersion } from './sqlite-schema.js';
 import { SqliteTaskStore } from './sqlite-task.store.js';
 import { SqliteAgendaBackend } from './sqlite-agenda-backend.js';
@@ -33,14 +34,27 @@ export function openSqliteDatabase(file: string): Database.Database {
   }
 }
 
-/** Opens (creating file, directory and schema as needed) the embedded store; `':memory:'` works. */
+/**
+ * Opens (creating file, directory and schema as needed) the embedded store; `':memory:'` works.
+ * A damaged file is refused (StoreCorruptError with the restore steps) after SQLite's quick_check,
+ * instead of starting healthy and failing most calls later.
+ */
 export function openSqliteStore(file: string): SqliteStore {
-  const db = openSqliteDatabase(file);
+  let db: Database.Database;
   try {
+    db = openSqliteDatabase(file);
+  } catch (error) {
+    if (isCorruption(error)) throw corruptStoreError(file, [(error as Error).message]);
+    throw error;
+  }
+  try {
+    const problems = integrityProblems(db, 'quick');
+    if (problems.length) throw corruptStoreError(file, problems);
     migrate(db);
     return new SqliteStore(db);
   } catch (error) {
     db.close();
+    if (isCorruption(error)) throw corruptStoreError(file, [(error as Error).message]);
     throw error;
   }
 }
@@ -90,6 +104,7 @@ export class SqliteStore implements Store {
     // Any throw inside rolls the whole step back, the version check included.
     this.writeStep = db.transaction((step: StepWrite) => {
       const { instance } = step;
+      if (step.ticket) this.instances.advanceTicketSync(step.ticket.prefix, step.ticket.seq);
       if (step.expectedVersion === null) this.instances.insertSync(instance);
       else this.instances.updateSync(instance, step.expectedVersion);
       for (const task of step.tasks) this.tasks.upsertSync(task);
