@@ -139,6 +139,7 @@ export function createBaton(options: BatonOptions) {
     runner,
     clock,
     field: fieldStatusOf(visits, store.users),
+    rateLimits: store.rateLimits,
   });
   const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, field, visits, logger, health, version: options.version });
   let live: LiveHub | null = null;

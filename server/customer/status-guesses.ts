@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 
 import { LoginLimiter } from '../auth/login-limiter.js';
+import type { RateLimitStore } from '../auth/rate-limit.store.js';
 import type { Clock } from '../clock.js';
 import { RateLimitedError } from '../errors.js';
 import { langFromRequest, translator } from '../i18n/i18n.js';
@@ -16,24 +17,25 @@ export const TOO_MANY_GUESSES = 'Too many status links that do not exist were tr
 export class StatusGuesses {
   private readonly misses: LoginLimiter;
 
-  constructor(clock: Clock, options = { maxMisses: 20, windowMs: 10 * 60_000, blockMs: 10 * 60_000 }) {
-    this.misses = new LoginLimiter(clock, { maxFailures: options.maxMisses, windowMs: options.windowMs, blockMs: options.blockMs });
+  constructor(store: RateLimitStore, clock: Clock, options = { maxMisses: 20, windowMs: 10 * 60_000, blockMs: 10 * 60_000 }) {
+    // Counted in the database like sign-ins: a guesser spread over nodes is counted once.
+    this.misses = new LoginLimiter(store, clock, { maxFailures: options.maxMisses, windowMs: options.windowMs, blockMs: options.blockMs }, 'status');
   }
 
   /** Seconds the address must wait; 0 when it may look a link up. */
-  retryAfter(address: string): number {
+  retryAfter(address: string): Promise<number> {
     return this.misses.retryAfter(address);
   }
 
-  missed(address: string): void {
-    this.misses.failed(address);
+  async missed(address: string): Promise<void> {
+    await this.misses.failed(address);
   }
 
   /** For `/status/:token…` routes: refuses a blocked address, counts every 404 it gets. */
   guard(answer: 'json' | 'html'): RequestHandler {
-    return (req, res, next) => {
+    return async (req, res, next) => {
       const address = req.socket.remoteAddress ?? 'unknown';
-      const wait = this.retryAfter(address);
+      const wait = await this.retryAfter(address);
       if (wait > 0) {
         if (answer === 'json') return next(new RateLimitedError(TOO_MANY_GUESSES, wait));
         const text = translator(langFromRequest(req))('security:statusGuesses.tooMany', { minutes: Math.ceil(wait / 60) });
@@ -41,7 +43,8 @@ export class StatusGuesses {
         return;
       }
       res.on('finish', () => {
-        if (res.statusCode === 404) this.missed(address);
+        // After the answer: a store failure here has no one to tell but the log of the next request.
+        if (res.statusCode === 404) this.missed(address).catch(() => undefined);
       });
       next();
     };

@@ -29,18 +29,21 @@ export class StatusHub {
     this.namespace.use((socket, next) => {
       const token = socket.handshake.auth['token'];
       const address = socket.handshake.address;
-      if (deps.status.guesses.retryAfter(address) > 0) return next(new Error(TOO_MANY_GUESSES));
-      deps.status.access(typeof token === 'string' ? token : '').then(
-        (access) => {
-          socket.data = { room: roomOf(access.instanceId) };
-          next();
-        },
-        // Same answer for every refusal: a socket must not tell whether a ticket exists either.
-        () => {
-          deps.status.guesses.missed(address);
-          next(new Error('This status link is not valid'));
-        },
-      );
+      deps.status.guesses
+        .retryAfter(address)
+        .then(async (wait) => {
+          if (wait > 0) return next(new Error(TOO_MANY_GUESSES));
+          try {
+            const access = await deps.status.access(typeof token === 'string' ? token : '');
+            socket.data = { room: roomOf(access.instanceId) };
+            next();
+          } catch {
+            // Same answer for every refusal: a socket must not tell whether a ticket exists either.
+            await deps.status.guesses.missed(address).catch(() => undefined);
+            next(new Error('This status link is not valid'));
+          }
+        })
+        .catch(() => next(new Error('The status cannot be read right now; try again in a moment')));
     });
     this.namespace.on('connection', (socket) => void socket.join(socket.data.room));
     const onStep = (step: StepCommitted) => this.changed(step);

@@ -18,6 +18,7 @@ import { formOf, type ProcessProfile, type ProcessProfiles } from './process-pro
 import { MAX_FIELD_TEXT, type UploadField } from './form-fields.js';
 import { checkUpload, type ReceivedFile } from './upload-rules.js';
 import { StatusGuesses } from './status-guesses.js';
+import type { RateLimitStore } from '../auth/rate-limit.store.js';
 import { hashStatusToken, looksLikeToken } from './status-token.js';
 import type { StatusHistoryEntry, StatusView, WaitingTask } from './status-view.js';
 import type { FieldStatus } from '../field/field-status.js';
@@ -35,6 +36,8 @@ export interface StatusDeps {
   profiles: ProcessProfiles;
   runner: InstanceRunner;
   clock: Clock;
+  /** Where guesses of status links are counted (shared by every node). */
+  rateLimits: RateLimitStore;
   /** Field service's part of the page (technician, ETA, invoice). */
   field?: (instance: InstanceRecord) => Promise<FieldStatus | null>;
 }
@@ -54,7 +57,7 @@ export class StatusService {
   readonly guesses: StatusGuesses;
 
   constructor(private readonly deps: StatusDeps) {
-    this.guesses = new StatusGuesses(deps.clock);
+    this.guesses = new StatusGuesses(deps.rateLimits, deps.clock);
   }
 
   /** The ticket a token opens; NotFoundError (always NO_TICKET) otherwise. */

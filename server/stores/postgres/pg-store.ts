@@ -90,6 +90,7 @@ export class PgStore implements Store {
     assertWellFormed(step);
     await inTransaction(this.pool, async (client) => {
       const { instance } = step;
+      if (step.ticket) await this.instances.advanceTicketIn(client, step.ticket.prefix, step.ticket.seq);
       if (step.expectedVersion === null) await this.instances.insertIn(client, instance);
       else await this.instances.updateIn(client, instance, step.expectedVersion);
       for (const task of step.tasks) await this.tasks.upsertIn(client, task);
