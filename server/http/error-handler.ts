@@ -69,7 +69,6 @@ export function errorHandler(logger: Logger, health?: HealthState): ErrorRequest
     }
     if (err instanceof BatonError) {
       if (err instanceof RateLimitedError || err instanceof BusyError || err instanceof StoreUnavailableError) res.set('Retry-After', String(err.retryAfterSeconds));
-      if (err instanceof StoreUnavailableError) health?.storeFailed(err.message, err);
       res.status(HTTP_STATUS[err.code] ?? 400).json(errorBody(err.code, err.message, err.issues));
       return;
     }
