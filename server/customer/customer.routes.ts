@@ -9,6 +9,7 @@ import { parseInput } from '../http/validate.js';
 import type { IntakeService } from './intake.service.js';
 import { readMultipart } from './multipart.js';
 import { labelPage } from './label-page.js';
+import { langFromRequest, translator } from '../i18n/i18n.js';
 import { qrSvg } from './qr-code.js';
 import { noTicketPage, statusPage } from './status-page.js';
 import { NO_TICKET, type StatusService } from './status.service.js';
@@ -82,7 +83,8 @@ export function customerPages(intake: IntakeService, status: StatusService): Rou
     const key = parseInput(keySchema, req.params.key, 'process key');
     const prefill = parseInput(prefillSchema, req.query, 'prefill');
     const { title, url } = await intake.label(key, prefill);
-    res.type('html').set('cache-control', 'no-cache').send(labelPage(title, url, await qrSvg(url), Object.fromEntries(new URL(url).searchParams)));
+    const lang = langFromRequest(req);
+    res.type('html').set('cache-control', 'no-cache').send(labelPage(title, url, await qrSvg(url), Object.fromEntries(new URL(url).searchParams), lang, translator(lang)));
   });
   const render = async (req: Request, res: Response, notice: string | null, code = 200) => {
     privatePage(res);

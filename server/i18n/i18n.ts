@@ -9,9 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 import i18next, { type i18n, type Resource } from 'i18next';
 
-import { cookieValue, DEFAULT_LANG, isLang, LANG_COOKIE, LANGUAGES, langFromAcceptLanguage, type Lang } from './languages.js';
+import { cookieValue, DEFAULT_LANG, isLang, LANG_COOKIE, LANGUAGES, langFromAcceptLanguage, type Lang, type Translate } from './languages.js';
 
-export type Translate = (key: string, vars?: Record<string, unknown>) => string;
 
 /** `locales/` at the repository root, found from here whether run from sources (tsx) or dist/. */
 function localesDir(): string {
@@ -78,4 +77,4 @@ export function langFromRequest(req: RequestLike): Lang {
   return isLang(chosen) ? chosen : langFromAcceptLanguage(req.headers['accept-language']);
 }
 
-export { DEFAULT_LANG, isLang, LANGUAGES, type Lang } from './languages.js';
+export { DEFAULT_LANG, isLang, LANGUAGES, type Lang, type Translate } from './languages.js';

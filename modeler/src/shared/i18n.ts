@@ -13,6 +13,10 @@ import { cookieValue, DEFAULT_LANG, isLang, LANG_COOKIE, LANGUAGES, langFromAcce
 function detectLang(): Lang {
   const chosen = cookieValue(document.cookie, LANG_COOKIE);
   if (isLang(chosen)) return chosen;
+  // The server's pick from the request's Accept-Language (browser-pages.ts writes it into <html>):
+  // the header a customer's browser sends, which navigator.languages may not mirror.
+  const requested = document.documentElement.dataset['requestLang'];
+  if (isLang(requested)) return requested;
   return langFromAcceptLanguage((navigator.languages ?? [navigator.language]).join(','));
 }
 
