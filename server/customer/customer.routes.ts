@@ -41,7 +41,7 @@ export function publicCustomerApi(intake: IntakeService, status: StatusService):
     res.set('cache-control', 'no-store').json(await intake.form(parseInput(keySchema, req.params.key, 'process key')));
   });
   router.post('/processes/:key/requests', express.json({ limit: '32kb' }), async (req, res) => {
-    const receipt = await intake.submit(parseInput(keySchema, req.params.key, 'process key'), req.body, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    const receipt = await intake.submit(parseInput(keySchema, req.params.key, 'process key'), req.body, req.ip ?? req.socket.remoteAddress ?? 'unknown', langFromRequest(req));
     privatePage(res);
     res.status(201).json({ ticketNumber: receipt.ticketNumber, token: receipt.token, statusUrl: receipt.statusUrl, statusPath: `/status/${receipt.token}` });
   });

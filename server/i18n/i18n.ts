@@ -67,6 +67,16 @@ export function translator(lang: Lang): Translate {
   return (key, vars) => String(fixed(key, vars ?? {}));
 }
 
+/** Whether the catalog of `lang` (or English, the fallback) has `key` (`ns:path`). */
+export function hasKey(key: string, lang: Lang = DEFAULT_LANG): boolean {
+  return shared().exists(key, { lng: lang });
+}
+
+/** A stored or sent language value as a supported language, else the default. */
+export function langOr(value: unknown, fallback: Lang = DEFAULT_LANG): Lang {
+  return isLang(value) ? value : fallback;
+}
+
 interface RequestLike {
   headers: { cookie?: string | undefined; 'accept-language'?: string | undefined };
 }
