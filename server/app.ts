@@ -31,6 +31,8 @@ import type { TaskActions } from './tasks/task-actions.js';
 import { taskRoutes } from './tasks/task.routes.js';
 import { timerRoutes } from './timers/timer.routes.js';
 import type { TimerService } from './timers/timer.service.js';
+import { accountRoutes } from './users/account.routes.js';
+import type { AccountService } from './users/account.service.js';
 import { userRoutes } from './users/user.routes.js';
 import type { UserService } from './users/user.service.js';
 
@@ -48,6 +50,7 @@ export interface AppComponents {
   replay: ReplayService;
   intake: IntakeService;
   status: StatusService;
+  accounts: AccountService;
   logger: Logger;
   version: string;
   /** The built browser app (default `dist/web/` in the repository). */
@@ -84,10 +87,12 @@ export function createApp(components: AppComponents): Express {
   const signedIn = authenticate(components.auth);
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
-  api.use('/auth', publicAuthRoutes(components.auth));
+  api.use('/auth', publicAuthRoutes(components.auth, components.accounts));
   // Everything below needs a session (with CSRF token for changes) or a bearer token.
   api.use(signedIn);
   api.use('/auth', authRoutes(components.auth, components.store.users));
+  api.use('/account', accountRoutes(components.accounts, false));
+  api.use('/users/me', accountRoutes(components.accounts, false));
   api.use('/users', userRoutes(components.users));
   api.use('/departments', departmentRoutes(components.departments));
   api.use('/definitions', definitionRoutes(components.definitions));

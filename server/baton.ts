@@ -45,6 +45,7 @@ import { ProcessStarts } from './timers/process-starts.js';
 import { TimerScheduler } from './timers/timer-scheduler.js';
 import { TimerService } from './timers/timer.service.js';
 import { seedDemoOrganisation } from './users/demo-organisation.js';
+import { AccountService } from './users/account.service.js';
 import { UserService } from './users/user.service.js';
 
 export interface BatonOptions {
@@ -122,7 +123,8 @@ export function createBaton(options: BatonOptions) {
     runner,
     clock,
   });
-  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, logger, version: options.version });
+  const accounts = new AccountService(store.preferences, clock);
+  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, accounts, logger, version: options.version });
   let live: LiveHub | null = null;
   let statusHub: StatusHub | null = null;
 
@@ -151,6 +153,7 @@ export function createBaton(options: BatonOptions) {
     checkpointer,
     intake,
     status,
+    accounts,
     /** Deploys every .bpmn file of a directory; identical diagrams are not redeployed. */
     async deployDirectory(dir: string): Promise<{ file: string; key?: string; version?: number; created?: boolean; error?: string }[]> {
       const files = (await readdir(dir)).filter((file) => file.endsWith('.bpmn')).sort();

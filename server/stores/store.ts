@@ -14,6 +14,8 @@ import type { TimerRecord } from '../timers/timer.js';
 import type { ProcessScheduleStore } from '../timers/process-schedule.js';
 import type { TimerJobs } from '../timers/timer-jobs.js';
 import type { TimerStore } from '../timers/timer.store.js';
+import type { NotificationStore } from '../notifications/notification.store.js';
+import type { PreferenceStore } from '../users/preference.store.js';
 import type { UserStore } from '../users/user.store.js';
 import type { CustomerUpload, TicketAccess } from '../customer/customer.js';
 
@@ -61,6 +63,10 @@ export interface Store {
   timerJobs: TimerJobs;
   /** When processes with timer start events start themselves next (agenda jobs too). */
   schedules: ProcessScheduleStore;
+  /** Each person's language and notification settings. */
+  preferences: PreferenceStore;
+  /** Staff notifications (and their emails, written with them). */
+  notifications: NotificationStore;
   /**
    * Writes a step atomically. Throws VersionConflictError when the stored instance version is
    * not `expectedVersion` (or when a new instance's id or (processKey, businessKey) exists),

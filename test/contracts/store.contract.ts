@@ -4,6 +4,7 @@ import { customerStoreContract } from './customer-store.contract.js';
 import { departmentStoreContract } from './department-store.contract.js';
 import type { CloseStore, OpenStore } from './harness.js';
 import { instanceStoreContract } from './instance-store.contract.js';
+import { notificationStoreContract } from './notification-store.contract.js';
 import { outboxStoreContract } from './outbox-store.contract.js';
 import { stepCommitContract } from './step-commit.contract.js';
 import { taskStoreContract } from './task-store.contract.js';
@@ -26,5 +27,6 @@ export function storeContract(open: OpenStore, close: CloseStore): void {
   departmentStoreContract(open, close);
   userStoreContract(open, close);
   customerStoreContract(open, close);
+  notificationStoreContract(open, close);
   stepCommitContract(open, close);
 }

@@ -9,7 +9,8 @@ import { ApiError, api } from '../shared/api.js';
 import { instancesApi, searchQuery, type InstanceRow, type InstanceSearch } from '../shared/instances-api.js';
 import { $, el, errorText, row } from '../shared/dom.js';
 import { SignedOut, mountUserBadge, requireSession } from '../shared/session.js';
-import { formatDateTime, languagePicker, t, translatePage } from '../shared/i18n.js';
+import { formatDateTime, t, translatePage } from '../shared/i18n.js';
+import { accountLanguagePicker } from '../shared/account.js';
 import { SEARCH_FIELDS, readSearch } from './search-form.js';
 
 translatePage();
@@ -67,7 +68,7 @@ async function search(query: InstanceSearch, append: boolean): Promise<void> {
 
 async function main(): Promise<void> {
   const session = await requireSession();
-  $('#user').append(languagePicker());
+  $('#user').append(accountLanguagePicker());
   mountUserBadge($('#user'), session);
   const params = new URLSearchParams(location.search);
   for (const name of SEARCH_FIELDS) {

@@ -11,7 +11,8 @@ import './modeler.css';
 
 import { ApiError, api, type ErrorIssue } from '../shared/api.js';
 import { $, errorText } from '../shared/dom.js';
-import { formatDateTime, languagePicker, t, translatePage } from '../shared/i18n.js';
+import { formatDateTime, t, translatePage } from '../shared/i18n.js';
+import { accountLanguagePicker } from '../shared/account.js';
 import { SignedOut, mountUserBadge, requireSession } from '../shared/session.js';
 import { clearComparison, compareDefinitions, markComparison } from './compare.js';
 import type { Canvas, CommandStack, ElementRegistry, EventBus, Overlays, Shape } from './diagram-types.js';
@@ -312,7 +313,7 @@ service<EventBus>('eventBus').on(FORM_EDIT_EVENT, (event: { element: Shape }) =>
 /** `?key=…&version=…` opens that version; else the first deployed process, else a new one. */
 async function start(): Promise<void> {
   const session = await requireSession();
-  $('.toolbar').append(languagePicker());
+  $('.toolbar').append(accountLanguagePicker());
   mountUserBadge($('.toolbar'), session);
   await Promise.all([loadCatalog(), fillProcesses()]);
   const params = new URLSearchParams(location.search);

@@ -16,7 +16,8 @@ import { ApiError, request } from '../shared/api.js';
 import { $, errorText } from '../shared/dom.js';
 import { instancesApi, type ReplayPayload, type Verification } from '../shared/instances-api.js';
 import { SignedOut, mountUserBadge, requireSession } from '../shared/session.js';
-import { formatDateTime, languagePicker, t, translatePage } from '../shared/i18n.js';
+import { formatDateTime, t, translatePage } from '../shared/i18n.js';
+import { accountLanguagePicker } from '../shared/account.js';
 import { verificationBadge } from './badge.js';
 import { ReplayDiagram } from './diagram.js';
 import { renderPanels } from './panels.js';
@@ -132,7 +133,7 @@ function start(payload: ReplayPayload, diagram: ReplayDiagram): void {
 
 async function main(): Promise<void> {
   const session = await requireSession();
-  $('#user').append(languagePicker());
+  $('#user').append(accountLanguagePicker());
   mountUserBadge($('#user'), session);
   const instanceId = decodeURIComponent(location.pathname.split('/')[2] ?? '');
   $<HTMLAnchorElement>('#export-json').href = instancesApi.exportUrl(instanceId, 'json');

@@ -62,8 +62,11 @@ export function translatePage(root: ParentNode = document): void {
   });
 }
 
-/** A `<select>` of the languages, each named in itself; changing it switches the page. */
-export function languagePicker(): HTMLSelectElement {
+/**
+ * A `<select>` of the languages, each named in itself; changing it switches the page. `save`
+ * also stores the choice elsewhere first (a signed-in user's account: `accountLanguagePicker`).
+ */
+export function languagePicker(options: { save?: (lang: Lang) => Promise<unknown> } = {}): HTMLSelectElement {
   const select = document.createElement('select');
   select.className = 'language-picker';
   select.setAttribute('aria-label', t('common:language.label'));
@@ -75,7 +78,11 @@ export function languagePicker(): HTMLSelectElement {
     select.append(option);
   }
   select.addEventListener('change', () => {
-    if (isLang(select.value)) setLang(select.value);
+    const chosen = select.value;
+    if (!isLang(chosen)) return;
+    select.disabled = true;
+    // The page switches even when saving fails: the cookie alone carries the choice here.
+    void (options.save?.(chosen) ?? Promise.resolve()).catch(() => undefined).finally(() => setLang(chosen));
   });
   return select;
 }

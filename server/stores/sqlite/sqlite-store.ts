@@ -16,6 +16,8 @@ import { SqliteProcessScheduleStore } from './sqlite-process-schedule.store.js';
 import { SqliteTimerJobs } from './sqlite-timer-jobs.js';
 import { SqliteTimerStore } from './sqlite-timer.store.js';
 import { SqliteUserStore } from './sqlite-user.store.js';
+import { SqliteNotificationStore } from './sqlite-notification.store.js';
+import { SqlitePreferenceStore } from './sqlite-preference.store.js';
 
 /** Opens (creating file and directory as needed) a connection configured as the store's, not migrated. */
 export function openSqliteDatabase(file: string): Database.Database {
@@ -56,6 +58,8 @@ export class SqliteStore implements Store {
   readonly customer: SqliteCustomerStore;
   readonly timerJobs: SqliteTimerJobs;
   readonly schedules: SqliteProcessScheduleStore;
+  readonly preferences: SqlitePreferenceStore;
+  readonly notifications: SqliteNotificationStore;
   private readonly writeStep: Database.Transaction<(step: StepWrite) => void>;
   private readonly pingStatement: Database.Statement<[]>;
 
@@ -77,6 +81,8 @@ export class SqliteStore implements Store {
     this.users = new SqliteUserStore(db);
     this.credentials = new SqliteCredentialStore(db);
     this.customer = new SqliteCustomerStore(db);
+    this.preferences = new SqlitePreferenceStore(db);
+    this.notifications = new SqliteNotificationStore(db, this.outbox);
     this.pingStatement = db.prepare('SELECT 1');
     // Any throw inside rolls the whole step back, the version check included.
     this.writeStep = db.transaction((step: StepWrite) => {
