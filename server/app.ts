@@ -24,6 +24,8 @@ import { guard } from './http/roles.js';
 import { instanceRoutes, messageRoutes } from './instances/instance.routes.js';
 import type { InstanceService } from './instances/instance.service.js';
 import type { MessageService } from './instances/message.service.js';
+import { notificationRoutes } from './notifications/notification.routes.js';
+import type { NotificationService } from './notifications/notification.service.js';
 import { replayRoutes } from './replay/replay.routes.js';
 import type { ReplayService } from './replay/replay.service.js';
 import type { Store } from './stores/store.js';
@@ -51,6 +53,7 @@ export interface AppComponents {
   intake: IntakeService;
   status: StatusService;
   accounts: AccountService;
+  notifications: NotificationService;
   logger: Logger;
   version: string;
   /** The built browser app (default `dist/web/` in the repository). */
@@ -102,6 +105,7 @@ export function createApp(components: AppComponents): Express {
   api.use('/tasks', taskRoutes(components.taskActions));
   api.use('/messages', messageRoutes(components.messages));
   api.use('/timers', timerRoutes(components.timers));
+  api.use('/notifications', notificationRoutes(components.notifications));
   api.use((req, _res, next) => next(new NotFoundError(`No API route ${req.method} ${req.path}`)));
   app.use('/api', api);
   // Scrapers use a bearer token of an admin.

@@ -27,6 +27,7 @@ import { SourceCache } from './engine/bpmn-source.js';
 import { ConnectorRegistry } from './engine/connectors/connector-registry.js';
 import { emailConnector } from './engine/connectors/email.connector.js';
 import { logConnector } from './engine/connectors/log.connector.js';
+import { notifyConnector } from './engine/connectors/notify.connector.js';
 import { webhookConnector } from './engine/connectors/webhook.connector.js';
 import { BatonError } from './errors.js';
 import { InstanceRunner } from './instances/instance-runner.js';
@@ -36,6 +37,10 @@ import type { MailTransport } from './outbox/mail-transport.js';
 import { OutboxDispatcher } from './outbox/outbox-dispatcher.js';
 import { ReplayService } from './replay/replay.service.js';
 import { LiveHub } from './live/live-hub.js';
+import { NotificationHub } from './notifications/notification-hub.js';
+import { NotificationService } from './notifications/notification.service.js';
+import { SlaWatch } from './notifications/sla-watch.js';
+import { StepNotifications } from './notifications/step-notifications.js';
 import { TaskRouter } from './routing/task-router.js';
 import type { Store } from './stores/store.js';
 import { TaskActions } from './tasks/task-actions.js';
@@ -66,6 +71,8 @@ export interface BatonOptions {
 
 /** Default lifetime of a status link: a year, so a customer can look a finished ticket up again. */
 const STATUS_TTL_MS = 365 * 86_400_000;
+/** How often open tasks are checked for an SLA at risk or breached (notifications). */
+const SLA_SWEEP_MS = 60_000;
 
 export type Baton = ReturnType<typeof createBaton>;
 
@@ -73,7 +80,17 @@ export type Baton = ReturnType<typeof createBaton>;
 export function createBaton(options: BatonOptions) {
   const { store, logger } = options;
   const clock = options.clock ?? systemClock;
-  const connectors = new ConnectorRegistry([logConnector, emailConnector, webhookConnector(options.config.webhook)]);
+  const publicUrl = options.customer?.publicUrl ?? 'http://localhost:3000';
+  const notifications = new NotificationService({
+    notifications: store.notifications,
+    preferences: store.preferences,
+    users: store.users,
+    tasks: store.tasks,
+    clock,
+    logger,
+    publicUrl,
+  });
+  const connectors = new ConnectorRegistry([logConnector, emailConnector, webhookConnector(options.config.webhook), notifyConnector(notifications)]);
   const sources = new SourceCache();
   const authConfig = options.config.auth ?? DEFAULT_AUTH;
   const accessEvents = new AccessEvents();
@@ -83,6 +100,8 @@ export function createBaton(options: BatonOptions) {
   const departments = new DepartmentService(store.departments, (department) => accessEvents.emit('department.created', department));
   const router = new TaskRouter(store.departments, store.users, store.tasks);
   const runner = new InstanceRunner({ store, sources, clock, connectors, logger, router });
+  const stepNotifications = new StepNotifications(runner.events, notifications, logger);
+  const slaWatch = new SlaWatch(store.tasks, notifications, clock, logger, SLA_SWEEP_MS);
   const processStarts = new ProcessStarts(store.schedules, store.definitions, runner, clock, logger);
   const definitions = new DefinitionService(store.definitions, store.departments, () => connectors.names(), clock, (definition) =>
     processStarts.scheduleFor(definition),
@@ -109,7 +128,7 @@ export function createBaton(options: BatonOptions) {
   const profiles = new ProcessProfiles();
   const intakeGuard = new IntakeGuard(clock, { ...DEFAULT_INTAKE_GUARD, ...options.customer?.guard });
   const intake = new IntakeService(definitions, profiles, runner, intakeGuard, clock, {
-    publicUrl: options.customer?.publicUrl ?? 'http://localhost:3000',
+    publicUrl,
     statusTtlMs: options.customer?.statusTtlMs ?? STATUS_TTL_MS,
   });
   const status = new StatusService({
@@ -124,9 +143,10 @@ export function createBaton(options: BatonOptions) {
     clock,
   });
   const accounts = new AccountService(store.preferences, clock);
-  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, accounts, logger, version: options.version });
+  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, accounts, notifications, logger, version: options.version });
   let live: LiveHub | null = null;
   let statusHub: StatusHub | null = null;
+  let notificationHub: NotificationHub | null = null;
 
   return {
     app,
@@ -154,6 +174,10 @@ export function createBaton(options: BatonOptions) {
     intake,
     status,
     accounts,
+    /** `notify(kind, …)`: staff notifications (browser list, live badge, email). */
+    notifications,
+    stepNotifications,
+    slaWatch,
     /** Deploys every .bpmn file of a directory; identical diagrams are not redeployed. */
     async deployDirectory(dir: string): Promise<{ file: string; key?: string; version?: number; created?: boolean; error?: string }[]> {
       const files = (await readdir(dir)).filter((file) => file.endsWith('.bpmn')).sort();
@@ -174,6 +198,7 @@ export function createBaton(options: BatonOptions) {
       live = new LiveHub(server, { auth, actions: taskActions, tasks: store.tasks, stepEvents: runner.events, accessEvents, clock, logger });
       // The customers' live status pages share the Socket.IO server, on their own namespace.
       statusHub = new StatusHub(live.io, { status, stepEvents: runner.events, logger });
+      notificationHub = new NotificationHub(live, notifications, store.notifications, logger);
       return live;
     },
     /** The demo organisation into an empty store; null when people exist already. */
@@ -183,6 +208,9 @@ export function createBaton(options: BatonOptions) {
     /** Finishes the steps in progress and saves them; takes no new ones. */
     async shutdown(): Promise<void> {
       statusHub?.close();
+      notificationHub?.close();
+      slaWatch.stop();
+      stepNotifications.close();
       await live?.close();
       await agendaTimers?.stop();
       await scheduler.stop();

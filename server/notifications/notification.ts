@@ -29,6 +29,14 @@ export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = {
 /** Values a notification's text is made of (task name, who, department...): texts are translated when shown. */
 export type NotificationData = Record<string, string | number | null>;
 
+/** A notification as its recipient sees it (API and live events). */
+export type NotificationView = Omit<NotificationRecord, 'username' | 'dedupeKey' | 'browser'>;
+
+export function notificationView(record: NotificationRecord): NotificationView {
+  const { username: _u, dedupeKey: _d, browser: _b, ...view } = record;
+  return view;
+}
+
 export interface NotificationRecord {
   id: string;
   /** The recipient (usernames name people in audit events and live rooms too). */

@@ -13,6 +13,7 @@ const channels = z.object({ browser: z.boolean().optional(), email: z.boolean().
 export const accountPatchSchema = z
   .object({
     lang: z.enum(LANGUAGES).nullable().optional(),
+    email: z.email().max(254).nullable().optional(),
     notifications: z.partialRecord(z.enum(NOTIFICATION_KINDS), channels).optional(),
   })
   .strict();
@@ -24,7 +25,7 @@ export function setLangCookie(res: Response, lang: Lang | null, secure: boolean)
 }
 
 function view(preferences: UserPreferences) {
-  return { lang: preferences.lang, notifications: preferences.notifications };
+  return { lang: preferences.lang, email: preferences.email, notifications: preferences.notifications };
 }
 
 /**

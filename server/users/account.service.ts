@@ -7,6 +7,7 @@ import type { PreferenceStore } from './preference.store.js';
 export interface AccountPatch {
   /** null: no choice (pages follow the browser). */
   lang?: Lang | null;
+  email?: string | null;
   notifications?: Partial<Record<NotificationKind, Partial<Channels>>>;
 }
 
@@ -30,6 +31,7 @@ export class AccountService {
     const next: UserPreferences = {
       username,
       lang: patch.lang === undefined ? current.lang : patch.lang,
+      email: patch.email === undefined ? current.email : patch.email,
       notifications,
       updatedAt: this.clock.now().toISOString(),
     };

@@ -31,10 +31,10 @@ export function notificationStoreContract(open: OpenStore, close: CloseStore): v
 
     it('has nothing for a user who never saved, then reads back what was put, replaced in place', async () => {
       expect(await store().preferences.get('ada')).to.equal(null);
-      const first = { username: 'ada', lang: 'ru' as const, notifications: structuredClone(DEFAULT_NOTIFICATION_SETTINGS), updatedAt: isoAt(1) };
+      const first = { username: 'ada', lang: 'ru' as const, email: 'ada@example.org', notifications: structuredClone(DEFAULT_NOTIFICATION_SETTINGS), updatedAt: isoAt(1) };
       await store().preferences.put(first);
       expect(await store().preferences.get('ada')).to.deep.equal(first);
-      const second = { ...first, lang: null, notifications: { ...first.notifications, queue: { browser: false, email: true } }, updatedAt: isoAt(2) };
+      const second = { ...first, lang: null, email: null, notifications: { ...first.notifications, queue: { browser: false, email: true } }, updatedAt: isoAt(2) };
       await store().preferences.put(second);
       expect(await store().preferences.get('ada')).to.deep.equal(second);
       expect(await store().preferences.get('bob')).to.equal(null);

@@ -6,6 +6,7 @@ import { useTestServer } from '../support/test-server.js';
 
 interface AccountBody {
   lang: string | null;
+  email: string | null;
   notifications: typeof DEFAULT_NOTIFICATION_SETTINGS;
 }
 
@@ -17,7 +18,7 @@ describe('Account API: a person\'s language and notification settings', () => {
     await addUser(t.baton, 'ada', 'staff', ['l1']);
     const browser = await t.http.session('ada');
     const fresh = await browser.request('GET', '/api/account');
-    expect(fresh.body).to.deep.equal({ lang: null, notifications: DEFAULT_NOTIFICATION_SETTINGS });
+    expect(fresh.body).to.deep.equal({ lang: null, email: null, notifications: DEFAULT_NOTIFICATION_SETTINGS });
     // when she chooses Russian and turns off queue notifications in the browser
     const saved = await browser.request('PATCH', '/api/account', { lang: 'ru', notifications: { queue: { browser: false } } });
     // then both are stored, and the page gets the language cookie
@@ -44,12 +45,12 @@ describe('Account API: a person\'s language and notification settings', () => {
     await addUser(t.baton, 'bob', 'staff', ['l1']);
     const bob = await t.http.as('bob');
     await bob.request('PATCH', '/api/account', { lang: 'en' });
-    for (const bad of [{ lang: 'xx' }, { notifications: { lunch: { browser: true } } }, { notifications: { assigned: { browser: 'yes' } } }, { colour: 'red' }, []]) {
+    for (const bad of [{ lang: 'xx' }, { email: 'not-an-address' }, { notifications: { lunch: { browser: true } } }, { notifications: { assigned: { browser: 'yes' } } }, { colour: 'red' }, []]) {
       const res = await bob.request('PATCH', '/api/account', bad);
       expect(res.status, JSON.stringify(bad)).to.equal(400);
       expect((res.body as { error: { message: string } }).error.message, JSON.stringify(bad)).to.contain('account settings');
     }
-    expect((await bob.request('GET', '/api/account')).body).to.deep.equal({ lang: 'en', notifications: DEFAULT_NOTIFICATION_SETTINGS });
+    expect((await bob.request('GET', '/api/account')).body).to.deep.equal({ lang: 'en', email: null, notifications: DEFAULT_NOTIFICATION_SETTINGS });
     expect((await t.http.anonymous.request('GET', '/api/account')).status).to.equal(401);
     expect((await t.http.anonymous.request('PATCH', '/api/account', { lang: 'ru' })).status).to.equal(401);
   });

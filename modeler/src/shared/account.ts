@@ -9,12 +9,13 @@ import { languagePicker } from './i18n.js';
 
 export interface AccountSettings {
   lang: Lang | null;
+  email: string | null;
   notifications: NotificationSettings;
 }
 
 export const accountApi = {
   get: () => json<AccountSettings>('GET', '/api/account'),
-  update: (patch: { lang?: Lang | null; notifications?: Partial<Record<keyof NotificationSettings, { browser?: boolean; email?: boolean }>> }) =>
+  update: (patch: { lang?: Lang | null; email?: string | null; notifications?: Partial<Record<keyof NotificationSettings, { browser?: boolean; email?: boolean }>> }) =>
     json<AccountSettings>('PATCH', '/api/account', { json: patch }),
 };
 

@@ -9,6 +9,7 @@ export function migrateNotifications(db: Database.Database): void {
     CREATE TABLE user_preferences (
       username      TEXT PRIMARY KEY,
       lang          TEXT,
+      email         TEXT,
       notifications TEXT NOT NULL,
       updated_at    TEXT NOT NULL
     ) WITHOUT ROWID;
