@@ -11,6 +11,7 @@ import { $, el, errorText, row } from '../shared/dom.js';
 import { SignedOut, mountUserBadge, requireSession } from '../shared/session.js';
 import { formatDateTime, t, translatePage } from '../shared/i18n.js';
 import { accountLanguagePicker } from '../shared/account.js';
+import { mountNotifications } from '../shared/notifications.js';
 import { SEARCH_FIELDS, readSearch } from './search-form.js';
 
 translatePage();
@@ -68,6 +69,7 @@ async function search(query: InstanceSearch, append: boolean): Promise<void> {
 
 async function main(): Promise<void> {
   const session = await requireSession();
+  mountNotifications($('#user'));
   $('#user').append(accountLanguagePicker());
   mountUserBadge($('#user'), session);
   const params = new URLSearchParams(location.search);

@@ -13,6 +13,7 @@ import { ApiError, api, type ErrorIssue } from '../shared/api.js';
 import { $, errorText } from '../shared/dom.js';
 import { formatDateTime, t, translatePage } from '../shared/i18n.js';
 import { accountLanguagePicker } from '../shared/account.js';
+import { mountNotifications } from '../shared/notifications.js';
 import { SignedOut, mountUserBadge, requireSession } from '../shared/session.js';
 import { clearComparison, compareDefinitions, markComparison } from './compare.js';
 import type { Canvas, CommandStack, ElementRegistry, EventBus, Overlays, Shape } from './diagram-types.js';
@@ -313,6 +314,7 @@ service<EventBus>('eventBus').on(FORM_EDIT_EVENT, (event: { element: Shape }) =>
 /** `?key=…&version=…` opens that version; else the first deployed process, else a new one. */
 async function start(): Promise<void> {
   const session = await requireSession();
+  mountNotifications($('.toolbar'));
   $('.toolbar').append(accountLanguagePicker());
   mountUserBadge($('.toolbar'), session);
   await Promise.all([loadCatalog(), fillProcesses()]);

@@ -18,6 +18,7 @@ import { instancesApi, type ReplayPayload, type Verification } from '../shared/i
 import { SignedOut, mountUserBadge, requireSession } from '../shared/session.js';
 import { formatDateTime, t, translatePage } from '../shared/i18n.js';
 import { accountLanguagePicker } from '../shared/account.js';
+import { mountNotifications } from '../shared/notifications.js';
 import { verificationBadge } from './badge.js';
 import { ReplayDiagram } from './diagram.js';
 import { renderPanels } from './panels.js';
@@ -133,6 +134,7 @@ function start(payload: ReplayPayload, diagram: ReplayDiagram): void {
 
 async function main(): Promise<void> {
   const session = await requireSession();
+  mountNotifications($('#user'));
   $('#user').append(accountLanguagePicker());
   mountUserBadge($('#user'), session);
   const instanceId = decodeURIComponent(location.pathname.split('/')[2] ?? '');
