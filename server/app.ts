@@ -21,6 +21,7 @@ import { browserPages } from './http/browser-pages.js';
 import { authenticate } from './http/authenticate.js';
 import { errorHandler } from './http/error-handler.js';
 import { guard } from './http/roles.js';
+import type { TrustProxy } from './http/trust-proxy.js';
 import { instanceRoutes, messageRoutes } from './instances/instance.routes.js';
 import type { InstanceService } from './instances/instance.service.js';
 import type { MessageService } from './instances/message.service.js';
@@ -56,6 +57,8 @@ export interface AppComponents {
   notifications: NotificationService;
   logger: Logger;
   version: string;
+  /** BATON_TRUST_PROXY: behind a TLS proxy, the client's address and https come from its headers, and cookies are Secure. */
+  trustProxy?: TrustProxy;
   /** The built browser app (default `dist/web/` in the repository). */
   webDir?: string;
 }
@@ -69,7 +72,10 @@ export const DEFAULT_WEB_DIR = path.join(repoRoot, 'dist', 'web');
 export function createApp(components: AppComponents): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  const trustProxy = components.trustProxy ?? false;
+  app.set('trust proxy', trustProxy);
+  // Behind a TLS proxy the browser speaks https even where the proxy forwards plain http.
+  const secureCookies = trustProxy !== false;
 
   // Public: load balancers and uptime checks call it without credentials; it says nothing private.
   app.get('/health', async (_req, res) => {
@@ -90,12 +96,12 @@ export function createApp(components: AppComponents): Express {
   const signedIn = authenticate(components.auth);
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
-  api.use('/auth', publicAuthRoutes(components.auth, components.accounts));
+  api.use('/auth', publicAuthRoutes(components.auth, components.accounts, secureCookies));
   // Everything below needs a session (with CSRF token for changes) or a bearer token.
   api.use(signedIn);
   api.use('/auth', authRoutes(components.auth, components.store.users));
-  api.use('/account', accountRoutes(components.accounts, false));
-  api.use('/users/me', accountRoutes(components.accounts, false));
+  api.use('/account', accountRoutes(components.accounts, secureCookies));
+  api.use('/users/me', accountRoutes(components.accounts, secureCookies));
   api.use('/users', userRoutes(components.users));
   api.use('/departments', departmentRoutes(components.departments));
   api.use('/definitions', definitionRoutes(components.definitions));

@@ -42,6 +42,7 @@ import { NotificationService } from './notifications/notification.service.js';
 import { SlaWatch } from './notifications/sla-watch.js';
 import { StepNotifications } from './notifications/step-notifications.js';
 import { TaskRouter } from './routing/task-router.js';
+import type { TrustProxy } from './http/trust-proxy.js';
 import type { Store } from './stores/store.js';
 import { TaskActions } from './tasks/task-actions.js';
 import { TaskService } from './tasks/task.service.js';
@@ -57,7 +58,7 @@ export interface BatonOptions {
   store: Store;
   logger: Logger;
   clock?: Clock;
-  config: Pick<Config, 'timerPollMs' | 'webhook'> & { auth?: AuthConfig };
+  config: Pick<Config, 'timerPollMs' | 'webhook'> & { auth?: AuthConfig; trustProxy?: TrustProxy };
   /** Without one, queued emails stay in the outbox and no dispatcher exists. */
   mailTransport?: MailTransport;
   /** agenda runs the timers when given; tests that move a manual clock sweep with `scheduler.tick()`. */
@@ -143,7 +144,7 @@ export function createBaton(options: BatonOptions) {
     clock,
   });
   const accounts = new AccountService(store.preferences, clock);
-  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, accounts, notifications, logger, version: options.version });
+  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, accounts, notifications, logger, version: options.version, trustProxy: options.config.trustProxy ?? false });
   let live: LiveHub | null = null;
   let statusHub: StatusHub | null = null;
   let notificationHub: NotificationHub | null = null;

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { defaultKeyFile, MIN_KEY_LENGTH, type AuditKeySettings } from './audit/audit-key.js';
 import { passwordProblem } from './auth/passwords.js';
 import { InvalidInputError } from './errors.js';
+import { parseTrustProxy, type TrustProxy } from './http/trust-proxy.js';
 
 /** Defaults of the settings createBaton also falls back on when a caller (a test) leaves them out. */
 export const DEFAULT_CHECKPOINT_MS = 300_000;
@@ -31,6 +32,12 @@ const schema = z.object({
   BATON_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   BATON_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   /** Absolute base URL customers reach Baton at: the links in confirmation emails and QR codes. */
+  BATON_TRUST_PROXY: z
+    .string()
+    .optional()
+    .refine((value) => parseTrustProxy(value) !== null, {
+      message: 'must be the number of proxies in front (1), or their addresses or subnets, comma-separated (loopback, 10.0.0.0/8)',
+    }),
   BATON_PUBLIC_URL: z.string().trim().url().refine((value) => /^https?:\/\//.test(value), { message: 'must be an http(s) URL' }).optional(),
   /** Where queued emails go; unset (or empty), they stay queued in the outbox. */
   BATON_SMTP_URL: z
@@ -103,6 +110,8 @@ export interface Config {
   demo: { enabled: boolean; password: string | null };
   /** BATON_PUBLIC_URL without a trailing slash, default http://localhost:<port>. */
   publicUrl: string;
+  /** BATON_TRUST_PROXY: the reverse proxies trusted for the client address and https (false: none). */
+  trustProxy: TrustProxy;
 }
 
 export interface AuthConfig {
@@ -152,5 +161,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auth: authConfig(value.BATON_SESSION_HOURS, value.BATON_TOKEN_DAYS, value.BATON_BCRYPT_COST),
     demo: { enabled: value.BATON_DEMO === 'on', password: value.BATON_DEMO_PASSWORD ?? null },
     publicUrl: (value.BATON_PUBLIC_URL ?? `http://localhost:${value.PORT}`).replace(/\/+$/, ''),
+    trustProxy: parseTrustProxy(value.BATON_TRUST_PROXY) ?? false,
   };
 }

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 
 import { auditKeyOf } from '../../server/audit/audit-key.js';
 import { createBaton, type Baton } from '../../server/baton.js';
+import type { TrustProxy } from '../../server/http/trust-proxy.js';
 import { ManualClock, systemClock, type Clock } from '../../server/clock.js';
 import { seedDepartments } from '../../server/departments/seed-departments.js';
 import type { MailTransport } from '../../server/outbox/mail-transport.js';
@@ -52,8 +53,8 @@ export interface TestBatonOptions {
   auditAnchorFile?: string;
   /** Default 60 s; Baton's own default is 5 min. */
   checkpointMs?: number;
-  /** Replaces top-level TEST_CONFIG settings. */
-  config?: Partial<typeof TEST_CONFIG>;
+  /** Replaces top-level TEST_CONFIG settings; `trustProxy` as BATON_TRUST_PROXY parses it. */
+  config?: Partial<typeof TEST_CONFIG> & { trustProxy?: TrustProxy };
 }
 
 /**
