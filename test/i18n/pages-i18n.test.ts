@@ -4,7 +4,7 @@ import { TEST_ADMIN } from '../support/harness.js';
 import { skipWithoutChromium, startBrowserBaton, type BrowserBaton } from '../support/browser.js';
 
 /** Page callbacks run in the page, where these exist (the test program has no DOM lib). */
-declare const document: { documentElement: { lang: string } };
+declare const document: { documentElement: { lang: string; scrollWidth: number } };
 
 describe('pages in English and Russian (Chromium)', function () {
   let b: BrowserBaton;
@@ -48,7 +48,7 @@ describe('pages in English and Russian (Chromium)', function () {
   it('the public request page follows the customer browser\'s Accept-Language (Russian), and English otherwise', async () => {
     // given a customer whose browser asks for Russian in its requests
     const browser = b.context.browser()!;
-    const russian = await browser.newContext({ extraHTTPHeaders: { 'accept-language': 'ru-RU,ru;q=0.9,en;q=0.5' } });
+    const russian = await browser.newContext({ viewport: { width: 400, height: 800 }, extraHTTPHeaders: { 'accept-language': 'ru-RU,ru;q=0.9,en;q=0.5' } });
     try {
       const page = await russian.newPage();
       // when they open the request link
@@ -59,6 +59,8 @@ describe('pages in English and Russian (Chromium)', function () {
       expect(await page.evaluate(() => document.documentElement.lang)).to.equal('ru');
       expect(await page.inputValue('.language-picker')).to.equal('ru');
       expect(await page.textContent('#title')).to.equal('Report a problem with your equipment');
+      // and it fits a 400 px phone (no sideways scrolling)
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(400);
       // and the printable label too
       await page.goto(`${b.baseUrl}/request/field-service/label?equipmentId=PUMP-7`);
       expect(await page.textContent('main.label')).to.contain('Отсканируйте');

@@ -45,6 +45,11 @@ describe('notifications bell (Chromium)', function () {
     // then the badge is gone
     await page.waitForSelector('.baton-notifications[data-unread="0"]');
     expect(await page.isHidden('.baton-notifications .count')).to.equal(true);
+    // and on a 400 px phone the open list stays on the screen
+    await page.setViewportSize({ width: 400, height: 800 });
+    const box = await page.locator('.baton-notifications .panel').boundingBox();
+    expect(box!.x).to.be.at.least(0);
+    expect(box!.x + box!.width).to.be.at.most(400);
     // and her settings can turn the queue off in the browser (saved on her account)
     await page.click('.baton-notifications .panel-head button:last-of-type');
     await page.locator('input[name="queue.browser"]').uncheck();
