@@ -54,7 +54,7 @@ async function main(): Promise<void> {
         document.querySelector<HTMLElement>('#receipt')!.hidden = false;
       })
       .catch((err: unknown) => {
-        show(errorText(err));
+        show(err instanceof ApiError && err.status === 429 ? t('request:tooMany') : errorText(err));
         send.disabled = false;
       });
   });
