@@ -16,6 +16,8 @@ const SWEEP_LIMIT = 5000;
  */
 export class SlaWatch {
   private timer: NodeJS.Timeout | null = null;
+  /** Keys this process has told already: a long-breached task costs no lookups minute after minute. */
+  private readonly told = new Set<string>();
 
   constructor(
     private readonly tasks: TaskStore,
@@ -42,13 +44,17 @@ export class SlaWatch {
   async sweep(): Promise<number> {
     const now = this.clock.now();
     let added = 0;
+    if (this.told.size > 100_000) this.told.clear();
     for (const task of await this.tasks.list({ status: 'open', limit: SWEEP_LIMIT })) {
       const state = slaState(task, now);
-      if (state === 'breached') {
-        added += (await this.notifications.notify('sla-breached', { ...taskTarget(task), data: taskData(task), dedupeKey: `sla-breached:${task.id}` })).length;
-      } else if (state === 'at-risk') {
-        added += (await this.notifications.notify('sla-at-risk', { ...taskTarget(task), data: taskData(task), dedupeKey: atRiskKey(task) })).length;
-      }
+      if (state !== 'breached' && state !== 'at-risk') continue;
+      const kind = state === 'breached' ? 'sla-breached' : 'sla-at-risk';
+      const dedupeKey = state === 'breached' ? `sla-breached:${task.id}` : atRiskKey(task);
+      // The owner may change (a claim, a hand-over): the key is per holder too.
+      const told = `${dedupeKey}:${task.assignee ?? task.department ?? ''}`;
+      if (this.told.has(told)) continue;
+      added += (await this.notifications.notify(kind, { ...taskTarget(task), data: taskData(task), dedupeKey })).length;
+      this.told.add(told);
     }
     return added;
   }

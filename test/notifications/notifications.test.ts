@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import type { NotificationView } from '../../server/notifications/notification.js';
 import { SmtpTransport } from '../../server/outbox/smtp-transport.js';
 import type { TaskView } from '../../server/tasks/task-sla.js';
-import { addUser, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
+import { addUser, oneTaskProcess, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
 import { listen, type Client, type Http } from '../support/http.js';
 import { connectLive, type LiveClient } from '../support/live-client.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
@@ -150,6 +150,25 @@ describe('Staff notifications', () => {
     // then lena is told the SLA was breached, and L2's queue that the ticket is theirs now
     expect((await notificationsOf(await http.as('lena'))).items.map((item) => item.kind)).to.deep.equal(['sla-breached', 'sla-at-risk', 'queue']);
     expect((await notificationsOf(await http.as('leo'))).items.map((item) => [item.kind, item.data['taskName']])).to.deep.equal([['queue', 'Resolve (L2)']]);
+  });
+
+  it('the SLA sweep tells the owner once when a task without SLA timers passes its due date', async () => {
+    // given a task with only a due date (no timer in the diagram), claimed by lena
+    const due = new Date(baton.clock.now().getTime() + 2 * HOUR).toISOString();
+    await baton.definitions.deploy(oneTaskProcess('due-only', `camunda:candidateGroups="l1" camunda:dueDate="${due}"`));
+    const started = await http.request('POST', '/api/instances', { processKey: 'due-only' });
+    const task = (started.body as { openTasks: { id: string }[] }).openTasks[0]!;
+    const lena = await http.as('lena');
+    expect((await lena.request('POST', `/api/tasks/${task.id}/claim`, {})).status).to.equal(200);
+    await settled();
+    // when the sweep runs before and after the due time
+    expect(await baton.slaWatch.sweep()).to.equal(0);
+    baton.clock.advance(2 * HOUR + 1000);
+    expect(await baton.slaWatch.sweep()).to.equal(1);
+    expect(await baton.slaWatch.sweep()).to.equal(0);
+    // then lena was told once that it is breached
+    const list = await notificationsOf(await http.as('lena'));
+    expect(list.items.filter((item) => item.kind === 'sla-breached').map((item) => item.taskId)).to.deep.equal([task.id]);
   });
 
   it('a kind switched off is not shown; switched to email only, it is mailed and not listed', async () => {
