@@ -64,6 +64,11 @@ describe('pages in English and Russian (Chromium)', function () {
       // and the printable label too
       await page.goto(`${b.baseUrl}/request/field-service/label?equipmentId=PUMP-7`);
       expect(await page.textContent('main.label')).to.contain('Отсканируйте');
+      // whose own switch gives the English label, the equipment kept
+      await page.click('#languages a[hreflang="en"]');
+      expect(await page.textContent('main.label')).to.contain('Scan to report a problem').and.contain('PUMP-7');
+      // (the language is not part of the request link the code holds)
+      expect(await page.textContent('#link')).to.equal('http://localhost:3000/request/field-service?equipmentId=PUMP-7');
     } finally {
       await russian.close();
     }
