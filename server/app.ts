@@ -28,9 +28,12 @@ import type { FieldService } from './field/field.service.js';
 import type { VisitService } from './field/visit.service.js';
 import { refuseHostileBody } from './http/hostile-values.js';
 import { guard } from './http/roles.js';
+import type { TrustProxy } from './http/trust-proxy.js';
 import { instanceRoutes, messageRoutes } from './instances/instance.routes.js';
 import type { InstanceService } from './instances/instance.service.js';
 import type { MessageService } from './instances/message.service.js';
+import { notificationRoutes } from './notifications/notification.routes.js';
+import type { NotificationService } from './notifications/notification.service.js';
 import { replayRoutes } from './replay/replay.routes.js';
 import type { ReplayService } from './replay/replay.service.js';
 import type { Store } from './stores/store.js';
@@ -38,6 +41,8 @@ import type { TaskActions } from './tasks/task-actions.js';
 import { taskRoutes } from './tasks/task.routes.js';
 import { timerRoutes } from './timers/timer.routes.js';
 import type { TimerService } from './timers/timer.service.js';
+import { accountRoutes } from './users/account.routes.js';
+import type { AccountService } from './users/account.service.js';
 import { userRoutes } from './users/user.routes.js';
 import type { UserService } from './users/user.service.js';
 
@@ -57,10 +62,14 @@ export interface AppComponents {
   status: StatusService;
   field: FieldService;
   visits: VisitService;
+  accounts: AccountService;
+  notifications: NotificationService;
   logger: Logger;
   /** Store fault episodes and alarms (the audit anchor) that /health reports. */
   health: HealthState;
   version: string;
+  /** BATON_TRUST_PROXY: behind a TLS proxy, the client's address and https come from its headers, and cookies are Secure. */
+  trustProxy?: TrustProxy;
   /** The built browser app (default `dist/web/` in the repository). */
   webDir?: string;
 }
@@ -74,7 +83,10 @@ export const DEFAULT_WEB_DIR = path.join(repoRoot, 'dist', 'web');
 export function createApp(components: AppComponents): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  const trustProxy = components.trustProxy ?? false;
+  app.set('trust proxy', trustProxy);
+  // Behind a TLS proxy the browser speaks https even where the proxy forwards plain http.
+  const secureCookies = trustProxy !== false;
 
   // Public: load balancers and uptime checks call it without credentials; it says nothing private.
   // A node whose database is away answers 503 with Retry-After (the balancer routes elsewhere) and
@@ -103,10 +115,12 @@ export function createApp(components: AppComponents): Express {
   const signedIn = authenticate(components.auth);
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }), refuseHostileBody);
-  api.use('/auth', publicAuthRoutes(components.auth));
+  api.use('/auth', publicAuthRoutes(components.auth, components.accounts, secureCookies));
   // Everything below needs a session (with CSRF token for changes) or a bearer token.
   api.use(signedIn);
   api.use('/auth', authRoutes(components.auth, components.store.users));
+  api.use('/account', accountRoutes(components.accounts, secureCookies));
+  api.use('/users/me', accountRoutes(components.accounts, secureCookies));
   api.use('/users', userRoutes(components.users, components.field));
   api.use('/departments', departmentRoutes(components.departments));
   api.use('/definitions', definitionRoutes(components.definitions));
@@ -117,6 +131,7 @@ export function createApp(components: AppComponents): Express {
   api.use('/tasks', taskRoutes(components.taskActions));
   api.use('/messages', messageRoutes(components.messages));
   api.use('/timers', timerRoutes(components.timers));
+  api.use('/notifications', notificationRoutes(components.notifications));
   api.use((req, _res, next) => next(new NotFoundError(`No API route ${req.method} ${req.path}`)));
   app.use('/api', api);
   // Scrapers use a bearer token of an admin.

@@ -29,6 +29,7 @@ import { SourceCache } from './engine/bpmn-source.js';
 import { ConnectorRegistry } from './engine/connectors/connector-registry.js';
 import { emailConnector } from './engine/connectors/email.connector.js';
 import { logConnector } from './engine/connectors/log.connector.js';
+import { notifyConnector } from './engine/connectors/notify.connector.js';
 import { webhookConnector } from './engine/connectors/webhook.connector.js';
 import { BatonError } from './errors.js';
 import { dispatchConnector } from './field/dispatch.connector.js';
@@ -43,7 +44,12 @@ import type { MailTransport } from './outbox/mail-transport.js';
 import { OutboxDispatcher } from './outbox/outbox-dispatcher.js';
 import { ReplayService } from './replay/replay.service.js';
 import { LiveHub } from './live/live-hub.js';
+import { NotificationHub } from './notifications/notification-hub.js';
+import { NotificationService } from './notifications/notification.service.js';
+import { SlaWatch } from './notifications/sla-watch.js';
+import { StepNotifications } from './notifications/step-notifications.js';
 import { TaskRouter } from './routing/task-router.js';
+import type { TrustProxy } from './http/trust-proxy.js';
 import type { Store } from './stores/store.js';
 import { TaskActions } from './tasks/task-actions.js';
 import { TaskService } from './tasks/task.service.js';
@@ -52,13 +58,14 @@ import { ProcessStarts } from './timers/process-starts.js';
 import { TimerScheduler } from './timers/timer-scheduler.js';
 import { TimerService } from './timers/timer.service.js';
 import { seedDemoOrganisation } from './users/demo-organisation.js';
+import { AccountService } from './users/account.service.js';
 import { UserService } from './users/user.service.js';
 
 export interface BatonOptions {
   store: Store;
   logger: Logger;
   clock?: Clock;
-  config: Pick<Config, 'timerPollMs' | 'webhook'> & { auth?: AuthConfig; invoice?: InvoiceConfig };
+  config: Pick<Config, 'timerPollMs' | 'webhook'> & { auth?: AuthConfig; invoice?: InvoiceConfig; trustProxy?: TrustProxy };
   /** Without one, queued emails stay in the outbox and no dispatcher exists. */
   mailTransport?: MailTransport;
   /** agenda runs the timers when given; tests that move a manual clock sweep with `scheduler.tick()`. */
@@ -72,6 +79,8 @@ export interface BatonOptions {
 
 /** Default lifetime of a status link: a year, so a customer can look a finished ticket up again. */
 const STATUS_TTL_MS = 365 * 86_400_000;
+/** How often open tasks are checked for an SLA at risk or breached (notifications). */
+const SLA_SWEEP_MS = 60_000;
 
 export type Baton = ReturnType<typeof createBaton>;
 
@@ -79,9 +88,19 @@ export type Baton = ReturnType<typeof createBaton>;
 export function createBaton(options: BatonOptions) {
   const { store, logger } = options;
   const clock = options.clock ?? systemClock;
+  const publicUrl = options.customer?.publicUrl ?? 'http://localhost:3000';
+  const notifications = new NotificationService({
+    notifications: store.notifications,
+    preferences: store.preferences,
+    users: store.users,
+    tasks: store.tasks,
+    clock,
+    logger,
+    publicUrl,
+  });
   // The dispatch handler plans with the field service, which needs the runner (made below) only
   // to reassign a visit by hand; a handler runs only once Baton is up.
-  const connectors = new ConnectorRegistry([logConnector, emailConnector, webhookConnector(options.config.webhook), dispatchConnector((input): Promise<DispatchPlan> => field.plan(input)),
+  const connectors = new ConnectorRegistry([logConnector, emailConnector, webhookConnector(options.config.webhook), notifyConnector(notifications), dispatchConnector((input): Promise<DispatchPlan> => field.plan(input)),
     usePartsConnector(() => field),
     invoiceConnector(() => field, options.config.invoice ?? DEFAULT_INVOICE),
   ]);
@@ -97,6 +116,8 @@ export function createBaton(options: BatonOptions) {
   const runner = new InstanceRunner({ store, sources, clock, connectors, logger, router });
   const field: FieldService = new FieldService(store.field, { users: store.users, tasks: store.tasks, instances: store.instances, audit: store.audit, clock, runner });
   const visits = new VisitService({ field: store.field, tasks: store.tasks, instances: store.instances, audit: store.audit, clock, runner });
+  const stepNotifications = new StepNotifications(runner.events, notifications, logger);
+  const slaWatch = new SlaWatch(store.tasks, notifications, clock, logger, SLA_SWEEP_MS);
   const processStarts = new ProcessStarts(store.schedules, store.definitions, runner, clock, logger);
   const definitions = new DefinitionService(store.definitions, store.departments, () => connectors.names(), clock, (definition) =>
     processStarts.scheduleFor(definition),
@@ -125,7 +146,7 @@ export function createBaton(options: BatonOptions) {
   const profiles = new ProcessProfiles();
   const intakeGuard = new IntakeGuard(store.rateLimits, store.secrets, clock, { ...DEFAULT_INTAKE_GUARD, ...options.customer?.guard });
   const intake = new IntakeService(definitions, profiles, runner, intakeGuard, clock, {
-    publicUrl: options.customer?.publicUrl ?? 'http://localhost:3000',
+    publicUrl,
     statusTtlMs: options.customer?.statusTtlMs ?? STATUS_TTL_MS,
   });
   const status = new StatusService({
@@ -141,9 +162,11 @@ export function createBaton(options: BatonOptions) {
     field: fieldStatusOf(visits, store.users),
     rateLimits: store.rateLimits,
   });
-  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, field, visits, logger, health, version: options.version });
+  const accounts = new AccountService(store.preferences, clock);
+  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, field, visits, accounts, notifications, logger, health, version: options.version, trustProxy: options.config.trustProxy ?? false });
   let live: LiveHub | null = null;
   let statusHub: StatusHub | null = null;
+  let notificationHub: NotificationHub | null = null;
 
   return {
     app,
@@ -173,6 +196,11 @@ export function createBaton(options: BatonOptions) {
     status,
     field,
     visits,
+    accounts,
+    /** `notify(kind, …)`: staff notifications (browser list, live badge, email). */
+    notifications,
+    stepNotifications,
+    slaWatch,
     /** Deploys every .bpmn file of a directory; identical diagrams are not redeployed. */
     async deployDirectory(dir: string): Promise<{ file: string; key?: string; version?: number; created?: boolean; error?: string }[]> {
       const files = (await readdir(dir)).filter((file) => file.endsWith('.bpmn')).sort();
@@ -193,6 +221,7 @@ export function createBaton(options: BatonOptions) {
       live = new LiveHub(server, { auth, actions: taskActions, tasks: store.tasks, stepEvents: runner.events, accessEvents, clock, logger, bus: store.liveBus(), health });
       // The customers' live status pages share the Socket.IO server, on their own namespace.
       statusHub = new StatusHub(live.io, { status, stepEvents: runner.events, logger });
+      notificationHub = new NotificationHub(live, notifications, store.notifications, logger);
       return live;
     },
     /** The demo organisation into an empty store; null when people exist already. */
@@ -202,6 +231,9 @@ export function createBaton(options: BatonOptions) {
     /** Finishes the steps in progress and saves them; takes no new ones. */
     async shutdown(): Promise<void> {
       statusHub?.close();
+      notificationHub?.close();
+      slaWatch.stop();
+      stepNotifications.close();
       await live?.close();
       await agendaTimers?.stop();
       await scheduler.stop();

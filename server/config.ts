@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { defaultKeyFile, MIN_KEY_LENGTH, type AuditKeySettings } from './audit/audit-key.js';
 import { passwordProblem } from './auth/passwords.js';
 import { InvalidInputError } from './errors.js';
+import { parseTrustProxy, type TrustProxy } from './http/trust-proxy.js';
 
 /** Defaults of the settings createBaton also falls back on when a caller (a test) leaves them out. */
 export const DEFAULT_CHECKPOINT_MS = 300_000;
@@ -53,6 +54,12 @@ const schema = z.object({
   BATON_INVOICE_HOURLY_RATE: z.coerce.number().finite().min(0).default(DEFAULT_INVOICE.hourlyRate),
   BATON_INVOICE_TAX_RATE: z.coerce.number().finite().min(0).max(1).default(DEFAULT_INVOICE.taxRate),
   BATON_INVOICE_CURRENCY: z.string().trim().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').default(DEFAULT_INVOICE.currency),
+  BATON_TRUST_PROXY: z
+    .string()
+    .optional()
+    .refine((value) => parseTrustProxy(value) !== null, {
+      message: 'must be the number of proxies in front (1), or their addresses or subnets, comma-separated (loopback, 10.0.0.0/8)',
+    }),
   BATON_PUBLIC_URL: z.string().trim().url().refine((value) => /^https?:\/\//.test(value), { message: 'must be an http(s) URL' }).optional(),
   /** Where queued emails go; unset (or empty), they stay queued in the outbox. */
   BATON_SMTP_URL: z
@@ -138,6 +145,8 @@ export interface Config {
   /** BATON_PUBLIC_URL without a trailing slash, default http://localhost:<port>. */
   publicUrl: string;
   invoice: InvoiceConfig;
+  /** BATON_TRUST_PROXY: the reverse proxies trusted for the client address and https (false: none). */
+  trustProxy: TrustProxy;
 }
 
 export type DatabaseConfig =
@@ -197,5 +206,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: { enabled: value.BATON_DEMO === 'on', password: value.BATON_DEMO_PASSWORD ?? null },
     publicUrl: (value.BATON_PUBLIC_URL ?? `http://localhost:${value.PORT}`).replace(/\/+$/, ''),
     invoice: { hourlyRate: value.BATON_INVOICE_HOURLY_RATE, taxRate: value.BATON_INVOICE_TAX_RATE, currency: value.BATON_INVOICE_CURRENCY },
+    trustProxy: parseTrustProxy(value.BATON_TRUST_PROXY) ?? false,
   };
 }

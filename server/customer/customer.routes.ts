@@ -10,6 +10,7 @@ import { parseInput } from '../http/validate.js';
 import type { IntakeService } from './intake.service.js';
 import { readMultipart } from './multipart.js';
 import { labelPage } from './label-page.js';
+import { isLang, langFromRequest, translator } from '../i18n/i18n.js';
 import { qrSvg } from './qr-code.js';
 import { noTicketPage, statusPage } from './status-page.js';
 import { NO_TICKET, type StatusService } from './status.service.js';
@@ -41,7 +42,7 @@ export function publicCustomerApi(intake: IntakeService, status: StatusService):
     res.set('cache-control', 'no-store').json(await intake.form(parseInput(keySchema, req.params.key, 'process key')));
   });
   router.post('/processes/:key/requests', express.json({ limit: '32kb' }), refuseHostileBody, async (req, res) => {
-    const receipt = await intake.submit(parseInput(keySchema, req.params.key, 'process key'), req.body, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    const receipt = await intake.submit(parseInput(keySchema, req.params.key, 'process key'), req.body, req.ip ?? req.socket.remoteAddress ?? 'unknown', langFromRequest(req));
     privatePage(res);
     res.status(201).json({ ticketNumber: receipt.ticketNumber, token: receipt.token, statusUrl: receipt.statusUrl, statusPath: `/status/${receipt.token}` });
   });
@@ -82,9 +83,11 @@ export function customerPages(intake: IntakeService, status: StatusService): Rou
   const router = Router();
   router.get('/request/:key/label', async (req, res) => {
     const key = parseInput(keySchema, req.params.key, 'process key');
-    const prefill = parseInput(prefillSchema, req.query, 'prefill');
+    // `lang` picks the label's language (its links); the rest prefills the request form.
+    const { lang: asked, ...prefill } = parseInput(prefillSchema, req.query, 'prefill');
     const { title, url } = await intake.label(key, prefill);
-    res.type('html').set('cache-control', 'no-cache').send(labelPage(title, url, await qrSvg(url), Object.fromEntries(new URL(url).searchParams)));
+    const lang = isLang(asked) ? asked : langFromRequest(req);
+    res.type('html').set('cache-control', 'no-cache').send(labelPage(title, url, await qrSvg(url), Object.fromEntries(new URL(url).searchParams), lang, translator(lang), req.originalUrl));
   });
   const render = async (req: Request, res: Response, notice: string | null, code = 200) => {
     privatePage(res);

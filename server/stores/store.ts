@@ -17,6 +17,8 @@ import type { TimerRecord } from '../timers/timer.js';
 import type { ProcessScheduleStore } from '../timers/process-schedule.js';
 import type { TimerJobs } from '../timers/timer-jobs.js';
 import type { TimerStore } from '../timers/timer.store.js';
+import type { NotificationStore } from '../notifications/notification.store.js';
+import type { PreferenceStore } from '../users/preference.store.js';
 import type { UserStore } from '../users/user.store.js';
 import type { CustomerUpload, TicketAccess } from '../customer/customer.js';
 import type { StockMove } from '../field/field.js';
@@ -79,6 +81,10 @@ export interface Store {
   rateLimits: RateLimitStore;
   /** Secrets every node shares and nobody configures (the intake stamp key). */
   secrets: SecretStore;
+  /** Each person's language and notification settings. */
+  preferences: PreferenceStore;
+  /** Staff notifications (and their emails, written with them). */
+  notifications: NotificationStore;
   /**
    * Writes a step atomically. Throws VersionConflictError when the stored instance version is
    * not `expectedVersion` (or when a new instance's id or (processKey, businessKey) exists),

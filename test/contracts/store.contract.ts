@@ -5,6 +5,7 @@ import { departmentStoreContract } from './department-store.contract.js';
 import { fieldStoreContract } from './field-store.contract.js';
 import type { CloseStore, OpenSibling, OpenStore } from './harness.js';
 import { instanceStoreContract } from './instance-store.contract.js';
+import { notificationStoreContract } from './notification-store.contract.js';
 import { outboxStoreContract } from './outbox-store.contract.js';
 import { processScheduleContract } from './process-schedule.contract.js';
 import { rateLimitContract } from './rate-limit.contract.js';
@@ -32,6 +33,7 @@ export function storeContract(open: OpenStore, close: CloseStore, openSibling: O
   userStoreContract(open, close);
   customerStoreContract(open, close);
   fieldStoreContract(open, close);
+  notificationStoreContract(open, close);
   stepCommitContract(open, close);
   processScheduleContract(open, close);
   timerJobsContract(open, close, openSibling);

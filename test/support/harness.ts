@@ -6,6 +6,7 @@ import { pino } from 'pino';
 
 import { auditKeyOf } from '../../server/audit/audit-key.js';
 import { createBaton, type Baton } from '../../server/baton.js';
+import type { TrustProxy } from '../../server/http/trust-proxy.js';
 import { ManualClock, systemClock, type Clock } from '../../server/clock.js';
 import { seedDepartments } from '../../server/departments/seed-departments.js';
 import type { MailTransport } from '../../server/outbox/mail-transport.js';
@@ -55,14 +56,14 @@ export interface TestBatonOptions {
   auditWitnessUrl?: string;
   /** Default 60 s; Baton's own default is 5 min. */
   checkpointMs?: number;
-  /** Replaces top-level TEST_CONFIG settings. */
-  config?: Partial<typeof TEST_CONFIG>;
   /**
    * PostgreSQL instead of a SQLite file: `{ url, schema }` (two Batons given the same are two nodes
    * on one database). Default: SQLite, or a fresh schema on the test PostgreSQL when
    * BATON_TEST_STORE=postgres.
    */
   postgres?: { url: string; schema: string };
+  /** Replaces top-level TEST_CONFIG settings; `trustProxy` as BATON_TRUST_PROXY parses it. */
+  config?: Partial<typeof TEST_CONFIG> & { trustProxy?: TrustProxy };
 }
 
 /**

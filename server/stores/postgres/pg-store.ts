@@ -9,6 +9,8 @@ import { PgCustomerStore } from './pg-customer.store.js';
 import { PgDefinitionStore } from './pg-definition.store.js';
 import { PgDepartmentStore } from './pg-department.store.js';
 import { PgFieldStore } from './pg-field.store.js';
+import { PgNotificationStore } from './pg-notification.store.js';
+import { PgPreferenceStore } from './pg-preference.store.js';
 import { PgInstanceStore } from './pg-instance.store.js';
 import { PgLiveBus } from './pg-live-bus.js';
 import { PgOutboxStore } from './pg-outbox.store.js';
@@ -51,6 +53,8 @@ export class PgStore implements Store {
   readonly credentials: PgCredentialStore;
   readonly customer: PgCustomerStore;
   readonly field: PgFieldStore;
+  readonly preferences: PgPreferenceStore;
+  readonly notifications: PgNotificationStore;
   readonly timerJobs: PgTimerJobs;
   readonly schedules: PgProcessScheduleStore;
   readonly rateLimits: PgRateLimitStore;
@@ -77,6 +81,8 @@ export class PgStore implements Store {
     this.credentials = new PgCredentialStore(pool);
     this.customer = new PgCustomerStore(pool);
     this.field = new PgFieldStore(pool);
+    this.preferences = new PgPreferenceStore(pool);
+    this.notifications = new PgNotificationStore(pool, this.outbox);
     this.rateLimits = new PgRateLimitStore(pool);
     this.secrets = new PgSecretStore(pool);
   }

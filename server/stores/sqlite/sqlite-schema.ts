@@ -4,6 +4,7 @@ import { auditCheckpointsMigration } from './sqlite-migration-audit.js';
 import { migrateCluster } from './sqlite-migration-cluster.js';
 import { migrateCustomer } from './sqlite-migration-customer.js';
 import { migrateField } from './sqlite-migration-field.js';
+import { migrateNotifications } from './sqlite-migration-notifications.js';
 import { migratePeople } from './sqlite-migration-people.js';
 
 type Migration = (db: Database.Database) => void;
@@ -221,6 +222,7 @@ const migrations: readonly Migration[] = [
   migrateCustomer,
   migrateCluster,
   migrateField,
+  migrateNotifications,
 ];
 
 /** Schema version this code writes; a database at a higher version came from a newer Baton. */

@@ -20,6 +20,8 @@ import { SqliteRateLimitStore, SqliteSecretStore } from './sqlite-rate-limit.sto
 import { SqliteTimerJobs } from './sqlite-timer-jobs.js';
 import { SqliteTimerStore } from './sqlite-timer.store.js';
 import { SqliteUserStore } from './sqlite-user.store.js';
+import { SqliteNotificationStore } from './sqlite-notification.store.js';
+import { SqlitePreferenceStore } from './sqlite-preference.store.js';
 
 /** Opens (creating file and directory as needed) a connection configured as the store's, not migrated. */
 export function openSqliteDatabase(file: string): Database.Database {
@@ -76,6 +78,8 @@ export class SqliteStore implements Store {
   readonly schedules: SqliteProcessScheduleStore;
   readonly rateLimits: SqliteRateLimitStore;
   readonly secrets: SqliteSecretStore;
+  readonly preferences: SqlitePreferenceStore;
+  readonly notifications: SqliteNotificationStore;
   private readonly writeStep: Database.Transaction<(step: StepWrite) => void>;
   private readonly pingStatement: Database.Statement<[]>;
 
@@ -100,6 +104,8 @@ export class SqliteStore implements Store {
     this.rateLimits = new SqliteRateLimitStore(db);
     this.secrets = new SqliteSecretStore(db);
     this.field = new SqliteFieldStore(db);
+    this.preferences = new SqlitePreferenceStore(db);
+    this.notifications = new SqliteNotificationStore(db, this.outbox);
     this.pingStatement = db.prepare('SELECT 1');
     // Any throw inside rolls the whole step back, the version check included.
     this.writeStep = db.transaction((step: StepWrite) => {
