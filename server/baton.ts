@@ -72,7 +72,7 @@ export interface BatonOptions {
   agenda?: AgendaTimersOptions;
   version: string;
   /** The key that signs audit checkpoints; main.ts passes the configured one. */
-  audit?: { key: AuditKey; checkpointMs?: number; anchorFile?: string | null; witnessUrl?: string | null };
+  audit?: { key: AuditKey; checkpointMs?: number; anchorFile?: string | null; witnessUrl?: string | null; witnessEmail?: string | null };
   /** Customer pages: the public base URL of links (default http://localhost:3000), status link lifetime, intake abuse limits. */
   customer?: { publicUrl?: string; statusTtlMs?: number; guard?: Partial<IntakeGuardOptions> };
 }
@@ -83,6 +83,15 @@ const STATUS_TTL_MS = 365 * 86_400_000;
 const SLA_SWEEP_MS = 60_000;
 
 export type Baton = ReturnType<typeof createBaton>;
+
+/** The external witness of the checkpoint chain, when a webhook or an address (with SMTP) is configured. */
+function auditWitness(options: BatonOptions, logger: Logger): AuditWitness | null {
+  const url = options.audit?.witnessUrl ?? null;
+  const to = options.audit?.witnessEmail ?? null;
+  const email = to && options.mailTransport ? { to, transport: options.mailTransport } : null;
+  if (to && !email) logger.warn('BATON_AUDIT_WITNESS_EMAIL is set but no SMTP server is: the witness gets no email');
+  return url || email ? new AuditWitness({ url, email }, options.customer?.publicUrl ?? 'baton', logger) : null;
+}
 
 /** Wires the parts together. main.ts adds the process boundary (config, signals, listening). */
 export function createBaton(options: BatonOptions) {
@@ -139,7 +148,7 @@ export function createBaton(options: BatonOptions) {
     pollMs: Math.min(checkpointMs, 30_000),
     anchorFile: options.audit?.anchorFile ?? null,
     health,
-    witness: options.audit?.witnessUrl ? new AuditWitness(options.audit.witnessUrl, options.customer?.publicUrl ?? 'baton', logger) : null,
+    witness: auditWitness(options, logger),
   });
   const replay = new ReplayService(audit, store.definitions);
   const taskActions = new TaskActions(store.tasks, tasks, runner, departments, store.users, clock, [field.checkTechnicianChoice]);

@@ -81,6 +81,8 @@ const schema = z.object({
   BATON_AUDIT_ANCHOR_FILE: z.string().min(1).optional(),
   /** An external witness: every checkpoint head and audit alarm is POSTed there as JSON. */
   BATON_AUDIT_WITNESS_URL: z.string().url().refine((url) => /^https?:/.test(url), 'must be an http(s) URL').optional(),
+  /** An external witness by email (needs BATON_SMTP_URL): every checkpoint head and audit alarm. */
+  BATON_AUDIT_WITNESS_EMAIL: z.string().email().optional(),
   /** How often the chain heads are sealed in a signed checkpoint (and once more on shutdown). */
   BATON_AUDIT_CHECKPOINT_MS: z.coerce.number().int().min(1000).max(86_400_000).default(DEFAULT_CHECKPOINT_MS),
   /** How long a browser session lasts, and a bearer token. */
@@ -139,6 +141,8 @@ export interface Config {
     anchorFile: string;
     /** BATON_AUDIT_WITNESS_URL: where checkpoint heads and alarms are posted; null: no witness. */
     witnessUrl: string | null;
+    /** BATON_AUDIT_WITNESS_EMAIL: where checkpoint heads and alarms are mailed; null: nowhere. */
+    witnessEmail: string | null;
   };
   auth: AuthConfig;
   demo: { enabled: boolean; password: string | null };
@@ -201,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       dataDir,
       checkpointMs: value.BATON_AUDIT_CHECKPOINT_MS,
       witnessUrl: value.BATON_AUDIT_WITNESS_URL ?? null,
+      witnessEmail: value.BATON_AUDIT_WITNESS_EMAIL ?? null,
     },
     auth: authConfig(value.BATON_SESSION_HOURS, value.BATON_TOKEN_DAYS, value.BATON_BCRYPT_COST),
     demo: { enabled: value.BATON_DEMO === 'on', password: value.BATON_DEMO_PASSWORD ?? null },

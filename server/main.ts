@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const lock = config.database.kind === 'sqlite' ? lockDataDir(config.dataDir) : null;
   const store = await openStore(config);
   const mailTransport = config.smtp ? new SmtpTransport(config.smtp) : undefined;
-  const audit = { key: auditKey.key, checkpointMs: config.audit.checkpointMs, anchorFile: config.audit.anchorFile, witnessUrl: config.audit.witnessUrl };
+  const audit = { key: auditKey.key, checkpointMs: config.audit.checkpointMs, anchorFile: config.audit.anchorFile, witnessUrl: config.audit.witnessUrl, witnessEmail: config.audit.witnessEmail };
   const baton = createBaton({ store, logger, config, version, mailTransport, agenda: config.agenda, audit, customer: { publicUrl: config.publicUrl } });
   if (config.demo.enabled) {
     const password = config.demo.password ?? generatePassword();

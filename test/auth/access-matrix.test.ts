@@ -43,6 +43,13 @@ const ACTIONS: Record<string, (cell: Cell) => Promise<Outcome>> = Object.fromEnt
   ['deploy a process', (c) => c.rest.request('POST', '/api/definitions', PROCESS.replace('name="Work"', 'name="Work 2"'), { 'content-type': 'application/xml' })],
   ['cancel the instance', (c) => c.rest.request('POST', `/api/instances/${c.instanceId}/cancel`, { reason: 'test' })],
   ['fire a timer', (c) => c.rest.request('POST', '/api/timers/none/fire')],
+  ['verify the audit log', (c) => c.rest.request('GET', `/api/instances/${c.instanceId}/audit/verify`)],
+  ['replay the instance', (c) => c.rest.request('GET', `/api/instances/${c.instanceId}/replay`)],
+  ["read the customer's feedback", (c) => c.rest.request('GET', `/api/instances/${c.instanceId}/customer`)],
+  ['hand it over to L2', (c) => c.rest.request('POST', `/api/tasks/${c.taskId}/hand-over`, { department: 'l2', reason: 'needs L2' })],
+  ['retry an incident', (c) => c.rest.request('POST', `/api/instances/${c.instanceId}/incidents/none/retry`, { reason: 'test' })],
+  ['see the metrics', (c) => c.rest.request('GET', '/metrics')],
+  ['create a user', (c) => c.rest.request('POST', '/api/users', { username: `u-${c.taskId.slice(-8).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`, password: 'long-enough-password', role: 'staff', departments: ['l1'], skills: [] })],
   ['list users', (c) => c.rest.request('GET', '/api/users')],
   ['create a department', (c) => c.rest.request('POST', '/api/departments', { id: `d-${c.taskId.slice(-6).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`, name: 'New' })],
 ]);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -23,6 +23,20 @@ const PROCESS_XML = `<?xml version="1.0" encoding="UTF-8"?>
     <bpmn:userTask id="resolve" name="Resolve" camunda:candidateGroups="l1" />
     <bpmn:sequenceFlow id="f3" sourceRef="resolve" targetRef="end" />
     <bpmn:endEvent id="end" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+/** start → L1, whose 1.5 s timer escalates to L2. */
+const TIMER_XML = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+  xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D" targetNamespace="http://baton.test">
+  <bpmn:process id="escalating" isExecutable="true">
+    <bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="l1" />
+    <bpmn:userTask id="l1" camunda:candidateGroups="l1" />
+    <bpmn:boundaryEvent id="escalate" attachedToRef="l1"><bpmn:timerEventDefinition><bpmn:timeDuration xsi:type="bpmn:tFormalExpression">PT1.5S</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>
+    <bpmn:sequenceFlow id="f2" sourceRef="l1" targetRef="e" /><bpmn:endEvent id="e" />
+    <bpmn:sequenceFlow id="f3" sourceRef="escalate" targetRef="l2" /><bpmn:userTask id="l2" camunda:candidateGroups="l2" />
+    <bpmn:sequenceFlow id="f4" sourceRef="l2" targetRef="e" />
   </bpmn:process>
 </bpmn:definitions>`;
 
@@ -87,4 +101,40 @@ describe('crash points: SIGKILL at each step boundary of the real server', funct
       await second.waitForExit();
     });
   }
+
+  it('timer-fire (the first due timer): after the restart every timer fires exactly once, every check verifies', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'baton-points-timer-'));
+    dirs.push(root);
+    const dataDir = path.join(root, 'data');
+    const processesDir = path.join(root, 'processes');
+    mkdirSync(processesDir);
+    writeFileSync(path.join(processesDir, 'escalating.bpmn'), TIMER_XML);
+    const env = { BATON_AGENDA_PROCESS_EVERY_MS: '200', BATON_AUDIT_ANCHOR_FILE: path.join(root, 'keys', 'audit-anchor.json') };
+    // given five tickets whose escalation is due in 1.5 s, on a server that dies as the first fires
+    const first = await startServerProcess({ dataDir, processesDir, env: { ...env, BATON_CRASH_AT: 'timer-fire:1' } });
+    servers.push(first);
+    const headers = { ...(await adminHeaders(first.baseUrl)), 'content-type': 'application/json' };
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await fetch(`${first.baseUrl}/api/instances`, { method: 'POST', headers, body: JSON.stringify({ processKey: 'escalating', variables: { i } }) });
+      ids.push(((await res.json()) as { id: string }).id);
+    }
+    expect(await first.waitForExit(30_000)).to.deep.equal({ code: null, signal: 'SIGKILL' });
+    // when a new server starts on the same directory
+    const second = await startServerProcess({ dataDir, processesDir, env });
+    servers.push(second);
+    // then every ticket escalates, once
+    const get = async <T>(route: string): Promise<T> => (await (await fetch(`${second.baseUrl}${route}`, { headers })).json()) as T;
+    const deadline = Date.now() + 30_000;
+    const escalated = async () => (await Promise.all(ids.map((id) => get<{ elementId: string }[]>(`/api/tasks?instanceId=${id}&status=open`)))).every((open) => open.length === 1 && open[0]!.elementId === 'l2');
+    while (!(await escalated()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await escalated()).to.equal(true);
+    for (const id of ids) {
+      const trail = await get<{ type: string }[]>(`/api/instances/${id}/audit`);
+      expect(trail.filter((event) => event.type === 'timer.fired'), id).to.have.length(1);
+      expect(await get<{ valid: boolean }>(`/api/instances/${id}/audit/verify`), id).to.deep.include({ valid: true });
+    }
+    second.kill('SIGTERM');
+    await second.waitForExit();
+  });
 });

@@ -6,6 +6,7 @@ import type { Database } from 'better-sqlite3';
 
 import { useTestServer } from '../support/test-server.js';
 import { userTaskProcess } from '../support/harness.js';
+import { connectLive } from '../support/live-client.js';
 
 /**
  * API fuzzing over every route: bodies shaped like each route's schema (its field names) with
@@ -145,5 +146,57 @@ describe('API fuzzing: hostile input over every route never gets a 5xx, and a 4x
     expect(statuses.get(400) ?? 0).to.be.above(50);
     expect([...statuses.keys()].filter((status) => status < 300)).to.not.be.empty;
     expect([...statuses.keys()].filter((status) => status >= 401 && status < 500).length).to.be.at.least(3);
+  });
+
+  it('holds for generated socket commands: every ack is an answer, never INTERNAL, and a refusal changes nothing', async () => {
+    const { opened } = await server.baton.instances.start({ processKey: 'fuzz', variables: {}, businessKey: null }, 'api');
+    const live = await connectLive(server.http.baseUrl, { token: await server.http.token() });
+    const problems: string[] = [];
+    try {
+      const payload = fc.oneof(
+        fc.jsonValue({ maxDepth: 3 }),
+        fc.record({ taskId: fc.oneof(fc.constant(opened[0]!.id), fc.string({ unit: 'binary', maxLength: 300 })), version: fc.oneof(fc.integer(), fc.double(), fc.string()) }, { requiredKeys: [] }),
+        fc.record({ department: fc.oneof(fc.constant('l1'), fc.string({ unit: 'binary', maxLength: 300 }), fc.jsonValue({ maxDepth: 2 })) }, { requiredKeys: [] }),
+        fc.constant(JSON.parse('{"taskId":"x","__proto__":{"admin":true}}') as unknown),
+        // below the socket's 64 kB message limit (beyond it the socket is closed: the next test)
+        fc.integer({ min: 1000, max: 60_000 }).map((length) => ({ taskId: 'x'.repeat(length) })),
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom('task:claim', 'task:release', 'inbox:join'), payload, async (event, sent) => {
+          const before = fingerprint();
+          const answer = await new Promise<{ error?: { code: string } }>((resolve) =>
+            (live.socket.timeout(10_000).emit as (event: string, payload: unknown, ack: (err: unknown, answer: { error?: { code: string } }) => void) => void)(event, sent, (err, reply) =>
+              resolve(err ? { error: { code: 'NO_ANSWER' } } : reply),
+            ),
+          );
+          const code = answer.error?.code;
+          if (code === 'INTERNAL' || code === 'NO_ANSWER') problems.push(`${event} ${JSON.stringify(sent).slice(0, 200)} → ${code}`);
+          else if (code && fingerprint() !== before) problems.push(`${event} ${JSON.stringify(sent).slice(0, 200)} → ${code} but the store changed`);
+          if (!live.socket.connected) problems.push(`${event} ${JSON.stringify(sent).slice(0, 100)} (${JSON.stringify(sent).length} chars) → socket disconnected`);
+          return problems.length === 0;
+        }),
+        { numRuns: 150, seed: Number(process.env['FUZZ_SEED'] ?? 20261204) },
+      ).catch((err: unknown) => {
+        throw new Error(`${problems.join('\n')}\n${String(err).slice(0, 300)}`);
+      });
+    } finally {
+      live.close();
+    }
+    expect(problems).to.deep.equal([]);
+  });
+
+  it('closes a socket that sends more than 64 kB at once; a new connection works', async () => {
+    const live = await connectLive(server.http.baseUrl, { token: await server.http.token() });
+    const closed = new Promise((resolve) => live.socket.once('disconnect', resolve));
+    (live.socket.emit as (event: string, payload: unknown) => void)('task:claim', { taskId: 'x'.repeat(100_000) });
+    await closed;
+    live.close();
+    const again = await connectLive(server.http.baseUrl, { token: await server.http.token() });
+    try {
+      const answer = await new Promise((resolve) => (again.socket.emit as (event: string, payload: unknown, ack: (answer: unknown) => void) => void)('inbox:join', { department: 'l1' }, resolve));
+      expect(answer).to.deep.include({ ok: true });
+    } finally {
+      again.close();
+    }
   });
 });

@@ -15,6 +15,8 @@ import type { WitnessNotice } from '../../server/audit/audit-witness.js';
 import type { AuditRow } from '../../server/stores/sqlite/sqlite-audit.store.js';
 import { removeDir, startTestBaton, testAuditKey, userTaskProcess, type TestBaton } from '../support/harness.js';
 import { listen, type Http } from '../support/http.js';
+import { startSmtpSink } from '../support/smtp-sink.js';
+import { SmtpTransport } from '../../server/outbox/smtp-transport.js';
 
 /** A witness endpoint on loopback that keeps what it was sent. */
 async function witnessServer(): Promise<{ url: string; notices: WitnessNotice[]; close(): Promise<void> }> {
@@ -170,5 +172,30 @@ describe('Re-sealed history: checkpoints form their own chain, guarded by the an
     await baton.instances.start({ processKey: 'guarded', variables: {}, businessKey: null }, 'api');
     expect(await baton.checkpointer.checkpoint()).to.equal(null);
     expect((await verify()).firstInvalid).to.deep.include({ kind: 'checkpoints-removed' });
+  });
+
+  it('mails the checkpoint heads and the alarm to BATON_AUDIT_WITNESS_EMAIL', async () => {
+    const sink = await startSmtpSink();
+    const transport = new SmtpTransport({ url: sink.url, from: 'Baton <baton@baton.test>', timeoutMs: 2000 });
+    const mailed = await startTestBaton({ auditAnchorFile: path.join(keysDir, 'mailed-anchor.json'), mailTransport: transport, auditWitnessEmail: 'witness@auditor.test' });
+    try {
+      await mailed.definitions.deploy(userTaskProcess('guarded'));
+      await mailed.instances.start({ processKey: 'guarded', variables: {}, businessKey: null }, 'api');
+      const checkpoint = await mailed.checkpointer.checkpoint();
+      await until(() => sink.received.length > 0);
+      expect(sink.received[0]!.rcptTo).to.deep.equal(['witness@auditor.test']);
+      expect(sink.received[0]!.headers.get('subject')).to.contain('Baton audit checkpoint 1');
+      expect(sink.received[0]!.body).to.contain(checkpoint!.signature);
+      const store = (mailed.store as unknown as { db: Database }).db;
+      store.exec('DELETE FROM audit_checkpoint_heads; DELETE FROM audit_checkpoints;');
+      expect(await mailed.checkpointer.checkpoint()).to.equal(null);
+      await until(() => sink.received.length > 1);
+      expect(sink.received[1]!.headers.get('subject')).to.contain('BATON AUDIT ALARM');
+    } finally {
+      await mailed.close();
+      await transport.close();
+      await sink.close();
+      removeDir(mailed.dir);
+    }
   });
 });

@@ -54,6 +54,8 @@ export interface TestBatonOptions {
   auditAnchorFile?: string;
   /** BATON_AUDIT_WITNESS_URL of this Baton. */
   auditWitnessUrl?: string;
+  /** BATON_AUDIT_WITNESS_EMAIL of this Baton (needs mailTransport). */
+  auditWitnessEmail?: string;
   /** Default 60 s; Baton's own default is 5 min. */
   checkpointMs?: number;
   /**
@@ -93,7 +95,7 @@ async function openTestBaton(options: TestBatonOptions & { clock?: ManualClock |
     config: { ...TEST_CONFIG, ...options.config },
     version: 'test',
     mailTransport: options.mailTransport,
-    audit: { key: testAuditKey, checkpointMs: options.checkpointMs ?? 60_000, anchorFile: options.auditAnchorFile ?? null, witnessUrl: options.auditWitnessUrl ?? null },
+    audit: { key: testAuditKey, checkpointMs: options.checkpointMs ?? 60_000, anchorFile: options.auditAnchorFile ?? null, witnessUrl: options.auditWitnessUrl ?? null, witnessEmail: options.auditWitnessEmail ?? null },
   });
   await seedTestAdmin(baton);
   let closed = false;
