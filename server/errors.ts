@@ -92,3 +92,11 @@ export class UnavailableError extends BatonError {
 export class IncidentRaisedError extends BatonError {
   readonly code = 'INCIDENT';
 }
+
+/**
+ * bpmn-engine threw on a diagram (something deploy could not foresee): the step is refused with
+ * the engine's reason and the element when known, nothing is saved.
+ */
+export class EngineFailureError extends BatonError {
+  readonly code = 'ENGINE_FAILURE';
+}

@@ -10,6 +10,7 @@ import { checkRouting } from './rules/routing.js';
 import type { RuleContext } from './rules/rule-context.js';
 import { checkTimers } from './rules/timers.js';
 import { checkSupportedElements } from './rules/unsupported.js';
+import { checkWaits } from './rules/waits.js';
 import type { Findings, ValidationOptions } from './validation-types.js';
 
 /**
@@ -39,5 +40,6 @@ export function checkDiagram(definitions: ModdleElement, options: ValidationOpti
   checkSupportedElements(context);
   checkFlows(context);
   checkForms(context);
+  checkWaits(context);
   return main;
 }

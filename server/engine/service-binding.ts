@@ -12,7 +12,11 @@ export interface ServiceBinding {
 
 interface ExtensionValue {
   $type?: string;
-  inputParameters?: { name?: string; value?: string }[];
+  inputParameters?: { name?: string; value?: string; source?: string; target?: string }[];
+  /** zeebe:TaskDefinition */
+  type?: string;
+  /** zeebe:TaskHeaders */
+  values?: { key?: string; value?: string }[];
 }
 
 export interface ServiceBehaviour {
@@ -27,8 +31,18 @@ export interface ServiceBehaviour {
 const WRAPPED = /^\$\{\s*(?:environment\.services\.)?([A-Za-z_][\w-]*)\s*\}$/;
 const PLAIN = /^[A-Za-z_][\w-]*$/;
 
+/** The job type of a Camunda 8 task (`<zeebe:taskDefinition type="…">`), if it has one. */
+export function zeebeJobType(behaviour: Pick<ServiceBehaviour, 'extensionElements'>): string | null {
+  for (const value of behaviour.extensionElements?.values ?? []) {
+    if (value.$type === 'zeebe:TaskDefinition' && value.type?.trim()) return value.type.trim();
+  }
+  return null;
+}
+
 export function connectorName(behaviour: ServiceBehaviour): string | null {
   if (behaviour.type === 'external' && behaviour.topic) return behaviour.topic.trim();
+  const jobType = zeebeJobType(behaviour);
+  if (jobType !== null) return jobType;
   for (const raw of [behaviour.expression, behaviour.implementation]) {
     const text = raw?.trim();
     if (!text) continue;
@@ -42,9 +56,16 @@ export function connectorName(behaviour: ServiceBehaviour): string | null {
 export function serviceBinding(behaviour: ServiceBehaviour): ServiceBinding {
   const inputs: ServiceBinding['inputs'] = [];
   for (const value of behaviour.extensionElements?.values ?? []) {
-    if (value.$type !== 'camunda:InputOutput') continue;
-    for (const parameter of value.inputParameters ?? []) {
-      if (parameter.name) inputs.push({ name: parameter.name, value: parameter.value ?? '' });
+    if (value.$type === 'camunda:InputOutput') {
+      for (const parameter of value.inputParameters ?? []) {
+        if (parameter.name) inputs.push({ name: parameter.name, value: parameter.value ?? '' });
+      }
+    }
+    // Camunda 8: `<zeebe:input source="=expr" target="name"/>` (FEEL with its leading '=').
+    if (value.$type === 'zeebe:IoMapping') {
+      for (const parameter of value.inputParameters ?? []) {
+        if (parameter.target) inputs.push({ name: parameter.target, value: parameter.source ?? '' });
+      }
     }
   }
   return {

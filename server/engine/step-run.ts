@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 
 import type { Clock } from '../clock.js';
 import type { ConnectorRegistry } from './connectors/connector-registry.js';
-import { ConflictError } from '../errors.js';
+import { BatonError, ConflictError, EngineFailureError } from '../errors.js';
 import { moddleOptions } from './bpmn-source.js';
 import { createExpressionHandlers, expressionContext, type ConditionEvaluation, type ExpressionFailure } from './engine-expressions.js';
 import type { ElementApi, EngineDefinition, EngineProcess, EngineState } from './engine-types.js';
@@ -169,7 +169,7 @@ export class StepRun {
   }
 
   async start(variables: Record<string, unknown>): Promise<void> {
-    await this.engine.execute({ listener: this.listener, variables });
+    await this.guard(() => this.engine.execute({ listener: this.listener, variables }));
     await this.settle();
   }
 
@@ -179,8 +179,10 @@ export class StepRun {
    * of a step's CPU).
    */
   async resume(state: EngineState): Promise<void> {
-    this.engine.recover(state);
-    await this.engine.resume({ listener: this.listener });
+    await this.guard(async () => {
+      this.engine.recover(state);
+      await this.engine.resume({ listener: this.listener });
+    });
     await this.settle();
   }
 
@@ -197,14 +199,34 @@ export class StepRun {
     const api = this.waits.get(executionId);
     if (!api) throw new ConflictError(`'${executionId}' is not waiting any more`);
     this.setVariables(output, api);
-    api.signal(output);
+    await this.guard(() => api.signal(output));
+    // A multi-instance iteration ends without an activity event of its own: without this the
+    // completed iteration would still look waiting, and be closed as cancelled later.
+    this.waits.delete(executionId);
     await this.settle();
   }
 
   async cancel(): Promise<void> {
     this.cancelling = true;
-    for (const process of this.definitions().flatMap((d) => d.getRunningProcesses())) process.getApi().discard();
+    await this.guard(() => {
+      for (const process of this.definitions().flatMap((d) => d.getRunningProcesses())) process.getApi().discard();
+    });
     await this.settle();
+  }
+
+  /**
+   * Whatever the engine throws on a diagram is the diagram's problem, not a server fault: it
+   * becomes an EngineFailureError (422, nothing saved) instead of an unexplained 500.
+   */
+  private async guard(work: () => unknown): Promise<void> {
+    try {
+      await work();
+    } catch (err) {
+      if (err instanceof BatonError) throw err;
+      const message = errorMessage(err);
+      this.deps.logger.warn({ err, instanceId: this.subject.instanceId }, 'the engine failed on the diagram');
+      throw new EngineFailureError(`The engine could not run this step of the diagram: ${message}`, [{ elementId: elementOf(err), message }]);
+    }
   }
 
   /** Waits until no timer firing or connector call is in flight and the engine has had its turn. */
@@ -426,6 +448,12 @@ export class StepRun {
 
 interface ExecuteMessage {
   content: { executionId: string };
+}
+
+/** bpmn-elements names the activity on some of its errors (`err.source.content.id`). */
+function elementOf(err: unknown): string | null {
+  const source = (err as { source?: { content?: { id?: unknown } } } | null)?.source;
+  return typeof source?.content?.id === 'string' ? source.content.id : null;
 }
 
 function errorMessage(err: unknown): string {

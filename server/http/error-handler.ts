@@ -16,6 +16,7 @@ export const HTTP_STATUS: Record<string, number> = {
   DEPLOY_INVALID: 422,
   EXPRESSION_INVALID: 422,
   INCIDENT: 422,
+  ENGINE_FAILURE: 422,
   UNAVAILABLE: 503,
 };
 
