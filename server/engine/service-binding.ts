@@ -28,7 +28,7 @@ export interface ServiceBehaviour {
   extensionElements?: { values?: ExtensionValue[] };
 }
 
-const WRAPPED = /^\$\{\s*(?:environment\.services\.)?([A-Za-z_][\w-]*)\s*\}$/;
+const WRAPPED = /^[$#]\{\s*(?:environment\.services\.)?([A-Za-z_][\w-]*)\s*\}$/;
 const PLAIN = /^[A-Za-z_][\w-]*$/;
 
 /** The job type of a Camunda 8 task (`<zeebe:taskDefinition type="…">`), if it has one. */

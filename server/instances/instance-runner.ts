@@ -11,7 +11,7 @@ import type { SourceCache } from '../engine/bpmn-source.js';
 import type { ConnectorRegistry } from '../engine/connectors/connector-registry.js';
 import type { ElementApi, EngineState } from '../engine/engine-types.js';
 import { StepRun, type StepSnapshot, type TimerInfo } from '../engine/step-run.js';
-import { resolveUserTask, type UserTaskAttributes, type UserTaskBehaviour } from '../engine/user-task-attributes.js';
+import { resolveTaskName, resolveUserTask, type UserTaskAttributes, type UserTaskBehaviour } from '../engine/user-task-attributes.js';
 import { ConflictError, InvalidInputError, NotFoundError, TaskChangedError, UnavailableError, VersionConflictError } from '../errors.js';
 import type { OutboxMessage } from '../outbox/outbox-message.js';
 import type { Store, StepWrite } from '../stores/store.js';
@@ -478,7 +478,7 @@ export class InstanceRunner {
       processKey: instance.processKey,
       definitionVersion: instance.definitionVersion,
       elementId: api.id,
-      name: api.owner.name ?? api.name ?? api.id,
+      name: resolveTaskName(api.owner.name ?? api.name ?? api.id, { ...variables, ...api.environment.variables }),
       department: decision.department,
       candidateGroups: attributes.candidateGroups,
       candidateUsers: attributes.candidateUsers,

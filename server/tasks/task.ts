@@ -31,6 +31,8 @@ export interface TaskFormField {
   required: boolean;
   /** For `enum`: the allowed values. */
   values: string[];
+  /** The diagram's default (camunda:formField defaultValue, camunda:formProperty default): prefilled, and used when a completion leaves the field out. */
+  defaultValue?: string | number | boolean;
 }
 
 /** A user task as people see it. Keyed by the engine's activity executionId (stable across recover). */

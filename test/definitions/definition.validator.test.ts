@@ -427,14 +427,22 @@ describe('validateDefinition', () => {
   });
 
   describe('rule 6: user task routing', () => {
-    it('refuses a user task routed to nobody', async () => {
+    it('deploys a user task routed to nobody with a warning: it waits in the unrouted queue', async () => {
       // given a user task with no group, user, assignee or lane
       const xml = diagram('<bpmn:userTask id="Review" name="Review"/>');
       // when it is validated
-      const issues = await issuesOf(xml);
-      // then it is named
-      expect(idsOf(issues)).to.deep.equal(['Review']);
-      expect(issues[0]?.message).to.contain('not routed to anyone');
+      const result = await validateDefinition(xml, OPTIONS);
+      // then it is named in a warning
+      expect(idsOf(result.warnings)).to.deep.equal(['Review']);
+      expect(result.warnings[0]?.message).to.contain('unrouted queue');
+    });
+
+    it('counts potentialOwner and humanPerformer resource expressions as routing', async () => {
+      const xml = diagram(`
+        <bpmn:userTask id="Owned"><bpmn:potentialOwner><bpmn:resourceAssignmentExpression><bpmn:formalExpression>group(support)</bpmn:formalExpression></bpmn:resourceAssignmentExpression></bpmn:potentialOwner></bpmn:userTask>
+        <bpmn:userTask id="Performed"><bpmn:humanPerformer><bpmn:resourceAssignmentExpression><bpmn:formalExpression>kermit</bpmn:formalExpression></bpmn:resourceAssignmentExpression></bpmn:humanPerformer></bpmn:userTask>`);
+      const result = await validateDefinition(xml, OPTIONS);
+      expect(result.warnings).to.deep.equal([]);
     });
 
     it('accepts a user task in a named lane, also inside a sub-process', async () => {
@@ -451,12 +459,12 @@ describe('validateDefinition', () => {
       expect(result.warnings).to.deep.equal([]);
     });
 
-    it('refuses a user task in a lane without a name', async () => {
+    it('warns about a user task in a lane without a name', async () => {
       const xml = diagram(`
         <bpmn:laneSet id="LaneSet"><bpmn:lane id="Lane_1"><bpmn:flowNodeRef>Review</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>
         <bpmn:userTask id="Review"/>`);
-      const issues = await issuesOf(xml);
-      expect(idsOf(issues)).to.deep.equal(['Review']);
+      const result = await validateDefinition(xml, OPTIONS);
+      expect(idsOf(result.warnings)).to.deep.equal(['Review']);
     });
 
     it('only warns about a candidate group that is not a department', async () => {
@@ -616,7 +624,7 @@ describe('validateDefinition', () => {
         `
         <bpmn:startEvent id="Start"><bpmn:messageEventDefinition/></bpmn:startEvent>
         <bpmn:scriptTask id="Script" scriptFormat="javascript"/>
-        <bpmn:userTask id="Orphan"/>
+        <bpmn:receiveTask id="Orphan"/>
         <bpmn:serviceTask id="Notify" implementation="sms"/>
         <bpmn:intermediateCatchEvent id="Wait">${timer('timeDuration', 'soon')}</bpmn:intermediateCatchEvent>
         <bpmn:complexGateway id="Complex"/>
