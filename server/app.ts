@@ -17,6 +17,8 @@ import type { DefinitionService } from './definitions/definition.service.js';
 import { departmentRoutes } from './departments/department.routes.js';
 import type { DepartmentService } from './departments/department.service.js';
 import { NotFoundError } from './errors.js';
+import { externalTaskRoutes } from './external-tasks/external-task.routes.js';
+import type { ExternalTaskService } from './external-tasks/external-task.service.js';
 import { browserPages } from './http/browser-pages.js';
 import { authenticate } from './http/authenticate.js';
 import { errorHandler } from './http/error-handler.js';
@@ -48,6 +50,8 @@ export interface AppComponents {
   replay: ReplayService;
   intake: IntakeService;
   status: StatusService;
+  /** External task workers (issue 19). */
+  externalTasks: ExternalTaskService;
   logger: Logger;
   version: string;
   /** The built browser app (default `dist/web/` in the repository). */
@@ -97,6 +101,7 @@ export function createApp(components: AppComponents): Express {
   api.use('/tasks', taskRoutes(components.taskActions));
   api.use('/messages', messageRoutes(components.messages));
   api.use('/timers', timerRoutes(components.timers));
+  api.use('/external-tasks', externalTaskRoutes(components.externalTasks));
   api.use((req, _res, next) => next(new NotFoundError(`No API route ${req.method} ${req.path}`)));
   app.use('/api', api);
   // Scrapers use a bearer token of an admin.

@@ -29,6 +29,7 @@ import { emailConnector } from './engine/connectors/email.connector.js';
 import { logConnector } from './engine/connectors/log.connector.js';
 import { webhookConnector } from './engine/connectors/webhook.connector.js';
 import { BatonError } from './errors.js';
+import { ExternalTaskService } from './external-tasks/external-task.service.js';
 import { InstanceRunner } from './instances/instance-runner.js';
 import { InstanceService } from './instances/instance.service.js';
 import { MessageService } from './instances/message.service.js';
@@ -122,7 +123,8 @@ export function createBaton(options: BatonOptions) {
     runner,
     clock,
   });
-  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, logger, version: options.version });
+  const externalTasks = new ExternalTaskService(store.externalTasks, store.instances, runner, clock, runner.events);
+  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, externalTasks, logger, version: options.version });
   let live: LiveHub | null = null;
   let statusHub: StatusHub | null = null;
 
@@ -151,6 +153,7 @@ export function createBaton(options: BatonOptions) {
     checkpointer,
     intake,
     status,
+    externalTasks,
     /** Deploys every .bpmn file of a directory; identical diagrams are not redeployed. */
     async deployDirectory(dir: string): Promise<{ file: string; key?: string; version?: number; created?: boolean; error?: string }[]> {
       const files = (await readdir(dir)).filter((file) => file.endsWith('.bpmn')).sort();
@@ -180,6 +183,8 @@ export function createBaton(options: BatonOptions) {
     /** Finishes the steps in progress and saves them; takes no new ones. */
     async shutdown(): Promise<void> {
       statusHub?.close();
+      // Waiting workers get an empty answer now rather than a cut connection.
+      externalTasks.close();
       await live?.close();
       await agendaTimers?.stop();
       await scheduler.stop();

@@ -5,6 +5,13 @@
  */
 export interface ServiceBinding {
   connector: string | null;
+  /**
+   * The name is a topic or job type (`camunda:type="external"`, `zeebe:taskDefinition`): without a
+   * built-in connector of that name the task waits for an external worker instead of failing.
+   */
+  external: boolean;
+  /** zeebe:taskHeaders (and camunda:properties): static settings handed to the connector or worker. */
+  headers: Record<string, string>;
   /** camunda:inputParameter name → raw text (an expression or a literal). */
   inputs: { name: string; value: string }[];
   resultVariable: string | null;
@@ -15,8 +22,8 @@ interface ExtensionValue {
   inputParameters?: { name?: string; value?: string; source?: string; target?: string }[];
   /** zeebe:TaskDefinition */
   type?: string;
-  /** zeebe:TaskHeaders */
-  values?: { key?: string; value?: string }[];
+  /** zeebe:TaskHeaders (key) and camunda:Properties (name) */
+  values?: { key?: string; name?: string; value?: string }[];
 }
 
 export interface ServiceBehaviour {
@@ -68,8 +75,18 @@ export function serviceBinding(behaviour: ServiceBehaviour): ServiceBinding {
       }
     }
   }
+  const headers: Record<string, string> = {};
+  for (const value of behaviour.extensionElements?.values ?? []) {
+    if (value.$type !== 'zeebe:TaskHeaders' && value.$type !== 'camunda:Properties') continue;
+    for (const header of value.values ?? []) {
+      const key = header.key ?? header.name;
+      if (key) headers[key] = header.value ?? '';
+    }
+  }
   return {
     connector: connectorName(behaviour),
+    external: (behaviour.type === 'external' && Boolean(behaviour.topic)) || zeebeJobType(behaviour) !== null,
+    headers,
     inputs,
     resultVariable: behaviour.resultVariable?.trim() || null,
   };

@@ -71,6 +71,19 @@ export interface StepSnapshot {
   timers: TimerInfo[];
 }
 
+/** A service task waiting for an external worker (its topic has no built-in connector). */
+export interface ExternalWait {
+  executionId: string;
+  elementId: string;
+  topic: string;
+  input: Record<string, unknown>;
+  headers: Record<string, string>;
+  /** Completes the task with the worker's variables. */
+  complete(variables: Record<string, unknown>): void;
+  /** Fails the task with a BPMN error (caught by its boundary events). */
+  throwError(code: string, message: string): void;
+}
+
 interface ServiceActivity {
   id: string;
   type: string;
@@ -94,6 +107,8 @@ export class StepRun {
   readonly servicesCompleted = new Set<string>();
   readonly emails: QueuedEmail[] = [];
   readonly timers: StepTimers;
+  /** Service tasks that asked for an external worker during this step and still wait (executionId →). */
+  readonly externalWaits = new Map<string, ExternalWait>();
 
   private readonly engine: Engine;
   private readonly listener = new EventEmitter();
@@ -160,6 +175,7 @@ export class StepRun {
       this.endedAs = this.cancelling ? 'cancelled' : 'completed';
       this.timers.clear();
       this.waits.clear();
+      this.externalWaits.clear();
     });
     this.listen();
   }
@@ -204,6 +220,40 @@ export class StepRun {
     // completed iteration would still look waiting, and be closed as cancelled later.
     this.waits.delete(executionId);
     await this.settle();
+  }
+
+  /** Completes a service task waiting for an external worker, with the worker's variables. */
+  async completeExternal(executionId: string, variables: Record<string, unknown>, actor: string): Promise<void> {
+    const wait = this.externalWait(executionId);
+    this.setVariables(variables);
+    this.record('external-task.completed', { id: wait.elementId }, { executionId, topic: wait.topic, worker: actor, variables });
+    await this.guard(() => wait.complete(variables));
+    await this.settle();
+  }
+
+  /** A worker's BPMN error on an external task: the boundary events of the task catch it by code. */
+  async throwExternalError(executionId: string, code: string, message: string, variables: Record<string, unknown>, actor: string): Promise<void> {
+    const wait = this.externalWait(executionId);
+    this.setVariables(variables);
+    this.record('external-task.bpmn-error', { id: wait.elementId }, { executionId, topic: wait.topic, worker: actor, errorCode: code, message });
+    await this.guard(() => wait.throwError(code, message));
+    await this.settle();
+  }
+
+  /** A person's BPMN error on a waiting user task (its boundary events catch it by code). */
+  async throwTaskError(executionId: string, code: string, message: string): Promise<void> {
+    const api = this.waits.get(executionId);
+    if (!api) throw new ConflictError(`'${executionId}' is not waiting any more`);
+    await this.guard(() => api.sendApiMessage('error', { message, code }));
+    this.waits.delete(executionId);
+    await this.settle();
+  }
+
+  private externalWait(executionId: string): ExternalWait {
+    const wait = this.externalWaits.get(executionId);
+    if (!wait) throw new ConflictError('The external task is no longer waiting in the process (it was completed, cancelled or interrupted)');
+    this.externalWaits.delete(executionId);
+    return wait;
   }
 
   async cancel(): Promise<void> {
@@ -390,6 +440,9 @@ export class StepRun {
     for (const id of this.waits.keys()) {
       if (id === executionId || id.startsWith(`${executionId}_`)) this.waits.delete(id);
     }
+    for (const id of this.externalWaits.keys()) {
+      if (id === executionId || id.startsWith(`${executionId}_`)) this.externalWaits.delete(id);
+    }
   }
 
   private bindService(activity: ServiceActivity): undefined {
@@ -409,7 +462,7 @@ export class StepRun {
       this.serviceFailures.set(executionId, { elementId: activity.id, message: reason });
     };
     const connector = binding.connector ? this.deps.connectors.get(binding.connector) : undefined;
-    if (!connector) return fail(`${activity.id}: no connector named '${binding.connector ?? ''}'`);
+    if (!connector && !(binding.external && binding.connector)) return fail(`${activity.id}: no connector named '${binding.connector ?? ''}'`);
 
     const variables = activity.environment.variables;
     const input: Record<string, unknown> = {};
@@ -417,6 +470,20 @@ export class StepRun {
       for (const { name, value } of binding.inputs) input[name] = evaluateExpression(value, expressionContext(variables));
     } catch (err) {
       return fail(`${activity.id}: input could not be evaluated: ${errorMessage(err)}`);
+    }
+    if (!connector) {
+      // Nobody calls back in this step: the task stays running in the saved state, and the engine
+      // asks again on every resume, which is when a worker's answer is applied.
+      this.externalWaits.set(executionId, {
+        executionId,
+        elementId: activity.id,
+        topic: binding.connector ?? '',
+        input,
+        headers: binding.headers,
+        complete: (output) => callback(null, output),
+        throwError: (code, reason) => callback(Object.assign(new Error(reason), { code, name: code })),
+      });
+      return;
     }
 
     const emails: QueuedEmail[] = [];
@@ -429,6 +496,7 @@ export class StepRun {
         executionId,
         input,
         variables,
+        headers: binding.headers,
         queueEmail: (email) => emails.push({ ...email, idempotencyKey: `${executionId}:${emails.length}` }),
         logger: this.deps.logger,
       })

@@ -25,6 +25,8 @@ import type { IncidentRecord, IncidentRetry, InstanceRecord, MessageSubscription
 import { InstanceEvents } from './instance-events.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { commitTaskAmendment } from './task-amendment.js';
+import type { ExternalTaskRecord } from '../external-tasks/external-task.js';
+import { externalTaskChanges } from '../external-tasks/external-step.js';
 
 const TASK_TYPES = new Set(['bpmn:UserTask', 'bpmn:ManualTask']);
 const MAX_VERSION_RETRIES = 3;
@@ -39,7 +41,13 @@ export type StepAction =
   | { kind: 'reschedule-timer'; timerId: string; dueAt: Date; reason: string; actor: string }
   | { kind: 'message'; executionId: string; messageName: string; variables: Record<string, unknown>; actor: string }
   | { kind: 'cancel'; actor: string; reason: string }
-  | { kind: 'retry'; incidentId: string; actor: string; reason?: string };
+  | { kind: 'retry'; incidentId: string; actor: string; reason?: string }
+  /** External task workers (external-tasks/): complete, BPMN error, failure (retries left, else an incident). */
+  | { kind: 'external-complete'; executionId: string; variables: Record<string, unknown>; actor: string }
+  | { kind: 'external-error'; executionId: string; errorCode: string; errorMessage: string; variables: Record<string, unknown>; actor: string }
+  | { kind: 'external-failure'; executionId: string; errorMessage: string; retries: number; retryTimeoutMs: number; actor: string }
+  /** A person ends a user task with a BPMN error, caught by the task's boundary events. */
+  | { kind: 'task-error'; taskId: string; errorCode: string; reason: string; actor: string };
 
 export interface StepResult {
   instance: InstanceRecord;
@@ -195,10 +203,11 @@ export class InstanceRunner {
       if (action.kind === 'timer') return noop(instance);
       throw new ConflictError(`Ticket ${instance.ticketNumber} is ${instance.status}; nothing more can happen to it`);
     }
-    const [openTasks, incidents, pendingTimers] = await Promise.all([
+    const [openTasks, incidents, pendingTimers, externalTasks] = await Promise.all([
       store.tasks.list({ instanceId, status: 'open' }),
       store.instances.incidents(instanceId),
       store.timers.forInstance(instanceId),
+      store.externalTasks.forInstance(instanceId),
     ]);
     const openIncidents = incidents.filter((incident) => incident.status === 'open');
 
@@ -264,7 +273,7 @@ export class InstanceRunner {
     }
     const snapshot = await run.snapshot();
     await run.suspend();
-    return this.commit(instance, instance.version, run, snapshot, extra, { openTasks, openIncidents, action: effective, retried, uploads });
+    return this.commit(instance, instance.version, run, snapshot, extra, { openTasks, openIncidents, action: effective, retried, uploads, externalTasks });
   }
 
   private async applyAction(run: StepRun, action: StepAction, openTasks: TaskRecord[], extra: AuditEventInput[]): Promise<void> {
@@ -286,6 +295,22 @@ export class InstanceRunner {
         extra.push({ type: 'instance.cancelled', actor: action.actor, data: { reason: action.reason } });
         await run.cancel();
         return;
+      case 'external-complete':
+        await run.completeExternal(action.executionId, action.variables, action.actor);
+        return;
+      case 'external-error':
+        await run.throwExternalError(action.executionId, action.errorCode, action.errorMessage, action.variables, action.actor);
+        return;
+      case 'external-failure':
+        // Nothing moves in the engine: the task keeps waiting; the commit records the failure.
+        return;
+      case 'task-error': {
+        const task = openTasks.find((candidate) => candidate.id === action.taskId);
+        if (!run.waiting(action.taskId)) throw new ConflictError('The task is no longer waiting in the process');
+        extra.push({ type: 'task.bpmn-error', actor: action.actor, elementId: task?.elementId ?? null, data: { taskId: action.taskId, errorCode: action.errorCode, reason: action.reason } });
+        await run.throwTaskError(action.taskId, action.errorCode, action.reason);
+        return;
+      }
       case 'timer':
       case 'reschedule-timer':
       case 'retry':
@@ -342,7 +367,15 @@ export class InstanceRunner {
     run: StepRun,
     snapshot: StepSnapshot,
     leading: AuditEventInput[],
-    context: { openTasks: TaskRecord[]; openIncidents: IncidentRecord[]; action?: StepAction; retried?: IncidentRecord | null; ticketAccess?: TicketAccess; uploads?: CustomerUpload[] | undefined },
+    context: {
+      openTasks: TaskRecord[];
+      openIncidents: IncidentRecord[];
+      action?: StepAction;
+      retried?: IncidentRecord | null;
+      ticketAccess?: TicketAccess;
+      uploads?: CustomerUpload[] | undefined;
+      externalTasks?: ExternalTaskRecord[];
+    },
   ): Promise<StepResult> {
     const now = this.deps.clock.now();
     const at = now.toISOString();
@@ -389,9 +422,20 @@ export class InstanceRunner {
       incidents.push(incident);
       audit.push({ type: 'incident.raised', actor: 'system', elementId: failure.elementId, data: { incidentId: incident.id, kind: 'service', message: failure.message } });
     }
+    const external = externalTaskChanges({
+      instance,
+      waits: [...run.externalWaits.values()],
+      existing: context.externalTasks ?? [],
+      completed: action?.kind === 'external-complete' || action?.kind === 'external-error' ? action.executionId : null,
+      failure: action?.kind === 'external-failure' ? action : null,
+      retried: context.retried ?? null,
+      now,
+    });
+    audit.push(...external.audit);
+    incidents.push(...external.incidents);
     for (const incident of context.openIncidents) {
       const resolved =
-        (incident.executionId !== null && run.servicesCompleted.has(incident.executionId)) ||
+        (incident.executionId !== null && (run.servicesCompleted.has(incident.executionId) || external.reopened.has(incident.executionId))) ||
         (incident.kind === 'expression' && (context.retried?.id === incident.id || resolvesByAction(incident, action))) ||
         snapshot.ended !== null;
       if (!resolved) continue;
@@ -445,7 +489,19 @@ export class InstanceRunner {
       lastError: null,
     }));
 
-    const write: StepWrite = { instance: next, expectedVersion, tasks, audit: chained.events, timers, subscriptions, incidents, outbox, ticketAccess: context.ticketAccess, uploads: context.uploads };
+    const write: StepWrite = {
+      instance: next,
+      expectedVersion,
+      tasks,
+      audit: chained.events,
+      timers,
+      subscriptions,
+      incidents,
+      outbox,
+      ticketAccess: context.ticketAccess,
+      uploads: context.uploads,
+      externalTasks: external.rows,
+    };
     await this.deps.store.commitStep(write);
     const fired = run.firedTimers().map((timer) => ({ elementId: timer.elementId, scheduledAt: timer.dueAt.toISOString(), firedAt: at }));
     this.events.emit('step.committed', { instance: next, tasks, timers, incidents, outbox, fired });
@@ -575,6 +631,12 @@ function incidentRetry(action: StepAction): IncidentRetry {
     case 'timer':
     case 'reschedule-timer':
     case 'retry':
+    // A worker's or person's answer that made the step fail (a condition after it) is not kept:
+    // the retry resumes, and the task waits for its answer again.
+    case 'external-complete':
+    case 'external-error':
+    case 'external-failure':
+    case 'task-error':
       return { kind: 'resume' };
     case 'complete-task':
       return { kind: 'complete-task', taskId: action.taskId, output: action.output, actor: action.actor };

@@ -16,6 +16,8 @@ import type { TimerJobs } from '../timers/timer-jobs.js';
 import type { TimerStore } from '../timers/timer.store.js';
 import type { UserStore } from '../users/user.store.js';
 import type { CustomerUpload, TicketAccess } from '../customer/customer.js';
+import type { ExternalTaskRecord } from '../external-tasks/external-task.js';
+import type { ExternalTaskStore } from '../external-tasks/external-task.store.js';
 
 /**
  * Everything one engine step changed, written in one transaction or not at all.
@@ -41,6 +43,8 @@ export interface StepWrite {
   ticketAccess?: TicketAccess;
   /** Files the customer answered a task with: inserted with the step, so a refused step keeps none. */
   uploads?: CustomerUpload[];
+  /** External tasks the step opened or closed: upserted by id (their locks are kept unless the record changes them). */
+  externalTasks?: ExternalTaskRecord[];
 }
 
 export interface Store {
@@ -61,6 +65,8 @@ export interface Store {
   timerJobs: TimerJobs;
   /** When processes with timer start events start themselves next (agenda jobs too). */
   schedules: ProcessScheduleStore;
+  /** Service tasks waiting for external workers, and the workers' locks. */
+  externalTasks: ExternalTaskStore;
   /**
    * Writes a step atomically. Throws VersionConflictError when the stored instance version is
    * not `expectedVersion` (or when a new instance's id or (processKey, businessKey) exists),

@@ -88,7 +88,7 @@ describe('Diagrams that broke the server', () => {
     expect(accepted.status).to.equal(201);
   });
 
-  it('names the expression or the Zeebe job type a service task calls, not a made-up handler', async () => {
+  it('names the expression a service task runs, not a made-up handler', async () => {
     const refused = await deploy(
       bpmn(
         'wrongCause',
@@ -104,6 +104,7 @@ describe('Diagrams that broke the server', () => {
     const byElement = Object.fromEntries(issues.map((issue) => [issue.elementId, issue.message]));
     expect(byElement['a']).to.contain('runs the expression ${webService.call(x)}');
     expect(byElement['b']).to.contain("runs the expression ${webService}, which Baton reads as the handler 'webService'");
-    expect(byElement['c']).to.contain("Camunda 8 job type 'payment-service'");
+    // a Zeebe job type is a topic for external workers: a warning, not a refusal
+    expect(byElement['c']).to.equal(undefined);
   });
 });

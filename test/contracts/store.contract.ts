@@ -2,6 +2,7 @@ import { auditStoreContract } from './audit-store.contract.js';
 import { definitionStoreContract } from './definition-store.contract.js';
 import { customerStoreContract } from './customer-store.contract.js';
 import { departmentStoreContract } from './department-store.contract.js';
+import { externalTaskStoreContract } from './external-task-store.contract.js';
 import type { CloseStore, OpenStore } from './harness.js';
 import { instanceStoreContract } from './instance-store.contract.js';
 import { outboxStoreContract } from './outbox-store.contract.js';
@@ -26,5 +27,6 @@ export function storeContract(open: OpenStore, close: CloseStore): void {
   departmentStoreContract(open, close);
   userStoreContract(open, close);
   customerStoreContract(open, close);
+  externalTaskStoreContract(open, close);
   stepCommitContract(open, close);
 }

@@ -55,13 +55,16 @@ function checkServiceTask(task: ModdleElement, context: RuleContext): void {
     );
     return;
   }
+  if (!context.options.knownHandlers.has(name) && (type === 'external' || jobType !== undefined)) {
+    // A topic or job type is a contract with a worker, not a call Baton makes: the task waits.
+    context.findings.warn(
+      task,
+      `${describe(task)} has the ${type === 'external' ? 'topic' : 'Camunda 8 job type'} '${name}', which has no built-in handler (${known(context)}); it waits for an external worker (POST /api/external-tasks/fetch-and-lock)`,
+    );
+    return;
+  }
   if (!context.options.knownHandlers.has(name)) {
-    const source =
-      jobType !== undefined && type !== 'external'
-        ? `has the Camunda 8 job type '${name}'`
-        : expression !== undefined && type !== 'external'
-          ? `runs the expression ${expression}, which Baton reads as the handler '${name}'`
-          : `calls the handler '${name}'`;
+    const source = expression !== undefined ? `runs the expression ${expression}, which Baton reads as the handler '${name}'` : `calls the handler '${name}'`;
     context.findings.error(task, `${describe(task)} ${source}, which Baton does not have; known handlers: ${known(context)}`);
   }
 }

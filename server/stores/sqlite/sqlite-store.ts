@@ -7,6 +7,7 @@ import { SqliteDefinitionStore } from './sqlite-definition.store.js';
 import { SqliteCustomerStore } from './sqlite-customer.store.js';
 import { SqliteCredentialStore } from './sqlite-credential.store.js';
 import { SqliteDepartmentStore } from './sqlite-department.store.js';
+import { SqliteExternalTaskStore } from './sqlite-external-task.store.js';
 import { SqliteInstanceStore } from './sqlite-instance.store.js';
 import { SqliteOutboxStore } from './sqlite-outbox.store.js';
 import { configureConnection, migrate } from './sqlite-schema.js';
@@ -56,6 +57,7 @@ export class SqliteStore implements Store {
   readonly customer: SqliteCustomerStore;
   readonly timerJobs: SqliteTimerJobs;
   readonly schedules: SqliteProcessScheduleStore;
+  readonly externalTasks: SqliteExternalTaskStore;
   private readonly writeStep: Database.Transaction<(step: StepWrite) => void>;
   private readonly pingStatement: Database.Statement<[]>;
 
@@ -77,6 +79,7 @@ export class SqliteStore implements Store {
     this.users = new SqliteUserStore(db);
     this.credentials = new SqliteCredentialStore(db);
     this.customer = new SqliteCustomerStore(db);
+    this.externalTasks = new SqliteExternalTaskStore(db);
     this.pingStatement = db.prepare('SELECT 1');
     // Any throw inside rolls the whole step back, the version check included.
     this.writeStep = db.transaction((step: StepWrite) => {
@@ -91,6 +94,7 @@ export class SqliteStore implements Store {
       for (const message of step.outbox) this.outbox.insertSync(message);
       if (step.ticketAccess) this.customer.insertTicketSync(step.ticketAccess);
       for (const upload of step.uploads ?? []) this.customer.insertUploadSync(upload);
+      for (const task of step.externalTasks ?? []) this.externalTasks.upsertSync(task);
     });
   }
 
@@ -138,6 +142,7 @@ function assertWellFormed(step: StepWrite): void {
     ...(step.subscriptions ?? []),
     ...step.incidents,
     ...step.outbox,
+    ...(step.externalTasks ?? []),
   ];
   const stray = children.find((child) => child.instanceId !== instance.id);
   if (stray) {
