@@ -30,6 +30,7 @@ import { replayRoutes } from './replay/replay.routes.js';
 import type { ReplayService } from './replay/replay.service.js';
 import type { Store } from './stores/store.js';
 import type { TaskActions } from './tasks/task-actions.js';
+import type { TaskBpmnErrors } from './tasks/task-bpmn-errors.js';
 import { taskRoutes } from './tasks/task.routes.js';
 import { timerRoutes } from './timers/timer.routes.js';
 import type { TimerService } from './timers/timer.service.js';
@@ -52,6 +53,8 @@ export interface AppComponents {
   status: StatusService;
   /** External task workers (issue 19). */
   externalTasks: ExternalTaskService;
+  /** BPMN errors people end tasks with (issue 19). */
+  taskErrors?: TaskBpmnErrors;
   logger: Logger;
   version: string;
   /** The built browser app (default `dist/web/` in the repository). */
@@ -98,7 +101,7 @@ export function createApp(components: AppComponents): Express {
   api.use('/connectors', connectorRoutes(components.definitions));
   api.use('/instances', auditRoutes(components.audit), replayRoutes(components.replay));
   api.use('/instances', instanceRoutes(components.instances), customerStaffRoutes(components.status));
-  api.use('/tasks', taskRoutes(components.taskActions));
+  api.use('/tasks', taskRoutes(components.taskActions, components.taskErrors));
   api.use('/messages', messageRoutes(components.messages));
   api.use('/timers', timerRoutes(components.timers));
   api.use('/external-tasks', externalTaskRoutes(components.externalTasks));

@@ -40,6 +40,7 @@ import { LiveHub } from './live/live-hub.js';
 import { TaskRouter } from './routing/task-router.js';
 import type { Store } from './stores/store.js';
 import { TaskActions } from './tasks/task-actions.js';
+import { TaskBpmnErrors } from './tasks/task-bpmn-errors.js';
 import { TaskService } from './tasks/task.service.js';
 import { AgendaTimers, type AgendaTimersOptions } from './timers/agenda-timers.js';
 import { ProcessStarts } from './timers/process-starts.js';
@@ -124,7 +125,11 @@ export function createBaton(options: BatonOptions) {
     clock,
   });
   const externalTasks = new ExternalTaskService(store.externalTasks, store.instances, runner, clock, runner.events);
-  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, externalTasks, logger, version: options.version });
+  const taskErrors = new TaskBpmnErrors(store.tasks, definitions, runner);
+  const app = createApp({
+    store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, externalTasks, taskErrors,
+    logger, version: options.version,
+  });
   let live: LiveHub | null = null;
   let statusHub: StatusHub | null = null;
 
@@ -154,6 +159,7 @@ export function createBaton(options: BatonOptions) {
     intake,
     status,
     externalTasks,
+    taskErrors,
     /** Deploys every .bpmn file of a directory; identical diagrams are not redeployed. */
     async deployDirectory(dir: string): Promise<{ file: string; key?: string; version?: number; created?: boolean; error?: string }[]> {
       const files = (await readdir(dir)).filter((file) => file.endsWith('.bpmn')).sort();
