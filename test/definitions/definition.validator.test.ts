@@ -379,10 +379,15 @@ describe('validateDefinition', () => {
       expect(issues[0]?.message).to.contain('ISO 8601 duration');
     });
 
-    it('refuses a cron cycle', async () => {
-      const issues = await issuesOf(withTimer(timer('timeCycle', '0 0 9 * * ?')));
+    it('accepts a Quartz cron cycle (Camunda 7), and refuses one Baton cannot read', async () => {
+      const accepted = await validateDefinition(withTimer(timer('timeCycle', '0 0 9 * * ?')), OPTIONS);
+      expect(accepted.warnings).to.deep.equal([]);
+      const withYear = await validateDefinition(withTimer(timer('timeCycle', '0 0 9 ? * MON-FRI *')), OPTIONS);
+      expect(withYear.warnings).to.deep.equal([]);
+      const issues = await issuesOf(withTimer(timer('timeCycle', '0 0 9 * * ? 2027')));
       expect(idsOf(issues)).to.deep.equal(['Wait']);
-      expect(issues[0]?.message).to.contain('cron is not supported');
+      expect(issues[0]?.message).to.contain('year field');
+      expect(idsOf(await issuesOf(withTimer(timer('timeCycle', '0 0 99 * * ?'))))).to.deep.equal(['Wait']);
     });
 
     it('refuses an impossible date', async () => {
