@@ -8,6 +8,7 @@ import { zeebeDescriptor } from '../engine/zeebe-descriptor.js';
 
 import { DeployValidationError, type ErrorIssue } from '../errors.js';
 import { assignMissingIds } from './missing-ids.js';
+import { normalizeZeebe } from './zeebe-normalize.js';
 import { describe, idOf, isModdleElement, kindOf, ownerOf, type ModdleElement } from './moddle-element.js';
 import { Findings } from './validation-types.js';
 import { REJECTED, checkSize, scanXml, type XmlLimits } from './xml-limits.js';
@@ -113,6 +114,7 @@ export async function readBpmnContext(xml: string, findings: Findings): Promise<
   try {
     const result = await moddle.fromXML(xml);
     for (const warning of result.warnings) translate(warning, findings);
+    normalizeZeebe(result);
     for (const { element, id } of assignMissingIds(result)) {
       const where = element.$instanceOf('bpmn:SequenceFlow') ? ` from ${refName(element, 'sourceRef')} to ${refName(element, 'targetRef')}` : '';
       findings.warn(id, `${kindOf(element)}${where} has no id; Baton calls it '${id}' (give it an id in the modeler to choose the name)`);

@@ -6,6 +6,7 @@ import serializer, { TypeResolver, type SerializableContext } from 'moddle-conte
 
 import type { DefinitionRecord } from '../definitions/definition.js';
 import { assignMissingIds } from '../definitions/missing-ids.js';
+import { normalizeZeebe } from '../definitions/zeebe-normalize.js';
 import { BatonTimerEventDefinition } from './baton-timer-definition.js';
 
 /**
@@ -22,6 +23,7 @@ export async function parseSource(xml: string): Promise<SerializableContext> {
   const moddle = new BpmnModdle(moddleOptions);
   const context = await moddle.fromXML(xml);
   // The same names deploy gave (deploy reads through readBpmnContext, which assigns them too).
+  normalizeZeebe(context);
   assignMissingIds(context);
   return serializeSource(context);
 }

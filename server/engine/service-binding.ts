@@ -14,12 +14,18 @@ export interface ServiceBinding {
   headers: Record<string, string>;
   /** camunda:inputParameter name → raw text (an expression or a literal). */
   inputs: { name: string; value: string }[];
+  /**
+   * Camunda 8 output mappings (`<zeebe:output source="=…" target="…"/>`): with any, only these
+   * variables reach the process, computed over its variables and the result (Zeebe's rule).
+   */
+  outputs: { name: string; value: string }[];
   resultVariable: string | null;
 }
 
 interface ExtensionValue {
   $type?: string;
   inputParameters?: { name?: string; value?: string; source?: string; target?: string }[];
+  outputParameters?: { source?: string; target?: string }[];
   /** zeebe:TaskDefinition */
   type?: string;
   /** zeebe:TaskHeaders (key) and camunda:Properties (name) */
@@ -62,6 +68,7 @@ export function connectorName(behaviour: ServiceBehaviour): string | null {
 
 export function serviceBinding(behaviour: ServiceBehaviour): ServiceBinding {
   const inputs: ServiceBinding['inputs'] = [];
+  const outputs: ServiceBinding['outputs'] = [];
   for (const value of behaviour.extensionElements?.values ?? []) {
     if (value.$type === 'camunda:InputOutput') {
       for (const parameter of value.inputParameters ?? []) {
@@ -72,6 +79,9 @@ export function serviceBinding(behaviour: ServiceBehaviour): ServiceBinding {
     if (value.$type === 'zeebe:IoMapping') {
       for (const parameter of value.inputParameters ?? []) {
         if (parameter.target) inputs.push({ name: parameter.target, value: parameter.source ?? '' });
+      }
+      for (const parameter of value.outputParameters ?? []) {
+        if (parameter.target) outputs.push({ name: parameter.target, value: parameter.source ?? '' });
       }
     }
   }
@@ -88,6 +98,7 @@ export function serviceBinding(behaviour: ServiceBehaviour): ServiceBinding {
     external: (behaviour.type === 'external' && Boolean(behaviour.topic)) || zeebeJobType(behaviour) !== null,
     headers,
     inputs,
+    outputs,
     resultVariable: behaviour.resultVariable?.trim() || null,
   };
 }

@@ -78,6 +78,8 @@ export interface ExternalWait {
   topic: string;
   input: Record<string, unknown>;
   headers: Record<string, string>;
+  /** zeebe:output mappings of the task (service-binding.ts); empty: the worker's variables as they are. */
+  outputs: ServiceBinding['outputs'];
   /** Completes the task with the worker's variables. */
   complete(variables: Record<string, unknown>): void;
   /** Fails the task with a BPMN error (caught by its boundary events). */
@@ -225,7 +227,7 @@ export class StepRun {
   /** Completes a service task waiting for an external worker, with the worker's variables. */
   async completeExternal(executionId: string, variables: Record<string, unknown>, actor: string): Promise<void> {
     const wait = this.externalWait(executionId);
-    this.setVariables(variables);
+    this.setVariables(this.mapOutputs(wait.outputs, variables));
     this.record('external-task.completed', { id: wait.elementId }, { executionId, topic: wait.topic, worker: actor, variables });
     await this.guard(() => wait.complete(variables));
     await this.settle();
@@ -247,6 +249,16 @@ export class StepRun {
     await this.guard(() => api.sendApiMessage('error', { message, code }));
     this.waits.delete(executionId);
     await this.settle();
+  }
+
+  /**
+   * Camunda 8 output mappings over the process variables and a result; without mappings the
+   * result itself. @throws ExpressionError when a mapping cannot be evaluated (the step fails).
+   */
+  private mapOutputs(outputs: ServiceBinding['outputs'], result: Record<string, unknown>): Record<string, unknown> {
+    if (outputs.length === 0) return result;
+    const scope = { ...this.variables(), ...result };
+    return Object.fromEntries(outputs.map(({ name, value }) => [name, evaluateExpression(value, expressionContext(scope))]));
   }
 
   private externalWait(executionId: string): ExternalWait {
@@ -480,6 +492,7 @@ export class StepRun {
         topic: binding.connector ?? '',
         input,
         headers: binding.headers,
+        outputs: binding.outputs,
         complete: (output) => callback(null, output),
         throwError: (code, reason) => callback(Object.assign(new Error(reason), { code, name: code })),
       });
@@ -502,9 +515,16 @@ export class StepRun {
       })
       .then(
         (result) => {
+          let mapped: Record<string, unknown> = {};
+          try {
+            mapped = binding.outputs.length > 0 ? this.mapOutputs(binding.outputs, result ?? {}) : {};
+          } catch (err) {
+            return fail(`${activity.id}: output mapping could not be evaluated: ${errorMessage(err)}`);
+          }
           this.servicesCompleted.add(executionId);
           this.emails.push(...emails);
           if (binding.resultVariable) this.setVariables({ [binding.resultVariable]: result ?? null });
+          this.setVariables(mapped);
           this.record('service.completed', activity, { executionId, connector: connector.name });
           callback(null, result);
         },
