@@ -45,6 +45,7 @@ export const AUDIT_EVENT_TYPES = {
   'external-task.cancelled': 'externalTaskId, topic: the task was interrupted or the instance ended before a worker finished',
   'external-task.reopened': 'externalTaskId, topic: an incident retry hands the task to workers again (one retry)',
   'task.bpmn-error': 'taskId, errorCode, reason: a person ended the task with a BPMN error its boundary events catch',
+  'task.escalation': 'taskId, escalationCode, boundaryId, reason: a person raised an escalation the boundary event boundaryId catches',
 } as const satisfies Record<string, string>;
 
 export type KnownAuditEventType = keyof typeof AUDIT_EVENT_TYPES;

@@ -51,3 +51,40 @@ export function catchableErrors(definitions: ModdleElement, elementId: string): 
   }
   return result;
 }
+
+export interface CatchableEscalation {
+  /** null: the event catches any escalation. */
+  escalationCode: string | null;
+  name: string | null;
+  /** The boundary event that catches it (its wait is what the escalation is sent to). */
+  catchingElementId: string;
+  /** The bpmn:escalation's id the event waits for; null for a catch-all event. */
+  escalationId: string | null;
+  /** False for a non-interrupting boundary event: the task stays open. */
+  interrupting: boolean;
+}
+
+/** Escalation boundary events on the activity itself: what a person may raise while working on it. */
+export function catchableEscalations(definitions: ModdleElement, elementId: string): CatchableEscalation[] {
+  const all = descendants(definitions);
+  const target = all.find((element) => idOf(element) === elementId);
+  if (target === undefined) return [];
+  const result: CatchableEscalation[] = [];
+  for (const boundary of all) {
+    if (!boundary.$instanceOf('bpmn:BoundaryEvent') || boundary.get('attachedToRef') !== target) continue;
+    const catchingElementId = idOf(boundary);
+    if (catchingElementId === null) continue;
+    for (const definition of children(boundary, 'eventDefinitions')) {
+      if (!definition.$instanceOf('bpmn:EscalationEventDefinition')) continue;
+      const escalation = child(definition, 'escalationRef');
+      result.push({
+        escalationCode: escalation === undefined ? null : (trimmed(escalation, 'escalationCode') ?? null),
+        name: (escalation === undefined ? undefined : trimmed(escalation, 'name')) ?? trimmed(boundary, 'name') ?? null,
+        catchingElementId,
+        escalationId: escalation === undefined ? null : idOf(escalation),
+        interrupting: boundary.get('cancelActivity') !== false,
+      });
+    }
+  }
+  return result;
+}

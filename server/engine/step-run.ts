@@ -261,6 +261,18 @@ export class StepRun {
     return Object.fromEntries(outputs.map(({ name, value }) => [name, evaluateExpression(value, expressionContext(scope))]));
   }
 
+  /**
+   * A person raises an escalation on a waiting task: it is sent to the escalation boundary event
+   * `boundaryId` listening on the task (interrupting: the task is taken away; not: it stays).
+   */
+  async escalateTask(taskExecutionId: string, boundaryId: string, escalationId: string | null): Promise<void> {
+    if (!this.waits.has(taskExecutionId)) throw new ConflictError(`'${taskExecutionId}' is not waiting any more`);
+    const boundary = [...this.waits.values()].find((api) => api.id === boundaryId);
+    if (!boundary) throw new ConflictError(`The escalation event ${boundaryId} is not listening on the task`);
+    await this.guard(() => boundary.sendApiMessage('escalate', { message: { id: escalationId ?? undefined } }));
+    await this.settle();
+  }
+
   private externalWait(executionId: string): ExternalWait {
     const wait = this.externalWaits.get(executionId);
     if (!wait) throw new ConflictError('The external task is no longer waiting in the process (it was completed, cancelled or interrupted)');

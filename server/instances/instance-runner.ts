@@ -47,7 +47,9 @@ export type StepAction =
   | { kind: 'external-error'; executionId: string; errorCode: string; errorMessage: string; variables: Record<string, unknown>; actor: string }
   | { kind: 'external-failure'; executionId: string; errorMessage: string; retries: number; retryTimeoutMs: number; actor: string }
   /** A person ends a user task with a BPMN error, caught by the task's boundary events. */
-  | { kind: 'task-error'; taskId: string; errorCode: string; reason: string; actor: string };
+  | { kind: 'task-error'; taskId: string; errorCode: string; reason: string; actor: string }
+  /** A person raises an escalation caught by the escalation boundary event `boundaryId` on the task. */
+  | { kind: 'task-escalation'; taskId: string; boundaryId: string; escalationId: string | null; escalationCode: string | null; reason: string; actor: string };
 
 export interface StepResult {
   instance: InstanceRecord;
@@ -309,6 +311,17 @@ export class InstanceRunner {
         if (!run.waiting(action.taskId)) throw new ConflictError('The task is no longer waiting in the process');
         extra.push({ type: 'task.bpmn-error', actor: action.actor, elementId: task?.elementId ?? null, data: { taskId: action.taskId, errorCode: action.errorCode, reason: action.reason } });
         await run.throwTaskError(action.taskId, action.errorCode, action.reason);
+        return;
+      }
+      case 'task-escalation': {
+        const task = openTasks.find((candidate) => candidate.id === action.taskId);
+        extra.push({
+          type: 'task.escalation',
+          actor: action.actor,
+          elementId: task?.elementId ?? null,
+          data: { taskId: action.taskId, escalationCode: action.escalationCode, boundaryId: action.boundaryId, reason: action.reason },
+        });
+        await run.escalateTask(action.taskId, action.boundaryId, action.escalationId);
         return;
       }
       case 'timer':
@@ -637,6 +650,7 @@ function incidentRetry(action: StepAction): IncidentRetry {
     case 'external-error':
     case 'external-failure':
     case 'task-error':
+    case 'task-escalation':
       return { kind: 'resume' };
     case 'complete-task':
       return { kind: 'complete-task', taskId: action.taskId, output: action.output, actor: action.actor };

@@ -5,7 +5,7 @@ import { NotFoundError } from '../errors.js';
 import { principalOf } from '../http/principal.js';
 import { pagingSchema, taskQuerySchema } from '../http/schemas.js';
 import { parseInput } from '../http/validate.js';
-import { bpmnErrorSchema, commentSchema, completeSchema, handOverSchema, passUpSchema, versionOnlySchema } from './task-action-schemas.js';
+import { bpmnErrorSchema, commentSchema, escalationSchema, completeSchema, handOverSchema, passUpSchema, versionOnlySchema } from './task-action-schemas.js';
 import type { TaskActions } from './task-actions.js';
 import type { TaskBpmnErrors } from './task-bpmn-errors.js';
 
@@ -23,13 +23,19 @@ export function taskRoutes(actions: TaskActions, errors?: TaskBpmnErrors): Route
   router.get('/:id', async (req, res) => {
     const task = await actions.get(principalOf(req), req.params.id);
     // The error codes the diagram catches on the task, for the inbox to offer.
-    res.json(errors ? { ...task, bpmnErrors: await errors.catchable(task) } : task);
+    res.json(errors ? { ...task, bpmnErrors: await errors.catchable(task), bpmnEscalations: await errors.escalations(task) } : task);
   });
 
   router.post('/:id/bpmn-error', async (req, res) => {
     if (!errors) throw new NotFoundError('BPMN errors from tasks are not available');
     const { errorCode, reason, version } = parseInput(bpmnErrorSchema, req.body ?? {}, 'BPMN error');
     res.json(await errors.throwError(principalOf(req), req.params.id, errorCode, reason, version));
+  });
+
+  router.post('/:id/escalation', async (req, res) => {
+    if (!errors) throw new NotFoundError('Escalations from tasks are not available');
+    const { escalationCode, reason, version } = parseInput(escalationSchema, req.body ?? {}, 'escalation');
+    res.json(await errors.escalate(principalOf(req), req.params.id, escalationCode, reason, version));
   });
 
   router.post('/:id/claim', async (req, res) => {

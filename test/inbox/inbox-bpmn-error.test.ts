@@ -36,7 +36,8 @@ describe('inbox: ending a task with a BPMN error (Chromium)', function () {
     await row('queue').getByRole('button', { name: `Claim ${ticketNumber}` }).click();
     await row('mine').locator('.open-task').click();
     // the form lists the code the diagram catches
-    await fiona.waitForSelector('#bpmn-error select option[value="CUSTOMER_UNREACHABLE"]', { state: 'attached' });
+    await fiona.waitForSelector('#bpmn-error select option', { state: 'attached' });
+    expect(await fiona.locator('#bpmn-error select option').allTextContents()).to.deep.equal(['Customer unreachable (CUSTOMER_UNREACHABLE)']);
     // without a reason nothing is sent
     await fiona.locator('#bpmn-error button[type="submit"]').click();
     await fiona.waitForSelector('#bpmn-error .error:not([hidden])');

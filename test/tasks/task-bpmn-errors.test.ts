@@ -6,17 +6,19 @@ import { addUser } from '../support/harness.js';
 import { useTestServer } from '../support/test-server.js';
 
 const CALL_CUSTOMER = readFileSync(new URL('../fixtures/camunda7/call-customer.bpmn', import.meta.url), 'utf8');
+const REPAIR = readFileSync(new URL('../fixtures/camunda7/repair-escalation.bpmn', import.meta.url), 'utf8');
 
 interface TaskBody {
   id: string;
   elementId: string;
   status: string;
   bpmnErrors: { errorCode: string | null; name: string | null }[];
+  bpmnEscalations: { escalationCode: string | null; interrupting: boolean }[];
 }
 
 /** A person ends a user task with a BPMN error; the boundary event drawn on it catches the code. */
 describe('BPMN errors from people', () => {
-  const server = useTestServer({ deploy: [CALL_CUSTOMER] });
+  const server = useTestServer({ deploy: [CALL_CUSTOMER, REPAIR] });
 
   async function openTask(instanceId: string): Promise<TaskBody> {
     const [task] = (await server.http.request('GET', `/api/tasks?instanceId=${instanceId}&status=open`)).body as TaskBody[];
@@ -53,5 +55,31 @@ describe('BPMN errors from people', () => {
     expect(((await server.http.request('GET', `/api/instances/${started.id}/audit/verify`)).body as { valid: boolean }).valid).to.equal(true);
     // a task nothing catches an error on refuses any code
     expect((await ada.request('POST', `/api/tasks/${letter.id}/bpmn-error`, { errorCode: 'CUSTOMER_UNREACHABLE', reason: 'x' })).status).to.equal(400);
+  });
+
+  it('raises escalations: a non-interrupting one keeps the task and opens the chase, an interrupting one hands the work on', async () => {
+    // given a repair with two escalation boundary events
+    const started = (await server.http.request('POST', '/api/instances', { processKey: 'repairEscalation', variables: {} })).body as { id: string };
+    await addUser(server.baton, 'tom', 'staff', ['technicians']);
+    const tom = await server.http.as('tom');
+    const repair = await openTask(started.id);
+    expect(repair.bpmnEscalations.map((e) => [e.escalationCode, e.interrupting])).to.deep.equal([
+      ['PARTS_LATE', false],
+      ['SPECIALIST', true],
+    ]);
+    // an unknown code is refused
+    expect((await tom.request('POST', `/api/tasks/${repair.id}/escalation`, { escalationCode: 'NOPE', reason: 'x' })).status).to.equal(400);
+    // when the parts are late, the repair stays open and the supplier is chased
+    const late = await tom.request('POST', `/api/tasks/${repair.id}/escalation`, { escalationCode: 'PARTS_LATE', reason: 'supplier missed the date' });
+    expect(late.status, late.text).to.equal(200);
+    const open = async () =>
+      ((await server.http.request('GET', `/api/tasks?instanceId=${started.id}&status=open`)).body as TaskBody[]).map((task) => task.elementId).sort();
+    expect(await open()).to.deep.equal(['Task_Chase', 'Task_Repair']);
+    // when it needs a specialist, the repair is taken away and the specialist task opens
+    const handedOn = await tom.request('POST', `/api/tasks/${repair.id}/escalation`, { escalationCode: 'SPECIALIST', reason: 'hydraulics' });
+    expect(handedOn.status, handedOn.text).to.equal(200);
+    expect(await open()).to.deep.equal(['Task_Chase', 'Task_Specialist']);
+    const audit = (await server.http.request('GET', `/api/instances/${started.id}/audit`)).body as { type: string; data: Record<string, unknown> }[];
+    expect(audit.filter((event) => event.type === 'task.escalation').map((event) => event.data['escalationCode'])).to.deep.equal(['PARTS_LATE', 'SPECIALIST']);
   });
 });

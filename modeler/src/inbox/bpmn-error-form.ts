@@ -1,8 +1,10 @@
 /**
- * "End with a problem": the BPMN errors the diagram catches on the task (its error boundary
- * events), offered as a choice with a required reason. Drawn only when the diagram catches one;
- * the codes come from `GET /api/tasks/:id` (`bpmnErrors`), read here when the task at hand was
- * not loaded through it (after a claim, the server answers without them).
+ * "Report a problem": the BPMN errors and escalations the diagram catches on the task (its error
+ * and escalation boundary events), offered as a choice with a required reason. An error ends the
+ * task; an escalation takes it away or, non-interrupting, starts a side path while it stays open.
+ * Drawn only when the diagram catches something; the codes come from `GET /api/tasks/:id`
+ * (`bpmnErrors`, `bpmnEscalations`), read here when the task at hand was not loaded through it
+ * (after a claim, the server answers without them).
  */
 import { api, type TaskView } from '../shared/api.js';
 import { button, el, field } from '../shared/dom.js';
@@ -13,21 +15,44 @@ interface CatchableError {
   name: string | null;
 }
 
-type WithErrors = TaskView & { bpmnErrors?: CatchableError[] };
-
-function optionLabel(error: CatchableError): string {
-  if (error.errorCode === null) return t('bpmn:inbox.anyCode');
-  return error.name ? `${error.name} (${error.errorCode})` : error.errorCode;
+interface CatchableEscalation {
+  escalationCode: string | null;
+  name: string | null;
+  interrupting: boolean;
 }
 
-function draw(box: HTMLElement, errors: CatchableError[], submit: (code: string, reason: string) => void): void {
-  if (errors.length === 0) return;
+type WithErrors = TaskView & { bpmnErrors?: CatchableError[]; bpmnEscalations?: CatchableEscalation[] };
+
+export type ProblemKind = 'error' | 'escalation';
+
+interface Choice {
+  kind: ProblemKind;
+  code: string | null;
+  name: string | null;
+  /** An escalation that leaves the task open. */
+  keepsTask: boolean;
+}
+
+function choices(task: WithErrors): Choice[] {
+  return [
+    ...(task.bpmnErrors ?? []).map((error) => ({ kind: 'error' as const, code: error.errorCode, name: error.name, keepsTask: false })),
+    ...(task.bpmnEscalations ?? []).map((escalation) => ({ kind: 'escalation' as const, code: escalation.escalationCode, name: escalation.name, keepsTask: !escalation.interrupting })),
+  ];
+}
+
+function optionLabel(choice: Choice): string {
+  const what = choice.code === null ? t('bpmn:inbox.anyCode') : choice.name ? `${choice.name} (${choice.code})` : choice.code;
+  return choice.keepsTask ? `${what}: ${t('bpmn:inbox.keepsTask')}` : what;
+}
+
+function draw(box: HTMLElement, options: Choice[], submit: (kind: ProblemKind, code: string, reason: string) => void): void {
+  if (options.length === 0) return;
   const form = el('form', { className: 'mini-form' });
   form.id = 'bpmn-error';
   form.noValidate = true;
   const select = el('select');
   select.name = 'code';
-  for (const error of errors) select.append(new Option(optionLabel(error), error.errorCode ?? ''));
+  options.forEach((choice, index) => select.append(new Option(optionLabel(choice), String(index))));
   // A catch-all event takes any code: the person names it.
   const custom = el('input');
   custom.name = 'custom';
@@ -40,8 +65,9 @@ function draw(box: HTMLElement, errors: CatchableError[], submit: (code: string,
   const problem = el('p', { className: 'error' });
   problem.setAttribute('role', 'alert');
   problem.hidden = true;
+  const chosen = (): Choice => options[Number(select.value)] ?? options[0]!;
   const showCustom = () => {
-    custom.parentElement!.hidden = select.value !== '';
+    custom.parentElement!.hidden = chosen().code !== null;
   };
   form.append(
     el('h3', { text: t('bpmn:inbox.title') }),
@@ -56,25 +82,26 @@ function draw(box: HTMLElement, errors: CatchableError[], submit: (code: string,
   showCustom();
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const code = select.value || custom.value.trim();
+    const choice = chosen();
+    const code = choice.code ?? custom.value.trim();
     const why = reason.value.trim();
     const missing = !code ? t('bpmn:inbox.needCode') : !why ? t('bpmn:inbox.needReason') : null;
     problem.textContent = missing ?? '';
     problem.hidden = missing === null;
-    if (missing === null) submit(code, why);
+    if (missing === null) submit(choice.kind, code, why);
   });
   box.append(form);
 }
 
-/** A box that fills itself with the form when the diagram catches errors on the task. */
-export function bpmnErrorBox(task: WithErrors, submit: (code: string, reason: string) => void): HTMLElement {
+/** A box that fills itself with the form when the diagram catches errors or escalations on the task. */
+export function bpmnErrorBox(task: WithErrors, submit: (kind: ProblemKind, code: string, reason: string) => void): HTMLElement {
   const box = el('div', { className: 'task-actions bpmn-error' });
   if (task.bpmnErrors) {
-    draw(box, task.bpmnErrors, submit);
+    draw(box, choices(task), submit);
   } else {
     api
       .task(task.id)
-      .then((full) => draw(box, (full as WithErrors).bpmnErrors ?? [], submit))
+      .then((full) => draw(box, choices(full as WithErrors), submit))
       .catch(() => undefined);
   }
   return box;

@@ -237,7 +237,12 @@ async function drawOpened(task: TaskView, notice: string | null): Promise<void> 
     passUp: (reason) => void act(task.id, (version) => api.passUp(task.id, version, reason), `Passed ${task.ticketNumber} up`),
     handOver: (target, reason) => void act(task.id, (version) => api.handOver(task.id, version, target, reason), `Handed ${task.ticketNumber} over`),
     comment: (text) => void act(task.id, (version) => api.comment(task.id, version, text), `Comment added to ${task.ticketNumber}`),
-    bpmnError: (code, reason) => void act(task.id, (version) => api.bpmnError(task.id, version, code, reason), t('bpmn:inbox.ended', { ticket: task.ticketNumber, code })),
+    bpmnProblem: (kind, code, reason) =>
+      void act(
+        task.id,
+        (version) => (kind === 'error' ? api.bpmnError(task.id, version, code, reason) : api.escalate(task.id, version, code, reason)),
+        t(kind === 'error' ? 'bpmn:inbox.ended' : 'bpmn:inbox.escalated', { ticket: task.ticketNumber, code }),
+      ),
     close: closeOpened,
   });
   opened = { task, cleanup: () => undefined, notice: parts.notice };

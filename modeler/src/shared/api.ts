@@ -96,4 +96,7 @@ export const api = {
   /** Ends the task with a BPMN error the diagram catches on it. */
   bpmnError: (id: string, version: number, errorCode: string, reason: string) =>
     json<TaskView>('POST', `/api/tasks/${enc(id)}/bpmn-error`, { json: { version, errorCode, reason } }),
+  /** Raises an escalation a boundary event on the task catches. */
+  escalate: (id: string, version: number, escalationCode: string, reason: string) =>
+    json<TaskView>('POST', `/api/tasks/${enc(id)}/escalation`, { json: { version, escalationCode, reason } }),
 };
