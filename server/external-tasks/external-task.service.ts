@@ -4,12 +4,25 @@
  * through the runner, one step in one transaction with its audit events.
  */
 import type { Clock } from '../clock.js';
-import { ConflictError, NotFoundError } from '../errors.js';
+import { ConflictError, IncidentRaisedError, NotFoundError } from '../errors.js';
 import type { InstanceEvents } from '../instances/instance-events.js';
-import type { InstanceRunner } from '../instances/instance-runner.js';
+import type { InstanceRunner, StepResult } from '../instances/instance-runner.js';
 import type { InstanceStore } from '../instances/instance.store.js';
 import type { ExternalTaskRecord } from './external-task.js';
 import type { ExternalTaskStore } from './external-task.store.js';
+
+/**
+ * The process could not continue with the worker's answer (a condition after the task failed):
+ * nothing of it was kept and the task still waits, so the worker is told (422) rather than 204.
+ */
+function refusedBy(result: StepResult): void {
+  const incident = result.incident;
+  if (incident === null || incident.kind !== 'expression') return;
+  throw new IncidentRaisedError(
+    `The process could not continue with this answer: ${incident.message}. The task still waits; an administrator can retry incident ${incident.id}.`,
+    [{ elementId: incident.elementId, message: incident.message }],
+  );
+}
 
 /** What a worker gets for a locked task (Camunda 7's LockedExternalTask, variables as plain JSON). */
 export interface LockedExternalTask {
@@ -74,12 +87,12 @@ export class ExternalTaskService {
 
   async complete(id: string, workerId: string, variables: Record<string, unknown>): Promise<void> {
     const task = await this.held(id, workerId);
-    await this.runner.apply(task.instanceId, { kind: 'external-complete', executionId: task.executionId, variables, actor: workerId });
+    refusedBy(await this.runner.apply(task.instanceId, { kind: 'external-complete', executionId: task.executionId, variables, actor: workerId }));
   }
 
   async bpmnError(id: string, workerId: string, errorCode: string, errorMessage: string, variables: Record<string, unknown>): Promise<void> {
     const task = await this.held(id, workerId);
-    await this.runner.apply(task.instanceId, { kind: 'external-error', executionId: task.executionId, errorCode, errorMessage, variables, actor: workerId });
+    refusedBy(await this.runner.apply(task.instanceId, { kind: 'external-error', executionId: task.executionId, errorCode, errorMessage, variables, actor: workerId }));
   }
 
   async failure(id: string, workerId: string, errorMessage: string, retries: number, retryTimeoutMs: number): Promise<void> {

@@ -305,6 +305,7 @@ export class InstanceRunner {
         return;
       case 'external-failure':
         // Nothing moves in the engine: the task keeps waiting; the commit records the failure.
+        if (!run.externalWaits.has(action.executionId)) throw new ConflictError('The external task is no longer waiting in the process');
         return;
       case 'task-error': {
         const task = openTasks.find((candidate) => candidate.id === action.taskId);
@@ -450,6 +451,8 @@ export class InstanceRunner {
       const resolved =
         (incident.executionId !== null && (run.servicesCompleted.has(incident.executionId) || external.reopened.has(incident.executionId))) ||
         (incident.kind === 'expression' && (context.retried?.id === incident.id || resolvesByAction(incident, action))) ||
+        // A worker's answer that failed a condition is replayed by the worker answering again.
+        (incident.kind === 'expression' && incident.retry.kind === 'resume' && (action?.kind === 'external-complete' || action?.kind === 'external-error')) ||
         snapshot.ended !== null;
       if (!resolved) continue;
       incidents.push({ ...incident, status: 'resolved', resolvedAt: at });

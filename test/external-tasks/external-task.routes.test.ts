@@ -83,6 +83,22 @@ describe('External task API', () => {
     expect(((await server.http.request('GET', `/api/instances/${id}/audit/verify`)).body as { valid: boolean }).valid).to.equal(true);
   });
 
+  it('tells the worker when its answer fails a condition after the task, keeps nothing, and takes the corrected answer', async () => {
+    const id = await start();
+    const [task] = await fetch();
+    // an answer without the score the gateway condition needs
+    const refused = await worker.request('POST', `/api/external-tasks/${task!.id}/complete`, { workerId: 'w1', variables: { note: 'no score' } });
+    expect(refused.status, refused.text).to.equal(422);
+    expect((await instance(id)).variables).to.not.have.property('note');
+    expect((await instance(id)).incidents.filter((incident) => incident.status === 'open')).to.have.length(1);
+    // the corrected answer continues the instance and resolves the incident
+    const done = await worker.request('POST', `/api/external-tasks/${task!.id}/complete`, { workerId: 'w1', variables: { score: 700 } });
+    expect(done.status, done.text).to.equal(204);
+    const after = await instance(id);
+    expect(after.status).to.equal('completed');
+    expect(after.incidents.every((incident) => incident.status === 'resolved')).to.equal(true);
+  });
+
   it('refuses another worker, staff, and a worker without the lock', async () => {
     await start();
     const [task] = await fetch('w1');
