@@ -1,5 +1,6 @@
 /** Deploy's rules on a parsed diagram; pure, so the browser modeler lints with the same code. */
 import { descendants, type ModdleElement } from './moddle-element.js';
+import { checkDialectExtensions } from './rules/dialect-extensions.js';
 import { checkExpressions } from './rules/expressions.js';
 import { checkFlows } from './rules/flows.js';
 import { checkForms } from './rules/forms.js';
@@ -41,5 +42,6 @@ export function checkDiagram(definitions: ModdleElement, options: ValidationOpti
   checkFlows(context);
   checkForms(context);
   checkWaits(context);
+  checkDialectExtensions(context);
   return main;
 }

@@ -15,8 +15,8 @@ export interface ServiceBinding {
   /** camunda:inputParameter name → raw text (an expression or a literal). */
   inputs: { name: string; value: string }[];
   /**
-   * Camunda 8 output mappings (`<zeebe:output source="=…" target="…"/>`): with any, only these
-   * variables reach the process, computed over its variables and the result (Zeebe's rule).
+   * Output mappings (`<zeebe:output source="=…" target="…"/>`, `<camunda:outputParameter name>`):
+   * with any, only these variables reach the process, computed over its variables and the result.
    */
   outputs: { name: string; value: string }[];
   resultVariable: string | null;
@@ -25,7 +25,7 @@ export interface ServiceBinding {
 interface ExtensionValue {
   $type?: string;
   inputParameters?: { name?: string; value?: string; source?: string; target?: string }[];
-  outputParameters?: { source?: string; target?: string }[];
+  outputParameters?: { source?: string; target?: string; name?: string; value?: string }[];
   /** zeebe:TaskDefinition */
   type?: string;
   /** zeebe:TaskHeaders (key) and camunda:Properties (name) */
@@ -73,6 +73,10 @@ export function serviceBinding(behaviour: ServiceBehaviour): ServiceBinding {
     if (value.$type === 'camunda:InputOutput') {
       for (const parameter of value.inputParameters ?? []) {
         if (parameter.name) inputs.push({ name: parameter.name, value: parameter.value ?? '' });
+      }
+      // Camunda 7 output parameters: like Zeebe's outputs, only these reach the process.
+      for (const parameter of value.outputParameters ?? []) {
+        if (parameter.name) outputs.push({ name: parameter.name, value: parameter.value ?? '' });
       }
     }
     // Camunda 8: `<zeebe:input source="=expr" target="name"/>` (FEEL with its leading '=').

@@ -131,3 +131,16 @@ export function resolveUserTask(behaviour: UserTaskBehaviour, variables: Record<
     properties: camundaProperties(behaviour),
   };
 }
+
+/**
+ * What one iteration of a multi-instance task adds to its expressions, as Camunda 7 has it:
+ * `loopCounter` (from 0) and the element variable (`camunda:elementVariable`, default `item`)
+ * holding this iteration's element of the collection (`camunda:assignee="${approver}"`).
+ */
+export function iterationVariables(api: { content: Record<string, unknown>; owner: { behaviour: Record<string, unknown> } }): Record<string, unknown> {
+  if (api.content['isMultiInstance'] !== true || typeof api.content['index'] !== 'number') return {};
+  const loop = api.owner.behaviour['loopCharacteristics'] as { behaviour?: { elementVariable?: unknown }; elementVariable?: unknown } | undefined;
+  const declared = loop?.behaviour?.elementVariable ?? loop?.elementVariable;
+  const name = typeof declared === 'string' && declared !== '' ? declared : 'item';
+  return { loopCounter: api.content['index'], ...(name in api.content ? { [name]: api.content[name] } : {}) };
+}

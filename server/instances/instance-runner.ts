@@ -11,7 +11,7 @@ import type { SourceCache } from '../engine/bpmn-source.js';
 import type { ConnectorRegistry } from '../engine/connectors/connector-registry.js';
 import type { ElementApi, EngineState } from '../engine/engine-types.js';
 import { StepRun, type StepSnapshot, type TimerInfo } from '../engine/step-run.js';
-import { resolveTaskName, resolveUserTask, type UserTaskAttributes, type UserTaskBehaviour } from '../engine/user-task-attributes.js';
+import { iterationVariables, resolveTaskName, resolveUserTask, type UserTaskAttributes, type UserTaskBehaviour } from '../engine/user-task-attributes.js';
 import { ConflictError, InvalidInputError, NotFoundError, TaskChangedError, UnavailableError, VersionConflictError } from '../errors.js';
 import type { OutboxMessage } from '../outbox/outbox-message.js';
 import type { Store, StepWrite } from '../stores/store.js';
@@ -529,7 +529,7 @@ export class InstanceRunner {
     const behaviour = api.owner.behaviour as UserTaskBehaviour;
     let attributes: UserTaskAttributes;
     try {
-      attributes = resolveUserTask(behaviour, { ...variables, ...api.environment.variables });
+      attributes = resolveUserTask(behaviour, { ...variables, ...api.environment.variables, ...iterationVariables(api) });
     } catch (err) {
       // Routing data that cannot be evaluated must not lose the task: it opens unrouted (admins
       // see that queue), and the reason is in the log.
@@ -550,7 +550,7 @@ export class InstanceRunner {
       processKey: instance.processKey,
       definitionVersion: instance.definitionVersion,
       elementId: api.id,
-      name: resolveTaskName(api.owner.name ?? api.name ?? api.id, { ...variables, ...api.environment.variables }),
+      name: resolveTaskName(api.owner.name ?? api.name ?? api.id, { ...variables, ...api.environment.variables, ...iterationVariables(api) }),
       department: decision.department,
       candidateGroups: attributes.candidateGroups,
       candidateUsers: attributes.candidateUsers,

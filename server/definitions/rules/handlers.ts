@@ -45,7 +45,7 @@ function checkServiceTask(task: ModdleElement, context: RuleContext): void {
   const jobType = zeebeType(task);
   const name = connectorName({ type, topic, implementation: trimmed(task, 'implementation'), expression, extensionElements: { values: extensionValues(task) } });
   if (name === null) {
-    const decision = trimmed(task, 'camunda:decisionRef');
+    const decision = trimmed(task, 'camunda:decisionRef') ?? extensions(task, 'zeebe:CalledDecision').map((called) => trimmed(called, 'decisionId')).find((id) => id !== undefined);
     let why = 'names no handler';
     if (decision !== undefined) why = `uses the DMN decision '${decision}', which Baton does not evaluate, and names no handler`;
     else if (expression !== undefined) why = `runs the expression ${expression} (a Java bean call in Camunda 7), which Baton does not run`;
