@@ -29,6 +29,7 @@ import { emailConnector } from './engine/connectors/email.connector.js';
 import { logConnector } from './engine/connectors/log.connector.js';
 import { webhookConnector } from './engine/connectors/webhook.connector.js';
 import { BatonError } from './errors.js';
+import { CallService } from './calls/call.service.js';
 import { ExternalTaskService } from './external-tasks/external-task.service.js';
 import { InstanceRunner } from './instances/instance-runner.js';
 import { InstanceService } from './instances/instance.service.js';
@@ -126,6 +127,9 @@ export function createBaton(options: BatonOptions) {
   });
   const externalTasks = new ExternalTaskService(store.externalTasks, store.instances, runner, clock, runner.events);
   const taskErrors = new TaskBpmnErrors(store.tasks, definitions, runner);
+  const calls = new CallService(store.externalTasks, store.instances, store.definitions, runner, logger);
+  // Calls a crash left half-done (a child not yet started, an ended child not yet reported).
+  calls.recover();
   const app = createApp({
     store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, externalTasks, taskErrors,
     logger, version: options.version,
@@ -160,6 +164,7 @@ export function createBaton(options: BatonOptions) {
     status,
     externalTasks,
     taskErrors,
+    calls,
     /** Deploys every .bpmn file of a directory; identical diagrams are not redeployed. */
     async deployDirectory(dir: string): Promise<{ file: string; key?: string; version?: number; created?: boolean; error?: string }[]> {
       const files = (await readdir(dir)).filter((file) => file.endsWith('.bpmn')).sort();
@@ -195,6 +200,7 @@ export function createBaton(options: BatonOptions) {
       await agendaTimers?.stop();
       await scheduler.stop();
       await dispatcher?.stop();
+      await calls.idle();
       await runner.drain();
       // Seals what the last steps appended, so a restart starts from a checkpoint of everything.
       await checkpointer.stop();

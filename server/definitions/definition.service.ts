@@ -36,8 +36,9 @@ export class DefinitionService {
     const departments = await this.departments.list();
     const knownDepartments = new Set(departments.map((department) => department.id));
     const knownDepartmentNames = new Set(departments.map((department) => department.name.toLowerCase()));
+    const deployedProcesses = new Set((await this.definitions.listLatest()).map((definition) => definition.key));
     const validated = await validateOrExplain(() =>
-      validateDefinition(xml, { knownHandlers: this.knownHandlers(), knownDepartments, knownDepartmentNames, now: this.clock.now() }),
+      validateDefinition(xml, { knownHandlers: this.knownHandlers(), knownDepartments, knownDepartmentNames, deployedProcesses, now: this.clock.now() }),
     );
     try {
       serializeSource(validated.moddleContext);

@@ -73,6 +73,8 @@ export interface StepSnapshot {
 
 /** A service task waiting for an external worker (its topic has no built-in connector). */
 export interface ExternalWait {
+  /** `call`: a call activity of a process deployed on its own (calls/call.service.ts is its worker). */
+  kind: 'worker' | 'call';
   executionId: string;
   elementId: string;
   topic: string;
@@ -424,6 +426,29 @@ export class StepRun {
       });
     });
     on('wait', (api) => this.waits.set(api.executionId, api));
+    // A call activity naming no process of this diagram calls another deployment: it waits, like
+    // an external task, for its child instance (bpmn-elements starts only processes it has).
+    on('activity.call', (api) => {
+      const called = typeof api.content['calledElement'] === 'string' ? api.content['calledElement'] : '';
+      if (called === '' || this.source.getProcessById(called)) return;
+      let mappings: ReturnType<typeof callMappings>;
+      try {
+        mappings = callMappings(api.owner.behaviour, this.variables());
+      } catch (err) {
+        this.expressionFailures.push({ elementId: api.id, message: `${api.id}: the call's input could not be evaluated: ${errorMessage(err)}` });
+        return;
+      }
+      this.externalWaits.set(api.executionId, {
+        kind: 'call',
+        executionId: api.executionId,
+        elementId: api.id,
+        topic: called,
+        ...mappings,
+        outputs: [],
+        complete: (output) => api.signal(output),
+        throwError: (code, message) => api.sendApiMessage('error', { message, code }),
+      });
+    });
   }
 
   private noteCondition(evaluation: ConditionEvaluation): void {
@@ -499,6 +524,7 @@ export class StepRun {
       // Nobody calls back in this step: the task stays running in the saved state, and the engine
       // asks again on every resume, which is when a worker's answer is applied.
       this.externalWaits.set(executionId, {
+        kind: 'worker',
         executionId,
         elementId: activity.id,
         topic: binding.connector ?? '',
@@ -544,6 +570,53 @@ export class StepRun {
       )
       .finally(() => this.done());
   }
+}
+
+/**
+ * What a call passes to its child and how it binds: Camunda 7 `camunda:in` (source, sourceExpression,
+ * `variables="all"`), its `camunda:calledElementBinding` / `Version` / `VersionTag`; Camunda 8
+ * `zeebe:calledElement` (all parent variables unless `propagateAllParentVariables="false"`, then the
+ * io mapping's inputs). The `out` side is kept in the headers for the child's end.
+ */
+function callMappings(behaviour: Record<string, unknown>, variables: Record<string, unknown>): { input: Record<string, unknown>; headers: Record<string, string> } {
+  const values = ((behaviour['extensionElements'] as { values?: Record<string, unknown>[] } | undefined)?.values ?? []);
+  const input: Record<string, unknown> = {};
+  const out: { source?: string; sourceExpression?: string; target?: string; all?: boolean }[] = [];
+  let zeebe = false;
+  let passAll = false;
+  for (const value of values) {
+    const type = value['$type'];
+    if (type === 'camunda:In') {
+      if (value['variables'] === 'all') passAll = true;
+      const target = typeof value['target'] === 'string' ? value['target'] : undefined;
+      if (!target) continue;
+      if (typeof value['sourceExpression'] === 'string') input[target] = evaluateExpression(value['sourceExpression'], expressionContext(variables));
+      else if (typeof value['source'] === 'string') input[target] = variables[value['source']] ?? null;
+    } else if (type === 'camunda:Out') {
+      if (value['variables'] === 'all') out.push({ all: true });
+      else out.push({ source: value['source'] as string | undefined, sourceExpression: value['sourceExpression'] as string | undefined, target: value['target'] as string | undefined });
+    } else if (type === 'zeebe:CalledElement') {
+      zeebe = true;
+      passAll = value['propagateAllParentVariables'] !== false;
+      if (value['propagateAllChildVariables'] !== false) out.push({ all: true });
+    } else if (type === 'zeebe:IoMapping') {
+      for (const parameter of (value['inputParameters'] as { source?: string; target?: string }[] | undefined) ?? []) {
+        if (parameter.target) input[parameter.target] = evaluateExpression(parameter.source ?? '', expressionContext(variables));
+      }
+      for (const parameter of (value['outputParameters'] as { source?: string; target?: string }[] | undefined) ?? []) {
+        if (parameter.target) out.push({ sourceExpression: parameter.source, target: parameter.target });
+      }
+    }
+  }
+  const text = (name: string) => (typeof behaviour[name] === 'string' ? (behaviour[name] as string) : '');
+  const headers: Record<string, string> = {
+    binding: text('calledElementBinding') || 'latest',
+    version: text('calledElementVersion'),
+    versionTag: text('calledElementVersionTag'),
+    out: JSON.stringify(out),
+    dialect: zeebe ? 'zeebe' : 'camunda',
+  };
+  return { input: passAll ? { ...variables, ...input } : input, headers };
 }
 
 interface ExecuteMessage {

@@ -24,7 +24,7 @@ export interface ExternalChanges {
   rows: ExternalTaskRecord[];
   audit: AuditEventInput[];
   incidents: IncidentRecord[];
-  /** executionIds whose service incident this step resolves (the task is with the workers again). */
+  /** executionIds whose service incident this step resolves (the task is with the workers again, or done). */
   reopened: Set<string>;
 }
 
@@ -37,6 +37,8 @@ export interface ExternalStepInput {
   failure: ExternalFailure | null;
   /** The incident an admin retried in this step, if any. */
   retried: IncidentRecord | null;
+  /** A call's child instance, started for the call of `executionId` (recorded with this step). */
+  linked: { executionId: string; childInstanceId: string } | null;
   now: Date;
 }
 
@@ -57,11 +59,14 @@ export function externalTaskChanges(input: ExternalStepInput): ExternalChanges {
       continue;
     }
     const failure = input.failure?.executionId === wait.executionId ? input.failure : null;
-    if (failure) {
+    if (input.linked?.executionId === wait.executionId) {
+      result.rows.push({ ...row, childInstanceId: input.linked.childInstanceId, updatedAt: at });
+    } else if (failure) {
       failed(result, row, failure, input, at);
     } else if (row.status === 'incident' && input.retried?.executionId === row.executionId) {
       // Camunda's "set retries to 1": the workers get the task once more.
-      result.rows.push({ ...row, status: 'open', retries: 1, workerId: null, lockExpiresAt: null, availableAt: null, updatedAt: at });
+      // A call starts a new child instance (the old one failed or was cancelled).
+      result.rows.push({ ...row, status: 'open', retries: 1, workerId: null, lockExpiresAt: null, availableAt: null, childInstanceId: null, updatedAt: at });
       result.reopened.add(row.executionId);
       result.audit.push({ type: 'external-task.reopened', actor: 'system', elementId: row.elementId, data: { externalTaskId: row.id, topic: row.topic } });
     }
@@ -70,6 +75,8 @@ export function externalTaskChanges(input: ExternalStepInput): ExternalChanges {
     if (waiting.has(row.executionId)) continue;
     const closed: ExternalTaskRecord = { ...row, status: row.executionId === input.completed ? 'completed' : 'cancelled', workerId: null, lockExpiresAt: null, updatedAt: at };
     result.rows.push(closed);
+    // A call whose child answered after raising an incident here: done, so is the incident.
+    if (closed.status === 'completed' && row.status === 'incident') result.reopened.add(row.executionId);
     if (closed.status === 'cancelled') {
       result.audit.push({ type: 'external-task.cancelled', actor: 'system', elementId: row.elementId, data: { externalTaskId: row.id, topic: row.topic } });
     }
@@ -88,6 +95,8 @@ function newRow(input: ExternalStepInput, wait: ExternalWait, at: string): Exter
     ticketNumber: input.instance.ticketNumber,
     businessKey: input.instance.businessKey,
     status: 'open',
+    kind: wait.kind,
+    childInstanceId: null,
     input: wait.input,
     headers: wait.headers,
     retries: null,

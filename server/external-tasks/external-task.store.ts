@@ -6,12 +6,14 @@ import type { ExternalTaskRecord, LockRequest } from './external-task.js';
  */
 export interface ExternalTaskStore {
   get(id: string): Promise<ExternalTaskRecord | null>;
+  /** The call whose child instance this is (the newest, should a retried call have started another). */
+  byChild(childInstanceId: string): Promise<ExternalTaskRecord | null>;
   /** Every external task of the instance, in creation order. */
   forInstance(instanceId: string): Promise<ExternalTaskRecord[]>;
   /** Open tasks, oldest first (the admin's view); `topic` narrows. */
   listOpen(filter: { topic?: string; limit?: number }): Promise<ExternalTaskRecord[]>;
   /**
-   * Locks up to `maxTasks` open, available, unlocked (or expired) tasks of the topics for the
+   * Locks up to `maxTasks` open, available, unlocked (or expired) worker tasks of the topics for the
    * worker, oldest first, atomically: two workers never get the same task.
    */
   lock(request: LockRequest): Promise<ExternalTaskRecord[]>;

@@ -5,6 +5,13 @@
  */
 export type ExternalTaskStatus = 'open' | 'completed' | 'cancelled' | 'incident';
 
+/**
+ * `worker`: an external worker fetches it. `call`: a call activity of a process deployed on its
+ * own; Baton itself is the worker (calls/call.service.ts starts the child instance and completes
+ * the call when the child ends).
+ */
+export type ExternalTaskKind = 'worker' | 'call';
+
 export interface ExternalTaskRecord {
   /** `<instance id>:<executionId>`: the engine's run of the task, stable across steps. */
   id: string;
@@ -16,9 +23,12 @@ export interface ExternalTaskRecord {
   ticketNumber: string;
   businessKey: string | null;
   status: ExternalTaskStatus;
+  kind: ExternalTaskKind;
+  /** For a call: the child instance, once started. */
+  childInstanceId: string | null;
   /** The task's input parameters (camunda:inputParameter, zeebe:input), evaluated when it opened. */
   input: Record<string, unknown>;
-  /** zeebe:taskHeaders / camunda:properties of the task: static settings for the worker. */
+  /** zeebe:taskHeaders / camunda:properties of the task: static settings for the worker. A call: its binding (`binding`, `version`, `versionTag`) and `out` mappings (JSON). */
   headers: Record<string, string>;
   /** Left after the worker's last failure; null until it reports one. */
   retries: number | null;

@@ -46,6 +46,10 @@ export type StepAction =
   | { kind: 'external-complete'; executionId: string; variables: Record<string, unknown>; actor: string }
   | { kind: 'external-error'; executionId: string; errorCode: string; errorMessage: string; variables: Record<string, unknown>; actor: string }
   | { kind: 'external-failure'; executionId: string; errorMessage: string; retries: number; retryTimeoutMs: number; actor: string }
+  /** A call activity's child instance was started (calls/call.service.ts): recorded with the parent, for replay. */
+  | { kind: 'external-linked'; executionId: string; childInstanceId: string; childTicket: string; childProcessKey: string; actor: string }
+  /** Adds an event to the instance's log without moving it (a child instance notes the call that started it). */
+  | { kind: 'annotate'; event: AuditEventInput; actor: string }
   /** A person ends a user task with a BPMN error, caught by the task's boundary events. */
   | { kind: 'task-error'; taskId: string; errorCode: string; reason: string; actor: string }
   /** A person raises an escalation caught by the escalation boundary event `boundaryId` on the task. */
@@ -303,6 +307,20 @@ export class InstanceRunner {
       case 'external-error':
         await run.throwExternalError(action.executionId, action.errorCode, action.errorMessage, action.variables, action.actor);
         return;
+      case 'annotate':
+        extra.push(action.event);
+        return;
+      case 'external-linked': {
+        const wait = run.externalWaits.get(action.executionId);
+        if (!wait) throw new ConflictError('The call is no longer waiting in the process');
+        extra.push({
+          type: 'call.started',
+          actor: action.actor,
+          elementId: wait.elementId,
+          data: { executionId: action.executionId, childInstanceId: action.childInstanceId, childTicket: action.childTicket, processKey: action.childProcessKey },
+        });
+        return;
+      }
       case 'external-failure':
         // Nothing moves in the engine: the task keeps waiting; the commit records the failure.
         if (!run.externalWaits.has(action.executionId)) throw new ConflictError('The external task is no longer waiting in the process');
@@ -443,6 +461,7 @@ export class InstanceRunner {
       completed: action?.kind === 'external-complete' || action?.kind === 'external-error' ? action.executionId : null,
       failure: action?.kind === 'external-failure' ? action : null,
       retried: context.retried ?? null,
+      linked: action?.kind === 'external-linked' ? action : null,
       now,
     });
     audit.push(...external.audit);
@@ -652,6 +671,8 @@ function incidentRetry(action: StepAction): IncidentRetry {
     case 'external-complete':
     case 'external-error':
     case 'external-failure':
+    case 'external-linked':
+    case 'annotate':
     case 'task-error':
     case 'task-escalation':
       return { kind: 'resume' };

@@ -17,6 +17,8 @@ function makeExternalTask(instance: InstanceRecord, overrides: Partial<ExternalT
     ticketNumber: instance.ticketNumber,
     businessKey: instance.businessKey,
     status: 'open',
+    kind: 'worker',
+    childInstanceId: null,
     input: { customer: 'C-1' },
     headers: { region: 'eu' },
     retries: null,
@@ -76,6 +78,15 @@ export function externalTaskStoreContract(open: OpenStore, close: CloseStore): v
       const lock = (minute: number) => store().externalTasks.lock({ workerId: 'w', topics: [{ name: 'credit-score', lockDurationMs: 1000 }], maxTasks: 10, now: at(minute) });
       expect(await lock(10)).to.deep.equal([]);
       expect((await lock(30)).map((task) => task.id)).to.deep.equal([later.id]);
+    });
+
+    it('never hands a call to a worker, and finds a call by its child instance', async () => {
+      const instance = makeInstance();
+      const call = makeExternalTask(instance, { kind: 'call', topic: 'credit-score', childInstanceId: 'child-1' });
+      await startInstance(store(), instance, { externalTasks: [call] });
+      expect(await store().externalTasks.lock({ workerId: 'w', topics: [{ name: 'credit-score', lockDurationMs: 1000 }], maxTasks: 5, now: at(0) })).to.deep.equal([]);
+      expect(await store().externalTasks.byChild('child-1')).to.deep.equal(call);
+      expect(await store().externalTasks.byChild('nobody')).to.equal(null);
     });
 
     it('extends only a live lock of the same worker', async () => {

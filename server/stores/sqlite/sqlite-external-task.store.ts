@@ -13,6 +13,8 @@ interface ExternalTaskRow {
   ticket_number: string;
   business_key: string | null;
   status: ExternalTaskRecord['status'];
+  kind: ExternalTaskRecord['kind'];
+  child_instance_id: string | null;
   input: string;
   headers: string;
   retries: number | null;
@@ -25,11 +27,12 @@ interface ExternalTaskRow {
 }
 
 const COLUMNS =
-  'id, instance_id, execution_id, element_id, topic, process_key, ticket_number, business_key, status, input, headers, retries, error_message, worker_id, lock_expires_at, available_at, created_at, updated_at';
+  'id, instance_id, execution_id, element_id, topic, process_key, ticket_number, business_key, status, kind, child_instance_id, input, headers, retries, error_message, worker_id, lock_expires_at, available_at, created_at, updated_at';
 
 export class SqliteExternalTaskStore implements ExternalTaskStore {
   private readonly byId: Database.Statement<[string], ExternalTaskRow>;
   private readonly byInstance: Database.Statement<[string], ExternalTaskRow>;
+  private readonly byChildRow: Database.Statement<[string], ExternalTaskRow>;
   private readonly open: Database.Statement<{ topic: string | null; limit: number }, ExternalTaskRow>;
   private readonly lockable: Database.Statement<{ topic: string; now: string; limit: number }, ExternalTaskRow>;
   private readonly setLock: Database.Statement<{ id: string; workerId: string; until: string; now: string }>;
@@ -39,21 +42,22 @@ export class SqliteExternalTaskStore implements ExternalTaskStore {
   constructor(private readonly db: Database.Database) {
     this.byId = db.prepare(`SELECT ${COLUMNS} FROM external_tasks WHERE id = ?`);
     this.byInstance = db.prepare(`SELECT ${COLUMNS} FROM external_tasks WHERE instance_id = ? ORDER BY created_at, rowid`);
+    this.byChildRow = db.prepare(`SELECT ${COLUMNS} FROM external_tasks WHERE child_instance_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1`);
     this.open = db.prepare(
       `SELECT ${COLUMNS} FROM external_tasks WHERE status = 'open' AND (@topic IS NULL OR topic = @topic) ORDER BY created_at, rowid LIMIT @limit`,
     );
     // ISO times in UTC compare as text.
     this.lockable = db.prepare(
       `SELECT ${COLUMNS} FROM external_tasks
-        WHERE status = 'open' AND topic = @topic
+        WHERE status = 'open' AND kind = 'worker' AND topic = @topic
           AND (lock_expires_at IS NULL OR lock_expires_at <= @now)
           AND (available_at IS NULL OR available_at <= @now)
         ORDER BY created_at, rowid LIMIT @limit`,
     );
     this.setLock = db.prepare(`UPDATE external_tasks SET worker_id = @workerId, lock_expires_at = @until, updated_at = @now WHERE id = @id`);
     this.upsert = db.prepare(
-      `INSERT INTO external_tasks (${COLUMNS}) VALUES (@id, @instance_id, @execution_id, @element_id, @topic, @process_key, @ticket_number, @business_key, @status, @input, @headers, @retries, @error_message, @worker_id, @lock_expires_at, @available_at, @created_at, @updated_at)
-       ON CONFLICT (id) DO UPDATE SET status = excluded.status, input = excluded.input, headers = excluded.headers, retries = excluded.retries,
+      `INSERT INTO external_tasks (${COLUMNS}) VALUES (@id, @instance_id, @execution_id, @element_id, @topic, @process_key, @ticket_number, @business_key, @status, @kind, @child_instance_id, @input, @headers, @retries, @error_message, @worker_id, @lock_expires_at, @available_at, @created_at, @updated_at)
+       ON CONFLICT (id) DO UPDATE SET status = excluded.status, child_instance_id = excluded.child_instance_id, input = excluded.input, headers = excluded.headers, retries = excluded.retries,
          error_message = excluded.error_message, worker_id = excluded.worker_id, lock_expires_at = excluded.lock_expires_at,
          available_at = excluded.available_at, updated_at = excluded.updated_at`,
     );
@@ -75,6 +79,11 @@ export class SqliteExternalTaskStore implements ExternalTaskStore {
 
   async get(id: string): Promise<ExternalTaskRecord | null> {
     const row = this.byId.get(id);
+    return row === undefined ? null : toRecord(row);
+  }
+
+  async byChild(childInstanceId: string): Promise<ExternalTaskRecord | null> {
+    const row = this.byChildRow.get(childInstanceId);
     return row === undefined ? null : toRecord(row);
   }
 
@@ -118,6 +127,8 @@ function toRecord(row: ExternalTaskRow): ExternalTaskRecord {
     ticketNumber: row.ticket_number,
     businessKey: row.business_key,
     status: row.status,
+    kind: row.kind,
+    childInstanceId: row.child_instance_id,
     input: JSON.parse(row.input) as Record<string, unknown>,
     headers: JSON.parse(row.headers) as Record<string, string>,
     retries: row.retries,
@@ -141,6 +152,8 @@ function toRow(task: ExternalTaskRecord): ExternalTaskRow {
     ticket_number: task.ticketNumber,
     business_key: task.businessKey,
     status: task.status,
+    kind: task.kind,
+    child_instance_id: task.childInstanceId,
     input: JSON.stringify(task.input),
     headers: JSON.stringify(task.headers),
     retries: task.retries,
