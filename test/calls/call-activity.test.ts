@@ -140,6 +140,21 @@ describe('Call activities across deployments', () => {
     expect(view.incidents.map((incident) => incident.message).join()).to.contain("no process 'notYet'");
   });
 
+  it('starts the child on the retry of the parent\'s incident once the called process is deployed', async () => {
+    await baton.definitions.deploy(parent());
+    const parentId = await startParent();
+    const [incident] = (await baton.instances.get(parentId)).incidents;
+    expect(incident?.status).to.equal('open');
+    // when the called process is deployed and the incident retried
+    await baton.definitions.deploy(child('v1'));
+    await baton.instances.retryIncident(parentId, incident!.id, 'admin', 'kycCheck is deployed now');
+    await baton.calls.idle();
+    // then the child runs, and the parent's incident is resolved
+    const childId = await childOf(parentId);
+    expect((await openTask(childId))?.name).to.equal('Check v1 C-9');
+    expect((await baton.instances.get(parentId)).incidents.every((i) => i.status === 'resolved')).to.equal(true);
+  });
+
   it('refuses a deployment binding to a process the diagram lacks', async () => {
     const refused = await baton.definitions.deploy(parent('camunda:calledElementBinding="deployment"')).catch((err: Error) => err);
     expect(refused).to.be.instanceOf(Error);
