@@ -8,7 +8,13 @@ import { useTestServer } from '../support/test-server.js';
 const fixture = (path: string) => readFileSync(new URL(`../fixtures/${path}`, import.meta.url), 'utf8');
 
 /** Diagrams the mutations start from: one per dialect. */
-const SEEDS = [fixture('camunda7/loan-request.bpmn'), fixture('camunda7/credit-check.bpmn'), fixture('camunda7/call-customer.bpmn'), fixture('camunda8/invoice-approval.bpmn')];
+const SEEDS = [
+  fixture('camunda7/loan-request.bpmn'),
+  fixture('camunda7/credit-check.bpmn'),
+  fixture('camunda7/call-customer.bpmn'),
+  fixture('camunda7/repair-escalation.bpmn'),
+  fixture('camunda8/invoice-approval.bpmn'),
+];
 
 type Mutation = { kind: 'drop-id' | 'drop-attribute' | 'swap-lines' | 'drop-line'; at: number; other: number };
 
