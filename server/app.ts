@@ -18,6 +18,8 @@ import { departmentRoutes } from './departments/department.routes.js';
 import type { DepartmentService } from './departments/department.service.js';
 import { NotFoundError } from './errors.js';
 import type { HealthState } from './health/health-state.js';
+import { externalTaskRoutes } from './external-tasks/external-task.routes.js';
+import type { ExternalTaskService } from './external-tasks/external-task.service.js';
 import { browserPages } from './http/browser-pages.js';
 import { authenticate } from './http/authenticate.js';
 import { errorHandler } from './http/error-handler.js';
@@ -38,6 +40,7 @@ import { replayRoutes } from './replay/replay.routes.js';
 import type { ReplayService } from './replay/replay.service.js';
 import type { Store } from './stores/store.js';
 import type { TaskActions } from './tasks/task-actions.js';
+import type { TaskBpmnErrors } from './tasks/task-bpmn-errors.js';
 import { taskRoutes } from './tasks/task.routes.js';
 import { timerRoutes } from './timers/timer.routes.js';
 import type { TimerService } from './timers/timer.service.js';
@@ -64,6 +67,10 @@ export interface AppComponents {
   visits: VisitService;
   accounts: AccountService;
   notifications: NotificationService;
+  /** External task workers (issue 19). */
+  externalTasks: ExternalTaskService;
+  /** BPMN errors people end tasks with (issue 19). */
+  taskErrors?: TaskBpmnErrors;
   logger: Logger;
   /** Store fault episodes and alarms (the audit anchor) that /health reports. */
   health: HealthState;
@@ -128,10 +135,11 @@ export function createApp(components: AppComponents): Express {
   api.use(fieldRoutes(components.field, components.visits, (month, only) => fieldKpis(components.store, month, only)), staffInvoiceRoutes(components.store.instances));
   api.use('/instances', auditRoutes(components.audit), replayRoutes(components.replay));
   api.use('/instances', instanceRoutes(components.instances), customerStaffRoutes(components.status));
-  api.use('/tasks', taskRoutes(components.taskActions));
+  api.use('/tasks', taskRoutes(components.taskActions, components.taskErrors));
   api.use('/messages', messageRoutes(components.messages));
   api.use('/timers', timerRoutes(components.timers));
   api.use('/notifications', notificationRoutes(components.notifications));
+  api.use('/external-tasks', externalTaskRoutes(components.externalTasks));
   api.use((req, _res, next) => next(new NotFoundError(`No API route ${req.method} ${req.path}`)));
   app.use('/api', api);
   // Scrapers use a bearer token of an admin.

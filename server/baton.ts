@@ -37,6 +37,8 @@ import { FieldService, type DispatchPlan } from './field/field.service.js';
 import { VisitService } from './field/visit.service.js';
 import { fieldStatusOf } from './field/field-status.js';
 import { invoiceConnector, usePartsConnector } from './field/closing.connectors.js';
+import { CallService } from './calls/call.service.js';
+import { ExternalTaskService } from './external-tasks/external-task.service.js';
 import { InstanceRunner } from './instances/instance-runner.js';
 import { InstanceService } from './instances/instance.service.js';
 import { MessageService } from './instances/message.service.js';
@@ -52,6 +54,7 @@ import { TaskRouter } from './routing/task-router.js';
 import type { TrustProxy } from './http/trust-proxy.js';
 import type { Store } from './stores/store.js';
 import { TaskActions } from './tasks/task-actions.js';
+import { TaskBpmnErrors } from './tasks/task-bpmn-errors.js';
 import { TaskService } from './tasks/task.service.js';
 import { AgendaTimers, type AgendaTimersOptions } from './timers/agenda-timers.js';
 import { ProcessStarts } from './timers/process-starts.js';
@@ -171,8 +174,16 @@ export function createBaton(options: BatonOptions) {
     field: fieldStatusOf(visits, store.users),
     rateLimits: store.rateLimits,
   });
+  const externalTasks = new ExternalTaskService(store.externalTasks, store.instances, runner, clock, runner.events);
+  const taskErrors = new TaskBpmnErrors(store.tasks, definitions, runner);
+  const calls = new CallService(store.externalTasks, store.instances, store.definitions, runner, logger);
+  // Calls a crash left half-done (a child not yet started, an ended child not yet reported).
+  calls.recover();
   const accounts = new AccountService(store.preferences, clock);
-  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, field, visits, accounts, notifications, logger, health, version: options.version, trustProxy: options.config.trustProxy ?? false });
+  const app = createApp({
+    store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, field, visits, accounts, notifications,
+    externalTasks, taskErrors, logger, health, version: options.version, trustProxy: options.config.trustProxy ?? false,
+  });
   let live: LiveHub | null = null;
   let statusHub: StatusHub | null = null;
   let notificationHub: NotificationHub | null = null;
@@ -210,6 +221,9 @@ export function createBaton(options: BatonOptions) {
     notifications,
     stepNotifications,
     slaWatch,
+    externalTasks,
+    taskErrors,
+    calls,
     /** Deploys every .bpmn file of a directory; identical diagrams are not redeployed. */
     async deployDirectory(dir: string): Promise<{ file: string; key?: string; version?: number; created?: boolean; error?: string }[]> {
       const files = (await readdir(dir)).filter((file) => file.endsWith('.bpmn')).sort();
@@ -243,10 +257,13 @@ export function createBaton(options: BatonOptions) {
       notificationHub?.close();
       slaWatch.stop();
       stepNotifications.close();
+      // Waiting workers get an empty answer now rather than a cut connection.
+      externalTasks.close();
       await live?.close();
       await agendaTimers?.stop();
       await scheduler.stop();
       await dispatcher?.stop();
+      await calls.idle();
       await runner.drain();
       // Seals what the last steps appended, so a restart starts from a checkpoint of everything.
       await checkpointer.stop();

@@ -38,6 +38,16 @@ export const AUDIT_EVENT_TYPES = {
   'incident.raised': 'incidentId, kind, message, retry?',
   'incident.resolved': 'incidentId',
   'incident.retried': 'incidentId (admin action)',
+  'external-task.created': 'externalTaskId, executionId, topic: a service task waits for an external worker',
+  'external-task.completed': 'executionId, topic, worker, variables: the worker completed it',
+  'external-task.failed': 'externalTaskId, topic, errorMessage, retries (left), retryAt: the worker reported a failure (no retries left: an incident)',
+  'external-task.bpmn-error': 'executionId, topic, worker, errorCode, message: the worker threw a BPMN error',
+  'external-task.cancelled': 'externalTaskId, topic: the task was interrupted or the instance ended before a worker finished',
+  'external-task.reopened': 'externalTaskId, topic: an incident retry hands the task to workers again (one retry)',
+  'call.started': 'executionId, childInstanceId, childTicket, processKey: a call activity started its child instance (another deployment)',
+  'call.parent': 'parentInstanceId, parentTicket, elementId: this instance was started by that call activity',
+  'task.bpmn-error': 'taskId, errorCode, reason: a person ended the task with a BPMN error its boundary events catch',
+  'task.escalation': 'taskId, escalationCode, boundaryId, reason: a person raised an escalation the boundary event boundaryId catches',
 } as const satisfies Record<string, string>;
 
 export type KnownAuditEventType = keyof typeof AUDIT_EVENT_TYPES;

@@ -4,9 +4,12 @@
  */
 import { BpmnModdle, type ParseResult, type ParseWarning } from 'bpmn-moddle';
 import camundaDescriptor from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
+import { zeebeDescriptor } from '../engine/zeebe-descriptor.js';
 
 import { DeployValidationError, type ErrorIssue } from '../errors.js';
-import { describe, idOf, isModdleElement, ownerOf, type ModdleElement } from './moddle-element.js';
+import { assignMissingIds } from './missing-ids.js';
+import { normalizeZeebe } from './zeebe-normalize.js';
+import { describe, idOf, isModdleElement, kindOf, ownerOf, type ModdleElement } from './moddle-element.js';
 import { Findings } from './validation-types.js';
 import { REJECTED, checkSize, scanXml, type XmlLimits } from './xml-limits.js';
 
@@ -46,6 +49,9 @@ function isExternalReference(value: unknown): value is string {
   return typeof value === 'string' && value.includes(':');
 }
 
+/** Attributes only modelers read (element templates, Camunda's history clean-up). */
+const MODELER_DECORATION = /^(camunda|zeebe):(modelerTemplate\w*|historyTimeToLive|versionTag)$/;
+
 function translate(warning: ParseWarning, findings: Findings): void {
   if (fromUnparsable(warning, findings)) return;
   const element = isModdleElement(warning.element) ? warning.element : undefined;
@@ -63,7 +69,13 @@ function translate(warning: ParseWarning, findings: Findings): void {
   }
   const unknownAttribute = /^unknown attribute <(.+)>$/.exec(warning.message);
   if (unknownAttribute) {
-    findings.error(at, `${subject} has an attribute ${unknownAttribute[1]} that BPMN and Camunda do not define; remove it or fix its spelling`);
+    // Camunda and Zeebe diagrams carry attributes of versions and tools Baton does not model
+    // (modeler templates, history settings): harmless, so they never block a deploy. Baton ignores
+    // them; a warning names the ones that are not modeler decoration, in case one is a typo.
+    const name = unknownAttribute[1] ?? '';
+    if (!MODELER_DECORATION.test(name)) {
+      findings.warn(at, `${subject} has an attribute ${name} that BPMN, Camunda 7 and Camunda 8 do not define; Baton ignores it (check its spelling)`);
+    }
     return;
   }
   const unresolved = /^unresolved reference <(.+)>$/.exec(warning.message);
@@ -77,6 +89,11 @@ function translate(warning: ParseWarning, findings: Findings): void {
     return;
   }
   findings.error(at, `${subject}: ${warning.message}`);
+}
+
+function refName(element: ModdleElement, property: string): string {
+  const value = element.get(property);
+  return isModdleElement(value) ? describe(value) : '?';
 }
 
 function warningsOf(err: unknown): ParseWarning[] {
@@ -93,10 +110,15 @@ function warningsOf(err: unknown): ParseWarning[] {
  * reads the XML once), or null when the document is not BPMN at all.
  */
 export async function readBpmnContext(xml: string, findings: Findings): Promise<ParseResult | null> {
-  const moddle = new BpmnModdle({ camunda: camundaDescriptor });
+  const moddle = new BpmnModdle({ camunda: camundaDescriptor, zeebe: zeebeDescriptor });
   try {
     const result = await moddle.fromXML(xml);
     for (const warning of result.warnings) translate(warning, findings);
+    normalizeZeebe(result);
+    for (const { element, id } of assignMissingIds(result)) {
+      const where = element.$instanceOf('bpmn:SequenceFlow') ? ` from ${refName(element, 'sourceRef')} to ${refName(element, 'targetRef')}` : '';
+      findings.warn(id, `${kindOf(element)}${where} has no id; Baton calls it '${id}' (give it an id in the modeler to choose the name)`);
+    }
     return result;
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);

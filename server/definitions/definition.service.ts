@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { DepartmentStore } from '../departments/department.store.js';
 import { serializeSource } from '../engine/bpmn-source.js';
-import { DeployValidationError, NotFoundError, VersionConflictError } from '../errors.js';
+import { BatonError, DeployValidationError, NotFoundError, VersionConflictError } from '../errors.js';
 import type { DefinitionRecord, DefinitionSummary } from './definition.js';
 import type { DefinitionStore } from './definition.store.js';
 import { parseBpmn, validateDefinition } from './definition.validator.js';
@@ -36,7 +36,10 @@ export class DefinitionService {
     const departments = await this.departments.list();
     const knownDepartments = new Set(departments.map((department) => department.id));
     const knownDepartmentNames = new Set(departments.map((department) => department.name.toLowerCase()));
-    const validated = await validateDefinition(xml, { knownHandlers: this.knownHandlers(), knownDepartments, knownDepartmentNames, now: this.clock.now() });
+    const deployedProcesses = new Set((await this.definitions.listLatest()).map((definition) => definition.key));
+    const validated = await validateOrExplain(() =>
+      validateDefinition(xml, { knownHandlers: this.knownHandlers(), knownDepartments, knownDepartmentNames, deployedProcesses, now: this.clock.now() }),
+    );
     try {
       serializeSource(validated.moddleContext);
     } catch (err) {
@@ -106,6 +109,18 @@ export class DefinitionService {
     const definition = await this.definitions.latest(key);
     if (!definition) throw new NotFoundError(`No process with key '${key}' is deployed`);
     return definition;
+  }
+}
+
+/** A rule or the reader tripping over a diagram is still the diagram's problem: a 422, never a 500. */
+async function validateOrExplain<T>(validate: () => Promise<T>): Promise<T> {
+  try {
+    return await validate();
+  } catch (err) {
+    if (err instanceof BatonError) throw err;
+    throw new DeployValidationError('The diagram cannot be deployed', [
+      { elementId: null, message: `Baton could not check the diagram: ${err instanceof Error ? err.message : String(err)}` },
+    ]);
   }
 }
 

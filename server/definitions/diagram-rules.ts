@@ -1,5 +1,6 @@
 /** Deploy's rules on a parsed diagram; pure, so the browser modeler lints with the same code. */
 import { descendants, type ModdleElement } from './moddle-element.js';
+import { checkDialectExtensions } from './rules/dialect-extensions.js';
 import { checkExpressions } from './rules/expressions.js';
 import { checkFlows } from './rules/flows.js';
 import { checkForms } from './rules/forms.js';
@@ -10,6 +11,7 @@ import { checkRouting } from './rules/routing.js';
 import type { RuleContext } from './rules/rule-context.js';
 import { checkTimers } from './rules/timers.js';
 import { checkSupportedElements } from './rules/unsupported.js';
+import { checkWaits } from './rules/waits.js';
 import type { Findings, ValidationOptions } from './validation-types.js';
 
 /**
@@ -39,5 +41,7 @@ export function checkDiagram(definitions: ModdleElement, options: ValidationOpti
   checkSupportedElements(context);
   checkFlows(context);
   checkForms(context);
+  checkWaits(context);
+  checkDialectExtensions(context);
   return main;
 }

@@ -32,14 +32,24 @@ function values(element: ModdleElement): unknown[] {
 interface FormElement {
   $type: string;
   key?: unknown;
+  id?: unknown;
   $body?: unknown;
   body?: unknown;
 }
 
+/** Camunda 8 embeds forms as `<zeebe:userTaskForm id="F">` and a task names it `camunda-forms:bpmn:F`. */
+export const ZEEBE_FORM_PREFIX = 'camunda-forms:bpmn:';
+
 function isForm(value: unknown): value is FormElement {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as FormElement).$type;
-  return type === 'baton:form' || type === 'baton:Form';
+  return type === 'baton:form' || type === 'baton:Form' || type === 'zeebe:UserTaskForm';
+}
+
+/** The key tasks name the form by. */
+function keyOf(form: FormElement): string {
+  if (form.$type === 'zeebe:UserTaskForm') return typeof form.id === 'string' ? `${ZEEBE_FORM_PREFIX}${form.id.trim()}` : '';
+  return typeof form.key === 'string' ? form.key.trim() : '';
 }
 
 function bodyOf(form: FormElement): string | null {
@@ -56,7 +66,7 @@ export function embeddedForms(definitions: ModdleElement): EmbeddedForm[] {
     for (const value of values(root)) {
       if (!isForm(value)) continue;
       forms.push({
-        key: typeof value.key === 'string' ? value.key.trim() : '',
+        key: keyOf(value),
         processId: String(root.get('id') ?? ''),
         body: bodyOf(value) ?? '',
       });
@@ -93,6 +103,6 @@ export function formSchemas(definitions: ModdleElement): Map<string, Record<stri
  * the engine's parsed source holds them; null when that process has no such form.
  */
 export function formBodyAmong(extensionValues: readonly unknown[], key: string): string | null {
-  const form = extensionValues.find((value) => isForm(value) && typeof value.key === 'string' && value.key.trim() === key);
+  const form = extensionValues.find((value) => isForm(value) && keyOf(value) === key);
   return form && isForm(form) ? bodyOf(form) : null;
 }

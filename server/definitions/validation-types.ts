@@ -24,6 +24,8 @@ export interface ValidationOptions {
   knownDepartments: ReadonlySet<string>;
   /** Department names in lower case: a lane routes by department id or name. */
   knownDepartmentNames?: ReadonlySet<string>;
+  /** Keys of the deployed processes: a call activity naming another one warns when it is not among them. */
+  deployedProcesses?: ReadonlySet<string>;
   /** Default 5 MiB. */
   maxBytes?: number;
   /** What "in the past" means for a timer date; default the system time. */

@@ -1,5 +1,7 @@
 import { TimerEventDefinition } from 'bpmn-elements';
 
+import { isCron, nextCron } from './cron-cycle.js';
+
 /** What bpmn-elements' `_getTimers` (not in its typings) returns for one execution of a timer. */
 interface ResolvedTimer {
   expireAt?: Date;
@@ -8,10 +10,12 @@ interface ResolvedTimer {
 }
 
 type GetTimers = (executeMessage: unknown) => ResolvedTimer;
+type Parse = (timerType: string, value: string) => { expireAt?: Date; repeat?: number; delay?: number };
 
 // The typings declare the export as an instance, but it is the constructor bpmn-elements news up.
 const TimerDefinitionBase = TimerEventDefinition as unknown as new (activity: unknown, eventDefinition: unknown) => object;
 const baseGetTimers = (TimerDefinitionBase.prototype as { _getTimers: GetTimers })._getTimers;
+const baseParse = (TimerDefinitionBase.prototype as { parse: Parse }).parse;
 
 /**
  * bpmn-elements' timer event definition, with one change: the real Date never decides that a timer
@@ -24,6 +28,14 @@ const baseGetTimers = (TimerDefinitionBase.prototype as { _getTimers: GetTimers 
  * Baton saved.
  */
 export class BatonTimerEventDefinition extends TimerDefinitionBase {
+  /** A cron `timeCycle` (cron-cycle.ts) repeats without end at its next occurrence; the rest as bpmn-elements reads them. */
+  parse(timerType: string, value: string): ReturnType<Parse> {
+    if (timerType !== 'timeCycle' || !isCron(value)) return baseParse.call(this, timerType, value);
+    const now = new Date();
+    const expireAt = nextCron(value, now);
+    return { expireAt, repeat: -1, delay: expireAt.getTime() - now.getTime() };
+  }
+
   _getTimers(executeMessage: unknown): ResolvedTimer {
     const resolved = baseGetTimers.call(this, executeMessage);
     // Only timers with an expiry: an empty timer definition (timeout 0, no expiry) keeps completing at once.

@@ -1,9 +1,12 @@
 import { BpmnModdle, type ParseResult } from 'bpmn-moddle';
 import * as Elements from 'bpmn-elements';
 import camundaDescriptor from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
+import { zeebeDescriptor } from './zeebe-descriptor.js';
 import serializer, { TypeResolver, type SerializableContext } from 'moddle-context-serializer';
 
 import type { DefinitionRecord } from '../definitions/definition.js';
+import { assignMissingIds } from '../definitions/missing-ids.js';
+import { normalizeZeebe } from '../definitions/zeebe-normalize.js';
 import { BatonTimerEventDefinition } from './baton-timer-definition.js';
 
 /**
@@ -12,12 +15,17 @@ import { BatonTimerEventDefinition } from './baton-timer-definition.js';
  */
 const typeResolver = TypeResolver({ ...Elements, TimerEventDefinition: BatonTimerEventDefinition });
 
-export const moddleOptions = { camunda: camundaDescriptor };
+/** Camunda 7 and Camunda 8 (Zeebe) extensions: diagrams from either modeler keep their attributes. */
+export const moddleOptions = { camunda: camundaDescriptor, zeebe: zeebeDescriptor };
 
 /** Parses BPMN XML into the serialized context bpmn-engine runs from (the expensive part of a start). */
 export async function parseSource(xml: string): Promise<SerializableContext> {
   const moddle = new BpmnModdle(moddleOptions);
-  return serializeSource(await moddle.fromXML(xml));
+  const context = await moddle.fromXML(xml);
+  // The same names deploy gave (deploy reads through readBpmnContext, which assigns them too).
+  normalizeZeebe(context);
+  assignMissingIds(context);
+  return serializeSource(context);
 }
 
 /** The serialized context from a diagram already read by bpmn-moddle (with the Camunda extension). */

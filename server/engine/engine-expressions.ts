@@ -69,10 +69,10 @@ export function createExpressionHandlers(
       }
     },
     isExpression(text: unknown): boolean {
-      return typeof text === 'string' && /^\$\{.+\}$/s.test(text);
+      return typeof text === 'string' && /^[$#]\{.+\}$/s.test(text);
     },
     hasExpression(text: unknown): boolean {
-      return typeof text === 'string' && /\$\{.+?\}/s.test(text);
+      return typeof text === 'string' && /[$#]\{.+?\}/s.test(text);
     },
   };
 

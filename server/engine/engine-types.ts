@@ -31,6 +31,8 @@ export interface ElementApi {
   environment: { variables: Record<string, unknown> };
   signal(message?: Record<string, unknown>): void;
   discard(): void;
+  /** bpmn-elements' Api: `error` with `{ message, code }` fails a waiting task with a BPMN error its boundary events can catch. */
+  sendApiMessage(action: string, content?: Record<string, unknown>): void;
 }
 
 export interface EngineProcess {

@@ -8,7 +8,7 @@ import type { Clock } from '../clock.js';
 import type { StockMove } from '../field/field.js';
 import type { MailAttachment } from '../outbox/mail-transport.js';
 import type { ConnectorRegistry } from './connectors/connector-registry.js';
-import { ConflictError } from '../errors.js';
+import { BatonError, ConflictError, EngineFailureError } from '../errors.js';
 import { moddleOptions } from './bpmn-source.js';
 import { createExpressionHandlers, expressionContext, type ConditionEvaluation, type ExpressionFailure } from './engine-expressions.js';
 import type { ElementApi, EngineDefinition, EngineProcess, EngineState } from './engine-types.js';
@@ -74,6 +74,23 @@ export interface StepSnapshot {
   timers: TimerInfo[];
 }
 
+/** A service task waiting for an external worker (its topic has no built-in connector). */
+export interface ExternalWait {
+  /** `call`: a call activity of a process deployed on its own (calls/call.service.ts is its worker). */
+  kind: 'worker' | 'call';
+  executionId: string;
+  elementId: string;
+  topic: string;
+  input: Record<string, unknown>;
+  headers: Record<string, string>;
+  /** zeebe:output mappings of the task (service-binding.ts); empty: the worker's variables as they are. */
+  outputs: ServiceBinding['outputs'];
+  /** Completes the task with the worker's variables. */
+  complete(variables: Record<string, unknown>): void;
+  /** Fails the task with a BPMN error (caught by its boundary events). */
+  throwError(code: string, message: string): void;
+}
+
 interface ServiceActivity {
   id: string;
   type: string;
@@ -98,6 +115,8 @@ export class StepRun {
   readonly emails: QueuedEmail[] = [];
   readonly stockMoves: StockMove[] = [];
   readonly timers: StepTimers;
+  /** Service tasks that asked for an external worker during this step and still wait (executionId →). */
+  readonly externalWaits = new Map<string, ExternalWait>();
 
   private readonly engine: Engine;
   private readonly listener = new EventEmitter();
@@ -164,6 +183,7 @@ export class StepRun {
       this.endedAs = this.cancelling ? 'cancelled' : 'completed';
       this.timers.clear();
       this.waits.clear();
+      this.externalWaits.clear();
     });
     this.listen();
   }
@@ -173,7 +193,7 @@ export class StepRun {
   }
 
   async start(variables: Record<string, unknown>): Promise<void> {
-    await this.engine.execute({ listener: this.listener, variables });
+    await this.guard(() => this.engine.execute({ listener: this.listener, variables }));
     await this.settle();
   }
 
@@ -183,8 +203,10 @@ export class StepRun {
    * of a step's CPU).
    */
   async resume(state: EngineState): Promise<void> {
-    this.engine.recover(state);
-    await this.engine.resume({ listener: this.listener });
+    await this.guard(async () => {
+      this.engine.recover(state);
+      await this.engine.resume({ listener: this.listener });
+    });
     await this.settle();
   }
 
@@ -201,14 +223,90 @@ export class StepRun {
     const api = this.waits.get(executionId);
     if (!api) throw new ConflictError(`'${executionId}' is not waiting any more`);
     this.setVariables(output, api);
-    api.signal(output);
+    await this.guard(() => api.signal(output));
+    // A multi-instance iteration ends without an activity event of its own: without this the
+    // completed iteration would still look waiting, and be closed as cancelled later.
+    this.waits.delete(executionId);
     await this.settle();
+  }
+
+  /** Completes a service task waiting for an external worker, with the worker's variables. */
+  async completeExternal(executionId: string, variables: Record<string, unknown>, actor: string): Promise<void> {
+    const wait = this.externalWait(executionId);
+    this.setVariables(this.mapOutputs(wait.outputs, variables));
+    this.record('external-task.completed', { id: wait.elementId }, { executionId, topic: wait.topic, worker: actor, variables });
+    await this.guard(() => wait.complete(variables));
+    await this.settle();
+  }
+
+  /** A worker's BPMN error on an external task: the boundary events of the task catch it by code. */
+  async throwExternalError(executionId: string, code: string, message: string, variables: Record<string, unknown>, actor: string): Promise<void> {
+    const wait = this.externalWait(executionId);
+    this.setVariables(variables);
+    this.record('external-task.bpmn-error', { id: wait.elementId }, { executionId, topic: wait.topic, worker: actor, errorCode: code, message });
+    await this.guard(() => wait.throwError(code, message));
+    await this.settle();
+  }
+
+  /** A person's BPMN error on a waiting user task (its boundary events catch it by code). */
+  async throwTaskError(executionId: string, code: string, message: string): Promise<void> {
+    const api = this.waits.get(executionId);
+    if (!api) throw new ConflictError(`'${executionId}' is not waiting any more`);
+    await this.guard(() => api.sendApiMessage('error', { message, code }));
+    this.waits.delete(executionId);
+    await this.settle();
+  }
+
+  /**
+   * Camunda 8 output mappings over the process variables and a result; without mappings the
+   * result itself. @throws ExpressionError when a mapping cannot be evaluated (the step fails).
+   */
+  private mapOutputs(outputs: ServiceBinding['outputs'], result: Record<string, unknown>): Record<string, unknown> {
+    if (outputs.length === 0) return result;
+    const scope = { ...this.variables(), ...result };
+    return Object.fromEntries(outputs.map(({ name, value }) => [name, evaluateExpression(value, expressionContext(scope))]));
+  }
+
+  /**
+   * A person raises an escalation on a waiting task: it is sent to the escalation boundary event
+   * `boundaryId` listening on the task (interrupting: the task is taken away; not: it stays).
+   */
+  async escalateTask(taskExecutionId: string, boundaryId: string, escalationId: string | null): Promise<void> {
+    if (!this.waits.has(taskExecutionId)) throw new ConflictError(`'${taskExecutionId}' is not waiting any more`);
+    const boundary = [...this.waits.values()].find((api) => api.id === boundaryId);
+    if (!boundary) throw new ConflictError(`The escalation event ${boundaryId} is not listening on the task`);
+    await this.guard(() => boundary.sendApiMessage('escalate', { message: { id: escalationId ?? undefined } }));
+    await this.settle();
+  }
+
+  private externalWait(executionId: string): ExternalWait {
+    const wait = this.externalWaits.get(executionId);
+    if (!wait) throw new ConflictError('The external task is no longer waiting in the process (it was completed, cancelled or interrupted)');
+    this.externalWaits.delete(executionId);
+    return wait;
   }
 
   async cancel(): Promise<void> {
     this.cancelling = true;
-    for (const process of this.definitions().flatMap((d) => d.getRunningProcesses())) process.getApi().discard();
+    await this.guard(() => {
+      for (const process of this.definitions().flatMap((d) => d.getRunningProcesses())) process.getApi().discard();
+    });
     await this.settle();
+  }
+
+  /**
+   * Whatever the engine throws on a diagram is the diagram's problem, not a server fault: it
+   * becomes an EngineFailureError (422, nothing saved) instead of an unexplained 500.
+   */
+  private async guard(work: () => unknown): Promise<void> {
+    try {
+      await work();
+    } catch (err) {
+      if (err instanceof BatonError) throw err;
+      const message = errorMessage(err);
+      this.deps.logger.warn({ err, instanceId: this.subject.instanceId }, 'the engine failed on the diagram');
+      throw new EngineFailureError(`The engine could not run this step of the diagram: ${message}`, [{ elementId: elementOf(err), message }]);
+    }
   }
 
   /** Waits until no timer firing or connector call is in flight and the engine has had its turn. */
@@ -332,6 +430,29 @@ export class StepRun {
       });
     });
     on('wait', (api) => this.waits.set(api.executionId, api));
+    // A call activity naming no process of this diagram calls another deployment: it waits, like
+    // an external task, for its child instance (bpmn-elements starts only processes it has).
+    on('activity.call', (api) => {
+      const called = typeof api.content['calledElement'] === 'string' ? api.content['calledElement'] : '';
+      if (called === '' || this.source.getProcessById(called)) return;
+      let mappings: ReturnType<typeof callMappings>;
+      try {
+        mappings = callMappings(api.owner.behaviour, this.variables());
+      } catch (err) {
+        this.expressionFailures.push({ elementId: api.id, message: `${api.id}: the call's input could not be evaluated: ${errorMessage(err)}` });
+        return;
+      }
+      this.externalWaits.set(api.executionId, {
+        kind: 'call',
+        executionId: api.executionId,
+        elementId: api.id,
+        topic: called,
+        ...mappings,
+        outputs: [],
+        complete: (output) => api.signal(output),
+        throwError: (code, message) => api.sendApiMessage('error', { message, code }),
+      });
+    });
   }
 
   private noteCondition(evaluation: ConditionEvaluation): void {
@@ -372,6 +493,9 @@ export class StepRun {
     for (const id of this.waits.keys()) {
       if (id === executionId || id.startsWith(`${executionId}_`)) this.waits.delete(id);
     }
+    for (const id of this.externalWaits.keys()) {
+      if (id === executionId || id.startsWith(`${executionId}_`)) this.externalWaits.delete(id);
+    }
   }
 
   private bindService(activity: ServiceActivity): undefined {
@@ -391,7 +515,7 @@ export class StepRun {
       this.serviceFailures.set(executionId, { elementId: activity.id, message: reason });
     };
     const connector = binding.connector ? this.deps.connectors.get(binding.connector) : undefined;
-    if (!connector) return fail(`${activity.id}: no connector named '${binding.connector ?? ''}'`);
+    if (!connector && !(binding.external && binding.connector)) return fail(`${activity.id}: no connector named '${binding.connector ?? ''}'`);
 
     const variables = activity.environment.variables;
     const input: Record<string, unknown> = {};
@@ -399,6 +523,22 @@ export class StepRun {
       for (const { name, value } of binding.inputs) input[name] = evaluateExpression(value, expressionContext(variables));
     } catch (err) {
       return fail(`${activity.id}: input could not be evaluated: ${errorMessage(err)}`);
+    }
+    if (!connector) {
+      // Nobody calls back in this step: the task stays running in the saved state, and the engine
+      // asks again on every resume, which is when a worker's answer is applied.
+      this.externalWaits.set(executionId, {
+        kind: 'worker',
+        executionId,
+        elementId: activity.id,
+        topic: binding.connector ?? '',
+        input,
+        headers: binding.headers,
+        outputs: binding.outputs,
+        complete: (output) => callback(null, output),
+        throwError: (code, reason) => callback(Object.assign(new Error(reason), { code, name: code })),
+      });
+      return;
     }
 
     const emails: QueuedEmail[] = [];
@@ -415,6 +555,7 @@ export class StepRun {
         executionId,
         input,
         variables,
+        headers: binding.headers,
         queueEmail: (email) => emails.push({ ...email, idempotencyKey: `${executionId}:${emails.length}` }),
         now,
         audit: (type, data) => events.push({ type, data }),
@@ -424,12 +565,19 @@ export class StepRun {
       })
       .then(
         (result) => {
+          let mapped: Record<string, unknown> = {};
+          try {
+            mapped = binding.outputs.length > 0 ? this.mapOutputs(binding.outputs, result ?? {}) : {};
+          } catch (err) {
+            return fail(`${activity.id}: output mapping could not be evaluated: ${errorMessage(err)}`);
+          }
           this.servicesCompleted.add(executionId);
           this.emails.push(...emails);
           this.stockMoves.push(...moves);
           for (const event of events) this.record(event.type, activity, event.data);
           if (Object.keys(assigned).length) this.setVariables(assigned);
           if (binding.resultVariable) this.setVariables({ [binding.resultVariable]: result ?? null });
+          this.setVariables(mapped);
           this.record('service.completed', activity, { executionId, connector: connector.name });
           callback(null, result);
         },
@@ -439,8 +587,61 @@ export class StepRun {
   }
 }
 
+/**
+ * What a call passes to its child and how it binds: Camunda 7 `camunda:in` (source, sourceExpression,
+ * `variables="all"`), its `camunda:calledElementBinding` / `Version` / `VersionTag`; Camunda 8
+ * `zeebe:calledElement` (all parent variables unless `propagateAllParentVariables="false"`, then the
+ * io mapping's inputs). The `out` side is kept in the headers for the child's end.
+ */
+function callMappings(behaviour: Record<string, unknown>, variables: Record<string, unknown>): { input: Record<string, unknown>; headers: Record<string, string> } {
+  const values = ((behaviour['extensionElements'] as { values?: Record<string, unknown>[] } | undefined)?.values ?? []);
+  const input: Record<string, unknown> = {};
+  const out: { source?: string; sourceExpression?: string; target?: string; all?: boolean }[] = [];
+  let zeebe = false;
+  let passAll = false;
+  for (const value of values) {
+    const type = value['$type'];
+    if (type === 'camunda:In') {
+      if (value['variables'] === 'all') passAll = true;
+      const target = typeof value['target'] === 'string' ? value['target'] : undefined;
+      if (!target) continue;
+      if (typeof value['sourceExpression'] === 'string') input[target] = evaluateExpression(value['sourceExpression'], expressionContext(variables));
+      else if (typeof value['source'] === 'string') input[target] = variables[value['source']] ?? null;
+    } else if (type === 'camunda:Out') {
+      if (value['variables'] === 'all') out.push({ all: true });
+      else out.push({ source: value['source'] as string | undefined, sourceExpression: value['sourceExpression'] as string | undefined, target: value['target'] as string | undefined });
+    } else if (type === 'zeebe:CalledElement') {
+      zeebe = true;
+      passAll = value['propagateAllParentVariables'] !== false;
+      if (value['propagateAllChildVariables'] !== false) out.push({ all: true });
+    } else if (type === 'zeebe:IoMapping') {
+      for (const parameter of (value['inputParameters'] as { source?: string; target?: string }[] | undefined) ?? []) {
+        if (parameter.target) input[parameter.target] = evaluateExpression(parameter.source ?? '', expressionContext(variables));
+      }
+      for (const parameter of (value['outputParameters'] as { source?: string; target?: string }[] | undefined) ?? []) {
+        if (parameter.target) out.push({ sourceExpression: parameter.source, target: parameter.target });
+      }
+    }
+  }
+  const text = (name: string) => (typeof behaviour[name] === 'string' ? (behaviour[name] as string) : '');
+  const headers: Record<string, string> = {
+    binding: text('calledElementBinding') || 'latest',
+    version: text('calledElementVersion'),
+    versionTag: text('calledElementVersionTag'),
+    out: JSON.stringify(out),
+    dialect: zeebe ? 'zeebe' : 'camunda',
+  };
+  return { input: passAll ? { ...variables, ...input } : input, headers };
+}
+
 interface ExecuteMessage {
   content: { executionId: string };
+}
+
+/** bpmn-elements names the activity on some of its errors (`err.source.content.id`). */
+function elementOf(err: unknown): string | null {
+  const source = (err as { source?: { content?: { id?: unknown } } } | null)?.source;
+  return typeof source?.content?.id === 'string' ? source.content.id : null;
 }
 
 function errorMessage(err: unknown): string {

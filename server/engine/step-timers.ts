@@ -1,6 +1,7 @@
 import { ISOInterval } from '@0dep/piso';
 
 import type { Clock } from '../clock.js';
+import { isCron, nextCron } from './cron-cycle.js';
 
 /** What bpmn-elements passes to `timers.register(owner)`: the timer event definition's content. */
 export interface TimerOwner {
@@ -163,7 +164,7 @@ export class StepTimers {
     if (this.dueNow.has(owner.id)) return now;
     if (owner.timerType === 'timeDate') return new Date(owner.expireAt);
     const value = owner.timerType === 'timeCycle' ? owner.timeCycle : owner.timeDuration;
-    if (typeof value === 'string') return new ISOInterval(value).parse().getExpireAt(now, now);
+    if (typeof value === 'string') return isCron(value) ? nextCron(value, now) : new ISOInterval(value).parse().getExpireAt(now, now);
     return new Date(now.getTime() + Math.max(0, delay));
   }
 }

@@ -1,5 +1,7 @@
 import { ISOInterval, parseDuration } from '@0dep/piso';
 
+import { cronProblem, isCron } from './cron-cycle.js';
+
 /** Shortest interval of a cycle that repeats without end: anything faster is a hot loop, not an SLA. */
 export const MIN_ENDLESS_CYCLE_MS = 1000;
 
@@ -26,6 +28,7 @@ export function runawayCycle(value: string): string | null {
 export function computedTimerProblem(value: unknown): string | null {
   if (typeof value !== 'string' || value.trim() === '') return `gave ${JSON.stringify(value)}, not an ISO 8601 duration, date or cycle`;
   const text = value.trim();
+  if (isCron(text)) return cronProblem(text) === null ? null : `gave '${text}', which ${cronProblem(text)}`;
   if (text.startsWith('R')) {
     try {
       new ISOInterval(text).parse();

@@ -10,7 +10,20 @@ export interface UserTaskBehaviour {
   dueDate?: string;
   priority?: string | number;
   formKey?: string;
-  extensionElements?: { values?: { $type?: string; values?: { name?: string; value?: string }[] }[] };
+  extensionElements?: { values?: ExtensionValue[] };
+  /** Standard BPMN people assignment as bpmn-elements keeps it: potentialOwner / humanPerformer with their expression. */
+  resources?: { type?: string; expression?: string }[];
+}
+
+interface ExtensionValue {
+  $type?: string;
+  values?: { name?: string; value?: string }[];
+  /** zeebe:AssignmentDefinition */
+  assignee?: string;
+  candidateGroups?: string;
+  candidateUsers?: string;
+  /** zeebe:FormDefinition */
+  formKey?: string;
 }
 
 export interface UserTaskAttributes {
@@ -69,19 +82,80 @@ export function camundaProperties(behaviour: UserTaskBehaviour): Record<string, 
 }
 
 /**
+ * `potentialOwner` / `humanPerformer` resource expressions as Camunda 7 reads them:
+ * `group(sales), user(kermit)`; a bare name is a group for a potential owner and a user for a
+ * performer (the one person doing the task).
+ */
+function peopleOf(behaviour: UserTaskBehaviour, variables: Record<string, unknown>): { groups: string[]; users: string[]; performer: string | null } {
+  const groups: string[] = [];
+  const users: string[] = [];
+  let performer: string | null = null;
+  for (const resource of behaviour.resources ?? []) {
+    const text = resource.expression?.trim();
+    if (!text) continue;
+    const isPerformer = resource.type === 'bpmn:HumanPerformer';
+    for (const entry of list(resolve(text, variables))) {
+      const call = /^(user|group)\((.*)\)$/.exec(entry);
+      const kind = call?.[1] ?? (isPerformer ? 'user' : 'group');
+      const name = (call?.[2] ?? entry).trim();
+      if (name === '') continue;
+      if (kind === 'group') groups.push(name);
+      else if (isPerformer && performer === null) performer = name;
+      else users.push(name);
+    }
+  }
+  return { groups, users, performer };
+}
+
+/** Camunda 8's `zeebe:assignmentDefinition` and `zeebe:formDefinition`, where the task has no Camunda 7 attribute. */
+function zeebeValue(behaviour: UserTaskBehaviour, type: string, key: 'assignee' | 'candidateGroups' | 'candidateUsers' | 'formKey'): string | undefined {
+  for (const value of behaviour.extensionElements?.values ?? []) {
+    const text = value.$type === type ? value[key]?.trim() : undefined;
+    if (text) return text;
+  }
+  return undefined;
+}
+
+/** A task name with expressions (`Review ${loopCounter}`), resolved with the variables; the name as written when it cannot be. */
+export function resolveTaskName(name: string, variables: Record<string, unknown>): string {
+  try {
+    const value = resolve(name, variables);
+    return value === null ? name : String(value);
+  } catch {
+    return name;
+  }
+}
+
+/**
  * Resolves the routing attributes of a user task when it opens. Throws ExpressionError when one
  * of them cannot be evaluated (deploy checked they parse; the data may still be wrong).
  */
 export function resolveUserTask(behaviour: UserTaskBehaviour, variables: Record<string, unknown>): UserTaskAttributes {
   const priority = resolve(behaviour.priority === undefined ? undefined : String(behaviour.priority), variables);
   const numericPriority = priority === null ? null : Number(priority);
+  const people = peopleOf(behaviour, variables);
+  const zeebe = 'zeebe:AssignmentDefinition';
+  const assigneeText = behaviour.assignee ?? zeebeValue(behaviour, zeebe, 'assignee');
   return {
-    candidateGroups: list(resolve(behaviour.candidateGroups, variables)),
-    candidateUsers: list(resolve(behaviour.candidateUsers, variables)),
-    assignee: optionalText(required('assignee', behaviour.assignee, resolve(behaviour.assignee, variables))),
+    candidateGroups: [...list(resolve(behaviour.candidateGroups ?? zeebeValue(behaviour, zeebe, 'candidateGroups'), variables)), ...people.groups],
+    candidateUsers: [...list(resolve(behaviour.candidateUsers ?? zeebeValue(behaviour, zeebe, 'candidateUsers'), variables)), ...people.users],
+    assignee: optionalText(required('assignee', assigneeText, resolve(assigneeText, variables))) ?? people.performer,
     dueAt: dueDate(behaviour.dueDate, required('dueDate', behaviour.dueDate, resolve(behaviour.dueDate, variables))),
     priority: numericPriority !== null && Number.isFinite(numericPriority) ? numericPriority : null,
-    formKey: optionalText(behaviour.formKey),
+    formKey: optionalText(behaviour.formKey ?? zeebeValue(behaviour, 'zeebe:FormDefinition', 'formKey')),
     properties: camundaProperties(behaviour),
   };
+}
+
+/**
+ * What one iteration of a multi-instance task adds to its expressions, as Camunda 7 has it:
+ * `loopCounter` (from 0) and the element variable (`camunda:elementVariable`, default `item`)
+ * holding this iteration's element of the collection (`camunda:assignee="${approver}"`).
+ */
+export function iterationVariables(api: { content: Record<string, unknown>; owner: { behaviour: Record<string, unknown> } }): Record<string, unknown> {
+  if (api.content['isMultiInstance'] !== true || typeof api.content['index'] !== 'number') return {};
+  const loop = api.owner.behaviour['loopCharacteristics'] as { behaviour?: { elementVariable?: unknown }; elementVariable?: unknown } | undefined;
+  const declared = loop?.behaviour?.elementVariable ?? loop?.elementVariable;
+  const name = typeof declared === 'string' && declared !== '' ? declared : 'item';
+  return { loopCounter: api.content['index'], ...(name in api.content ? { [name]: api.content[name] } : {}) };
 }

@@ -11,7 +11,7 @@ import type { SourceCache } from '../engine/bpmn-source.js';
 import type { ConnectorRegistry } from '../engine/connectors/connector-registry.js';
 import type { ElementApi, EngineState } from '../engine/engine-types.js';
 import { StepRun, type StepSnapshot, type TimerInfo } from '../engine/step-run.js';
-import { resolveUserTask, type UserTaskAttributes, type UserTaskBehaviour } from '../engine/user-task-attributes.js';
+import { iterationVariables, resolveTaskName, resolveUserTask, type UserTaskAttributes, type UserTaskBehaviour } from '../engine/user-task-attributes.js';
 import { ConflictError, ExpressionError, InvalidInputError, NotFoundError, TaskChangedError, TicketNumberTakenError, UnavailableError, VersionConflictError } from '../errors.js';
 import type { OutboxMessage } from '../outbox/outbox-message.js';
 import type { Store, StepWrite } from '../stores/store.js';
@@ -27,6 +27,8 @@ import { crashPoint } from '../crash-points.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { TicketNumbers, type TicketReservation } from './ticket-numbers.js';
 import { commitTaskAmendment } from './task-amendment.js';
+import type { ExternalTaskRecord } from '../external-tasks/external-task.js';
+import { externalTaskChanges } from '../external-tasks/external-step.js';
 
 /** A user task's assignee, due date or routing expression failed while the step opened it: an incident, not a task without them. */
 class TaskAttributeFailure extends Error {
@@ -53,7 +55,19 @@ export type StepAction =
   | { kind: 'reschedule-timer'; timerId: string; dueAt: Date; reason: string; actor: string }
   | { kind: 'message'; executionId: string; messageName: string; variables: Record<string, unknown>; actor: string }
   | { kind: 'cancel'; actor: string; reason: string }
-  | { kind: 'retry'; incidentId: string; actor: string; reason?: string };
+  | { kind: 'retry'; incidentId: string; actor: string; reason?: string }
+  /** External task workers (external-tasks/): complete, BPMN error, failure (retries left, else an incident). */
+  | { kind: 'external-complete'; executionId: string; variables: Record<string, unknown>; actor: string }
+  | { kind: 'external-error'; executionId: string; errorCode: string; errorMessage: string; variables: Record<string, unknown>; actor: string }
+  | { kind: 'external-failure'; executionId: string; errorMessage: string; retries: number; retryTimeoutMs: number; actor: string }
+  /** A call activity's child instance was started (calls/call.service.ts): recorded with the parent, for replay. */
+  | { kind: 'external-linked'; executionId: string; childInstanceId: string; childTicket: string; childProcessKey: string; actor: string }
+  /** Adds an event to the instance's log without moving it (a child instance notes the call that started it). */
+  | { kind: 'annotate'; event: AuditEventInput; actor: string }
+  /** A person ends a user task with a BPMN error, caught by the task's boundary events. */
+  | { kind: 'task-error'; taskId: string; errorCode: string; reason: string; actor: string }
+  /** A person raises an escalation caught by the escalation boundary event `boundaryId` on the task. */
+  | { kind: 'task-escalation'; taskId: string; boundaryId: string; escalationId: string | null; escalationCode: string | null; reason: string; actor: string };
 
 export interface StepResult {
   instance: InstanceRecord;
@@ -232,10 +246,11 @@ export class InstanceRunner {
       if (action.kind === 'timer') return noop(instance);
       throw new ConflictError(`Ticket ${instance.ticketNumber} is ${instance.status}; nothing more can happen to it`);
     }
-    const [openTasks, incidents, pendingTimers] = await Promise.all([
+    const [openTasks, incidents, pendingTimers, externalTasks] = await Promise.all([
       store.tasks.list({ instanceId, status: 'open' }),
       store.instances.incidents(instanceId),
       store.timers.forInstance(instanceId),
+      store.externalTasks.forInstance(instanceId),
     ]);
     const openIncidents = incidents.filter((incident) => incident.status === 'open');
 
@@ -302,7 +317,7 @@ export class InstanceRunner {
     const snapshot = await run.snapshot();
     await run.suspend();
     try {
-      return await this.commit(instance, instance.version, run, snapshot, extra, { openTasks, openIncidents, action: effective, retried, uploads });
+      return await this.commit(instance, instance.version, run, snapshot, extra, { openTasks, openIncidents, action: effective, retried, uploads, externalTasks });
     } catch (err) {
       if (!(err instanceof TaskAttributeFailure)) throw err;
       return this.commitIncident(instance, effective, { elementId: err.elementId, message: err.message }, extra, pendingTimers, openIncidents, uploads);
@@ -328,6 +343,48 @@ export class InstanceRunner {
         extra.push({ type: 'instance.cancelled', actor: action.actor, data: { reason: action.reason } });
         await run.cancel();
         return;
+      case 'external-complete':
+        await run.completeExternal(action.executionId, action.variables, action.actor);
+        return;
+      case 'external-error':
+        await run.throwExternalError(action.executionId, action.errorCode, action.errorMessage, action.variables, action.actor);
+        return;
+      case 'annotate':
+        extra.push(action.event);
+        return;
+      case 'external-linked': {
+        const wait = run.externalWaits.get(action.executionId);
+        if (!wait) throw new ConflictError('The call is no longer waiting in the process');
+        extra.push({
+          type: 'call.started',
+          actor: action.actor,
+          elementId: wait.elementId,
+          data: { executionId: action.executionId, childInstanceId: action.childInstanceId, childTicket: action.childTicket, processKey: action.childProcessKey },
+        });
+        return;
+      }
+      case 'external-failure':
+        // Nothing moves in the engine: the task keeps waiting; the commit records the failure.
+        if (!run.externalWaits.has(action.executionId)) throw new ConflictError('The external task is no longer waiting in the process');
+        return;
+      case 'task-error': {
+        const task = openTasks.find((candidate) => candidate.id === action.taskId);
+        if (!run.waiting(action.taskId)) throw new ConflictError('The task is no longer waiting in the process');
+        extra.push({ type: 'task.bpmn-error', actor: action.actor, elementId: task?.elementId ?? null, data: { taskId: action.taskId, errorCode: action.errorCode, reason: action.reason } });
+        await run.throwTaskError(action.taskId, action.errorCode, action.reason);
+        return;
+      }
+      case 'task-escalation': {
+        const task = openTasks.find((candidate) => candidate.id === action.taskId);
+        extra.push({
+          type: 'task.escalation',
+          actor: action.actor,
+          elementId: task?.elementId ?? null,
+          data: { taskId: action.taskId, escalationCode: action.escalationCode, boundaryId: action.boundaryId, reason: action.reason },
+        });
+        await run.escalateTask(action.taskId, action.boundaryId, action.escalationId);
+        return;
+      }
       case 'timer':
       case 'reschedule-timer':
       case 'retry':
@@ -392,6 +449,7 @@ export class InstanceRunner {
       ticketAccess?: TicketAccess;
       uploads?: CustomerUpload[] | undefined;
       ticket?: { prefix: string; seq: number };
+      externalTasks?: ExternalTaskRecord[];
     },
   ): Promise<StepResult> {
     const now = this.deps.clock.now();
@@ -439,10 +497,24 @@ export class InstanceRunner {
       incidents.push(incident);
       audit.push({ type: 'incident.raised', actor: 'system', elementId: failure.elementId, data: { incidentId: incident.id, kind: 'service', message: failure.message } });
     }
+    const external = externalTaskChanges({
+      instance,
+      waits: [...run.externalWaits.values()],
+      existing: context.externalTasks ?? [],
+      completed: action?.kind === 'external-complete' || action?.kind === 'external-error' ? action.executionId : null,
+      failure: action?.kind === 'external-failure' ? action : null,
+      retried: context.retried ?? null,
+      linked: action?.kind === 'external-linked' ? action : null,
+      now,
+    });
+    audit.push(...external.audit);
+    incidents.push(...external.incidents);
     for (const incident of context.openIncidents) {
       const resolved =
-        (incident.executionId !== null && run.servicesCompleted.has(incident.executionId)) ||
+        (incident.executionId !== null && (run.servicesCompleted.has(incident.executionId) || external.reopened.has(incident.executionId))) ||
         (incident.kind === 'expression' && (context.retried?.id === incident.id || resolvesByAction(incident, action))) ||
+        // A worker's answer that failed a condition is replayed by the worker answering again.
+        (incident.kind === 'expression' && incident.retry.kind === 'resume' && (action?.kind === 'external-complete' || action?.kind === 'external-error')) ||
         snapshot.ended !== null;
       if (!resolved) continue;
       incidents.push({ ...incident, status: 'resolved', resolvedAt: at });
@@ -508,6 +580,7 @@ export class InstanceRunner {
       uploads: context.uploads,
       ticket: context.ticket,
       stockMoves: run.stockMoves,
+      externalTasks: external.rows,
     };
     crashPoint('before-commit');
     await this.deps.store.commitStep(write);
@@ -522,7 +595,7 @@ export class InstanceRunner {
     const behaviour = api.owner.behaviour as UserTaskBehaviour;
     let attributes: UserTaskAttributes;
     try {
-      attributes = resolveUserTask(behaviour, { ...variables, ...api.environment.variables });
+      attributes = resolveUserTask(behaviour, { ...variables, ...api.environment.variables, ...iterationVariables(api) });
     } catch (err) {
       // As for a condition: the step is not kept, an incident says why (a start is refused).
       if (err instanceof ExpressionError) throw new TaskAttributeFailure(api.id, err.message);
@@ -542,7 +615,7 @@ export class InstanceRunner {
       processKey: instance.processKey,
       definitionVersion: instance.definitionVersion,
       elementId: api.id,
-      name: api.owner.name ?? api.name ?? api.id,
+      name: resolveTaskName(api.owner.name ?? api.name ?? api.id, { ...variables, ...api.environment.variables, ...iterationVariables(api) }),
       department: decision.department,
       candidateGroups: attributes.candidateGroups,
       candidateUsers: attributes.candidateUsers,
@@ -639,6 +712,15 @@ function incidentRetry(action: StepAction): IncidentRetry {
     case 'timer':
     case 'reschedule-timer':
     case 'retry':
+    // A worker's or person's answer that made the step fail (a condition after it) is not kept:
+    // the retry resumes, and the task waits for its answer again.
+    case 'external-complete':
+    case 'external-error':
+    case 'external-failure':
+    case 'external-linked':
+    case 'annotate':
+    case 'task-error':
+    case 'task-escalation':
       return { kind: 'resume' };
     case 'complete-task':
       return { kind: 'complete-task', taskId: action.taskId, output: action.output, actor: action.actor };

@@ -19,6 +19,7 @@ export function assertWellFormed(step: StepWrite): void {
     ...(step.subscriptions ?? []),
     ...step.incidents,
     ...step.outbox,
+    ...(step.externalTasks ?? []),
   ];
   const stray = children.find((child) => child.instanceId !== instance.id);
   if (stray) {

@@ -23,6 +23,8 @@ import type { UserStore } from '../users/user.store.js';
 import type { CustomerUpload, TicketAccess } from '../customer/customer.js';
 import type { StockMove } from '../field/field.js';
 import type { FieldStore } from '../field/field.store.js';
+import type { ExternalTaskRecord } from '../external-tasks/external-task.js';
+import type { ExternalTaskStore } from '../external-tasks/external-task.store.js';
 
 /**
  * Everything one engine step changed, written in one transaction or not at all.
@@ -55,6 +57,8 @@ export interface StepWrite {
    * transaction (created at 1 for the first), else TicketNumberTakenError and nothing is written.
    */
   ticket?: { prefix: string; seq: number };
+  /** External tasks the step opened or closed: upserted by id (their locks are kept unless the record changes them). */
+  externalTasks?: ExternalTaskRecord[];
 }
 
 export interface Store {
@@ -85,6 +89,8 @@ export interface Store {
   preferences: PreferenceStore;
   /** Staff notifications (and their emails, written with them). */
   notifications: NotificationStore;
+  /** Service tasks waiting for external workers, and the workers' locks. */
+  externalTasks: ExternalTaskStore;
   /**
    * Writes a step atomically. Throws VersionConflictError when the stored instance version is
    * not `expectedVersion` (or when a new instance's id or (processKey, businessKey) exists),

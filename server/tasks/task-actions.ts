@@ -6,7 +6,7 @@ import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, TaskCh
 import type { InstanceRunner } from '../instances/instance-runner.js';
 import type { UserStore } from '../users/user.store.js';
 import type { TaskFilter, TaskHistoryEntry, TaskRecord } from './task.js';
-import { validateFormData } from './task-form.js';
+import { validateFormData, withFormDefaults } from './task-form.js';
 import { changeTask } from './task-records.js';
 import { taskView, type TaskView } from './task-sla.js';
 import type { TaskService } from './task.service.js';
@@ -116,10 +116,11 @@ export class TaskActions {
     assertOpen(task);
     assertVersion(task, version);
     this.assertOwnerOrFree(principal, task);
-    validateFormData(task.form, output);
-    for (const check of this.completionChecks) await check(task, output);
+    const filled = withFormDefaults(task.form, output);
+    validateFormData(task.form, filled);
+    for (const check of this.completionChecks) await check(task, filled);
     // The checks above ran against this version; the step refuses the task if it changed since.
-    return this.service.complete(task, output, principal.username, task.version);
+    return this.service.complete(task, filled, principal.username, task.version);
   }
 
   private async visible(principal: Principal, id: string): Promise<TaskRecord> {

@@ -10,9 +10,58 @@ interface FormDataElement {
     id?: string;
     label?: string;
     type?: string;
+    defaultValue?: string;
     validation?: { constraints?: { name?: string }[] };
     values?: { id?: string }[];
   }[];
+}
+
+/** Camunda 7's older form: one `camunda:formProperty` per field, directly in the extension elements. */
+interface FormPropertyElement {
+  $type?: string;
+  id?: string;
+  name?: string;
+  type?: string;
+  required?: string | boolean;
+  default?: string;
+  writable?: string | boolean;
+  values?: { id?: string }[];
+}
+
+function fieldType(type: string | undefined): TaskFormField['type'] {
+  return FIELD_TYPES.has(type as TaskFormField['type']) ? (type as TaskFormField['type']) : 'string';
+}
+
+/** A default given as text in the diagram, as the value the field holds (a long as a number, a boolean as true/false). */
+function typedDefault(type: TaskFormField['type'], raw: string | undefined): Pick<TaskFormField, 'defaultValue'> {
+  const text = raw?.trim();
+  // An expression default (`${today}`) would need the instance's variables: left to the person.
+  if (text === undefined || text === '' || text.includes('${') || text.includes('#{')) return {};
+  if (type === 'long' || type === 'number') {
+    const number = Number(text);
+    return Number.isFinite(number) ? { defaultValue: number } : {};
+  }
+  if (type === 'boolean') return text === 'true' || text === 'false' ? { defaultValue: text === 'true' } : {};
+  return { defaultValue: text };
+}
+
+function formPropertyFields(extensionValues: readonly unknown[]): TaskFormField[] | null {
+  const properties = extensionValues.filter((value): value is FormPropertyElement => (value as FormPropertyElement)?.$type === 'camunda:FormProperty');
+  if (properties.length === 0) return null;
+  return properties
+    // A read-only property is shown by Camunda, never submitted: nothing to check.
+    .filter((property) => typeof property.id === 'string' && property.id !== '' && String(property.writable ?? 'true') !== 'false')
+    .map((property) => {
+      const type = fieldType(property.type);
+      return {
+        id: String(property.id),
+        label: property.name ?? null,
+        type,
+        required: String(property.required ?? 'false') === 'true',
+        values: (property.values ?? []).map((value) => String(value.id ?? '')).filter((id) => id !== ''),
+        ...typedDefault(type, property.default),
+      };
+    });
 }
 
 /**
@@ -21,16 +70,30 @@ interface FormDataElement {
  */
 export function formDataFields(extensionValues: readonly unknown[]): TaskFormField[] | null {
   const formData = extensionValues.find((value): value is FormDataElement => (value as FormDataElement)?.$type === 'camunda:FormData');
-  if (!formData) return null;
+  if (!formData) return formPropertyFields(extensionValues);
   return (formData.fields ?? [])
     .filter((field) => typeof field.id === 'string' && field.id !== '')
-    .map((field) => ({
-      id: String(field.id),
-      label: field.label ?? null,
-      type: FIELD_TYPES.has(field.type as TaskFormField['type']) ? (field.type as TaskFormField['type']) : 'string',
-      required: (field.validation?.constraints ?? []).some((constraint) => constraint.name === 'required'),
-      values: (field.values ?? []).map((value) => String(value.id ?? '')).filter((id) => id !== ''),
-    }));
+    .map((field) => {
+      const type = fieldType(field.type);
+      return {
+        id: String(field.id),
+        label: field.label ?? null,
+        type,
+        required: (field.validation?.constraints ?? []).some((constraint) => constraint.name === 'required'),
+        values: (field.values ?? []).map((value) => String(value.id ?? '')).filter((id) => id !== ''),
+        ...typedDefault(type, field.defaultValue),
+      };
+    });
+}
+
+/** The completion's data with the form's defaults for the fields it leaves out (as Camunda prefills them). */
+export function withFormDefaults(form: TaskFormField[] | null, data: Record<string, unknown>): Record<string, unknown> {
+  if (!form) return data;
+  const filled = { ...data };
+  for (const field of form) {
+    if (field.defaultValue !== undefined && (filled[field.id] === undefined || filled[field.id] === null)) filled[field.id] = field.defaultValue;
+  }
+  return filled;
 }
 
 function typeProblem(field: TaskFormField, value: unknown): string | null {

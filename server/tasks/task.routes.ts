@@ -1,12 +1,15 @@
 import { Router } from 'express';
 
+import { NotFoundError } from '../errors.js';
+
 import { principalOf } from '../http/principal.js';
 import { pagingSchema, taskQuerySchema } from '../http/schemas.js';
 import { parseInput } from '../http/validate.js';
-import { commentSchema, completeSchema, handOverSchema, passUpSchema, versionOnlySchema } from './task-action-schemas.js';
+import { bpmnErrorSchema, commentSchema, escalationSchema, completeSchema, handOverSchema, passUpSchema, versionOnlySchema } from './task-action-schemas.js';
 import type { TaskActions } from './task-actions.js';
+import type { TaskBpmnErrors } from './task-bpmn-errors.js';
 
-export function taskRoutes(actions: TaskActions): Router {
+export function taskRoutes(actions: TaskActions, errors?: TaskBpmnErrors): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
@@ -18,7 +21,21 @@ export function taskRoutes(actions: TaskActions): Router {
   });
 
   router.get('/:id', async (req, res) => {
-    res.json(await actions.get(principalOf(req), req.params.id));
+    const task = await actions.get(principalOf(req), req.params.id);
+    // The error codes the diagram catches on the task, for the inbox to offer.
+    res.json(errors ? { ...task, bpmnErrors: await errors.catchable(task), bpmnEscalations: await errors.escalations(task) } : task);
+  });
+
+  router.post('/:id/bpmn-error', async (req, res) => {
+    if (!errors) throw new NotFoundError('BPMN errors from tasks are not available');
+    const { errorCode, reason, version } = parseInput(bpmnErrorSchema, req.body ?? {}, 'BPMN error');
+    res.json(await errors.throwError(principalOf(req), req.params.id, errorCode, reason, version));
+  });
+
+  router.post('/:id/escalation', async (req, res) => {
+    if (!errors) throw new NotFoundError('Escalations from tasks are not available');
+    const { escalationCode, reason, version } = parseInput(escalationSchema, req.body ?? {}, 'escalation');
+    res.json(await errors.escalate(principalOf(req), req.params.id, escalationCode, reason, version));
   });
 
   router.post('/:id/claim', async (req, res) => {

@@ -33,6 +33,8 @@ export interface TaskFormField {
   values: string[];
   /** A required checkbox (a checklist item): only `true` completes the form. */
   mustBeChecked?: boolean;
+  /** The diagram's default (camunda:formField defaultValue, camunda:formProperty default): prefilled, and used when a completion leaves the field out. */
+  defaultValue?: string | number | boolean;
 }
 
 /** A user task as people see it. Keyed by the engine's activity executionId (stable across recover). */

@@ -1,6 +1,7 @@
 import { ISOInterval, parseDuration } from '@0dep/piso';
 
 import type { StartTimer } from '../definitions/definition.js';
+import { isCron, nextCron } from '../engine/cron-cycle.js';
 
 /**
  * When a timer start event next starts an instance, or null when it is done. `after` is the
@@ -14,6 +15,8 @@ export function nextStart(timer: StartTimer, after: Date, fired: number): Date |
     case 'timeDuration':
       return fired === 0 ? parseDuration(timer.value).getExpireAt(after) : null;
     case 'timeCycle': {
+      // A cron cycle starts an instance at every occurrence, without end.
+      if (isCron(timer.value)) return nextCron(timer.value, after);
       const interval = new ISOInterval(timer.value).parse();
       const repeat = interval.repeat ?? -1;
       if (repeat !== -1 && fired >= repeat) return null;

@@ -4,6 +4,7 @@ import { customerStoreContract } from './customer-store.contract.js';
 import { departmentStoreContract } from './department-store.contract.js';
 import { fieldStoreContract } from './field-store.contract.js';
 import type { CloseStore, OpenSibling, OpenStore } from './harness.js';
+import { externalTaskStoreContract } from './external-task-store.contract.js';
 import { instanceStoreContract } from './instance-store.contract.js';
 import { notificationStoreContract } from './notification-store.contract.js';
 import { outboxStoreContract } from './outbox-store.contract.js';
@@ -34,6 +35,7 @@ export function storeContract(open: OpenStore, close: CloseStore, openSibling: O
   customerStoreContract(open, close);
   fieldStoreContract(open, close);
   notificationStoreContract(open, close);
+  externalTaskStoreContract(open, close);
   stepCommitContract(open, close);
   processScheduleContract(open, close);
   timerJobsContract(open, close, openSibling);

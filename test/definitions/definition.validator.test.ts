@@ -164,14 +164,14 @@ describe('validateDefinition', () => {
       expect(issues[0]?.message).to.contain('not a BPMN 2.0 diagram');
     });
 
-    it('reports an unknown attribute on the element that carries it', async () => {
+    it('warns about an unknown attribute on the element that carries it, and deploys (Camunda ignores it too)', async () => {
       // given a misspelt camunda attribute
       const xml = diagram('<bpmn:userTask id="Review" camunda:candidateGroupz="support" camunda:assignee="jane"/>');
       // when it is validated
-      const issues = await issuesOf(xml);
-      // then the task is named
-      expect(idsOf(issues)).to.deep.equal(['Review']);
-      expect(issues[0]?.message).to.contain('camunda:candidateGroupz');
+      const result = await validateDefinition(xml, OPTIONS);
+      // then the task is named in a warning
+      expect(idsOf(result.warnings)).to.deep.equal(['Review']);
+      expect(result.warnings[0]?.message).to.contain('camunda:candidateGroupz');
     });
 
     it('reports an unknown BPMN element with its position', async () => {
@@ -379,10 +379,15 @@ describe('validateDefinition', () => {
       expect(issues[0]?.message).to.contain('ISO 8601 duration');
     });
 
-    it('refuses a cron cycle', async () => {
-      const issues = await issuesOf(withTimer(timer('timeCycle', '0 0 9 * * ?')));
+    it('accepts a Quartz cron cycle (Camunda 7), and refuses one Baton cannot read', async () => {
+      const accepted = await validateDefinition(withTimer(timer('timeCycle', '0 0 9 * * ?')), OPTIONS);
+      expect(accepted.warnings).to.deep.equal([]);
+      const withYear = await validateDefinition(withTimer(timer('timeCycle', '0 0 9 ? * MON-FRI *')), OPTIONS);
+      expect(withYear.warnings).to.deep.equal([]);
+      const issues = await issuesOf(withTimer(timer('timeCycle', '0 0 9 * * ? 2027')));
       expect(idsOf(issues)).to.deep.equal(['Wait']);
-      expect(issues[0]?.message).to.contain('cron is not supported');
+      expect(issues[0]?.message).to.contain('year field');
+      expect(idsOf(await issuesOf(withTimer(timer('timeCycle', '0 0 99 * * ?'))))).to.deep.equal(['Wait']);
     });
 
     it('refuses an impossible date', async () => {
@@ -427,14 +432,22 @@ describe('validateDefinition', () => {
   });
 
   describe('rule 6: user task routing', () => {
-    it('refuses a user task routed to nobody', async () => {
+    it('deploys a user task routed to nobody with a warning: it waits in the unrouted queue', async () => {
       // given a user task with no group, user, assignee or lane
       const xml = diagram('<bpmn:userTask id="Review" name="Review"/>');
       // when it is validated
-      const issues = await issuesOf(xml);
-      // then it is named
-      expect(idsOf(issues)).to.deep.equal(['Review']);
-      expect(issues[0]?.message).to.contain('not routed to anyone');
+      const result = await validateDefinition(xml, OPTIONS);
+      // then it is named in a warning
+      expect(idsOf(result.warnings)).to.deep.equal(['Review']);
+      expect(result.warnings[0]?.message).to.contain('unrouted queue');
+    });
+
+    it('counts potentialOwner and humanPerformer resource expressions as routing', async () => {
+      const xml = diagram(`
+        <bpmn:userTask id="Owned"><bpmn:potentialOwner><bpmn:resourceAssignmentExpression><bpmn:formalExpression>group(support)</bpmn:formalExpression></bpmn:resourceAssignmentExpression></bpmn:potentialOwner></bpmn:userTask>
+        <bpmn:userTask id="Performed"><bpmn:humanPerformer><bpmn:resourceAssignmentExpression><bpmn:formalExpression>kermit</bpmn:formalExpression></bpmn:resourceAssignmentExpression></bpmn:humanPerformer></bpmn:userTask>`);
+      const result = await validateDefinition(xml, OPTIONS);
+      expect(result.warnings).to.deep.equal([]);
     });
 
     it('accepts a user task in a named lane, also inside a sub-process', async () => {
@@ -451,12 +464,12 @@ describe('validateDefinition', () => {
       expect(result.warnings).to.deep.equal([]);
     });
 
-    it('refuses a user task in a lane without a name', async () => {
+    it('warns about a user task in a lane without a name', async () => {
       const xml = diagram(`
         <bpmn:laneSet id="LaneSet"><bpmn:lane id="Lane_1"><bpmn:flowNodeRef>Review</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>
         <bpmn:userTask id="Review"/>`);
-      const issues = await issuesOf(xml);
-      expect(idsOf(issues)).to.deep.equal(['Review']);
+      const result = await validateDefinition(xml, OPTIONS);
+      expect(idsOf(result.warnings)).to.deep.equal(['Review']);
     });
 
     it('only warns about a candidate group that is not a department', async () => {
@@ -521,10 +534,10 @@ describe('validateDefinition', () => {
         <bpmn:task id="Work"/>
         <bpmn:boundaryEvent id="Undo" attachedToRef="Work"><bpmn:compensateEventDefinition/></bpmn:boundaryEvent>
         <bpmn:intermediateCatchEvent id="WhenReady"><bpmn:conditionalEventDefinition><bpmn:condition xsi:type="bpmn:tFormalExpression">\${ready}</bpmn:condition></bpmn:conditionalEventDefinition></bpmn:intermediateCatchEvent>
-        <bpmn:callActivity id="Call" calledElement="elsewhere"/>`);
+        <bpmn:callActivity id="Call"/>`);
       // when it is validated
       const issues = await issuesOf(xml);
-      // then each is named
+      // then each is named (a call of nothing among them; a call of another deployment is fine)
       expect(idsOf(issues)).to.deep.equal(['Complex', 'Tx', 'AdHoc', 'Undo', 'WhenReady', 'Call']);
     });
 
@@ -616,7 +629,7 @@ describe('validateDefinition', () => {
         `
         <bpmn:startEvent id="Start"><bpmn:messageEventDefinition/></bpmn:startEvent>
         <bpmn:scriptTask id="Script" scriptFormat="javascript"/>
-        <bpmn:userTask id="Orphan"/>
+        <bpmn:receiveTask id="Orphan"/>
         <bpmn:serviceTask id="Notify" implementation="sms"/>
         <bpmn:intermediateCatchEvent id="Wait">${timer('timeDuration', 'soon')}</bpmn:intermediateCatchEvent>
         <bpmn:complexGateway id="Complex"/>

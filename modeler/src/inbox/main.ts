@@ -10,6 +10,7 @@ import type { LiveTask, TaskChange, TaskRemovedEvent } from '../../../server/liv
 import type { UserView } from '../../../server/users/user.js';
 import { ApiError, api, type Department, type TaskView } from '../shared/api.js';
 import { $, errorText } from '../shared/dom.js';
+import { t } from '../shared/i18n.js';
 import { SignedOut, mountUserBadge, requireSession } from '../shared/session.js';
 import { inboxSections, type InboxFilter } from './inbox-order.js';
 import { InboxModel } from './inbox-model.js';
@@ -236,6 +237,12 @@ async function drawOpened(task: TaskView, notice: string | null): Promise<void> 
     passUp: (reason) => void act(task.id, (version) => api.passUp(task.id, version, reason), `Passed ${task.ticketNumber} up`),
     handOver: (target, reason) => void act(task.id, (version) => api.handOver(task.id, version, target, reason), `Handed ${task.ticketNumber} over`),
     comment: (text) => void act(task.id, (version) => api.comment(task.id, version, text), `Comment added to ${task.ticketNumber}`),
+    bpmnProblem: (kind, code, reason) =>
+      void act(
+        task.id,
+        (version) => (kind === 'error' ? api.bpmnError(task.id, version, code, reason) : api.escalate(task.id, version, code, reason)),
+        t(kind === 'error' ? 'bpmn:inbox.ended' : 'bpmn:inbox.escalated', { ticket: task.ticketNumber, code }),
+      ),
     close: closeOpened,
   });
   opened = { task, cleanup: () => undefined, notice: parts.notice };

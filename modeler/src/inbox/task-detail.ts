@@ -6,6 +6,7 @@
 import type { TaskView } from '../shared/api.js';
 import type { TaskHistoryEntry } from '../../../server/tasks/task.js';
 import { button, el, field } from '../shared/dom.js';
+import { bpmnErrorBox, type ProblemKind } from './bpmn-error-form.js';
 import { slaText } from './sla-words.js';
 
 export interface DetailActions {
@@ -14,6 +15,8 @@ export interface DetailActions {
   passUp(reason: string): void;
   handOver(target: { department?: string; assignee?: string }, reason: string): void;
   comment(text: string): void;
+  /** End the task with a BPMN error, or raise an escalation, its boundary events catch (bpmn-error-form.ts). */
+  bpmnProblem(kind: ProblemKind, code: string, reason: string): void;
   close(): void;
 }
 
@@ -183,7 +186,7 @@ export function renderDetail(container: HTMLElement, task: TaskView, context: De
     facts(task, context),
     ownership,
     form,
-    ...(mayWork ? [el('h3', { text: 'Hand it on' }), handOnForms(task, context, actions)] : []),
+    ...(mayWork ? [el('h3', { text: 'Hand it on' }), handOnForms(task, context, actions), bpmnErrorBox(task, actions.bpmnProblem)] : []),
     commentForm(actions),
     el('h3', { text: 'Owner chain' }),
     history(task),

@@ -93,4 +93,10 @@ export const api = {
   handOver: (id: string, version: number, target: { department?: string; assignee?: string }, reason: string) =>
     json<TaskView>('POST', `/api/tasks/${enc(id)}/hand-over`, { json: { version, reason, ...target } }),
   comment: (id: string, version: number, text: string) => json<TaskView>('POST', `/api/tasks/${enc(id)}/comments`, { json: { version, text } }),
+  /** Ends the task with a BPMN error the diagram catches on it. */
+  bpmnError: (id: string, version: number, errorCode: string, reason: string) =>
+    json<TaskView>('POST', `/api/tasks/${enc(id)}/bpmn-error`, { json: { version, errorCode, reason } }),
+  /** Raises an escalation a boundary event on the task catches. */
+  escalate: (id: string, version: number, escalationCode: string, reason: string) =>
+    json<TaskView>('POST', `/api/tasks/${enc(id)}/escalation`, { json: { version, escalationCode, reason } }),
 };

@@ -18,7 +18,12 @@ export interface FormView {
 }
 
 function componentOf(field: TaskFormField): Record<string, unknown> {
-  const base = { key: field.id, label: field.label ?? field.id, validate: field.required ? { required: true } : {} };
+  const base = {
+    key: field.id,
+    label: field.label ?? field.id,
+    validate: field.required ? { required: true } : {},
+    ...(field.defaultValue === undefined ? {} : { defaultValue: field.defaultValue }),
+  };
   switch (field.type) {
     case 'long':
       return { ...base, type: 'number', decimalDigits: 0 };

@@ -84,6 +84,19 @@ function checkInputOutput(io: ModdleElement, context: RuleContext): void {
   }
 }
 
+/** Camunda 8 input/output mappings: `source` is FEEL (`=…`) or a literal. */
+function checkZeebeMappings(mapping: ModdleElement, context: RuleContext): void {
+  const owner = ownerOf(mapping);
+  for (const [property, direction] of [
+    ['inputParameters', 'input'],
+    ['outputParameters', 'output'],
+  ] as const) {
+    for (const parameter of children(mapping, property)) {
+      checkText(context, owner, `${direction} '${trimmed(parameter, 'target') ?? '?'}'`, text(parameter, 'source'));
+    }
+  }
+}
+
 /** Multi-instance cardinality, completion condition and the like. */
 function checkOtherExpression(expression: ModdleElement, context: RuleContext): void {
   const parent = expression.$parent;
@@ -102,6 +115,7 @@ export function checkExpressions(context: RuleContext): void {
         checkText(context, element, `camunda:${attribute}`, text(element, `camunda:${attribute}`));
       }
     } else if (element.$instanceOf('camunda:InputOutput')) checkInputOutput(element, context);
+    else if (element.$instanceOf('zeebe:IoMapping')) checkZeebeMappings(element, context);
     else if (element.$instanceOf('bpmn:FormalExpression')) checkOtherExpression(element, context);
     else if (element.$instanceOf('bpmn:MultiInstanceLoopCharacteristics')) {
       checkText(context, ownerOf(element), 'camunda:collection', text(element, 'camunda:collection'));

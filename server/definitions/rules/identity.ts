@@ -60,7 +60,7 @@ export function startTimers(process: ModdleElement, findings: Findings): StartTi
       for (const timerType of ['timeCycle', 'timeDate', 'timeDuration'] as const) {
         const value = (text(child(definition, timerType) ?? definition, 'body') ?? '').trim();
         if (child(definition, timerType) === undefined || value === '') continue;
-        if (value.startsWith('=') || value.includes('${')) {
+        if (value.startsWith('=') || value.includes('${') || value.includes('#{')) {
           findings.warn(node, `${describe(node)} has a timer whose ${timerType} is an expression: the process cannot start itself by it (there are no variables before an instance exists); an instance started through the API waits for it`);
         } else {
           result.push({ elementId: idOf(node) ?? '', timerType, value });

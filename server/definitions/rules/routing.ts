@@ -5,7 +5,7 @@
 import { CUSTOMER_DEPARTMENT } from '../../customer/customer-department.js';
 import { isExpression } from '../../engine/expressions/expression.js';
 import { laneMatches } from '../../routing/lane-match.js';
-import { child, children, describe, trimmed, type ModdleElement } from '../moddle-element.js';
+import { child, children, describe, extensions, trimmed, type ModdleElement } from '../moddle-element.js';
 import type { RuleContext } from './rule-context.js';
 
 /** Flow node → the innermost lane that lists it. */
@@ -49,6 +49,19 @@ function warnUnknownLane(task: ModdleElement, lane: ModdleElement | undefined, c
   context.findings.warn(task, `Lane '${name}' is not a known department (by id or name); its tasks will wait in the unrouted queue`);
 }
 
+/** Standard BPMN people assignment (potentialOwner / humanPerformer with a resource expression), and Zeebe's assignmentDefinition. */
+function hasPeopleAssignment(task: ModdleElement): boolean {
+  for (const resource of children(task, 'resources')) {
+    const expression = child(resource, 'resourceAssignmentExpression');
+    const body = expression === undefined ? undefined : child(expression, 'expression');
+    if (body !== undefined && trimmed(body, 'body') !== undefined) return true;
+  }
+  for (const assignment of extensions(task, 'zeebe:AssignmentDefinition')) {
+    if (['assignee', 'candidateGroups', 'candidateUsers'].some((attribute) => trimmed(assignment, attribute) !== undefined)) return true;
+  }
+  return false;
+}
+
 export function checkRouting(context: RuleContext): void {
   const lanes = laneIndex(context.runnable);
   for (const task of context.runnableElements) {
@@ -61,11 +74,14 @@ export function checkRouting(context: RuleContext): void {
       groups !== undefined ||
       trimmed(task, 'camunda:assignee') !== undefined ||
       trimmed(task, 'camunda:candidateUsers') !== undefined ||
+      hasPeopleAssignment(task) ||
       (lane !== undefined && trimmed(lane, 'name') !== undefined);
+    // Valid BPMN that Camunda runs: the task opens in the unrouted queue, where an admin or a
+    // dispatcher hands it over. A warning, so the owner knows nobody's inbox will show it first.
     if (!routed) {
-      context.findings.error(
+      context.findings.warn(
         task,
-        `${describe(task)} is not routed to anyone; set candidate groups (a department), candidate users or an assignee, or place it in a named lane`,
+        `${describe(task)} is not routed to anyone, so its tasks will wait in the unrouted queue until an admin hands them over; set candidate groups (a department), candidate users or an assignee, or place it in a named lane`,
       );
     }
   }

@@ -1,5 +1,6 @@
 /** Rule 5: every timer has exactly one value, and a literal value is the ISO 8601 the engine reads. */
 import { checkExpression, isExpression } from '../../engine/expressions/expression.js';
+import { cronProblem, isCron } from '../../engine/cron-cycle.js';
 import { runawayCycle } from '../../engine/timer-values.js';
 import { child, describe, ownerOf, text, type ModdleElement } from '../moddle-element.js';
 import { isIsoDuration, parseIsoCycle, parseIsoDateTime, type IsoDateTime } from './iso8601.js';
@@ -12,10 +13,15 @@ const KINDS: readonly TimerKind[] = ['timeDuration', 'timeDate', 'timeCycle'];
 const EXPECTED: Record<TimerKind, string> = {
   timeDuration: 'an ISO 8601 duration such as PT20H, P2D or P1W',
   timeDate: 'an ISO 8601 date and time such as 2026-03-01T09:00:00Z',
-  timeCycle: 'an ISO 8601 cycle such as R3/PT10M or R/2026-03-01T09:00:00Z/P1D (cron is not supported)',
+  timeCycle: 'an ISO 8601 cycle such as R3/PT10M or R/2026-03-01T09:00:00Z/P1D, or a cron expression such as 0 0 9 * * ?',
 };
 
 function checkLiteral(kind: TimerKind, value: string, owner: ModdleElement, context: RuleContext): void {
+  if (kind === 'timeCycle' && isCron(value)) {
+    const problem = cronProblem(value);
+    if (problem !== null) context.findings.error(owner, `${describe(owner)} has the timer cycle '${value}', which ${problem}`);
+    return;
+  }
   let parsed: IsoDateTime | null;
   if (kind === 'timeDuration') parsed = isIsoDuration(value) ? { hasZone: true } : null;
   else if (kind === 'timeDate') parsed = parseIsoDateTime(value);

@@ -6,8 +6,7 @@
  * (they depend on compensation), ad-hoc sub-processes (bpmn-elements runs them as ordinary
  * sequential sub-processes, silently changing their meaning), compensation events and
  * compensation handlers, conditional events (nothing re-evaluates their condition when data
- * changes), and call activities that do not name a process of the same diagram (Baton deploys one
- * diagram per definition; there is nothing else to call).
+ * changes), and call activities that name nothing (or bind to a process their diagram lacks).
  *
  * Accepted on purpose: signal events (bpmn-elements runs them inside one instance; supervisor
  * actions use interrupting signal boundary events and event sub-processes; a thrown signal does
@@ -15,6 +14,7 @@
  * event-based gateways, multi-instance and loops.
  */
 import { children, describe, idOf, ownerOf, trimmed, type ModdleElement } from '../moddle-element.js';
+import { isExpression } from '../../engine/expressions/expression.js';
 import { processesOf } from './processes.js';
 import type { RuleContext } from './rule-context.js';
 
@@ -39,20 +39,39 @@ function checkElement(element: ModdleElement, processIds: ReadonlySet<string>, c
   if (element.$instanceOf('bpmn:Activity') && element.get('isForCompensation') === true) {
     context.findings.error(element, `${describe(element)} is a compensation handler, which Baton does not run; model the undo steps as ordinary tasks`);
   }
-  if (element.$instanceOf('bpmn:CallActivity')) {
-    const called = trimmed(element, 'calledElement');
-    if (called === undefined || !processIds.has(called)) {
-      context.findings.error(
-        element,
-        `${describe(element)} calls ${called === undefined ? 'nothing' : `'${called}'`}; a call activity must name the id of another process in this diagram`,
-      );
-    }
-  }
+  if (element.$instanceOf('bpmn:CallActivity')) checkCall(element, processIds, context);
   for (const definition of children(element, 'eventDefinitions')) {
     const event = UNSUPPORTED_EVENTS.find(({ type }) => definition.$type === type);
     if (event === undefined) continue;
     const owner = ownerOf(definition);
     context.findings.error(owner, `${describe(owner)} is ${event.what}, which Baton does not support; ${event.advice}`);
+  }
+}
+
+/**
+ * A call names a process of this diagram, or one deployed on its own (calls/call.service.ts starts
+ * it when the call is reached; a warning if it is not deployed yet). Binding `deployment` means
+ * "of this diagram" in Baton, where a deployment is one diagram.
+ */
+function checkCall(element: ModdleElement, processIds: ReadonlySet<string>, context: RuleContext): void {
+  const called = trimmed(element, 'calledElement');
+  if (called === undefined) {
+    context.findings.error(element, `${describe(element)} calls nothing; name the process it calls (its id)`);
+    return;
+  }
+  if (processIds.has(called) || isExpression(called)) return;
+  const binding = trimmed(element, 'camunda:calledElementBinding') ?? 'latest';
+  if (binding === 'deployment') {
+    context.findings.error(element, `${describe(element)} calls '${called}' of its own deployment, but this diagram has no process '${called}'`);
+    return;
+  }
+  if (!['latest', 'version', 'versionTag'].includes(binding)) {
+    context.findings.error(element, `${describe(element)} binds its call by '${binding}'; Baton binds by latest, version or versionTag`);
+    return;
+  }
+  const known = context.options.deployedProcesses;
+  if (known !== undefined && !known.has(called)) {
+    context.findings.warn(element, `${describe(element)} calls the process '${called}', which is not deployed yet; deploy it before an instance reaches this call (it then raises an incident)`);
   }
 }
 

@@ -13,6 +13,8 @@ export interface ConnectorCall {
   /** camunda:inputParameter values, already evaluated. */
   input: Record<string, unknown>;
   variables: Readonly<Record<string, unknown>>;
+  /** zeebe:taskHeaders / camunda:properties of the task (static settings); empty when it has none. */
+  headers?: Readonly<Record<string, string>>;
   /** Queues an email in the outbox; written in the step's transaction, sent after it commits. */
   queueEmail(message: { to: string; subject: string; body: string; attachments?: MailAttachment[] }): void;
   /** The step's time (Baton's clock), for anything the connector stamps. */

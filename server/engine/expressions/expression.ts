@@ -73,7 +73,7 @@ function compileUncached(text: string): Compiled {
     const problem = feelSyntaxProblem(feel, lead + 1);
     return problem === null ? { kind: 'value', feel, offset: lead + 1 } : { kind: 'invalid', reason: problem };
   }
-  if (!text.includes('${')) return { kind: 'literal', text };
+  if (!text.includes('${') && !text.includes('#{')) return { kind: 'literal', text };
 
   let split: TemplatePart[];
   try {

@@ -36,21 +36,24 @@ function closingBrace(text: string, from: number): number {
   return -1;
 }
 
-/** `\${` stands for a literal `${`, as in JUEL. */
+/**
+ * `\${` stands for a literal `${`, as in JUEL. `#{…}` (JUEL's deferred form, which Camunda 7
+ * evaluates exactly like `${…}`) is the same here, everywhere.
+ */
 export function splitTemplate(text: string): TemplatePart[] {
   const parts: TemplatePart[] = [];
   let literal = '';
   let i = 0;
   while (i < text.length) {
-    if (text.startsWith('\\${', i)) {
-      literal += '${';
+    if (text.startsWith('\\${', i) || text.startsWith('\\#{', i)) {
+      literal += text.slice(i + 1, i + 3);
       i += 3;
       continue;
     }
-    if (text.startsWith('${', i)) {
+    if (text.startsWith('${', i) || text.startsWith('#{', i)) {
       const end = closingBrace(text, i + 2);
       if (end < 0) {
-        throw new TemplateError(`the "\${" at character ${i + 1} is never closed with "}"`, i);
+        throw new TemplateError(`the "${text.slice(i, i + 2)}" at character ${i + 1} is never closed with "}"`, i);
       }
       if (literal !== '') parts.push({ kind: 'text', text: literal });
       literal = '';
@@ -65,7 +68,7 @@ export function splitTemplate(text: string): TemplatePart[] {
   return parts;
 }
 
-/** True when the text holds at least one unescaped `${`. */
+/** True when the text holds at least one unescaped `${` or `#{`. */
 export function hasTemplatePart(text: string): boolean {
-  return /(^|[^\\])\$\{/.test(text);
+  return /(^|[^\\])[$#]\{/.test(text);
 }

@@ -5,6 +5,7 @@ import { migrateCluster } from './sqlite-migration-cluster.js';
 import { migrateCustomer } from './sqlite-migration-customer.js';
 import { migrateField } from './sqlite-migration-field.js';
 import { migrateNotifications } from './sqlite-migration-notifications.js';
+import { migrateExternalTasks } from './sqlite-migration-external-tasks.js';
 import { migratePeople } from './sqlite-migration-people.js';
 
 type Migration = (db: Database.Database) => void;
@@ -223,6 +224,7 @@ const migrations: readonly Migration[] = [
   migrateCluster,
   migrateField,
   migrateNotifications,
+  migrateExternalTasks,
 ];
 
 /** Schema version this code writes; a database at a higher version came from a newer Baton. */

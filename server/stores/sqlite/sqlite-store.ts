@@ -9,6 +9,7 @@ import { SqliteCustomerStore } from './sqlite-customer.store.js';
 import { SqliteCredentialStore } from './sqlite-credential.store.js';
 import { SqliteDepartmentStore } from './sqlite-department.store.js';
 import { SqliteFieldStore } from './sqlite-field.store.js';
+import { SqliteExternalTaskStore } from './sqlite-external-task.store.js';
 import { SqliteInstanceStore } from './sqlite-instance.store.js';
 import { SqliteOutboxStore } from './sqlite-outbox.store.js';
 import { corruptStoreError, integrityProblems, isCorruption } from './sqlite-integrity.js';
@@ -80,6 +81,7 @@ export class SqliteStore implements Store {
   readonly secrets: SqliteSecretStore;
   readonly preferences: SqlitePreferenceStore;
   readonly notifications: SqliteNotificationStore;
+  readonly externalTasks: SqliteExternalTaskStore;
   private readonly writeStep: Database.Transaction<(step: StepWrite) => void>;
   private readonly pingStatement: Database.Statement<[]>;
 
@@ -106,6 +108,7 @@ export class SqliteStore implements Store {
     this.field = new SqliteFieldStore(db);
     this.preferences = new SqlitePreferenceStore(db);
     this.notifications = new SqliteNotificationStore(db, this.outbox);
+    this.externalTasks = new SqliteExternalTaskStore(db);
     this.pingStatement = db.prepare('SELECT 1');
     // Any throw inside rolls the whole step back, the version check included.
     this.writeStep = db.transaction((step: StepWrite) => {
@@ -122,6 +125,7 @@ export class SqliteStore implements Store {
       if (step.ticketAccess) this.customer.insertTicketSync(step.ticketAccess);
       for (const upload of step.uploads ?? []) this.customer.insertUploadSync(upload);
       for (const move of step.stockMoves ?? []) this.field.applyMoveSync(move);
+      for (const task of step.externalTasks ?? []) this.externalTasks.upsertSync(task);
     });
   }
 

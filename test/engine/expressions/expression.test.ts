@@ -193,6 +193,13 @@ describe('evaluateExpression', () => {
     });
   });
 
+  describe('#{…} (Camunda 7 deferred expressions)', () => {
+    it('evaluates #{…} exactly like ${…}, alone and inside text', () => {
+      expect(evaluateExpression('#{n}', variables)).to.equal(evaluateExpression('${n}', variables));
+      expect(evaluateExpression('n is #{n}', variables)).to.equal(evaluateExpression('n is ${n}', variables));
+    });
+  });
+
   describe('plain text', () => {
     it('returns text without = or ${ as it is', () => {
       // given texts that are not expressions
@@ -200,7 +207,7 @@ describe('evaluateExpression', () => {
       // then they come back unchanged, whitespace included
       expect(evaluateExpression('PT4H', variables)).to.equal('PT4H');
       expect(evaluateExpression(' a = b ', variables)).to.equal(' a = b ');
-      expect(evaluateExpression('#{n}', variables)).to.equal('#{n}');
+      expect(evaluateExpression('\\#{n}', variables)).to.equal('#{n}');
       expect(evaluateExpression('', variables)).to.equal('');
     });
   });
@@ -584,7 +591,9 @@ describe('isExpression', () => {
     ['plain', false],
     ['a = b', false],
     ['\\${a}', false],
-    ['#{a}', false],
+    // Camunda 7 evaluates #{…} like ${…}
+    ['#{a}', true],
+    ['\\#{a}', false],
     ['', false],
   ];
   for (const [text, expected] of cases) {
