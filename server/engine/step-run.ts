@@ -109,6 +109,8 @@ export class StepRun {
   private readonly decisions = new Map<string, Record<string, unknown>>();
   /** Activity runs this step recorded as left or cancelled: a later `leave` of one adds nothing. */
   private readonly closed = new Set<string>();
+  /** Activity runs that started in this step (a discard of one of them is a real cancellation). */
+  private readonly started = new Set<string>();
 
   /** The parsed diagram this step runs (its processes' extension elements hold the task forms). */
   get source(): SerializableContext {
@@ -293,7 +295,10 @@ export class StepRun {
 
   private listen(): void {
     const on = (event: string, handler: (api: ElementApi) => void) => this.listener.on(event, handler);
-    on('activity.start', (api) => this.record('activity.entered', api, { type: api.type, executionId: api.executionId }));
+    on('activity.start', (api) => {
+      this.started.add(api.executionId);
+      this.record('activity.entered', api, { type: api.type, executionId: api.executionId });
+    });
     on('activity.end', (api) => {
       this.forget(api.executionId);
       this.closed.add(api.executionId);
@@ -313,7 +318,14 @@ export class StepRun {
     on('activity.discard', (api) => {
       this.forget(api.executionId);
       this.closed.add(api.executionId);
-      this.record('activity.cancelled', api, { type: api.type, executionId: api.executionId });
+      // bpmn-elements publishes `discard` for runs that never executed: a discarded flow walks
+      // the whole path downstream (on every step that takes another branch), touching elements
+      // the ticket never reached. A run that was executing is taken away through `leave` (above)
+      // instead. Only a run that started in this step and is discarded before it executed is a
+      // cancellation worth a line in the trail.
+      if (this.started.has(api.executionId)) {
+        this.record('activity.cancelled', api, { type: api.type, executionId: api.executionId });
+      }
     });
     on('flow.take', (api) =>
       this.record('flow.taken', api, { sourceId: api.content.sourceId ?? null, targetId: api.content.targetId ?? null }),
