@@ -24,6 +24,8 @@ import { guard } from './http/roles.js';
 import { instanceRoutes, messageRoutes } from './instances/instance.routes.js';
 import type { InstanceService } from './instances/instance.service.js';
 import type { MessageService } from './instances/message.service.js';
+import { incidentRoutes, interventionRoutes, migrationRoutes } from './operations/operations.routes.js';
+import type { OperationsService } from './operations/operations.service.js';
 import { replayRoutes } from './replay/replay.routes.js';
 import type { ReplayService } from './replay/replay.service.js';
 import type { Store } from './stores/store.js';
@@ -48,6 +50,8 @@ export interface AppComponents {
   replay: ReplayService;
   intake: IntakeService;
   status: StatusService;
+  /** Interventions (issue 18): variables, move, restart, migrations, incidents across instances. */
+  operations: OperationsService;
   logger: Logger;
   version: string;
   /** The built browser app (default `dist/web/` in the repository). */
@@ -94,6 +98,9 @@ export function createApp(components: AppComponents): Express {
   api.use('/connectors', connectorRoutes(components.definitions));
   api.use('/instances', auditRoutes(components.audit), replayRoutes(components.replay));
   api.use('/instances', instanceRoutes(components.instances), customerStaffRoutes(components.status));
+  api.use('/instances', interventionRoutes(components.operations, components.instances));
+  api.use('/incidents', incidentRoutes(components.operations));
+  api.use('/migrations', migrationRoutes(components.operations));
   api.use('/tasks', taskRoutes(components.taskActions));
   api.use('/messages', messageRoutes(components.messages));
   api.use('/timers', timerRoutes(components.timers));

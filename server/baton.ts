@@ -34,6 +34,7 @@ import { InstanceService } from './instances/instance.service.js';
 import { MessageService } from './instances/message.service.js';
 import type { MailTransport } from './outbox/mail-transport.js';
 import { OutboxDispatcher } from './outbox/outbox-dispatcher.js';
+import { OperationsService } from './operations/operations.service.js';
 import { ReplayService } from './replay/replay.service.js';
 import { LiveHub } from './live/live-hub.js';
 import { TaskRouter } from './routing/task-router.js';
@@ -122,7 +123,8 @@ export function createBaton(options: BatonOptions) {
     runner,
     clock,
   });
-  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, logger, version: options.version });
+  const operations = new OperationsService(store, runner, clock, logger);
+  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, operations, logger, version: options.version });
   let live: LiveHub | null = null;
   let statusHub: StatusHub | null = null;
 
@@ -151,6 +153,7 @@ export function createBaton(options: BatonOptions) {
     checkpointer,
     intake,
     status,
+    operations,
     /** Deploys every .bpmn file of a directory; identical diagrams are not redeployed. */
     async deployDirectory(dir: string): Promise<{ file: string; key?: string; version?: number; created?: boolean; error?: string }[]> {
       const files = (await readdir(dir)).filter((file) => file.endsWith('.bpmn')).sort();

@@ -13,7 +13,11 @@
 export const AUDIT_EVENT_TYPES = {
   'instance.started': 'processKey, version, ticketNumber, businessKey, variables (as the caller gave them)',
   'instance.completed': 'nothing: the process reached its end',
-  'instance.cancelled': 'reason (an admin action; actor is who cancelled)',
+  'instance.cancelled': 'reason, intervention (an admin action; actor is who cancelled)',
+  'instance.variables-edited': 'set, removed, reason, intervention: an operator changed variables (the diff follows as variables.changed)',
+  'instance.moved': 'from, to, reason, intervention: an operator moved the token (the cancellation and the new run follow)',
+  'instance.restarted': 'from, reason, intervention: a finished ticket started again at `from`',
+  'instance.migrated': 'processKey, fromVersion, toVersion, mapping, reason, intervention: the instance runs the new version from here (definitionId of later events)',
   'activity.entered': 'executionId, type: a token arrives at elementId',
   'activity.left': 'executionId, type: the token leaves elementId, done',
   'activity.cancelled': 'executionId, type, interrupted? (a boundary event took the activity away): the token is gone without completing',

@@ -73,6 +73,7 @@ export interface StepSnapshot {
 
 interface ServiceActivity {
   id: string;
+  parent?: { type?: string };
   type: string;
   behaviour: ServiceBehaviour & { Service?: unknown };
   environment: { variables: Record<string, unknown> };
@@ -109,6 +110,8 @@ export class StepRun {
   private readonly decisions = new Map<string, Record<string, unknown>>();
   /** Activity runs this step recorded as left or cancelled: a later `leave` of one adds nothing. */
   private readonly closed = new Set<string>();
+  /** Set by startAt: the only activity of the main process that starts when the process runs. */
+  private restartAt: string | null = null;
   /** Activity runs that started in this step (a discard of one of them is a real cancellation). */
   private readonly started = new Set<string>();
 
@@ -149,7 +152,12 @@ export class StepRun {
       expressions,
       scripts,
       timers: this.timers,
-      extensions: { baton: (activity: ServiceActivity) => this.bindService(activity) },
+      extensions: {
+        baton: (activity: ServiceActivity) => {
+          this.markStart(activity);
+          return this.bindService(activity);
+        },
+      },
       settings: { enableDummyService: false },
     };
     // bpmn-engine's typings describe its own timer/script/extension classes; Baton's implement the
@@ -173,6 +181,27 @@ export class StepRun {
   async start(variables: Record<string, unknown>): Promise<void> {
     await this.engine.execute({ listener: this.listener, variables });
     await this.settle();
+  }
+
+  /**
+   * Runs the diagram again from `activityId` instead of its start events (an operator restarting
+   * a finished ticket): nothing before that activity runs, no start event, no connector on the way.
+   */
+  async startAt(variables: Record<string, unknown>, activityId: string): Promise<void> {
+    this.restartAt = activityId;
+    try {
+      await this.engine.execute({ listener: this.listener, variables });
+    } finally {
+      this.restartAt = null;
+    }
+    await this.settle();
+  }
+
+  /** bpmn-elements asks every activity `isStart` when its process runs; during startAt only the chosen one says yes. */
+  private markStart(activity: ServiceActivity): void {
+    const chosen = this.restartAt;
+    if (chosen === null || activity.parent?.type === 'bpmn:SubProcess') return;
+    Object.defineProperty(activity, 'isStart', { get: () => activity.id === chosen, configurable: true });
   }
 
   /**
@@ -207,6 +236,35 @@ export class StepRun {
     this.cancelling = true;
     for (const process of this.definitions().flatMap((d) => d.getRunningProcesses())) process.getApi().discard();
     await this.settle();
+  }
+
+  /**
+   * An operator's move (server/operations/): starts a new run of `to` in the running process, then
+   * takes every token at `from` away (a user task, a catch event; its boundary events go with it).
+   * `from` leaves through bpmn-elements' discard, which walks the paths downstream of it; the
+   * discards that walk queues at a run still going (`to`, or another branch) are dropped, so they
+   * cannot end that run's path later.
+   */
+  async moveToken(from: string, to: string): Promise<void> {
+    const process = this.runningProcess();
+    if (!process) throw new ConflictError('The process is not running');
+    const target = process.getActivityById(to);
+    if (!target) throw new ConflictError(`The diagram has no activity '${to}'`);
+    const leaving = process.getPostponed().filter((api) => api.id === from);
+    target.init();
+    target.run();
+    await this.settle();
+    for (const api of leaving) api.discard();
+    await this.settle();
+    // The discard walk takes several turns of the engine: drop what it queued until nothing more comes.
+    for (let pass = 0; pass < 100 && dropQueuedDiscards(process) > 0; pass++) await this.settle();
+  }
+
+  /** Elements of the main process that hold a token now (activities and events, not flows). */
+  activeElementIds(): string[] {
+    const process = this.runningProcess();
+    if (!process) return [];
+    return [...new Set(process.getPostponed().filter((api) => api.type !== 'bpmn:SequenceFlow').map((api) => api.id))];
   }
 
   /** Waits until no timer firing or connector call is in flight and the engine has had its turn. */
@@ -249,6 +307,11 @@ export class StepRun {
   private definitions(): EngineDefinition[] {
     // bpmn-engine types its definitions loosely; EngineDefinition is the slice Baton reads.
     return (this.engine.execution?.definitions ?? []) as unknown as EngineDefinition[];
+  }
+
+  private runningProcess(): RunningProcess | undefined {
+    // bpmn-elements' Process: the slice a move needs (its typings are partly `any`).
+    return this.definitions()[0]?.getRunningProcesses()[0] as unknown as RunningProcess | undefined;
   }
 
   private mainProcess(): EngineProcess | undefined {
@@ -434,6 +497,50 @@ export class StepRun {
       )
       .finally(() => this.done());
   }
+}
+
+/** Acks the flow discards waiting at runs still going, and the process's note that they are pending; returns how many. */
+function dropQueuedDiscards(process: RunningProcess): number {
+  let dropped = 0;
+  for (const activity of process.getActivities()) {
+    if (!activity.status) continue;
+    for (const message of [...(activity.broker.getQueue('inbound-q')?.messages ?? [])]) {
+      if (message.fields.routingKey !== 'flow.discard') continue;
+      message.ack();
+      // The process counts a flow as pending until its target takes the message: drop it there too.
+      process.execution?._popPostponed(message.content)?.ack();
+      dropped++;
+    }
+  }
+  // A discard already taken off the queue by the run's inbound consumer is only noted at the process.
+  const running = new Set(process.getActivities().filter((activity) => activity.status).map((activity) => activity.id));
+  for (const api of process.getPostponed()) {
+    if (api.content.action !== 'discard' || !running.has(String(api.content.targetId))) continue;
+    process.execution?._popPostponed(api.content)?.ack();
+    dropped++;
+  }
+  return dropped;
+}
+
+interface QueuedMessage {
+  fields: { routingKey: string };
+  content: Record<string, unknown>;
+  ack(): void;
+}
+
+interface ProcessChild {
+  id: string;
+  status?: string;
+  init(): void;
+  run(): void;
+  broker: { getQueue(name: string): { messages: QueuedMessage[] } | undefined };
+}
+
+interface RunningProcess {
+  getActivityById(id: string): ProcessChild | undefined;
+  getActivities(): ProcessChild[];
+  getPostponed(): ElementApi[];
+  execution?: { _popPostponed(content: Record<string, unknown>): QueuedMessage | undefined };
 }
 
 interface ExecuteMessage {
