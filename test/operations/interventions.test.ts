@@ -149,7 +149,7 @@ describe('Interventions (API)', () => {
       // then the same happened, and the ticket goes on from L3 to its end
       expect(done.preview).to.deep.equal(dry.preview);
       expect(await openElements(id)).to.deep.equal(['Task_L3']);
-      expect((await server.baton.timers.list({ instanceId: id })).map((timer) => timer.elementId).sort()).to.deep.equal(['Timer_L3_escalate', 'Timer_L3_warn']);
+      expect((await server.baton.timers.list({ instanceId: id, limit: 100 })).map((timer) => timer.elementId).sort()).to.deep.equal(['Timer_L3_escalate', 'Timer_L3_warn']);
       await completeOpen(id, 'Task_L3', { resolved: true });
       expect((await server.baton.instances.get(id)).status).to.equal('completed');
       const moved = (await server.baton.store.audit.forInstance(id)).find((event) => event.type === 'instance.moved');
