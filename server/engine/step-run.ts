@@ -260,6 +260,26 @@ export class StepRun {
     for (let pass = 0; pass < 100 && dropQueuedDiscards(process) > 0; pass++) await this.settle();
   }
 
+  /**
+   * After recovering a state into another version of the diagram (a migration): the process still
+   * counts runs of activities that version does not have (their messages wait in its queue) and
+   * would never complete. Drops them; returns their element ids. Place those tokens with moveToken.
+   */
+  dropTokensOutsideDiagram(): string[] {
+    const process = this.runningProcess();
+    const execution = process?.execution;
+    if (!process || !execution) return [];
+    const dropped = new Set<string>();
+    for (const message of [...(process.broker.getQueue(`execute-${execution.executionId}-q`)?.messages ?? [])]) {
+      const { id, isSequenceFlow } = message.content as { id?: string; isSequenceFlow?: boolean };
+      if (!id || isSequenceFlow || process.getActivityById(id)) continue;
+      message.ack();
+      execution._popPostponed(message.content)?.ack();
+      dropped.add(id);
+    }
+    return [...dropped];
+  }
+
   /** Elements of the main process that hold a token now (activities and events, not flows). */
   activeElementIds(): string[] {
     const process = this.runningProcess();
@@ -540,7 +560,8 @@ interface RunningProcess {
   getActivityById(id: string): ProcessChild | undefined;
   getActivities(): ProcessChild[];
   getPostponed(): ElementApi[];
-  execution?: { _popPostponed(content: Record<string, unknown>): QueuedMessage | undefined };
+  broker: { getQueue(name: string): { messages: QueuedMessage[] } | undefined };
+  execution?: { executionId: string; _popPostponed(content: Record<string, unknown>): QueuedMessage | undefined };
 }
 
 interface ExecuteMessage {

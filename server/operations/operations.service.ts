@@ -12,7 +12,7 @@ import type { IncidentRecord, InstanceRecord } from '../instances/instance.js';
 import type { InstanceRunner } from '../instances/instance-runner.js';
 import type { InterventionPreview } from '../instances/intervention.js';
 import type { Store } from '../stores/store.js';
-import { activeElements, migrationRefusal } from './migration-fit.js';
+import { activeElements, migrationRefusal, savedActiveElements } from './migration-fit.js';
 import type { EditVariables, IncidentRetryRequest, MigrationRequest, MoveRequest, RestartRequest } from './operations.schemas.js';
 import { assertMayIntervene } from './process-ownership.js';
 import { withVariables } from './state-variables.js';
@@ -148,17 +148,20 @@ export class OperationsService {
 
   private async migrateOne(principal: Principal, instanceId: string, from: DefinitionRecord, to: DefinitionRecord, body: MigrationRequest, outcome: MigrationOutcome): Promise<void> {
     try {
-      const refusal = migrationRefusal(await this.store.instances.get(instanceId), from, to, body.mapping);
+      const instance = await this.store.instances.get(instanceId);
+      const refusal = migrationRefusal(instance, from, to, body.mapping);
       if (refusal) throw new ConflictError(refusal);
+      // Tokens to place by the mapping, read from the saved state: one at an activity the target
+      // lacks is gone once recovered there, so it cannot be asked for afterwards.
+      const placed = savedActiveElements(instance?.state).filter((id) => body.mapping[id] !== undefined && body.mapping[id] !== id);
       const { preview } = await this.runner.intervene(instanceId, {
         actor: principal.username,
         audit: [intervention('instance.migrated', principal.username, { processKey: from.key, fromVersion: from.version, toVersion: to.version, mapping: body.mapping, reason: body.reason })],
         definition: to,
         dryRun: body.dryRun,
         drive: async (run) => {
-          for (const [source, target] of Object.entries(body.mapping)) {
-            if (source !== target && activeElements(run).includes(source)) await run.moveToken(source, target);
-          }
+          run.dropTokensOutsideDiagram();
+          for (const source of placed) await run.moveToken(source, body.mapping[source] ?? source);
         },
       });
       outcome.migrated.push(instanceId);
