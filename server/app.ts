@@ -91,7 +91,7 @@ export function createApp(components: AppComponents): Express {
   api.use('/auth', publicAuthRoutes(components.auth));
   // Everything below needs a session (with CSRF token for changes) or a bearer token.
   api.use(signedIn);
-  api.use('/auth', authRoutes(components.auth, components.store.users));
+  api.use('/auth', authRoutes(components.auth, components.store.users, components.users));
   api.use('/users', userRoutes(components.users));
   api.use('/departments', departmentRoutes(components.departments));
   api.use('/definitions', definitionRoutes(components.definitions));

@@ -46,6 +46,7 @@ import { ProcessStarts } from './timers/process-starts.js';
 import { TimerScheduler } from './timers/timer-scheduler.js';
 import { TimerService } from './timers/timer.service.js';
 import { seedDemoOrganisation } from './users/demo-organisation.js';
+import { UserOffboarding } from './users/user-offboarding.js';
 import { UserService } from './users/user.service.js';
 
 export interface BatonOptions {
@@ -83,6 +84,8 @@ export function createBaton(options: BatonOptions) {
   const departments = new DepartmentService(store.departments, (department) => accessEvents.emit('department.created', department));
   const router = new TaskRouter(store.departments, store.users, store.tasks);
   const runner = new InstanceRunner({ store, sources, clock, connectors, logger, router });
+  const offboarding = new UserOffboarding(store.tasks, runner, clock);
+  users.whenDisabled((username, actor) => offboarding.releaseTasksOf(username, actor, `${username} was disabled`));
   const processStarts = new ProcessStarts(store.schedules, store.definitions, runner, clock, logger);
   const definitions = new DefinitionService(store.definitions, store.departments, () => connectors.names(), clock, (definition) =>
     processStarts.scheduleFor(definition),
