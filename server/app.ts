@@ -26,6 +26,8 @@ import type { InstanceService } from './instances/instance.service.js';
 import type { MessageService } from './instances/message.service.js';
 import { incidentRoutes, interventionRoutes, migrationRoutes } from './operations/operations.routes.js';
 import type { OperationsService } from './operations/operations.service.js';
+import type { OutboxDispatcher } from './outbox/outbox-dispatcher.js';
+import { outboxRoutes } from './outbox/outbox.routes.js';
 import { replayRoutes } from './replay/replay.routes.js';
 import type { ReplayService } from './replay/replay.service.js';
 import type { Store } from './stores/store.js';
@@ -52,6 +54,8 @@ export interface AppComponents {
   status: StatusService;
   /** Interventions (issue 18): variables, move, restart, migrations, incidents across instances. */
   operations: OperationsService;
+  /** Sends queued emails; null without a mail transport. */
+  dispatcher?: () => OutboxDispatcher | null;
   logger: Logger;
   version: string;
   /** The built browser app (default `dist/web/` in the repository). */
@@ -101,6 +105,7 @@ export function createApp(components: AppComponents): Express {
   api.use('/instances', interventionRoutes(components.operations, components.instances));
   api.use('/incidents', incidentRoutes(components.operations));
   api.use('/migrations', migrationRoutes(components.operations));
+  api.use('/outbox', outboxRoutes(components.store.outbox, components.dispatcher ?? (() => null), components.logger));
   api.use('/tasks', taskRoutes(components.taskActions));
   api.use('/messages', messageRoutes(components.messages));
   api.use('/timers', timerRoutes(components.timers));

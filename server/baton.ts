@@ -127,7 +127,7 @@ export function createBaton(options: BatonOptions) {
     clock,
   });
   const operations = new OperationsService(store, runner, clock, logger);
-  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, operations, logger, version: options.version });
+  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, operations, dispatcher: () => dispatcher, logger, version: options.version });
   let live: LiveHub | null = null;
   let statusHub: StatusHub | null = null;
 
