@@ -24,7 +24,8 @@ import { guard } from './http/roles.js';
 import { instanceRoutes, messageRoutes } from './instances/instance.routes.js';
 import type { InstanceService } from './instances/instance.service.js';
 import type { MessageService } from './instances/message.service.js';
-import { incidentRoutes, interventionRoutes, migrationRoutes } from './operations/operations.routes.js';
+import { OperationsQuery } from './operations/operations-query.js';
+import { incidentRoutes, interventionRoutes, migrationRoutes, operationsReadRoutes } from './operations/operations.routes.js';
 import type { OperationsService } from './operations/operations.service.js';
 import type { OutboxDispatcher } from './outbox/outbox-dispatcher.js';
 import { outboxRoutes } from './outbox/outbox.routes.js';
@@ -105,6 +106,7 @@ export function createApp(components: AppComponents): Express {
   api.use('/instances', interventionRoutes(components.operations, components.instances));
   api.use('/incidents', incidentRoutes(components.operations));
   api.use('/migrations', migrationRoutes(components.operations));
+  api.use('/operations', operationsReadRoutes(new OperationsQuery(components.store, components.operations.clock)));
   api.use('/outbox', outboxRoutes(components.store.outbox, components.dispatcher ?? (() => null), components.logger));
   api.use('/tasks', taskRoutes(components.taskActions));
   api.use('/messages', messageRoutes(components.messages));

@@ -4,6 +4,7 @@ import { principalOf } from '../http/principal.js';
 import { guard } from '../http/roles.js';
 import { parseInput } from '../http/validate.js';
 import type { InstanceService } from '../instances/instance.service.js';
+import { operationsInstanceQuery, tokenQuery, type OperationsQuery } from './operations-query.js';
 import { editVariablesSchema, incidentRetrySchema, migrationSchema, moveSchema, restartSchema } from './operations.schemas.js';
 import type { OperationsService } from './operations.service.js';
 
@@ -49,6 +50,21 @@ export function incidentRoutes(operations: OperationsService): Router {
     guard(req, ...OPERATORS);
     const body = parseInput(incidentRetrySchema, req.body ?? {}, 'incident retry');
     res.json({ results: await operations.retry(principalOf(req), body) });
+  });
+  return router;
+}
+
+/** Mounted at /api/operations: the operations page's reads. */
+export function operationsReadRoutes(query: OperationsQuery): Router {
+  const router = Router();
+  router.get('/instances', async (req, res) => {
+    guard(req, ...OPERATORS);
+    res.json(await query.instances(principalOf(req), parseInput(operationsInstanceQuery, req.query, 'instance filter')));
+  });
+  router.get('/tokens', async (req, res) => {
+    guard(req, ...OPERATORS);
+    const { process, version } = parseInput(tokenQuery, req.query, 'token query');
+    res.json(await query.tokens(principalOf(req), process, version));
   });
   return router;
 }

@@ -57,7 +57,7 @@ export class OperationsService {
   constructor(
     private readonly store: Store,
     private readonly runner: InstanceRunner,
-    private readonly clock: Clock,
+    readonly clock: Clock,
     private readonly logger: Logger,
   ) {}
 
