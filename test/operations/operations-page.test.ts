@@ -104,3 +104,7 @@ describe('operations page (Chromium)', function () {
     await phone.close();
   });
 });
+
+/** Page functions run in the browser: its `document`, which Node's typings do not describe. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the browser's DOM, typed by the page, not by this Node test
+declare const document: any;
