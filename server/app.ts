@@ -25,7 +25,8 @@ import { instanceRoutes, messageRoutes } from './instances/instance.routes.js';
 import type { InstanceService } from './instances/instance.service.js';
 import type { MessageService } from './instances/message.service.js';
 import { OperationsQuery } from './operations/operations-query.js';
-import { incidentRoutes, interventionRoutes, migrationRoutes, operationsReadRoutes } from './operations/operations.routes.js';
+import type { FourEyes } from './operations/four-eyes.js';
+import { approvalRoutes, incidentRoutes, interventionRoutes, migrationRoutes, operationsReadRoutes } from './operations/operations.routes.js';
 import type { OperationsService } from './operations/operations.service.js';
 import type { OutboxDispatcher } from './outbox/outbox-dispatcher.js';
 import { outboxRoutes } from './outbox/outbox.routes.js';
@@ -55,6 +56,7 @@ export interface AppComponents {
   status: StatusService;
   /** Interventions (issue 18): variables, move, restart, migrations, incidents across instances. */
   operations: OperationsService;
+  fourEyes: FourEyes;
   /** Sends queued emails; null without a mail transport. */
   dispatcher?: () => OutboxDispatcher | null;
   logger: Logger;
@@ -102,10 +104,12 @@ export function createApp(components: AppComponents): Express {
   api.use('/definitions', definitionRoutes(components.definitions));
   api.use('/connectors', connectorRoutes(components.definitions));
   api.use('/instances', auditRoutes(components.audit), replayRoutes(components.replay));
+  // Before the instance routes: with four-eyes on, their cancel is held as a request here.
+  api.use('/instances', interventionRoutes(components.operations, components.instances, components.fourEyes));
   api.use('/instances', instanceRoutes(components.instances), customerStaffRoutes(components.status));
-  api.use('/instances', interventionRoutes(components.operations, components.instances));
   api.use('/incidents', incidentRoutes(components.operations));
-  api.use('/migrations', migrationRoutes(components.operations));
+  api.use('/migrations', migrationRoutes(components.operations, components.fourEyes));
+  api.use('/approvals', approvalRoutes(components.fourEyes));
   api.use('/operations', operationsReadRoutes(new OperationsQuery(components.store, components.operations.clock)));
   api.use('/outbox', outboxRoutes(components.store.outbox, components.dispatcher ?? (() => null), components.logger));
   api.use('/tasks', taskRoutes(components.taskActions));

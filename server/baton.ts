@@ -34,6 +34,7 @@ import { InstanceService } from './instances/instance.service.js';
 import { MessageService } from './instances/message.service.js';
 import type { MailTransport } from './outbox/mail-transport.js';
 import { OutboxDispatcher } from './outbox/outbox-dispatcher.js';
+import { FourEyes } from './operations/four-eyes.js';
 import { OperationsService } from './operations/operations.service.js';
 import { ReplayService } from './replay/replay.service.js';
 import { LiveHub } from './live/live-hub.js';
@@ -53,7 +54,7 @@ export interface BatonOptions {
   store: Store;
   logger: Logger;
   clock?: Clock;
-  config: Pick<Config, 'timerPollMs' | 'webhook'> & { auth?: AuthConfig };
+  config: Pick<Config, 'timerPollMs' | 'webhook'> & { auth?: AuthConfig; fourEyes?: boolean };
   /** Without one, queued emails stay in the outbox and no dispatcher exists. */
   mailTransport?: MailTransport;
   /** agenda runs the timers when given; tests that move a manual clock sweep with `scheduler.tick()`. */
@@ -127,7 +128,8 @@ export function createBaton(options: BatonOptions) {
     clock,
   });
   const operations = new OperationsService(store, runner, clock, logger);
-  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, operations, dispatcher: () => dispatcher, logger, version: options.version });
+  const fourEyes = new FourEyes(options.config.fourEyes ?? false, store.approvals, operations, instances, clock);
+  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, operations, fourEyes, dispatcher: () => dispatcher, logger, version: options.version });
   let live: LiveHub | null = null;
   let statusHub: StatusHub | null = null;
 
@@ -157,6 +159,7 @@ export function createBaton(options: BatonOptions) {
     intake,
     status,
     operations,
+    fourEyes,
     /** Deploys every .bpmn file of a directory; identical diagrams are not redeployed. */
     async deployDirectory(dir: string): Promise<{ file: string; key?: string; version?: number; created?: boolean; error?: string }[]> {
       const files = (await readdir(dir)).filter((file) => file.endsWith('.bpmn')).sort();

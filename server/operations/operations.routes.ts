@@ -1,9 +1,13 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
 
 import { principalOf } from '../http/principal.js';
 import { guard } from '../http/roles.js';
 import { parseInput } from '../http/validate.js';
+import { cancelInstanceSchema } from '../http/schemas.js';
 import type { InstanceService } from '../instances/instance.service.js';
+import type { ApprovalKind, ApprovalStatus } from './approval.js';
+import type { FourEyes } from './four-eyes.js';
 import { operationsInstanceQuery, tokenQuery, type OperationsQuery } from './operations-query.js';
 import { editVariablesSchema, incidentRetrySchema, migrationSchema, moveSchema, restartSchema } from './operations.schemas.js';
 import type { OperationsService } from './operations.service.js';
@@ -12,12 +16,29 @@ import type { OperationsService } from './operations.service.js';
 const OPERATORS = ['admin', 'process-owner'] as const;
 
 /** Mounted at /api/instances beside the instance routes. */
-export function interventionRoutes(operations: OperationsService, instances: InstanceService): Router {
+export function interventionRoutes(operations: OperationsService, instances: InstanceService, fourEyes: FourEyes): Router {
   const router = Router();
+
+  /** With four-eyes a change becomes a request: 202 with it, nothing applied yet. */
+  async function held(req: Request, res: Response, kind: ApprovalKind, body: Record<string, unknown> & { reason: string; dryRun?: boolean }): Promise<boolean> {
+    if (!fourEyes.enabled || body.dryRun) return false;
+    const instanceId = typeof req.params['id'] === 'string' ? req.params['id'] : null;
+    res.status(202).json({ approval: await fourEyes.request(principalOf(req), kind, instanceId, body) });
+    return true;
+  }
+
+  // The cancel route itself is in instance.routes.ts; with four-eyes it is held here first.
+  router.post('/:id/cancel', async (req, res, next) => {
+    if (!fourEyes.enabled) return next();
+    guard(req, 'admin');
+    const body = parseInput(cancelInstanceSchema, req.body ?? {}, 'cancel request');
+    await held(req, res, 'cancel', body);
+  });
 
   router.patch('/:id/variables', async (req, res) => {
     guard(req, ...OPERATORS);
     const body = parseInput(editVariablesSchema, req.body ?? {}, 'variable edit');
+    if (await held(req, res, 'variables', body)) return;
     await operations.editVariables(principalOf(req), req.params.id, body);
     res.json(await instances.get(req.params.id));
   });
@@ -25,6 +46,7 @@ export function interventionRoutes(operations: OperationsService, instances: Ins
   router.post('/:id/move', async (req, res) => {
     guard(req, ...OPERATORS);
     const body = parseInput(moveSchema, req.body ?? {}, 'move');
+    if (await held(req, res, 'move', body)) return;
     const { preview, instance } = await operations.move(principalOf(req), req.params.id, body);
     res.json({ dryRun: body.dryRun, preview, instance: instance ? await instances.get(instance.id) : null });
   });
@@ -69,12 +91,39 @@ export function operationsReadRoutes(query: OperationsQuery): Router {
   return router;
 }
 
+const approvalQuery = z.object({ status: z.enum(['pending', 'approved', 'rejected', 'failed']).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
+const rejection = z.object({ note: z.string().trim().max(2000).optional() }).strict();
+
+/** Mounted at /api/approvals: four-eyes requests, decided by a second administrator. */
+export function approvalRoutes(fourEyes: FourEyes): Router {
+  const router = Router();
+  router.get('/', async (req, res) => {
+    guard(req, ...OPERATORS);
+    const { status, limit } = parseInput(approvalQuery, req.query, 'approval query');
+    res.json({ enabled: fourEyes.enabled, approvals: await fourEyes.list(status as ApprovalStatus | undefined, limit) });
+  });
+  router.post('/:id/approve', async (req, res) => {
+    guard(req, 'admin');
+    res.json(await fourEyes.approve(principalOf(req), req.params.id));
+  });
+  router.post('/:id/reject', async (req, res) => {
+    guard(req, 'admin');
+    const { note } = parseInput(rejection, req.body ?? {}, 'rejection');
+    res.json(await fourEyes.reject(principalOf(req), req.params.id, note ?? null));
+  });
+  return router;
+}
+
 /** Mounted at /api/migrations. */
-export function migrationRoutes(operations: OperationsService): Router {
+export function migrationRoutes(operations: OperationsService, fourEyes: FourEyes): Router {
   const router = Router();
   router.post('/', async (req, res) => {
     guard(req, ...OPERATORS);
     const body = parseInput(migrationSchema, req.body ?? {}, 'migration');
+    if (fourEyes.enabled && !body.dryRun) {
+      res.status(202).json({ approval: await fourEyes.request(principalOf(req), 'migrate', null, body) });
+      return;
+    }
     res.json(await operations.migrate(principalOf(req), body));
   });
   return router;

@@ -17,6 +17,9 @@ import type { EditVariables, IncidentRetryRequest, MigrationRequest, MoveRequest
 import { assertMayIntervene } from './process-ownership.js';
 import { withVariables } from './state-variables.js';
 
+/** With four-eyes: who asked for the change and which request was approved, added to its audit event. */
+export type ApprovalStamp = { approvalId?: string; requestedBy?: string };
+
 export interface IncidentGroup {
   /** What failed, as the incidents say it (one group per element and message). */
   cause: string;
@@ -62,7 +65,7 @@ export class OperationsService {
   ) {}
 
   /** Sets and removes variables in the saved state, without running the engine (a due timer or a failed call would run with it). */
-  async editVariables(principal: Principal, instanceId: string, body: EditVariables): Promise<InstanceRecord> {
+  async editVariables(principal: Principal, instanceId: string, body: EditVariables, stamp: ApprovalStamp = {}): Promise<InstanceRecord> {
     await this.authorise(principal, instanceId);
     return this.runner.exclusive(instanceId, async () => {
       const instance = await this.instance(instanceId);
@@ -74,7 +77,7 @@ export class OperationsService {
       for (const name of body.remove) delete variables[name];
       const diff = diffVariables(instance.variables, variables);
       const now = this.clock.now();
-      const audit: AuditEventInput[] = [intervention('instance.variables-edited', principal.username, { set: body.set, removed: body.remove, reason: body.reason })];
+      const audit: AuditEventInput[] = [intervention('instance.variables-edited', principal.username, { set: body.set, removed: body.remove, reason: body.reason, ...stamp })];
       if (diff) audit.push({ type: 'variables.changed', actor: principal.username, elementId: null, data: { ...diff } });
       const chained = chainEvents(instance.auditHead, { instanceId, definitionId: instance.definitionId, at: now }, audit);
       const next: InstanceRecord = {
@@ -91,12 +94,12 @@ export class OperationsService {
     });
   }
 
-  async move(principal: Principal, instanceId: string, body: MoveRequest): Promise<{ preview: InterventionPreview; instance: InstanceRecord | null }> {
+  async move(principal: Principal, instanceId: string, body: MoveRequest, stamp: ApprovalStamp = {}): Promise<{ preview: InterventionPreview; instance: InstanceRecord | null }> {
     await this.authorise(principal, instanceId);
     if (body.from === body.to) throw new ConflictError('from and to are the same activity');
     const { result, preview } = await this.runner.intervene(instanceId, {
       actor: principal.username,
-      audit: [intervention('instance.moved', principal.username, { from: body.from, to: body.to, reason: body.reason })],
+      audit: [intervention('instance.moved', principal.username, { from: body.from, to: body.to, reason: body.reason, ...stamp })],
       expectedVersion: body.version,
       dryRun: body.dryRun,
       drive: async (run) => {
@@ -128,7 +131,7 @@ export class OperationsService {
    * tokens sit where the target has no activity is refused, with why. A dry run goes through the
    * same steps without saving, so it lists exactly what the migration does.
    */
-  async migrate(principal: Principal, body: MigrationRequest): Promise<MigrationOutcome> {
+  async migrate(principal: Principal, body: MigrationRequest, stamp: ApprovalStamp = {}): Promise<MigrationOutcome> {
     const [from, to] = await Promise.all([this.definition(body.processKey, body.fromVersion), this.definition(body.processKey, body.toVersion)]);
     assertMayIntervene(principal, from);
     assertMayIntervene(principal, to);
@@ -136,7 +139,7 @@ export class OperationsService {
     const outcome: MigrationOutcome = { migrated: [], refused: [], previews: {}, dryRun: body.dryRun };
     for (let start = 0; start < ids.length; start += body.batchSize) {
       const batch = ids.slice(start, start + body.batchSize);
-      await Promise.all(batch.map((instanceId) => this.migrateOne(principal, instanceId, from, to, body, outcome)));
+      await Promise.all(batch.map((instanceId) => this.migrateOne(principal, instanceId, from, to, body, outcome, stamp)));
       this.logger.info({ processKey: body.processKey, done: Math.min(start + body.batchSize, ids.length), of: ids.length, dryRun: body.dryRun }, 'migration batch');
     }
     // Batches run their instances side by side: report them in the order asked for.
@@ -146,7 +149,15 @@ export class OperationsService {
     return outcome;
   }
 
-  private async migrateOne(principal: Principal, instanceId: string, from: DefinitionRecord, to: DefinitionRecord, body: MigrationRequest, outcome: MigrationOutcome): Promise<void> {
+  private async migrateOne(
+    principal: Principal,
+    instanceId: string,
+    from: DefinitionRecord,
+    to: DefinitionRecord,
+    body: MigrationRequest,
+    outcome: MigrationOutcome,
+    stamp: ApprovalStamp,
+  ): Promise<void> {
     try {
       const instance = await this.store.instances.get(instanceId);
       const refusal = migrationRefusal(instance, from, to, body.mapping);
@@ -156,7 +167,7 @@ export class OperationsService {
       const placed = savedActiveElements(instance?.state).filter((id) => body.mapping[id] !== undefined && body.mapping[id] !== id);
       const { preview } = await this.runner.intervene(instanceId, {
         actor: principal.username,
-        audit: [intervention('instance.migrated', principal.username, { processKey: from.key, fromVersion: from.version, toVersion: to.version, mapping: body.mapping, reason: body.reason })],
+        audit: [intervention('instance.migrated', principal.username, { processKey: from.key, fromVersion: from.version, toVersion: to.version, mapping: body.mapping, reason: body.reason, ...stamp })],
         definition: to,
         dryRun: body.dryRun,
         drive: async (run) => {
@@ -221,6 +232,13 @@ export class OperationsService {
       }
     }
     return outcomes;
+  }
+
+  /** A migration's guard alone (both versions exist, the caller may intervene in the process): four-eyes checks it when asked. */
+  async authoriseMigration(principal: Principal, body: Pick<MigrationRequest, 'processKey' | 'fromVersion' | 'toVersion'>): Promise<void> {
+    const [from, to] = await Promise.all([this.definition(body.processKey, body.fromVersion), this.definition(body.processKey, body.toVersion)]);
+    assertMayIntervene(principal, from);
+    assertMayIntervene(principal, to);
   }
 
   /** 404 for an unknown instance, 403 when the caller may not intervene in its process. */

@@ -16,6 +16,7 @@ import type { TimerJobs } from '../timers/timer-jobs.js';
 import type { TimerStore } from '../timers/timer.store.js';
 import type { UserStore } from '../users/user.store.js';
 import type { CustomerUpload, TicketAccess } from '../customer/customer.js';
+import type { ApprovalStore } from '../operations/approval.store.js';
 
 /**
  * Everything one engine step changed, written in one transaction or not at all.
@@ -57,6 +58,8 @@ export interface Store {
   credentials: CredentialStore;
   /** Status links, feedback and uploads of the customer pages. */
   customer: CustomerStore;
+  /** Four-eyes requests of interventions (operations). */
+  approvals: ApprovalStore;
   /** agenda on this store's database; pending timers are its jobs. */
   timerJobs: TimerJobs;
   /** When processes with timer start events start themselves next (agenda jobs too). */

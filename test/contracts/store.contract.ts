@@ -1,3 +1,4 @@
+import { approvalStoreContract } from './approval-store.contract.js';
 import { auditStoreContract } from './audit-store.contract.js';
 import { definitionStoreContract } from './definition-store.contract.js';
 import { customerStoreContract } from './customer-store.contract.js';
@@ -26,5 +27,6 @@ export function storeContract(open: OpenStore, close: CloseStore): void {
   departmentStoreContract(open, close);
   userStoreContract(open, close);
   customerStoreContract(open, close);
+  approvalStoreContract(open, close);
   stepCommitContract(open, close);
 }
