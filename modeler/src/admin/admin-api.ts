@@ -29,14 +29,3 @@ export const adminApi = {
   outbox: (state: string) => json<OutboxMessage[]>('GET', `/api/outbox?state=${enc(state)}`),
   resend: (id: string) => json<unknown>('POST', `/api/outbox/${enc(id)}/resend`, { json: {} }),
 };
-
-/** Departments as a forest: children under their parent, roots first, each level by name. DOM-free. */
-export function departmentTree(departments: Department[]): { department: Department; children: ReturnType<typeof departmentTree> }[] {
-  const ids = new Set(departments.map((department) => department.id));
-  const build = (parentId: string | null): ReturnType<typeof departmentTree> =>
-    departments
-      .filter((department) => (parentId === null ? department.parentId === null || !ids.has(department.parentId) : department.parentId === parentId))
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .map((department) => ({ department, children: build(department.id) }));
-  return build(null);
-}

@@ -9,7 +9,8 @@ import { ApiError } from '../shared/api.js';
 import { $, el, errorText } from '../shared/dom.js';
 import { formatDateTime, languagePicker, t, translatePage } from '../shared/i18n.js';
 import { SignedOut, mountUserBadge, requireSession } from '../shared/session.js';
-import { adminApi, departmentTree, type Department, type UserView } from './admin-api.js';
+import { adminApi, type Department, type UserView } from './admin-api.js';
+import { departmentTree, type DepartmentNode } from './department-tree.js';
 
 const message = $('#message');
 
@@ -123,7 +124,7 @@ function wireUserForm(): void {
 
 async function loadDepartments(): Promise<void> {
   const departments = await adminApi.departments();
-  const render = (nodes: ReturnType<typeof departmentTree>): HTMLLIElement[] =>
+  const render = (nodes: DepartmentNode[]): HTMLLIElement[] =>
     nodes.map(({ department, children }) => {
       const parent = parentSelect(departments, department);
       const item = el('li', { data: { department: department.id } }, el('span', { className: 'node' }, el('strong', { text: department.name }), el('code', { text: department.id }), el('label', {}, `${t('admin:departments.parent')} `, parent)));

@@ -14,7 +14,7 @@ import { $, el, errorText } from '../shared/dom.js';
 import { formatDateTime, languagePicker, t, translatePage } from '../shared/i18n.js';
 import { SignedOut, mountUserBadge, requireSession } from '../shared/session.js';
 import { ReplayDiagram } from '../replay/diagram.js';
-import { activitiesOf, operationsApi, type InstanceView, type InterventionPreview, type OperationsRow } from './operations-api.js';
+import { activitiesOf, isHeld, operationsApi, type InstanceView, type InterventionPreview, type OperationsRow } from './operations-api.js';
 import { MappingLineError, parseMapping, variableEdit } from './variables-diff.js';
 
 const message = $('#message');
@@ -89,6 +89,39 @@ async function loadIncidents(): Promise<void> {
           return el('li', { data: { cause: group.cause } }, el('span', { className: 'cause', text: group.cause }), el('span', { text: group.elementId ?? '' }), el('span', { text: t('operations:incidents.count', { count: group.count }) }), el('span', { text: tickets }), retry);
         })),
   );
+}
+
+// ---- four-eyes requests ----
+
+async function loadApprovals(): Promise<void> {
+  const { enabled, approvals } = await operationsApi.approvals();
+  $('#approvals').hidden = !enabled;
+  if (!enabled) return;
+  $('#approval-list').replaceChildren(
+    ...(approvals.length === 0
+      ? [el('li', { text: t('operations:approvals.none') })]
+      : approvals.map((approval) => {
+          const decide = (label: string, approve: boolean) => {
+            const node = el('button', { text: label, data: { [approve ? 'approve' : 'reject']: approval.id } });
+            node.type = 'button';
+            node.addEventListener('click', () =>
+              void busy(async () => {
+                await (approve ? operationsApi.approve(approval.id) : operationsApi.reject(approval.id));
+                await refresh();
+                say(t(approve ? 'operations:approvals.approved' : 'operations:approvals.rejected'));
+              }),
+            );
+            return node;
+          };
+          return el('li', { data: { approval: approval.id } }, t('operations:approvals.line', { kind: approval.kind, by: approval.requestedBy, reason: approval.reason }), ' ', decide(t('operations:approvals.approve'), true), ' ', decide(t('operations:approvals.reject'), false));
+        })),
+  );
+}
+
+/** A change under four-eyes came back as a request: say so and show it in the list. */
+async function heldNotice(): Promise<void> {
+  await loadApprovals();
+  say(t('operations:approvals.held'));
 }
 
 // ---- search ----
@@ -259,6 +292,7 @@ function showPreview(preview: InterventionPreview): void {
 }
 
 async function refresh(): Promise<void> {
+  await loadApprovals();
   await loadIncidents();
   await search();
   if (current) await openInstance(current.id);
@@ -273,6 +307,7 @@ function wireInstanceActions(): void {
       const why = reason();
       if (!why) return;
       const saved = await operationsApi.editVariables(current.id, { set: edit.set, remove: edit.remove, reason: why, version: current.version });
+      if (isHeld(saved)) return heldNotice();
       await refresh();
       say(t('operations:detail.saved', { version: saved.version }));
     }),
@@ -282,6 +317,7 @@ function wireInstanceActions(): void {
       const why = reason();
       if (!why || !current) return;
       const answer = await operationsApi.move(current.id, { from: $<HTMLSelectElement>('#move-from').value, to: $<HTMLSelectElement>('#move-to').value, reason: why, dryRun, version: current.version });
+      if (isHeld(answer)) return heldNotice();
       if (!dryRun) await refresh();
       showPreview(answer.preview);
       say(dryRun ? t('operations:preview.title') : t('operations:detail.moved'));
@@ -323,6 +359,7 @@ function wireMigration(): void {
         reason: why,
         dryRun,
       });
+      if (isHeld(outcome)) return heldNotice();
       const ticket = (id: string) => rows.find((row) => row.id === id)?.ticketNumber ?? id;
       $('#migrate-result').replaceChildren(...outcome.refused.map((refusal) => el('li', { text: t('operations:migrate.refused', { ticket: ticket(refusal.instanceId), reason: refusal.reason }) })));
       if (!dryRun) await refresh();
@@ -357,6 +394,7 @@ async function main(): Promise<void> {
   });
   wireInstanceActions();
   wireMigration();
+  await loadApprovals();
   await loadIncidents();
   await search();
   document.body.dataset['ready'] = 'true';
