@@ -26,7 +26,7 @@ import type { InstanceService } from './instances/instance.service.js';
 import type { MessageService } from './instances/message.service.js';
 import { OperationsQuery } from './operations/operations-query.js';
 import type { FourEyes } from './operations/four-eyes.js';
-import { approvalRoutes, incidentRoutes, interventionRoutes, migrationRoutes, operationsReadRoutes } from './operations/operations.routes.js';
+import { approvalRoutes, incidentRoutes, interventionRoutes, migrationRoutes, operationsReadRoutes, timerCancelRoutes } from './operations/operations.routes.js';
 import type { OperationsService } from './operations/operations.service.js';
 import type { OutboxDispatcher } from './outbox/outbox-dispatcher.js';
 import { outboxRoutes } from './outbox/outbox.routes.js';
@@ -114,7 +114,7 @@ export function createApp(components: AppComponents): Express {
   api.use('/outbox', outboxRoutes(components.store.outbox, components.dispatcher ?? (() => null), components.logger));
   api.use('/tasks', taskRoutes(components.taskActions));
   api.use('/messages', messageRoutes(components.messages));
-  api.use('/timers', timerRoutes(components.timers));
+  api.use('/timers', timerRoutes(components.timers), timerCancelRoutes(components.operations));
   api.use((req, _res, next) => next(new NotFoundError(`No API route ${req.method} ${req.path}`)));
   app.use('/api', api);
   // Scrapers use a bearer token of an admin.

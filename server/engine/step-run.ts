@@ -261,6 +261,22 @@ export class StepRun {
   }
 
   /**
+   * Takes away the boundary event run at `elementId` (an operator cancelling an SLA or escalation
+   * timer): the activity it sits on goes on without it. Answers false when no such boundary event
+   * waits. Discards its walk leaves at runs still going are dropped, as for moveToken.
+   */
+  async cancelBoundaryEvent(elementId: string): Promise<boolean> {
+    const process = this.runningProcess();
+    if (!process) return false;
+    const runs = process.getPostponed().filter((api) => api.id === elementId && api.type === 'bpmn:BoundaryEvent');
+    if (runs.length === 0) return false;
+    for (const api of runs) api.discard();
+    await this.settle();
+    for (let pass = 0; pass < 100 && dropQueuedDiscards(process) > 0; pass++) await this.settle();
+    return true;
+  }
+
+  /**
    * After recovering a state into another version of the diagram (a migration): the process still
    * counts runs of activities that version does not have (their messages wait in its queue) and
    * would never complete. Drops them; returns their element ids. Place those tokens with moveToken.

@@ -61,6 +61,19 @@ export function interventionRoutes(operations: OperationsService, instances: Ins
   return router;
 }
 
+const timerCancel = z.object({ reason: z.string({ error: 'a reason is required' }).trim().min(1, 'a reason is required').max(2000) }).strict();
+
+/** Mounted at /api/timers beside the timer routes: cancelling a boundary timer. */
+export function timerCancelRoutes(operations: OperationsService): Router {
+  const router = Router();
+  router.post('/:id/cancel', async (req, res) => {
+    guard(req, ...OPERATORS);
+    const { reason } = parseInput(timerCancel, req.body ?? {}, 'timer cancel');
+    res.json({ preview: await operations.cancelTimer(principalOf(req), req.params.id, reason) });
+  });
+  return router;
+}
+
 /** Mounted at /api/incidents. */
 export function incidentRoutes(operations: OperationsService): Router {
   const router = Router();

@@ -111,6 +111,24 @@ export class OperationsService {
     return { preview, instance: result?.instance ?? null };
   }
 
+  /** Cancels a pending boundary timer (an SLA warning or escalation); its activity stays open. */
+  async cancelTimer(principal: Principal, timerId: string, reason: string): Promise<InterventionPreview> {
+    const timer = await this.store.timers.get(timerId);
+    if (!timer) throw new NotFoundError(`No pending timer ${timerId}`);
+    await this.authorise(principal, timer.instanceId);
+    const { preview } = await this.runner.intervene(timer.instanceId, {
+      actor: principal.username,
+      audit: [intervention('timer.cancelled', principal.username, { timerId, dueAt: timer.dueAt, reason }, timer.elementId)],
+      dryRun: false,
+      drive: async (run) => {
+        if (!(await run.cancelBoundaryEvent(timer.elementId))) {
+          throw new ConflictError(`Only a boundary timer (an SLA or escalation) can be cancelled; '${timer.elementId}' is not one waiting now: move the token to skip a timer event`);
+        }
+      },
+    });
+    return preview;
+  }
+
   async restart(principal: Principal, instanceId: string, body: RestartRequest): Promise<{ preview: InterventionPreview; instance: InstanceRecord | null }> {
     await this.authorise(principal, instanceId);
     const { result, preview } = await this.runner.intervene(instanceId, {

@@ -169,6 +169,28 @@ describe('Interventions (API)', () => {
     });
   });
 
+  describe('timer cancel', () => {
+    it('cancels the L1 escalation timer: the task stays, the warning stays, replay drops it; a reason is required', async () => {
+      const id = await startHelpDesk();
+      await completeOpen(id, 'Task_first_line', { resolved: false });
+      const timers = await server.baton.timers.list({ instanceId: id, limit: 100 });
+      const escalate = timers.find((timer) => timer.elementId === 'Timer_L1_escalate')!;
+      expect((await server.http.request('POST', `/api/timers/${encodeURIComponent(escalate.id)}/cancel`, {})).status).to.equal(400);
+      const res = await server.http.request('POST', `/api/timers/${encodeURIComponent(escalate.id)}/cancel`, { reason: 'customer on holiday, no escalation' });
+      expect(res.status, res.text).to.equal(200);
+      expect((await server.baton.timers.list({ instanceId: id, limit: 100 })).map((timer) => timer.elementId)).to.deep.equal(['Timer_L1_warn']);
+      expect(await openElements(id)).to.deep.equal(['Task_L1']);
+      const replay = (await server.http.request('GET', `/api/instances/${id}/replay`)).body as { state: { timers: { elementId: string }[] } };
+      expect(replay.state.timers.map((timer) => timer.elementId)).to.deep.equal(['Timer_L1_warn']);
+      const cancelled = (await server.baton.store.audit.forInstance(id)).find((event) => event.type === 'timer.cancelled');
+      expect(cancelled?.data).to.deep.include({ reason: 'customer on holiday, no escalation', intervention: true });
+      // cancelling it again is 404; the task still completes to the end
+      expect((await server.http.request('POST', `/api/timers/${encodeURIComponent(escalate.id)}/cancel`, { reason: 'again' })).status).to.equal(404);
+      await completeOpen(id, 'Task_L1', { resolved: true });
+      expect((await server.baton.instances.get(id)).status).to.equal('completed');
+    });
+  });
+
   describe('restart', () => {
     it('starts a finished ticket again at an activity, with its variables; a running one is refused', async () => {
       const id = await startHelpDesk();

@@ -250,7 +250,18 @@ function renderTimers(view: InstanceView): void {
           say(t('operations:detail.timerMoved'));
         }),
       );
-      return el('li', { data: { timer: timer.elementId } }, `${timer.elementId} · ${formatDateTime(timer.dueAt)} `, fire, ' ', when, move);
+      const cancel = el('button', { text: t('operations:detail.cancelTimer'), data: { cancelTimer: timer.elementId } });
+      cancel.type = 'button';
+      cancel.addEventListener('click', () =>
+        void busy(async () => {
+          const why = reason();
+          if (!why) return;
+          await operationsApi.cancelTimer(timer.id, why);
+          await openInstance(view.id);
+          say(t('operations:detail.timerCancelled'));
+        }),
+      );
+      return el('li', { data: { timer: timer.elementId } }, `${timer.elementId} · ${formatDateTime(timer.dueAt)} `, fire, ' ', when, move, ' ', cancel);
     }),
   );
 }

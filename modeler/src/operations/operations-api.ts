@@ -38,6 +38,7 @@ export const operationsApi = {
   restart: (id: string, body: { from: string; reason: string; dryRun: boolean }) => json<InterventionAnswer>('POST', `/api/instances/${enc(id)}/restart`, { json: body }),
   migrate: (body: { processKey: string; fromVersion: number; toVersion: number; mapping: Record<string, string>; instanceIds?: string[]; reason: string; dryRun: boolean }) =>
     json<MigrationOutcome | Held>('POST', '/api/migrations', { json: body }),
+  cancelTimer: (id: string, reason: string) => json<unknown>('POST', `/api/timers/${enc(id)}/cancel`, { json: { reason } }),
   fireTimer: (id: string, reason: string) => json<unknown>('POST', `/api/timers/${enc(id)}/fire`, { json: { reason } }),
   rescheduleTimer: (id: string, dueAt: string, reason: string) => json<unknown>('POST', `/api/timers/${enc(id)}/reschedule`, { json: { dueAt, reason } }),
   xml: async (key: string, version: number) => (await fetch(`/api/definitions/${enc(key)}/versions/${version}/xml`, { credentials: 'same-origin' })).text(),
