@@ -14,6 +14,7 @@ import type { IntakeService } from './customer/intake.service.js';
 import type { StatusService } from './customer/status.service.js';
 import { definitionRoutes } from './definitions/definition.routes.js';
 import type { DefinitionService } from './definitions/definition.service.js';
+import { departmentHeadRoutes } from './departments/department-head.routes.js';
 import { departmentRoutes } from './departments/department.routes.js';
 import type { DepartmentService } from './departments/department.service.js';
 import { NotFoundError } from './errors.js';
@@ -100,7 +101,7 @@ export function createApp(components: AppComponents): Express {
   api.use(signedIn);
   api.use('/auth', authRoutes(components.auth, components.store.users, components.users));
   api.use('/users', userRoutes(components.users));
-  api.use('/departments', departmentRoutes(components.departments));
+  api.use('/departments', departmentHeadRoutes(components.store), departmentRoutes(components.departments));
   api.use('/definitions', definitionRoutes(components.definitions));
   api.use('/connectors', connectorRoutes(components.definitions));
   api.use('/instances', auditRoutes(components.audit), replayRoutes(components.replay));

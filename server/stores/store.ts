@@ -3,6 +3,7 @@ import type { AuditStore } from '../audit/audit.store.js';
 import type { CredentialStore } from '../auth/credential.store.js';
 import type { CustomerStore } from '../customer/customer.store.js';
 import type { DefinitionStore } from '../definitions/definition.store.js';
+import type { DepartmentHeadStore } from '../departments/department-head.store.js';
 import type { DepartmentStore } from '../departments/department.store.js';
 import type { IncidentRecord, InstanceRecord, MessageSubscription } from '../instances/instance.js';
 import type { InstanceStore } from '../instances/instance.store.js';
@@ -60,6 +61,8 @@ export interface Store {
   customer: CustomerStore;
   /** Four-eyes requests of interventions (operations). */
   approvals: ApprovalStore;
+  /** Who heads each department. */
+  departmentHeads: DepartmentHeadStore;
   /** agenda on this store's database; pending timers are its jobs. */
   timerJobs: TimerJobs;
   /** When processes with timer start events start themselves next (agenda jobs too). */

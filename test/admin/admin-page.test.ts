@@ -68,6 +68,10 @@ describe('admin page (Chromium)', function () {
     await page.waitForSelector('#department-tree li[data-department="billing"] > ul > li[data-department="payments"]');
     const payments = (await b.http.request('GET', '/api/departments/payments')).body as { parentId: string };
     expect(payments.parentId).to.equal('billing');
+    // and the admin heads billing
+    await page.selectOption('select[data-head-of="billing"]', 'admin');
+    await page.waitForFunction(() => /admin/.test(document.querySelector('#message')?.textContent ?? ''));
+    expect((await b.http.request('GET', '/api/departments/heads')).body).to.deep.equal({ billing: 'admin' });
   });
 
   it('lists queued emails in the outbox', async () => {

@@ -23,6 +23,25 @@ function makeApproval(overrides: Partial<ApprovalRecord> = {}): ApprovalRecord {
   };
 }
 
+export function departmentHeadStoreContract(open: OpenStore, close: CloseStore): void {
+  describe('DepartmentHeadStore contract', () => {
+    const store = useFreshStore(open, close);
+
+    it('sets, replaces and removes a department head', async () => {
+      await store().departments.upsert({ id: 'l1', name: 'L1', parentId: null });
+      await store().departments.upsert({ id: 'l2', name: 'L2', parentId: null });
+      expect(await store().departmentHeads.all()).to.deep.equal({});
+      await store().departmentHeads.set('l1', 'ada');
+      await store().departmentHeads.set('l2', 'bob');
+      await store().departmentHeads.set('l1', 'cy');
+      expect(await store().departmentHeads.all()).to.deep.equal({ l1: 'cy', l2: 'bob' });
+      await store().departmentHeads.set('l2', null);
+      await store().departmentHeads.set('l2', null);
+      expect(await store().departmentHeads.all()).to.deep.equal({ l1: 'cy' });
+    });
+  });
+}
+
 export function approvalStoreContract(open: OpenStore, close: CloseStore): void {
   describe('ApprovalStore contract', () => {
     const store = useFreshStore(open, close);

@@ -1,4 +1,4 @@
-import { approvalStoreContract } from './approval-store.contract.js';
+import { approvalStoreContract, departmentHeadStoreContract } from './approval-store.contract.js';
 import { auditStoreContract } from './audit-store.contract.js';
 import { definitionStoreContract } from './definition-store.contract.js';
 import { customerStoreContract } from './customer-store.contract.js';
@@ -28,5 +28,6 @@ export function storeContract(open: OpenStore, close: CloseStore): void {
   userStoreContract(open, close);
   customerStoreContract(open, close);
   approvalStoreContract(open, close);
+  departmentHeadStoreContract(open, close);
   stepCommitContract(open, close);
 }

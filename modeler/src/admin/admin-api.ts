@@ -26,6 +26,8 @@ export const adminApi = {
   departments: () => json<Department[]>('GET', '/api/departments'),
   createDepartment: (body: { id: string; name: string; parentId: string | null }) => json<Department>('POST', '/api/departments', { json: body }),
   patchDepartment: (id: string, body: { parentId: string | null }) => json<Department>('PATCH', `/api/departments/${enc(id)}`, { json: body }),
+  heads: () => json<Record<string, string>>('GET', '/api/departments/heads'),
+  setHead: (id: string, username: string | null) => json<unknown>('PUT', `/api/departments/${enc(id)}/head`, { json: { username } }),
   outbox: (state: string) => json<OutboxMessage[]>('GET', `/api/outbox?state=${enc(state)}`),
   resend: (id: string) => json<unknown>('POST', `/api/outbox/${enc(id)}/resend`, { json: {} }),
 };

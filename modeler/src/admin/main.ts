@@ -123,11 +123,17 @@ function wireUserForm(): void {
 // ---- departments ----
 
 async function loadDepartments(): Promise<void> {
-  const departments = await adminApi.departments();
+  const [departments, heads, users] = await Promise.all([adminApi.departments(), adminApi.heads(), adminApi.users()]);
+  const active = users.filter((user) => !user.disabled).map((user) => user.username);
   const render = (nodes: DepartmentNode[]): HTMLLIElement[] =>
     nodes.map(({ department, children }) => {
       const parent = parentSelect(departments, department);
-      const item = el('li', { data: { department: department.id } }, el('span', { className: 'node' }, el('strong', { text: department.name }), el('code', { text: department.id }), el('label', {}, `${t('admin:departments.parent')} `, parent)));
+      const head = headSelect(department, active, heads[department.id] ?? null);
+      const item = el(
+        'li',
+        { data: { department: department.id } },
+        el('span', { className: 'node' }, el('strong', { text: department.name }), el('code', { text: department.id }), el('label', {}, `${t('admin:departments.parent')} `, parent), el('label', {}, `${t('admin:departments.head')} `, head)),
+      );
       if (children.length) item.append(el('ul', {}, ...render(children)));
       return item;
     });
@@ -146,6 +152,21 @@ function parentSelect(all: Department[], department: Department): HTMLSelectElem
       await adminApi.patchDepartment(department.id, { parentId });
       await loadDepartments();
       say(t('admin:departments.saved', { name: department.name, parent: all.find((other) => other.id === parentId)?.name ?? t('admin:departments.none') }));
+    }),
+  );
+  return select;
+}
+
+function headSelect(department: Department, usernames: string[], current: string | null): HTMLSelectElement {
+  const select = el('select', { data: { headOf: department.id } });
+  const names = current && !usernames.includes(current) ? [current, ...usernames] : usernames;
+  select.append(new Option(t('admin:departments.noHead'), ''), ...names.map((name) => new Option(name, name)));
+  select.value = current ?? '';
+  select.addEventListener('change', () =>
+    void busy(async () => {
+      await adminApi.setHead(department.id, select.value || null);
+      await loadDepartments();
+      say(select.value ? t('admin:departments.headSaved', { name: department.name, head: select.value }) : t('admin:departments.headRemoved', { name: department.name }));
     }),
   );
   return select;

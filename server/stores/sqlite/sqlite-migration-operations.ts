@@ -19,3 +19,13 @@ export function migrateOperations(db: Database.Database): void {
     CREATE INDEX approvals_status ON approvals (status, requested_at);
   `);
 }
+
+/** Department heads (issue 18), beside the departments table. */
+export function migrateDepartmentHeads(db: Database.Database): void {
+  db.exec(`
+    CREATE TABLE department_heads (
+      department_id TEXT PRIMARY KEY REFERENCES departments (id),
+      username      TEXT NOT NULL
+    ) WITHOUT ROWID;
+  `);
+}

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 
 import { auditCheckpointsMigration } from './sqlite-migration-audit.js';
 import { migrateCustomer } from './sqlite-migration-customer.js';
-import { migrateOperations } from './sqlite-migration-operations.js';
+import { migrateDepartmentHeads, migrateOperations } from './sqlite-migration-operations.js';
 import { migratePeople } from './sqlite-migration-people.js';
 
 type Migration = (db: Database.Database) => void;
@@ -219,6 +219,7 @@ const migrations: readonly Migration[] = [
   migratePeople,
   migrateCustomer,
   migrateOperations,
+  migrateDepartmentHeads,
 ];
 
 /** Schema version this code writes; a database at a higher version came from a newer Baton. */

@@ -6,6 +6,7 @@ import { SqliteAuditStore } from './sqlite-audit.store.js';
 import { SqliteDefinitionStore } from './sqlite-definition.store.js';
 import { SqliteApprovalStore } from './sqlite-approval.store.js';
 import { SqliteCustomerStore } from './sqlite-customer.store.js';
+import { SqliteDepartmentHeadStore } from './sqlite-department-head.store.js';
 import { SqliteCredentialStore } from './sqlite-credential.store.js';
 import { SqliteDepartmentStore } from './sqlite-department.store.js';
 import { SqliteInstanceStore } from './sqlite-instance.store.js';
@@ -56,6 +57,7 @@ export class SqliteStore implements Store {
   readonly credentials: SqliteCredentialStore;
   readonly customer: SqliteCustomerStore;
   readonly approvals: SqliteApprovalStore;
+  readonly departmentHeads: SqliteDepartmentHeadStore;
   readonly timerJobs: SqliteTimerJobs;
   readonly schedules: SqliteProcessScheduleStore;
   private readonly writeStep: Database.Transaction<(step: StepWrite) => void>;
@@ -80,6 +82,7 @@ export class SqliteStore implements Store {
     this.credentials = new SqliteCredentialStore(db);
     this.customer = new SqliteCustomerStore(db);
     this.approvals = new SqliteApprovalStore(db);
+    this.departmentHeads = new SqliteDepartmentHeadStore(db);
     this.pingStatement = db.prepare('SELECT 1');
     // Any throw inside rolls the whole step back, the version check included.
     this.writeStep = db.transaction((step: StepWrite) => {
