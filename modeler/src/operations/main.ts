@@ -85,8 +85,19 @@ async function loadIncidents(): Promise<void> {
               say(t('operations:incidents.retried', { total: results.length, resolved, failed: results.length - resolved }));
             }),
           );
-          const tickets = group.incidents.map((incident) => `${incident.ticketNumber} (${incident.processKey} v${incident.definitionVersion})`).join(', ');
-          return el('li', { data: { cause: group.cause } }, el('span', { className: 'cause', text: group.cause }), el('span', { text: group.elementId ?? '' }), el('span', { text: t('operations:incidents.count', { count: group.count }) }), el('span', { text: tickets }), retry);
+          // Each ticket opens below: its variables (the step's input) and timers, to repair before a retry.
+          const tickets = group.incidents.map((incident) => {
+            const link = el('a', { text: `${incident.ticketNumber} (${incident.processKey} v${incident.definitionVersion})`, title: incident.message, data: { incidentOf: incident.instanceId } });
+            link.href = `#${incident.instanceId}`;
+            link.addEventListener('click', (event) => {
+              event.preventDefault();
+              void busy(() => openInstance(incident.instanceId));
+            });
+            return link;
+          });
+          const ticketList = el('span', { className: 'tickets' });
+          tickets.forEach((link, index) => ticketList.append(...(index ? [', ', link] : [link])));
+          return el('li', { data: { cause: group.cause } }, el('span', { className: 'cause', text: group.cause }), el('span', { text: group.elementId ?? '' }), el('span', { text: t('operations:incidents.count', { count: group.count }) }), ticketList, retry);
         })),
   );
 }
@@ -206,7 +217,8 @@ async function openInstance(id: string): Promise<void> {
   const row = rows.find((candidate) => candidate.id === view.id);
   const options = (select: HTMLSelectElement, ids: { id: string; name: string }[]) =>
     select.replaceChildren(...ids.map((activity) => new Option(activity.name === activity.id ? activity.id : `${activity.name} (${activity.id})`, activity.id)));
-  const waiting = row?.at ?? view.openTasks.map((task) => task.elementId);
+  // Not in the list (opened from an incident): its open tasks and the elements of its open incidents.
+  const waiting = row?.at ?? [...view.openTasks.map((task) => task.elementId), ...view.incidents.filter((incident) => incident.status === 'open').flatMap((incident) => (incident.elementId ? [incident.elementId] : []))];
   options($<HTMLSelectElement>('#move-from'), activities.filter((activity) => waiting.includes(activity.id)));
   options($<HTMLSelectElement>('#move-to'), activities);
   options($<HTMLSelectElement>('#restart-from'), activities);
