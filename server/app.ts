@@ -14,6 +14,7 @@ import type { IntakeService } from './customer/intake.service.js';
 import type { StatusService } from './customer/status.service.js';
 import { definitionRoutes } from './definitions/definition.routes.js';
 import type { DefinitionService } from './definitions/definition.service.js';
+import { departmentHeadRoutes } from './departments/department-head.routes.js';
 import { departmentRoutes } from './departments/department.routes.js';
 import type { DepartmentService } from './departments/department.service.js';
 import { NotFoundError } from './errors.js';
@@ -36,6 +37,12 @@ import type { InstanceService } from './instances/instance.service.js';
 import type { MessageService } from './instances/message.service.js';
 import { notificationRoutes } from './notifications/notification.routes.js';
 import type { NotificationService } from './notifications/notification.service.js';
+import { OperationsQuery } from './operations/operations-query.js';
+import type { FourEyes } from './operations/four-eyes.js';
+import { approvalRoutes, incidentRoutes, interventionRoutes, migrationRoutes, operationsReadRoutes, timerCancelRoutes } from './operations/operations.routes.js';
+import type { OperationsService } from './operations/operations.service.js';
+import type { OutboxDispatcher } from './outbox/outbox-dispatcher.js';
+import { outboxRoutes } from './outbox/outbox.routes.js';
 import { replayRoutes } from './replay/replay.routes.js';
 import type { ReplayService } from './replay/replay.service.js';
 import type { Store } from './stores/store.js';
@@ -71,6 +78,11 @@ export interface AppComponents {
   externalTasks: ExternalTaskService;
   /** BPMN errors people end tasks with (issue 19). */
   taskErrors?: TaskBpmnErrors;
+  /** Interventions (issue 18): variables, move, restart, migrations, incidents across instances. */
+  operations: OperationsService;
+  fourEyes: FourEyes;
+  /** Sends queued emails; null without a mail transport. */
+  dispatcher?: () => OutboxDispatcher | null;
   logger: Logger;
   /** Store fault episodes and alarms (the audit anchor) that /health reports. */
   health: HealthState;
@@ -125,19 +137,26 @@ export function createApp(components: AppComponents): Express {
   api.use('/auth', publicAuthRoutes(components.auth, components.accounts, secureCookies));
   // Everything below needs a session (with CSRF token for changes) or a bearer token.
   api.use(signedIn);
-  api.use('/auth', authRoutes(components.auth, components.store.users));
+  api.use('/auth', authRoutes(components.auth, components.store.users, components.users));
   api.use('/account', accountRoutes(components.accounts, secureCookies));
   api.use('/users/me', accountRoutes(components.accounts, secureCookies));
   api.use('/users', userRoutes(components.users, components.field));
-  api.use('/departments', departmentRoutes(components.departments));
+  api.use('/departments', departmentHeadRoutes(components.store), departmentRoutes(components.departments));
   api.use('/definitions', definitionRoutes(components.definitions));
   api.use('/connectors', connectorRoutes(components.definitions));
   api.use(fieldRoutes(components.field, components.visits, (month, only) => fieldKpis(components.store, month, only)), staffInvoiceRoutes(components.store.instances));
   api.use('/instances', auditRoutes(components.audit), replayRoutes(components.replay));
+  // Before the instance routes: with four-eyes on, their cancel is held as a request here.
+  api.use('/instances', interventionRoutes(components.operations, components.instances, components.fourEyes));
   api.use('/instances', instanceRoutes(components.instances), customerStaffRoutes(components.status));
+  api.use('/incidents', incidentRoutes(components.operations));
+  api.use('/migrations', migrationRoutes(components.operations, components.fourEyes));
+  api.use('/approvals', approvalRoutes(components.fourEyes));
+  api.use('/operations', operationsReadRoutes(new OperationsQuery(components.store, components.operations.clock)));
+  api.use('/outbox', outboxRoutes(components.store.outbox, components.dispatcher ?? (() => null), components.logger));
   api.use('/tasks', taskRoutes(components.taskActions, components.taskErrors));
   api.use('/messages', messageRoutes(components.messages));
-  api.use('/timers', timerRoutes(components.timers));
+  api.use('/timers', timerRoutes(components.timers), timerCancelRoutes(components.operations));
   api.use('/notifications', notificationRoutes(components.notifications));
   api.use('/external-tasks', externalTaskRoutes(components.externalTasks));
   api.use((req, _res, next) => next(new NotFoundError(`No API route ${req.method} ${req.path}`)));

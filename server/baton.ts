@@ -44,6 +44,8 @@ import { InstanceService } from './instances/instance.service.js';
 import { MessageService } from './instances/message.service.js';
 import type { MailTransport } from './outbox/mail-transport.js';
 import { OutboxDispatcher } from './outbox/outbox-dispatcher.js';
+import { FourEyes } from './operations/four-eyes.js';
+import { OperationsService } from './operations/operations.service.js';
 import { ReplayService } from './replay/replay.service.js';
 import { LiveHub } from './live/live-hub.js';
 import { NotificationHub } from './notifications/notification-hub.js';
@@ -62,13 +64,14 @@ import { TimerScheduler } from './timers/timer-scheduler.js';
 import { TimerService } from './timers/timer.service.js';
 import { seedDemoOrganisation } from './users/demo-organisation.js';
 import { AccountService } from './users/account.service.js';
+import { UserOffboarding } from './users/user-offboarding.js';
 import { UserService } from './users/user.service.js';
 
 export interface BatonOptions {
   store: Store;
   logger: Logger;
   clock?: Clock;
-  config: Pick<Config, 'timerPollMs' | 'webhook'> & { auth?: AuthConfig; invoice?: InvoiceConfig; trustProxy?: TrustProxy };
+  config: Pick<Config, 'timerPollMs' | 'webhook'> & { auth?: AuthConfig; invoice?: InvoiceConfig; trustProxy?: TrustProxy; fourEyes?: boolean };
   /** Without one, queued emails stay in the outbox and no dispatcher exists. */
   mailTransport?: MailTransport;
   /** agenda runs the timers when given; tests that move a manual clock sweep with `scheduler.tick()`. */
@@ -130,6 +133,8 @@ export function createBaton(options: BatonOptions) {
   const visits = new VisitService({ field: store.field, tasks: store.tasks, instances: store.instances, audit: store.audit, clock, runner });
   const stepNotifications = new StepNotifications(runner.events, notifications, logger);
   const slaWatch = new SlaWatch(store.tasks, notifications, clock, logger, SLA_SWEEP_MS);
+  const offboarding = new UserOffboarding(store.tasks, runner, clock);
+  users.whenDisabled((username, actor) => offboarding.releaseTasksOf(username, actor, `${username} was disabled`));
   const processStarts = new ProcessStarts(store.schedules, store.definitions, runner, clock, logger);
   const definitions = new DefinitionService(store.definitions, store.departments, () => connectors.names(), clock, (definition) =>
     processStarts.scheduleFor(definition),
@@ -179,10 +184,12 @@ export function createBaton(options: BatonOptions) {
   const calls = new CallService(store.externalTasks, store.instances, store.definitions, runner, logger);
   // Calls a crash left half-done (a child not yet started, an ended child not yet reported).
   calls.recover();
+  const operations = new OperationsService(store, runner, clock, logger);
+  const fourEyes = new FourEyes(options.config.fourEyes ?? false, store.approvals, operations, instances, clock);
   const accounts = new AccountService(store.preferences, clock);
   const app = createApp({
     store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, field, visits, accounts, notifications,
-    externalTasks, taskErrors, logger, health, version: options.version, trustProxy: options.config.trustProxy ?? false,
+    externalTasks, taskErrors, operations, fourEyes, dispatcher: () => dispatcher, logger, health, version: options.version, trustProxy: options.config.trustProxy ?? false,
   });
   let live: LiveHub | null = null;
   let statusHub: StatusHub | null = null;
@@ -224,6 +231,8 @@ export function createBaton(options: BatonOptions) {
     externalTasks,
     taskErrors,
     calls,
+    operations,
+    fourEyes,
     /** Deploys every .bpmn file of a directory; identical diagrams are not redeployed. */
     async deployDirectory(dir: string): Promise<{ file: string; key?: string; version?: number; created?: boolean; error?: string }[]> {
       const files = (await readdir(dir)).filter((file) => file.endsWith('.bpmn')).sort();

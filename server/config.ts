@@ -92,6 +92,8 @@ const schema = z.object({
   BATON_BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(DEFAULT_BCRYPT_COST),
   /** `off`: no demo organisation on first start (create an admin with `npm run admin -- create <name>`). */
   BATON_DEMO: z.enum(['on', 'off']).default('on'),
+  /** Four-eyes: move, migrate, cancel and variable edits wait for a second administrator. */
+  BATON_FOUR_EYES: z.enum(['on', 'off']).default('off'),
   /** Password of every demo user; generated and printed at start when unset. */
   BATON_DEMO_PASSWORD: z
     .string()
@@ -146,6 +148,8 @@ export interface Config {
   };
   auth: AuthConfig;
   demo: { enabled: boolean; password: string | null };
+  /** BATON_FOUR_EYES=on: interventions are requests a second admin approves. */
+  fourEyes: boolean;
   /** BATON_PUBLIC_URL without a trailing slash, default http://localhost:<port>. */
   publicUrl: string;
   invoice: InvoiceConfig;
@@ -209,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     auth: authConfig(value.BATON_SESSION_HOURS, value.BATON_TOKEN_DAYS, value.BATON_BCRYPT_COST),
     demo: { enabled: value.BATON_DEMO === 'on', password: value.BATON_DEMO_PASSWORD ?? null },
+    fourEyes: value.BATON_FOUR_EYES === 'on',
     publicUrl: (value.BATON_PUBLIC_URL ?? `http://localhost:${value.PORT}`).replace(/\/+$/, ''),
     invoice: { hourlyRate: value.BATON_INVOICE_HOURLY_RATE, taxRate: value.BATON_INVOICE_TAX_RATE, currency: value.BATON_INVOICE_CURRENCY },
     trustProxy: parseTrustProxy(value.BATON_TRUST_PROXY) ?? false,

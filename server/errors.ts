@@ -141,6 +141,8 @@ export class IncidentRaisedError extends BatonError {
 /** A person named for work cannot take it (unknown technician, missing skill, fully booked); says why. */
 export class NotEligibleError extends BatonError {
   readonly code = 'NOT_ELIGIBLE';
+}
+
 /**
  * bpmn-engine threw on a diagram (something deploy could not foresee): the step is refused with
  * the engine's reason and the element when known, nothing is saved.

@@ -9,7 +9,8 @@ import type { AccountService } from '../users/account.service.js';
 import type { UserStore } from '../users/user.store.js';
 import { userView } from '../users/user.js';
 import type { AuthService } from './auth.service.js';
-import { MAX_PASSWORD_BYTES, passwordTooLong } from './passwords.js';
+import type { UserService } from '../users/user.service.js';
+import { MAX_PASSWORD_BYTES, passwordProblem, passwordTooLong } from './passwords.js';
 
 const signIn = z.object({
   username: z.string().trim().min(1).max(100),
@@ -48,9 +49,26 @@ export function publicAuthRoutes(auth: AuthService, accounts: AccountService, se
   return router;
 }
 
+const passwordChange = z
+  .object({
+    currentPassword: z.string().min(1).max(MAX_PASSWORD_BYTES),
+    newPassword: z.string().superRefine((value, ctx) => {
+      const problem = passwordProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  })
+  .strict();
+
 /** Routes for a signed-in caller. */
-export function authRoutes(auth: AuthService, users: UserStore): Router {
+export function authRoutes(auth: AuthService, users: UserStore, people: UserService): Router {
   const router = Router();
+
+  /** One's own password: the current one is required; other sign-ins end, this one stays. */
+  router.post('/password', async (req, res) => {
+    const { currentPassword, newPassword } = parseInput(passwordChange, req.body ?? {}, 'password change');
+    await people.changeOwnPassword(principalOf(req), currentPassword, newPassword);
+    res.status(204).end();
+  });
 
   router.get('/me', async (req, res) => {
     const principal = principalOf(req);

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
 import type { Clock } from '../clock.js';
-import { RateLimitedError, UnauthenticatedError } from '../errors.js';
+import { InvalidInputError, RateLimitedError, UnauthenticatedError } from '../errors.js';
 import type { UserRecord } from '../users/user.js';
 import type { UserStore } from '../users/user.store.js';
 import type { AccessEvents } from './access-events.js';
@@ -101,11 +101,41 @@ export class AuthService {
     for (const credentialId of await this.credentials.deleteForUser(userId)) this.events.emit('credential.revoked', { credentialId, userId });
   }
 
+  /** Every credential of a user except `keep` (a changed password signs the other browsers and programs out). */
+  async revokeOthers(userId: string, keep: string): Promise<void> {
+    for (const credential of await this.credentials.forUser(userId)) {
+      if (credential.id !== keep) await this.revoke(credential.id, userId);
+    }
+  }
+
+  /** An API token an admin issues for a user, valid until `expiresAt`; the secret is shown once. */
+  async issueToken(user: UserRecord, expiresAt: Date): Promise<IssuedCredential> {
+    if (expiresAt.getTime() <= this.clock.now().getTime()) throw new InvalidInputError('expiresAt must lie in the future');
+    const issued = await this.issue(user, 'token', expiresAt);
+    return issued;
+  }
+
+  /** A user's API tokens (not their browser sessions), without secrets. */
+  async tokensOf(userId: string): Promise<Omit<CredentialRecord, 'secretHash' | 'csrfToken'>[]> {
+    const now = this.clock.now().toISOString();
+    return (await this.credentials.forUser(userId))
+      .filter((credential) => credential.kind === 'token' && credential.expiresAt > now)
+      .map(({ secretHash: _hash, csrfToken: _csrf, ...rest }) => rest);
+  }
+
+  /** Revokes one of a user's credentials; false when it is not theirs or does not exist. */
+  async revokeOf(userId: string, credentialId: string): Promise<boolean> {
+    const mine = (await this.credentials.forUser(userId)).some((credential) => credential.id === credentialId);
+    if (!mine) return false;
+    await this.revoke(credentialId, userId);
+    return true;
+  }
+
   async sweepExpired(): Promise<number> {
     return this.credentials.deleteExpired(this.clock.now().toISOString());
   }
 
-  private async issue(user: UserRecord, kind: CredentialRecord['kind']): Promise<IssuedCredential> {
+  private async issue(user: UserRecord, kind: CredentialRecord['kind'], until?: Date): Promise<IssuedCredential> {
     const now = this.clock.now();
     const secret = randomBytes(32).toString('base64url');
     const ttl = kind === 'session' ? this.options.sessionTtlMs : this.options.tokenTtlMs;
@@ -116,7 +146,7 @@ export class AuthService {
       userId: user.id,
       csrfToken: kind === 'session' ? randomBytes(24).toString('base64url') : null,
       createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + ttl).toISOString(),
+      expiresAt: (until ?? new Date(now.getTime() + ttl)).toISOString(),
     };
     await this.credentials.insert(credential);
     return { secret, credential, user };

@@ -93,6 +93,7 @@ export interface ExternalWait {
 
 interface ServiceActivity {
   id: string;
+  parent?: { type?: string };
   type: string;
   behaviour: ServiceBehaviour & { Service?: unknown };
   environment: { variables: Record<string, unknown> };
@@ -132,6 +133,10 @@ export class StepRun {
   private readonly decisions = new Map<string, Record<string, unknown>>();
   /** Activity runs this step recorded as left or cancelled: a later `leave` of one adds nothing. */
   private readonly closed = new Set<string>();
+  /** Set by startAt: the only activity of the main process that starts when the process runs. */
+  private restartAt: string | null = null;
+  /** Activity runs that started in this step (a discard of one of them is a real cancellation). */
+  private readonly started = new Set<string>();
 
   /** The parsed diagram this step runs (its processes' extension elements hold the task forms). */
   get source(): SerializableContext {
@@ -170,7 +175,12 @@ export class StepRun {
       expressions,
       scripts,
       timers: this.timers,
-      extensions: { baton: (activity: ServiceActivity) => this.bindService(activity) },
+      extensions: {
+        baton: (activity: ServiceActivity) => {
+          this.markStart(activity);
+          return this.bindService(activity);
+        },
+      },
       settings: { enableDummyService: false },
     };
     // bpmn-engine's typings describe its own timer/script/extension classes; Baton's implement the
@@ -195,6 +205,27 @@ export class StepRun {
   async start(variables: Record<string, unknown>): Promise<void> {
     await this.guard(() => this.engine.execute({ listener: this.listener, variables }));
     await this.settle();
+  }
+
+  /**
+   * Runs the diagram again from `activityId` instead of its start events (an operator restarting
+   * a finished ticket): nothing before that activity runs, no start event, no connector on the way.
+   */
+  async startAt(variables: Record<string, unknown>, activityId: string): Promise<void> {
+    this.restartAt = activityId;
+    try {
+      await this.engine.execute({ listener: this.listener, variables });
+    } finally {
+      this.restartAt = null;
+    }
+    await this.settle();
+  }
+
+  /** bpmn-elements asks every activity `isStart` when its process runs; during startAt only the chosen one says yes. */
+  private markStart(activity: ServiceActivity): void {
+    const chosen = this.restartAt;
+    if (chosen === null || activity.parent?.type === 'bpmn:SubProcess') return;
+    Object.defineProperty(activity, 'isStart', { get: () => activity.id === chosen, configurable: true });
   }
 
   /**
@@ -307,6 +338,68 @@ export class StepRun {
       this.deps.logger.warn({ err, instanceId: this.subject.instanceId }, 'the engine failed on the diagram');
       throw new EngineFailureError(`The engine could not run this step of the diagram: ${message}`, [{ elementId: elementOf(err), message }]);
     }
+   * An operator's move (server/operations/): starts a new run of `to` in the running process, then
+   * takes every token at `from` away (a user task, a catch event; its boundary events go with it).
+   * `from` leaves through bpmn-elements' discard, which walks the paths downstream of it; the
+   * discards that walk queues at a run still going (`to`, or another branch) are dropped, so they
+   * cannot end that run's path later.
+   */
+  async moveToken(from: string, to: string): Promise<void> {
+    const process = this.runningProcess();
+    if (!process) throw new ConflictError('The process is not running');
+    const target = process.getActivityById(to);
+    if (!target) throw new ConflictError(`The diagram has no activity '${to}'`);
+    const leaving = process.getPostponed().filter((api) => api.id === from);
+    target.init();
+    target.run();
+    await this.settle();
+    for (const api of leaving) api.discard();
+    await this.settle();
+    // The discard walk takes several turns of the engine: drop what it queued until nothing more comes.
+    for (let pass = 0; pass < 100 && dropQueuedDiscards(process) > 0; pass++) await this.settle();
+  }
+
+  /**
+   * Takes away the boundary event run at `elementId` (an operator cancelling an SLA or escalation
+   * timer): the activity it sits on goes on without it. Answers false when no such boundary event
+   * waits. Discards its walk leaves at runs still going are dropped, as for moveToken.
+   */
+  async cancelBoundaryEvent(elementId: string): Promise<boolean> {
+    const process = this.runningProcess();
+    if (!process) return false;
+    const runs = process.getPostponed().filter((api) => api.id === elementId && api.type === 'bpmn:BoundaryEvent');
+    if (runs.length === 0) return false;
+    for (const api of runs) api.discard();
+    await this.settle();
+    for (let pass = 0; pass < 100 && dropQueuedDiscards(process) > 0; pass++) await this.settle();
+    return true;
+  }
+
+  /**
+   * After recovering a state into another version of the diagram (a migration): the process still
+   * counts runs of activities that version does not have (their messages wait in its queue) and
+   * would never complete. Drops them; returns their element ids. Place those tokens with moveToken.
+   */
+  dropTokensOutsideDiagram(): string[] {
+    const process = this.runningProcess();
+    const execution = process?.execution;
+    if (!process || !execution) return [];
+    const dropped = new Set<string>();
+    for (const message of [...(process.broker.getQueue(`execute-${execution.executionId}-q`)?.messages ?? [])]) {
+      const { id, isSequenceFlow } = message.content as { id?: string; isSequenceFlow?: boolean };
+      if (!id || isSequenceFlow || process.getActivityById(id)) continue;
+      message.ack();
+      execution._popPostponed(message.content)?.ack();
+      dropped.add(id);
+    }
+    return [...dropped];
+  }
+
+  /** Elements of the main process that hold a token now (activities and events, not flows). */
+  activeElementIds(): string[] {
+    const process = this.runningProcess();
+    if (!process) return [];
+    return [...new Set(process.getPostponed().filter((api) => api.type !== 'bpmn:SequenceFlow').map((api) => api.id))];
   }
 
   /** Waits until no timer firing or connector call is in flight and the engine has had its turn. */
@@ -349,6 +442,11 @@ export class StepRun {
   private definitions(): EngineDefinition[] {
     // bpmn-engine types its definitions loosely; EngineDefinition is the slice Baton reads.
     return (this.engine.execution?.definitions ?? []) as unknown as EngineDefinition[];
+  }
+
+  private runningProcess(): RunningProcess | undefined {
+    // bpmn-elements' Process: the slice a move needs (its typings are partly `any`).
+    return this.definitions()[0]?.getRunningProcesses()[0] as unknown as RunningProcess | undefined;
   }
 
   private mainProcess(): EngineProcess | undefined {
@@ -395,7 +493,10 @@ export class StepRun {
 
   private listen(): void {
     const on = (event: string, handler: (api: ElementApi) => void) => this.listener.on(event, handler);
-    on('activity.start', (api) => this.record('activity.entered', api, { type: api.type, executionId: api.executionId }));
+    on('activity.start', (api) => {
+      this.started.add(api.executionId);
+      this.record('activity.entered', api, { type: api.type, executionId: api.executionId });
+    });
     on('activity.end', (api) => {
       this.forget(api.executionId);
       this.closed.add(api.executionId);
@@ -415,7 +516,14 @@ export class StepRun {
     on('activity.discard', (api) => {
       this.forget(api.executionId);
       this.closed.add(api.executionId);
-      this.record('activity.cancelled', api, { type: api.type, executionId: api.executionId });
+      // bpmn-elements publishes `discard` for runs that never executed: a discarded flow walks
+      // the whole path downstream (on every step that takes another branch), touching elements
+      // the ticket never reached. A run that was executing is taken away through `leave` (above)
+      // instead. Only a run that started in this step and is discarded before it executed is a
+      // cancellation worth a line in the trail.
+      if (this.started.has(api.executionId)) {
+        this.record('activity.cancelled', api, { type: api.type, executionId: api.executionId });
+      }
     });
     on('flow.take', (api) =>
       this.record('flow.taken', api, { sourceId: api.content.sourceId ?? null, targetId: api.content.targetId ?? null }),
@@ -632,6 +740,49 @@ function callMappings(behaviour: Record<string, unknown>, variables: Record<stri
     dialect: zeebe ? 'zeebe' : 'camunda',
   };
   return { input: passAll ? { ...variables, ...input } : input, headers };
+/** Acks the flow discards waiting at runs still going, and the process's note that they are pending; returns how many. */
+function dropQueuedDiscards(process: RunningProcess): number {
+  let dropped = 0;
+  for (const activity of process.getActivities()) {
+    if (!activity.status) continue;
+    for (const message of [...(activity.broker.getQueue('inbound-q')?.messages ?? [])]) {
+      if (message.fields.routingKey !== 'flow.discard') continue;
+      message.ack();
+      // The process counts a flow as pending until its target takes the message: drop it there too.
+      process.execution?._popPostponed(message.content)?.ack();
+      dropped++;
+    }
+  }
+  // A discard already taken off the queue by the run's inbound consumer is only noted at the process.
+  const running = new Set(process.getActivities().filter((activity) => activity.status).map((activity) => activity.id));
+  for (const api of process.getPostponed()) {
+    if (api.content.action !== 'discard' || !running.has(String(api.content.targetId))) continue;
+    process.execution?._popPostponed(api.content)?.ack();
+    dropped++;
+  }
+  return dropped;
+}
+
+interface QueuedMessage {
+  fields: { routingKey: string };
+  content: Record<string, unknown>;
+  ack(): void;
+}
+
+interface ProcessChild {
+  id: string;
+  status?: string;
+  init(): void;
+  run(): void;
+  broker: { getQueue(name: string): { messages: QueuedMessage[] } | undefined };
+}
+
+interface RunningProcess {
+  getActivityById(id: string): ProcessChild | undefined;
+  getActivities(): ProcessChild[];
+  getPostponed(): ElementApi[];
+  broker: { getQueue(name: string): { messages: QueuedMessage[] } | undefined };
+  execution?: { executionId: string; _popPostponed(content: Record<string, unknown>): QueuedMessage | undefined };
 }
 
 interface ExecuteMessage {

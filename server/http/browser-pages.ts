@@ -18,6 +18,8 @@ export const BROWSER_PAGES: ReadonlyArray<{ path: string; page: string }> = [
   { path: '/audit', page: 'audit' },
   { path: '/technician', page: 'technician' },
   { path: '/field', page: 'field' },
+  { path: '/operations', page: 'operations' },
+  { path: '/admin', page: 'admin' },
   // /status/:token is rendered by the server (customer/status-page.ts); its script is the `status` bundle.
 ];
 

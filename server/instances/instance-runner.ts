@@ -8,7 +8,7 @@ import { diffVariables } from '../audit/variable-diff.js';
 import type { Clock } from '../clock.js';
 import type { DefinitionRecord } from '../definitions/definition.js';
 import type { SourceCache } from '../engine/bpmn-source.js';
-import type { ConnectorRegistry } from '../engine/connectors/connector-registry.js';
+import { ConnectorRegistry } from '../engine/connectors/connector-registry.js';
 import type { ElementApi, EngineState } from '../engine/engine-types.js';
 import { StepRun, type StepSnapshot, type TimerInfo } from '../engine/step-run.js';
 import { iterationVariables, resolveTaskName, resolveUserTask, type UserTaskAttributes, type UserTaskBehaviour } from '../engine/user-task-attributes.js';
@@ -39,6 +39,7 @@ class TaskAttributeFailure extends Error {
     super(message);
   }
 }
+import { previewOf, type Intervention, type InterventionPreview } from './intervention.js';
 
 const TASK_TYPES = new Set(['bpmn:UserTask', 'bpmn:ManualTask']);
 const MAX_VERSION_RETRIES = 3;
@@ -228,6 +229,70 @@ export class InstanceRunner {
     return this.queue.run(instanceId, () => commitTaskAmendment({ ...this.deps, events: this.events }, instanceId, build));
   }
 
+  /** Runs `work` as the instance's one writer (operator changes that write the saved state themselves, server/operations/). */
+  exclusive<T>(instanceId: string, work: () => Promise<T>): Promise<T> {
+    this.assertAccepting();
+    return this.queue.run(instanceId, work);
+  }
+
+  /**
+   * An operator's intervention (move, restart, migrate; server/operations/): recovers the
+   * instance (or starts its diagram again at `restartAt` for a finished one, or recovers it into
+   * another version), lets `drive` change the engine, and saves the step like any other, with
+   * the intervention's audit events first. With `dryRun` nothing is saved and no connector is
+   * called: the preview says what the step would do.
+   */
+  intervene(instanceId: string, intervention: Intervention): Promise<{ result: StepResult | null; preview: InterventionPreview }> {
+    this.assertAccepting();
+    return this.queue.run(instanceId, () => this.interventionStep(instanceId, intervention));
+  }
+
+  private async interventionStep(instanceId: string, intervention: Intervention): Promise<{ result: StepResult | null; preview: InterventionPreview }> {
+    const { store } = this.deps;
+    const instance = await store.instances.get(instanceId);
+    if (!instance) throw new NotFoundError(`Instance ${instanceId} does not exist`);
+    if (intervention.expectedVersion !== undefined && intervention.expectedVersion !== instance.version) {
+      throw new VersionConflictError(`Ticket ${instance.ticketNumber} changed meanwhile (version ${intervention.expectedVersion} was seen, it is at ${instance.version}); reload it`);
+    }
+    const restarting = intervention.restartAt !== undefined;
+    if (restarting && instance.status === 'running') throw new ConflictError(`Ticket ${instance.ticketNumber} is still running: move its token instead of restarting it`);
+    if (!restarting && instance.status !== 'running') throw new ConflictError(`Ticket ${instance.ticketNumber} is ${instance.status}; nothing more can happen to it`);
+    const [openTasks, incidents, pendingTimers] = await Promise.all([
+      store.tasks.list({ instanceId, status: 'open' }),
+      store.instances.incidents(instanceId),
+      store.timers.forInstance(instanceId),
+    ]);
+    const openIncidents = incidents.filter((incident) => incident.status === 'open');
+    const definition = intervention.definition ?? (await store.definitions.getById(instance.definitionId));
+    if (!definition) throw new NotFoundError(`Definition ${instance.definitionId} is missing`);
+    const source = await this.deps.sources.get(definition);
+    // A dry run calls no connector: each service the step would reach is noted, not run.
+    const deps = intervention.dryRun ? { ...this.deps, connectors: new ConnectorRegistry() } : this.deps;
+    const saved = new Map(pendingTimers.map((timer) => [timer.executionId, new Date(timer.dueAt)]));
+    const run = new StepRun({ instanceId, ticketNumber: instance.ticketNumber, source }, deps, saved);
+    run.actor = intervention.actor;
+    if (intervention.restartAt !== undefined) await run.startAt(instance.variables, intervention.restartAt);
+    else await run.resume(instance.state as EngineState);
+    try {
+      await intervention.drive(run);
+    } catch (err) {
+      await run.suspend();
+      throw err;
+    }
+    const failure = stepFailure(run);
+    if (failure) {
+      await run.suspend();
+      throw new ConflictError(`The intervention cannot run: ${failure.message}`, [failure]);
+    }
+    const snapshot = await run.snapshot();
+    await run.suspend();
+    const preview = previewOf(run, snapshot, openTasks, pendingTimers);
+    if (intervention.dryRun) return { result: null, preview };
+    const base: InstanceRecord = { ...instance, definitionId: definition.id, definitionVersion: definition.version };
+    const result = await this.commit(base, instance.version, run, snapshot, intervention.audit, { openTasks, openIncidents });
+    return { result, preview };
+  }
+
   /** Stops taking new steps and waits until every step in progress has saved. */
   async drain(): Promise<void> {
     this.accepting = false;
@@ -279,7 +344,7 @@ export class InstanceRunner {
       }
       if (action.kind === 'timer' && action.force) {
         saved.set(timer.executionId, this.deps.clock.now());
-        extra.push({ type: 'timer.forced', actor: action.actor ?? 'api', elementId: timer.elementId, data: { timerId: timer.id, dueAt: timer.dueAt, reason: action.reason ?? null } });
+        extra.push({ type: 'timer.forced', actor: action.actor ?? 'api', elementId: timer.elementId, data: { timerId: timer.id, dueAt: timer.dueAt, reason: action.reason ?? null, intervention: true } });
       }
       if (action.kind === 'reschedule-timer') {
         saved.set(timer.executionId, action.dueAt);
@@ -287,7 +352,7 @@ export class InstanceRunner {
           type: 'timer.rescheduled',
           actor: action.actor,
           elementId: timer.elementId,
-          data: { timerId: timer.id, from: timer.dueAt, to: action.dueAt.toISOString(), reason: action.reason },
+          data: { timerId: timer.id, from: timer.dueAt, to: action.dueAt.toISOString(), reason: action.reason, intervention: true },
         });
       }
     }
@@ -296,7 +361,7 @@ export class InstanceRunner {
     if (!definition) throw new NotFoundError(`Definition ${instance.definitionId} is missing`);
     const source = await this.deps.sources.get(definition);
     const run = new StepRun({ instanceId, ticketNumber: instance.ticketNumber, source }, this.deps, saved);
-    if (retried && action.kind === 'retry') extra.push({ type: 'incident.retried', actor: action.actor, data: { incidentId: retried.id, reason: action.reason ?? null } });
+    if (retried && action.kind === 'retry') extra.push({ type: 'incident.retried', actor: action.actor, data: { incidentId: retried.id, reason: action.reason ?? null, intervention: true } });
 
     run.actor = 'actor' in effective && effective.actor ? effective.actor : 'timer';
     await run.resume(instance.state as EngineState);
@@ -340,7 +405,7 @@ export class InstanceRunner {
         return;
       }
       case 'cancel':
-        extra.push({ type: 'instance.cancelled', actor: action.actor, data: { reason: action.reason } });
+        extra.push({ type: 'instance.cancelled', actor: action.actor, data: { reason: action.reason, intervention: true } });
         await run.cancel();
         return;
       case 'external-complete':

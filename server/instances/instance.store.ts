@@ -12,6 +12,8 @@ export interface InstanceStore {
   lastTicketSeq(prefix: string): Promise<number>;
   incidents(instanceId: string): Promise<IncidentRecord[]>;
   getIncident(id: string): Promise<IncidentRecord | null>;
+  /** Open incidents of every instance, oldest first, at most `limit` (the operations page groups them by cause). */
+  openIncidents(limit: number): Promise<IncidentRecord[]>;
   /** Subscriptions waiting for this message; when businessKey is given, only those of that key. */
   subscriptions(messageName: string, businessKey: string | null): Promise<MessageSubscription[]>;
 }

@@ -80,6 +80,12 @@ export class OutboxDispatcher {
   }
 
   /** Sends what is due, oldest first; answers how many went. Never runs twice at once. */
+  /** An admin resent a message: no backoff left from earlier tries; deliver now. */
+  retryNow(id: string): Promise<number> {
+    this.retryAt.delete(id);
+    return this.tick();
+  }
+
   tick(): Promise<number> {
     this.running ??= this.dispatch().finally(() => {
       this.running = null;

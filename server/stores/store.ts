@@ -5,6 +5,7 @@ import type { RateLimitStore } from '../auth/rate-limit.store.js';
 import type { SecretStore } from '../auth/secret.store.js';
 import type { CustomerStore } from '../customer/customer.store.js';
 import type { DefinitionStore } from '../definitions/definition.store.js';
+import type { DepartmentHeadStore } from '../departments/department-head.store.js';
 import type { DepartmentStore } from '../departments/department.store.js';
 import type { IncidentRecord, InstanceRecord, MessageSubscription } from '../instances/instance.js';
 import type { InstanceStore } from '../instances/instance.store.js';
@@ -25,6 +26,7 @@ import type { StockMove } from '../field/field.js';
 import type { FieldStore } from '../field/field.store.js';
 import type { ExternalTaskRecord } from '../external-tasks/external-task.js';
 import type { ExternalTaskStore } from '../external-tasks/external-task.store.js';
+import type { ApprovalStore } from '../operations/approval.store.js';
 
 /**
  * Everything one engine step changed, written in one transaction or not at all.
@@ -77,6 +79,10 @@ export interface Store {
   customer: CustomerStore;
   /** Field service: technicians' profiles, parts and stock, assets. */
   field: FieldStore;
+  /** Four-eyes requests of interventions (operations). */
+  approvals: ApprovalStore;
+  /** Who heads each department. */
+  departmentHeads: DepartmentHeadStore;
   /** agenda on this store's database; pending timers are its jobs. */
   timerJobs: TimerJobs;
   /** When processes with timer start events start themselves next (agenda jobs too). */

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 
 import { passwordProblem } from '../auth/passwords.js';
+import { actorOf } from '../http/principal.js';
 import { guard } from '../http/roles.js';
 import { parseInput } from '../http/validate.js';
 import type { FieldService } from '../field/field.service.js';
@@ -83,6 +84,28 @@ export function userRoutes(users: UserService, field: FieldService): Router {
     const user = await users.update(req.params.id, { ...patch, ...(name !== undefined && patch.displayName === undefined ? { displayName: name } : {}) });
     await saveProfile(user.username, { home, maxJobsPerDay, hourlyRate });
     res.json(await withProfile(user));
+    res.json(await users.update(req.params.id, parseInput(userPatch, req.body ?? {}, 'user change'), actorOf(req)));
+  });
+
+  /** Password reset by an admin: the user is signed out everywhere. */
+  router.post('/:id/password', async (req, res) => {
+    const { password: next } = parseInput(z.object({ password }).strict(), req.body ?? {}, 'password reset');
+    await users.update(req.params.id, { password: next }, actorOf(req));
+    res.status(204).end();
+  });
+
+  router.get('/:id/tokens', async (req, res) => {
+    res.json(await users.tokens(req.params.id));
+  });
+
+  router.post('/:id/tokens', async (req, res) => {
+    const { expiresAt } = parseInput(z.object({ expiresAt: z.iso.datetime({ offset: true }) }).strict(), req.body ?? {}, 'token');
+    res.status(201).json(await users.issueToken(req.params.id, new Date(expiresAt)));
+  });
+
+  router.delete('/:id/tokens/:tokenId', async (req, res) => {
+    await users.revokeToken(req.params.id, req.params.tokenId);
+    res.status(204).end();
   });
 
   return router;

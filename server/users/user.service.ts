@@ -5,7 +5,8 @@ import type { AuthService } from '../auth/auth.service.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import type { Clock } from '../clock.js';
 import type { DepartmentStore } from '../departments/department.store.js';
-import { InvalidInputError, NotFoundError } from '../errors.js';
+import type { Principal } from '../auth/principal.js';
+import { InvalidInputError, NotFoundError, UnauthenticatedError } from '../errors.js';
 import type { Role, UserRecord, UserView } from './user.js';
 import { userView } from './user.js';
 import type { UserStore } from './user.store.js';
@@ -40,7 +41,12 @@ export function newUserRecord(input: Omit<NewUser, 'password'>, passwordHash: st
 
 export type UserPatch = Partial<Omit<NewUser, 'username'> & { disabled: boolean }>;
 
+/** What happens to a user's work when they are disabled (their held tasks go back to the queues); answers the task ids released. */
+export type DisabledHandler = (username: string, actor: string) => Promise<string[]>;
+
 export class UserService {
+  private disabledHandler: DisabledHandler = async () => [];
+
   constructor(
     private readonly users: UserStore,
     private readonly departments: DepartmentStore,
@@ -49,6 +55,11 @@ export class UserService {
     private readonly events: AccessEvents,
     private readonly clock: Clock,
   ) {}
+
+  /** Wired by baton.ts once the runner exists (disabling a user releases their tasks through it). */
+  whenDisabled(handler: DisabledHandler): void {
+    this.disabledHandler = handler;
+  }
 
   async list(): Promise<UserView[]> {
     return (await this.users.list()).map(userView);
@@ -66,7 +77,7 @@ export class UserService {
   }
 
   /** Disabling or a new password signs the user out everywhere; any change re-evaluates their sockets' rooms. */
-  async update(id: string, patch: UserPatch): Promise<UserView> {
+  async update(id: string, patch: UserPatch, actor = 'system'): Promise<UserView> {
     const current = await this.require(id);
     if (patch.departments) await this.assertDepartments(patch.departments);
     const next: UserRecord = {
@@ -82,7 +93,35 @@ export class UserService {
     if (!(await this.users.update(next))) throw new NotFoundError(`User ${id} does not exist`);
     if (next.disabled || patch.password) await this.auth.revokeAll(id);
     this.events.emit('user.changed', next);
+    if (next.disabled && !current.disabled) await this.disabledHandler(next.username, actor);
     return userView(next);
+  }
+
+  /** A user changes their own password: the current one proves it is them; every other sign-in of theirs ends. */
+  async changeOwnPassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
+    const user = await this.require(principal.userId);
+    if (!(await this.hasher.verify(currentPassword, user.passwordHash))) throw new UnauthenticatedError('The current password is wrong');
+    const next: UserRecord = { ...user, passwordHash: await this.hasher.hash(newPassword), updatedAt: this.clock.now().toISOString() };
+    if (!(await this.users.update(next))) throw new NotFoundError(`User ${user.id} does not exist`);
+    await this.auth.revokeOthers(user.id, principal.credentialId);
+  }
+
+  /** An API token for a user (admins issue them), valid until `expiresAt`. */
+  async issueToken(id: string, expiresAt: Date): Promise<{ token: string; id: string; expiresAt: string }> {
+    const user = await this.require(id);
+    if (user.disabled) throw new InvalidInputError(`${user.username} is disabled`);
+    const { secret, credential } = await this.auth.issueToken(user, expiresAt);
+    return { token: secret, id: credential.id, expiresAt: credential.expiresAt };
+  }
+
+  async tokens(id: string) {
+    await this.require(id);
+    return this.auth.tokensOf(id);
+  }
+
+  async revokeToken(id: string, tokenId: string): Promise<void> {
+    await this.require(id);
+    if (!(await this.auth.revokeOf(id, tokenId))) throw new NotFoundError(`User ${id} has no token ${tokenId}`);
   }
 
   private async require(id: string): Promise<UserRecord> {

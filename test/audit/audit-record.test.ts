@@ -95,7 +95,7 @@ describe('Audit record: what the trail holds (the issue’s list)', () => {
     expect(of(trail, 'timer.forced')[0]).to.deep.include({ actor: TEST_ADMIN.username });
     expect(of(trail, 'instance.cancelled')[0]).to.deep.include({ actor: TEST_ADMIN.username });
     expect(of(trail, 'timer.forced')[0]?.data).to.include({ reason: 'testing the warning' });
-    expect(of(trail, 'instance.cancelled')[0]?.data).to.deep.equal({ reason: 'duplicate of HD-7' });
+    expect(of(trail, 'instance.cancelled')[0]?.data).to.deep.equal({ reason: 'duplicate of HD-7', intervention: true });
     expect(of(trail, 'task.cancelled')).to.have.length(1);
     expect((await server.http.request('POST', `/api/timers/${encodeURIComponent(timer!.id)}/fire`, { reason: '' })).status).to.equal(400);
   });

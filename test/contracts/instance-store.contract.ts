@@ -165,6 +165,9 @@ export function instanceStoreContract(open: OpenStore, close: CloseStore): void 
       expect(await store().instances.getIncident(second.id)).to.deep.equal(second);
       expect(await store().instances.getIncident('missing')).to.equal(null);
       expect(await store().instances.incidents('missing')).to.deep.equal([]);
+      // and across instances only the open one is listed, within the limit
+      expect(await store().instances.openIncidents(10)).to.deep.equal([second]);
+      expect(await store().instances.openIncidents(0)).to.deep.equal([]);
     });
 
     it('finds message subscriptions by name, and by name and business key', async () => {

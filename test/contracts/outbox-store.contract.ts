@@ -77,6 +77,27 @@ export function outboxStoreContract(open: OpenStore, close: CloseStore): void {
       expect(await store().outbox.pending(10)).to.deep.equal([twice, once, fresh]);
     });
 
+    it('lists messages by state, newest first, and resends a failed one from scratch', async () => {
+      // given a pending, a failed and a sent message
+      const instance = makeInstance();
+      const pending = makeOutboxMessage(instance, { createdAt: isoAt(1) });
+      const failed = makeOutboxMessage(instance, { createdAt: isoAt(2) });
+      const sent = makeOutboxMessage(instance, { createdAt: isoAt(3), sentAt: isoAt(4), attempts: 1 });
+      await startInstance(store(), instance, { outbox: [pending, failed, sent] });
+      await store().outbox.markFailed(failed.id, '550 mailbox unavailable');
+      // then each state lists its own
+      expect(await store().outbox.list('pending', 10)).to.deep.equal([pending]);
+      expect(await store().outbox.list('failed', 10)).to.deep.equal([{ ...failed, attempts: 1, lastError: '550 mailbox unavailable' }]);
+      expect(await store().outbox.list('sent', 10)).to.deep.equal([sent]);
+      expect(await store().outbox.list('sent', 0)).to.deep.equal([]);
+      // when the failed one is resent it is pending again, with no attempts
+      expect(await store().outbox.resend(failed.id)).to.deep.equal(failed);
+      expect((await store().outbox.list('pending', 10)).map((message) => message.id)).to.deep.equal([failed.id, pending.id]);
+      // and a sent or unknown one cannot be resent
+      expect(await rejectionOf(store().outbox.resend(sent.id))).to.have.property('code', 'CONFLICT');
+      expect(await rejectionOf(store().outbox.resend('missing'))).to.be.instanceOf(NotFoundError);
+    });
+
     it('refuses to mark an unknown message', async () => {
       // given an empty store
       // when unknown ids are marked

@@ -1,3 +1,4 @@
+import { approvalStoreContract, departmentHeadStoreContract } from './approval-store.contract.js';
 import { auditStoreContract } from './audit-store.contract.js';
 import { definitionStoreContract } from './definition-store.contract.js';
 import { customerStoreContract } from './customer-store.contract.js';

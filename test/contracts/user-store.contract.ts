@@ -69,7 +69,9 @@ export function userStoreContract(open: OpenStore, close: CloseStore): void {
       const fresh = makeCredential(bob, { expiresAt: isoAt(100) });
       for (const credential of [a1, a2, old, fresh]) await store().credentials.insert(credential);
       // when ada's are removed and the expired ones swept at minute 50
+      expect((await store().credentials.forUser(ada.id)).map((credential) => credential.id).sort()).to.deep.equal([a1.id, a2.id].sort());
       expect((await store().credentials.deleteForUser(ada.id)).sort()).to.deep.equal([a1.id, a2.id].sort());
+      expect(await store().credentials.forUser(ada.id)).to.deep.equal([]);
       expect(await store().credentials.deleteExpired(isoAt(50))).to.equal(1);
       // then only bob's fresh session is left
       expect(await store().credentials.bySecretHash(fresh.secretHash)).to.deep.equal(fresh);

@@ -94,6 +94,18 @@ describe('Replay of every shipped process reproduces its final state', () => {
     const fired = replay.events.filter((event) => event.type === 'timer.fired').map((event) => event.elementId);
     expect(fired).to.deep.equal(['Timer_L1_warn', 'Timer_L1_escalate', 'Timer_L2_warn', 'Timer_L2_escalate', 'Timer_L3_warn', 'Timer_L3_escalate']);
     expect(replay.state.tasks.find((task) => task.elementId === 'Task_head_of_service')).to.deep.include({ owner: 'hanna', status: 'completed' });
+    // the trail cancels only what the ticket reached: the three escalated tasks and the boundary timers they took along
+    const entered = new Set(replay.events.filter((event) => event.type === 'activity.entered').map((event) => event.data['executionId']));
+    const cancelled = replay.events.filter((event) => event.type === 'activity.cancelled');
+    expect(cancelled.filter((event) => !entered.has(event.data['executionId'])).map((event) => event.elementId)).to.deep.equal([]);
+    expect(cancelled.map((event) => event.elementId)).to.include.members(['Task_L1', 'Task_L2', 'Task_L3']);
+  });
+
+  it('help desk resolved at first line: no cancellation in the trail', async () => {
+    const { instance } = await baton.instances.start({ processKey: 'helpdesk-escalation', variables: { customerEmail: 'eva@example.com' }, businessKey: null }, 'api');
+    await complete(instance.id, 'Task_first_line', { resolved: true, resolution: 'Reset the password' }, 'fiona');
+    const replay = await expectReplayMatches(instance.id);
+    expect(replay.events.filter((event) => event.type === 'activity.cancelled')).to.deep.equal([]);
   });
 
   it('payment incident: the refund webhook, a chase after two days, the confirmation message', async () => {

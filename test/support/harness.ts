@@ -39,6 +39,8 @@ export const TEST_CONFIG = {
   timerPollMs: 50,
   webhook: { timeoutMs: 2000, attempts: 2, backoffMs: 10 },
   auth: { sessionTtlMs: 3_600_000, tokenTtlMs: 3_600_000, passwordCost: 4 },
+  /** Four-eyes on interventions (BATON_FOUR_EYES); its own tests turn it on. */
+  fourEyes: false,
 };
 
 /** Creates TEST_ADMIN unless the store already has it (a restart on the same file). */

@@ -20,6 +20,7 @@ export class SqliteCredentialStore implements CredentialStore {
   private readonly bySecret: Database.Statement<[string], CredentialRow>;
   private readonly deleteRow: Database.Statement<[string]>;
   private readonly ofUser: Database.Statement<[string], { id: string }>;
+  private readonly allOfUser: Database.Statement<[string], CredentialRow>;
   private readonly deleteOfUser: Database.Statement<[string]>;
   private readonly deleteBefore: Database.Statement<[string]>;
   private readonly deleteUserTx: Database.Transaction<(userId: string) => string[]>;
@@ -29,6 +30,7 @@ export class SqliteCredentialStore implements CredentialStore {
     this.bySecret = db.prepare(`SELECT ${COLUMNS} FROM credentials WHERE secret_hash = ?`);
     this.deleteRow = db.prepare('DELETE FROM credentials WHERE id = ?');
     this.ofUser = db.prepare('SELECT id FROM credentials WHERE user_id = ?');
+    this.allOfUser = db.prepare(`SELECT ${COLUMNS} FROM credentials WHERE user_id = ? ORDER BY created_at DESC, rowid DESC`);
     this.deleteOfUser = db.prepare('DELETE FROM credentials WHERE user_id = ?');
     this.deleteBefore = db.prepare('DELETE FROM credentials WHERE expires_at < ?');
     this.deleteUserTx = db.transaction((userId: string) => {
@@ -53,6 +55,10 @@ export class SqliteCredentialStore implements CredentialStore {
   async bySecretHash(secretHash: string): Promise<CredentialRecord | null> {
     const row = this.bySecret.get(secretHash);
     return row ? toCredential(row) : null;
+  }
+
+  async forUser(userId: string): Promise<CredentialRecord[]> {
+    return this.allOfUser.all(userId).map(toCredential);
   }
 
   async delete(id: string): Promise<boolean> {

@@ -65,6 +65,7 @@ export class SqliteInstanceStore implements InstanceStore {
   private readonly advanceTicket: Database.Statement;
   private readonly firstTicket: Database.Statement<[string]>;
   private readonly incidentsOf: Database.Statement<[string], IncidentRow>;
+  private readonly openIncidentRows: Database.Statement<[number], IncidentRow>;
   private readonly incidentById: Database.Statement<[string], IncidentRow>;
   private readonly upsertIncidentRow: Database.Statement<[IncidentRow]>;
   private readonly subscriptionsOfMessage: Database.Statement<[string], SubscriptionRow>;
@@ -115,6 +116,7 @@ export class SqliteInstanceStore implements InstanceStore {
       'SELECT * FROM incidents WHERE instance_id = ? ORDER BY created_at, rowid',
     );
     this.incidentById = db.prepare('SELECT * FROM incidents WHERE id = ?');
+    this.openIncidentRows = db.prepare("SELECT * FROM incidents WHERE status = 'open' ORDER BY created_at, rowid LIMIT ?");
     this.upsertIncidentRow = db.prepare(
       `INSERT INTO incidents (id, instance_id, element_id, kind, message, status, execution_id, retry, created_at, resolved_at)
        VALUES (@id, @instance_id, @element_id, @kind, @message, @status, @execution_id, @retry, @created_at, @resolved_at)
@@ -168,6 +170,10 @@ export class SqliteInstanceStore implements InstanceStore {
   async getIncident(id: string): Promise<IncidentRecord | null> {
     const row = this.incidentById.get(id);
     return row === undefined ? null : toIncident(row);
+  }
+
+  async openIncidents(limit: number): Promise<IncidentRecord[]> {
+    return this.openIncidentRows.all(limit).map(toIncident);
   }
 
   async subscriptions(messageName: string, businessKey: string | null): Promise<MessageSubscription[]> {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import { NotFoundError } from '../../errors.js';
+import { ConflictError, NotFoundError } from '../../errors.js';
 import type { OutboxMessage } from '../../outbox/outbox-message.js';
-import type { OutboxStore } from '../../outbox/outbox.store.js';
+import type { OutboxState, OutboxStore } from '../../outbox/outbox.store.js';
 import { fromJson, toJson } from './sqlite-query.js';
 
 interface OutboxRow {
@@ -25,6 +25,9 @@ export class SqliteOutboxStore implements OutboxStore {
   private readonly setSent: Database.Statement<[string, string]>;
   private readonly setFailed: Database.Statement<[string, string]>;
   private readonly insertRow: Database.Statement<[OutboxRow]>;
+  private readonly byState: Record<OutboxState, Database.Statement<[number], OutboxRow>>;
+  private readonly byId: Database.Statement<[string], OutboxRow>;
+  private readonly reset: Database.Statement<[string]>;
 
   constructor(db: Database.Database) {
     this.unsent = db.prepare(
@@ -41,6 +44,14 @@ export class SqliteOutboxStore implements OutboxStore {
     this.setFailed = db.prepare(
       'UPDATE outbox SET last_error = ?, attempts = attempts + 1 WHERE id = ?',
     );
+    const listed = (where: string) => db.prepare<[number], OutboxRow>(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE ${where} ORDER BY created_at DESC, rowid DESC LIMIT ?`);
+    this.byState = {
+      pending: listed('sent_at IS NULL AND last_error IS NULL'),
+      failed: listed('sent_at IS NULL AND last_error IS NOT NULL'),
+      sent: listed('sent_at IS NOT NULL'),
+    };
+    this.byId = db.prepare(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE id = ?`);
+    this.reset = db.prepare('UPDATE outbox SET attempts = 0, last_error = NULL WHERE id = ? AND sent_at IS NULL');
     // ON CONFLICT on the key alone, not INSERT OR IGNORE: OR IGNORE would also silently drop a
     // row that breaks NOT NULL, and a malformed message must fail the step instead.
     this.insertRow = db.prepare(
@@ -70,6 +81,18 @@ export class SqliteOutboxStore implements OutboxStore {
     if (this.setFailed.run(error, id).changes === 0) {
       throw new NotFoundError(`outbox message ${id} not found`);
     }
+  }
+
+  async list(state: OutboxState, limit: number): Promise<OutboxMessage[]> {
+    return this.byState[state].all(limit).map(toMessage);
+  }
+
+  async resend(id: string): Promise<OutboxMessage> {
+    const row = this.byId.get(id);
+    if (!row) throw new NotFoundError(`Outbox message ${id} does not exist`);
+    if (row.sent_at !== null) throw new ConflictError(`Outbox message ${id} was sent already (${row.sent_at})`);
+    this.reset.run(id);
+    return toMessage({ ...row, attempts: 0, last_error: null });
   }
 
   /** Called only inside SqliteStore.commitStep's transaction; a known idempotency key is skipped. */

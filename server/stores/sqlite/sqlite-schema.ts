@@ -6,6 +6,7 @@ import { migrateCustomer } from './sqlite-migration-customer.js';
 import { migrateField } from './sqlite-migration-field.js';
 import { migrateNotifications } from './sqlite-migration-notifications.js';
 import { migrateExternalTasks } from './sqlite-migration-external-tasks.js';
+import { migrateDepartmentHeads, migrateOperations } from './sqlite-migration-operations.js';
 import { migratePeople } from './sqlite-migration-people.js';
 
 type Migration = (db: Database.Database) => void;
@@ -225,6 +226,8 @@ const migrations: readonly Migration[] = [
   migrateField,
   migrateNotifications,
   migrateExternalTasks,
+  migrateOperations,
+  migrateDepartmentHeads,
 ];
 
 /** Schema version this code writes; a database at a higher version came from a newer Baton. */

@@ -5,7 +5,9 @@ import { assertWellFormed } from '../step-shape.js';
 import type { StepWrite, Store } from '../store.js';
 import { SqliteAuditStore } from './sqlite-audit.store.js';
 import { SqliteDefinitionStore } from './sqlite-definition.store.js';
+import { SqliteApprovalStore } from './sqlite-approval.store.js';
 import { SqliteCustomerStore } from './sqlite-customer.store.js';
+import { SqliteDepartmentHeadStore } from './sqlite-department-head.store.js';
 import { SqliteCredentialStore } from './sqlite-credential.store.js';
 import { SqliteDepartmentStore } from './sqlite-department.store.js';
 import { SqliteFieldStore } from './sqlite-field.store.js';
@@ -75,6 +77,8 @@ export class SqliteStore implements Store {
   readonly credentials: SqliteCredentialStore;
   readonly customer: SqliteCustomerStore;
   readonly field: SqliteFieldStore;
+  readonly approvals: SqliteApprovalStore;
+  readonly departmentHeads: SqliteDepartmentHeadStore;
   readonly timerJobs: SqliteTimerJobs;
   readonly schedules: SqliteProcessScheduleStore;
   readonly rateLimits: SqliteRateLimitStore;
@@ -109,6 +113,8 @@ export class SqliteStore implements Store {
     this.preferences = new SqlitePreferenceStore(db);
     this.notifications = new SqliteNotificationStore(db, this.outbox);
     this.externalTasks = new SqliteExternalTaskStore(db);
+    this.approvals = new SqliteApprovalStore(db);
+    this.departmentHeads = new SqliteDepartmentHeadStore(db);
     this.pingStatement = db.prepare('SELECT 1');
     // Any throw inside rolls the whole step back, the version check included.
     this.writeStep = db.transaction((step: StepWrite) => {
