@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 
+import { analyticsRoutes, reportRoutes } from './analytics/analytics.routes.js';
+import type { AnalyticsService } from './analytics/analytics.service.js';
 import { connectorRoutes } from './definitions/connector.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import type { AuditService } from './audit/audit.service.js';
@@ -48,6 +50,7 @@ export interface AppComponents {
   replay: ReplayService;
   intake: IntakeService;
   status: StatusService;
+  analytics: AnalyticsService;
   logger: Logger;
   version: string;
   /** The built browser app (default `dist/web/` in the repository). */
@@ -97,6 +100,8 @@ export function createApp(components: AppComponents): Express {
   api.use('/tasks', taskRoutes(components.taskActions));
   api.use('/messages', messageRoutes(components.messages));
   api.use('/timers', timerRoutes(components.timers));
+  api.use('/reports', reportRoutes(components.analytics));
+  api.use('/analytics', analyticsRoutes(components.analytics));
   api.use((req, _res, next) => next(new NotFoundError(`No API route ${req.method} ${req.path}`)));
   app.use('/api', api);
   // Scrapers use a bearer token of an admin.

@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 
 import { randomBytes } from 'node:crypto';
 
+import { AnalyticsProjector } from './analytics/analytics-projector.js';
+import { AnalyticsService } from './analytics/analytics.service.js';
 import { createApp } from './app.js';
 import { AuditCheckpointer } from './audit/audit-checkpointer.js';
 import { auditKeyOf, type AuditKey } from './audit/audit-key.js';
@@ -122,7 +124,11 @@ export function createBaton(options: BatonOptions) {
     runner,
     clock,
   });
-  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, logger, version: options.version });
+  // Reports: projections folded from the audit log after each committed step (never inside it).
+  const projector = store.analytics ? new AnalyticsProjector(store.analytics, logger) : null;
+  projector?.follow(runner.events);
+  const analytics = new AnalyticsService({ store: store.analytics ?? null, projector, definitions, users: store.users, departments: store.departments, clock });
+  const app = createApp({ analytics, store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, logger, version: options.version });
   let live: LiveHub | null = null;
   let statusHub: StatusHub | null = null;
 
@@ -151,6 +157,8 @@ export function createBaton(options: BatonOptions) {
     checkpointer,
     intake,
     status,
+    analytics,
+    projector,
     /** Deploys every .bpmn file of a directory; identical diagrams are not redeployed. */
     async deployDirectory(dir: string): Promise<{ file: string; key?: string; version?: number; created?: boolean; error?: string }[]> {
       const files = (await readdir(dir)).filter((file) => file.endsWith('.bpmn')).sort();
@@ -185,6 +193,8 @@ export function createBaton(options: BatonOptions) {
       await scheduler.stop();
       await dispatcher?.stop();
       await runner.drain();
+      projector?.unfollow(runner.events);
+      await projector?.idle();
       // Seals what the last steps appended, so a restart starts from a checkpoint of everything.
       await checkpointer.stop();
       await store.close();

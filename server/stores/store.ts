@@ -1,3 +1,4 @@
+import type { AnalyticsStore } from '../analytics/analytics.store.js';
 import type { AuditEvent } from '../audit/audit-event.js';
 import type { AuditStore } from '../audit/audit.store.js';
 import type { CredentialStore } from '../auth/credential.store.js';
@@ -61,6 +62,8 @@ export interface Store {
   timerJobs: TimerJobs;
   /** When processes with timer start events start themselves next (agenda jobs too). */
   schedules: ProcessScheduleStore;
+  /** Report projections folded from the audit log; absent: this store has no reports yet. */
+  analytics?: AnalyticsStore;
   /**
    * Writes a step atomically. Throws VersionConflictError when the stored instance version is
    * not `expectedVersion` (or when a new instance's id or (processKey, businessKey) exists),

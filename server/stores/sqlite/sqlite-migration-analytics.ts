@@ -1,0 +1,99 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Analytics projections (issue 15), folded from the audit log by the projector
+ * (server/analytics/analytics-projector.ts). Nothing here is the truth: every row can be dropped
+ * and rebuilt from audit_events. `analytics_cursor` is the position (audit_events rowid: the
+ * log's global commit order, since the table is append-only and has one writer) of the last
+ * event folded in, together with that event's (instance, seq) so a renumbered log (VACUUM,
+ * import) is noticed and rebuilt rather than trusted.
+ */
+export function migrateAnalytics(db: Database.Database): void {
+  db.exec(`
+    CREATE TABLE analytics_cursor (
+      id          INTEGER PRIMARY KEY CHECK (id = 1),
+      position    INTEGER NOT NULL,
+      instance_id TEXT,
+      seq         INTEGER,
+      rebuilt_at  TEXT
+    );
+    INSERT INTO analytics_cursor (id, position) VALUES (1, 0);
+
+    -- One row per instance: when it started and ended, who resolved it, how its tickets moved.
+    CREATE TABLE analytics_instances (
+      instance_id      TEXT PRIMARY KEY,
+      process_key      TEXT NOT NULL,
+      version          INTEGER NOT NULL,
+      started_at       TEXT NOT NULL,
+      ended_at         TEXT,
+      status           TEXT NOT NULL,
+      user_tasks       INTEGER NOT NULL DEFAULT 0,
+      pass_ups         INTEGER NOT NULL DEFAULT 0,
+      hand_overs       INTEGER NOT NULL DEFAULT 0,
+      escalations      INTEGER NOT NULL DEFAULT 0,
+      last_task_id     TEXT,
+      last_completer   TEXT,
+      last_department  TEXT,
+      resolver         TEXT,
+      resolver_department TEXT,
+      customer_wait_ms INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+    CREATE INDEX analytics_instances_started ON analytics_instances (process_key, started_at);
+    CREATE INDEX analytics_instances_ended ON analytics_instances (process_key, ended_at);
+
+    -- One row per user task: queue time (created → first claim), work time (claim → completion).
+    CREATE TABLE analytics_tasks (
+      task_id      TEXT PRIMARY KEY,
+      instance_id  TEXT NOT NULL,
+      process_key  TEXT NOT NULL,
+      version      INTEGER NOT NULL,
+      element_id   TEXT NOT NULL,
+      department   TEXT,
+      customer     INTEGER NOT NULL,
+      owner        TEXT,
+      created_at   TEXT NOT NULL,
+      claimed_at   TEXT,
+      work_from    TEXT,
+      ended_at     TEXT,
+      status       TEXT NOT NULL,
+      completed_by TEXT,
+      due_at       TEXT,
+      escalated    INTEGER NOT NULL DEFAULT 0,
+      reopened     INTEGER NOT NULL DEFAULT 0,
+      queue_ms     INTEGER,
+      work_ms      INTEGER
+    ) WITHOUT ROWID;
+    CREATE INDEX analytics_tasks_activity
+      ON analytics_tasks (process_key, created_at, element_id, version, queue_ms, work_ms, customer);
+    CREATE INDEX analytics_tasks_instance ON analytics_tasks (instance_id, element_id);
+    CREATE INDEX analytics_tasks_ended ON analytics_tasks (process_key, ended_at);
+
+    -- What people did, one row per action (completed, resolved, passed-up, handed-over, escalated,
+    -- reopened), with the department the task was in: the monthly report groups these.
+    CREATE TABLE analytics_actions (
+      position    INTEGER NOT NULL,
+      kind        TEXT NOT NULL,
+      at          TEXT NOT NULL,
+      username    TEXT,
+      department  TEXT,
+      instance_id TEXT NOT NULL,
+      task_id     TEXT,
+      process_key TEXT NOT NULL,
+      duration_ms INTEGER,
+      PRIMARY KEY (position, kind)
+    ) WITHOUT ROWID;
+    CREATE INDEX analytics_actions_at ON analytics_actions (at, kind, username, department, duration_ms);
+    CREATE INDEX analytics_actions_instance ON analytics_actions (instance_id, kind);
+
+    -- How often each activity was passed and each flow taken, per UTC day (the heatmap's counts).
+    CREATE TABLE analytics_element_days (
+      process_key TEXT NOT NULL,
+      version     INTEGER NOT NULL,
+      element_id  TEXT NOT NULL,
+      kind        TEXT NOT NULL,
+      day         TEXT NOT NULL,
+      count       INTEGER NOT NULL,
+      PRIMARY KEY (process_key, day, version, kind, element_id)
+    ) WITHOUT ROWID;
+  `);
+}
