@@ -1,3 +1,4 @@
+import { analyticsStoreContract } from './analytics-store.contract.js';
 import { auditStoreContract } from './audit-store.contract.js';
 import { definitionStoreContract } from './definition-store.contract.js';
 import { customerStoreContract } from './customer-store.contract.js';
@@ -27,4 +28,5 @@ export function storeContract(open: OpenStore, close: CloseStore): void {
   userStoreContract(open, close);
   customerStoreContract(open, close);
   stepCommitContract(open, close);
+  analyticsStoreContract(open, close);
 }
