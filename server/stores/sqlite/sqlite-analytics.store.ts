@@ -16,6 +16,9 @@ import { AnalyticsFold, type FeedRow } from './sqlite-analytics-fold.js';
 
 const PROJECTION_TABLES = ['analytics_instances', 'analytics_tasks', 'analytics_actions', 'analytics_element_days'] as const;
 
+/** No cursor row: nothing folded yet. */
+const START: CursorRow = { position: 0, instance_id: null, seq: null };
+
 interface CursorRow {
   position: number;
   instance_id: string | null;
@@ -38,7 +41,7 @@ export class SqliteAnalyticsStore implements AnalyticsStore {
     this.fold = new AnalyticsFold(db);
     this.s = prepare(db);
     this.foldBatch = db.transaction((limit: number) => {
-      const cursor = this.s.cursor.get()!;
+      const cursor = this.s.cursor.get() ?? START;
       const rows = this.s.feed.all(cursor.position, limit);
       for (const row of rows) this.fold.apply(row);
       const last = rows[rows.length - 1];
@@ -47,7 +50,7 @@ export class SqliteAnalyticsStore implements AnalyticsStore {
     });
     this.resetAll = db.transaction(() => {
       for (const table of PROJECTION_TABLES) db.prepare(`DELETE FROM ${table}`).run();
-      db.prepare('UPDATE analytics_cursor SET position = 0, instance_id = NULL, seq = NULL, rebuilt_at = ? WHERE id = 1').run(new Date().toISOString());
+      db.prepare('DELETE FROM analytics_cursor').run();
     });
   }
 
@@ -63,7 +66,7 @@ export class SqliteAnalyticsStore implements AnalyticsStore {
 
   async cursor(): Promise<{ position: number; valid: boolean; behind: number }> {
     return this.db.transaction(() => {
-      const cursor = this.s.cursor.get()!;
+      const cursor = this.s.cursor.get() ?? START;
       const behind = this.s.behind.get(cursor.position)!.n;
       if (cursor.position === 0) return { position: 0, valid: true, behind };
       const at = this.s.eventAt.get(cursor.position);
@@ -185,7 +188,10 @@ type RangeParams = { key: string; from: string; to: string; version: number | nu
 function prepare(db: Database.Database) {
   return {
     cursor: db.prepare<[], CursorRow>('SELECT position, instance_id, seq FROM analytics_cursor WHERE id = 1'),
-    moveCursor: db.prepare<{ position: number; instance: string; seq: number }>('UPDATE analytics_cursor SET position = @position, instance_id = @instance, seq = @seq WHERE id = 1'),
+    moveCursor: db.prepare<{ position: number; instance: string; seq: number }>(
+      `INSERT INTO analytics_cursor (id, position, instance_id, seq) VALUES (1, @position, @instance, @seq)
+       ON CONFLICT (id) DO UPDATE SET position = excluded.position, instance_id = excluded.instance_id, seq = excluded.seq`,
+    ),
     feed: db.prepare<[number, number], FeedRow>(
       `SELECT rowid AS position, instance_id, seq, type, at, actor, element_id, definition_id, data
        FROM audit_events WHERE rowid > ? ORDER BY rowid LIMIT ?`,

@@ -6,7 +6,8 @@ import type Database from 'better-sqlite3';
  * and rebuilt from audit_events. `analytics_cursor` is the position (audit_events rowid: the
  * log's global commit order, since the table is append-only and has one writer) of the last
  * event folded in, together with that event's (instance, seq) so a renumbered log (VACUUM,
- * import) is noticed and rebuilt rather than trusted.
+ * import) is noticed and rebuilt rather than trusted. No row: nothing folded yet (the table stays
+ * empty in a new store, so an export of it imports into a new store like any other).
  */
 export function migrateAnalytics(db: Database.Database): void {
   db.exec(`
@@ -14,10 +15,8 @@ export function migrateAnalytics(db: Database.Database): void {
       id          INTEGER PRIMARY KEY CHECK (id = 1),
       position    INTEGER NOT NULL,
       instance_id TEXT,
-      seq         INTEGER,
-      rebuilt_at  TEXT
+      seq         INTEGER
     );
-    INSERT INTO analytics_cursor (id, position) VALUES (1, 0);
 
     -- One row per instance: when it started and ended, who resolved it, how its tickets moved.
     CREATE TABLE analytics_instances (
