@@ -83,7 +83,7 @@ describe('reports page (Chromium)', function () {
     await page.setViewportSize({ width: 400, height: 800 });
     await page.goto(url());
     await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(400);
+    expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).to.be.at.most(400);
     await page.emulateMedia({ media: 'print' });
     expect(await page.locator('#filters').isVisible()).to.equal(false);
     expect(await page.locator('#canvas svg').first().isVisible()).to.equal(true);
