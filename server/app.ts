@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 
 import { analyticsRoutes, reportRoutes } from './analytics/analytics.routes.js';
 import type { AnalyticsService } from './analytics/analytics.service.js';
+import type { ReportDeliveries } from './analytics/report-deliveries.js';
 import { connectorRoutes } from './definitions/connector.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import type { AuditService } from './audit/audit.service.js';
@@ -51,6 +52,7 @@ export interface AppComponents {
   intake: IntakeService;
   status: StatusService;
   analytics: AnalyticsService;
+  reportDeliveries: ReportDeliveries;
   logger: Logger;
   version: string;
   /** The built browser app (default `dist/web/` in the repository). */
@@ -100,7 +102,7 @@ export function createApp(components: AppComponents): Express {
   api.use('/tasks', taskRoutes(components.taskActions));
   api.use('/messages', messageRoutes(components.messages));
   api.use('/timers', timerRoutes(components.timers));
-  api.use('/reports', reportRoutes(components.analytics));
+  api.use('/reports', reportRoutes(components.analytics, components.reportDeliveries));
   api.use('/analytics', analyticsRoutes(components.analytics));
   api.use((req, _res, next) => next(new NotFoundError(`No API route ${req.method} ${req.path}`)));
   app.use('/api', api);

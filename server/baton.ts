@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 
 import { AnalyticsProjector } from './analytics/analytics-projector.js';
 import { AnalyticsService } from './analytics/analytics.service.js';
+import { ReportDeliveries } from './analytics/report-deliveries.js';
 import { createApp } from './app.js';
 import { AuditCheckpointer } from './audit/audit-checkpointer.js';
 import { auditKeyOf, type AuditKey } from './audit/audit-key.js';
@@ -128,7 +129,12 @@ export function createBaton(options: BatonOptions) {
   const projector = store.analytics ? new AnalyticsProjector(store.analytics, logger) : null;
   projector?.follow(runner.events);
   const analytics = new AnalyticsService({ store: store.analytics ?? null, projector, definitions, users: store.users, departments: store.departments, clock });
-  const app = createApp({ analytics, store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, logger, version: options.version });
+  const reportDeliveries = new ReportDeliveries(store.reportDeliveries ?? null, analytics, departments, options.mailTransport ?? null, clock, logger, {
+    publicUrl: options.customer?.publicUrl ?? 'http://localhost:3000',
+    pollMs: 60_000,
+    maxAttempts: 10,
+  });
+  const app = createApp({ analytics, reportDeliveries, store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, logger, version: options.version });
   let live: LiveHub | null = null;
   let statusHub: StatusHub | null = null;
 
@@ -159,6 +165,7 @@ export function createBaton(options: BatonOptions) {
     status,
     analytics,
     projector,
+    reportDeliveries,
     /** Deploys every .bpmn file of a directory; identical diagrams are not redeployed. */
     async deployDirectory(dir: string): Promise<{ file: string; key?: string; version?: number; created?: boolean; error?: string }[]> {
       const files = (await readdir(dir)).filter((file) => file.endsWith('.bpmn')).sort();
@@ -192,6 +199,7 @@ export function createBaton(options: BatonOptions) {
       await agendaTimers?.stop();
       await scheduler.stop();
       await dispatcher?.stop();
+      await reportDeliveries.stop();
       await runner.drain();
       projector?.unfollow(runner.events);
       await projector?.idle();

@@ -45,6 +45,7 @@ async function main(): Promise<void> {
   await baton.agendaTimers?.start();
   baton.scheduler.start();
   baton.checkpointer.start();
+  baton.reportDeliveries.start();
   if (baton.dispatcher && config.smtp) {
     baton.dispatcher.start();
     // The host only: the URL usually carries the SMTP password.

@@ -6,6 +6,9 @@ import { guard } from '../http/roles.js';
 import { principalOf } from '../http/principal.js';
 import { parseInput } from '../http/validate.js';
 import type { AnalyticsService } from './analytics.service.js';
+import type { ReportDeliveries } from './report-deliveries.js';
+import { LANGUAGES } from '../i18n/languages.js';
+import { READERS } from '../http/roles.js';
 import { toCsv } from './report-csv.js';
 
 const format = z.enum(['json', 'csv']).default('json');
@@ -26,6 +29,16 @@ const throughputQuery = z.object({ ...ranged, bucket: z.enum(['day', 'week']).de
 const compareQuery = z.object({ ...ranged, a: version, b: version }).strict();
 const fieldQuery = z.object({ ...ranged, department: name.default('technicians') }).strict();
 const processParams = z.object({ key: name }).strict();
+const departmentParams = z.object({ department: name }).strict();
+const deliveryBody = z
+  .object({
+    enabled: z.boolean().default(true),
+    timeZone: z.string().min(1).max(64),
+    hour: z.number().int().min(0).max(23).default(7),
+    lang: z.enum(LANGUAGES).default('en'),
+    recipients: z.array(z.email().max(254)).min(1).max(50),
+  })
+  .strict();
 
 /** The longest range a report covers: past it the answer would be slow and unreadable. */
 const MAX_RANGE_MS = 5 * 366 * 86_400_000;
@@ -58,8 +71,22 @@ const figureColumns = <R extends { resolved: number; passedUp: number; handedOve
   ] as const;
 
 /** `/api/reports`: the monthly report per department and person. */
-export function reportRoutes(analytics: AnalyticsService): Router {
+export function reportRoutes(analytics: AnalyticsService, deliveries: ReportDeliveries): Router {
   const router = Router();
+  router.get('/deliveries', async (req, res) => {
+    guard(req, ...READERS);
+    res.json(await deliveries.list());
+  });
+  router.put('/deliveries/:department', async (req, res) => {
+    guard(req, 'admin');
+    const { department } = parseInput(departmentParams, req.params, 'department');
+    res.json(await deliveries.configure(department, parseInput(deliveryBody, req.body, 'report delivery')));
+  });
+  router.get('/deliveries/:department/mail', async (req, res) => {
+    guard(req, ...READERS);
+    const { department } = parseInput(departmentParams, req.params, 'department');
+    res.json(await deliveries.mailFor(department));
+  });
   router.get('/monthly', async (req, res) => {
     const query = parseInput(monthlyQuery, req.query, 'monthly report query');
     const report = await analytics.monthly(principalOf(req), query);

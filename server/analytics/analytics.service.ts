@@ -47,16 +47,21 @@ export class AnalyticsService {
       if (query.person !== undefined && query.person !== principal.username) throw new ForbiddenError('Staff see their own figures only');
     }
     const person = readsAll ? query.person : principal.username;
-    const store = await this.ready();
-    const [facts, users, departments] = await Promise.all([store.monthlyFacts(monthRange(query.month)), this.deps.users.list(), this.deps.departments.list()]);
-    const home = new Map(users.map((u) => [u.username, u.departments[0] ?? null]));
-    const names = new Map(departments.map((d) => [d.id, d.name]));
-    const report = monthlyReport(query.month, facts, (u) => home.get(u) ?? null, (d) => names.get(d) ?? d);
+    const report = await this.report(query.month);
     return {
       month: report.month,
       departments: readsAll ? report.departments.filter((d) => query.department === undefined || d.department === query.department) : [],
       people: report.people.filter((p) => (person === undefined || p.username === person) && (query.department === undefined || p.department === query.department)),
     };
+  }
+
+  /** The whole month, for Baton itself (the monthly email): no access rule applies. */
+  async report(month: string): Promise<MonthlyReport> {
+    const store = await this.ready();
+    const [facts, users, departments] = await Promise.all([store.monthlyFacts(monthRange(month)), this.deps.users.list(), this.deps.departments.list()]);
+    const home = new Map(users.map((u) => [u.username, u.departments[0] ?? null]));
+    const names = new Map(departments.map((d) => [d.id, d.name]));
+    return monthlyReport(month, facts, (u) => home.get(u) ?? null, (d) => names.get(d) ?? d);
   }
 
   async activities(principal: Principal, key: string, range: TimeRange, version?: number): Promise<ActivitiesReport> {

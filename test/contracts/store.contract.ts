@@ -1,5 +1,6 @@
 import { analyticsStoreContract } from './analytics-store.contract.js';
 import { auditStoreContract } from './audit-store.contract.js';
+import { reportDeliveryStoreContract } from './report-delivery-store.contract.js';
 import { definitionStoreContract } from './definition-store.contract.js';
 import { customerStoreContract } from './customer-store.contract.js';
 import { departmentStoreContract } from './department-store.contract.js';
@@ -29,4 +30,5 @@ export function storeContract(open: OpenStore, close: CloseStore): void {
   customerStoreContract(open, close);
   stepCommitContract(open, close);
   analyticsStoreContract(open, close);
+  reportDeliveryStoreContract(open, close);
 }

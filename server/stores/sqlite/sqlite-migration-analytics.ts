@@ -94,5 +94,37 @@ export function migrateAnalytics(db: Database.Database): void {
       count       INTEGER NOT NULL,
       PRIMARY KEY (process_key, day, version, kind, element_id)
     ) WITHOUT ROWID;
+
+    -- Monthly report delivery per department: when it is due next (UTC, computed from the
+    -- department's time zone), to whom, in which language. The due time in a row is the durable
+    -- timer: a Baton that was down on the 1st delivers when it starts.
+    CREATE TABLE report_deliveries (
+      department_id TEXT PRIMARY KEY,
+      enabled       INTEGER NOT NULL,
+      time_zone     TEXT NOT NULL,
+      hour          INTEGER NOT NULL,
+      lang          TEXT NOT NULL,
+      recipients    TEXT NOT NULL,
+      next_due_at   TEXT NOT NULL,
+      updated_at    TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX report_deliveries_due ON report_deliveries (enabled, next_due_at);
+
+    -- The reports' own outbox (the step outbox belongs to instances): written with the move of
+    -- next_due_at in one transaction, one row per department, month and recipient.
+    CREATE TABLE report_mail (
+      id            TEXT PRIMARY KEY,
+      department_id TEXT NOT NULL,
+      month         TEXT NOT NULL,
+      recipient     TEXT NOT NULL,
+      subject       TEXT NOT NULL,
+      body          TEXT NOT NULL,
+      created_at    TEXT NOT NULL,
+      sent_at       TEXT,
+      attempts      INTEGER NOT NULL DEFAULT 0,
+      last_error    TEXT,
+      UNIQUE (department_id, month, recipient)
+    );
+    CREATE INDEX report_mail_pending ON report_mail (created_at) WHERE sent_at IS NULL;
   `);
 }

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { StepWrite, Store } from '../store.js';
 import { SqliteAnalyticsStore } from './sqlite-analytics.store.js';
 import { SqliteAuditStore } from './sqlite-audit.store.js';
+import { SqliteReportDeliveryStore } from './sqlite-report-delivery.store.js';
 import { SqliteDefinitionStore } from './sqlite-definition.store.js';
 import { SqliteCustomerStore } from './sqlite-customer.store.js';
 import { SqliteCredentialStore } from './sqlite-credential.store.js';
@@ -58,6 +59,7 @@ export class SqliteStore implements Store {
   readonly timerJobs: SqliteTimerJobs;
   readonly schedules: SqliteProcessScheduleStore;
   readonly analytics: SqliteAnalyticsStore;
+  readonly reportDeliveries: SqliteReportDeliveryStore;
   private readonly writeStep: Database.Transaction<(step: StepWrite) => void>;
   private readonly pingStatement: Database.Statement<[]>;
 
@@ -80,6 +82,7 @@ export class SqliteStore implements Store {
     this.credentials = new SqliteCredentialStore(db);
     this.customer = new SqliteCustomerStore(db);
     this.analytics = new SqliteAnalyticsStore(db);
+    this.reportDeliveries = new SqliteReportDeliveryStore(db);
     this.pingStatement = db.prepare('SELECT 1');
     // Any throw inside rolls the whole step back, the version check included.
     this.writeStep = db.transaction((step: StepWrite) => {
