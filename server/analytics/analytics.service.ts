@@ -68,7 +68,7 @@ export class AnalyticsService {
     this.readsProcesses(principal);
     const drawn = version ?? (await this.deps.definitions.latest(key)).version;
     const [names, store] = await Promise.all([this.namesOf(key, drawn), this.ready()]);
-    const facts = await store.processFacts(key, range, version);
+    const facts = await store.activityFacts(key, range, version);
     return activitiesReport(key, version ?? null, range, facts, names, this.deps.clock.now().getTime());
   }
 

@@ -50,6 +50,14 @@ export interface TaskFact {
   workMs: number | null;
 }
 
+/** What the heatmap reads of a task: read from one covering index, nothing else. */
+export type ActivityTaskFact = Pick<TaskFact, 'elementId' | 'customer' | 'createdAt' | 'endedAt' | 'dueAt' | 'escalated' | 'queueMs' | 'workMs'>;
+
+export interface ActivityFacts {
+  tasks: ActivityTaskFact[];
+  elements: ElementCount[];
+}
+
 export interface ElementCount {
   version: number;
   elementId: string;
@@ -95,6 +103,8 @@ export interface AnalyticsStore {
   /** The cursor, and whether it still names the event it was set on (false: the log was renumbered; rebuild). */
   cursor(): Promise<{ position: number; valid: boolean; behind: number }>;
   monthlyFacts(range: TimeRange): Promise<MonthlyFacts>;
+  /** The heatmap's facts: a process's tasks created in the range (lean) and element counts in it. */
+  activityFacts(processKey: string, range: TimeRange, version?: number): Promise<ActivityFacts>;
   /** A process's tasks created in the range, element counts in it, instances overlapping it. */
   processFacts(processKey: string, range: TimeRange, version?: number): Promise<ProcessFacts>;
   dump(): Promise<ProjectionDump>;

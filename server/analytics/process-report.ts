@@ -1,4 +1,4 @@
-import type { InstanceFact, ProcessFacts, TaskFact } from './analytics.store.js';
+import type { ActivityFacts, ActivityTaskFact, InstanceFact, ProcessFacts, TaskFact } from './analytics.store.js';
 import { average, percentile, spread } from './percentiles.js';
 
 export interface Spread {
@@ -31,7 +31,7 @@ export interface ActivitiesReport {
 }
 
 /** Was the task's SLA breached: escalated by its timer, or ended (or still open) after its due time. */
-export function breached(task: TaskFact, now: number): boolean {
+export function breached(task: Pick<TaskFact, 'escalated' | 'dueAt' | 'endedAt'>, now: number): boolean {
   if (task.escalated) return true;
   if (task.dueAt === null) return false;
   const end = task.endedAt === null ? now : Date.parse(task.endedAt);
@@ -39,7 +39,7 @@ export function breached(task: TaskFact, now: number): boolean {
 }
 
 /** Elapsed time the customer held the task (its whole life: they are the queue and the worker). */
-function customerWait(task: TaskFact): number | null {
+function customerWait(task: ActivityTaskFact): number | null {
   return task.endedAt === null ? null : Date.parse(task.endedAt) - Date.parse(task.createdAt);
 }
 
@@ -47,11 +47,11 @@ export function activitiesReport(
   processKey: string,
   version: number | null,
   range: { from: string; to: string },
-  facts: ProcessFacts,
+  facts: ActivityFacts,
   names: Record<string, string>,
   now: number,
 ): ActivitiesReport {
-  const byElement = new Map<string, TaskFact[]>();
+  const byElement = new Map<string, ActivityTaskFact[]>();
   for (const task of facts.tasks) {
     const list = byElement.get(task.elementId);
     if (list) list.push(task);

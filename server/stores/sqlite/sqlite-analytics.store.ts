@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3';
 
 import type {
   ActionFact,
+  ActivityFacts,
+  ActivityTaskFact,
   AnalyticsStore,
   ElementCount,
   FeedbackFact,
@@ -92,6 +94,29 @@ export class SqliteAnalyticsStore implements AnalyticsStore {
     })();
   }
 
+  async activityFacts(processKey: string, range: TimeRange, version?: number): Promise<ActivityFacts> {
+    return this.db.transaction(() => {
+      const params = { key: processKey, from: range.from, to: range.to, version: version ?? null };
+      const tasks = this.s.activityTasks.all(params).map(
+        (row): ActivityTaskFact => ({
+          elementId: row.element_id,
+          customer: row.customer === 1,
+          createdAt: row.created_at,
+          endedAt: row.ended_at,
+          dueAt: row.due_at,
+          escalated: row.escalated === 1,
+          queueMs: row.queue_ms,
+          workMs: row.work_ms,
+        }),
+      );
+      return { tasks, elements: this.elements({ ...params, from: range.from.slice(0, 10), to: range.to.slice(0, 10) }) };
+    })();
+  }
+
+  private elements(params: RangeParams): ElementCount[] {
+    return this.s.elements.all(params).map((row): ElementCount => ({ version: row.version, elementId: row.element_id, kind: row.kind as ElementCount['kind'], count: row.count }));
+  }
+
   async processFacts(processKey: string, range: TimeRange, version?: number): Promise<ProcessFacts> {
     return this.db.transaction(() => {
       const v = version ?? null;
@@ -115,9 +140,7 @@ export class SqliteAnalyticsStore implements AnalyticsStore {
           workMs: row.work_ms,
         }),
       );
-      const elements = this.s.elements
-        .all({ key: processKey, from: range.from.slice(0, 10), to: range.to.slice(0, 10), version: v })
-        .map((row): ElementCount => ({ version: row.version, elementId: row.element_id, kind: row.kind as ElementCount['kind'], count: row.count }));
+      const elements = this.elements({ key: processKey, from: range.from.slice(0, 10), to: range.to.slice(0, 10), version: v });
       const instances = this.s.instances.all({ key: processKey, from: range.from, to: range.to, version: v }).map(
         (row): InstanceFact => ({
           instanceId: row.instance_id,
@@ -214,11 +237,25 @@ function prepare(db: Database.Database) {
        WHERE process_key = @key AND day >= @from AND day < @to AND (@version IS NULL OR version = @version)
        GROUP BY version, element_id, kind`,
     ),
+    activityTasks: db.prepare<RangeParams, { element_id: string; customer: number; created_at: string; ended_at: string | null; due_at: string | null; escalated: number; queue_ms: number | null; work_ms: number | null }>(
+      `SELECT element_id, customer, created_at, ended_at, due_at, escalated, queue_ms, work_ms
+       FROM analytics_tasks WHERE process_key = @key AND created_at >= @from AND created_at < @to AND (@version IS NULL OR version = @version)`,
+    ),
+    // Overlapping the range: started in it, or started before and still open or ended in it. Three
+    // index ranges instead of "started before the end", which would read the whole history.
     instances: db.prepare<RangeParams, InstanceRow>(
-      `SELECT i.instance_id, i.version, i.started_at, i.ended_at, i.status, i.user_tasks, i.pass_ups, i.hand_overs, i.escalations,
+      `WITH overlap (instance_id) AS (
+         SELECT instance_id FROM analytics_instances WHERE process_key = @key AND started_at >= @from AND started_at < @to
+         UNION ALL
+         SELECT instance_id FROM analytics_instances WHERE process_key = @key AND ended_at >= @from AND started_at < @from
+         UNION ALL
+         SELECT instance_id FROM analytics_instances WHERE process_key = @key AND ended_at IS NULL AND started_at < @from
+       )
+       SELECT i.instance_id, i.version, i.started_at, i.ended_at, i.status, i.user_tasks, i.pass_ups, i.hand_overs, i.escalations,
               i.resolver, i.resolver_department, i.customer_wait_ms, f.rating
-       FROM analytics_instances i LEFT JOIN customer_feedback f ON f.instance_id = i.instance_id
-       WHERE i.process_key = @key AND i.started_at < @to AND (i.ended_at IS NULL OR i.ended_at >= @from) AND (@version IS NULL OR i.version = @version)`,
+       FROM overlap o JOIN analytics_instances i ON i.instance_id = o.instance_id
+       LEFT JOIN customer_feedback f ON f.instance_id = i.instance_id
+       WHERE (@version IS NULL OR i.version = @version)`,
     ),
   };
 }

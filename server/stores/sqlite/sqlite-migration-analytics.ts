@@ -62,8 +62,9 @@ export function migrateAnalytics(db: Database.Database): void {
       queue_ms     INTEGER,
       work_ms      INTEGER
     ) WITHOUT ROWID;
+    -- Covers the heatmap's read: no table lookups for a month or a year of tasks.
     CREATE INDEX analytics_tasks_activity
-      ON analytics_tasks (process_key, created_at, element_id, version, queue_ms, work_ms, customer);
+      ON analytics_tasks (process_key, created_at, version, element_id, customer, queue_ms, work_ms, ended_at, due_at, escalated);
     CREATE INDEX analytics_tasks_instance ON analytics_tasks (instance_id, element_id);
     CREATE INDEX analytics_tasks_ended ON analytics_tasks (process_key, ended_at);
 
