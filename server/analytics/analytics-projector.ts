@@ -5,6 +5,12 @@ import type { AnalyticsStore } from './analytics.store.js';
 
 /** Events folded per transaction: big enough to catch up fast, small enough not to hold the write lock long. */
 const BATCH = 2000;
+/**
+ * How long after a committed step the background catch-up runs: steps arriving meanwhile are
+ * folded together, so a busy Baton takes the write lock for analytics a few times a second, not
+ * once per step. Reports catch up themselves before reading, so they never see this delay.
+ */
+const FOLLOW_DELAY_MS = 200;
 
 /**
  * Keeps the analytics projections up to date with the audit log. It reads the events after its
@@ -18,7 +24,11 @@ export class AnalyticsProjector {
   private queued: Promise<number> | null = null;
   /** The end of the chain of runs: one at a time. */
   private tail: Promise<unknown> = Promise.resolve();
-  private readonly onStep = () => this.schedule();
+  private followTimer: NodeJS.Timeout | null = null;
+  private readonly onStep = () => {
+    this.followTimer ??= setTimeout(() => this.flush(), FOLLOW_DELAY_MS);
+    this.followTimer.unref();
+  };
 
   constructor(
     private readonly store: AnalyticsStore,
@@ -32,6 +42,8 @@ export class AnalyticsProjector {
 
   unfollow(events: InstanceEvents): void {
     events.off('step.committed', this.onStep);
+    if (this.followTimer) clearTimeout(this.followTimer);
+    this.followTimer = null;
   }
 
   /**
@@ -60,12 +72,15 @@ export class AnalyticsProjector {
     return next;
   }
 
-  /** Waits for the runs in flight (shutdown). */
+  /** Runs a pending background catch-up now and waits for every run in flight (shutdown, tests). */
   async idle(): Promise<void> {
+    if (this.followTimer) this.flush();
     await this.tail;
   }
 
-  private schedule(): void {
+  private flush(): void {
+    if (this.followTimer) clearTimeout(this.followTimer);
+    this.followTimer = null;
     this.catchUp().catch((err: unknown) => this.logger.error({ err }, 'analytics: folding the audit log failed; the next step retries'));
   }
 
