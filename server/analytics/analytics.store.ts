@@ -38,7 +38,6 @@ export interface TaskFact {
   elementId: string;
   department: string | null;
   customer: boolean;
-  owner: string | null;
   completedBy: string | null;
   createdAt: string;
   endedAt: string | null;

@@ -128,7 +128,6 @@ export class SqliteAnalyticsStore implements AnalyticsStore {
           elementId: row.element_id,
           department: row.department,
           customer: row.customer === 1,
-          owner: row.owner,
           completedBy: row.completed_by,
           createdAt: row.created_at,
           endedAt: row.ended_at,
@@ -178,7 +177,6 @@ interface TaskRow {
   element_id: string;
   department: string | null;
   customer: number;
-  owner: string | null;
   completed_by: string | null;
   created_at: string;
   ended_at: string | null;
@@ -229,7 +227,7 @@ function prepare(db: Database.Database) {
        WHERE f.instance_id IN (SELECT instance_id FROM analytics_actions WHERE at >= ? AND at < ? AND kind IN ('resolved', 'passed-up'))`,
     ),
     tasks: db.prepare<RangeParams, TaskRow>(
-      `SELECT task_id, instance_id, version, element_id, department, customer, owner, completed_by, created_at, ended_at, status, due_at, escalated, reopened, queue_ms, work_ms
+      `SELECT task_id, instance_id, version, element_id, department, customer, completed_by, created_at, ended_at, status, due_at, escalated, reopened, queue_ms, work_ms
        FROM analytics_tasks WHERE process_key = @key AND created_at >= @from AND created_at < @to AND (@version IS NULL OR version = @version)`,
     ),
     elements: db.prepare<RangeParams, { version: number; element_id: string; kind: string; count: number }>(

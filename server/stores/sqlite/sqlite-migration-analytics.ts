@@ -62,9 +62,11 @@ export function migrateAnalytics(db: Database.Database): void {
       queue_ms     INTEGER,
       work_ms      INTEGER
     ) WITHOUT ROWID;
-    -- Covers the heatmap's read: no table lookups for a month or a year of tasks.
+    -- Covers every report's read of tasks (heatmap, throughput, before/after, field): a month or a
+    -- year of tasks is one index range, no table lookups.
     CREATE INDEX analytics_tasks_activity
-      ON analytics_tasks (process_key, created_at, version, element_id, customer, queue_ms, work_ms, ended_at, due_at, escalated);
+      ON analytics_tasks (process_key, created_at, version, element_id, customer, queue_ms, work_ms, ended_at, due_at, escalated,
+                          department, instance_id, status, completed_by, reopened);
     CREATE INDEX analytics_tasks_instance ON analytics_tasks (instance_id, element_id);
     CREATE INDEX analytics_tasks_ended ON analytics_tasks (process_key, ended_at);
 
