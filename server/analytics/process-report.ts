@@ -136,17 +136,28 @@ export function throughputReport(processKey: string, range: { from: string; to: 
   const to = Date.parse(range.to);
   const starts = bucketStarts(from, to, bucket);
   const step = bucket === 'week' ? 7 * DAY : DAY;
-  const instances = facts.instances.map((i) => ({ started: Date.parse(i.startedAt), ended: i.endedAt === null ? null : Date.parse(i.endedAt) }));
-  const buckets = starts.map((start): ThroughputBucket => {
-    const end = start + step;
-    const finished = instances.filter((i) => i.ended !== null && i.ended >= start && i.ended < end);
-    return {
-      start: new Date(start).toISOString(),
-      started: instances.filter((i) => i.started >= start && i.started < end).length,
-      finished: finished.length,
-      backlog: instances.filter((i) => i.started < end && (i.ended === null || i.ended >= end)).length,
-      cycleMs: spread(finished.map((i) => i.ended! - i.started)),
-    };
+  // One pass over the instances: each lands in the bucket it started and the one it finished in;
+  // the backlog is what was open at `from` plus starts minus finishes so far.
+  const bucketOf = (t: number) => (t < from || t >= to ? -1 : Math.min(starts.length - 1, Math.floor((t - starts[0]!) / step)));
+  const started = new Array<number>(starts.length).fill(0);
+  const finished = new Array<number>(starts.length).fill(0);
+  const cycles = starts.map(() => [] as number[]);
+  let open = 0;
+  for (const instance of facts.instances) {
+    const begin = Date.parse(instance.startedAt);
+    const end = instance.endedAt === null ? null : Date.parse(instance.endedAt);
+    if (begin < from && (end === null || end >= from)) open += 1;
+    const sb = bucketOf(begin);
+    if (sb >= 0) started[sb]! += 1;
+    const eb = end === null ? -1 : bucketOf(end);
+    if (eb >= 0) {
+      finished[eb]! += 1;
+      cycles[eb]!.push(end! - begin);
+    }
+  }
+  const buckets = starts.map((start, b): ThroughputBucket => {
+    open += started[b]! - finished[b]!;
+    return { start: new Date(start).toISOString(), started: started[b]!, finished: finished[b]!, backlog: open, cycleMs: spread(cycles[b]!) };
   });
   const sla = new Map<string, { met: number; breached: number }>();
   for (const task of facts.tasks) {
