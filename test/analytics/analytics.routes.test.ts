@@ -2,7 +2,7 @@ import { expect } from 'chai';
 
 import type { ActivitiesReport, ThroughputReport } from '../../server/analytics/process-report.js';
 import type { MonthlyReport } from '../../server/analytics/monthly-report.js';
-import { addUser } from '../support/harness.js';
+import { addUser, bpmn } from '../support/harness.js';
 import { useTestServer } from '../support/test-server.js';
 import { HOUR, MINUTE, scriptMonth, type Month } from './scripted-month.js';
 
@@ -53,6 +53,34 @@ describe('Reports from the audit log: a scripted month', () => {
     expect(lines).to.include('person,first-line,ada,3,1,1,1,1,600000,5,1,4,1');
     expect(lines).to.include('department,l2,,1,0,0,0,0,600000,,0,,0');
     expect(lines).to.have.length(7);
+  });
+
+  it('gives every process table as CSV, numbers as numbers and names defused', async () => {
+    const csv = async (path: string) => {
+      const res = await server.http.request('GET', path);
+      expect(res.status, res.text).to.equal(200);
+      expect(res.headers.get('content-type')).to.match(/^text\/csv/);
+      return res.text.trim().split('\n');
+    };
+    const activities = await csv(`/api/analytics/processes/desk/activities?from=${NOV.from}&to=${NOV.to}&format=csv`);
+    expect(activities[0]).to.equal('elementId,name,count,queueP50Ms,queueP90Ms,workP50Ms,workP90Ms,waitingOnCustomerP50Ms,slaBreached,bottleneck');
+    expect(activities).to.include('first,First line,6,300000,600000,1200000,3300000,,1,true');
+    const throughput = await csv(`/api/analytics/processes/desk/throughput?from=2026-11-02&to=2026-11-04&format=csv`);
+    // cycle times t1 30, t2 60, t3 40, t4 30 min
+    expect(throughput[1]).to.equal(`2026-11-02T00:00:00.000Z,4,4,0,${30 * MINUTE},${60 * MINUTE}`);
+    expect(await csv(`/api/analytics/processes/desk/sla?from=${NOV.from}&to=${NOV.to}&format=csv`)).to.deep.equal(['department,met,breached', 'first-line,4,1', 'l1,1,0']);
+    expect((await csv(`/api/analytics/processes/desk/compare?from=${NOV.from}&to=${NOV.to}&a=1&b=1&format=csv`))[1]).to.match(/^1,5,5,/);
+    expect(await csv(`/api/analytics/processes/desk/field?from=${NOV.from}&to=${NOV.to}&department=l2&format=csv`)).to.deep.equal([
+      'username,jobs,firstTimeFix,firstTimeFixRate,onTime,onTimeRate,medianJobMs',
+      `carl,1,1,1,1,1,${40 * MINUTE}`,
+    ]);
+    // given a step whose name a spreadsheet would run as a formula, with a ticket waiting in it
+    await server.baton.definitions.deploy(bpmn('evil', `<bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="t" />
+      <bpmn:userTask id="t" name="=HYPERLINK(&quot;http://evil&quot;)" camunda:candidateGroups="l1" />
+      <bpmn:sequenceFlow id="f2" sourceRef="t" targetRef="e" /><bpmn:endEvent id="e" />`));
+    await server.baton.instances.start({ processKey: 'evil', variables: {}, businessKey: null }, 'test');
+    const defused = await csv(`/api/analytics/processes/evil/activities?from=${NOV.from}&to=${NOV.to}&format=csv`);
+    expect(defused.find((line) => line.startsWith('t,'))).to.equal(`t,"'=HYPERLINK(""http://evil"")",1,,,,,,0,false`);
   });
 
   it('filters the monthly report by department', async () => {
