@@ -74,6 +74,9 @@ export function analyticsStoreContract(open: OpenStore, close: CloseStore): void
       expect(facts.tasks.map((t) => [t.elementId, t.queueMs, t.workMs, t.completedBy])).to.deep.equal([['triage', 5 * 60_000, 15 * 60_000, 'ada']]);
       expect(facts.instances.map((i) => [i.status, i.userTasks, i.resolver])).to.deep.equal([['completed', 1, 'ada']]);
       expect((await analytics().processFacts('other', range)).tasks).to.deep.equal([]);
+      const lean = await analytics().activityFacts('helpdesk', range);
+      expect(lean.tasks.map((t) => [t.elementId, t.queueMs, t.workMs, t.customer, t.escalated])).to.deep.equal([['triage', 5 * 60_000, 15 * 60_000, false, false]]);
+      expect((await analytics().activityFacts('helpdesk', range, 2)).tasks).to.deep.equal([]);
     });
   });
 }
