@@ -84,6 +84,7 @@ describe('reports page (Chromium)', function () {
     await page.goto(url());
     await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
     expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).to.be.at.most(400);
+    if (process.env['BATON_SCREENSHOT_PHONE']) await page.screenshot({ path: process.env['BATON_SCREENSHOT_PHONE'], fullPage: true });
     await page.emulateMedia({ media: 'print' });
     expect(await page.locator('#filters').isVisible()).to.equal(false);
     expect(await page.locator('#canvas svg').first().isVisible()).to.equal(true);
