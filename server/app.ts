@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 
+import { analyticsRoutes, reportRoutes } from './analytics/analytics.routes.js';
+import type { AnalyticsService } from './analytics/analytics.service.js';
+import type { ReportDeliveries } from './analytics/report-deliveries.js';
 import { connectorRoutes } from './definitions/connector.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import type { AuditService } from './audit/audit.service.js';
@@ -83,6 +86,8 @@ export interface AppComponents {
   fourEyes: FourEyes;
   /** Sends queued emails; null without a mail transport. */
   dispatcher?: () => OutboxDispatcher | null;
+  analytics: AnalyticsService;
+  reportDeliveries: ReportDeliveries;
   logger: Logger;
   /** Store fault episodes and alarms (the audit anchor) that /health reports. */
   health: HealthState;
@@ -159,6 +164,8 @@ export function createApp(components: AppComponents): Express {
   api.use('/timers', timerRoutes(components.timers), timerCancelRoutes(components.operations));
   api.use('/notifications', notificationRoutes(components.notifications));
   api.use('/external-tasks', externalTaskRoutes(components.externalTasks));
+  api.use('/reports', reportRoutes(components.analytics, components.reportDeliveries));
+  api.use('/analytics', analyticsRoutes(components.analytics));
   api.use((req, _res, next) => next(new NotFoundError(`No API route ${req.method} ${req.path}`)));
   app.use('/api', api);
   // Scrapers use a bearer token of an admin.

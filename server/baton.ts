@@ -6,6 +6,9 @@ import type { Logger } from 'pino';
 
 import { randomBytes } from 'node:crypto';
 
+import { AnalyticsProjector } from './analytics/analytics-projector.js';
+import { AnalyticsService } from './analytics/analytics.service.js';
+import { ReportDeliveries } from './analytics/report-deliveries.js';
 import { createApp } from './app.js';
 import { AuditCheckpointer } from './audit/audit-checkpointer.js';
 import { AuditWitness } from './audit/audit-witness.js';
@@ -188,8 +191,17 @@ export function createBaton(options: BatonOptions) {
   const fourEyes = new FourEyes(options.config.fourEyes ?? false, store.approvals, operations, instances, clock);
   const accounts = new AccountService(store.preferences, clock);
   const app = createApp({
-    store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, field, visits, accounts, notifications,
+    analytics, reportDeliveries, store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, field, visits, accounts, notifications,
     externalTasks, taskErrors, operations, fourEyes, dispatcher: () => dispatcher, logger, health, version: options.version, trustProxy: options.config.trustProxy ?? false,
+  });
+  // Reports: projections folded from the audit log after each committed step (never inside it).
+  const projector = store.analytics ? new AnalyticsProjector(store.analytics, logger) : null;
+  projector?.follow(runner.events);
+  const analytics = new AnalyticsService({ store: store.analytics ?? null, projector, definitions, users: store.users, departments: store.departments, clock });
+  const reportDeliveries = new ReportDeliveries(store.reportDeliveries ?? null, analytics, departments, options.mailTransport ?? null, clock, logger, {
+    publicUrl: options.customer?.publicUrl ?? 'http://localhost:3000',
+    pollMs: 60_000,
+    maxAttempts: 10,
   });
   let live: LiveHub | null = null;
   let statusHub: StatusHub | null = null;
@@ -233,6 +245,9 @@ export function createBaton(options: BatonOptions) {
     calls,
     operations,
     fourEyes,
+    analytics,
+    projector,
+    reportDeliveries,
     /** Deploys every .bpmn file of a directory; identical diagrams are not redeployed. */
     async deployDirectory(dir: string): Promise<{ file: string; key?: string; version?: number; created?: boolean; error?: string }[]> {
       const files = (await readdir(dir)).filter((file) => file.endsWith('.bpmn')).sort();
@@ -273,7 +288,10 @@ export function createBaton(options: BatonOptions) {
       await scheduler.stop();
       await dispatcher?.stop();
       await calls.idle();
+      await reportDeliveries.stop();
       await runner.drain();
+      projector?.unfollow(runner.events);
+      await projector?.idle();
       // Seals what the last steps appended, so a restart starts from a checkpoint of everything.
       await checkpointer.stop();
       await store.close();

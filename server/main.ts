@@ -47,6 +47,9 @@ async function main(): Promise<void> {
   baton.scheduler.start();
   baton.checkpointer.start();
   baton.slaWatch.start();
+  baton.reportDeliveries.start();
+  // Folds what the log gained while Baton was down (or all of it, the first time) before anyone asks.
+  baton.projector?.catchUp().catch((err: unknown) => logger.error({ err }, 'analytics: catching up with the audit log failed'));
   if (baton.dispatcher && config.smtp) {
     baton.dispatcher.start();
     // The host only: the URL usually carries the SMTP password.

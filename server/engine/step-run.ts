@@ -338,6 +338,9 @@ export class StepRun {
       this.deps.logger.warn({ err, instanceId: this.subject.instanceId }, 'the engine failed on the diagram');
       throw new EngineFailureError(`The engine could not run this step of the diagram: ${message}`, [{ elementId: elementOf(err), message }]);
     }
+  }
+
+  /**
    * An operator's move (server/operations/): starts a new run of `to` in the running process, then
    * takes every token at `from` away (a user task, a catch event; its boundary events go with it).
    * `from` leaves through bpmn-elements' discard, which walks the paths downstream of it; the
@@ -740,6 +743,8 @@ function callMappings(behaviour: Record<string, unknown>, variables: Record<stri
     dialect: zeebe ? 'zeebe' : 'camunda',
   };
   return { input: passAll ? { ...variables, ...input } : input, headers };
+}
+
 /** Acks the flow discards waiting at runs still going, and the process's note that they are pending; returns how many. */
 function dropQueuedDiscards(process: RunningProcess): number {
   let dropped = 0;

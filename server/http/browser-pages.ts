@@ -20,6 +20,7 @@ export const BROWSER_PAGES: ReadonlyArray<{ path: string; page: string }> = [
   { path: '/field', page: 'field' },
   { path: '/operations', page: 'operations' },
   { path: '/admin', page: 'admin' },
+  { path: '/reports', page: 'reports' },
   // /status/:token is rendered by the server (customer/status-page.ts); its script is the `status` bundle.
 ];
 

@@ -1,3 +1,5 @@
+import type { AnalyticsStore } from '../analytics/analytics.store.js';
+import type { ReportDeliveryStore } from '../analytics/report-delivery.store.js';
 import type { AuditEvent } from '../audit/audit-event.js';
 import type { AuditStore } from '../audit/audit.store.js';
 import type { CredentialStore } from '../auth/credential.store.js';
@@ -97,6 +99,10 @@ export interface Store {
   notifications: NotificationStore;
   /** Service tasks waiting for external workers, and the workers' locks. */
   externalTasks: ExternalTaskStore;
+  /** Report projections folded from the audit log; absent: this store has no reports yet. */
+  analytics?: AnalyticsStore;
+  /** When each department's monthly report is emailed, and the report mail; absent: no delivery yet. */
+  reportDeliveries?: ReportDeliveryStore;
   /**
    * Writes a step atomically. Throws VersionConflictError when the stored instance version is
    * not `expectedVersion` (or when a new instance's id or (processKey, businessKey) exists),

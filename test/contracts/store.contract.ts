@@ -1,5 +1,7 @@
 import { approvalStoreContract, departmentHeadStoreContract } from './approval-store.contract.js';
+import { analyticsStoreContract } from './analytics-store.contract.js';
 import { auditStoreContract } from './audit-store.contract.js';
+import { reportDeliveryStoreContract } from './report-delivery-store.contract.js';
 import { definitionStoreContract } from './definition-store.contract.js';
 import { customerStoreContract } from './customer-store.contract.js';
 import { departmentStoreContract } from './department-store.contract.js';
@@ -41,4 +43,6 @@ export function storeContract(open: OpenStore, close: CloseStore, openSibling: O
   processScheduleContract(open, close);
   timerJobsContract(open, close, openSibling);
   rateLimitContract(open, close, openSibling);
+  analyticsStoreContract(open, close);
+  reportDeliveryStoreContract(open, close);
 }

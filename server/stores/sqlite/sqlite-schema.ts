@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 
 import { auditCheckpointsMigration } from './sqlite-migration-audit.js';
 import { migrateCluster } from './sqlite-migration-cluster.js';
+import { migrateAnalytics } from './sqlite-migration-analytics.js';
 import { migrateCustomer } from './sqlite-migration-customer.js';
 import { migrateField } from './sqlite-migration-field.js';
 import { migrateNotifications } from './sqlite-migration-notifications.js';
@@ -228,6 +229,7 @@ const migrations: readonly Migration[] = [
   migrateExternalTasks,
   migrateOperations,
   migrateDepartmentHeads,
+  migrateAnalytics,
 ];
 
 /** Schema version this code writes; a database at a higher version came from a newer Baton. */

@@ -3,7 +3,9 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { assertWellFormed } from '../step-shape.js';
 import type { StepWrite, Store } from '../store.js';
+import { SqliteAnalyticsStore } from './sqlite-analytics.store.js';
 import { SqliteAuditStore } from './sqlite-audit.store.js';
+import { SqliteReportDeliveryStore } from './sqlite-report-delivery.store.js';
 import { SqliteDefinitionStore } from './sqlite-definition.store.js';
 import { SqliteApprovalStore } from './sqlite-approval.store.js';
 import { SqliteCustomerStore } from './sqlite-customer.store.js';
@@ -86,6 +88,8 @@ export class SqliteStore implements Store {
   readonly preferences: SqlitePreferenceStore;
   readonly notifications: SqliteNotificationStore;
   readonly externalTasks: SqliteExternalTaskStore;
+  readonly analytics: SqliteAnalyticsStore;
+  readonly reportDeliveries: SqliteReportDeliveryStore;
   private readonly writeStep: Database.Transaction<(step: StepWrite) => void>;
   private readonly pingStatement: Database.Statement<[]>;
 
@@ -115,6 +119,8 @@ export class SqliteStore implements Store {
     this.externalTasks = new SqliteExternalTaskStore(db);
     this.approvals = new SqliteApprovalStore(db);
     this.departmentHeads = new SqliteDepartmentHeadStore(db);
+    this.analytics = new SqliteAnalyticsStore(db);
+    this.reportDeliveries = new SqliteReportDeliveryStore(db);
     this.pingStatement = db.prepare('SELECT 1');
     // Any throw inside rolls the whole step back, the version check included.
     this.writeStep = db.transaction((step: StepWrite) => {
