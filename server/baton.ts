@@ -189,11 +189,6 @@ export function createBaton(options: BatonOptions) {
   calls.recover();
   const operations = new OperationsService(store, runner, clock, logger);
   const fourEyes = new FourEyes(options.config.fourEyes ?? false, store.approvals, operations, instances, clock);
-  const accounts = new AccountService(store.preferences, clock);
-  const app = createApp({
-    analytics, reportDeliveries, store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, field, visits, accounts, notifications,
-    externalTasks, taskErrors, operations, fourEyes, dispatcher: () => dispatcher, logger, health, version: options.version, trustProxy: options.config.trustProxy ?? false,
-  });
   // Reports: projections folded from the audit log after each committed step (never inside it).
   const projector = store.analytics ? new AnalyticsProjector(store.analytics, logger) : null;
   projector?.follow(runner.events);
@@ -202,6 +197,11 @@ export function createBaton(options: BatonOptions) {
     publicUrl: options.customer?.publicUrl ?? 'http://localhost:3000',
     pollMs: 60_000,
     maxAttempts: 10,
+  });
+  const accounts = new AccountService(store.preferences, clock);
+  const app = createApp({
+    analytics, reportDeliveries, store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, field, visits, accounts, notifications,
+    externalTasks, taskErrors, operations, fourEyes, dispatcher: () => dispatcher, logger, health, version: options.version, trustProxy: options.config.trustProxy ?? false,
   });
   let live: LiveHub | null = null;
   let statusHub: StatusHub | null = null;
