@@ -14,6 +14,8 @@ import type { IntakeService } from './customer/intake.service.js';
 import type { StatusService } from './customer/status.service.js';
 import { definitionRoutes } from './definitions/definition.routes.js';
 import type { DefinitionService } from './definitions/definition.service.js';
+import { calendarRoutes } from './calendars/calendar.routes.js';
+import type { CalendarService } from './calendars/calendar.service.js';
 import { departmentRoutes } from './departments/department.routes.js';
 import type { DepartmentService } from './departments/department.service.js';
 import { NotFoundError } from './errors.js';
@@ -39,6 +41,7 @@ export interface AppComponents {
   auth: AuthService;
   users: UserService;
   departments: DepartmentService;
+  calendars: CalendarService;
   definitions: DefinitionService;
   instances: InstanceService;
   taskActions: TaskActions;
@@ -90,6 +93,7 @@ export function createApp(components: AppComponents): Express {
   api.use('/auth', authRoutes(components.auth, components.store.users));
   api.use('/users', userRoutes(components.users));
   api.use('/departments', departmentRoutes(components.departments));
+  api.use('/calendars', calendarRoutes(components.calendars));
   api.use('/definitions', definitionRoutes(components.definitions));
   api.use('/connectors', connectorRoutes(components.definitions));
   api.use('/instances', auditRoutes(components.audit), replayRoutes(components.replay));

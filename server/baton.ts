@@ -16,6 +16,9 @@ import { AuthService } from './auth/auth.service.js';
 import { LoginLimiter } from './auth/login-limiter.js';
 import { PasswordHasher } from './auth/passwords.js';
 import { DEFAULT_AUTH, DEFAULT_CHECKPOINT_MS, type AuthConfig, type Config } from './config.js';
+import { CalendarService } from './calendars/calendar.service.js';
+import { seedDemoCalendar } from './calendars/demo-calendar.js';
+import { DEPARTMENTS_ON_OFFICE_HOURS } from './calendars/demo-departments.js';
 import { DepartmentService } from './departments/department.service.js';
 import { DEFAULT_INTAKE_GUARD, IntakeGuard, type IntakeGuardOptions } from './customer/intake-guard.js';
 import { IntakeService } from './customer/intake.service.js';
@@ -79,7 +82,8 @@ export function createBaton(options: BatonOptions) {
   const hasher = new PasswordHasher(authConfig.passwordCost);
   const auth = new AuthService(store.users, store.credentials, hasher, new LoginLimiter(clock), accessEvents, clock, authConfig);
   const users = new UserService(store.users, store.departments, hasher, auth, accessEvents, clock);
-  const departments = new DepartmentService(store.departments, (department) => accessEvents.emit('department.created', department));
+  const calendars = new CalendarService(store.calendars, store.departments, store.definitions);
+  const departments = new DepartmentService(store.departments, (department) => accessEvents.emit('department.created', department), calendars);
   const router = new TaskRouter(store.departments, store.users, store.tasks);
   const runner = new InstanceRunner({ store, sources, clock, connectors, logger, router });
   const processStarts = new ProcessStarts(store.schedules, store.definitions, runner, clock, logger);
@@ -122,7 +126,7 @@ export function createBaton(options: BatonOptions) {
     runner,
     clock,
   });
-  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, logger, version: options.version });
+  const app = createApp({ store, auth, users, departments, calendars, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, logger, version: options.version });
   let live: LiveHub | null = null;
   let statusHub: StatusHub | null = null;
 
@@ -139,6 +143,7 @@ export function createBaton(options: BatonOptions) {
     auth,
     users,
     departments,
+    calendars,
     accessEvents,
     messages,
     timers,
@@ -174,8 +179,10 @@ export function createBaton(options: BatonOptions) {
       return live;
     },
     /** The demo organisation into an empty store; null when people exist already. */
-    seedDemo(password: string) {
-      return seedDemoOrganisation(store, hasher, clock, password);
+    async seedDemo(password: string) {
+      const logins = await seedDemoOrganisation(store, hasher, clock, password);
+      if (logins) await seedDemoCalendar(store.calendars, clock.now().getUTCFullYear(), DEPARTMENTS_ON_OFFICE_HOURS);
+      return logins;
     },
     /** Finishes the steps in progress and saves them; takes no new ones. */
     async shutdown(): Promise<void> {

@@ -1,5 +1,6 @@
 import type { AuditEvent } from '../audit/audit-event.js';
 import type { AuditStore } from '../audit/audit.store.js';
+import type { CalendarStore } from '../calendars/calendar.store.js';
 import type { CredentialStore } from '../auth/credential.store.js';
 import type { CustomerStore } from '../customer/customer.store.js';
 import type { DefinitionStore } from '../definitions/definition.store.js';
@@ -57,6 +58,8 @@ export interface Store {
   credentials: CredentialStore;
   /** Status links, feedback and uploads of the customer pages. */
   customer: CustomerStore;
+  /** Business calendars and the departments' choice of one. */
+  calendars: CalendarStore;
   /** agenda on this store's database; pending timers are its jobs. */
   timerJobs: TimerJobs;
   /** When processes with timer start events start themselves next (agenda jobs too). */

@@ -1,4 +1,5 @@
 import { auditStoreContract } from './audit-store.contract.js';
+import { calendarStoreContract } from './calendar-store.contract.js';
 import { definitionStoreContract } from './definition-store.contract.js';
 import { customerStoreContract } from './customer-store.contract.js';
 import { departmentStoreContract } from './department-store.contract.js';
@@ -26,5 +27,6 @@ export function storeContract(open: OpenStore, close: CloseStore): void {
   departmentStoreContract(open, close);
   userStoreContract(open, close);
   customerStoreContract(open, close);
+  calendarStoreContract(open, close);
   stepCommitContract(open, close);
 }

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 
 import { auditCheckpointsMigration } from './sqlite-migration-audit.js';
+import { migrateCalendars } from './sqlite-migration-calendars.js';
 import { migrateCustomer } from './sqlite-migration-customer.js';
 import { migratePeople } from './sqlite-migration-people.js';
 
@@ -217,6 +218,7 @@ const migrations: readonly Migration[] = [
   auditCheckpointsMigration,
   migratePeople,
   migrateCustomer,
+  migrateCalendars,
 ];
 
 /** Schema version this code writes; a database at a higher version came from a newer Baton. */

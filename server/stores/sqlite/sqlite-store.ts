@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { StepWrite, Store } from '../store.js';
 import { SqliteAuditStore } from './sqlite-audit.store.js';
+import { SqliteCalendarStore } from './sqlite-calendar.store.js';
 import { SqliteDefinitionStore } from './sqlite-definition.store.js';
 import { SqliteCustomerStore } from './sqlite-customer.store.js';
 import { SqliteCredentialStore } from './sqlite-credential.store.js';
@@ -54,6 +55,7 @@ export class SqliteStore implements Store {
   readonly users: SqliteUserStore;
   readonly credentials: SqliteCredentialStore;
   readonly customer: SqliteCustomerStore;
+  readonly calendars: SqliteCalendarStore;
   readonly timerJobs: SqliteTimerJobs;
   readonly schedules: SqliteProcessScheduleStore;
   private readonly writeStep: Database.Transaction<(step: StepWrite) => void>;
@@ -77,6 +79,7 @@ export class SqliteStore implements Store {
     this.users = new SqliteUserStore(db);
     this.credentials = new SqliteCredentialStore(db);
     this.customer = new SqliteCustomerStore(db);
+    this.calendars = new SqliteCalendarStore(db);
     this.pingStatement = db.prepare('SELECT 1');
     // Any throw inside rolls the whole step back, the version check included.
     this.writeStep = db.transaction((step: StepWrite) => {
