@@ -16,6 +16,7 @@ import { AuthService } from './auth/auth.service.js';
 import { LoginLimiter } from './auth/login-limiter.js';
 import { PasswordHasher } from './auth/passwords.js';
 import { DEFAULT_AUTH, DEFAULT_CHECKPOINT_MS, type AuthConfig, type Config } from './config.js';
+import { CalendarDirectory } from './calendars/calendar-directory.js';
 import { CalendarService } from './calendars/calendar.service.js';
 import { seedDemoCalendar } from './calendars/demo-calendar.js';
 import { DEPARTMENTS_ON_OFFICE_HOURS } from './calendars/demo-departments.js';
@@ -82,13 +83,19 @@ export function createBaton(options: BatonOptions) {
   const hasher = new PasswordHasher(authConfig.passwordCost);
   const auth = new AuthService(store.users, store.credentials, hasher, new LoginLimiter(clock), accessEvents, clock, authConfig);
   const users = new UserService(store.users, store.departments, hasher, auth, accessEvents, clock);
-  const calendars = new CalendarService(store.calendars, store.departments, store.definitions);
+  const calendarDirectory = new CalendarDirectory(store.calendars);
+  const calendars = new CalendarService(store.calendars, store.departments, store.definitions, calendarDirectory);
   const departments = new DepartmentService(store.departments, (department) => accessEvents.emit('department.created', department), calendars);
   const router = new TaskRouter(store.departments, store.users, store.tasks);
-  const runner = new InstanceRunner({ store, sources, clock, connectors, logger, router });
+  const runner = new InstanceRunner({ store, sources, clock, connectors, logger, router, calendars: calendarDirectory });
   const processStarts = new ProcessStarts(store.schedules, store.definitions, runner, clock, logger);
-  const definitions = new DefinitionService(store.definitions, store.departments, () => connectors.names(), clock, (definition) =>
-    processStarts.scheduleFor(definition),
+  const definitions = new DefinitionService(
+    store.definitions,
+    store.departments,
+    () => connectors.names(),
+    clock,
+    (definition) => processStarts.scheduleFor(definition),
+    async () => new Set((await store.calendars.list()).map((calendar) => calendar.id)),
   );
   const instances = new InstanceService(store.instances, store.tasks, store.timers, store.audit, definitions, runner, clock);
   const tasks = new TaskService(store.tasks, runner, clock);

@@ -2,6 +2,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import type { DefinitionStore } from '../definitions/definition.store.js';
 import type { DepartmentStore } from '../departments/department.store.js';
 import { WorkingTime } from './business-time.js';
+import type { CalendarDirectory } from './calendar-directory.js';
 import type { CalendarRecord, Holiday } from './calendar.js';
 import type { CalendarPatch } from './calendar-schema.js';
 import type { CalendarStore } from './calendar.store.js';
@@ -28,6 +29,8 @@ export class CalendarService {
     private readonly calendars: CalendarStore,
     private readonly departments: DepartmentStore,
     private readonly definitions: DefinitionStore,
+    /** Told of every write, so steps compute with the calendars as they are now. */
+    private readonly directory: CalendarDirectory | null = null,
   ) {}
 
   onChanged(listener: CalendarChanged): void {
@@ -48,6 +51,7 @@ export class CalendarService {
     if (await this.calendars.get(calendar.id)) throw new ConflictError(`Calendar ${calendar.id} exists already`);
     compile(calendar);
     await this.calendars.upsert(calendar);
+    this.directory?.invalidate();
     return calendar;
   }
 
@@ -56,6 +60,7 @@ export class CalendarService {
     const next: CalendarRecord = { ...current, ...(patch as Partial<CalendarRecord>), id };
     compile(next);
     await this.calendars.upsert(next);
+    this.directory?.invalidate();
     for (const listener of this.listeners) listener(next, actor);
     return next;
   }
@@ -83,6 +88,7 @@ export class CalendarService {
       throw new ConflictError(`Calendar ${id} is in use by ${users.join(', ')}; choose another calendar there first`, users.map((message) => ({ elementId: null, message })));
     }
     await this.calendars.delete(id);
+    this.directory?.invalidate();
   }
 
   async usage(id: string): Promise<CalendarUse> {
@@ -109,6 +115,7 @@ export class CalendarService {
     if (!(await this.departments.get(departmentId))) throw new NotFoundError(`Department ${departmentId} does not exist`);
     if (calendarId !== null) await this.get(calendarId);
     await this.calendars.setDepartmentCalendar(departmentId, calendarId);
+    this.directory?.invalidate();
   }
 }
 

@@ -24,6 +24,8 @@ export interface ValidationOptions {
   knownDepartments: ReadonlySet<string>;
   /** Department names in lower case: a lane routes by department id or name. */
   knownDepartmentNames?: ReadonlySet<string>;
+  /** Business calendar ids (issue 16); undefined: not checked (the modeler without the list). */
+  knownCalendars?: ReadonlySet<string>;
   /** Default 5 MiB. */
   maxBytes?: number;
   /** What "in the past" means for a timer date; default the system time. */

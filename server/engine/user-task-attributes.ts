@@ -17,6 +17,8 @@ export interface UserTaskAttributes {
   candidateUsers: string[];
   assignee: string | null;
   dueAt: string | null;
+  /** `camunda:dueDate` given as an ISO 8601 duration (`PT8H`): the runner counts it from the task's opening, in business time where a calendar applies. */
+  dueDuration: string | null;
   priority: number | null;
   formKey: string | null;
   properties: Record<string, string>;
@@ -36,8 +38,14 @@ function optionalText(value: unknown): string | null {
   return value === null || value === undefined || value === '' ? null : String(value);
 }
 
+const DURATION = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(?:\.\d+)?S)?)?$/;
+
+function dueDuration(value: unknown): string | null {
+  return typeof value === 'string' && DURATION.test(value.trim()) ? value.trim() : null;
+}
+
 function dueDate(value: unknown): string | null {
-  if (value === null || value === undefined || value === '') return null;
+  if (value === null || value === undefined || value === '' || dueDuration(value)) return null;
   const date = value instanceof Date ? value : new Date(String(value));
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
@@ -61,11 +69,13 @@ export function camundaProperties(behaviour: UserTaskBehaviour): Record<string, 
 export function resolveUserTask(behaviour: UserTaskBehaviour, variables: Record<string, unknown>): UserTaskAttributes {
   const priority = resolve(behaviour.priority === undefined ? undefined : String(behaviour.priority), variables);
   const numericPriority = priority === null ? null : Number(priority);
+  const due = resolve(behaviour.dueDate, variables);
   return {
     candidateGroups: list(resolve(behaviour.candidateGroups, variables)),
     candidateUsers: list(resolve(behaviour.candidateUsers, variables)),
     assignee: optionalText(resolve(behaviour.assignee, variables)),
-    dueAt: dueDate(resolve(behaviour.dueDate, variables)),
+    dueAt: dueDate(due),
+    dueDuration: dueDuration(due),
     priority: numericPriority !== null && Number.isFinite(numericPriority) ? numericPriority : null,
     formKey: optionalText(behaviour.formKey),
     properties: camundaProperties(behaviour),

@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 
 import { chainEvents, GENESIS_HASH } from '../audit/audit-chain.js';
+import { NO_CALENDARS, type CalendarDirectory, type CalendarSnapshot } from '../calendars/calendar-directory.js';
+import { businessTimers, processCalendarOf, routeTimerClocks, taskDueDuration } from '../calendars/runner-calendars.js';
 import type { AuditEventInput } from '../audit/audit-event.js';
 import { diffVariables } from '../audit/variable-diff.js';
 import type { Clock } from '../clock.js';
@@ -74,6 +76,8 @@ export interface InstanceRunnerDeps {
   events?: InstanceEvents;
   /** Where opened tasks go; without one, to the first candidate group or the lane name, unassigned unless the diagram assigns. */
   router?: TaskRouting;
+  /** Business calendars for timers and due dates (issue 16); without them everything counts wall time. */
+  calendars?: CalendarDirectory;
 }
 
 /**
@@ -105,7 +109,9 @@ export class InstanceRunner {
       const now = clock.now();
       const source = await this.deps.sources.get(definition);
       const dueNow = new Set(request.startTimer ? [request.startTimer] : []);
-      const run = new StepRun({ instanceId: id, ticketNumber, source }, this.deps, new Map(), dueNow);
+      const calendars = await this.calendarSnapshot();
+      const processCalendar = processCalendarOf(source);
+      const run = new StepRun({ instanceId: id, ticketNumber, source, timerClocks: businessTimers(calendars, processCalendar) }, this.deps, new Map(), dueNow);
       run.actor = request.actor;
       const started: AuditEventInput = {
         type: 'instance.started',
@@ -145,7 +151,7 @@ export class InstanceRunner {
       };
       try {
         const ticketAccess = request.statusAccess ? { ...request.statusAccess, instanceId: id, createdAt: now.toISOString() } : undefined;
-        return await this.commit(instance, null, run, snapshot, [started], { openTasks: [], openIncidents: [], ticketAccess });
+        return await this.commit(instance, null, run, snapshot, [started], { openTasks: [], openIncidents: [], ticketAccess, calendars, processCalendar, pendingTimers: [] });
       } catch (err) {
         if (err instanceof VersionConflictError && request.businessKey) {
           const existing = await store.instances.findByBusinessKey(definition.key, request.businessKey);
@@ -181,6 +187,10 @@ export class InstanceRunner {
   async drain(): Promise<void> {
     this.accepting = false;
     await this.queue.idle();
+  }
+
+  private async calendarSnapshot(): Promise<CalendarSnapshot> {
+    return (await this.deps.calendars?.snapshot()) ?? NO_CALENDARS;
   }
 
   private assertAccepting(): void {
@@ -243,7 +253,9 @@ export class InstanceRunner {
     const definition = await store.definitions.getById(instance.definitionId);
     if (!definition) throw new NotFoundError(`Definition ${instance.definitionId} is missing`);
     const source = await this.deps.sources.get(definition);
-    const run = new StepRun({ instanceId, ticketNumber: instance.ticketNumber, source }, this.deps, saved);
+    const calendars = await this.calendarSnapshot();
+    const processCalendar = processCalendarOf(source);
+    const run = new StepRun({ instanceId, ticketNumber: instance.ticketNumber, source, timerClocks: businessTimers(calendars, processCalendar) }, this.deps, saved);
     if (retried && action.kind === 'retry') extra.push({ type: 'incident.retried', actor: action.actor, data: { incidentId: retried.id, reason: action.reason ?? null } });
 
     run.actor = 'actor' in effective && effective.actor ? effective.actor : 'timer';
@@ -264,7 +276,7 @@ export class InstanceRunner {
     }
     const snapshot = await run.snapshot();
     await run.suspend();
-    return this.commit(instance, instance.version, run, snapshot, extra, { openTasks, openIncidents, action: effective, retried, uploads });
+    return this.commit(instance, instance.version, run, snapshot, extra, { openTasks, openIncidents, action: effective, retried, uploads, calendars, processCalendar, pendingTimers });
   }
 
   private async applyAction(run: StepRun, action: StepAction, openTasks: TaskRecord[], extra: AuditEventInput[]): Promise<void> {
@@ -342,7 +354,17 @@ export class InstanceRunner {
     run: StepRun,
     snapshot: StepSnapshot,
     leading: AuditEventInput[],
-    context: { openTasks: TaskRecord[]; openIncidents: IncidentRecord[]; action?: StepAction; retried?: IncidentRecord | null; ticketAccess?: TicketAccess; uploads?: CustomerUpload[] | undefined },
+    context: {
+      openTasks: TaskRecord[];
+      openIncidents: IncidentRecord[];
+      action?: StepAction;
+      retried?: IncidentRecord | null;
+      ticketAccess?: TicketAccess;
+      uploads?: CustomerUpload[] | undefined;
+      calendars: CalendarSnapshot;
+      processCalendar: string | null;
+      pendingTimers: TimerRecord[];
+    },
   ): Promise<StepResult> {
     const now = this.deps.clock.now();
     const at = now.toISOString();
@@ -366,7 +388,12 @@ export class InstanceRunner {
     const escalation = escalationOf(run.firedTimers(), tasks, at);
     for (const api of snapshot.waiting) {
       if (!TASK_TYPES.has(api.type) || known.has(api.executionId)) continue;
-      const task = withSla(await this.openTaskFor(api, instance, snapshot.variables, at, run), snapshot.timers, escalation);
+      const routed = await this.openTaskFor(api, instance, snapshot.variables, at, run);
+      // Now that the task has its department: its `baton:calendar="department"` timers and a camunda:dueDate duration count in that department's calendar.
+      routeTimerClocks(snapshot.timers, routed, run.audit, context.calendars, context.processCalendar, now);
+      const dueDuration = taskDueDuration(api, snapshot.variables);
+      const counted = dueDuration ? { ...routed, dueAt: dueDuration(context.calendars, context.processCalendar, routed.department, now) } : routed;
+      const task = withSla(counted, snapshot.timers, escalation);
       tasks.push(task);
       opened.push(task);
       if (task.escalatedFrom) {
@@ -416,14 +443,13 @@ export class InstanceRunner {
       updatedAt: at,
       endedAt: snapshot.ended ? at : null,
     };
-    const timers: TimerRecord[] = snapshot.timers.map((timer) => ({
-      id: `${instance.id}:${timer.executionId}`,
-      instanceId: instance.id,
-      executionId: timer.executionId,
-      elementId: timer.elementId,
-      timerType: timer.timerType,
-      dueAt: timer.dueAt.toISOString(),
-    }));
+    const pendingClocks = new Map(context.pendingTimers.map((timer) => [timer.id, timer.clock]));
+    const timers: TimerRecord[] = snapshot.timers.map((timer) => {
+      const id = `${instance.id}:${timer.executionId}`;
+      // A re-armed timer keeps its saved clock; one an operator moved by hand has none any more.
+      const clock = action?.kind === 'reschedule-timer' && action.timerId === id ? undefined : (timer.clock ?? pendingClocks.get(id));
+      return { id, instanceId: instance.id, executionId: timer.executionId, elementId: timer.elementId, timerType: timer.timerType, dueAt: timer.dueAt.toISOString(), ...(clock && { clock }) };
+    });
     const subscriptions: MessageSubscription[] = snapshot.waiting
       .filter((api) => api.content.message?.name)
       .map((api) => ({
@@ -462,7 +488,7 @@ export class InstanceRunner {
       // Routing data that cannot be evaluated must not lose the task: it opens unrouted (admins
       // see that queue), and the reason is in the log.
       this.deps.logger.warn({ instanceId: instance.id, elementId: api.id, err }, 'user task attributes could not be resolved');
-      attributes = { candidateGroups: [], candidateUsers: [], assignee: null, dueAt: null, priority: null, formKey: null, properties: {} };
+      attributes = { candidateGroups: [], candidateUsers: [], assignee: null, dueAt: null, dueDuration: null, priority: null, formKey: null, properties: {} };
     }
     const decision = await this.router.route({
       candidateGroups: attributes.candidateGroups,

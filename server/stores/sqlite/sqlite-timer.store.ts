@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { toJobId } from 'agenda';
 
 import { TIMER_JOB } from '../../timers/timer-jobs.js';
-import type { TimerRecord } from '../../timers/timer.js';
+import type { TimerClock, TimerRecord } from '../../timers/timer.js';
 import type { TimerStore } from '../../timers/timer.store.js';
 import { BatonJobQueries, type BatonJobRow } from './sqlite-baton-jobs.js';
 import type { SqliteJobRepository } from './sqlite-job.repository.js';
@@ -14,6 +14,7 @@ interface TimerJobData {
   timerType: string;
   dueAt: string;
   dueMs: number;
+  clock?: TimerClock;
 }
 
 
@@ -70,7 +71,7 @@ export class SqliteTimerStore implements TimerStore {
     const written: TimerRecord[] = [];
     for (const timer of timers) {
       const before = existing.get(timer.id);
-      if (before && before.dueAt === timer.dueAt && before.elementId === timer.elementId) continue;
+      if (before && before.dueAt === timer.dueAt && before.elementId === timer.elementId && sameClock(before.clock, timer.clock)) continue;
       const dueMs = Date.parse(timer.dueAt);
       if (Number.isNaN(dueMs)) throw new TypeError(`timer ${timer.id}: dueAt ${timer.dueAt} is not a date`);
       const data: TimerJobData = { ...toData(timer), dueMs };
@@ -82,8 +83,12 @@ export class SqliteTimerStore implements TimerStore {
 }
 
 function toData(timer: TimerRecord): Omit<TimerJobData, 'dueMs'> {
-  const { instanceId, executionId, elementId, timerType, dueAt } = timer;
-  return { instanceId, executionId, elementId, timerType, dueAt };
+  const { instanceId, executionId, elementId, timerType, dueAt, clock } = timer;
+  return { instanceId, executionId, elementId, timerType, dueAt, ...(clock && { clock }) };
+}
+
+function sameClock(a: TimerClock | undefined, b: TimerClock | undefined): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
 function toTimer(row: BatonJobRow): TimerRecord {
@@ -95,5 +100,6 @@ function toTimer(row: BatonJobRow): TimerRecord {
     elementId: data.elementId,
     timerType: data.timerType,
     dueAt: data.dueAt,
+    ...(data.clock && { clock: data.clock }),
   };
 }

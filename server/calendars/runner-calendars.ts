@@ -1,0 +1,74 @@
+import { ISOInterval } from '@0dep/piso';
+import type { SerializableContext } from 'moddle-context-serializer';
+
+import type { ElementApi } from '../engine/engine-types.js';
+import type { StepEvent, TimerInfo } from '../engine/step-run.js';
+import type { TimerClocks } from '../engine/step-timers.js';
+import { camundaProperties, resolveUserTask, type UserTaskBehaviour } from '../engine/user-task-attributes.js';
+import type { TaskRecord } from '../tasks/task.js';
+import type { CalendarSnapshot } from './calendar-directory.js';
+import { DEPARTMENT_CALENDAR, dueOf, resolveCalendar, startClock } from './timer-clock.js';
+
+/**
+ * What the instance runner needs of calendars, kept here so the runner only calls in: the process's
+ * default calendar, business time for new duration timers, and the department's calendar once a
+ * task is routed.
+ */
+
+/** The process property `calendar` (the default calendar of the process's timers and due dates). */
+export function processCalendarOf(source: SerializableContext): string | null {
+  for (const process of source.getProcesses()) {
+    const calendar = camundaProperties((process.behaviour ?? {}) as UserTaskBehaviour)['calendar']?.trim();
+    if (calendar) return calendar;
+  }
+  return null;
+}
+
+/** Business time for the step's new duration timers. `department` is provisional until the task is routed (routeTimerClocks). */
+export function businessTimers(calendars: CalendarSnapshot, processCalendar: string | null): TimerClocks {
+  return (owner, now, wallDue) => {
+    const named = owner.calendar?.trim() || processCalendar;
+    const calendarId = resolveCalendar(named, processCalendar, null, calendars);
+    const clock = startClock(named, calendarId, now, wallDue.getTime() - now.getTime());
+    return { dueAt: dueOf(clock, calendars) ?? wallDue, clock };
+  };
+}
+
+/**
+ * A task was routed: its new boundary timers counting in the department's calendar are counted
+ * again in the calendar of the department it went to, and their `timer.scheduled` events say so.
+ */
+export function routeTimerClocks(timers: TimerInfo[], task: TaskRecord, audit: StepEvent[], calendars: CalendarSnapshot, processCalendar: string | null, now: Date): void {
+  for (const timer of timers) {
+    if (timer.attachedTo !== task.elementId || timer.clock?.calendar !== DEPARTMENT_CALENDAR) continue;
+    const calendarId = resolveCalendar(DEPARTMENT_CALENDAR, processCalendar, task.department, calendars);
+    if (calendarId === timer.clock.calendarId) continue;
+    timer.clock = { ...timer.clock, calendarId };
+    timer.dueAt = dueOf(timer.clock, calendars) ?? timer.dueAt;
+    const scheduled = audit.find((event) => event.type === 'timer.scheduled' && event.data['executionId'] === timer.executionId);
+    if (scheduled) scheduled.data = { ...scheduled.data, dueAt: timer.dueAt.toISOString(), calendar: calendarId };
+  }
+}
+
+/**
+ * A task's `camunda:dueDate` given as a duration: due that much working time of its department's
+ * calendar (else the process's) after it opens; null when the due date is not a duration.
+ */
+export function taskDueDuration(
+  api: ElementApi,
+  variables: Record<string, unknown>,
+): ((calendars: CalendarSnapshot, processCalendar: string | null, department: string | null, now: Date) => string) | null {
+  let duration: string | null;
+  try {
+    duration = resolveUserTask(api.owner.behaviour as UserTaskBehaviour, { ...variables, ...api.environment.variables }).dueDuration;
+  } catch {
+    return null;
+  }
+  if (!duration) return null;
+  const value = duration;
+  return (calendars, processCalendar, department, now) => {
+    const wallMs = new ISOInterval(value).parse().getExpireAt(now, now).getTime() - now.getTime();
+    const calendarId = resolveCalendar(DEPARTMENT_CALENDAR, processCalendar, department, calendars);
+    return (dueOf(startClock(DEPARTMENT_CALENDAR, calendarId, now, wallMs), calendars) ?? new Date(now.getTime() + wallMs)).toISOString();
+  };
+}
