@@ -1,5 +1,9 @@
 import { expect } from 'chai';
 
+import { readFileSync } from 'node:fs';
+
+import { DEMO_CALENDAR_ID, demoCalendar } from '../../server/calendars/demo-calendar.js';
+import { DEPARTMENTS_ON_OFFICE_HOURS } from '../../server/calendars/demo-departments.js';
 import { ManualClock } from '../../server/clock.js';
 import { bpmn, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
 
@@ -108,6 +112,28 @@ describe('Timers in business time', () => {
   it('counts wall time without any calendar', async () => {
     await baton.definitions.deploy(escalating('department'));
     expect((await start()).opened[0]!.dueAt).to.equal(new Date(friday.getTime() + 20 * H).toISOString());
+  });
+
+  it('the shipped help-desk pyramid escalates after 20 working hours of the demo office calendar, warned at 16', async () => {
+    // given the demo organisation's office calendar (Mon–Fri 09:00–18:00 Berlin) and a ticket passed to L1 on Friday 16:56
+    await baton.calendars.create(demoCalendar(2026));
+    for (const department of DEPARTMENTS_ON_OFFICE_HOURS) await baton.calendars.setDepartmentCalendar(department, DEMO_CALENDAR_ID);
+    await baton.definitions.deploy(readFileSync('processes/helpdesk-escalation.bpmn', 'utf8'));
+    const { instance, opened } = await baton.instances.start({ processKey: 'helpdesk-escalation', variables: { customerEmail: 'eva@example.com' }, businessKey: null }, 'api');
+    await baton.tasks.complete(opened[0]!.id, { resolved: false }, 'staff');
+    const [l1] = await baton.tasks.list({ instanceId: instance.id, status: 'open' });
+    // then 9 working hours a day: 1:04 on Friday, 9 on Monday, 9 on Tuesday, the last 0:56 on Wednesday → 09:56
+    expect(l1!.elementId).to.equal('Task_L1');
+    expect(l1!.dueAt).to.equal('2026-12-02T08:56:00.000Z');
+    // and the warning at 16 working hours: 1:04 + 9 + 5:56 → Tuesday 14:56
+    expect(l1!.warnAt).to.equal('2026-12-01T13:56:00.000Z');
+    // when the weekend passes nothing escalates; after Wednesday 09:56 it is at L2
+    baton.clock.set(new Date('2026-11-30T07:00:00Z'));
+    await baton.scheduler.tick();
+    expect((await baton.tasks.list({ instanceId: instance.id, status: 'open' })).map((task) => task.elementId)).to.deep.equal(['Task_L1']);
+    baton.clock.set(new Date('2026-12-02T09:00:00Z'));
+    await baton.scheduler.tick();
+    expect((await baton.tasks.list({ instanceId: instance.id, status: 'open' })).map((task) => task.elementId)).to.deep.equal(['Task_L2']);
   });
 
   it('refuses to deploy a timer naming an unknown calendar, naming the element', async () => {
