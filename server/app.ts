@@ -16,6 +16,8 @@ import { definitionRoutes } from './definitions/definition.routes.js';
 import type { DefinitionService } from './definitions/definition.service.js';
 import { calendarRoutes } from './calendars/calendar.routes.js';
 import type { CalendarService } from './calendars/calendar.service.js';
+import { slaPauseRoutes } from './calendars/sla-pause.routes.js';
+import type { SlaPauseService } from './calendars/sla-pause.service.js';
 import { departmentRoutes } from './departments/department.routes.js';
 import type { DepartmentService } from './departments/department.service.js';
 import { NotFoundError } from './errors.js';
@@ -42,6 +44,7 @@ export interface AppComponents {
   users: UserService;
   departments: DepartmentService;
   calendars: CalendarService;
+  slaPauses: SlaPauseService;
   definitions: DefinitionService;
   instances: InstanceService;
   taskActions: TaskActions;
@@ -98,7 +101,7 @@ export function createApp(components: AppComponents): Express {
   api.use('/connectors', connectorRoutes(components.definitions));
   api.use('/instances', auditRoutes(components.audit), replayRoutes(components.replay));
   api.use('/instances', instanceRoutes(components.instances), customerStaffRoutes(components.status));
-  api.use('/tasks', taskRoutes(components.taskActions));
+  api.use('/tasks', taskRoutes(components.taskActions), slaPauseRoutes(components.slaPauses));
   api.use('/messages', messageRoutes(components.messages));
   api.use('/timers', timerRoutes(components.timers));
   api.use((req, _res, next) => next(new NotFoundError(`No API route ${req.method} ${req.path}`)));

@@ -18,6 +18,7 @@ import { PasswordHasher } from './auth/passwords.js';
 import { DEFAULT_AUTH, DEFAULT_CHECKPOINT_MS, type AuthConfig, type Config } from './config.js';
 import { CalendarDirectory } from './calendars/calendar-directory.js';
 import { CalendarService } from './calendars/calendar.service.js';
+import { SlaPauseService } from './calendars/sla-pause.service.js';
 import { seedDemoCalendar } from './calendars/demo-calendar.js';
 import { DEPARTMENTS_ON_OFFICE_HOURS } from './calendars/demo-departments.js';
 import { DepartmentService } from './departments/department.service.js';
@@ -115,6 +116,7 @@ export function createBaton(options: BatonOptions) {
     anchorFile: options.audit?.anchorFile ?? null,
   });
   const replay = new ReplayService(audit, store.definitions);
+  const slaPauses = new SlaPauseService(store, runner, calendarDirectory, clock);
   const taskActions = new TaskActions(store.tasks, tasks, runner, departments, store.users, clock);
   const profiles = new ProcessProfiles();
   const intakeGuard = new IntakeGuard(clock, { ...DEFAULT_INTAKE_GUARD, ...options.customer?.guard });
@@ -133,7 +135,7 @@ export function createBaton(options: BatonOptions) {
     runner,
     clock,
   });
-  const app = createApp({ store, auth, users, departments, calendars, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, logger, version: options.version });
+  const app = createApp({ store, auth, users, departments, calendars, slaPauses, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, logger, version: options.version });
   let live: LiveHub | null = null;
   let statusHub: StatusHub | null = null;
 
@@ -151,6 +153,7 @@ export function createBaton(options: BatonOptions) {
     users,
     departments,
     calendars,
+    slaPauses,
     accessEvents,
     messages,
     timers,

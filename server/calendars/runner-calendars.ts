@@ -1,7 +1,12 @@
 import { ISOInterval } from '@0dep/piso';
 import type { SerializableContext } from 'moddle-context-serializer';
 
+import type { AuditStore } from '../audit/audit.store.js';
+import { CUSTOMER_ACTOR, CUSTOMER_DEPARTMENT } from '../customer/customer-department.js';
 import type { ElementApi } from '../engine/engine-types.js';
+import type { InstanceRecord } from '../instances/instance.js';
+import type { TimerRecord } from '../timers/timer.js';
+import { pauseSla, pauseState, resumeSla, type SlaChange } from './sla-pause.js';
 import type { StepEvent, TimerInfo } from '../engine/step-run.js';
 import type { TimerClocks } from '../engine/step-timers.js';
 import { camundaProperties, resolveUserTask, type UserTaskBehaviour } from '../engine/user-task-attributes.js';
@@ -71,4 +76,36 @@ export function taskDueDuration(
     const calendarId = resolveCalendar(DEPARTMENT_CALENDAR, processCalendar, department, calendars);
     return (dueOf(startClock(DEPARTMENT_CALENDAR, calendarId, now, wallMs), calendars) ?? new Date(now.getTime() + wallMs)).toISOString();
   };
+}
+
+/**
+ * A step that opens the first task for the customer stops the ticket's SLA clocks; the one that
+ * closes the last starts them again (the customer answered on the status page). Null: no change.
+ */
+export async function customerWait(input: {
+  audit: AuditStore;
+  instance: InstanceRecord;
+  /** Open tasks before the step. */
+  before: TaskRecord[];
+  /** Tasks the step opened or closed. */
+  changed: TaskRecord[];
+  timers: TimerRecord[];
+  calendars: CalendarSnapshot;
+  now: Date;
+}): Promise<SlaChange | null> {
+  const changed = new Set(input.changed.map((task) => task.id));
+  const openAfter = [...input.before.filter((task) => !changed.has(task.id)), ...input.changed.filter((task) => task.status === 'open')];
+  const waitingBefore = input.before.some((task) => task.department === CUSTOMER_DEPARTMENT);
+  const customerTask = openAfter.find((task) => task.department === CUSTOMER_DEPARTMENT);
+  if (waitingBefore === (customerTask !== undefined)) return null;
+  const state = await pauseState(input.audit, input.instance.id);
+  const common = { timers: input.timers, calendars: input.calendars, now: input.now };
+  if (customerTask && !state.paused) {
+    const staffTasks = openAfter.filter((task) => task.department !== CUSTOMER_DEPARTMENT);
+    return pauseSla({ ...common, openTasks: staffTasks, actor: 'system', reason: 'waiting on the customer', taskId: customerTask.id, elementId: customerTask.elementId });
+  }
+  if (!customerTask && state.paused) {
+    return resumeSla({ ...common, openTasks: openAfter, actor: CUSTOMER_ACTOR, reason: 'the customer answered', state, elementId: null });
+  }
+  return null;
 }

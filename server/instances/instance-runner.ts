@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 
 import { chainEvents, GENESIS_HASH } from '../audit/audit-chain.js';
 import { NO_CALENDARS, type CalendarDirectory, type CalendarSnapshot } from '../calendars/calendar-directory.js';
-import { businessTimers, processCalendarOf, routeTimerClocks, taskDueDuration } from '../calendars/runner-calendars.js';
+import { businessTimers, customerWait, processCalendarOf, routeTimerClocks, taskDueDuration } from '../calendars/runner-calendars.js';
 import type { AuditEventInput } from '../audit/audit-event.js';
 import { diffVariables } from '../audit/variable-diff.js';
 import type { Clock } from '../clock.js';
@@ -431,6 +431,34 @@ export class InstanceRunner {
     if (changed) audit.push({ type: 'variables.changed', actor: run.actor, data: { ...changed } });
     if (snapshot.ended === 'completed') audit.push({ type: 'instance.completed', actor: 'system', data: {} });
 
+    const pendingClocks = new Map(context.pendingTimers.map((timer) => [timer.id, timer.clock]));
+    let timers: TimerRecord[] = snapshot.timers.map((timer) => {
+      const id = `${instance.id}:${timer.executionId}`;
+      // A re-armed timer keeps its saved clock; one an operator moved by hand has none any more.
+      const clock = action?.kind === 'reschedule-timer' && action.timerId === id ? undefined : (timer.clock ?? pendingClocks.get(id));
+      return { id, instanceId: instance.id, executionId: timer.executionId, elementId: timer.elementId, timerType: timer.timerType, dueAt: timer.dueAt.toISOString(), ...(clock && { clock }) };
+    });
+    // A task for the customer stops the ticket's SLA clocks; the customer's answer starts them again (issue 16).
+    if (snapshot.ended === null) {
+      const wait = await customerWait({
+        audit: this.deps.store.audit,
+        instance,
+        before: context.openTasks,
+        changed: tasks,
+        timers,
+        calendars: context.calendars,
+        now,
+      });
+      if (wait) {
+        timers = wait.timers;
+        for (const task of wait.tasks) {
+          const index = tasks.findIndex((candidate) => candidate.id === task.id);
+          if (index >= 0) tasks[index] = task;
+          else tasks.push(task);
+        }
+        audit.push(...wait.audit);
+      }
+    }
     const chained = chainEvents(instance.auditHead, { instanceId: instance.id, definitionId: instance.definitionId, at: now }, audit);
     const next: InstanceRecord = {
       ...instance,
@@ -443,13 +471,6 @@ export class InstanceRunner {
       updatedAt: at,
       endedAt: snapshot.ended ? at : null,
     };
-    const pendingClocks = new Map(context.pendingTimers.map((timer) => [timer.id, timer.clock]));
-    const timers: TimerRecord[] = snapshot.timers.map((timer) => {
-      const id = `${instance.id}:${timer.executionId}`;
-      // A re-armed timer keeps its saved clock; one an operator moved by hand has none any more.
-      const clock = action?.kind === 'reschedule-timer' && action.timerId === id ? undefined : (timer.clock ?? pendingClocks.get(id));
-      return { id, instanceId: instance.id, executionId: timer.executionId, elementId: timer.elementId, timerType: timer.timerType, dueAt: timer.dueAt.toISOString(), ...(clock && { clock }) };
-    });
     const subscriptions: MessageSubscription[] = snapshot.waiting
       .filter((api) => api.content.message?.name)
       .map((api) => ({

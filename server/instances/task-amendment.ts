@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import { NotFoundError } from '../errors.js';
 import type { Store } from '../stores/store.js';
 import type { TaskRecord } from '../tasks/task.js';
+import type { TimerRecord } from '../timers/timer.js';
 import type { InstanceRecord } from './instance.js';
 import type { InstanceEvents } from './instance-events.js';
 
@@ -11,6 +12,8 @@ import type { InstanceEvents } from './instance-events.js';
 export interface TaskAmendment {
   tasks: TaskRecord[];
   audit: AuditEventInput[];
+  /** The instance's full set of pending timers when the amendment moves some (an SLA pause); absent: unchanged. */
+  timers?: TimerRecord[];
 }
 
 /**
@@ -28,7 +31,7 @@ export async function commitTaskAmendment(
   if (!instance) throw new NotFoundError(`Instance ${instanceId} does not exist`);
   const now = deps.clock.now();
   const at = now.toISOString();
-  const { tasks, audit } = await build(instance, at);
+  const { tasks, audit, timers = null } = await build(instance, at);
   if (!tasks.length && !audit.length) return { instance, tasks };
   const chained = chainEvents(instance.auditHead, { instanceId, definitionId: instance.definitionId, at: now }, audit);
   const next: InstanceRecord = { ...instance, version: instance.version + 1, auditHead: chained.head, updatedAt: at };
@@ -37,11 +40,11 @@ export async function commitTaskAmendment(
     expectedVersion: instance.version,
     tasks,
     audit: chained.events,
-    timers: null,
+    timers,
     subscriptions: null,
     incidents: [],
     outbox: [],
   });
-  deps.events.emit('step.committed', { instance: next, tasks, timers: [], incidents: [], outbox: [], fired: [] });
+  deps.events.emit('step.committed', { instance: next, tasks, timers: timers ?? [], incidents: [], outbox: [], fired: [] });
   return { instance: next, tasks };
 }
