@@ -19,6 +19,7 @@ import { DEFAULT_AUTH, DEFAULT_CHECKPOINT_MS, type AuthConfig, type Config } fro
 import { CalendarDirectory } from './calendars/calendar-directory.js';
 import { CalendarService } from './calendars/calendar.service.js';
 import { SlaPauseService } from './calendars/sla-pause.service.js';
+import { CalendarRecompute } from './calendars/calendar-recompute.js';
 import { seedDemoCalendar } from './calendars/demo-calendar.js';
 import { DEPARTMENTS_ON_OFFICE_HOURS } from './calendars/demo-departments.js';
 import { DepartmentService } from './departments/department.service.js';
@@ -117,6 +118,8 @@ export function createBaton(options: BatonOptions) {
   });
   const replay = new ReplayService(audit, store.definitions);
   const slaPauses = new SlaPauseService(store, runner, calendarDirectory, clock);
+  const calendarRecompute = new CalendarRecompute(store, runner, calendarDirectory, logger);
+  calendars.onChanged((calendar, actor) => void calendarRecompute.schedule(calendar.id, actor).catch(() => undefined));
   const taskActions = new TaskActions(store.tasks, tasks, runner, departments, store.users, clock);
   const profiles = new ProcessProfiles();
   const intakeGuard = new IntakeGuard(clock, { ...DEFAULT_INTAKE_GUARD, ...options.customer?.guard });
@@ -154,6 +157,7 @@ export function createBaton(options: BatonOptions) {
     departments,
     calendars,
     slaPauses,
+    calendarRecompute,
     accessEvents,
     messages,
     timers,
@@ -201,6 +205,7 @@ export function createBaton(options: BatonOptions) {
       await agendaTimers?.stop();
       await scheduler.stop();
       await dispatcher?.stop();
+      await calendarRecompute.idle();
       await runner.drain();
       // Seals what the last steps appended, so a restart starts from a checkpoint of everything.
       await checkpointer.stop();

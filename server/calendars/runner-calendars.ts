@@ -109,3 +109,10 @@ export async function customerWait(input: {
   }
   return null;
 }
+
+/** The due time a timer's clock gives now, when that is later than `now` and than its saved due time; else null. */
+export function laterByClock(timer: TimerRecord, calendars: CalendarSnapshot, now: Date): Date | null {
+  if (!timer.clock || timer.clock.from === null || timer.clock.calendarId === null) return null;
+  const due = dueOf(timer.clock, calendars);
+  return due && due.getTime() > now.getTime() && due.getTime() > Date.parse(timer.dueAt) ? due : null;
+}

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 
 import { chainEvents, GENESIS_HASH } from '../audit/audit-chain.js';
 import { NO_CALENDARS, type CalendarDirectory, type CalendarSnapshot } from '../calendars/calendar-directory.js';
-import { businessTimers, customerWait, processCalendarOf, routeTimerClocks, taskDueDuration } from '../calendars/runner-calendars.js';
+import { businessTimers, customerWait, laterByClock, processCalendarOf, routeTimerClocks, taskDueDuration } from '../calendars/runner-calendars.js';
 import type { AuditEventInput } from '../audit/audit-event.js';
 import { diffVariables } from '../audit/variable-diff.js';
 import type { Clock } from '../clock.js';
@@ -250,10 +250,20 @@ export class InstanceRunner {
       }
     }
 
+    const calendars = await this.calendarSnapshot();
+    // A timer due by its saved time whose calendar changed since (a recompute cut short by a restart)
+    // is moved to the time its clock now gives instead of firing early: the engine fires every due timer on resume.
+    const now = this.deps.clock.now();
+    for (const timer of pendingTimers) {
+      if (Date.parse(timer.dueAt) > now.getTime() || (action.kind === 'timer' && action.force && action.timerId === timer.id)) continue;
+      const moved = laterByClock(timer, calendars, now);
+      if (!moved) continue;
+      saved.set(timer.executionId, moved);
+      extra.push({ type: 'timer.moved', actor: 'system', elementId: timer.elementId, data: { timerId: timer.id, from: timer.dueAt, to: moved.toISOString(), reason: 'calendar changed' } });
+    }
     const definition = await store.definitions.getById(instance.definitionId);
     if (!definition) throw new NotFoundError(`Definition ${instance.definitionId} is missing`);
     const source = await this.deps.sources.get(definition);
-    const calendars = await this.calendarSnapshot();
     const processCalendar = processCalendarOf(source);
     const run = new StepRun({ instanceId, ticketNumber: instance.ticketNumber, source, timerClocks: businessTimers(calendars, processCalendar) }, this.deps, saved);
     if (retried && action.kind === 'retry') extra.push({ type: 'incident.retried', actor: action.actor, data: { incidentId: retried.id, reason: action.reason ?? null } });
@@ -262,7 +272,7 @@ export class InstanceRunner {
     await run.resume(instance.state as EngineState);
     await this.applyAction(run, effective, openTasks, extra);
 
-    if (action.kind === 'timer' && !action.force && run.audit.length === 0) {
+    if (action.kind === 'timer' && !action.force && run.audit.length === 0 && extra.length === 0) {
       // Woken early (the scheduler's clock ahead of Baton's) or for nothing: no step to save.
       await run.suspend();
       return noop(instance);

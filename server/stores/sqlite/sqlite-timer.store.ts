@@ -26,6 +26,7 @@ export class SqliteTimerStore implements TimerStore {
   private readonly jobsOfKind: BatonJobQueries;
   private readonly ofInstance: Database.Statement<[string, string], BatonJobRow>;
   private readonly counted: Database.Statement<[string], { n: number }>;
+  private readonly byClockCalendar: Database.Statement<[string, string, string, number], BatonJobRow>;
 
   constructor(
     db: Database.Database,
@@ -40,6 +41,15 @@ export class SqliteTimerStore implements TimerStore {
        ORDER BY json_extract(data, '$.dueMs'), id`,
     );
     this.counted = db.prepare('SELECT count(*) AS n FROM agenda_jobs WHERE name = ?');
+    // One pass over the timers in id order (the primary key), page by page; no index on the clock:
+    // a recompute is rare and reads every timer once.
+    this.byClockCalendar = db.prepare(
+      `SELECT id, data FROM agenda_jobs WHERE name = ? AND id > ? AND json_extract(data, '$.clock.calendarId') = ? ORDER BY id LIMIT ?`,
+    );
+  }
+
+  async withClockCalendar(calendarId: string, afterId: string, limit: number): Promise<TimerRecord[]> {
+    return this.byClockCalendar.all(TIMER_JOB, afterId, calendarId, limit).map(toTimer);
   }
 
   async due(at: Date, limit: number): Promise<TimerRecord[]> {
