@@ -62,9 +62,10 @@ export class CalendarRecompute {
           if (count > 0) instances += 1;
           timers += count;
         }
+        // The store answers synchronously: without a turn of the event loop here a whole page would
+        // run as one block of microtasks and requests would wait for it.
+        await new Promise((resolve) => setImmediate(resolve));
       }
-      // Let requests in between pages.
-      await new Promise((resolve) => setImmediate(resolve));
     }
     const result = { calendarId, instances, timers, ms: Date.now() - started };
     this.logger.info(result, 'calendar recomputed');

@@ -19,5 +19,9 @@ export function migrateCalendars(db: Database.Database): void {
       calendar_id   TEXT NOT NULL REFERENCES calendars (id)
     );
     CREATE INDEX department_calendars_calendar ON department_calendars (calendar_id);
+
+    -- A changed calendar pages through the timers counting in it (TimerStore.withClockCalendar):
+    -- without this index every page scanned and sorted every pending timer.
+    CREATE INDEX agenda_jobs_clock_calendar ON agenda_jobs (json_extract(data, '$.clock.calendarId'), id);
   `);
 }

@@ -41,15 +41,15 @@ export class SqliteTimerStore implements TimerStore {
        ORDER BY json_extract(data, '$.dueMs'), id`,
     );
     this.counted = db.prepare('SELECT count(*) AS n FROM agenda_jobs WHERE name = ?');
-    // One pass over the timers in id order (the primary key), page by page; no index on the clock:
-    // a recompute is rare and reads every timer once.
+    // Pages in id order through the clock's calendar index (sqlite-migration-calendars.ts).
     this.byClockCalendar = db.prepare(
-      `SELECT id, data FROM agenda_jobs WHERE name = ? AND id > ? AND json_extract(data, '$.clock.calendarId') = ? ORDER BY id LIMIT ?`,
+      `SELECT id, data FROM agenda_jobs INDEXED BY agenda_jobs_clock_calendar
+       WHERE json_extract(data, '$.clock.calendarId') = ? AND id > ? AND name = ? ORDER BY id LIMIT ?`,
     );
   }
 
   async withClockCalendar(calendarId: string, afterId: string, limit: number): Promise<TimerRecord[]> {
-    return this.byClockCalendar.all(TIMER_JOB, afterId, calendarId, limit).map(toTimer);
+    return this.byClockCalendar.all(calendarId, afterId, TIMER_JOB, limit).map(toTimer);
   }
 
   async due(at: Date, limit: number): Promise<TimerRecord[]> {
