@@ -30,7 +30,7 @@ export class CalendarRecompute {
     private readonly runner: InstanceRunner,
     private readonly calendars: CalendarDirectory,
     private readonly logger: Logger,
-    private readonly options: { pageSize: number; concurrency: number } = { pageSize: 1000, concurrency: 8 },
+    private readonly options: { pageSize: number; batch: number } = { pageSize: 2000, batch: 50 },
   ) {}
 
   /** Queues a recompute after the ones already running (two changes in a row recompute twice, in order). */
@@ -56,12 +56,10 @@ export class CalendarRecompute {
       if (page.length === 0) break;
       after = page[page.length - 1]!.id;
       const byInstance = [...new Set(page.filter((timer) => timer.clock?.from !== null).map((timer) => timer.instanceId))];
-      for (let index = 0; index < byInstance.length; index += this.options.concurrency) {
-        const moved = await Promise.all(byInstance.slice(index, index + this.options.concurrency).map((instanceId) => this.moveInstance(instanceId, calendarId, calendars, actor)));
-        for (const count of moved) {
-          if (count > 0) instances += 1;
-          timers += count;
-        }
+      for (let index = 0; index < byInstance.length; index += this.options.batch) {
+        const moved = await this.moveInstances(byInstance.slice(index, index + this.options.batch), calendarId, calendars, actor);
+        instances += moved.instances;
+        timers += moved.timers;
         // The store answers synchronously: without a turn of the event loop here a whole page would
         // run as one block of microtasks and requests would wait for it.
         await new Promise((resolve) => setImmediate(resolve));
@@ -72,36 +70,58 @@ export class CalendarRecompute {
     return result;
   }
 
-  private async moveInstance(instanceId: string, calendarId: string, calendars: CalendarSnapshot, actor: string): Promise<number> {
-    let count = 0;
+  /** One batch: written in one transaction; if that fails (an instance ended, a race), one by one. */
+  private async moveInstances(instanceIds: string[], calendarId: string, calendars: CalendarSnapshot, actor: string): Promise<{ instances: number; timers: number }> {
     try {
-      await this.runner.amend(instanceId, async () => {
-        const [pending, openTasks] = await Promise.all([this.store.timers.forInstance(instanceId), this.store.tasks.list({ instanceId, status: 'open' })]);
-        const audit: AuditEventInput[] = [];
-        const moves = new Map<string, string>();
-        const timers: TimerRecord[] = pending.map((timer) => {
-          if (timer.clock?.calendarId !== calendarId || timer.clock.from === null) return timer;
-          const dueAt = dueOf(timer.clock, calendars)?.toISOString();
-          if (!dueAt || dueAt === timer.dueAt) return timer;
-          moves.set(timer.dueAt, dueAt);
-          audit.push({ type: 'timer.moved', actor, elementId: timer.elementId, data: { timerId: timer.id, from: timer.dueAt, to: dueAt, reason: `calendar ${calendarId} changed` } });
-          return { ...timer, dueAt };
-        });
-        count = audit.length;
-        if (count === 0) return { tasks: [], audit: [] };
-        const tasks: TaskRecord[] = [];
-        for (const task of openTasks) {
-          const dueAt = task.dueAt === null ? null : (moves.get(task.dueAt) ?? task.dueAt);
-          const warnAt = task.warnAt === null ? null : (moves.get(task.warnAt) ?? task.warnAt);
-          if (dueAt !== task.dueAt || warnAt !== task.warnAt) tasks.push({ ...task, dueAt, warnAt, version: task.version + 1 });
-        }
-        return { tasks, audit, timers };
+      let timers = 0;
+      const instances = await this.runner.amendMany(instanceIds, async (instance) => {
+        const amendment = await this.move(instance.id, calendarId, calendars, actor);
+        timers += amendment.audit.length;
+        return amendment;
       });
+      return { instances, timers };
     } catch (err) {
-      // An instance that ended or is shutting down meanwhile keeps what it has; the rest go on.
-      this.logger.warn({ err, instanceId, calendarId }, 'timers of an instance were not recomputed');
-      return 0;
+      this.logger.debug({ err, calendarId }, 'recompute batch refused; moving its instances one by one');
     }
-    return count;
+    const total = { instances: 0, timers: 0 };
+    for (const instanceId of instanceIds) {
+      try {
+        let count = 0;
+        await this.runner.amend(instanceId, async () => {
+          const amendment = await this.move(instanceId, calendarId, calendars, actor);
+          count = amendment.audit.length;
+          return amendment;
+        });
+        if (count > 0) total.instances += 1;
+        total.timers += count;
+      } catch (err) {
+        // An instance that ended or is shutting down meanwhile keeps what it has; the rest go on.
+        this.logger.warn({ err, instanceId, calendarId }, 'timers of an instance were not recomputed');
+      }
+    }
+    return total;
+  }
+
+  /** The amendment that gives an instance's timers counting in the calendar their new due times. */
+  private async move(instanceId: string, calendarId: string, calendars: CalendarSnapshot, actor: string): Promise<{ tasks: TaskRecord[]; audit: AuditEventInput[]; timers?: TimerRecord[] }> {
+    const [pending, openTasks] = await Promise.all([this.store.timers.forInstance(instanceId), this.store.tasks.list({ instanceId, status: 'open' })]);
+    const audit: AuditEventInput[] = [];
+    const moves = new Map<string, string>();
+    const timers: TimerRecord[] = pending.map((timer) => {
+      if (timer.clock?.calendarId !== calendarId || timer.clock.from === null) return timer;
+      const dueAt = dueOf(timer.clock, calendars)?.toISOString();
+      if (!dueAt || dueAt === timer.dueAt) return timer;
+      moves.set(timer.dueAt, dueAt);
+      audit.push({ type: 'timer.moved', actor, elementId: timer.elementId, data: { timerId: timer.id, from: timer.dueAt, to: dueAt, reason: `calendar ${calendarId} changed` } });
+      return { ...timer, dueAt };
+    });
+    if (audit.length === 0) return { tasks: [], audit: [] };
+    const tasks: TaskRecord[] = [];
+    for (const task of openTasks) {
+      const dueAt = task.dueAt === null ? null : (moves.get(task.dueAt) ?? task.dueAt);
+      const warnAt = task.warnAt === null ? null : (moves.get(task.warnAt) ?? task.warnAt);
+      if (dueAt !== task.dueAt || warnAt !== task.warnAt) tasks.push({ ...task, dueAt, warnAt, version: task.version + 1 });
+    }
+    return { tasks, audit, timers };
   }
 }

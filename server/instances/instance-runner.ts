@@ -26,7 +26,7 @@ import type { TimerRecord } from '../timers/timer.js';
 import type { IncidentRecord, IncidentRetry, InstanceRecord, MessageSubscription } from './instance.js';
 import { InstanceEvents } from './instance-events.js';
 import { KeyedQueue } from './keyed-queue.js';
-import { commitTaskAmendment } from './task-amendment.js';
+import { commitTaskAmendment, commitTaskAmendments } from './task-amendment.js';
 
 const TASK_TYPES = new Set(['bpmn:UserTask', 'bpmn:ManualTask']);
 const MAX_VERSION_RETRIES = 3;
@@ -181,6 +181,19 @@ export class InstanceRunner {
   amend(instanceId: string, build: Parameters<typeof commitTaskAmendment>[2]): Promise<{ instance: InstanceRecord; tasks: TaskRecord[] }> {
     this.assertAccepting();
     return this.queue.run(instanceId, () => commitTaskAmendment({ ...this.deps, events: this.events }, instanceId, build));
+  }
+
+  /**
+   * The same change to several instances without the engine, written together (see
+   * commitTaskAmendments); every instance's queue is held until the batch has saved. Answers how
+   * many instances changed.
+   */
+  amendMany(instanceIds: readonly string[], build: Parameters<typeof commitTaskAmendment>[2]): Promise<number> {
+    this.assertAccepting();
+    const deps = { ...this.deps, events: this.events };
+    const hold = (index: number): Promise<number> =>
+      index === instanceIds.length ? commitTaskAmendments(deps, instanceIds, build) : this.queue.run(instanceIds[index]!, () => hold(index + 1));
+    return hold(0);
   }
 
   /** Stops taking new steps and waits until every step in progress has saved. */

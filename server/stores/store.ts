@@ -70,6 +70,11 @@ export interface Store {
    * and then nothing of the step is written.
    */
   commitStep(step: StepWrite): Promise<void>;
+  /**
+   * Optional: several steps (of different instances) in one transaction, all or none, each with
+   * commitStep's checks. Batch writers (a calendar recompute) use it when present, else commitStep.
+   */
+  commitSteps?(steps: StepWrite[]): Promise<void>;
   /** Throws when the store cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -59,6 +59,7 @@ export class SqliteStore implements Store {
   readonly timerJobs: SqliteTimerJobs;
   readonly schedules: SqliteProcessScheduleStore;
   private readonly writeStep: Database.Transaction<(step: StepWrite) => void>;
+  private readonly writeSteps: Database.Transaction<(steps: StepWrite[]) => void>;
   private readonly pingStatement: Database.Statement<[]>;
 
   /**
@@ -95,10 +96,19 @@ export class SqliteStore implements Store {
       if (step.ticketAccess) this.customer.insertTicketSync(step.ticketAccess);
       for (const upload of step.uploads ?? []) this.customer.insertUploadSync(upload);
     });
+    this.writeSteps = db.transaction((steps: StepWrite[]) => {
+      for (const step of steps) this.writeStep(step);
+    });
   }
 
   async commitStep(step: StepWrite): Promise<void> {
     this.commitStepSync(step);
+  }
+
+  /** One IMMEDIATE transaction around the steps (each a savepoint of it): one commit for a batch. */
+  async commitSteps(steps: StepWrite[]): Promise<void> {
+    for (const step of steps) assertWellFormed(step);
+    this.writeSteps.immediate(steps);
   }
 
   /**
