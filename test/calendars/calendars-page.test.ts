@@ -73,3 +73,9 @@ describe('calendars page (Chromium)', function () {
     await phone.close();
   });
 });
+
+/** The page's DOM as the functions run in Chromium see it (the tests' tsconfig has no DOM lib). */
+declare const document: {
+  querySelector(selector: string): { textContent: string | null; className: string } | null;
+  documentElement: { scrollWidth: number; clientWidth: number };
+};
