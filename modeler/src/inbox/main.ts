@@ -15,6 +15,7 @@ import { inboxSections, type InboxFilter } from './inbox-order.js';
 import { InboxModel } from './inbox-model.js';
 import { connectInbox, type ConnectionState } from './live.js';
 import { slaText } from './sla-words.js';
+import { loadWorkingCalendars } from './working-calendars.js';
 import { renderCompletion } from './task-completion.js';
 import { renderDetail } from './task-detail.js';
 import { rememberFocus, renderRows, type RowActions } from './task-list.js';
@@ -329,6 +330,7 @@ async function start(): Promise<void> {
   user = session.user;
   mountUserBadge($('#user'), session);
   departments = await api.departments().catch(() => []);
+  await loadWorkingCalendars(departments);
 
   ui.filter.addEventListener('change', () => {
     filter = ui.filter.value as InboxFilter;

@@ -71,6 +71,8 @@ export interface Department {
   id: string;
   name: string;
   parentId: string | null;
+  /** The business calendar its SLAs count in (issue 16). */
+  calendarId?: string | null;
 }
 
 export const api = {
