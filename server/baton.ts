@@ -20,6 +20,7 @@ import { CalendarDirectory } from './calendars/calendar-directory.js';
 import { CalendarService } from './calendars/calendar.service.js';
 import { SlaPauseService } from './calendars/sla-pause.service.js';
 import { CalendarRecompute } from './calendars/calendar-recompute.js';
+import { departmentReroute } from './calendars/department-reroute.js';
 import { seedDemoCalendar } from './calendars/demo-calendar.js';
 import { DEPARTMENTS_ON_OFFICE_HOURS } from './calendars/demo-departments.js';
 import { DepartmentService } from './departments/department.service.js';
@@ -120,7 +121,7 @@ export function createBaton(options: BatonOptions) {
   const slaPauses = new SlaPauseService(store, runner, calendarDirectory, clock);
   const calendarRecompute = new CalendarRecompute(store, runner, calendarDirectory, logger);
   calendars.onChanged((calendar, actor) => void calendarRecompute.schedule(calendar.id, actor).catch(() => undefined));
-  const taskActions = new TaskActions(store.tasks, tasks, runner, departments, store.users, clock);
+  const taskActions = new TaskActions(store.tasks, tasks, runner, departments, store.users, clock, departmentReroute(store, calendarDirectory));
   const profiles = new ProcessProfiles();
   const intakeGuard = new IntakeGuard(clock, { ...DEFAULT_INTAKE_GUARD, ...options.customer?.guard });
   const intake = new IntakeService(definitions, profiles, runner, intakeGuard, clock, {

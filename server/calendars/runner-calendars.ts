@@ -47,8 +47,9 @@ export function routeTimerClocks(timers: TimerInfo[], task: TaskRecord, audit: S
   for (const timer of timers) {
     if (timer.attachedTo !== task.elementId || timer.clock?.calendar !== DEPARTMENT_CALENDAR) continue;
     const calendarId = resolveCalendar(DEPARTMENT_CALENDAR, processCalendar, task.department, calendars);
-    if (calendarId === timer.clock.calendarId) continue;
-    timer.clock = { ...timer.clock, calendarId };
+    const unchanged = calendarId === timer.clock.calendarId;
+    timer.clock = { ...timer.clock, calendarId, taskId: task.id };
+    if (unchanged) continue;
     timer.dueAt = dueOf(timer.clock, calendars) ?? timer.dueAt;
     const scheduled = audit.find((event) => event.type === 'timer.scheduled' && event.data['executionId'] === timer.executionId);
     if (scheduled) scheduled.data = { ...scheduled.data, dueAt: timer.dueAt.toISOString(), calendar: calendarId };

@@ -27,4 +27,6 @@ export interface TimerClock {
   remainingMs: number;
   /** When counting (re)started (ISO); null while paused. */
   from: string | null;
+  /** For `department`: the task whose department's calendar it counts in (set when the task is routed; a pass-up or hand-over moves it). */
+  taskId?: string;
 }

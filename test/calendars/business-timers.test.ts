@@ -6,6 +6,7 @@ import { DEMO_CALENDAR_ID, demoCalendar } from '../../server/calendars/demo-cale
 import { DEPARTMENTS_ON_OFFICE_HOURS } from '../../server/calendars/demo-departments.js';
 import { ManualClock } from '../../server/clock.js';
 import { bpmn, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
+import { listen } from '../support/http.js';
 
 const H = 3_600_000;
 const lunch = [['09:00', '13:00'], ['14:00', '18:00']] as [string, string][];
@@ -101,6 +102,26 @@ describe('Timers in business time', () => {
     expect(new Date(opened[0]!.dueAt!).getTime() - friday.getTime()).to.equal(20 * H);
     const trail = await baton.instances.auditTrail(instance.id);
     expect(trail.find((event) => event.type === 'timer.scheduled' && event.elementId === 'l1_escalate')?.data).to.include({ calendar: 'nights' });
+  });
+
+  it('re-counts department timers in the new department\'s calendar after a pass-up', async () => {
+    // given L1 works nights (24/7) and L2 support hours, and a ticket at L1 since Friday 16:56
+    await baton.calendars.setDepartmentCalendar('l1', 'nights');
+    await baton.calendars.setDepartmentCalendar('l2', 'support');
+    await baton.definitions.deploy(escalating('department'));
+    const { opened, instance } = await start();
+    // when an hour later (1 h counted) it is passed up to L2
+    baton.clock.set(new Date('2026-11-27T16:56:00Z'));
+    const http = await listen(baton);
+    const passed = await http.request('POST', `/api/tasks/${opened[0]!.id}/pass-up`, { reason: 'needs L2' });
+    await http.close();
+    // then the 19 h left count in support hours: 4 min on Friday, Monday, Tuesday, Wednesday until 11:56
+    expect(passed.status, passed.text).to.equal(200);
+    expect(passed.body).to.include({ department: 'l2', dueAt: '2026-12-02T10:56:00.000Z', warnAt: '2026-12-01T15:56:00.000Z' });
+    const timers = await baton.store.timers.forInstance(instance.id);
+    expect(timers.map((timer) => timer.clock?.calendarId)).to.deep.equal(['support', 'support']);
+    const moved = (await baton.instances.auditTrail(instance.id)).filter((event) => event.type === 'timer.moved');
+    expect(moved).to.have.length(2);
   });
 
   it('falls back to the process calendar when the department has none, and to wall time without either', async () => {
