@@ -138,6 +138,7 @@ export function createBaton(options: BatonOptions) {
     profiles,
     runner,
     clock,
+    calendars: calendarDirectory,
   });
   const app = createApp({ store, auth, users, departments, calendars, slaPauses, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, logger, version: options.version });
   let live: LiveHub | null = null;
