@@ -237,6 +237,8 @@ async function drawOpened(task: TaskView, notice: string | null): Promise<void> 
     passUp: (reason) => void act(task.id, (version) => api.passUp(task.id, version, reason), `Passed ${task.ticketNumber} up`),
     handOver: (target, reason) => void act(task.id, (version) => api.handOver(task.id, version, target, reason), `Handed ${task.ticketNumber} over`),
     comment: (text) => void act(task.id, (version) => api.comment(task.id, version, text), `Comment added to ${task.ticketNumber}`),
+    waitOnCustomer: (reason) => void act(task.id, () => api.waitOnCustomer(task.id, reason), `${task.ticketNumber} waits on the customer: SLA paused`),
+    resumeSla: (reason) => void act(task.id, () => api.resumeSla(task.id, reason), `${task.ticketNumber}: SLA running again`),
     close: closeOpened,
   });
   opened = { task, cleanup: () => undefined, notice: parts.notice };

@@ -14,6 +14,10 @@ export interface DetailActions {
   passUp(reason: string): void;
   handOver(target: { department?: string; assignee?: string }, reason: string): void;
   comment(text: string): void;
+  /** The ticket waits on its customer: its SLA clocks stop (issue 16). */
+  waitOnCustomer(reason: string): void;
+  /** The customer answered: the SLA clocks run again. */
+  resumeSla(reason: string): void;
   close(): void;
 }
 
@@ -137,6 +141,19 @@ function handOnForms(task: TaskView, context: DetailContext, actions: DetailActi
         return null;
       },
     ),
+  );
+
+  box.append(
+    miniForm('wait-on-customer', 'Waiting on customer', [field('What the customer is asked for (required)', textarea('reason', 'e.g. the serial number'), 'wait-reason')], 'Stop the SLA clock', (form) => {
+      const reason = value(form, 'reason');
+      if (!reason) return 'Say what the customer is asked for.';
+      actions.waitOnCustomer(reason);
+      return null;
+    }),
+    miniForm('resume-sla', 'Customer answered', [field('Note', textarea('reason', 'optional'), 'resume-reason')], 'Start the SLA clock again', (form) => {
+      actions.resumeSla(value(form, 'reason'));
+      return null;
+    }),
   );
 
   return box;
