@@ -207,7 +207,7 @@ export function createBaton(options: BatonOptions) {
       await agendaTimers?.stop();
       await scheduler.stop();
       await dispatcher?.stop();
-      await calendarRecompute.idle();
+      await calendarRecompute.stop();
       await runner.drain();
       // Seals what the last steps appended, so a restart starts from a checkpoint of everything.
       await checkpointer.stop();

@@ -24,6 +24,7 @@ export interface RecomputeResult {
  */
 export class CalendarRecompute {
   private running: Promise<unknown> = Promise.resolve();
+  private stopping = false;
 
   constructor(
     private readonly store: Pick<Store, 'timers' | 'tasks'>,
@@ -45,18 +46,27 @@ export class CalendarRecompute {
     return this.running;
   }
 
+  /**
+   * Shutdown: ends the running recompute after its current batch (what is written stays written).
+   * The rest is caught when those timers wake (the runner moves a timer its clock now puts later).
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.running;
+  }
+
   async recompute(calendarId: string, actor: string): Promise<RecomputeResult> {
     const started = Date.now();
     const calendars = await this.calendars.snapshot();
     let after = '';
     let instances = 0;
     let timers = 0;
-    for (;;) {
+    while (!this.stopping) {
       const page = await this.store.timers.withClockCalendar(calendarId, after, this.options.pageSize);
       if (page.length === 0) break;
       after = page[page.length - 1]!.id;
       const byInstance = [...new Set(page.filter((timer) => timer.clock?.from !== null).map((timer) => timer.instanceId))];
-      for (let index = 0; index < byInstance.length; index += this.options.batch) {
+      for (let index = 0; index < byInstance.length && !this.stopping; index += this.options.batch) {
         const moved = await this.moveInstances(byInstance.slice(index, index + this.options.batch), calendarId, calendars, actor);
         instances += moved.instances;
         timers += moved.timers;
