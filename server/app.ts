@@ -18,6 +18,10 @@ import type { StatusService } from './customer/status.service.js';
 import { definitionRoutes } from './definitions/definition.routes.js';
 import type { DefinitionService } from './definitions/definition.service.js';
 import { departmentHeadRoutes } from './departments/department-head.routes.js';
+import { calendarRoutes } from './calendars/calendar.routes.js';
+import type { CalendarService } from './calendars/calendar.service.js';
+import { slaPauseRoutes } from './calendars/sla-pause.routes.js';
+import type { SlaPauseService } from './calendars/sla-pause.service.js';
 import { departmentRoutes } from './departments/department.routes.js';
 import type { DepartmentService } from './departments/department.service.js';
 import { NotFoundError } from './errors.js';
@@ -64,6 +68,8 @@ export interface AppComponents {
   auth: AuthService;
   users: UserService;
   departments: DepartmentService;
+  calendars: CalendarService;
+  slaPauses: SlaPauseService;
   definitions: DefinitionService;
   instances: InstanceService;
   taskActions: TaskActions;
@@ -147,6 +153,7 @@ export function createApp(components: AppComponents): Express {
   api.use('/users/me', accountRoutes(components.accounts, secureCookies));
   api.use('/users', userRoutes(components.users, components.field));
   api.use('/departments', departmentHeadRoutes(components.store), departmentRoutes(components.departments));
+  api.use('/calendars', calendarRoutes(components.calendars));
   api.use('/definitions', definitionRoutes(components.definitions));
   api.use('/connectors', connectorRoutes(components.definitions));
   api.use(fieldRoutes(components.field, components.visits, (month, only) => fieldKpis(components.store, month, only)), staffInvoiceRoutes(components.store.instances));
@@ -159,7 +166,7 @@ export function createApp(components: AppComponents): Express {
   api.use('/approvals', approvalRoutes(components.fourEyes));
   api.use('/operations', operationsReadRoutes(new OperationsQuery(components.store, components.operations.clock)));
   api.use('/outbox', outboxRoutes(components.store.outbox, components.dispatcher ?? (() => null), components.logger));
-  api.use('/tasks', taskRoutes(components.taskActions, components.taskErrors));
+  api.use('/tasks', taskRoutes(components.taskActions, components.taskErrors), slaPauseRoutes(components.slaPauses));
   api.use('/messages', messageRoutes(components.messages));
   api.use('/timers', timerRoutes(components.timers), timerCancelRoutes(components.operations));
   api.use('/notifications', notificationRoutes(components.notifications));

@@ -21,6 +21,13 @@ import { LoginLimiter } from './auth/login-limiter.js';
 import { HealthState } from './health/health-state.js';
 import { PasswordHasher } from './auth/passwords.js';
 import { DEFAULT_AUTH, DEFAULT_CHECKPOINT_MS, DEFAULT_INVOICE, type AuthConfig, type Config, type InvoiceConfig } from './config.js';
+import { CalendarDirectory } from './calendars/calendar-directory.js';
+import { CalendarService } from './calendars/calendar.service.js';
+import { SlaPauseService } from './calendars/sla-pause.service.js';
+import { CalendarRecompute } from './calendars/calendar-recompute.js';
+import { departmentReroute } from './calendars/department-reroute.js';
+import { seedDemoCalendar } from './calendars/demo-calendar.js';
+import { DEPARTMENTS_ON_OFFICE_HOURS } from './calendars/demo-departments.js';
 import { DepartmentService } from './departments/department.service.js';
 import { DEFAULT_INTAKE_GUARD, IntakeGuard, type IntakeGuardOptions } from './customer/intake-guard.js';
 import { IntakeService } from './customer/intake.service.js';
@@ -129,9 +136,11 @@ export function createBaton(options: BatonOptions) {
   const hasher = new PasswordHasher(authConfig.passwordCost);
   const auth = new AuthService(store.users, store.credentials, hasher, new LoginLimiter(store.rateLimits, clock), accessEvents, clock, authConfig);
   const users = new UserService(store.users, store.departments, hasher, auth, accessEvents, clock);
-  const departments = new DepartmentService(store.departments, (department) => accessEvents.emit('department.created', department));
+  const calendarDirectory = new CalendarDirectory(store.calendars);
+  const calendars = new CalendarService(store.calendars, store.departments, store.definitions, calendarDirectory);
+  const departments = new DepartmentService(store.departments, (department) => accessEvents.emit('department.created', department), calendars);
   const router = new TaskRouter(store.departments, store.users, store.tasks);
-  const runner = new InstanceRunner({ store, sources, clock, connectors, logger, router });
+  const runner = new InstanceRunner({ store, sources, clock, connectors, logger, router, calendars: calendarDirectory });
   const field: FieldService = new FieldService(store.field, { users: store.users, tasks: store.tasks, instances: store.instances, audit: store.audit, clock, runner });
   const visits = new VisitService({ field: store.field, tasks: store.tasks, instances: store.instances, audit: store.audit, clock, runner });
   const stepNotifications = new StepNotifications(runner.events, notifications, logger);
@@ -139,8 +148,13 @@ export function createBaton(options: BatonOptions) {
   const offboarding = new UserOffboarding(store.tasks, runner, clock);
   users.whenDisabled((username, actor) => offboarding.releaseTasksOf(username, actor, `${username} was disabled`));
   const processStarts = new ProcessStarts(store.schedules, store.definitions, runner, clock, logger);
-  const definitions = new DefinitionService(store.definitions, store.departments, () => connectors.names(), clock, (definition) =>
-    processStarts.scheduleFor(definition),
+  const definitions = new DefinitionService(
+    store.definitions,
+    store.departments,
+    () => connectors.names(),
+    clock,
+    (definition) => processStarts.scheduleFor(definition),
+    async () => new Set((await store.calendars.list()).map((calendar) => calendar.id)),
   );
   const instances = new InstanceService(store.instances, store.tasks, store.timers, store.audit, definitions, runner, clock);
   const tasks = new TaskService(store.tasks, runner, clock);
@@ -162,7 +176,10 @@ export function createBaton(options: BatonOptions) {
     witness: auditWitness(options, logger),
   });
   const replay = new ReplayService(audit, store.definitions);
-  const taskActions = new TaskActions(store.tasks, tasks, runner, departments, store.users, clock, [field.checkTechnicianChoice]);
+  const slaPauses = new SlaPauseService(store, runner, calendarDirectory, clock);
+  const calendarRecompute = new CalendarRecompute(store, runner, calendarDirectory, logger);
+  calendars.onChanged((calendar, actor) => void calendarRecompute.schedule(calendar.id, actor).catch(() => undefined));
+  const taskActions = new TaskActions(store.tasks, tasks, runner, departments, store.users, clock, departmentReroute(store, calendarDirectory), [field.checkTechnicianChoice]);
   const profiles = new ProcessProfiles();
   const intakeGuard = new IntakeGuard(store.rateLimits, store.secrets, clock, { ...DEFAULT_INTAKE_GUARD, ...options.customer?.guard });
   const intake = new IntakeService(definitions, profiles, runner, intakeGuard, clock, {
@@ -181,6 +198,7 @@ export function createBaton(options: BatonOptions) {
     clock,
     field: fieldStatusOf(visits, store.users),
     rateLimits: store.rateLimits,
+    calendars: calendarDirectory,
   });
   const externalTasks = new ExternalTaskService(store.externalTasks, store.instances, runner, clock, runner.events);
   const taskErrors = new TaskBpmnErrors(store.tasks, definitions, runner);
@@ -200,7 +218,7 @@ export function createBaton(options: BatonOptions) {
   });
   const accounts = new AccountService(store.preferences, clock);
   const app = createApp({
-    analytics, reportDeliveries, store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, field, visits, accounts, notifications,
+    analytics, reportDeliveries, store, auth, users, departments, calendars, slaPauses, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, field, visits, accounts, notifications,
     externalTasks, taskErrors, operations, fourEyes, dispatcher: () => dispatcher, logger, health, version: options.version, trustProxy: options.config.trustProxy ?? false,
   });
   let live: LiveHub | null = null;
@@ -220,6 +238,9 @@ export function createBaton(options: BatonOptions) {
     auth,
     users,
     departments,
+    calendars,
+    slaPauses,
+    calendarRecompute,
     accessEvents,
     messages,
     timers,
@@ -272,8 +293,10 @@ export function createBaton(options: BatonOptions) {
       return live;
     },
     /** The demo organisation into an empty store; null when people exist already. */
-    seedDemo(password: string) {
-      return seedDemoOrganisation(store, hasher, clock, password);
+    async seedDemo(password: string) {
+      const logins = await seedDemoOrganisation(store, hasher, clock, password);
+      if (logins) await seedDemoCalendar(store.calendars, clock.now().getUTCFullYear(), DEPARTMENTS_ON_OFFICE_HOURS);
+      return logins;
     },
     /** Finishes the steps in progress and saves them; takes no new ones. */
     async shutdown(): Promise<void> {
@@ -289,6 +312,7 @@ export function createBaton(options: BatonOptions) {
       await dispatcher?.stop();
       await calls.idle();
       await reportDeliveries.stop();
+      await calendarRecompute.stop();
       await runner.drain();
       projector?.unfollow(runner.events);
       await projector?.idle();

@@ -136,7 +136,7 @@ export function statusPage(view: StatusView, token: string, notice: string | nul
     <p class="stage" id="stage">${escapeHtml(view.stage)}</p>
     ${view.department ? `<p>With: <span id="department">${escapeHtml(view.department)}</span></p>` : ''}
     ${view.status === 'open' ? `<p>Since ${when(view.since)}</p>` : ''}
-    ${view.expectedBy ? `<p>Expected by: <span id="expected">${when(view.expectedBy)}</span></p>` : ''}
+    ${view.expectedBy ? `<p>Expected by: <span id="expected">${when(view.expectedBy)}</span>${view.expectedInWorkingTime ? ` <span id="expected-working">(in ${escapeHtml(view.expectedInWorkingTime)} of working time)</span>` : ''}</p>` : ''}
   </section>
   ${fieldSection(view, token)}
   ${view.waitingOnYou.map((task) => waitingForm(token, task)).join('\n')}

@@ -36,6 +36,8 @@ export interface StatusView {
   since: string;
   /** The SLA due time of the current stage. */
   expectedBy: string | null;
+  /** The working time left until `expectedBy` when the stage's department works by a calendar ("3 h"), else null (issue 16). */
+  expectedInWorkingTime?: string | null;
   history: StatusHistoryEntry[];
   waitingOnYou: WaitingTask[];
   /** Public variables only (`publicVariables`, else the intake form's fields). */

@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 
 import type { AuditStore } from '../audit/audit.store.js';
+import type { CalendarDirectory } from '../calendars/calendar-directory.js';
+import { workingDuration } from '../calendars/working-words.js';
 import type { Clock } from '../clock.js';
 import type { DefinitionStore } from '../definitions/definition.store.js';
 import type { DepartmentStore } from '../departments/department.store.js';
@@ -40,6 +42,8 @@ export interface StatusDeps {
   rateLimits: RateLimitStore;
   /** Field service's part of the page (technician, ETA, invoice). */
   field?: (instance: InstanceRecord) => Promise<FieldStatus | null>;
+  /** Business calendars: the expected time is also said in working time (issue 16). */
+  calendars?: CalendarDirectory;
 }
 
 /** What the customer sends for a task that waits on them. */
@@ -119,6 +123,7 @@ export class StatusService {
       department: current ? departmentName(current.department) : null,
       since: current?.createdAt ?? instance.endedAt ?? instance.startedAt,
       expectedBy: current?.dueAt ?? null,
+      expectedInWorkingTime: await this.workingTimeLeft(current?.dueAt ?? null, current?.department ?? null),
       history,
       waitingOnYou: waiting.map((task) => this.waitingTask(task, profile)),
       details,
@@ -128,6 +133,16 @@ export class StatusService {
       updatedAt: instance.updatedAt,
       ...(field ? { field } : {}),
     };
+  }
+
+  /** "3 h" of working time until `dueAt` in the department's calendar; null without one. */
+  private async workingTimeLeft(dueAt: string | null, department: string | null): Promise<string | null> {
+    if (!dueAt || !this.deps.calendars) return null;
+    const calendars = await this.deps.calendars.snapshot();
+    const id = calendars.departmentCalendar(department);
+    const calendar = id === null ? null : calendars.workingTime(id);
+    if (!calendar) return null;
+    return workingDuration(Math.max(0, calendar.between(this.deps.clock.now(), new Date(dueAt))));
   }
 
   /**

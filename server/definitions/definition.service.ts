@@ -29,6 +29,8 @@ export class DefinitionService {
     private readonly clock: Clock,
     /** Told of every new version once it is stored (process start schedules follow the latest version). */
     private readonly afterDeploy: (definition: DefinitionRecord) => Promise<void> = async () => undefined,
+    /** Ids of the business calendars a diagram may name (issue 16); without it calendars are not checked. */
+    private readonly knownCalendars: (() => Promise<ReadonlySet<string>>) | null = null,
   ) {}
 
   /** Validates and stores a diagram as the next version of its process (unless it is unchanged). */
@@ -37,8 +39,16 @@ export class DefinitionService {
     const knownDepartments = new Set(departments.map((department) => department.id));
     const knownDepartmentNames = new Set(departments.map((department) => department.name.toLowerCase()));
     const deployedProcesses = new Set((await this.definitions.listLatest()).map((definition) => definition.key));
+    const knownCalendars = this.knownCalendars ? await this.knownCalendars() : undefined;
     const validated = await validateOrExplain(() =>
-      validateDefinition(xml, { knownHandlers: this.knownHandlers(), knownDepartments, knownDepartmentNames, deployedProcesses, now: this.clock.now() }),
+      validateDefinition(xml, {
+        knownHandlers: this.knownHandlers(),
+        knownDepartments,
+        knownDepartmentNames,
+        deployedProcesses,
+        now: this.clock.now(),
+        ...(knownCalendars && { knownCalendars }),
+      }),
     );
     try {
       serializeSource(validated.moddleContext);

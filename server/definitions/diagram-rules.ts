@@ -1,6 +1,7 @@
 /** Deploy's rules on a parsed diagram; pure, so the browser modeler lints with the same code. */
 import { descendants, type ModdleElement } from './moddle-element.js';
 import { checkDialectExtensions } from './rules/dialect-extensions.js';
+import { checkCalendars } from './rules/calendars.js';
 import { checkExpressions } from './rules/expressions.js';
 import { checkFlows } from './rules/flows.js';
 import { checkForms } from './rules/forms.js';
@@ -36,6 +37,7 @@ export function checkDiagram(definitions: ModdleElement, options: ValidationOpti
   checkNoCode(context);
   checkExpressions(context);
   checkTimers(context);
+  checkCalendars(context);
   checkRouting(context);
   checkHandlers(context);
   checkSupportedElements(context);

@@ -26,6 +26,8 @@ export interface ValidationOptions {
   knownDepartmentNames?: ReadonlySet<string>;
   /** Keys of the deployed processes: a call activity naming another one warns when it is not among them. */
   deployedProcesses?: ReadonlySet<string>;
+  /** Business calendar ids (issue 16); undefined: not checked (the modeler without the list). */
+  knownCalendars?: ReadonlySet<string>;
   /** Default 5 MiB. */
   maxBytes?: number;
   /** What "in the past" means for a timer date; default the system time. */

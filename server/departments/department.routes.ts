@@ -11,7 +11,14 @@ const newDepartment = z.object({
   name: z.string().trim().min(1).max(200),
   parentId: departmentId.nullish().transform((value) => value ?? null),
 });
-const departmentPatch = z.object({ name: z.string().trim().min(1).max(200).optional(), parentId: departmentId.nullable().optional() }).strict();
+const departmentPatch = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    parentId: departmentId.nullable().optional(),
+    /** The business calendar its task SLAs count in (issue 16); null for none. */
+    calendarId: z.string().trim().min(1).max(64).nullable().optional(),
+  })
+  .strict();
 
 /** Everyone signed in reads the pyramid (hand-over needs it); administrators change it. */
 export function departmentRoutes(departments: DepartmentService): Router {

@@ -2,6 +2,16 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import type { DepartmentRecord } from './department.js';
 import type { DepartmentStore } from './department.store.js';
 
+/** A department as the API shows it: with the business calendar it works by (issue 16). */
+export type DepartmentView = DepartmentRecord & { calendarId: string | null };
+
+/** Where departments' calendars are kept and checked (calendars/calendar.service.ts). */
+export interface DepartmentCalendars {
+  departmentCalendars(): Promise<Record<string, string>>;
+  /** Throws NotFoundError for an unknown calendar. */
+  setDepartmentCalendar(departmentId: string, calendarId: string | null): Promise<void>;
+}
+
 /**
  * The escalation pyramid. A department created with the id a candidate group already names takes
  * over that group's unrouted tasks at once: tasks keep the group as their department, and a task
@@ -11,16 +21,19 @@ export class DepartmentService {
   constructor(
     private readonly departments: DepartmentStore,
     private readonly onCreated: (department: DepartmentRecord) => void = () => undefined,
+    private readonly calendars: DepartmentCalendars | null = null,
   ) {}
 
-  list(): Promise<DepartmentRecord[]> {
-    return this.departments.list();
+  async list(): Promise<DepartmentView[]> {
+    const calendars = (await this.calendars?.departmentCalendars()) ?? {};
+    return (await this.departments.list()).map((department) => ({ ...department, calendarId: calendars[department.id] ?? null }));
   }
 
-  async get(id: string): Promise<DepartmentRecord> {
+  async get(id: string): Promise<DepartmentView> {
     const department = await this.departments.get(id);
     if (!department) throw new NotFoundError(`Department ${id} does not exist`);
-    return department;
+    const calendars = (await this.calendars?.departmentCalendars()) ?? {};
+    return { ...department, calendarId: calendars[id] ?? null };
   }
 
   async create(department: DepartmentRecord): Promise<DepartmentRecord> {
@@ -31,12 +44,20 @@ export class DepartmentService {
     return department;
   }
 
-  async update(id: string, patch: { name?: string | undefined; parentId?: string | null | undefined }): Promise<DepartmentRecord> {
-    const current = await this.get(id);
+  async update(
+    id: string,
+    patch: { name?: string | undefined; parentId?: string | null | undefined; calendarId?: string | null | undefined },
+  ): Promise<DepartmentView> {
+    const { calendarId: currentCalendar, ...current } = await this.get(id);
     const next = { ...current, name: patch.name ?? current.name, parentId: patch.parentId === undefined ? current.parentId : patch.parentId };
     if (next.parentId !== null) await this.assertNoCycle(id, next.parentId);
+    if (patch.calendarId !== undefined) {
+      if (!this.calendars) throw new InvalidInputError('Calendars are not available here');
+      // Checked (and stored) first: an unknown calendar refuses the whole change.
+      await this.calendars.setDepartmentCalendar(id, patch.calendarId);
+    }
     await this.departments.upsert(next);
-    return next;
+    return { ...next, calendarId: patch.calendarId === undefined ? currentCalendar : patch.calendarId };
   }
 
   /** The department a task passed up from `id` goes to; null at the top of the pyramid. */

@@ -38,6 +38,9 @@ export class BatonTimerEventDefinition extends TimerDefinitionBase {
 
   _getTimers(executeMessage: unknown): ResolvedTimer {
     const resolved = baseGetTimers.call(this, executeMessage);
+    // baton:calendar travels with the timer's content to `timers.register` (see annotateBatonTimers).
+    const calendar = (this as { eventDefinition?: { behaviour?: { batonCalendar?: string } } }).eventDefinition?.behaviour?.batonCalendar;
+    if (calendar) resolved['calendar'] = calendar;
     // Only timers with an expiry: an empty timer definition (timeout 0, no expiry) keeps completing at once.
     if (resolved.expireAt !== undefined && resolved.timeout !== undefined && resolved.timeout <= 0) {
       resolved.timeout = Number.MIN_VALUE;

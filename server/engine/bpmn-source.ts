@@ -30,7 +30,32 @@ export async function parseSource(xml: string): Promise<SerializableContext> {
 
 /** The serialized context from a diagram already read by bpmn-moddle (with the Camunda extension). */
 export function serializeSource(moddleContext: ParseResult): SerializableContext {
-  return serializer(moddleContext, typeResolver);
+  return annotateBatonTimers(moddleContext, serializer(moddleContext, typeResolver));
+}
+
+interface EventWithDefinitions {
+  $attrs?: Record<string, string>;
+  eventDefinitions?: { $attrs?: Record<string, string> }[];
+}
+
+/**
+ * `baton:calendar` on a timer event definition (issue 16). The server's bpmn-moddle knows no Baton
+ * types, so the attribute stays in the moddle element's `$attrs`, which the serializer drops: it is
+ * copied onto the serialized definition's behaviour as `batonCalendar`, where
+ * BatonTimerEventDefinition reads it.
+ */
+function annotateBatonTimers(moddleContext: ParseResult, source: SerializableContext): SerializableContext {
+  for (const [id, element] of Object.entries(moddleContext.elementsById as Record<string, EventWithDefinitions>)) {
+    const definitions = element.eventDefinitions;
+    if (!definitions?.some((definition) => definition.$attrs?.['baton:calendar'])) continue;
+    const activity = source.getActivityById(id) as { behaviour?: { eventDefinitions?: { behaviour?: Record<string, unknown> }[] } } | undefined;
+    definitions.forEach((definition, index) => {
+      const calendar = definition.$attrs?.['baton:calendar'];
+      const behaviour = activity?.behaviour?.eventDefinitions?.[index]?.behaviour;
+      if (calendar && behaviour) behaviour['batonCalendar'] = calendar;
+    });
+  }
+  return source;
 }
 
 /**

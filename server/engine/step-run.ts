@@ -14,7 +14,7 @@ import { createExpressionHandlers, expressionContext, type ConditionEvaluation, 
 import type { ElementApi, EngineDefinition, EngineProcess, EngineState } from './engine-types.js';
 import { evaluateExpression } from './expressions/expression.js';
 import { serviceBinding, type ServiceBehaviour, type ServiceBinding } from './service-binding.js';
-import { StepTimers, type ArmedTimer } from './step-timers.js';
+import { StepTimers, type ArmedTimer, type TimerClocks } from './step-timers.js';
 
 /** Names bpmn-engine spreads into process variables at start; never business data. */
 const ENGINE_VARIABLES = new Set(['fields', 'content', 'properties']);
@@ -46,6 +46,8 @@ export interface StepSubject {
   instanceId: string;
   ticketNumber: string;
   source: SerializableContext;
+  /** Business time for the step's new duration timers (calendars); wall time without. */
+  timerClocks?: TimerClocks;
 }
 
 export interface QueuedEmail {
@@ -162,6 +164,7 @@ export class StepRun {
           dueAt: timer.dueAt.toISOString(),
         }),
       dueNow,
+      subject.timerClocks ?? null,
     );
     const { expressions, scripts } = createExpressionHandlers(
       (failure) => this.expressionFailures.push(failure),

@@ -2,6 +2,7 @@ import { ISOInterval } from '@0dep/piso';
 
 import type { Clock } from '../clock.js';
 import { isCron, nextCron } from './cron-cycle.js';
+import type { TimerClock } from '../timers/timer.js';
 
 /** What bpmn-elements passes to `timers.register(owner)`: the timer event definition's content. */
 export interface TimerOwner {
@@ -13,6 +14,8 @@ export interface TimerOwner {
   /** The resolved value of the timer's type (e.g. `timeDuration: 'PT20H'`). */
   timeDuration?: string;
   timeCycle?: string;
+  /** `baton:calendar` of the timer event definition (BatonTimerEventDefinition adds it). */
+  calendar?: string;
 }
 
 export interface ArmedTimer {
@@ -20,7 +23,12 @@ export interface ArmedTimer {
   elementId: string;
   timerType: string;
   dueAt: Date;
+  /** How a new duration timer counts (see TimerClock); absent for re-armed timers, dates and cycles. */
+  clock?: TimerClock;
 }
+
+/** Turns a new duration timer's wall-clock due time into its business-time one (the runner knows the calendars). */
+export type TimerClocks = (owner: TimerOwner, now: Date, wallDue: Date) => { dueAt: Date; clock: TimerClock };
 
 interface TimerRef {
   owner: TimerOwner | null;
@@ -30,6 +38,7 @@ interface TimerRef {
   args: unknown[];
   timerId: string;
   fired: boolean;
+  clock?: TimerClock;
 }
 
 /**
@@ -60,6 +69,8 @@ export class StepTimers {
     private readonly onScheduled: (timer: ArmedTimer) => void = () => undefined,
     /** Elements whose new timers are due at once: the start event of a scheduled process start. */
     private readonly dueNow: ReadonlySet<string> = new Set(),
+    /** Business time for new duration timers; without it they count wall time. */
+    private readonly clocks: TimerClocks | null = null,
   ) {
     this.setTimeout = this.setTimeout.bind(this);
     this.clearTimeout = this.clearTimeout.bind(this);
@@ -104,6 +115,11 @@ export class StepTimers {
   private arm(owner: TimerOwner | null, callback: TimerRef['callback'], delay: number, args: unknown[]): TimerRef {
     const resumed = owner !== null && this.saved.has(owner.executionId);
     const ref: TimerRef = { owner, dueAt: this.dueAt(owner, delay), callback, args, timerId: `timer_${this.count++}`, fired: false };
+    if (this.clocks && owner && !resumed && ref.dueAt && owner.timerType === 'timeDuration' && !this.dueNow.has(owner.id)) {
+      const counted = this.clocks(owner, this.clock.now(), ref.dueAt);
+      ref.dueAt = counted.dueAt;
+      ref.clock = counted.clock;
+    }
     this.refs.add(ref);
     const armed = toArmed(ref);
     if (armed && !resumed) this.onScheduled(armed);
@@ -176,6 +192,7 @@ function toArmed(ref: TimerRef): ArmedTimer | null {
     elementId: ref.owner.id,
     timerType: ref.owner.timerType ?? 'timeDuration',
     dueAt: ref.dueAt,
+    ...(ref.clock && { clock: ref.clock }),
   };
 }
 

@@ -31,6 +31,8 @@ export interface UserTaskAttributes {
   candidateUsers: string[];
   assignee: string | null;
   dueAt: string | null;
+  /** `camunda:dueDate` given as an ISO 8601 duration (`PT8H`): the runner counts it from the task's opening, in business time where a calendar applies. */
+  dueDuration: string | null;
   priority: number | null;
   formKey: string | null;
   properties: Record<string, string>;
@@ -50,6 +52,13 @@ function optionalText(value: unknown): string | null {
   return value === null || value === undefined || value === '' ? null : String(value);
 }
 
+const DURATION = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(?:\.\d+)?S)?)?$/;
+
+/** A `camunda:dueDate` that is an ISO duration counts from the task's start (in working time when a calendar applies). */
+function dueDuration(value: unknown): string | null {
+  return typeof value === 'string' && DURATION.test(value.trim()) ? value.trim() : null;
+}
+
 /**
  * An attribute the diagram sets must give a value: FEEL answers null for a missing variable or a
  * bad date, and a silently unassigned task or one without its due date is worse than an incident.
@@ -63,7 +72,7 @@ function required(attribute: string, text: string | undefined, value: unknown): 
 }
 
 function dueDate(text: string | undefined, value: unknown): string | null {
-  if (value === null || value === undefined || value === '') return null;
+  if (value === null || value === undefined || value === '' || dueDuration(value)) return null;
   const date = value instanceof Date ? value : new Date(String(value));
   if (Number.isNaN(date.getTime())) throw new ExpressionError(`camunda:dueDate "${(text ?? '').trim()}" gave ${JSON.stringify(String(value)).slice(0, 80)}, which is not a date`);
   return date.toISOString();
@@ -136,11 +145,13 @@ export function resolveUserTask(behaviour: UserTaskBehaviour, variables: Record<
   const people = peopleOf(behaviour, variables);
   const zeebe = 'zeebe:AssignmentDefinition';
   const assigneeText = behaviour.assignee ?? zeebeValue(behaviour, zeebe, 'assignee');
+  const due = required('dueDate', behaviour.dueDate, resolve(behaviour.dueDate, variables));
   return {
     candidateGroups: [...list(resolve(behaviour.candidateGroups ?? zeebeValue(behaviour, zeebe, 'candidateGroups'), variables)), ...people.groups],
     candidateUsers: [...list(resolve(behaviour.candidateUsers ?? zeebeValue(behaviour, zeebe, 'candidateUsers'), variables)), ...people.users],
     assignee: optionalText(required('assignee', assigneeText, resolve(assigneeText, variables))) ?? people.performer,
-    dueAt: dueDate(behaviour.dueDate, required('dueDate', behaviour.dueDate, resolve(behaviour.dueDate, variables))),
+    dueAt: dueDate(behaviour.dueDate, due),
+    dueDuration: dueDuration(due),
     priority: numericPriority !== null && Number.isFinite(numericPriority) ? numericPriority : null,
     formKey: optionalText(behaviour.formKey ?? zeebeValue(behaviour, 'zeebe:FormDefinition', 'formKey')),
     properties: camundaProperties(behaviour),

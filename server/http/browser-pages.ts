@@ -21,6 +21,7 @@ export const BROWSER_PAGES: ReadonlyArray<{ path: string; page: string }> = [
   { path: '/operations', page: 'operations' },
   { path: '/admin', page: 'admin' },
   { path: '/reports', page: 'reports' },
+  { path: '/calendars', page: 'calendars' },
   // /status/:token is rendered by the server (customer/status-page.ts); its script is the `status` bundle.
 ];
 

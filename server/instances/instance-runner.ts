@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 
 import { chainEvents, GENESIS_HASH } from '../audit/audit-chain.js';
+import { NO_CALENDARS, type CalendarDirectory, type CalendarSnapshot } from '../calendars/calendar-directory.js';
+import { businessTimers, customerWait, laterByClock, processCalendarOf, routeTimerClocks, taskDueDuration } from '../calendars/runner-calendars.js';
 import type { AuditEventInput } from '../audit/audit-event.js';
 import { diffVariables } from '../audit/variable-diff.js';
 import type { Clock } from '../clock.js';
@@ -26,7 +28,7 @@ import { InstanceEvents } from './instance-events.js';
 import { crashPoint } from '../crash-points.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { TicketNumbers, type TicketReservation } from './ticket-numbers.js';
-import { commitTaskAmendment } from './task-amendment.js';
+import { commitTaskAmendment, commitTaskAmendments } from './task-amendment.js';
 import type { ExternalTaskRecord } from '../external-tasks/external-task.js';
 import { externalTaskChanges } from '../external-tasks/external-step.js';
 
@@ -103,6 +105,8 @@ export interface InstanceRunnerDeps {
   events?: InstanceEvents;
   /** Where opened tasks go; without one, to the first candidate group or the lane name, unassigned unless the diagram assigns. */
   router?: TaskRouting;
+  /** Business calendars for timers and due dates (issue 16); without them everything counts wall time. */
+  calendars?: CalendarDirectory;
 }
 
 /**
@@ -154,7 +158,9 @@ export class InstanceRunner {
     const now = clock.now();
     const source = await this.deps.sources.get(definition);
     const dueNow = new Set(request.startTimer ? [request.startTimer] : []);
-    const run = new StepRun({ instanceId: id, ticketNumber, source }, this.deps, new Map(), dueNow);
+    const calendars = await this.calendarSnapshot();
+    const processCalendar = processCalendarOf(source);
+    const run = new StepRun({ instanceId: id, ticketNumber, source, timerClocks: businessTimers(calendars, processCalendar) }, this.deps, new Map(), dueNow);
     run.actor = request.actor;
     const started: AuditEventInput = {
       type: 'instance.started',
@@ -194,7 +200,7 @@ export class InstanceRunner {
     };
     try {
       const ticketAccess = request.statusAccess ? { ...request.statusAccess, instanceId: id, createdAt: now.toISOString() } : undefined;
-      const context = { openTasks: [], openIncidents: [], ticketAccess, ticket: { prefix: ticket.prefix, seq: ticket.seq } };
+      const context = { openTasks: [], openIncidents: [], ticketAccess, ticket: { prefix: ticket.prefix, seq: ticket.seq }, calendars, processCalendar, pendingTimers: [] };
       return await this.tickets.inOrder(ticket, () => this.commit(instance, null, run, snapshot, [started], context));
     } catch (err) {
       if (err instanceof TaskAttributeFailure) {
@@ -269,7 +275,9 @@ export class InstanceRunner {
     // A dry run calls no connector: each service the step would reach is noted, not run.
     const deps = intervention.dryRun ? { ...this.deps, connectors: new ConnectorRegistry() } : this.deps;
     const saved = new Map(pendingTimers.map((timer) => [timer.executionId, new Date(timer.dueAt)]));
-    const run = new StepRun({ instanceId, ticketNumber: instance.ticketNumber, source }, deps, saved);
+    const calendars = await this.calendarSnapshot();
+    const processCalendar = processCalendarOf(source);
+    const run = new StepRun({ instanceId, ticketNumber: instance.ticketNumber, source, timerClocks: businessTimers(calendars, processCalendar) }, deps, saved);
     run.actor = intervention.actor;
     if (intervention.restartAt !== undefined) await run.startAt(instance.variables, intervention.restartAt);
     else await run.resume(instance.state as EngineState);
@@ -289,14 +297,31 @@ export class InstanceRunner {
     const preview = previewOf(run, snapshot, openTasks, pendingTimers);
     if (intervention.dryRun) return { result: null, preview };
     const base: InstanceRecord = { ...instance, definitionId: definition.id, definitionVersion: definition.version };
-    const result = await this.commit(base, instance.version, run, snapshot, intervention.audit, { openTasks, openIncidents });
+    const result = await this.commit(base, instance.version, run, snapshot, intervention.audit, { openTasks, openIncidents, calendars, processCalendar, pendingTimers });
     return { result, preview };
+  }
+
+  /**
+   * The same change to several instances without the engine, written together (see
+   * commitTaskAmendments); every instance's queue is held until the batch has saved. Answers how
+   * many instances changed.
+   */
+  amendMany(instanceIds: readonly string[], build: Parameters<typeof commitTaskAmendment>[2]): Promise<number> {
+    this.assertAccepting();
+    const deps = { ...this.deps, events: this.events };
+    const hold = (index: number): Promise<number> =>
+      index === instanceIds.length ? commitTaskAmendments(deps, instanceIds, build) : this.queue.run(instanceIds[index]!, () => hold(index + 1));
+    return hold(0);
   }
 
   /** Stops taking new steps and waits until every step in progress has saved. */
   async drain(): Promise<void> {
     this.accepting = false;
     await this.queue.idle();
+  }
+
+  private async calendarSnapshot(): Promise<CalendarSnapshot> {
+    return (await this.deps.calendars?.snapshot()) ?? NO_CALENDARS;
   }
 
   private assertAccepting(): void {
@@ -357,17 +382,29 @@ export class InstanceRunner {
       }
     }
 
+    const calendars = await this.calendarSnapshot();
+    // A timer due by its saved time whose calendar changed since (a recompute cut short by a restart)
+    // is moved to the time its clock now gives instead of firing early: the engine fires every due timer on resume.
+    const now = this.deps.clock.now();
+    for (const timer of pendingTimers) {
+      if (Date.parse(timer.dueAt) > now.getTime() || (action.kind === 'timer' && action.force && action.timerId === timer.id)) continue;
+      const moved = laterByClock(timer, calendars, now);
+      if (!moved) continue;
+      saved.set(timer.executionId, moved);
+      extra.push({ type: 'timer.moved', actor: 'system', elementId: timer.elementId, data: { timerId: timer.id, from: timer.dueAt, to: moved.toISOString(), reason: 'calendar changed' } });
+    }
     const definition = await store.definitions.getById(instance.definitionId);
     if (!definition) throw new NotFoundError(`Definition ${instance.definitionId} is missing`);
     const source = await this.deps.sources.get(definition);
-    const run = new StepRun({ instanceId, ticketNumber: instance.ticketNumber, source }, this.deps, saved);
+    const processCalendar = processCalendarOf(source);
+    const run = new StepRun({ instanceId, ticketNumber: instance.ticketNumber, source, timerClocks: businessTimers(calendars, processCalendar) }, this.deps, saved);
     if (retried && action.kind === 'retry') extra.push({ type: 'incident.retried', actor: action.actor, data: { incidentId: retried.id, reason: action.reason ?? null, intervention: true } });
 
     run.actor = 'actor' in effective && effective.actor ? effective.actor : 'timer';
     await run.resume(instance.state as EngineState);
     await this.applyAction(run, effective, openTasks, extra);
 
-    if (action.kind === 'timer' && !action.force && run.audit.length === 0) {
+    if (action.kind === 'timer' && !action.force && run.audit.length === 0 && extra.length === 0) {
       // Woken early (the scheduler's clock ahead of Baton's) or for nothing: no step to save.
       await run.suspend();
       return noop(instance);
@@ -382,7 +419,7 @@ export class InstanceRunner {
     const snapshot = await run.snapshot();
     await run.suspend();
     try {
-      return await this.commit(instance, instance.version, run, snapshot, extra, { openTasks, openIncidents, action: effective, retried, uploads, externalTasks });
+      return await this.commit(instance, instance.version, run, snapshot, extra, { openTasks, openIncidents, action: effective, retried, uploads, externalTasks, calendars, processCalendar, pendingTimers });
     } catch (err) {
       if (!(err instanceof TaskAttributeFailure)) throw err;
       return this.commitIncident(instance, effective, { elementId: err.elementId, message: err.message }, extra, pendingTimers, openIncidents, uploads);
@@ -515,6 +552,9 @@ export class InstanceRunner {
       uploads?: CustomerUpload[] | undefined;
       ticket?: { prefix: string; seq: number };
       externalTasks?: ExternalTaskRecord[];
+      calendars: CalendarSnapshot;
+      processCalendar: string | null;
+      pendingTimers: TimerRecord[];
     },
   ): Promise<StepResult> {
     const now = this.deps.clock.now();
@@ -539,7 +579,12 @@ export class InstanceRunner {
     const escalation = escalationOf(run.firedTimers(), tasks, at);
     for (const api of snapshot.waiting) {
       if (!TASK_TYPES.has(api.type) || known.has(api.executionId)) continue;
-      const task = withSla(await this.openTaskFor(api, instance, snapshot.variables, at, run), snapshot.timers, escalation);
+      const routed = await this.openTaskFor(api, instance, snapshot.variables, at, run);
+      // Now that the task has its department: its `baton:calendar="department"` timers and a camunda:dueDate duration count in that department's calendar.
+      routeTimerClocks(snapshot.timers, routed, run.audit, context.calendars, context.processCalendar, now);
+      const dueDuration = taskDueDuration(api, snapshot.variables);
+      const counted = dueDuration ? { ...routed, dueAt: dueDuration(context.calendars, context.processCalendar, routed.department, now) } : routed;
+      const task = withSla(counted, snapshot.timers, escalation);
       tasks.push(task);
       opened.push(task);
       if (task.escalatedFrom) {
@@ -591,6 +636,34 @@ export class InstanceRunner {
     if (changed) audit.push({ type: 'variables.changed', actor: run.actor, data: { ...changed } });
     if (snapshot.ended === 'completed') audit.push({ type: 'instance.completed', actor: 'system', data: {} });
 
+    const pendingClocks = new Map(context.pendingTimers.map((timer) => [timer.id, timer.clock]));
+    let timers: TimerRecord[] = snapshot.timers.map((timer) => {
+      const id = `${instance.id}:${timer.executionId}`;
+      // A re-armed timer keeps its saved clock; one an operator moved by hand has none any more.
+      const clock = action?.kind === 'reschedule-timer' && action.timerId === id ? undefined : (timer.clock ?? pendingClocks.get(id));
+      return { id, instanceId: instance.id, executionId: timer.executionId, elementId: timer.elementId, timerType: timer.timerType, dueAt: timer.dueAt.toISOString(), ...(clock && { clock }) };
+    });
+    // A task for the customer stops the ticket's SLA clocks; the customer's answer starts them again (issue 16).
+    if (snapshot.ended === null) {
+      const wait = await customerWait({
+        audit: this.deps.store.audit,
+        instance,
+        before: context.openTasks,
+        changed: tasks,
+        timers,
+        calendars: context.calendars,
+        now,
+      });
+      if (wait) {
+        timers = wait.timers;
+        for (const task of wait.tasks) {
+          const index = tasks.findIndex((candidate) => candidate.id === task.id);
+          if (index >= 0) tasks[index] = task;
+          else tasks.push(task);
+        }
+        audit.push(...wait.audit);
+      }
+    }
     const chained = chainEvents(instance.auditHead, { instanceId: instance.id, definitionId: instance.definitionId, at: now }, audit);
     const next: InstanceRecord = {
       ...instance,
@@ -603,14 +676,6 @@ export class InstanceRunner {
       updatedAt: at,
       endedAt: snapshot.ended ? at : null,
     };
-    const timers: TimerRecord[] = snapshot.timers.map((timer) => ({
-      id: `${instance.id}:${timer.executionId}`,
-      instanceId: instance.id,
-      executionId: timer.executionId,
-      elementId: timer.elementId,
-      timerType: timer.timerType,
-      dueAt: timer.dueAt.toISOString(),
-    }));
     const subscriptions: MessageSubscription[] = snapshot.waiting
       .filter((api) => api.content.message?.name)
       .map((api) => ({

@@ -103,8 +103,9 @@ class Fold {
       case 'timer.fired':
         this.timers.delete(text(data['executionId']) ?? '');
         break;
-      case 'timer.rescheduled': {
-        // timerId is `<instance id>:<timer execution id>`.
+      case 'timer.rescheduled':
+      case 'timer.moved': {
+        // timerId is `<instance id>:<timer execution id>`; a timer.moved to null is paused (issue 16).
         const timerId = text(data['timerId']) ?? '';
         const timer = this.timers.get(timerId.slice(timerId.indexOf(':') + 1));
         const to = text(data['to']);

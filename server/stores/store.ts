@@ -2,6 +2,7 @@ import type { AnalyticsStore } from '../analytics/analytics.store.js';
 import type { ReportDeliveryStore } from '../analytics/report-delivery.store.js';
 import type { AuditEvent } from '../audit/audit-event.js';
 import type { AuditStore } from '../audit/audit.store.js';
+import type { CalendarStore } from '../calendars/calendar.store.js';
 import type { CredentialStore } from '../auth/credential.store.js';
 import type { RateLimitStore } from '../auth/rate-limit.store.js';
 import type { SecretStore } from '../auth/secret.store.js';
@@ -85,6 +86,8 @@ export interface Store {
   approvals: ApprovalStore;
   /** Who heads each department. */
   departmentHeads: DepartmentHeadStore;
+  /** Business calendars and the departments' choice of one. */
+  calendars: CalendarStore;
   /** agenda on this store's database; pending timers are its jobs. */
   timerJobs: TimerJobs;
   /** When processes with timer start events start themselves next (agenda jobs too). */
@@ -112,6 +115,11 @@ export interface Store {
   commitStep(step: StepWrite): Promise<void>;
   /** Fan-out of live events to the other nodes on this database; null when one node is all there is. */
   liveBus(): LiveBus | null;
+  /**
+   * Optional: several steps (of different instances) in one transaction, all or none, each with
+   * commitStep's checks. Batch writers (a calendar recompute) use it when present, else commitStep.
+   */
+  commitSteps?(steps: StepWrite[]): Promise<void>;
   /** Throws when the store cannot be reached. */
   ping(): Promise<void>;
   /** The schema version the database is at (for /health). */

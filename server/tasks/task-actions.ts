@@ -4,6 +4,8 @@ import type { Clock } from '../clock.js';
 import type { DepartmentService } from '../departments/department.service.js';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, TaskChangedError } from '../errors.js';
 import type { InstanceRunner } from '../instances/instance-runner.js';
+import type { AuditEventInput } from '../audit/audit-event.js';
+import type { TimerRecord } from '../timers/timer.js';
 import type { UserStore } from '../users/user.store.js';
 import type { TaskFilter, TaskHistoryEntry, TaskRecord } from './task.js';
 import { validateFormData, withFormDefaults } from './task-form.js';
@@ -33,6 +35,8 @@ export class TaskActions {
     private readonly departments: DepartmentService,
     private readonly users: UserStore,
     private readonly clock: Clock,
+    /** A task moved to another department: what else moves with it (its timers counting in the department's calendar, issue 16). */
+    private readonly rerouted: ((task: TaskRecord, at: string) => Promise<{ task: TaskRecord; timers?: TimerRecord[]; audit: AuditEventInput[] }>) | null = null,
     /** Checks a completion must pass beyond its form (a technician named must be a real, eligible one). */
     private readonly completionChecks: CompletionCheck[] = [],
   ) {}
@@ -160,11 +164,14 @@ export class TaskActions {
         result = task;
         return { tasks: [], audit: [] };
       }
+      const audit: AuditEventInput[] = [{ type, actor: principal.username, elementId: task.elementId, data: { taskId: task.id, version: changed.task.version, ...changed.data } }];
+      if (this.rerouted && !changed.unchanged && changed.task.department !== task.department) {
+        const moved = await this.rerouted(changed.task, at);
+        result = moved.task;
+        return { tasks: [moved.task], audit: [...audit, ...moved.audit], ...(moved.timers && { timers: moved.timers }) };
+      }
       result = changed.task;
-      return {
-        tasks: changed.unchanged ? [] : [changed.task],
-        audit: [{ type, actor: principal.username, elementId: task.elementId, data: { taskId: task.id, version: changed.task.version, ...changed.data } }],
-      };
+      return { tasks: changed.unchanged ? [] : [changed.task], audit };
     });
     return taskView(result, this.clock.now());
   }

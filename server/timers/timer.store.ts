@@ -6,6 +6,11 @@ export interface TimerStore {
   due(at: Date, limit: number): Promise<TimerRecord[]>;
   forInstance(instanceId: string): Promise<TimerRecord[]>;
   get(id: string): Promise<TimerRecord | null>;
+  /**
+   * Pending timers whose clock counts in `calendarId` (issue 16: a changed calendar moves them), by
+   * id after `afterId`, up to `limit`: pages for a recompute that must not hold the store.
+   */
+  withClockCalendar(calendarId: string, afterId: string, limit: number): Promise<TimerRecord[]>;
   /** How many timers are pending. */
   count(): Promise<number>;
 }

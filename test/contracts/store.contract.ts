@@ -2,6 +2,7 @@ import { approvalStoreContract, departmentHeadStoreContract } from './approval-s
 import { analyticsStoreContract } from './analytics-store.contract.js';
 import { auditStoreContract } from './audit-store.contract.js';
 import { reportDeliveryStoreContract } from './report-delivery-store.contract.js';
+import { calendarStoreContract } from './calendar-store.contract.js';
 import { definitionStoreContract } from './definition-store.contract.js';
 import { customerStoreContract } from './customer-store.contract.js';
 import { departmentStoreContract } from './department-store.contract.js';
@@ -39,6 +40,7 @@ export function storeContract(open: OpenStore, close: CloseStore, openSibling: O
   fieldStoreContract(open, close);
   notificationStoreContract(open, close);
   externalTaskStoreContract(open, close);
+  calendarStoreContract(open, close);
   stepCommitContract(open, close);
   processScheduleContract(open, close);
   timerJobsContract(open, close, openSibling);

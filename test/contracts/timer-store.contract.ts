@@ -6,6 +6,27 @@ export function timerStoreContract(open: OpenStore, close: CloseStore): void {
   describe('TimerStore contract', () => {
     const store = useFreshStore(open, close);
 
+    it('pages the timers whose clock counts in a calendar, by id', async () => {
+      // given timers counting in "office", one in "nights", and one without a clock
+      const one = makeInstance();
+      const two = makeInstance();
+      const clock = (calendarId: string) => ({ calendar: calendarId, calendarId, remainingMs: 3_600_000, from: isoAt(0) });
+      const a = makeTimer(one, { dueAt: isoAt(60), clock: clock('office') });
+      const b = makeTimer(one, { dueAt: isoAt(70), elementId: 'warn', clock: clock('nights') });
+      const c = makeTimer(two, { dueAt: isoAt(80), clock: clock('office') });
+      const d = makeTimer(two, { dueAt: isoAt(90), elementId: 'plain' });
+      await startInstance(store(), one, { timers: [a, b] });
+      await startInstance(store(), two, { timers: [c, d] });
+      // when the office timers are read in pages of one
+      const office = [a, c].sort((x, y) => (x.id < y.id ? -1 : 1));
+      const first = await store().timers.withClockCalendar('office', '', 1);
+      const second = await store().timers.withClockCalendar('office', first[0]!.id, 1);
+      // then each comes once with its clock, in id order, and the pages end
+      expect([...first, ...second]).to.deep.equal(office);
+      expect(await store().timers.withClockCalendar('office', second[0]!.id, 1)).to.deep.equal([]);
+      expect(await store().timers.withClockCalendar('missing', '', 10)).to.deep.equal([]);
+    });
+
     it('reads back timers by id and per instance', async () => {
       // given an instance with two timers
       const instance = makeInstance();

@@ -11,7 +11,7 @@ describe('Departments API', () => {
     expect((await t.http.request('POST', '/api/departments', { id: 'night', name: 'Night shift', parentId: 'l2' })).status).to.equal(201);
     const moved = await t.http.request('PATCH', '/api/departments/night', { parentId: 'l3' });
     // then it reads back under L3, also for staff
-    expect(moved.body).to.deep.equal({ id: 'night', name: 'Night shift', parentId: 'l3' });
+    expect(moved.body).to.deep.equal({ id: 'night', name: 'Night shift', parentId: 'l3', calendarId: null });
     await addUser(t.baton, 'ada', 'staff', ['l1']);
     const ada = await t.http.as('ada');
     const list = (await ada.request('GET', '/api/departments')).body as { id: string }[];

@@ -16,6 +16,7 @@ import { inboxSections, type InboxFilter } from './inbox-order.js';
 import { InboxModel } from './inbox-model.js';
 import { connectInbox, type ConnectionState } from './live.js';
 import { slaText } from './sla-words.js';
+import { loadWorkingCalendars } from './working-calendars.js';
 import { renderCompletion } from './task-completion.js';
 import { renderDetail } from './task-detail.js';
 import { rememberFocus, renderRows, type RowActions } from './task-list.js';
@@ -243,6 +244,8 @@ async function drawOpened(task: TaskView, notice: string | null): Promise<void> 
         (version) => (kind === 'error' ? api.bpmnError(task.id, version, code, reason) : api.escalate(task.id, version, code, reason)),
         t(kind === 'error' ? 'bpmn:inbox.ended' : 'bpmn:inbox.escalated', { ticket: task.ticketNumber, code }),
       ),
+    waitOnCustomer: (reason) => void act(task.id, () => api.waitOnCustomer(task.id, reason), `${task.ticketNumber} waits on the customer: SLA paused`),
+    resumeSla: (reason) => void act(task.id, () => api.resumeSla(task.id, reason), `${task.ticketNumber}: SLA running again`),
     close: closeOpened,
   });
   opened = { task, cleanup: () => undefined, notice: parts.notice };
@@ -336,6 +339,7 @@ async function start(): Promise<void> {
   user = session.user;
   mountUserBadge($('#user'), session);
   departments = await api.departments().catch(() => []);
+  await loadWorkingCalendars(departments);
 
   ui.filter.addEventListener('change', () => {
     filter = ui.filter.value as InboxFilter;

@@ -17,6 +17,10 @@ export interface DetailActions {
   comment(text: string): void;
   /** End the task with a BPMN error, or raise an escalation, its boundary events catch (bpmn-error-form.ts). */
   bpmnProblem(kind: ProblemKind, code: string, reason: string): void;
+  /** The ticket waits on its customer: its SLA clocks stop (issue 16). */
+  waitOnCustomer(reason: string): void;
+  /** The customer answered: the SLA clocks run again. */
+  resumeSla(reason: string): void;
   close(): void;
 }
 
@@ -140,6 +144,19 @@ function handOnForms(task: TaskView, context: DetailContext, actions: DetailActi
         return null;
       },
     ),
+  );
+
+  box.append(
+    miniForm('wait-on-customer', 'Waiting on customer', [field('What the customer is asked for (required)', textarea('reason', 'e.g. the serial number'), 'wait-reason')], 'Stop the SLA clock', (form) => {
+      const reason = value(form, 'reason');
+      if (!reason) return 'Say what the customer is asked for.';
+      actions.waitOnCustomer(reason);
+      return null;
+    }),
+    miniForm('resume-sla', 'Customer answered', [field('Note', textarea('reason', 'optional'), 'resume-reason')], 'Start the SLA clock again', (form) => {
+      actions.resumeSla(value(form, 'reason'));
+      return null;
+    }),
   );
 
   return box;

@@ -16,7 +16,7 @@ export function createEditor(container: HTMLElement, propertiesParent: HTMLEleme
   return new Modeler({
     container,
     propertiesPanel: { parent: propertiesParent },
-    linting: { active: true, bpmnlint: lintConfig({ handlers: catalog.handlers, departments: catalog.departments.map((d) => d.id) }) },
+    linting: { active: true, bpmnlint: lintConfig({ handlers: catalog.handlers, departments: catalog.departments.map((d) => d.id), ...(catalog.calendars?.length && { calendars: catalog.calendars.map((c) => c.id) }) }) },
     additionalModules: [
       BpmnPropertiesPanelModule,
       BpmnPropertiesProviderModule,
@@ -34,6 +34,6 @@ export function createEditor(container: HTMLElement, propertiesParent: HTMLEleme
 /** After the lists arrive: lint with the real handlers and departments. */
 export function updateLint(editor: Modeler, catalog: BatonCatalog): void {
   (editor.get('linting') as { setLinterConfig(config: unknown): void }).setLinterConfig(
-    lintConfig({ handlers: catalog.handlers, departments: catalog.departments.map((d) => d.id) }),
+    lintConfig({ handlers: catalog.handlers, departments: catalog.departments.map((d) => d.id), ...(catalog.calendars?.length && { calendars: catalog.calendars.map((c) => c.id) }) }),
   );
 }

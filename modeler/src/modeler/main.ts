@@ -9,7 +9,7 @@ import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
 import 'bpmn-js-bpmnlint/dist/assets/css/bpmn-js-bpmnlint.css';
 import './modeler.css';
 
-import { ApiError, api, type ErrorIssue } from '../shared/api.js';
+import { ApiError, api, json, type ErrorIssue } from '../shared/api.js';
 import { $, errorText } from '../shared/dom.js';
 import { formatDateTime, t, translatePage } from '../shared/i18n.js';
 import { accountLanguagePicker } from '../shared/account.js';
@@ -178,9 +178,10 @@ async function fillVersions(key: string, selected?: number): Promise<void> {
 
 async function loadCatalog(): Promise<void> {
   // Both lists are optional: without them the panel falls back to free text and lint skips them.
-  const [departments, connectors] = await Promise.allSettled([api.departments(), api.connectors()]);
+  const [departments, connectors, calendars] = await Promise.allSettled([api.departments(), api.connectors(), json<{ id: string; name: string }[]>('GET', '/api/calendars')]);
   catalog.departments = departments.status === 'fulfilled' ? departments.value : [];
   catalog.handlers = connectors.status === 'fulfilled' ? connectors.value.map((c) => c.name) : [];
+  catalog.calendars = calendars.status === 'fulfilled' ? calendars.value : [];
   updateLint(editor, catalog);
 }
 

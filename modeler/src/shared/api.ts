@@ -71,6 +71,8 @@ export interface Department {
   id: string;
   name: string;
   parentId: string | null;
+  /** The business calendar its SLAs count in (issue 16). */
+  calendarId?: string | null;
 }
 
 export const api = {
@@ -89,6 +91,9 @@ export const api = {
   release: (id: string, version: number) => json<TaskView>('POST', `/api/tasks/${enc(id)}/release`, { json: { version } }),
   complete: (id: string, version: number, variables: Record<string, unknown>) =>
     json<TaskView>('POST', `/api/tasks/${enc(id)}/complete`, { json: { version, variables } }),
+  /** The ticket's SLA clocks stop while it waits on the customer / run again (issue 16). */
+  waitOnCustomer: (id: string, reason: string) => json<TaskView>('POST', `/api/tasks/${enc(id)}/wait-on-customer`, { json: { reason } }),
+  resumeSla: (id: string, reason: string) => json<TaskView>('POST', `/api/tasks/${enc(id)}/resume`, { json: reason ? { reason } : {} }),
   passUp: (id: string, version: number, reason: string) => json<TaskView>('POST', `/api/tasks/${enc(id)}/pass-up`, { json: { version, reason } }),
   handOver: (id: string, version: number, target: { department?: string; assignee?: string }, reason: string) =>
     json<TaskView>('POST', `/api/tasks/${enc(id)}/hand-over`, { json: { version, reason, ...target } }),

@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import { auditCheckpointsMigration } from './sqlite-migration-audit.js';
 import { migrateCluster } from './sqlite-migration-cluster.js';
 import { migrateAnalytics } from './sqlite-migration-analytics.js';
+import { migrateCalendars } from './sqlite-migration-calendars.js';
 import { migrateCustomer } from './sqlite-migration-customer.js';
 import { migrateField } from './sqlite-migration-field.js';
 import { migrateNotifications } from './sqlite-migration-notifications.js';
@@ -230,6 +231,7 @@ const migrations: readonly Migration[] = [
   migrateOperations,
   migrateDepartmentHeads,
   migrateAnalytics,
+  migrateCalendars,
 ];
 
 /** Schema version this code writes; a database at a higher version came from a newer Baton. */

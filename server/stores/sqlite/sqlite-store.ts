@@ -6,6 +6,7 @@ import type { StepWrite, Store } from '../store.js';
 import { SqliteAnalyticsStore } from './sqlite-analytics.store.js';
 import { SqliteAuditStore } from './sqlite-audit.store.js';
 import { SqliteReportDeliveryStore } from './sqlite-report-delivery.store.js';
+import { SqliteCalendarStore } from './sqlite-calendar.store.js';
 import { SqliteDefinitionStore } from './sqlite-definition.store.js';
 import { SqliteApprovalStore } from './sqlite-approval.store.js';
 import { SqliteCustomerStore } from './sqlite-customer.store.js';
@@ -81,6 +82,7 @@ export class SqliteStore implements Store {
   readonly field: SqliteFieldStore;
   readonly approvals: SqliteApprovalStore;
   readonly departmentHeads: SqliteDepartmentHeadStore;
+  readonly calendars: SqliteCalendarStore;
   readonly timerJobs: SqliteTimerJobs;
   readonly schedules: SqliteProcessScheduleStore;
   readonly rateLimits: SqliteRateLimitStore;
@@ -91,6 +93,7 @@ export class SqliteStore implements Store {
   readonly analytics: SqliteAnalyticsStore;
   readonly reportDeliveries: SqliteReportDeliveryStore;
   private readonly writeStep: Database.Transaction<(step: StepWrite) => void>;
+  private readonly writeSteps: Database.Transaction<(steps: StepWrite[]) => void>;
   private readonly pingStatement: Database.Statement<[]>;
 
   /**
@@ -121,6 +124,7 @@ export class SqliteStore implements Store {
     this.departmentHeads = new SqliteDepartmentHeadStore(db);
     this.analytics = new SqliteAnalyticsStore(db);
     this.reportDeliveries = new SqliteReportDeliveryStore(db);
+    this.calendars = new SqliteCalendarStore(db);
     this.pingStatement = db.prepare('SELECT 1');
     // Any throw inside rolls the whole step back, the version check included.
     this.writeStep = db.transaction((step: StepWrite) => {
@@ -139,10 +143,19 @@ export class SqliteStore implements Store {
       for (const move of step.stockMoves ?? []) this.field.applyMoveSync(move);
       for (const task of step.externalTasks ?? []) this.externalTasks.upsertSync(task);
     });
+    this.writeSteps = db.transaction((steps: StepWrite[]) => {
+      for (const step of steps) this.writeStep(step);
+    });
   }
 
   async commitStep(step: StepWrite): Promise<void> {
     this.commitStepSync(step);
+  }
+
+  /** One IMMEDIATE transaction around the steps (each a savepoint of it): one commit for a batch. */
+  async commitSteps(steps: StepWrite[]): Promise<void> {
+    for (const step of steps) assertWellFormed(step);
+    this.writeSteps.immediate(steps);
   }
 
   /**

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { toJobId } from 'agenda';
 
 import { TIMER_JOB } from '../../timers/timer-jobs.js';
-import type { TimerRecord } from '../../timers/timer.js';
+import type { TimerClock, TimerRecord } from '../../timers/timer.js';
 import type { TimerStore } from '../../timers/timer.store.js';
 import { BatonJobQueries, type BatonJobRow } from './sqlite-baton-jobs.js';
 import type { SqliteJobRepository } from './sqlite-job.repository.js';
@@ -14,6 +14,7 @@ interface TimerJobData {
   timerType: string;
   dueAt: string;
   dueMs: number;
+  clock?: TimerClock;
 }
 
 
@@ -25,6 +26,7 @@ export class SqliteTimerStore implements TimerStore {
   private readonly jobsOfKind: BatonJobQueries;
   private readonly ofInstance: Database.Statement<[string, string], BatonJobRow>;
   private readonly counted: Database.Statement<[string], { n: number }>;
+  private readonly byClockCalendar: Database.Statement<[string, string, string, number], BatonJobRow>;
 
   constructor(
     db: Database.Database,
@@ -39,6 +41,15 @@ export class SqliteTimerStore implements TimerStore {
        ORDER BY json_extract(data, '$.dueMs'), id`,
     );
     this.counted = db.prepare('SELECT count(*) AS n FROM agenda_jobs WHERE name = ?');
+    // Pages in id order through the clock's calendar index (sqlite-migration-calendars.ts).
+    this.byClockCalendar = db.prepare(
+      `SELECT id, data FROM agenda_jobs INDEXED BY agenda_jobs_clock_calendar
+       WHERE json_extract(data, '$.clock.calendarId') = ? AND id > ? AND name = ? ORDER BY id LIMIT ?`,
+    );
+  }
+
+  async withClockCalendar(calendarId: string, afterId: string, limit: number): Promise<TimerRecord[]> {
+    return this.byClockCalendar.all(calendarId, afterId, TIMER_JOB, limit).map(toTimer);
   }
 
   async due(at: Date, limit: number): Promise<TimerRecord[]> {
@@ -70,7 +81,7 @@ export class SqliteTimerStore implements TimerStore {
     const written: TimerRecord[] = [];
     for (const timer of timers) {
       const before = existing.get(timer.id);
-      if (before && before.dueAt === timer.dueAt && before.elementId === timer.elementId) continue;
+      if (before && before.dueAt === timer.dueAt && before.elementId === timer.elementId && sameClock(before.clock, timer.clock)) continue;
       const dueMs = Date.parse(timer.dueAt);
       if (Number.isNaN(dueMs)) throw new TypeError(`timer ${timer.id}: dueAt ${timer.dueAt} is not a date`);
       const data: TimerJobData = { ...toData(timer), dueMs };
@@ -82,8 +93,12 @@ export class SqliteTimerStore implements TimerStore {
 }
 
 function toData(timer: TimerRecord): Omit<TimerJobData, 'dueMs'> {
-  const { instanceId, executionId, elementId, timerType, dueAt } = timer;
-  return { instanceId, executionId, elementId, timerType, dueAt };
+  const { instanceId, executionId, elementId, timerType, dueAt, clock } = timer;
+  return { instanceId, executionId, elementId, timerType, dueAt, ...(clock && { clock }) };
+}
+
+function sameClock(a: TimerClock | undefined, b: TimerClock | undefined): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
 function toTimer(row: BatonJobRow): TimerRecord {
@@ -95,5 +110,6 @@ function toTimer(row: BatonJobRow): TimerRecord {
     elementId: data.elementId,
     timerType: data.timerType,
     dueAt: data.dueAt,
+    ...(data.clock && { clock: data.clock }),
   };
 }

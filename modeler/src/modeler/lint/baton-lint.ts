@@ -13,6 +13,8 @@ export interface BatonLintOptions {
   handlers: string[];
   /** Empty when the list is not available: unknown departments are then not reported. */
   departments: string[];
+  /** Business calendar ids; absent: calendars are not checked. */
+  calendars?: string[];
 }
 
 interface Reporter {
@@ -26,7 +28,11 @@ function deployRule(kind: 'errors' | 'warnings') {
     check(node: ModdleElement & { id?: string }, reporter: Reporter) {
       if (node.$type !== 'bpmn:Definitions') return;
       const findings = new Findings();
-      checkDiagram(node, { knownHandlers: new Set(options.handlers), knownDepartments: new Set(options.departments) }, findings);
+      checkDiagram(
+        node,
+        { knownHandlers: new Set(options.handlers), knownDepartments: new Set(options.departments), ...(options.calendars && { knownCalendars: new Set(options.calendars) }) },
+        findings,
+      );
       for (const issue of findings[kind]) {
         // Departments unknown to the browser (no list) are not worth a warning on every task.
         if (kind === 'warnings' && options.departments.length === 0 && /department/i.test(issue.message)) continue;

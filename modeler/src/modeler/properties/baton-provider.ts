@@ -20,6 +20,8 @@ import { parseSlaDuration } from '../sla-duration.js';
 export interface BatonCatalog {
   departments: { id: string; name: string; parentId?: string | null }[];
   handlers: string[];
+  /** Business calendars (issue 16); empty when the list is missing. */
+  calendars?: { id: string; name: string }[];
 }
 
 export const ASSIGNMENT_RULES = ['claim', 'round-robin', 'least-loaded', 'skills'] as const;
@@ -138,6 +140,44 @@ function SlaEntry({ element, id }: EntryProps) {
   );
 }
 
+function timerDefinitionOf(element: Shape): BusinessObject | undefined {
+  const definitions = element.businessObject.get('eventDefinitions') as BusinessObject[] | undefined;
+  return definitions?.find((definition) => definition.$type === 'bpmn:TimerEventDefinition');
+}
+
+/** "20 h of working time, calendar: Support": which calendar a timer's duration counts in (baton:calendar). */
+function CalendarEntry({ element, id }: EntryProps) {
+  const modeling = useService<Modeling>('modeling');
+  const catalog = useService<BatonCatalog>('batonCatalog');
+  const timer = timerDefinitionOf(element);
+  const getValue = () => String(timer?.get('baton:calendar') ?? '');
+  const duration = String(timer?.get('timeDuration')?.get('body') ?? '').trim();
+  const names = new Map((catalog.calendars ?? []).map((calendar) => [calendar.id, calendar.name]));
+  const chosen = getValue();
+  const description = !chosen
+    ? 'Wall-clock time (or the process calendar)'
+    : `${duration || 'The duration'} of working time, calendar: ${chosen === 'department' ? "the task's department" : (names.get(chosen) ?? chosen)}`;
+  return h(SelectEntry, {
+    element,
+    id,
+    label: 'Calendar',
+    description,
+    getValue,
+    setValue: (value: string) => {
+      if (timer) modeling.updateModdleProperties(element, timer, { 'baton:calendar': value || undefined });
+    },
+    getOptions: () =>
+      withCurrent(
+        [
+          { value: '', label: '(none: wall-clock time)' },
+          { value: 'department', label: "The task department's calendar" },
+          ...(catalog.calendars ?? []).map((calendar) => ({ value: calendar.id, label: `${calendar.name} (${calendar.id})` })),
+        ],
+        getValue(),
+      ),
+  });
+}
+
 function FormEntry({ element, id }: EntryProps) {
   const eventBus = useService<EventBus>('eventBus');
   const formKey = String(element.businessObject.get('camunda:formKey') ?? '');
@@ -207,6 +247,7 @@ function entries(element: Shape) {
     list.push({ id: 'baton-condition', component: ConditionEntry, isEdited: isTextFieldEntryEdited });
   }
   if (SERVICE_LIKE.some((type) => isType(element, type))) list.push({ id: 'baton-handler', component: HandlerEntry, isEdited: isSelectEntryEdited });
+  if (timerDefinitionOf(element)) list.push({ id: 'baton-calendar', component: CalendarEntry, isEdited: isSelectEntryEdited });
   return list;
 }
 
