@@ -31,6 +31,8 @@ import type { TaskActions } from './tasks/task-actions.js';
 import { taskRoutes } from './tasks/task.routes.js';
 import { timerRoutes } from './timers/timer.routes.js';
 import type { TimerService } from './timers/timer.service.js';
+import { directoryRoutes, publicTicketApi, ticketInstanceRoutes, ticketRoutes, ticketTaskRoutes } from './tickets/ticket.routes.js';
+import type { TicketService } from './tickets/ticket.service.js';
 import { userRoutes } from './users/user.routes.js';
 import type { UserService } from './users/user.service.js';
 
@@ -48,6 +50,8 @@ export interface AppComponents {
   replay: ReplayService;
   intake: IntakeService;
   status: StatusService;
+  /** The service desk: finding tickets, their story, the conversation with the customer. */
+  tickets: TicketService;
   logger: Logger;
   version: string;
   /** The built browser app (default `dist/web/` in the repository). */
@@ -78,7 +82,7 @@ export function createApp(components: AppComponents): Express {
 
   // Public, for customers (no account): intake, QR codes, status by token. Mounted before the API
   // router so its own small body limits apply, not the API's 1 MB.
-  app.use('/api/public', publicCustomerApi(components.intake, components.status));
+  app.use('/api/public', publicTicketApi(components.tickets, components.status), publicCustomerApi(components.intake, components.status));
   app.use(customerPages(components.intake, components.status));
 
   const signedIn = authenticate(components.auth);
@@ -93,8 +97,10 @@ export function createApp(components: AppComponents): Express {
   api.use('/definitions', definitionRoutes(components.definitions));
   api.use('/connectors', connectorRoutes(components.definitions));
   api.use('/instances', auditRoutes(components.audit), replayRoutes(components.replay));
-  api.use('/instances', instanceRoutes(components.instances), customerStaffRoutes(components.status));
-  api.use('/tasks', taskRoutes(components.taskActions));
+  api.use('/instances', ticketInstanceRoutes(components.tickets), instanceRoutes(components.instances, components.tickets), customerStaffRoutes(components.status));
+  api.use('/tickets', ticketRoutes(components.tickets));
+  api.use('/directory', directoryRoutes(components.store.users, components.departments));
+  api.use('/tasks', ticketTaskRoutes(components.tickets), taskRoutes(components.taskActions));
   api.use('/messages', messageRoutes(components.messages));
   api.use('/timers', timerRoutes(components.timers));
   api.use((req, _res, next) => next(new NotFoundError(`No API route ${req.method} ${req.path}`)));

@@ -36,6 +36,8 @@ import type { MailTransport } from './outbox/mail-transport.js';
 import { OutboxDispatcher } from './outbox/outbox-dispatcher.js';
 import { ReplayService } from './replay/replay.service.js';
 import { LiveHub } from './live/live-hub.js';
+import { StatusLookupLimiter, type StatusLookupLimits } from './tickets/status-lookup-limiter.js';
+import { TicketService } from './tickets/ticket.service.js';
 import { TaskRouter } from './routing/task-router.js';
 import type { Store } from './stores/store.js';
 import { TaskActions } from './tasks/task-actions.js';
@@ -60,7 +62,7 @@ export interface BatonOptions {
   /** The key that signs audit checkpoints; main.ts passes the configured one. */
   audit?: { key: AuditKey; checkpointMs?: number; anchorFile?: string | null };
   /** Customer pages: the public base URL of links (default http://localhost:3000), status link lifetime, intake abuse limits. */
-  customer?: { publicUrl?: string; statusTtlMs?: number; guard?: Partial<IntakeGuardOptions> };
+  customer?: { publicUrl?: string; statusTtlMs?: number; guard?: Partial<IntakeGuardOptions>; lookupLimits?: StatusLookupLimits };
 }
 
 /** Default lifetime of a status link: a year, so a customer can look a finished ticket up again. */
@@ -122,7 +124,11 @@ export function createBaton(options: BatonOptions) {
     runner,
     clock,
   });
-  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, logger, version: options.version });
+  const tickets = new TicketService(store, definitions, profiles, runner, new StatusLookupLimiter(clock, options.customer?.lookupLimits), clock, {
+    publicUrl: options.customer?.publicUrl ?? 'http://localhost:3000',
+    statusTtlMs: options.customer?.statusTtlMs ?? STATUS_TTL_MS,
+  });
+  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, tickets, logger, version: options.version });
   let live: LiveHub | null = null;
   let statusHub: StatusHub | null = null;
 
@@ -151,6 +157,7 @@ export function createBaton(options: BatonOptions) {
     checkpointer,
     intake,
     status,
+    tickets,
     /** Deploys every .bpmn file of a directory; identical diagrams are not redeployed. */
     async deployDirectory(dir: string): Promise<{ file: string; key?: string; version?: number; created?: boolean; error?: string }[]> {
       const files = (await readdir(dir)).filter((file) => file.endsWith('.bpmn')).sort();

@@ -38,6 +38,9 @@ export const AUDIT_EVENT_TYPES = {
   'incident.raised': 'incidentId, kind, message, retry?',
   'incident.resolved': 'incidentId',
   'incident.retried': 'incidentId (admin action)',
+  'conversation.to-customer': 'text, emailed (whether an email went out): staff wrote to the customer; actor is who wrote',
+  'conversation.from-customer': 'text: the customer answered on the status page (actor customer)',
+  'status.link-sent': 'channel (email): a new status link was mailed after a lookup by ticket number and email',
 } as const satisfies Record<string, string>;
 
 export type KnownAuditEventType = keyof typeof AUDIT_EVENT_TYPES;

@@ -73,6 +73,8 @@ export const instanceQuerySchema = z
     from: instant.optional(),
     to: instant.optional(),
     person: key.optional(),
+    /** The desk's search box: ticket number, customer email or phone, text of variables and notes. */
+    q: z.string().trim().min(1, 'q is empty').max(200).optional(),
     limit,
     offset,
   })

@@ -1,37 +1,41 @@
 import { Router } from 'express';
 
 import { actorOf, principalOf } from '../http/principal.js';
-import { guard, READERS, WORKERS } from '../http/roles.js';
+import { guard, WORKERS } from '../http/roles.js';
 import { cancelInstanceSchema, instanceQuerySchema, messageSchema, retryIncidentSchema, startInstanceSchema } from '../http/schemas.js';
 import { parseInput } from '../http/validate.js';
+import type { TicketService } from '../tickets/ticket.service.js';
 import type { InstanceService } from './instance.service.js';
 import type { MessageService } from './message.service.js';
 
-export function instanceRoutes(instances: InstanceService): Router {
+export function instanceRoutes(instances: InstanceService, tickets: TicketService): Router {
   const router = Router();
 
   router.post('/', async (req, res) => {
     guard(req, ...WORKERS);
     const body = parseInput(startInstanceSchema, req.body, 'instance start');
-    const { instance, opened } = await instances.start(body, actorOf(req));
+    const { result, statusUrl } = await tickets.open(body.processKey, body.variables, body.businessKey, actorOf(req));
+    const { instance, opened } = result;
     res.status(201).json({
       id: instance.id,
       ticketNumber: instance.ticketNumber,
       status: instance.status,
-      openTasks: opened.map((task) => ({ id: task.id, name: task.name, department: task.department })),
+      openTasks: opened.map((task) => ({ id: task.id, name: task.name, department: task.department, assignee: task.assignee })),
+      statusUrl,
     });
   });
 
+  // Everyone signed in searches; staff find the tickets they or their departments ever touched.
   router.get('/', async (req, res) => {
-    guard(req, ...READERS);
-    const { ticket, process, processKey, from, to, ...query } = parseInput(instanceQuerySchema, req.query, 'instance query');
-    res.json(await instances.list({ ...query, processKey: processKey ?? process, ticketNumber: ticket, startedFrom: from, startedTo: to }));
+    const { ticket, process, processKey, from, to, q, ...query } = parseInput(instanceQuerySchema, req.query, 'instance query');
+    res.json(
+      await tickets.search(principalOf(req), { ...query, processKey: processKey ?? process, ticketNumber: ticket?.toUpperCase(), text: q, startedFrom: from, startedTo: to }),
+    );
   });
 
   router.get('/:id', async (req, res) => {
-    const principal = principalOf(req);
-    if (!READERS.includes(principal.role)) await instances.assertWorksOn(principal, req.params.id);
-    res.json(await instances.get(req.params.id));
+    const ticket = await tickets.view(principalOf(req), req.params.id);
+    res.json({ ...(await instances.get(req.params.id)), story: ticket.story, conversation: ticket.conversation, customer: ticket.customer });
   });
 
   router.post('/:id/cancel', async (req, res) => {

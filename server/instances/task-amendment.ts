@@ -2,6 +2,8 @@ import { chainEvents } from '../audit/audit-chain.js';
 import type { AuditEventInput } from '../audit/audit-event.js';
 import type { Clock } from '../clock.js';
 import { NotFoundError } from '../errors.js';
+import type { TicketAccess } from '../customer/customer.js';
+import type { OutboxMessage } from '../outbox/outbox-message.js';
 import type { Store } from '../stores/store.js';
 import type { TaskRecord } from '../tasks/task.js';
 import type { InstanceRecord } from './instance.js';
@@ -11,6 +13,10 @@ import type { InstanceEvents } from './instance-events.js';
 export interface TaskAmendment {
   tasks: TaskRecord[];
   audit: AuditEventInput[];
+  /** Emails to the customer (conversation, a re-sent status link), sent after the step commits. */
+  outbox?: OutboxMessage[];
+  /** A new status link for the ticket: replaces the previous one (lookup by ticket number and email). */
+  ticketAccess?: TicketAccess;
 }
 
 /**
@@ -28,8 +34,8 @@ export async function commitTaskAmendment(
   if (!instance) throw new NotFoundError(`Instance ${instanceId} does not exist`);
   const now = deps.clock.now();
   const at = now.toISOString();
-  const { tasks, audit } = await build(instance, at);
-  if (!tasks.length && !audit.length) return { instance, tasks };
+  const { tasks, audit, outbox = [], ticketAccess } = await build(instance, at);
+  if (!tasks.length && !audit.length && !outbox.length && !ticketAccess) return { instance, tasks };
   const chained = chainEvents(instance.auditHead, { instanceId, definitionId: instance.definitionId, at: now }, audit);
   const next: InstanceRecord = { ...instance, version: instance.version + 1, auditHead: chained.head, updatedAt: at };
   await deps.store.commitStep({
@@ -40,8 +46,9 @@ export async function commitTaskAmendment(
     timers: null,
     subscriptions: null,
     incidents: [],
-    outbox: [],
+    outbox,
+    ticketAccess,
   });
-  deps.events.emit('step.committed', { instance: next, tasks, timers: [], incidents: [], outbox: [], fired: [] });
+  deps.events.emit('step.committed', { instance: next, tasks, timers: [], incidents: [], outbox, fired: [] });
   return { instance: next, tasks };
 }

@@ -1,0 +1,281 @@
+import { randomUUID } from 'node:crypto';
+
+import { seesEverything } from '../auth/access.js';
+import type { Principal } from '../auth/principal.js';
+import type { Clock } from '../clock.js';
+import type { CustomerUpload } from '../customer/customer.js';
+import { CUSTOMER_ACTOR } from '../customer/customer-department.js';
+import type { ProcessProfiles } from '../customer/process-profile.js';
+import { hashStatusToken, newStatusToken } from '../customer/status-token.js';
+import type { DefinitionService } from '../definitions/definition.service.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
+import { DEFAULT_LANG, isLang, translator, type Lang } from '../i18n/i18n.js';
+import type { InstanceFilter, InstanceRecord } from '../instances/instance.js';
+import type { InstanceRunner, StepResult } from '../instances/instance-runner.js';
+import type { InstanceSummary } from '../instances/instance.service.js';
+import type { OutboxMessage } from '../outbox/outbox-message.js';
+import type { Store } from '../stores/store.js';
+import { validateFormData } from '../tasks/task-form.js';
+import type { TaskFormField, TaskRecord } from '../tasks/task.js';
+import { taskView, type TaskView } from '../tasks/task-sla.js';
+import { FROM_CUSTOMER, TO_CUSTOMER, type ConversationMessage, type TicketView } from './ticket.js';
+import { attachmentsOf, conversationOf, ticketStory, touchesTicket, visitedElements } from './ticket-story.js';
+import type { AuditEvent } from '../audit/audit-event.js';
+import type { StatusLookupLimiter } from './status-lookup-limiter.js';
+
+/** Process variables that name the customer and how to reach them, as the shipped processes call them. */
+export const CUSTOMER_VARIABLES = { name: 'customerName', email: 'customerEmail', phone: 'customerPhone', language: 'customerLanguage' } as const;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export interface TicketOptions {
+  /** Absolute base of the status links in emails. */
+  publicUrl: string;
+  statusTtlMs: number;
+}
+
+/** A process someone may open a ticket of, with its start form. */
+export interface StartableProcess {
+  key: string;
+  name: string;
+  version: number;
+  schema: Record<string, unknown> | null;
+  fields: TaskFormField[];
+}
+
+export interface OpenedTicket {
+  result: StepResult;
+  statusUrl: string | null;
+}
+
+/**
+ * The service desk's view of tickets: who may find and read one (staff: every ticket they or one
+ * of their departments ever touched), its story from the audit trail, the conversation with the
+ * customer, and the customer's status link for every ticket that has a contact. Every change is a
+ * step of the instance (runner.amend): audit event, emails and status link in one transaction.
+ */
+export class TicketService {
+  constructor(
+    private readonly store: Store,
+    private readonly definitions: DefinitionService,
+    private readonly profiles: ProcessProfiles,
+    private readonly runner: InstanceRunner,
+    private readonly limiter: StatusLookupLimiter,
+    private readonly clock: Clock,
+    private readonly options: TicketOptions,
+  ) {}
+
+  /** Instances the caller may see matching the filter, newest first (staff: the ones they touched). */
+  async search(principal: Principal, filter: InstanceFilter): Promise<InstanceSummary[]> {
+    const narrowed = readsAll(principal) ? filter : { ...filter, touchedBy: { username: principal.username, departments: principal.departments } };
+    const found = await this.store.instances.list(narrowed);
+    return found.map(({ state: _s, auditHead: _h, engineVersion: _e, variables: _v, ...rest }) => rest);
+  }
+
+  /** The instance if the caller may see it: 404 unknown, 403 never touched by them or their departments. */
+  async visible(principal: Principal, instanceId: string): Promise<{ instance: InstanceRecord; tasks: TaskRecord[]; events: AuditEvent[] }> {
+    const instance = await this.store.instances.get(instanceId);
+    if (!instance) throw new NotFoundError(`Instance ${instanceId} does not exist`);
+    const [tasks, events] = await Promise.all([this.store.tasks.list({ instanceId }), this.store.audit.forInstance(instanceId)]);
+    if (!readsAll(principal) && !touchesTicket(principal, tasks, events)) {
+      throw new ForbiddenError(`Ticket ${instance.ticketNumber} was never with you or your departments`);
+    }
+    return { instance, tasks, events };
+  }
+
+  async assertMaySee(principal: Principal, instanceId: string): Promise<void> {
+    await this.visible(principal, instanceId);
+  }
+
+  async view(principal: Principal, instanceId: string): Promise<TicketView> {
+    const { instance, tasks, events } = await this.visible(principal, instanceId);
+    const now = this.clock.now();
+    const open = tasks.filter((task) => task.status === 'open');
+    const vars = instance.variables;
+    const text = (name: string) => (typeof vars[name] === 'string' && vars[name] !== '' ? (vars[name] as string) : null);
+    return {
+      id: instance.id,
+      ticketNumber: instance.ticketNumber,
+      processKey: instance.processKey,
+      definitionVersion: instance.definitionVersion,
+      status: instance.status,
+      startedAt: instance.startedAt,
+      endedAt: instance.endedAt,
+      customer: { name: text(CUSTOMER_VARIABLES.name), email: text(CUSTOMER_VARIABLES.email), phone: text(CUSTOMER_VARIABLES.phone) },
+      problem: text('problem') ?? text('description'),
+      openTasks: open.map((task) => taskView(task, now)),
+      story: ticketStory(events, tasks),
+      conversation: conversationOf(events),
+      attachments: attachmentsOf(tasks),
+      activeElements: open.map((task) => task.elementId),
+      completedElements: visitedElements(events),
+    };
+  }
+
+  async byTicketNumber(principal: Principal, ticketNumber: string): Promise<TicketView> {
+    const [instance] = await this.store.instances.list({ ticketNumber: ticketNumber.toUpperCase(), limit: 1 });
+    if (!instance) throw new NotFoundError(`There is no ticket ${ticketNumber}`);
+    return this.view(principal, instance.id);
+  }
+
+  /** The task, for whoever may see its ticket (also after it moved on), with its ticket's story. */
+  async taskWithTicket(principal: Principal, taskId: string): Promise<TaskView & { ticket: TicketView }> {
+    const task = await this.store.tasks.get(taskId);
+    if (!task) throw new NotFoundError(`Task ${taskId} does not exist`);
+    const ticket = await this.view(principal, task.instanceId);
+    return { ...taskView(task, this.clock.now()), ticket };
+  }
+
+  /** A file the customer sent, for whoever may see the ticket. */
+  async attachment(principal: Principal, instanceId: string, uploadId: string): Promise<CustomerUpload> {
+    await this.visible(principal, instanceId);
+    const upload = await this.store.customer.upload(uploadId);
+    if (!upload || upload.instanceId !== instanceId) throw new NotFoundError('There is no such file on this ticket');
+    return upload;
+  }
+
+  // ---- Opening tickets ---------------------------------------------------------------------
+
+  /** Every deployed process with its start form (the inbox's "New ticket" list); auditors start none. */
+  async startable(principal: Principal): Promise<StartableProcess[]> {
+    if (principal.role === 'auditor') return [];
+    const result: StartableProcess[] = [];
+    for (const summary of await this.definitions.list()) {
+      const definition = await this.definitions.latest(summary.key);
+      const profile = await this.profiles.get(definition);
+      result.push({ key: definition.key, name: definition.name ?? definition.key, version: definition.version, schema: profile.startForm?.schema ?? null, fields: profile.startForm?.fields ?? [] });
+    }
+    return result.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /**
+   * Starts a ticket for a caller. Checked against the start form when the process has one; with a
+   * customer contact (`customerEmail` / `customerPhone`) the ticket gets a status link, mailed with
+   * the ticket number in the start's own transaction.
+   */
+  async open(processKey: string, variables: Record<string, unknown>, businessKey: string | null, actor: string): Promise<OpenedTicket> {
+    const definition = await this.definitions.latest(processKey);
+    const profile = await this.profiles.get(definition);
+    if (profile.startForm) validateFormData(profile.startForm.fields, variables);
+    const email = emailOf(variables);
+    const contact = email !== null || nonEmpty(variables[CUSTOMER_VARIABLES.phone]);
+    if (!contact) return { result: await this.runner.start(definition, { variables, businessKey, actor }), statusUrl: null };
+    const token = newStatusToken();
+    const statusUrl = this.statusUrl(token);
+    const t = translator(languageOf(variables));
+    const result = await this.runner.start(definition, {
+      variables,
+      businessKey,
+      actor,
+      emails: (ticketNumber) =>
+        email ? [{ to: email, subject: t('status:email.opened.subject', { ticketNumber }), body: t('status:email.opened.body', { ticketNumber, url: statusUrl }) }] : [],
+      statusAccess: { tokenHash: hashStatusToken(token), expiresAt: this.expiry() },
+    });
+    return { result, statusUrl };
+  }
+
+  // ---- Conversation with the customer ------------------------------------------------------
+
+  async conversation(principal: Principal, instanceId: string): Promise<ConversationMessage[]> {
+    return conversationOf((await this.visible(principal, instanceId)).events);
+  }
+
+  /** Staff write to the customer: kept in the audit log, shown on the status page, emailed when there is an address. */
+  async writeToCustomer(principal: Principal, instanceId: string, text: string): Promise<ConversationMessage[]> {
+    if (principal.role === 'auditor') throw new ForbiddenError('Auditors read; they do not write to customers');
+    const { instance } = await this.visible(principal, instanceId);
+    const email = emailOf(instance.variables);
+    if (!email && !nonEmpty(instance.variables[CUSTOMER_VARIABLES.phone])) {
+      throw new ConflictError(`Ticket ${instance.ticketNumber} has no customer contact to write to`);
+    }
+    await this.runner.amend(instanceId, (current, at) => {
+      const t = translator(languageOf(current.variables));
+      const outbox = email
+        ? [this.email(current, email, t('status:email.message.subject', { ticketNumber: current.ticketNumber }), t('status:email.message.body', { ticketNumber: current.ticketNumber, text }), at, `message:${randomUUID()}`)]
+        : [];
+      return { tasks: [], audit: [{ type: TO_CUSTOMER, actor: principal.username, data: { text, emailed: outbox.length > 0 } }], outbox };
+    });
+    return this.conversation(principal, instanceId);
+  }
+
+  /** The customer answers on the status page; the ticket's watchers hear it (step.committed). */
+  async customerReply(instanceId: string, text: string): Promise<ConversationMessage[]> {
+    const instance = await this.store.instances.get(instanceId);
+    if (!instance) throw new NotFoundError('This status link is not valid');
+    if (instance.status !== 'running') throw new ConflictError('This request is closed; to tell us more, open a new one');
+    await this.runner.amend(instanceId, () => ({ tasks: [], audit: [{ type: FROM_CUSTOMER, actor: CUSTOMER_ACTOR, data: { text } }] }));
+    return conversationOf(await this.store.audit.forInstance(instanceId));
+  }
+
+  /** What the status page shows of the conversation (the same list; notes are never in it). */
+  async customerConversation(instanceId: string): Promise<ConversationMessage[]> {
+    return conversationOf(await this.store.audit.forInstance(instanceId)).map((message) => ({ ...message, author: null }));
+  }
+
+  // ---- Status lookup -----------------------------------------------------------------------
+
+  /**
+   * Ticket number + email: when they belong together, a new status link is mailed (it replaces the
+   * old one). The caller always hears the same answer, so nobody learns which tickets exist.
+   * Limited per address and per email (429).
+   */
+  async lookup(ticketNumber: string, email: string, address: string): Promise<void> {
+    this.limiter.admit(address, email);
+    const [instance] = await this.store.instances.list({ ticketNumber: ticketNumber.trim().toUpperCase(), limit: 1 });
+    const stored = instance ? emailOf(instance.variables) : null;
+    if (!instance || !stored || stored.toLowerCase() !== email.trim().toLowerCase()) return;
+    const token = newStatusToken();
+    const url = this.statusUrl(token);
+    await this.runner.amend(instance.id, (current, at) => {
+      const t = translator(languageOf(current.variables));
+      return {
+        tasks: [],
+        audit: [{ type: 'status.link-sent', actor: CUSTOMER_ACTOR, data: { channel: 'email' } }],
+        outbox: [this.email(current, stored, t('status:email.link.subject', { ticketNumber: current.ticketNumber }), t('status:email.link.body', { ticketNumber: current.ticketNumber, url }), at, `link:${randomUUID()}`)],
+        ticketAccess: { tokenHash: hashStatusToken(token), instanceId: current.id, createdAt: at, expiresAt: this.expiry() },
+      };
+    });
+  }
+
+  private statusUrl(token: string): string {
+    return `${this.options.publicUrl}/status/${token}`;
+  }
+
+  private expiry(): string {
+    return new Date(this.clock.now().getTime() + this.options.statusTtlMs).toISOString();
+  }
+
+  private email(instance: InstanceRecord, to: string, subject: string, body: string, at: string, key: string): OutboxMessage {
+    return {
+      id: randomUUID(),
+      instanceId: instance.id,
+      idempotencyKey: `${instance.id}:${key}`,
+      channel: 'email',
+      payload: { to, subject, body },
+      createdAt: at,
+      sentAt: null,
+      attempts: 0,
+      lastError: null,
+    };
+  }
+}
+
+/** Admins, auditors and process owners read every ticket; staff those they touched. */
+function readsAll(principal: Principal): boolean {
+  return seesEverything(principal) || principal.role === 'process-owner';
+}
+
+function nonEmpty(value: unknown): boolean {
+  return typeof value === 'string' && value.trim() !== '';
+}
+
+function emailOf(variables: Record<string, unknown>): string | null {
+  const value = variables[CUSTOMER_VARIABLES.email];
+  return typeof value === 'string' && EMAIL.test(value.trim()) ? value.trim() : null;
+}
+
+/** The customer's language (`customerLanguage`, as the start forms ask it), else English. */
+export function languageOf(variables: Record<string, unknown>): Lang {
+  const value = variables[CUSTOMER_VARIABLES.language];
+  return isLang(value) ? value : DEFAULT_LANG;
+}
+
