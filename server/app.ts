@@ -83,7 +83,7 @@ export function createApp(components: AppComponents): Express {
   // Public, for customers (no account): intake, QR codes, status by token. Mounted before the API
   // router so its own small body limits apply, not the API's 1 MB.
   app.use('/api/public', publicTicketApi(components.tickets, components.status), publicCustomerApi(components.intake, components.status));
-  app.use(customerPages(components.intake, components.status));
+  app.use(customerPages(components.intake, components.status, components.tickets));
 
   const signedIn = authenticate(components.auth);
   const api = express.Router();
