@@ -27,6 +27,8 @@ export const startInstanceSchema = z.object({
   processKey: key,
   variables: variablesSchema.default({}),
   businessKey: z.string().trim().min(1).max(200).nullish().transform((value) => value ?? null),
+  /** The inbox's "New ticket": check the variables against the start event's form (required fields, types, a customer contact). */
+  checkForm: z.boolean().default(false),
 });
 
 

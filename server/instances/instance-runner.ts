@@ -39,7 +39,13 @@ export type StepAction =
   | { kind: 'reschedule-timer'; timerId: string; dueAt: Date; reason: string; actor: string }
   | { kind: 'message'; executionId: string; messageName: string; variables: Record<string, unknown>; actor: string }
   | { kind: 'cancel'; actor: string; reason: string }
-  | { kind: 'retry'; incidentId: string; actor: string; reason?: string };
+  | { kind: 'retry'; incidentId: string; actor: string; reason?: string }
+  /**
+   * A person passes a task up the way the diagram escalates it: its interrupting boundary timer
+   * fires now, so the ticket moves to the next level's step (with that step's own SLA) and the
+   * old level's timer can never take it from its new owner. A noop when the task has no such timer.
+   */
+  | { kind: 'pass-up'; taskId: string; actor: string; reason: string; taskVersion?: number };
 
 export interface StepResult {
   instance: InstanceRecord;
@@ -209,7 +215,7 @@ export class InstanceRunner {
       if (!retried) throw new ConflictError(`Incident ${action.incidentId} is not open on ticket ${instance.ticketNumber}`);
       effective = retryAction(retried.retry, action.actor) ?? action;
     }
-    if (effective.kind === 'complete-task') {
+    if (effective.kind === 'complete-task' || effective.kind === 'pass-up') {
       const { taskId, taskVersion } = effective;
       const open = openTasks.find((candidate) => candidate.id === taskId);
       if (!open) throw new ConflictError('The task is no longer open: it was completed or cancelled');
@@ -243,6 +249,18 @@ export class InstanceRunner {
     const definition = await store.definitions.getById(instance.definitionId);
     if (!definition) throw new NotFoundError(`Definition ${instance.definitionId} is missing`);
     const source = await this.deps.sources.get(definition);
+    if (action.kind === 'pass-up') {
+      const task = openTasks.find((candidate) => candidate.id === action.taskId)!;
+      const timer = pendingTimers.find((candidate) => escalates(source, candidate.elementId, task.elementId));
+      if (!timer) return noop(instance);
+      saved.set(timer.executionId, this.deps.clock.now());
+      extra.push({
+        type: 'task.passed-up',
+        actor: action.actor,
+        elementId: task.elementId,
+        data: { taskId: task.id, version: task.version, from: { department: task.department, assignee: task.assignee }, to: { department: null }, reason: action.reason, timerElementId: timer.elementId },
+      });
+    }
     const run = new StepRun({ instanceId, ticketNumber: instance.ticketNumber, source }, this.deps, saved);
     if (retried && action.kind === 'retry') extra.push({ type: 'incident.retried', actor: action.actor, data: { incidentId: retried.id, reason: action.reason ?? null } });
 
@@ -289,7 +307,8 @@ export class InstanceRunner {
       case 'timer':
       case 'reschedule-timer':
       case 'retry':
-        // A due timer fires during resume (a rescheduled one is re-armed with its new due time);
+      case 'pass-up':
+        // A due timer (or the escalation timer a pass-up fired) fires during resume (a rescheduled one is re-armed with its new due time);
         // a retried service runs again during resume.
         return;
     }
@@ -366,10 +385,11 @@ export class InstanceRunner {
     const escalation = escalationOf(run.firedTimers(), tasks, at);
     for (const api of snapshot.waiting) {
       if (!TASK_TYPES.has(api.type) || known.has(api.executionId)) continue;
-      const task = withSla(await this.openTaskFor(api, instance, snapshot.variables, at, run), snapshot.timers, escalation);
+      let task = withSla(await this.openTaskFor(api, instance, snapshot.variables, at, run), snapshot.timers, escalation);
+      if (action?.kind === 'pass-up' && task.escalatedFrom) task = passedUpBy(task, action.actor, action.reason);
       tasks.push(task);
       opened.push(task);
-      if (task.escalatedFrom) {
+      if (task.escalatedFrom && action?.kind !== 'pass-up') {
         audit.push({ type: 'task.escalated', actor: 'timer', elementId: task.elementId, data: { ...task.escalatedFrom, toTaskId: task.id } });
       }
       audit.push({
@@ -570,11 +590,23 @@ function findMessageWait(run: StepRun, messageName: string): ElementApi | undefi
   return run.waitingAll().find((api) => api.content.message?.name === messageName);
 }
 
+/** Whether `timerElementId` is an interrupting boundary timer on `taskElementId`: the step its SLA escalates by. */
+function escalates(source: Awaited<ReturnType<SourceCache['get']>>, timerElementId: string, taskElementId: string): boolean {
+  const behaviour = source.getActivityById(timerElementId)?.behaviour as { attachedTo?: { id?: string }; cancelActivity?: boolean } | undefined;
+  return behaviour?.attachedTo?.id === taskElementId && behaviour.cancelActivity !== false;
+}
+
+/** The next level's task opened by a person's pass-up: its owner chain starts with them and their reason, not the timer. */
+function passedUpBy(task: TaskRecord, actor: string, reason: string): TaskRecord {
+  return { ...task, history: task.history.map((entry, index) => (index === 0 ? { ...entry, action: 'passed-up' as const, by: actor, reason } : entry)) };
+}
+
 function incidentRetry(action: StepAction): IncidentRetry {
   switch (action.kind) {
     case 'timer':
     case 'reschedule-timer':
     case 'retry':
+    case 'pass-up':
       return { kind: 'resume' };
     case 'complete-task':
       return { kind: 'complete-task', taskId: action.taskId, output: action.output, actor: action.actor };

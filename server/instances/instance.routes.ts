@@ -14,7 +14,7 @@ export function instanceRoutes(instances: InstanceService, tickets: TicketServic
   router.post('/', async (req, res) => {
     guard(req, ...WORKERS);
     const body = parseInput(startInstanceSchema, req.body, 'instance start');
-    const { result, statusUrl } = await tickets.open(body.processKey, body.variables, body.businessKey, actorOf(req));
+    const { result, statusUrl } = await tickets.open(body.processKey, body.variables, body.businessKey, actorOf(req), body.checkForm);
     const { instance, opened } = result;
     res.status(201).json({
       id: instance.id,

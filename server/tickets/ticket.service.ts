@@ -8,7 +8,7 @@ import { CUSTOMER_ACTOR } from '../customer/customer-department.js';
 import type { ProcessProfiles } from '../customer/process-profile.js';
 import { hashStatusToken, newStatusToken } from '../customer/status-token.js';
 import type { DefinitionService } from '../definitions/definition.service.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors.js';
 import { DEFAULT_LANG, isLang, translator, type Lang } from '../i18n/i18n.js';
 import type { InstanceFilter, InstanceRecord } from '../instances/instance.js';
 import type { InstanceRunner, StepResult } from '../instances/instance-runner.js';
@@ -152,12 +152,22 @@ export class TicketService {
    * customer contact (`customerEmail` / `customerPhone`) the ticket gets a status link, mailed with
    * the ticket number in the start's own transaction.
    */
-  async open(processKey: string, variables: Record<string, unknown>, businessKey: string | null, actor: string): Promise<OpenedTicket> {
+  async open(processKey: string, variables: Record<string, unknown>, businessKey: string | null, actor: string, checkForm = false): Promise<OpenedTicket> {
     const definition = await this.definitions.latest(processKey);
-    const profile = await this.profiles.get(definition);
-    if (profile.startForm) validateFormData(profile.startForm.fields, variables);
     const email = emailOf(variables);
     const contact = email !== null || nonEmpty(variables[CUSTOMER_VARIABLES.phone]);
+    // Programs start with whatever variables they have; the desk's form is checked like a task's.
+    if (checkForm) {
+      const profile = await this.profiles.get(definition);
+      if (profile.startForm) validateFormData(profile.startForm.fields, variables);
+      const asksContact = profile.startForm?.fields.some((field) => field.id === CUSTOMER_VARIABLES.email || field.id === CUSTOMER_VARIABLES.phone);
+      if (asksContact && !contact) {
+        throw new InvalidInputError("Give the customer's email or phone, so they hear about their ticket", [{ elementId: null, message: 'customerEmail or customerPhone is required' }]);
+      }
+      if (nonEmpty(variables[CUSTOMER_VARIABLES.email]) && email === null) {
+        throw new InvalidInputError("The customer's email is not an email address", [{ elementId: null, message: 'customerEmail: not an email address' }]);
+      }
+    }
     if (!contact) return { result: await this.runner.start(definition, { variables, businessKey, actor }), statusUrl: null };
     const token = newStatusToken();
     const statusUrl = this.statusUrl(token);

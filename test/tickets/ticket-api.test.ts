@@ -174,6 +174,38 @@ describe('service desk tickets over HTTP', () => {
     expect((await lookup('not a number!', 'x')).status).to.equal(400);
   });
 
+  it('checks a desk start against the start form: required fields, a contact, a real email; programs start freely', async () => {
+    const start = (variables: Record<string, unknown>, checkForm = true) => fiona.request('POST', '/api/instances', { processKey: 'helpdesk-escalation', variables, checkForm });
+    expect((await start({ customerName: 'Eva', customerEmail: 'eva@example.com' })).status).to.equal(400);
+    const noContact = await start({ customerName: 'Eva', problem: 'Printer' });
+    expect(noContact.status).to.equal(400);
+    expect(noContact.text).to.include('email or phone');
+    expect((await start({ customerName: 'Eva', customerEmail: 'not-an-email', problem: 'Printer' })).status).to.equal(400);
+    const byPhone = await start({ customerName: 'Ivan', customerPhone: '+7 900 000-00-00', customerLanguage: 'ru', problem: 'Принтер не печатает' });
+    expect(byPhone.status, byPhone.text).to.equal(201);
+    expect((byPhone.body as Started).statusUrl).to.be.a('string');
+    // without a contact, no status link (a program's start is not checked against the form)
+    const program = await start({}, false);
+    expect(program.status).to.equal(201);
+    expect((program.body as Started).statusUrl).to.equal(null);
+    // what the desk may open: every deployed process with its start form; auditors none
+    const startable = (await fiona.request('GET', '/api/tickets/startable')).body as { key: string; fields: { id: string }[] }[];
+    expect(startable.find((process) => process.key === 'helpdesk-escalation')?.fields.map((field) => field.id)).to.include.members(['customerName', 'customerEmail', 'customerPhone', 'problem']);
+    expect((await (await server.http.as('audrey')).request('GET', '/api/tickets/startable')).body).to.deep.equal([]);
+  });
+
+  it('mails the staff message in the customer\'s language', async () => {
+    const res = await fiona.request('POST', '/api/instances', {
+      processKey: 'helpdesk-escalation',
+      variables: { customerName: 'Иван', customerEmail: 'ivan@example.com', customerLanguage: 'ru', problem: 'Принтер' },
+      checkForm: true,
+    });
+    const { id, ticketNumber } = res.body as Started;
+    expect((await fiona.request('POST', `/api/instances/${id}/conversation`, { text: 'Какая модель принтера?' })).status).to.equal(201);
+    const mails = await server.baton.store.outbox.forInstance(id);
+    expect(mails.map((mail) => mail.payload['subject'])).to.deep.equal([`Ваша заявка ${ticketNumber}`, `По вашей заявке ${ticketNumber}`]);
+  });
+
   it('lists the directory of people and departments for a hand-over, without auditors', async () => {
     const res = await fiona.request('GET', '/api/directory');
     expect(res.status).to.equal(200);
