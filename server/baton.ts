@@ -38,6 +38,7 @@ import { ReplayService } from './replay/replay.service.js';
 import { LiveHub } from './live/live-hub.js';
 import { StatusLookupLimiter, type StatusLookupLimits } from './tickets/status-lookup-limiter.js';
 import { TicketService } from './tickets/ticket.service.js';
+import { TicketHub } from './tickets/ticket-hub.js';
 import { TaskRouter } from './routing/task-router.js';
 import type { Store } from './stores/store.js';
 import { TaskActions } from './tasks/task-actions.js';
@@ -131,6 +132,7 @@ export function createBaton(options: BatonOptions) {
   const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, tickets, logger, version: options.version });
   let live: LiveHub | null = null;
   let statusHub: StatusHub | null = null;
+  let ticketHub: TicketHub | null = null;
 
   return {
     app,
@@ -178,6 +180,8 @@ export function createBaton(options: BatonOptions) {
       live = new LiveHub(server, { auth, actions: taskActions, tasks: store.tasks, stepEvents: runner.events, accessEvents, clock, logger });
       // The customers' live status pages share the Socket.IO server, on their own namespace.
       statusHub = new StatusHub(live.io, { status, stepEvents: runner.events, logger });
+      // Ticket pages watch their ticket on the same server, their own namespace.
+      ticketHub = new TicketHub(live.io, { auth, tickets, stepEvents: runner.events, logger });
       return live;
     },
     /** The demo organisation into an empty store; null when people exist already. */
@@ -187,6 +191,7 @@ export function createBaton(options: BatonOptions) {
     /** Finishes the steps in progress and saves them; takes no new ones. */
     async shutdown(): Promise<void> {
       statusHub?.close();
+      ticketHub?.close();
       await live?.close();
       await agendaTimers?.stop();
       await scheduler.stop();

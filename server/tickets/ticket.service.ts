@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 
 import { seesEverything } from '../auth/access.js';
 import type { Principal } from '../auth/principal.js';
@@ -42,6 +43,17 @@ export interface StartableProcess {
   fields: TaskFormField[];
 }
 
+/** The customer wrote on the status page: who holds the ticket's open tasks should hear it. */
+export interface CustomerReplied {
+  instanceId: string;
+  ticketNumber: string;
+  at: string;
+  text: string;
+  /** Owners of the open tasks (none: the departments' queues hold it). */
+  owners: string[];
+  departments: string[];
+}
+
 export interface OpenedTicket {
   result: StepResult;
   statusUrl: string | null;
@@ -54,6 +66,9 @@ export interface OpenedTicket {
  * step of the instance (runner.amend): audit event, emails and status link in one transaction.
  */
 export class TicketService {
+  /** After a customer's message committed (the live ticket page, staff notifications listen). */
+  readonly events = new EventEmitter<{ 'customer.replied': [CustomerReplied] }>();
+
   constructor(
     private readonly store: Store,
     private readonly definitions: DefinitionService,
@@ -212,7 +227,16 @@ export class TicketService {
     const instance = await this.store.instances.get(instanceId);
     if (!instance) throw new NotFoundError('This status link is not valid');
     if (instance.status !== 'running') throw new ConflictError('This request is closed; to tell us more, open a new one');
-    await this.runner.amend(instanceId, () => ({ tasks: [], audit: [{ type: FROM_CUSTOMER, actor: CUSTOMER_ACTOR, data: { text } }] }));
+    const { instance: committed } = await this.runner.amend(instanceId, () => ({ tasks: [], audit: [{ type: FROM_CUSTOMER, actor: CUSTOMER_ACTOR, data: { text } }] }));
+    const open = await this.store.tasks.list({ instanceId, status: 'open' });
+    this.events.emit('customer.replied', {
+      instanceId,
+      ticketNumber: instance.ticketNumber,
+      at: committed.updatedAt,
+      text,
+      owners: [...new Set(open.flatMap((task) => (task.assignee ? [task.assignee] : [])))],
+      departments: [...new Set(open.flatMap((task) => (task.department ? [task.department] : [])))],
+    });
     return conversationOf(await this.store.audit.forInstance(instanceId));
   }
 

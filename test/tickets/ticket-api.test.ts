@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { expect } from 'chai';
+import { io, type Socket } from 'socket.io-client';
 
 import type { StoryEntry, TicketView } from '../../server/tickets/ticket.js';
+import { TICKETS_NAMESPACE, type TicketClientEvents, type TicketServerEvents } from '../../server/tickets/ticket-live.js';
 import { addUser } from '../support/harness.js';
 import type { Client } from '../support/http.js';
 import { useTestServer } from '../support/test-server.js';
@@ -24,8 +26,8 @@ interface Started {
 describe('service desk tickets over HTTP', () => {
   const server = useTestServer({ deploy: [HELPDESK] });
   let fiona: Client;
-  let lina: Client;
-  let bob: Client;
+  let lina: Client & { token: string };
+  let bob: Client & { token: string };
   let ticket: Started;
 
   beforeEach(async () => {
@@ -204,6 +206,34 @@ describe('service desk tickets over HTTP', () => {
     expect((await fiona.request('POST', `/api/instances/${id}/conversation`, { text: 'Какая модель принтера?' })).status).to.equal(201);
     const mails = await server.baton.store.outbox.forInstance(id);
     expect(mails.map((mail) => mail.payload['subject'])).to.deep.equal([`Ваша заявка ${ticketNumber}`, `По вашей заявке ${ticketNumber}`]);
+  });
+
+  it('tells a watching ticket page live when the customer answers; refuses to watch a ticket one may not see', async () => {
+    const connect = async (token: string) => {
+      const socket: Socket<TicketServerEvents, TicketClientEvents> = io(`${server.http.baseUrl}${TICKETS_NAMESPACE}`, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token } });
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      return socket;
+    };
+    const watch = (socket: Socket<TicketServerEvents, TicketClientEvents>) =>
+      new Promise<{ ok: true } | { error: { code: string } }>((resolve) => socket.emit('ticket:watch', { instanceId: ticket.id }, resolve));
+    const [linaSocket, bobSocket] = await Promise.all([connect(lina.token), connect(bob.token)]);
+    try {
+      expect(await watch(bobSocket)).to.deep.equal({ error: { code: 'FORBIDDEN', message: `Ticket ${ticket.ticketNumber} was never with you or your departments` } });
+      expect(await watch(linaSocket)).to.deep.equal({ ok: true });
+      const heard = new Promise<{ customerReplied: boolean }>((resolve) => linaSocket.on('ticket:changed', (event) => event.customerReplied && resolve(event)));
+      const bobHeard: unknown[] = [];
+      bobSocket.on('ticket:changed', (event) => bobHeard.push(event));
+      const token = ticket.statusUrl!.split('/').pop()!;
+      await server.http.anonymous.request('POST', `/api/public/status/${token}/conversation`, { text: 'Still broken' });
+      expect((await heard).customerReplied).to.equal(true);
+      expect(bobHeard).to.deep.equal([]);
+    } finally {
+      linaSocket.close();
+      bobSocket.close();
+    }
   });
 
   it('lists the directory of people and departments for a hand-over, without auditors', async () => {
