@@ -14,6 +14,7 @@ export const BROWSER_PAGES: ReadonlyArray<{ path: string; page: string }> = [
   { path: '/inbox', page: 'inbox' },
   { path: '/replay/:id', page: 'replay' },
   { path: '/audit', page: 'audit' },
+  { path: '/tickets/:ticketNumber', page: 'tickets' },
   // /status/:token is rendered by the server (customer/status-page.ts); its script is the `status` bundle.
 ];
 
