@@ -29,11 +29,29 @@ export function spokenDuration(ms: number): string {
   return hours ? `${days} d ${hours} h` : `${days} d`;
 }
 
-export function slaText(task: { dueAt: string | null; warnAt: string | null }, now: Date): SlaText {
+/** Words for the SLA: English by default; pages pass their catalog's `inbox:sla.*` (durations stay as numbers with units). */
+export type SlaWords = (key: 'none' | 'breached' | 'atRisk' | 'onTime' | 'dueIn', vars?: Record<string, string>) => string;
+
+const ENGLISH: SlaWords = (key, vars = {}) => {
+  switch (key) {
+    case 'none':
+      return 'no SLA';
+    case 'breached':
+      return `breached ${vars['duration']} ago`;
+    case 'atRisk':
+      return 'at risk';
+    case 'onTime':
+      return 'on time';
+    case 'dueIn':
+      return `${vars['label']}, due in ${vars['duration']}`;
+  }
+};
+
+export function slaText(task: { dueAt: string | null; warnAt: string | null }, now: Date, words: SlaWords = ENGLISH): SlaText {
   const state = slaState({ ...task, endedAt: null }, now);
-  if (!state) return { state: 'none', text: 'no SLA' };
+  if (!state) return { state: 'none', text: words('none') };
   const due = task.dueAt ? new Date(task.dueAt).getTime() - now.getTime() : null;
-  if (state === 'breached') return { state, text: `breached ${spokenDuration(due ?? 0)} ago` };
-  const label = state === 'at-risk' ? 'at risk' : 'on time';
-  return { state, text: due === null ? label : `${label}, due in ${spokenDuration(due)}` };
+  if (state === 'breached') return { state, text: words('breached', { duration: spokenDuration(due ?? 0) }) };
+  const label = words(state === 'at-risk' ? 'atRisk' : 'onTime');
+  return { state, text: due === null ? label : words('dueIn', { label, duration: spokenDuration(due) }) };
 }
