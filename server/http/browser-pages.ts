@@ -8,6 +8,8 @@ import express, { Router } from 'express';
  * `dist/web/<page>/`). Adding a page is one line here plus its folder.
  */
 export const BROWSER_PAGES: ReadonlyArray<{ path: string; page: string }> = [
+  // The start page: what is each role's (home/main.ts).
+  { path: '/', page: 'home' },
   { path: '/login', page: 'login' },
   { path: '/modeler', page: 'modeler' },
   { path: '/request/:key', page: 'request' },

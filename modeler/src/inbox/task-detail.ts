@@ -171,7 +171,7 @@ function ticketContext(ticket: TicketView): HTMLElement {
   const link = el('a', { text: t('inbox:detail.openTicket') });
   link.href = ticketHref(ticket.ticketNumber);
   box.append(el('h3', { text: t('inbox:detail.context') }), link);
-  const about = el('dl', { className: 'facts' });
+  const about = el('dl', { className: 'about' });
   const who = [ticket.customer.name, ticket.customer.email, ticket.customer.phone].filter(Boolean).join(' · ');
   if (who) about.append(el('dt', { text: t('inbox:detail.customer') }), el('dd', { text: who }));
   if (ticket.problem) about.append(el('dt', { text: t('inbox:detail.problem') }), el('dd', { className: 'problem', text: ticket.problem }));
