@@ -120,6 +120,29 @@ describe('the service desk in the browser (Chromium)', function () {
     expect(await page.textContent('h1')).to.equal('Найти свою заявку');
   });
 
+  it('shows each role what is theirs on /: staff claim from their queue, auditors read without Claim', async () => {
+    await addUser(b.baton, 'audrey', 'auditor');
+    const started = await b.http.request('POST', '/api/instances', { processKey: 'helpdesk-escalation', variables: { customerEmail: 'kim@example.com' } });
+    const { ticketNumber } = started.body as { ticketNumber: string };
+    const fiona = await pageAs('fiona');
+    await fiona.goto(`${b.baseUrl}/`);
+    await fiona.waitForSelector('body[data-ready="true"]');
+    await fiona.locator(`#queue tr[data-ticket="${ticketNumber}"]`).getByRole('button', { name: `Claim ${ticketNumber}` }).click();
+    await fiona.waitForSelector(`#yours tr[data-ticket="${ticketNumber}"]`);
+    expect(await fiona.isHidden('#pages a[href="/modeler"]')).to.equal(true);
+    const audrey = await pageAs('audrey');
+    await audrey.goto(`${b.baseUrl}/`);
+    await audrey.waitForSelector('body[data-ready="true"]');
+    await audrey.waitForSelector(`#queue tr[data-ticket="${ticketNumber}"]`);
+    expect(await audrey.locator('button.claim').count()).to.equal(0);
+    expect(await audrey.isVisible('#pages a[href="/audit"]')).to.equal(true);
+    // and in the inbox, no Claim either, and no New ticket
+    await audrey.goto(`${b.baseUrl}/inbox`);
+    await audrey.locator('#queue [data-ticket]').first().waitFor();
+    expect(await audrey.locator('#queue button.claim').count()).to.equal(0);
+    expect(await audrey.isHidden('#new-ticket')).to.equal(true);
+  });
+
   it('works the inbox on a 400 px phone: no sideways scrolling, claim and open a task', async () => {
     const started = await b.http.request('POST', '/api/instances', { processKey: 'helpdesk-escalation', variables: { customerEmail: 'max@example.com' } });
     const { ticketNumber } = started.body as { ticketNumber: string };
@@ -127,12 +150,12 @@ describe('the service desk in the browser (Chromium)', function () {
     await phone.goto(`${b.baseUrl}/inbox`);
     const row = phone.locator(`#queue [data-ticket="${ticketNumber}"]`);
     await row.waitFor();
-    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(400);
+    expect((await phone.evaluate('document.documentElement.scrollWidth')) as number).to.be.at.most(400);
     await row.getByRole('button', { name: `Claim ${ticketNumber}` }).click();
     await phone.locator(`#mine [data-ticket="${ticketNumber}"] .open-task`).click();
     await phone.waitForSelector('#detail .fjs-form');
     const box = await phone.locator('#detail').boundingBox();
     expect(box!.width).to.be.at.most(400);
-    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(400);
+    expect((await phone.evaluate('document.documentElement.scrollWidth')) as number).to.be.at.most(400);
   });
 });
