@@ -7,6 +7,7 @@ import { instanceStoreContract } from './instance-store.contract.js';
 import { outboxStoreContract } from './outbox-store.contract.js';
 import { stepCommitContract } from './step-commit.contract.js';
 import { taskStoreContract } from './task-store.contract.js';
+import { ticketSearchContract } from './ticket-search.contract.js';
 import { timerStoreContract } from './timer-store.contract.js';
 import { userStoreContract } from './user-store.contract.js';
 
@@ -26,5 +27,6 @@ export function storeContract(open: OpenStore, close: CloseStore): void {
   departmentStoreContract(open, close);
   userStoreContract(open, close);
   customerStoreContract(open, close);
+  ticketSearchContract(open, close);
   stepCommitContract(open, close);
 }
