@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { BrowserContext, Page } from 'playwright-core';
 
-import { addUser, TEST_PASSWORD } from '../support/harness.js';
+import { addUser, TEST_PASSWORD, userTaskProcess } from '../support/harness.js';
 import { signInContext, skipWithoutChromium, startBrowserBaton, type BrowserBaton } from '../support/browser.js';
 
 /**
@@ -141,6 +141,16 @@ describe('the service desk in the browser (Chromium)', function () {
     await audrey.locator('#queue [data-ticket]').first().waitFor();
     expect(await audrey.locator('#queue button.claim').count()).to.equal(0);
     expect(await audrey.isHidden('#new-ticket')).to.equal(true);
+  });
+
+  it('loads more than 500 tasks into the inbox, page by page', async () => {
+    // given 520 open tasks in L1's queue (the API answers at most 500 at a time)
+    await b.baton.definitions.deploy(userTaskProcess('bulk-queue'));
+    for (let index = 0; index < 520; index++) await b.baton.instances.start({ processKey: 'bulk-queue', variables: {}, businessKey: null }, 'api');
+    const lina = await pageAs('lina');
+    await lina.goto(`${b.baseUrl}/inbox`);
+    // then every one of them is listed
+    await lina.waitForFunction("document.querySelectorAll('#queue [data-ticket^=\"BQ-\"]').length === 520", undefined, { timeout: 20_000 });
   });
 
   it('works the inbox on a 400 px phone: no sideways scrolling, claim and open a task', async () => {
