@@ -118,6 +118,17 @@ describe('the service desk in the browser (Chromium)', function () {
     // and the lookup page too
     await page.goto(`${b.baseUrl}/status`);
     expect(await page.textContent('h1')).to.equal('Найти свою заявку');
+    // and staff with a Russian browser get the inbox and the ticket page in Russian
+    const fiona = await pageAs('fiona', { locale: 'ru-RU' });
+    await fiona.goto(`${b.baseUrl}/inbox`);
+    await fiona.waitForSelector('#connection[data-state="live"]');
+    expect(await fiona.textContent('#mine-title')).to.include('Мои задачи');
+    expect(await fiona.textContent('#new-ticket')).to.equal('Новая заявка');
+    const { ticketNumber } = started.body as { ticketNumber: string };
+    await fiona.goto(`${b.baseUrl}/tickets/${ticketNumber}`);
+    await fiona.waitForSelector('#ticket:not([hidden])');
+    expect(await fiona.textContent('#customer-title')).to.equal('Клиент');
+    expect(await fiona.textContent('#story')).to.include('открыл(а) заявку');
   });
 
   it('shows each role what is theirs on /: staff claim from their queue, auditors read without Claim', async () => {

@@ -14,23 +14,33 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
+/** Units of a spoken duration; English unless a page passes its language's. */
+export interface DurationUnits {
+  lessThanMinute: string;
+  min: string;
+  h: string;
+  d: string;
+}
+
+const ENGLISH_UNITS: DurationUnits = { lessThanMinute: 'less than a minute', min: 'min', h: 'h', d: 'd' };
+
 /** A duration as people say it: "less than a minute", "40 min", "3 h 20 min", "2 d 4 h". */
-export function spokenDuration(ms: number): string {
+export function spokenDuration(ms: number, units: DurationUnits = ENGLISH_UNITS): string {
   const abs = Math.abs(ms);
-  if (abs < MINUTE) return 'less than a minute';
-  if (abs < HOUR) return `${Math.floor(abs / MINUTE)} min`;
+  if (abs < MINUTE) return units.lessThanMinute;
+  if (abs < HOUR) return `${Math.floor(abs / MINUTE)} ${units.min}`;
   if (abs < DAY) {
     const hours = Math.floor(abs / HOUR);
     const minutes = Math.floor((abs % HOUR) / MINUTE);
-    return minutes ? `${hours} h ${minutes} min` : `${hours} h`;
+    return minutes ? `${hours} ${units.h} ${minutes} ${units.min}` : `${hours} ${units.h}`;
   }
   const days = Math.floor(abs / DAY);
   const hours = Math.floor((abs % DAY) / HOUR);
-  return hours ? `${days} d ${hours} h` : `${days} d`;
+  return hours ? `${days} ${units.d} ${hours} ${units.h}` : `${days} ${units.d}`;
 }
 
 /** Words for the SLA: English by default; pages pass their catalog's `inbox:sla.*` (durations stay as numbers with units). */
-export type SlaWords = (key: 'none' | 'breached' | 'atRisk' | 'onTime' | 'dueIn', vars?: Record<string, string>) => string;
+export type SlaWords = ((key: 'none' | 'breached' | 'atRisk' | 'onTime' | 'dueIn', vars?: Record<string, string>) => string) & { units?: DurationUnits };
 
 const ENGLISH: SlaWords = (key, vars = {}) => {
   switch (key) {
@@ -51,7 +61,7 @@ export function slaText(task: { dueAt: string | null; warnAt: string | null }, n
   const state = slaState({ ...task, endedAt: null }, now);
   if (!state) return { state: 'none', text: words('none') };
   const due = task.dueAt ? new Date(task.dueAt).getTime() - now.getTime() : null;
-  if (state === 'breached') return { state, text: words('breached', { duration: spokenDuration(due ?? 0) }) };
+  if (state === 'breached') return { state, text: words('breached', { duration: spokenDuration(due ?? 0, words.units) }) };
   const label = words(state === 'at-risk' ? 'atRisk' : 'onTime');
-  return { state, text: due === null ? label : words('dueIn', { label, duration: spokenDuration(due) }) };
+  return { state, text: due === null ? label : words('dueIn', { label, duration: spokenDuration(due, words.units) }) };
 }
