@@ -77,6 +77,8 @@ export const instanceQuerySchema = z
     person: key.optional(),
     /** The desk's search box: ticket number, customer email or phone, text of variables and notes. */
     q: z.string().trim().min(1, 'q is empty').max(200).optional(),
+    /** `true`: only the tickets the caller or their departments touched (staff's "my tickets"). */
+    mine: z.enum(['true', 'false']).optional().transform((value) => value === 'true'),
     limit,
     offset,
   })

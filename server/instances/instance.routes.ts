@@ -1,7 +1,8 @@
 import { Router } from 'express';
 
 import { actorOf, principalOf } from '../http/principal.js';
-import { guard, WORKERS } from '../http/roles.js';
+import { ForbiddenError } from '../errors.js';
+import { guard, READERS, WORKERS } from '../http/roles.js';
 import { cancelInstanceSchema, instanceQuerySchema, messageSchema, retryIncidentSchema, startInstanceSchema } from '../http/schemas.js';
 import { parseInput } from '../http/validate.js';
 import type { TicketService } from '../tickets/ticket.service.js';
@@ -25,11 +26,16 @@ export function instanceRoutes(instances: InstanceService, tickets: TicketServic
     });
   });
 
-  // Everyone signed in searches; staff find the tickets they or their departments ever touched.
+  // Readers list and search everything; staff find the tickets they or their departments ever
+  // touched, by number or text, or list those (`mine=true`): the audit search stays the readers'.
   router.get('/', async (req, res) => {
-    const { ticket, process, processKey, from, to, q, ...query } = parseInput(instanceQuerySchema, req.query, 'instance query');
+    const { ticket, process, processKey, from, to, q, mine, ...query } = parseInput(instanceQuerySchema, req.query, 'instance query');
+    const principal = principalOf(req);
+    if (!READERS.includes(principal.role) && !ticket && !q && !mine) {
+      throw new ForbiddenError('Staff find tickets by number or text (ticket=, q=), or list the ones they touched (mine=true)');
+    }
     res.json(
-      await tickets.search(principalOf(req), { ...query, processKey: processKey ?? process, ticketNumber: ticket?.toUpperCase(), text: q, startedFrom: from, startedTo: to }),
+      await tickets.search(principal, { ...query, processKey: processKey ?? process, ticketNumber: ticket?.toUpperCase(), text: q, startedFrom: from, startedTo: to }, mine),
     );
   });
 

@@ -79,9 +79,9 @@ export class TicketService {
     private readonly options: TicketOptions,
   ) {}
 
-  /** Instances the caller may see matching the filter, newest first (staff: the ones they touched). */
-  async search(principal: Principal, filter: InstanceFilter): Promise<InstanceSummary[]> {
-    const narrowed = readsAll(principal) ? filter : { ...filter, touchedBy: { username: principal.username, departments: principal.departments } };
+  /** Instances the caller may see matching the filter, newest first (staff, or `mine`: the ones they touched). */
+  async search(principal: Principal, filter: InstanceFilter, mine = false): Promise<InstanceSummary[]> {
+    const narrowed = readsAll(principal) && !mine ? filter : { ...filter, touchedBy: { username: principal.username, departments: principal.departments } };
     const found = await this.store.instances.list(narrowed);
     return found.map(({ state: _s, auditHead: _h, engineVersion: _e, variables: _v, ...rest }) => rest);
   }

@@ -72,7 +72,10 @@ describe('service desk tickets over HTTP', () => {
   it('hides the ticket from a department that never touched it: not found by search, 403 on read', async () => {
     expect(ids(await bob.request('GET', `/api/instances?ticket=${ticket.ticketNumber}`))).to.deep.equal([]);
     expect(ids(await bob.request('GET', '/api/instances?q=eva'))).to.deep.equal([]);
-    expect(ids(await bob.request('GET', '/api/instances'))).to.deep.equal([]);
+    expect(ids(await bob.request('GET', '/api/instances?mine=true'))).to.deep.equal([]);
+    expect(ids(await fiona.request('GET', '/api/instances?mine=true'))).to.deep.equal([ticket.id]);
+    // listing everything stays the readers' (the audit search)
+    expect((await bob.request('GET', '/api/instances')).status).to.equal(403);
     expect((await bob.request('GET', `/api/instances/${ticket.id}`)).status).to.equal(403);
     expect((await bob.request('GET', `/api/tickets/${ticket.ticketNumber}`)).status).to.equal(403);
     const l1Task = (await lina.request('GET', '/api/tasks')).body as { id: string }[];

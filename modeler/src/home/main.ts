@@ -71,7 +71,7 @@ function taskRows(body: HTMLElement, tasks: TaskView[], empty: string, user: Use
 async function load(user: UserView): Promise<void> {
   const refresh = () => void load(user);
   try {
-    const [tasks, recent] = await Promise.all([api.openTasks(), json<InstanceSummary[]>('GET', '/api/instances?limit=10')]);
+    const [tasks, recent] = await Promise.all([api.openTasks(), json<InstanceSummary[]>('GET', `/api/instances?limit=10${user.role === 'staff' ? '&mine=true' : ''}`)]);
     const mine = tasks.filter((task) => task.assignee === user.username);
     const others = tasks.filter((task) => task.assignee !== user.username);
     taskRows($('#yours'), mine, t('home:yoursEmpty'), user, refresh);
