@@ -98,17 +98,18 @@ export class SqliteInstanceStore implements InstanceStore {
         text: `ticket_number = upper(@text) OR lower(variables) LIKE ${LIKE_TEXT} ESCAPE '!'
                OR id IN (SELECT instance_id FROM audit_events WHERE type IN ('task.commented', 'conversation.to-customer', 'conversation.from-customer')
                          AND lower(data) LIKE ${LIKE_TEXT} ESCAPE '!')`,
-        // @touchedBy is JSON { username, departments }: every task's department, owner, completer
-        // and owner chain, and every audit actor. A scan of the tasks; fine for a desk's volume.
-        touchedBy: `id IN (SELECT t.instance_id FROM tasks t
-                             WHERE t.assignee = json_extract(@touchedBy, '$.username')
+        // @touchedBy is JSON { username, departments }: each instance's tasks (index tasks_instance:
+        // department, owner, completer, owner chain) and the person's audit events (audit_events_actor).
+        touchedBy: `EXISTS (SELECT 1 FROM tasks t
+                            WHERE t.instance_id = instances.id
+                              AND (t.assignee = json_extract(@touchedBy, '$.username')
                                 OR t.completed_by = json_extract(@touchedBy, '$.username')
                                 OR t.department IN (SELECT value FROM json_each(@touchedBy, '$.departments'))
                                 OR EXISTS (SELECT 1 FROM json_each(t.history) h
                                            WHERE json_extract(h.value, '$.by') = json_extract(@touchedBy, '$.username')
                                               OR json_extract(h.value, '$.assignee') = json_extract(@touchedBy, '$.username')
-                                              OR json_extract(h.value, '$.department') IN (SELECT value FROM json_each(@touchedBy, '$.departments')))
-                           UNION SELECT instance_id FROM audit_events WHERE actor = json_extract(@touchedBy, '$.username'))`,
+                                              OR json_extract(h.value, '$.department') IN (SELECT value FROM json_each(@touchedBy, '$.departments')))))
+                    OR id IN (SELECT instance_id FROM audit_events WHERE actor = json_extract(@touchedBy, '$.username'))`,
       },
       'started_at DESC, rowid DESC',
     );
