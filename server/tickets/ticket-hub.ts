@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 import type { AuthService } from '../auth/auth.service.js';
 import type { Principal } from '../auth/principal.js';
-import { BatonError, UnauthenticatedError } from '../errors.js';
+import { BatonError, InvalidInputError, UnauthenticatedError } from '../errors.js';
 import { presentedSecret, principalFor } from '../http/authenticate.js';
 import type { InstanceEvents, StepCommitted } from '../instances/instance-events.js';
 import { TICKETS_NAMESPACE, type TicketClientEvents, type TicketServerEvents } from './ticket-live.js';
@@ -52,7 +52,7 @@ export class TicketHub {
             const principal = await principalFor(deps.auth, socket.data.presented);
             if (!principal) throw new UnauthenticatedError('The session ended; sign in again');
             const parsed = watchSchema.safeParse(payload);
-            if (!parsed.success) throw new UnauthenticatedError('ticket:watch needs { instanceId }');
+            if (!parsed.success) throw new InvalidInputError('ticket:watch needs { instanceId }');
             await deps.tickets.assertMaySee(principal, parsed.data.instanceId);
             await socket.join(roomOf(parsed.data.instanceId));
             reply({ ok: true });
