@@ -36,6 +36,7 @@ import type { MailTransport } from './outbox/mail-transport.js';
 import { OutboxDispatcher } from './outbox/outbox-dispatcher.js';
 import { ReplayService } from './replay/replay.service.js';
 import { LiveHub } from './live/live-hub.js';
+import { rooms } from './live/live-events.js';
 import { StatusLookupLimiter, type StatusLookupLimits } from './tickets/status-lookup-limiter.js';
 import { TicketService } from './tickets/ticket.service.js';
 import { TicketHub } from './tickets/ticket-hub.js';
@@ -182,6 +183,12 @@ export function createBaton(options: BatonOptions) {
       statusHub = new StatusHub(live.io, { status, stepEvents: runner.events, logger });
       // Ticket pages watch their ticket on the same server, their own namespace.
       ticketHub = new TicketHub(live.io, { auth, tickets, stepEvents: runner.events, logger });
+      // The owner hears the customer's answer in the inbox (the owners of the open tasks, else their queues).
+      const inbox = live.inbox;
+      tickets.events.on('customer.replied', (reply) => {
+        const targets = reply.owners.length ? reply.owners.map(rooms.user) : reply.departments.map(rooms.department);
+        if (targets.length) inbox.to(targets).emit('ticket:customer-replied', { instanceId: reply.instanceId, ticketNumber: reply.ticketNumber, at: reply.at });
+      });
       return live;
     },
     /** The demo organisation into an empty store; null when people exist already. */

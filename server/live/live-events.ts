@@ -58,10 +58,18 @@ export interface LiveError {
 export type TaskAck = { ok: true; task: LiveTask } | LiveError;
 export type JoinAck = { ok: true; room: string } | LiveError;
 
+/** The customer wrote on a ticket's status page: to the owners of its open tasks (else their departments). */
+export interface CustomerRepliedEvent {
+  instanceId: string;
+  ticketNumber: string;
+  at: string;
+}
+
 export interface ServerToClientEvents {
   'task:created': (event: TaskCreatedEvent) => void;
   'task:updated': (event: TaskUpdatedEvent) => void;
   'task:removed': (event: TaskRemovedEvent) => void;
+  'ticket:customer-replied': (event: CustomerRepliedEvent) => void;
 }
 
 export interface TaskCommand {

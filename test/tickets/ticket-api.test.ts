@@ -7,6 +7,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { StoryEntry, TicketView } from '../../server/tickets/ticket.js';
 import { TICKETS_NAMESPACE, type TicketClientEvents, type TicketServerEvents } from '../../server/tickets/ticket-live.js';
 import { addUser } from '../support/harness.js';
+import { connectLive } from '../support/live-client.js';
 import type { Client } from '../support/http.js';
 import { useTestServer } from '../support/test-server.js';
 
@@ -223,6 +224,9 @@ describe('service desk tickets over HTTP', () => {
     const watch = (socket: Socket<TicketServerEvents, TicketClientEvents>) =>
       new Promise<{ ok: true } | { error: { code: string } }>((resolve) => socket.emit('ticket:watch', { instanceId: ticket.id }, resolve));
     const [linaSocket, bobSocket] = await Promise.all([connect(lina.token), connect(bob.token)]);
+    // lina's inbox too: the L1 task waits in her department's queue
+    const linaInbox = await connectLive(server.http.baseUrl, { token: lina.token });
+    const toInbox = new Promise<{ ticketNumber: string }>((resolve) => linaInbox.socket.on('ticket:customer-replied', resolve));
     try {
       expect(await watch(bobSocket)).to.deep.equal({ error: { code: 'FORBIDDEN', message: `Ticket ${ticket.ticketNumber} was never with you or your departments` } });
       expect(await watch(linaSocket)).to.deep.equal({ ok: true });
@@ -232,8 +236,10 @@ describe('service desk tickets over HTTP', () => {
       const token = ticket.statusUrl!.split('/').pop()!;
       await server.http.anonymous.request('POST', `/api/public/status/${token}/conversation`, { text: 'Still broken' });
       expect((await heard).customerReplied).to.equal(true);
+      expect((await toInbox).ticketNumber).to.equal(ticket.ticketNumber);
       expect(bobHeard).to.deep.equal([]);
     } finally {
+      linaInbox.close();
       linaSocket.close();
       bobSocket.close();
     }

@@ -418,6 +418,10 @@ async function start(): Promise<void> {
   socket.on('task:created', ({ task }) => onCreated(task));
   socket.on('task:updated', ({ task, change }) => onUpdated(task, change));
   socket.on('task:removed', (event) => onRemoved(event));
+  socket.on('ticket:customer-replied', (event) => {
+    say(t('inbox:customerReplied', { ticket: event.ticketNumber }), 'info');
+    ui.status.dataset['ticket'] = event.ticketNumber;
+  });
   document.body.dataset['ready'] = 'true';
 }
 
