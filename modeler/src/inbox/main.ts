@@ -320,6 +320,8 @@ async function act(id: string, run: (version: number) => Promise<TaskView>, done
   acting = id;
   try {
     const task = await run(version);
+    // A pass-up that moved the ticket to the next level's step answers with that step's task: the one acted on is gone.
+    if (task.id !== id) model.forget(id);
     const visible = task.status === 'open' && canSeeTask(user, task);
     if (visible) model.put(task);
     else model.drop(task.id, task.version);
