@@ -39,6 +39,7 @@ import { LiveHub } from './live/live-hub.js';
 import { rooms } from './live/live-events.js';
 import { StatusLookupLimiter, type StatusLookupLimits } from './tickets/status-lookup-limiter.js';
 import { TicketService } from './tickets/ticket.service.js';
+import { StatusLinks } from './tickets/status-links.js';
 import { TicketHub } from './tickets/ticket-hub.js';
 import { TaskRouter } from './routing/task-router.js';
 import type { Store } from './stores/store.js';
@@ -92,7 +93,11 @@ export function createBaton(options: BatonOptions) {
   );
   const instances = new InstanceService(store.instances, store.tasks, store.timers, store.audit, definitions, runner, clock);
   const tasks = new TaskService(store.tasks, runner, clock);
-  const messages = new MessageService(store.instances, store.definitions, runner);
+  const statusLinks = new StatusLinks(clock, {
+    publicUrl: options.customer?.publicUrl ?? 'http://localhost:3000',
+    statusTtlMs: options.customer?.statusTtlMs ?? STATUS_TTL_MS,
+  });
+  const messages = new MessageService(store.instances, store.definitions, runner, statusLinks);
   const timers = new TimerService(store.timers, runner);
   const scheduler = new TimerScheduler(store.timers, runner, clock, logger, { pollMs: options.config.timerPollMs, batchSize: 100 }, processStarts);
   const agendaTimers = options.agenda ? new AgendaTimers(store.timerJobs, store.timers, runner, processStarts, logger, options.agenda) : null;
@@ -126,10 +131,7 @@ export function createBaton(options: BatonOptions) {
     runner,
     clock,
   });
-  const tickets = new TicketService(store, definitions, profiles, runner, new StatusLookupLimiter(clock, options.customer?.lookupLimits), clock, {
-    publicUrl: options.customer?.publicUrl ?? 'http://localhost:3000',
-    statusTtlMs: options.customer?.statusTtlMs ?? STATUS_TTL_MS,
-  });
+  const tickets = new TicketService(store, definitions, profiles, runner, new StatusLookupLimiter(clock, options.customer?.lookupLimits), statusLinks, clock);
   const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, tickets, logger, version: options.version });
   let live: LiveHub | null = null;
   let statusHub: StatusHub | null = null;

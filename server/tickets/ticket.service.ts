@@ -7,10 +7,9 @@ import type { Clock } from '../clock.js';
 import type { CustomerUpload } from '../customer/customer.js';
 import { CUSTOMER_ACTOR } from '../customer/customer-department.js';
 import type { ProcessProfiles } from '../customer/process-profile.js';
-import { hashStatusToken, newStatusToken } from '../customer/status-token.js';
 import type { DefinitionService } from '../definitions/definition.service.js';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors.js';
-import { DEFAULT_LANG, isLang, translator, type Lang } from '../i18n/i18n.js';
+import { translator } from '../i18n/i18n.js';
 import type { InstanceFilter, InstanceRecord } from '../instances/instance.js';
 import type { InstanceRunner, StepResult } from '../instances/instance-runner.js';
 import type { InstanceSummary } from '../instances/instance.service.js';
@@ -23,16 +22,8 @@ import { FROM_CUSTOMER, TO_CUSTOMER, type ConversationMessage, type TicketView }
 import { attachmentsOf, conversationOf, ticketStory, touchesTicket, visitedElements } from './ticket-story.js';
 import type { AuditEvent } from '../audit/audit-event.js';
 import type { StatusLookupLimiter } from './status-lookup-limiter.js';
+import { CUSTOMER_VARIABLES, emailOf, languageOf, nonEmpty, type StatusLinks } from './status-links.js';
 
-/** Process variables that name the customer and how to reach them, as the shipped processes call them. */
-export const CUSTOMER_VARIABLES = { name: 'customerName', email: 'customerEmail', phone: 'customerPhone', language: 'customerLanguage' } as const;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-export interface TicketOptions {
-  /** Absolute base of the status links in emails. */
-  publicUrl: string;
-  statusTtlMs: number;
-}
 
 /** A process someone may open a ticket of, with its start form. */
 export interface StartableProcess {
@@ -75,8 +66,8 @@ export class TicketService {
     private readonly profiles: ProcessProfiles,
     private readonly runner: InstanceRunner,
     private readonly limiter: StatusLookupLimiter,
+    private readonly links: StatusLinks,
     private readonly clock: Clock,
-    private readonly options: TicketOptions,
   ) {}
 
   /** Instances the caller may see matching the filter, newest first (staff, or `mine`: the ones they touched). */
@@ -183,19 +174,9 @@ export class TicketService {
         throw new InvalidInputError("The customer's email is not an email address", [{ elementId: null, message: 'customerEmail: not an email address' }]);
       }
     }
-    if (!contact) return { result: await this.runner.start(definition, { variables, businessKey, actor }), statusUrl: null };
-    const token = newStatusToken();
-    const statusUrl = this.statusUrl(token);
-    const t = translator(languageOf(variables));
-    const result = await this.runner.start(definition, {
-      variables,
-      businessKey,
-      actor,
-      emails: (ticketNumber) =>
-        email ? [{ to: email, subject: t('status:email.opened.subject', { ticketNumber }), body: t('status:email.opened.body', { ticketNumber, url: statusUrl }) }] : [],
-      statusAccess: { tokenHash: hashStatusToken(token), expiresAt: this.expiry() },
-    });
-    return { result, statusUrl };
+    const link = this.links.forStart(variables);
+    const result = await this.runner.start(definition, { variables, businessKey, actor, ...link?.start });
+    return { result, statusUrl: link?.statusUrl ?? null };
   }
 
   // ---- Conversation with the customer ------------------------------------------------------
@@ -257,25 +238,16 @@ export class TicketService {
     const [instance] = await this.store.instances.list({ ticketNumber: ticketNumber.trim().toUpperCase(), limit: 1 });
     const stored = instance ? emailOf(instance.variables) : null;
     if (!instance || !stored || stored.toLowerCase() !== email.trim().toLowerCase()) return;
-    const token = newStatusToken();
-    const url = this.statusUrl(token);
+    const { url, tokenHash, expiresAt } = this.links.fresh();
     await this.runner.amend(instance.id, (current, at) => {
       const t = translator(languageOf(current.variables));
       return {
         tasks: [],
         audit: [{ type: 'status.link-sent', actor: CUSTOMER_ACTOR, data: { channel: 'email' } }],
         outbox: [this.email(current, stored, t('status:email.link.subject', { ticketNumber: current.ticketNumber }), t('status:email.link.body', { ticketNumber: current.ticketNumber, url }), at, `link:${randomUUID()}`)],
-        ticketAccess: { tokenHash: hashStatusToken(token), instanceId: current.id, createdAt: at, expiresAt: this.expiry() },
+        ticketAccess: { tokenHash, instanceId: current.id, createdAt: at, expiresAt },
       };
     });
-  }
-
-  private statusUrl(token: string): string {
-    return `${this.options.publicUrl}/status/${token}`;
-  }
-
-  private expiry(): string {
-    return new Date(this.clock.now().getTime() + this.options.statusTtlMs).toISOString();
   }
 
   private email(instance: InstanceRecord, to: string, subject: string, body: string, at: string, key: string): OutboxMessage {
@@ -297,19 +269,3 @@ export class TicketService {
 function readsAll(principal: Principal): boolean {
   return seesEverything(principal) || principal.role === 'process-owner';
 }
-
-function nonEmpty(value: unknown): boolean {
-  return typeof value === 'string' && value.trim() !== '';
-}
-
-function emailOf(variables: Record<string, unknown>): string | null {
-  const value = variables[CUSTOMER_VARIABLES.email];
-  return typeof value === 'string' && EMAIL.test(value.trim()) ? value.trim() : null;
-}
-
-/** The customer's language (`customerLanguage`, as the start forms ask it), else English. */
-export function languageOf(variables: Record<string, unknown>): Lang {
-  const value = variables[CUSTOMER_VARIABLES.language];
-  return isLang(value) ? value : DEFAULT_LANG;
-}
-

@@ -6,7 +6,7 @@ import { io, type Socket } from 'socket.io-client';
 
 import type { StoryEntry, TicketView } from '../../server/tickets/ticket.js';
 import { TICKETS_NAMESPACE, type TicketClientEvents, type TicketServerEvents } from '../../server/tickets/ticket-live.js';
-import { addUser } from '../support/harness.js';
+import { addUser, bpmn } from '../support/harness.js';
 import { connectLive } from '../support/live-client.js';
 import type { Client } from '../support/http.js';
 import { useTestServer } from '../support/test-server.js';
@@ -198,6 +198,24 @@ describe('service desk tickets over HTTP', () => {
     const startable = (await fiona.request('GET', '/api/tickets/startable')).body as { key: string; fields: { id: string }[] }[];
     expect(startable.find((process) => process.key === 'helpdesk-escalation')?.fields.map((field) => field.id)).to.include.members(['customerName', 'customerEmail', 'customerPhone', 'problem']);
     expect((await (await server.http.as('audrey')).request('GET', '/api/tickets/startable')).body).to.deep.equal([]);
+  });
+
+  it('gives a ticket started by a message with a customer contact its status link too', async () => {
+    await server.baton.definitions.deploy(
+      bpmn(
+        'call-in',
+        `<bpmn:startEvent id="s"><bpmn:messageEventDefinition messageRef="m" /></bpmn:startEvent><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="t" />
+         <bpmn:userTask id="t" name="Call back" camunda:candidateGroups="first-line" /><bpmn:sequenceFlow id="f2" sourceRef="t" targetRef="e" /><bpmn:endEvent id="e" />`,
+        '<bpmn:message id="m" name="phone-call" />',
+      ),
+    );
+    const res = await fiona.request('POST', '/api/messages', { name: 'phone-call', variables: { customerEmail: 'zoe@example.com' } });
+    expect(res.status, res.text).to.equal(200);
+    const [started] = (res.body as { started: { instanceId: string; ticketNumber: string }[] }).started;
+    const [mail] = await server.baton.store.outbox.forInstance(started!.instanceId);
+    expect(mail?.payload['to']).to.equal('zoe@example.com');
+    const token = /\/status\/([A-Za-z0-9_-]{43})/.exec(String(mail?.payload['body']))![1]!;
+    expect(((await server.http.anonymous.request('GET', `/api/public/status/${token}`)).body as { ticketNumber: string }).ticketNumber).to.equal(started!.ticketNumber);
   });
 
   it('mails the staff message in the customer\'s language', async () => {
