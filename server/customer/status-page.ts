@@ -141,7 +141,8 @@ export function statusPage(view: StatusView, token: string, notice: string | nul
   locale = lang;
   const t = translator(lang);
   // Words the status service gives in English for every process: in the reader's language.
-  const word = (text: string | null) => (text === 'Request received' ? t('status:page.received') : text === 'You' ? t('status:page.you') : text);
+  const words: Record<string, string> = { 'Request received': 'received', You: 'you', Done: 'done', Closed: 'closed', 'In progress': 'inProgress' };
+  const word = (text: string | null) => (text !== null && words[text] ? t(`status:page.${words[text]}`) : text);
   const details = Object.entries(view.details);
   const body = `<main id="status" data-updated="${escapeHtml(view.updatedAt)}" data-messages="${messages.length}">
   <p class="muted">${escapeHtml(view.title)}</p>
@@ -149,7 +150,7 @@ export function statusPage(view: StatusView, token: string, notice: string | nul
   ${notice ? `<p class="notice" role="alert">${escapeHtml(notice)}</p>` : ''}
   <section id="current">
     <h2>${escapeHtml(t(view.status === 'open' ? 'status:page.where' : 'status:page.outcome'))}</h2>
-    <p class="stage" id="stage">${escapeHtml(view.stage)}</p>
+    <p class="stage" id="stage">${escapeHtml(word(view.stage))}</p>
     ${view.department ? `<p>${escapeHtml(t('status:page.with'))} <span id="department">${escapeHtml(word(view.department))}</span></p>` : ''}
     ${view.status === 'open' ? `<p>${t('status:page.since', { when: when(view.since) })}</p>` : ''}
     ${view.expectedBy ? `<p>${escapeHtml(t('status:page.expectedBy'))} <span id="expected">${when(view.expectedBy)}</span></p>` : ''}
