@@ -12,7 +12,7 @@ import { labelPage } from './label-page.js';
 import { qrSvg } from './qr-code.js';
 import { lookupPage, noTicketPage, statusPage } from './status-page.js';
 import { langFromRequest } from '../i18n/i18n.js';
-import { lookupSchema, messageSchema } from '../tickets/ticket.routes.js';
+import { conversationTextSchema, lookupSchema } from '../tickets/ticket.routes.js';
 import type { TicketService } from '../tickets/ticket.service.js';
 import { NO_TICKET, type StatusService } from './status.service.js';
 
@@ -142,7 +142,7 @@ export function customerPages(intake: IntakeService, status: StatusService, tick
   router.post('/status/:token/conversation', express.urlencoded({ extended: false, limit: '32kb' }), (req, res) =>
     afterPost(req, res, async () => {
       const { instanceId } = await status.access(req.params.token);
-      await tickets.customerReply(instanceId, parseInput(messageSchema, req.body ?? {}, 'message').text);
+      await tickets.customerReply(instanceId, parseInput(conversationTextSchema, req.body ?? {}, 'message').text);
     }),
   );
   router.post('/status/:token/feedback', express.urlencoded({ extended: false, limit: '8kb' }), (req, res) =>

@@ -11,7 +11,7 @@ import { MAX_MESSAGE_TEXT } from './ticket.js';
 import type { TicketService } from './ticket.service.js';
 
 /** A message to or from the customer: words, not nothing, at most a page. Stored as written; pages escape it. */
-export const messageSchema = z.object({
+export const conversationTextSchema = z.object({
   text: z
     .string({ error: 'text is required and is words' })
     .trim()
@@ -47,7 +47,7 @@ export function ticketInstanceRoutes(tickets: TicketService): Router {
   });
   router.post('/:id/conversation', async (req, res) => {
     const { id } = parseInput(instanceParamsSchema, req.params, 'instance id');
-    const { text } = parseInput(messageSchema, req.body ?? {}, 'message');
+    const { text } = parseInput(conversationTextSchema, req.body ?? {}, 'message');
     res.status(201).json(await tickets.writeToCustomer(principalOf(req), id, text));
   });
   router.get('/:id/attachments/:uploadId', async (req, res) => {
@@ -101,7 +101,7 @@ export function publicTicketApi(tickets: TicketService, status: StatusService): 
   });
   router.post('/status/:token/conversation', express.json({ limit: '32kb' }), async (req, res) => {
     const { instanceId } = await status.access(req.params.token);
-    const { text } = parseInput(messageSchema, req.body ?? {}, 'message');
+    const { text } = parseInput(conversationTextSchema, req.body ?? {}, 'message');
     await tickets.customerReply(instanceId, text);
     res.status(201).set(noStore).json(await tickets.customerConversation(instanceId));
   });
