@@ -1,5 +1,5 @@
 import type { AuditEvent } from '../audit/audit-event.js';
-import type { TaskRecord } from '../tasks/task.js';
+import type { TaskFormField, TaskRecord } from '../tasks/task.js';
 import { FROM_CUSTOMER, TO_CUSTOMER, type Attachment, type ConversationMessage, type StoryAnswer, type StoryEntry } from './ticket.js';
 
 type Data = Record<string, unknown>;
@@ -12,7 +12,7 @@ const obj = (value: unknown): Data => (value !== null && typeof value === 'objec
  * notes, pass-ups and hand-overs with reasons, SLA breaches (escalation by timer) and the
  * conversation. Engine-level events (flows, gateways, timers) stay in the replay.
  */
-export function ticketStory(events: AuditEvent[], tasks: TaskRecord[]): StoryEntry[] {
+export function ticketStory(events: AuditEvent[], tasks: TaskRecord[], startForm: readonly TaskFormField[] = []): StoryEntry[] {
   const byId = new Map(tasks.map((task) => [task.id, task]));
   const story: StoryEntry[] = [];
   for (const event of events) {
@@ -34,7 +34,7 @@ export function ticketStory(events: AuditEvent[], tasks: TaskRecord[]): StoryEnt
     };
     switch (event.type) {
       case 'instance.started':
-        story.push({ ...base, answers: answersOf(obj(data['variables']), null) });
+        story.push({ ...base, answers: answersOf(obj(data['variables']), startForm) });
         break;
       case 'task.created':
         story.push({ ...base, type: 'task-opened', department: str(data['department']), assignee: str(data['assignee']) });
@@ -61,7 +61,7 @@ export function ticketStory(events: AuditEvent[], tasks: TaskRecord[]): StoryEnt
         story.push({ ...base, type: 'note', text: str(data['comment']) });
         break;
       case 'task.completed':
-        story.push({ ...base, type: 'completed', department: task?.department ?? null, answers: answersOf(obj(data['output']), task ?? null) });
+        story.push({ ...base, type: 'completed', department: task?.department ?? null, answers: answersOf(obj(data['output']), task?.form ?? []) });
         break;
       case 'task.escalated':
         story.push({ ...base, type: 'sla-breached', taskName: task?.name ?? null, department: byId.get(str(data['toTaskId']) ?? '')?.department ?? null });
@@ -85,9 +85,9 @@ export function ticketStory(events: AuditEvent[], tasks: TaskRecord[]): StoryEnt
   return story;
 }
 
-/** Form answers with their labels (the task's form), uploads left to the attachments. */
-function answersOf(values: Data, task: TaskRecord | null): StoryAnswer[] {
-  const labels = new Map((task?.form ?? []).map((field) => [field.id, field.label ?? field.id]));
+/** Form answers with their labels (the task's or the start event's form), uploads left to the attachments. */
+function answersOf(values: Data, form: readonly TaskFormField[]): StoryAnswer[] {
+  const labels = new Map(form.map((field) => [field.id, field.label ?? field.id]));
   return Object.entries(values)
     .filter(([, value]) => !isUpload(value))
     .map(([key, value]) => ({ key, label: labels.get(key) ?? key, value }));

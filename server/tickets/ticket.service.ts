@@ -95,6 +95,9 @@ export class TicketService {
   async view(principal: Principal, instanceId: string): Promise<TicketView> {
     const { instance, tasks, events } = await this.visible(principal, instanceId);
     const now = this.clock.now();
+    // The start form's labels name the caller's answers in the story.
+    const definition = await this.store.definitions.getById(instance.definitionId);
+    const startForm = definition ? ((await this.profiles.get(definition)).startForm?.fields ?? []) : [];
     const open = tasks.filter((task) => task.status === 'open');
     const vars = instance.variables;
     const text = (name: string) => (typeof vars[name] === 'string' && vars[name] !== '' ? (vars[name] as string) : null);
@@ -109,7 +112,7 @@ export class TicketService {
       customer: { name: text(CUSTOMER_VARIABLES.name), email: text(CUSTOMER_VARIABLES.email), phone: text(CUSTOMER_VARIABLES.phone) },
       problem: text('problem') ?? text('description'),
       openTasks: open.map((task) => taskView(task, now)),
-      story: ticketStory(events, tasks),
+      story: ticketStory(events, tasks, startForm),
       conversation: conversationOf(events),
       attachments: attachmentsOf(tasks),
       activeElements: open.map((task) => task.elementId),

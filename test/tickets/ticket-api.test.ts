@@ -111,6 +111,8 @@ describe('service desk tickets over HTTP', () => {
     const completed = view.story.find((entry: StoryEntry) => entry.type === 'completed');
     expect(completed?.actor).to.equal('fiona');
     expect(completed?.answers).to.deep.include({ key: 'resolution', label: 'What did you find, and what did you do?', value: 'Printer driver reinstalled; still fails' });
+    // the caller's answers carry the start form's labels
+    expect(view.story[0]!.answers).to.deep.include({ key: 'problem', label: 'Problem', value: 'Cannot print invoices' });
     expect(view.activeElements).to.deep.equal(['Task_L1']);
     expect(view.openTasks.map((open) => open.department)).to.deep.equal(['l1']);
   });
