@@ -60,6 +60,8 @@ import { timerRoutes } from './timers/timer.routes.js';
 import type { TimerService } from './timers/timer.service.js';
 import { accountRoutes } from './users/account.routes.js';
 import type { AccountService } from './users/account.service.js';
+import { directoryRoutes, publicTicketApi, ticketInstanceRoutes, ticketRoutes, ticketTaskRoutes } from './tickets/ticket.routes.js';
+import type { TicketService } from './tickets/ticket.service.js';
 import { userRoutes } from './users/user.routes.js';
 import type { UserService } from './users/user.service.js';
 
@@ -94,6 +96,8 @@ export interface AppComponents {
   dispatcher?: () => OutboxDispatcher | null;
   analytics: AnalyticsService;
   reportDeliveries: ReportDeliveries;
+  /** The service desk: finding tickets, their story, the conversation with the customer. */
+  tickets: TicketService;
   logger: Logger;
   /** Store fault episodes and alarms (the audit anchor) that /health reports. */
   health: HealthState;
@@ -139,8 +143,8 @@ export function createApp(components: AppComponents): Express {
   // Public, for customers (no account): intake, QR codes, status by token. Mounted before the API
   // router so its own small body limits apply, not the API's 1 MB.
   app.use(publicInvoiceRoutes(components.status, components.store.instances));
-  app.use('/api/public', publicCustomerApi(components.intake, components.status));
-  app.use(customerPages(components.intake, components.status));
+  app.use('/api/public', publicTicketApi(components.tickets, components.status), publicCustomerApi(components.intake, components.status));
+  app.use(customerPages(components.intake, components.status, components.tickets));
 
   const signedIn = authenticate(components.auth);
   const api = express.Router();
@@ -160,13 +164,15 @@ export function createApp(components: AppComponents): Express {
   api.use('/instances', auditRoutes(components.audit), replayRoutes(components.replay));
   // Before the instance routes: with four-eyes on, their cancel is held as a request here.
   api.use('/instances', interventionRoutes(components.operations, components.instances, components.fourEyes));
-  api.use('/instances', instanceRoutes(components.instances), customerStaffRoutes(components.status));
+  api.use('/instances', ticketInstanceRoutes(components.tickets), instanceRoutes(components.instances, components.tickets), customerStaffRoutes(components.status));
+  api.use('/tickets', ticketRoutes(components.tickets));
+  api.use('/directory', directoryRoutes(components.store.users, components.departments));
   api.use('/incidents', incidentRoutes(components.operations));
   api.use('/migrations', migrationRoutes(components.operations, components.fourEyes));
   api.use('/approvals', approvalRoutes(components.fourEyes));
   api.use('/operations', operationsReadRoutes(new OperationsQuery(components.store, components.operations.clock)));
   api.use('/outbox', outboxRoutes(components.store.outbox, components.dispatcher ?? (() => null), components.logger));
-  api.use('/tasks', taskRoutes(components.taskActions, components.taskErrors), slaPauseRoutes(components.slaPauses));
+  api.use('/tasks', ticketTaskRoutes(components.tickets), taskRoutes(components.taskActions, components.taskErrors), slaPauseRoutes(components.slaPauses));
   api.use('/messages', messageRoutes(components.messages));
   api.use('/timers', timerRoutes(components.timers), timerCancelRoutes(components.operations));
   api.use('/notifications', notificationRoutes(components.notifications));

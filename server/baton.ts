@@ -62,6 +62,11 @@ import { NotificationHub } from './notifications/notification-hub.js';
 import { NotificationService } from './notifications/notification.service.js';
 import { SlaWatch } from './notifications/sla-watch.js';
 import { StepNotifications } from './notifications/step-notifications.js';
+import { rooms } from './live/live-events.js';
+import { StatusLookupLimiter, type StatusLookupLimits } from './tickets/status-lookup-limiter.js';
+import { TicketService } from './tickets/ticket.service.js';
+import { StatusLinks } from './tickets/status-links.js';
+import { TicketHub } from './tickets/ticket-hub.js';
 import { TaskRouter } from './routing/task-router.js';
 import type { TrustProxy } from './http/trust-proxy.js';
 import type { Store } from './stores/store.js';
@@ -90,7 +95,7 @@ export interface BatonOptions {
   /** The key that signs audit checkpoints; main.ts passes the configured one. */
   audit?: { key: AuditKey; checkpointMs?: number; anchorFile?: string | null; witnessUrl?: string | null; witnessEmail?: string | null };
   /** Customer pages: the public base URL of links (default http://localhost:3000), status link lifetime, intake abuse limits. */
-  customer?: { publicUrl?: string; statusTtlMs?: number; guard?: Partial<IntakeGuardOptions> };
+  customer?: { publicUrl?: string; statusTtlMs?: number; guard?: Partial<IntakeGuardOptions>; lookupLimits?: StatusLookupLimits };
 }
 
 /** Default lifetime of a status link: a year, so a customer can look a finished ticket up again. */
@@ -158,7 +163,11 @@ export function createBaton(options: BatonOptions) {
   );
   const instances = new InstanceService(store.instances, store.tasks, store.timers, store.audit, definitions, runner, clock);
   const tasks = new TaskService(store.tasks, runner, clock);
-  const messages = new MessageService(store.instances, store.definitions, runner);
+  const statusLinks = new StatusLinks(clock, {
+    publicUrl: options.customer?.publicUrl ?? 'http://localhost:3000',
+    statusTtlMs: options.customer?.statusTtlMs ?? STATUS_TTL_MS,
+  });
+  const messages = new MessageService(store.instances, store.definitions, runner, statusLinks);
   const timers = new TimerService(store.timers, runner);
   const scheduler = new TimerScheduler(store.timers, runner, clock, logger, { pollMs: options.config.timerPollMs, batchSize: 100 }, processStarts);
   const agendaTimers = options.agenda ? new AgendaTimers(store.timerJobs, store.timers, runner, processStarts, logger, options.agenda) : null;
@@ -216,14 +225,16 @@ export function createBaton(options: BatonOptions) {
     pollMs: 60_000,
     maxAttempts: 10,
   });
+  const tickets = new TicketService(store, definitions, profiles, runner, new StatusLookupLimiter(store.rateLimits, clock, options.customer?.lookupLimits), statusLinks, clock);
   const accounts = new AccountService(store.preferences, clock);
   const app = createApp({
-    analytics, reportDeliveries, store, auth, users, departments, calendars, slaPauses, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, field, visits, accounts, notifications,
+    analytics, reportDeliveries, tickets, store, auth, users, departments, calendars, slaPauses, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, field, visits, accounts, notifications,
     externalTasks, taskErrors, operations, fourEyes, dispatcher: () => dispatcher, logger, health, version: options.version, trustProxy: options.config.trustProxy ?? false,
   });
   let live: LiveHub | null = null;
   let statusHub: StatusHub | null = null;
   let notificationHub: NotificationHub | null = null;
+  let ticketHub: TicketHub | null = null;
 
   return {
     app,
@@ -269,6 +280,7 @@ export function createBaton(options: BatonOptions) {
     analytics,
     projector,
     reportDeliveries,
+    tickets,
     /** Deploys every .bpmn file of a directory; identical diagrams are not redeployed. */
     async deployDirectory(dir: string): Promise<{ file: string; key?: string; version?: number; created?: boolean; error?: string }[]> {
       const files = (await readdir(dir)).filter((file) => file.endsWith('.bpmn')).sort();
@@ -290,6 +302,14 @@ export function createBaton(options: BatonOptions) {
       // The customers' live status pages share the Socket.IO server, on their own namespace.
       statusHub = new StatusHub(live.io, { status, stepEvents: runner.events, logger });
       notificationHub = new NotificationHub(live, notifications, store.notifications, logger);
+      // Ticket pages watch their ticket on the same server, their own namespace.
+      ticketHub = new TicketHub(live.io, { auth, tickets, stepEvents: runner.events, logger });
+      // The owner hears the customer's answer in the inbox (the owners of the open tasks, else their queues).
+      const inbox = live.inbox;
+      tickets.events.on('customer.replied', (reply) => {
+        const targets = reply.owners.length ? reply.owners.map(rooms.user) : reply.departments.map(rooms.department);
+        if (targets.length) inbox.to(targets).emit('ticket:customer-replied', { instanceId: reply.instanceId, ticketNumber: reply.ticketNumber, at: reply.at });
+      });
       return live;
     },
     /** The demo organisation into an empty store; null when people exist already. */
@@ -306,6 +326,7 @@ export function createBaton(options: BatonOptions) {
       stepNotifications.close();
       // Waiting workers get an empty answer now rather than a cut connection.
       externalTasks.close();
+      ticketHub?.close();
       await live?.close();
       await agendaTimers?.stop();
       await scheduler.stop();

@@ -56,6 +56,9 @@ export const AUDIT_EVENT_TYPES = {
   'call.parent': 'parentInstanceId, parentTicket, elementId: this instance was started by that call activity',
   'task.bpmn-error': 'taskId, errorCode, reason: a person ended the task with a BPMN error its boundary events catch',
   'task.escalation': 'taskId, escalationCode, boundaryId, reason: a person raised an escalation the boundary event boundaryId catches',
+  'conversation.to-customer': 'text, emailed (whether an email went out): staff wrote to the customer; actor is who wrote',
+  'conversation.from-customer': 'text: the customer answered on the status page (actor customer)',
+  'status.link-sent': 'channel (email): a new status link was mailed after a lookup by ticket number and email',
 } as const satisfies Record<string, string>;
 
 export type KnownAuditEventType = keyof typeof AUDIT_EVENT_TYPES;

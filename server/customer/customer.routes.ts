@@ -12,7 +12,9 @@ import { readMultipart } from './multipart.js';
 import { labelPage } from './label-page.js';
 import { isLang, langFromRequest, translator } from '../i18n/i18n.js';
 import { qrSvg } from './qr-code.js';
-import { noTicketPage, statusPage } from './status-page.js';
+import { lookupPage, noTicketPage, statusPage } from './status-page.js';
+import { conversationTextSchema, lookupSchema } from '../tickets/ticket.routes.js';
+import type { TicketService } from '../tickets/ticket.service.js';
 import { NO_TICKET, type StatusService } from './status.service.js';
 
 const keySchema = z.string().trim().min(1).max(200);
@@ -79,8 +81,25 @@ export function publicCustomerApi(intake: IntakeService, status: StatusService):
  * `/status/:token`: the server-rendered status page (works without JavaScript) and its plain form
  * posts; `/request/:key/label`: a printable QR label for equipment.
  */
-export function customerPages(intake: IntakeService, status: StatusService): Router {
+export function customerPages(intake: IntakeService, status: StatusService, tickets: TicketService): Router {
   const router = Router();
+  // The lookup by ticket number and email: the same page whether or not they belong together.
+  router.get('/status', (req, res) => {
+    privatePage(res);
+    res.type('html').send(lookupPage(langFromRequest(req), false));
+  });
+  router.post('/status', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
+    privatePage(res);
+    const lang = langFromRequest(req);
+    try {
+      const { ticketNumber, email } = parseInput(lookupSchema, req.body ?? {}, 'lookup');
+      await tickets.lookup(ticketNumber, email, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+      res.type('html').send(lookupPage(lang, true));
+    } catch (err) {
+      if (!(err instanceof BatonError)) throw err;
+      res.status(HTTP_STATUS[err.code] ?? 400).type('html').send(lookupPage(lang, false, err.message));
+    }
+  });
   router.get('/request/:key/label', async (req, res) => {
     const key = parseInput(keySchema, req.params.key, 'process key');
     // `lang` picks the label's language (its links); the rest prefills the request form.
@@ -91,11 +110,14 @@ export function customerPages(intake: IntakeService, status: StatusService): Rou
   });
   const render = async (req: Request, res: Response, notice: string | null, code = 200) => {
     privatePage(res);
+    const token = String(req.params['token']);
     try {
-      res.status(code).type('html').send(statusPage(await status.view(String(req.params['token'])), String(req.params['token']), notice));
+      const access = await status.access(token);
+      const [view, messages] = await Promise.all([status.viewOf(access.instanceId), tickets.customerConversation(access.instanceId)]);
+      res.status(code).type('html').send(statusPage(view, token, notice, langFromRequest(req), messages));
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err;
-      res.status(404).type('html').send(noTicketPage(NO_TICKET));
+      res.status(404).type('html').send(noTicketPage(NO_TICKET, langFromRequest(req)));
     }
   };
   /** After a post: back to the page (303), or the page again with the problem said in words. */
@@ -108,7 +130,7 @@ export function customerPages(intake: IntakeService, status: StatusService): Rou
       if (!(err instanceof BatonError)) throw err;
       if (err instanceof NotFoundError && err.message === NO_TICKET) {
         privatePage(res);
-        res.status(404).type('html').send(noTicketPage(NO_TICKET));
+        res.status(404).type('html').send(noTicketPage(NO_TICKET, langFromRequest(req)));
         return;
       }
       await render(req, res, err.message, HTTP_STATUS[err.code] ?? 400);
@@ -120,6 +142,12 @@ export function customerPages(intake: IntakeService, status: StatusService): Rou
     afterPost(req, res, async () => {
       const access = await status.access(req.params.token);
       await status.answer(access, req.params.taskId, await readMultipart(req));
+    }),
+  );
+  router.post('/status/:token/conversation', express.urlencoded({ extended: false, limit: '32kb' }), (req, res) =>
+    afterPost(req, res, async () => {
+      const { instanceId } = await status.access(req.params.token);
+      await tickets.customerReply(instanceId, parseInput(conversationTextSchema, req.body ?? {}, 'message').text);
     }),
   );
   router.post('/status/:token/feedback', express.urlencoded({ extended: false, limit: '8kb' }), (req, res) =>

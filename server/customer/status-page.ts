@@ -1,4 +1,6 @@
+import { translator, type Lang, type Translate } from '../i18n/i18n.js';
 import type { TaskFormField } from '../tasks/task.js';
+import type { ConversationMessage } from '../tickets/ticket.js';
 import { MAX_FIELD_TEXT, type UploadField } from './form-fields.js';
 import type { StatusView, WaitingTask } from './status-view.js';
 import { ACCEPTED_UPLOAD_TYPES, MAX_UPLOAD_BYTES } from './upload-rules.js';
@@ -8,11 +10,15 @@ export function escapeHtml(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
+/** The page's language for `when` (set per render; rendering is synchronous). */
+let locale: Lang = 'en';
+
 function when(iso: string | null): string {
   if (!iso) return '';
   const date = new Date(iso);
-  const text = date.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
-  return `<time datetime="${escapeHtml(iso)}">${escapeHtml(text)} UTC</time>`;
+  const text = date.toLocaleString(locale === 'ru' ? 'ru-RU' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+  // The script rewrites it in the reader's own time zone (data-local).
+  return `<time datetime="${escapeHtml(iso)}" data-local>${escapeHtml(text)} UTC</time>`;
 }
 
 const STYLE = `
@@ -27,11 +33,14 @@ ol{padding-left:1.2rem}li{margin:.25rem 0}
 label{display:block;margin:.5rem 0 .2rem}input,select,textarea{font:inherit;max-width:100%}
 button{font:inherit;padding:.4rem 1rem;margin-top:.75rem;background:#2f6fec;color:#fff;border:0;border-radius:4px}
 .rating label{display:inline-block;margin-right:.75rem}
+.messages{list-style:none;padding:0}.messages li{padding:.4rem .6rem;border-radius:6px;margin:.4rem 0;white-space:pre-wrap;overflow-wrap:anywhere}
+.messages .staff{background:#eef3fd}.messages .customer{background:#f1f7ee;margin-left:1.5rem}
+textarea{width:100%;box-sizing:border-box}
 `;
 
-export function page(title: string, body: string, script = true): string {
+export function page(title: string, body: string, script = true, lang: Lang = 'en'): string {
   return `<!doctype html>
-<html lang="en">
+<html lang="${lang}">
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -67,12 +76,12 @@ function fieldInput(field: TaskFormField, id: string): string {
   }
 }
 
-function uploadInput(field: UploadField, id: string): string {
+function uploadInput(field: UploadField, id: string, t: Translate): string {
   return `<input type="file" name="${escapeHtml(field.id)}" id="${id}" accept="${ACCEPTED_UPLOAD_TYPES.join(',')}"${field.required ? ' required' : ''}>
-  <span class="muted">Photo (PNG, JPEG, WebP) or PDF, at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB</span>`;
+  <span class="muted">${escapeHtml(t('status:page.uploadHint', { mb: MAX_UPLOAD_BYTES / 1024 / 1024 }))}</span>`;
 }
 
-function waitingForm(token: string, task: WaitingTask): string {
+function waitingForm(token: string, task: WaitingTask, t: Translate): string {
   const inputs = [
     ...task.fields.map((field) => {
       const id = `f-${escapeHtml(task.taskId)}-${escapeHtml(field.id)}`;
@@ -80,78 +89,130 @@ function waitingForm(token: string, task: WaitingTask): string {
     }),
     ...task.uploads.map((field) => {
       const id = `u-${escapeHtml(task.taskId)}-${escapeHtml(field.id)}`;
-      return `<label for="${id}">${escapeHtml(field.label ?? field.id)}</label>${uploadInput(field, id)}`;
+      return `<label for="${id}">${escapeHtml(field.label ?? field.id)}</label>${uploadInput(field, id, t)}`;
     }),
   ];
   return `<section class="waiting" data-task="${escapeHtml(task.taskId)}">
-  <h2>Waiting on you</h2>
+  <h2>${escapeHtml(t('status:page.waitingOnYou'))}</h2>
   <p class="stage">${escapeHtml(task.stage)}</p>
-  ${task.expectedBy ? `<p class="muted">Please answer by ${when(task.expectedBy)}</p>` : ''}
+  ${task.expectedBy ? `<p class="muted">${t('status:page.answerBy', { when: when(task.expectedBy) })}</p>` : ''}
   <form method="post" action="/status/${escapeHtml(token)}/tasks/${escapeHtml(task.taskId)}" enctype="multipart/form-data">
     ${inputs.join('\n    ')}
-    <button type="submit">Send</button>
+    <button type="submit">${escapeHtml(t('status:page.send'))}</button>
   </form>
 </section>`;
 }
 
-function feedbackForm(token: string): string {
+/** The conversation with the service team, and the form to write to them (a plain form post). */
+function conversationSection(token: string, messages: ConversationMessage[], open: boolean, t: Translate): string {
+  const items = messages
+    .map((message) => `<li class="${message.from}"><strong>${escapeHtml(t(message.from === 'staff' ? 'status:page.fromUs' : 'status:page.fromYou'))}</strong> · ${when(message.at)}<br>${escapeHtml(message.text)}</li>`)
+    .join('');
+  return `<section id="conversation">
+  <h2>${escapeHtml(t('status:page.conversation'))}</h2>
+  ${items ? `<ol class="messages">${items}</ol>` : `<p class="muted">${escapeHtml(t('status:page.noMessages'))}</p>`}
+  ${
+    open
+      ? `<form method="post" action="/status/${escapeHtml(token)}/conversation">
+    <label for="message-text">${escapeHtml(t('status:page.writeLabel'))}</label>
+    <textarea id="message-text" name="text" rows="3" maxlength="4000" required></textarea>
+    <button type="submit">${escapeHtml(t('status:page.writeSend'))}</button>
+  </form>`
+      : ''
+  }
+</section>`;
+}
+
+function feedbackForm(token: string, t: Translate): string {
   const stars = [1, 2, 3, 4, 5].map((n) => `<label><input type="radio" name="rating" value="${n}" required> ${n}</label>`).join('');
   return `<section id="feedback">
-  <h2>How did we do?</h2>
+  <h2>${escapeHtml(t('status:page.feedbackTitle'))}</h2>
   <form method="post" action="/status/${escapeHtml(token)}/feedback">
-    <p class="rating">1 = poor, 5 = excellent<br>${stars}</p>
-    <label for="comment">Anything you want to tell us (optional)</label>
+    <p class="rating">${escapeHtml(t('status:page.feedbackScale'))}<br>${stars}</p>
+    <label for="comment">${escapeHtml(t('status:page.feedbackComment'))}</label>
     <textarea id="comment" name="comment" rows="3" cols="40" maxlength="2000"></textarea>
-    <button type="submit">Send feedback</button>
+    <button type="submit">${escapeHtml(t('status:page.feedbackSend'))}</button>
   </form>
 </section>`;
 }
 
 /** Field service: who is coming and when, and the invoice with its PDF. */
-function fieldSection(view: StatusView, token: string): string {
+function fieldSection(view: StatusView, token: string, t: Translate): string {
   const { visit, invoice } = view.field ?? { visit: null, invoice: null };
   const parts: string[] = [];
   if (visit) {
-    const name = visit.technicianFirstName ? escapeHtml(visit.technicianFirstName) : 'Your technician';
-    const line = visit.state === 'on-the-way' ? `${name} is on the way` : visit.state === 'arrived' ? `${name} has arrived` : `${name} will visit you`;
-    parts.push(`<p id="technician">${line}</p>`);
-    if (visit.state === 'on-the-way' && visit.etaAt) parts.push(`<p>Expected at: <span id="eta">${when(visit.etaAt)}</span></p>`);
+    const name = visit.technicianFirstName ?? t('field:visit.someone');
+    const key = visit.state === 'on-the-way' ? 'field:visit.onTheWay' : visit.state === 'arrived' ? 'field:visit.arrived' : 'field:visit.assigned';
+    parts.push(`<p id="technician">${escapeHtml(t(key, { name }))}</p>`);
+    if (visit.state === 'on-the-way' && visit.etaAt) parts.push(`<p id="eta">${escapeHtml(t('field:visit.eta', { time: '' })).trim()} ${when(visit.etaAt)}</p>`);
   }
   if (invoice) {
-    const total = new Intl.NumberFormat('en', { style: 'currency', currency: invoice.currency }).format(invoice.total);
-    parts.push(`<p id="invoice">Invoice ${escapeHtml(invoice.number)}: <strong id="invoice-total">${escapeHtml(total)}</strong> · <a href="/status/${escapeHtml(token)}/invoice.pdf" download>PDF</a></p>`);
+    const total = new Intl.NumberFormat(t('field:invoice.locale'), { style: 'currency', currency: invoice.currency }).format(invoice.total);
+    parts.push(`<p id="invoice">${escapeHtml(t('field:invoice.title'))} ${escapeHtml(invoice.number)}: <strong id="invoice-total">${escapeHtml(total)}</strong> · <a href="/status/${escapeHtml(token)}/invoice.pdf" download>PDF</a></p>`);
   }
   return parts.length ? `<section id="field">${parts.join('')}</section>` : '';
 }
 
 /** The status page, complete without JavaScript; the script only refreshes it when the ticket moves. */
-export function statusPage(view: StatusView, token: string, notice: string | null = null): string {
+export function statusPage(view: StatusView, token: string, notice: string | null = null, lang: Lang = 'en', messages: ConversationMessage[] = []): string {
+  locale = lang;
+  const t = translator(lang);
+  // Words the status service gives in English for every process: in the reader's language.
+  const words: Record<string, string> = { 'Request received': 'received', You: 'you', Done: 'done', Closed: 'closed', 'In progress': 'inProgress' };
+  const word = (text: string | null) => (text !== null && words[text] ? t(`status:page.${words[text]}`) : text);
   const details = Object.entries(view.details);
-  const body = `<main id="status" data-updated="${escapeHtml(view.updatedAt)}">
+  const body = `<main id="status" data-updated="${escapeHtml(view.updatedAt)}" data-messages="${messages.length}">
   <p class="muted">${escapeHtml(view.title)}</p>
-  <h1>Ticket <span id="ticket-number">${escapeHtml(view.ticketNumber)}</span></h1>
+  <h1>${escapeHtml(t('status:page.ticket'))} <span id="ticket-number">${escapeHtml(view.ticketNumber)}</span></h1>
   ${notice ? `<p class="notice" role="alert">${escapeHtml(notice)}</p>` : ''}
   <section id="current">
-    <h2>${view.status === 'open' ? 'Where your request is' : 'Outcome'}</h2>
-    <p class="stage" id="stage">${escapeHtml(view.stage)}</p>
-    ${view.department ? `<p>With: <span id="department">${escapeHtml(view.department)}</span></p>` : ''}
-    ${view.status === 'open' ? `<p>Since ${when(view.since)}</p>` : ''}
-    ${view.expectedBy ? `<p>Expected by: <span id="expected">${when(view.expectedBy)}</span>${view.expectedInWorkingTime ? ` <span id="expected-working">(in ${escapeHtml(view.expectedInWorkingTime)} of working time)</span>` : ''}</p>` : ''}
+    <h2>${escapeHtml(t(view.status === 'open' ? 'status:page.where' : 'status:page.outcome'))}</h2>
+    <p class="stage" id="stage">${escapeHtml(word(view.stage))}</p>
+    ${view.department ? `<p>${escapeHtml(t('status:page.with'))} <span id="department">${escapeHtml(word(view.department))}</span></p>` : ''}
+    ${view.status === 'open' ? `<p>${t('status:page.since', { when: when(view.since) })}</p>` : ''}
+    ${view.expectedBy ? `<p>${escapeHtml(t('status:page.expectedBy'))} <span id="expected">${when(view.expectedBy)}</span>${view.expectedInWorkingTime ? ` <span id="expected-working">${escapeHtml(t('status:page.workingTime', { duration: view.expectedInWorkingTime }))}</span>` : ''}</p>` : ''}
   </section>
-  ${fieldSection(view, token)}
-  ${view.waitingOnYou.map((task) => waitingForm(token, task)).join('\n')}
-  ${details.length ? `<section id="details"><h2>Your request</h2><dl>${details.map(([name, value]) => `<dt>${escapeHtml(name)}</dt><dd>${escapeHtml(typeof value === 'object' ? JSON.stringify(value) : value)}</dd>`).join('')}</dl></section>` : ''}
+  ${fieldSection(view, token, t)}
+  ${view.waitingOnYou.map((task) => waitingForm(token, task, t)).join('\n')}
+  ${conversationSection(token, messages, view.status === 'open', t)}
+  ${details.length ? `<section id="details"><h2>${escapeHtml(t('status:page.yourRequest'))}</h2><dl>${details.map(([name, value]) => `<dt>${escapeHtml(name)}</dt><dd>${escapeHtml(typeof value === 'object' ? JSON.stringify(value) : value)}</dd>`).join('')}</dl></section>` : ''}
   <section id="history">
-    <h2>History</h2>
-    <ol>${view.history.map((entry) => `<li><strong>${escapeHtml(entry.stage)}</strong>${entry.department ? ` · ${escapeHtml(entry.department)}` : ''} · ${when(entry.from)}</li>`).join('')}</ol>
+    <h2>${escapeHtml(t('status:page.history'))}</h2>
+    <ol>${view.history.map((entry) => `<li><strong>${escapeHtml(word(entry.stage))}</strong>${entry.department ? ` · ${escapeHtml(word(entry.department))}` : ''} · ${when(entry.from)}</li>`).join('')}</ol>
   </section>
-  ${view.feedbackWanted ? feedbackForm(token) : ''}
-  ${view.feedback ? `<section id="feedback-given"><h2>Thank you</h2><p>You rated us ${view.feedback.rating} of 5.</p></section>` : ''}
+  ${view.feedbackWanted ? feedbackForm(token, t) : ''}
+  ${view.feedback ? `<section id="feedback-given"><h2>${escapeHtml(t('status:page.thanks'))}</h2><p>${escapeHtml(t('status:page.rated', { rating: view.feedback.rating }))}</p></section>` : ''}
 </main>`;
-  return page(`Ticket ${view.ticketNumber}`, body);
+  return page(t('status:page.title', { ticketNumber: view.ticketNumber }), body, true, lang);
 }
 
 /** The one page for every link that opens nothing (wrong, expired, unknown): it tells nothing more. */
-export function noTicketPage(message: string): string {
-  return page('Status', `<main><h1>Ticket status</h1><section><p>${escapeHtml(message)}</p></section></main>`, false);
+export function noTicketPage(message: string, lang: Lang = 'en'): string {
+  const t = translator(lang);
+  return page(t('status:page.statusTitle'), `<main><h1>${escapeHtml(t('status:page.statusTitle'))}</h1><section><p>${escapeHtml(message)}</p></section>${lookupForm(t)}</main>`, false, lang);
+}
+
+/** `/status`: look a ticket up by its number and email; the link goes out by email, the page says the same either way. */
+export function lookupPage(lang: Lang, sent: boolean, notice: string | null = null): string {
+  const t = translator(lang);
+  const body = `<main id="lookup">
+  <h1>${escapeHtml(t('status:lookup.title'))}</h1>
+  ${notice ? `<p class="notice" role="alert">${escapeHtml(notice)}</p>` : ''}
+  ${sent ? `<section id="lookup-sent" role="status"><p>${escapeHtml(t('status:lookup.sent'))}</p></section>` : ''}
+  ${lookupForm(t)}
+</main>`;
+  return page(t('status:lookup.title'), body, false, lang);
+}
+
+function lookupForm(t: Translate): string {
+  return `<section>
+  <p>${escapeHtml(t('status:lookup.intro'))}</p>
+  <form method="post" action="/status">
+    <label for="lookup-ticket">${escapeHtml(t('status:lookup.ticketNumber'))}</label>
+    <input id="lookup-ticket" name="ticketNumber" required maxlength="50" autocomplete="off">
+    <label for="lookup-email">${escapeHtml(t('status:lookup.email'))}</label>
+    <input id="lookup-email" name="email" type="email" required maxlength="320" autocomplete="email">
+    <button type="submit">${escapeHtml(t('status:lookup.submit'))}</button>
+  </form>
+</section>`;
 }

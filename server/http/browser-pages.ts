@@ -10,6 +10,8 @@ import { langFromRequest } from '../i18n/i18n.js';
  * `dist/web/<page>/`). Adding a page is one line here plus its folder.
  */
 export const BROWSER_PAGES: ReadonlyArray<{ path: string; page: string }> = [
+  // The start page: what is each role's (home/main.ts).
+  { path: '/', page: 'home' },
   { path: '/login', page: 'login' },
   { path: '/modeler', page: 'modeler' },
   { path: '/request/:key', page: 'request' },
@@ -22,6 +24,7 @@ export const BROWSER_PAGES: ReadonlyArray<{ path: string; page: string }> = [
   { path: '/admin', page: 'admin' },
   { path: '/reports', page: 'reports' },
   { path: '/calendars', page: 'calendars' },
+  { path: '/tickets/:ticketNumber', page: 'tickets' },
   // /status/:token is rendered by the server (customer/status-page.ts); its script is the `status` bundle.
 ];
 

@@ -41,6 +41,8 @@ export const startInstanceSchema = z.object({
   processKey: key,
   variables: variablesSchema.default({}),
   businessKey: z.string().trim().min(1).max(200).nullish().transform((value) => value ?? null),
+  /** The inbox's "New ticket": check the variables against the start event's form (required fields, types, a customer contact). */
+  checkForm: z.boolean().default(false),
 });
 
 
@@ -87,6 +89,10 @@ export const instanceQuerySchema = z
     from: instant.optional(),
     to: instant.optional(),
     person: key.optional(),
+    /** The desk's search box: ticket number, customer email or phone, text of variables and notes. */
+    q: z.string().trim().min(1, 'q is empty').max(200).optional(),
+    /** `true`: only the tickets the caller or their departments touched (staff's "my tickets"). */
+    mine: z.enum(['true', 'false']).optional().transform((value) => value === 'true'),
     limit,
     offset,
   })

@@ -70,7 +70,13 @@ export type StepAction =
   /** A person ends a user task with a BPMN error, caught by the task's boundary events. */
   | { kind: 'task-error'; taskId: string; errorCode: string; reason: string; actor: string }
   /** A person raises an escalation caught by the escalation boundary event `boundaryId` on the task. */
-  | { kind: 'task-escalation'; taskId: string; boundaryId: string; escalationId: string | null; escalationCode: string | null; reason: string; actor: string };
+  | { kind: 'task-escalation'; taskId: string; boundaryId: string; escalationId: string | null; escalationCode: string | null; reason: string; actor: string }
+  /**
+   * A person passes a task up the way the diagram escalates it: its interrupting boundary timer
+   * fires now, so the ticket moves to the next level's step (with that step's own SLA) and the
+   * old level's timer can never take it from its new owner. A noop when the task has no such timer.
+   */
+  | { kind: 'pass-up'; taskId: string; actor: string; reason: string; taskVersion?: number };
 
 export interface StepResult {
   instance: InstanceRecord;
@@ -351,7 +357,7 @@ export class InstanceRunner {
       if (!retried) throw new ConflictError(`Incident ${action.incidentId} is not open on ticket ${instance.ticketNumber}`);
       effective = retryAction(retried.retry, action.actor) ?? action;
     }
-    if (effective.kind === 'complete-task') {
+    if (effective.kind === 'complete-task' || effective.kind === 'pass-up') {
       const { taskId, taskVersion } = effective;
       const open = openTasks.find((candidate) => candidate.id === taskId);
       if (!open) throw new ConflictError('The task is no longer open: it was completed or cancelled');
@@ -396,6 +402,18 @@ export class InstanceRunner {
     const definition = await store.definitions.getById(instance.definitionId);
     if (!definition) throw new NotFoundError(`Definition ${instance.definitionId} is missing`);
     const source = await this.deps.sources.get(definition);
+    if (action.kind === 'pass-up') {
+      const task = openTasks.find((candidate) => candidate.id === action.taskId)!;
+      const timer = pendingTimers.find((candidate) => escalates(source, candidate.elementId, task.elementId));
+      if (!timer) return noop(instance);
+      saved.set(timer.executionId, this.deps.clock.now());
+      extra.push({
+        type: 'task.passed-up',
+        actor: action.actor,
+        elementId: task.elementId,
+        data: { taskId: task.id, version: task.version, from: { department: task.department, assignee: task.assignee }, to: { department: null }, reason: action.reason, timerElementId: timer.elementId },
+      });
+    }
     const processCalendar = processCalendarOf(source);
     const run = new StepRun({ instanceId, ticketNumber: instance.ticketNumber, source, timerClocks: businessTimers(calendars, processCalendar) }, this.deps, saved);
     if (retried && action.kind === 'retry') extra.push({ type: 'incident.retried', actor: action.actor, data: { incidentId: retried.id, reason: action.reason ?? null, intervention: true } });
@@ -490,7 +508,8 @@ export class InstanceRunner {
       case 'timer':
       case 'reschedule-timer':
       case 'retry':
-        // A due timer fires during resume (a rescheduled one is re-armed with its new due time);
+      case 'pass-up':
+        // A due timer (or the escalation timer a pass-up fired) fires during resume (a rescheduled one is re-armed with its new due time);
         // a retried service runs again during resume.
         return;
     }
@@ -584,10 +603,11 @@ export class InstanceRunner {
       routeTimerClocks(snapshot.timers, routed, run.audit, context.calendars, context.processCalendar, now);
       const dueDuration = taskDueDuration(api, snapshot.variables);
       const counted = dueDuration ? { ...routed, dueAt: dueDuration(context.calendars, context.processCalendar, routed.department, now) } : routed;
-      const task = withSla(counted, snapshot.timers, escalation);
+      let task = withSla(counted, snapshot.timers, escalation);
+      if (action?.kind === 'pass-up' && task.escalatedFrom) task = passedUpBy(task, action.actor, action.reason);
       tasks.push(task);
       opened.push(task);
-      if (task.escalatedFrom) {
+      if (task.escalatedFrom && action?.kind !== 'pass-up') {
         audit.push({ type: 'task.escalated', actor: 'timer', elementId: task.elementId, data: { ...task.escalatedFrom, toTaskId: task.id } });
       }
       audit.push({
@@ -837,6 +857,17 @@ function findMessageWait(run: StepRun, messageName: string): ElementApi | undefi
   return run.waitingAll().find((api) => api.content.message?.name === messageName);
 }
 
+/** Whether `timerElementId` is an interrupting boundary timer on `taskElementId`: the step its SLA escalates by. */
+function escalates(source: Awaited<ReturnType<SourceCache['get']>>, timerElementId: string, taskElementId: string): boolean {
+  const behaviour = source.getActivityById(timerElementId)?.behaviour as { attachedTo?: { id?: string }; cancelActivity?: boolean } | undefined;
+  return behaviour?.attachedTo?.id === taskElementId && behaviour.cancelActivity !== false;
+}
+
+/** The next level's task opened by a person's pass-up: its owner chain starts with them and their reason, not the timer. */
+function passedUpBy(task: TaskRecord, actor: string, reason: string): TaskRecord {
+  return { ...task, history: task.history.map((entry, index) => (index === 0 ? { ...entry, action: 'passed-up' as const, by: actor, reason } : entry)) };
+}
+
 function incidentRetry(action: StepAction): IncidentRetry {
   switch (action.kind) {
     case 'timer':
@@ -851,6 +882,7 @@ function incidentRetry(action: StepAction): IncidentRetry {
     case 'annotate':
     case 'task-error':
     case 'task-escalation':
+    case 'pass-up':
       return { kind: 'resume' };
     case 'complete-task':
       return { kind: 'complete-task', taskId: action.taskId, output: action.output, actor: action.actor };

@@ -41,8 +41,24 @@ export interface InstanceFilter {
   startedTo?: string;
   /** Someone who acted on the instance (an audit event's actor) or was assigned one of its tasks. */
   person?: string;
+  /**
+   * Free text (the desk's search box): the ticket number, or text in the variables (customer
+   * email, phone, form answers) or in the notes written on its tasks. Case-insensitive for ASCII.
+   */
+  text?: string;
+  /**
+   * Only tickets this person or one of these departments ever touched: held, was routed, passed
+   * up or handed over one of its tasks (its owner chain), or acted on it (an audit event's actor).
+   */
+  touchedBy?: TicketToucher;
   limit?: number;
   offset?: number;
+}
+
+/** Who a staff member's ticket search is narrowed to: themselves and their departments. */
+export interface TicketToucher {
+  username: string;
+  departments: string[];
 }
 
 export type IncidentKind = 'service' | 'expression' | 'engine';

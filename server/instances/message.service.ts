@@ -1,5 +1,6 @@
 import type { DefinitionStore } from '../definitions/definition.store.js';
 import { NotFoundError } from '../errors.js';
+import type { StatusLinks } from '../tickets/status-links.js';
 import type { InstanceRunner } from './instance-runner.js';
 import type { InstanceStore } from './instance.store.js';
 
@@ -25,6 +26,8 @@ export class MessageService {
     private readonly instances: InstanceStore,
     private readonly definitions: DefinitionStore,
     private readonly runner: InstanceRunner,
+    /** Status links for tickets a message starts with a customer contact. */
+    private readonly links?: StatusLinks,
   ) {}
 
   async correlate(message: CorrelateMessage, actor: string): Promise<CorrelationResult> {
@@ -48,6 +51,7 @@ export class MessageService {
         businessKey: message.businessKey,
         actor,
         startMessage: message.name,
+        ...this.links?.forStart(message.variables)?.start,
       });
       result.started.push({ instanceId: step.instance.id, ticketNumber: step.instance.ticketNumber });
     }

@@ -3,6 +3,8 @@ import type { AuditEventInput } from '../audit/audit-event.js';
 import type { Clock } from '../clock.js';
 import type { StockMove } from '../field/field.js';
 import { NotFoundError } from '../errors.js';
+import type { TicketAccess } from '../customer/customer.js';
+import type { OutboxMessage } from '../outbox/outbox-message.js';
 import type { StepWrite, Store } from '../stores/store.js';
 import type { TaskRecord } from '../tasks/task.js';
 import type { TimerRecord } from '../timers/timer.js';
@@ -17,6 +19,10 @@ export interface TaskAmendment {
   timers?: TimerRecord[];
   /** Stock reserved or released with the change (a technician re-dispatched). */
   stockMoves?: StockMove[];
+  /** Emails to the customer (conversation, a re-sent status link), sent after the step commits. */
+  outbox?: OutboxMessage[];
+  /** A new status link for the ticket: replaces the previous one (lookup by ticket number and email). */
+  ticketAccess?: TicketAccess;
 }
 
 /**
@@ -67,8 +73,8 @@ async function prepareTaskAmendment(
   if (!instance) throw new NotFoundError(`Instance ${instanceId} does not exist`);
   const now = deps.clock.now();
   const at = now.toISOString();
-  const { tasks, audit, timers = null, stockMoves } = await build(instance, at);
-  if (!tasks.length && !audit.length) return { instance, tasks, write: null };
+  const { tasks, audit, timers = null, stockMoves, outbox = [], ticketAccess } = await build(instance, at);
+  if (!tasks.length && !audit.length && !outbox.length && !ticketAccess) return { instance, tasks, write: null };
   const chained = chainEvents(instance.auditHead, { instanceId, definitionId: instance.definitionId, at: now }, audit);
   const next: InstanceRecord = { ...instance, version: instance.version + 1, auditHead: chained.head, updatedAt: at };
   const write: StepWrite = {
@@ -79,12 +85,13 @@ async function prepareTaskAmendment(
     timers,
     subscriptions: null,
     incidents: [],
-    outbox: [],
+    outbox,
+    ticketAccess,
     stockMoves,
   };
   return { instance, tasks, write };
 }
 
 function announce(events: InstanceEvents, write: StepWrite): void {
-  events.emit('step.committed', { instance: write.instance, tasks: write.tasks, timers: write.timers ?? [], incidents: [], outbox: [], fired: [] });
+  events.emit('step.committed', { instance: write.instance, tasks: write.tasks, timers: write.timers ?? [], incidents: [], outbox: write.outbox, fired: [] });
 }

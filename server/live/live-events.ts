@@ -59,6 +59,13 @@ export interface LiveError {
 export type TaskAck = { ok: true; task: LiveTask } | LiveError;
 export type JoinAck = { ok: true; room: string } | LiveError;
 
+/** The customer wrote on a ticket's status page: to the owners of its open tasks (else their departments). */
+export interface CustomerRepliedEvent {
+  instanceId: string;
+  ticketNumber: string;
+  at: string;
+}
+
 export interface ServerToClientEvents {
   'task:created': (event: TaskCreatedEvent) => void;
   'task:updated': (event: TaskUpdatedEvent) => void;
@@ -67,6 +74,7 @@ export interface ServerToClientEvents {
   'notification:new': (event: { notification: NotificationView; unread: number }) => void;
   /** To the recipient's own room: notifications were marked read (in another tab, too). */
   'notification:read': (event: { unread: number }) => void;
+  'ticket:customer-replied': (event: CustomerRepliedEvent) => void;
 }
 
 export interface TaskCommand {

@@ -51,7 +51,7 @@ export interface StepWrite {
   incidents: IncidentRecord[];
   /** Inserted; a message whose idempotencyKey exists already is skipped. */
   outbox: OutboxMessage[];
-  /** A start's customer status link (its hash): inserted with the instance. */
+  /** The ticket's customer status link (its hash): inserted with the instance, or replacing its previous link. */
   ticketAccess?: TicketAccess;
   /** Files the customer answered a task with: inserted with the step, so a refused step keeps none. */
   uploads?: CustomerUpload[];

@@ -82,8 +82,22 @@ export class TaskActions {
     });
   }
 
+  /**
+   * Passes a task up. When the diagram escalates the task by an interrupting timer, the pass-up is
+   * that escalation now: the ticket moves to the next level's step (its own SLA), so the old
+   * level's timer cannot take it from its new owner later. Otherwise the task moves to the parent
+   * department's queue. Returns the task that now holds the ticket.
+   */
   async passUp(principal: Principal, id: string, reason: string, version?: number): Promise<TaskView> {
     const current = await this.visible(principal, id);
+    assertOpen(current);
+    assertVersion(current, version);
+    this.assertOwnerOrFree(principal, current);
+    const step = await this.runner.apply(current.instanceId, { kind: 'pass-up', taskId: current.id, actor: principal.username, reason, taskVersion: current.version });
+    if (!step.noop) {
+      const next = step.opened[0];
+      return next ? taskView(next, this.clock.now()) : this.service.get(current.id);
+    }
     const parent = current.department ? await this.departments.parentOf(current.department) : null;
     if (!parent) throw new ConflictError(`Department ${current.department ?? '(none)'} has no parent to pass the task up to`);
     return this.change(principal, current, version, 'task.passed-up', (task, at) => {

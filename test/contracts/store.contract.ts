@@ -17,6 +17,7 @@ import { rateLimitContract } from './rate-limit.contract.js';
 import { stepCommitContract } from './step-commit.contract.js';
 import { taskStoreContract } from './task-store.contract.js';
 import { timerJobsContract } from './timer-jobs.contract.js';
+import { ticketSearchContract } from './ticket-search.contract.js';
 import { timerStoreContract } from './timer-store.contract.js';
 import { userStoreContract } from './user-store.contract.js';
 
@@ -41,6 +42,7 @@ export function storeContract(open: OpenStore, close: CloseStore, openSibling: O
   notificationStoreContract(open, close);
   externalTaskStoreContract(open, close);
   calendarStoreContract(open, close);
+  ticketSearchContract(open, close);
   stepCommitContract(open, close);
   processScheduleContract(open, close);
   timerJobsContract(open, close, openSibling);

@@ -32,7 +32,7 @@ describe('browser app pages over HTTP', () => {
     }
   });
 
-  it('serves the status page at / and 404s a bundle that is not there', async () => {
+  it('serves the start page at / and 404s a bundle that is not there', async () => {
     const home = (await http.request('GET', '/')).text;
     expect(home).to.contain('href="/modeler"');
     expect(home).to.contain('href="/inbox"');

@@ -89,8 +89,9 @@ describe('Task actions over REST', () => {
     expect((await ada.request('POST', `/api/tasks/${task.id}/pass-up`, {})).status).to.equal(400);
     const passed = await ada.request('POST', `/api/tasks/${task.id}/pass-up`, { reason: 'needs a network specialist' });
     expect(passed.body).to.include({ department: 'l2', assignee: null });
-    // ada no longer sees it; lena (L2) does and hands it to payments, then to bob by name
-    expect((await ada.request('GET', `/api/tasks/${task.id}`)).status).to.equal(403);
+    // ada may still read it (her ticket's story) but no longer act on it; lena (L2) does and hands it to payments, then to bob by name
+    expect((await ada.request('GET', `/api/tasks/${task.id}`)).status).to.equal(200);
+    expect((await ada.request('POST', `/api/tasks/${task.id}/claim`, {})).status).to.equal(403);
     const lena = await http.as('lena');
     expect((await lena.request('POST', `/api/tasks/${task.id}/hand-over`, { department: 'payments', reason: 'it is a billing matter' })).body).to.include({ department: 'payments' });
     expect((await http.request('POST', `/api/tasks/${task.id}/hand-over`, { assignee: 'bob', reason: 'bob knows the customer' })).body).to.include({ assignee: 'bob' });

@@ -8,15 +8,18 @@ import './inbox.css';
 import { canSeeTask } from '../../../server/auth/access.js';
 import type { LiveTask, TaskChange, TaskRemovedEvent } from '../../../server/live/live-events.js';
 import type { UserView } from '../../../server/users/user.js';
-import { ApiError, api, type Department, type TaskView } from '../shared/api.js';
+import { ApiError, api, json, type Department, type TaskView } from '../shared/api.js';
 import { $, errorText } from '../shared/dom.js';
-import { t } from '../shared/i18n.js';
+import { mountTicketSearch } from '../shared/header.js';
+import { languagePicker, t, translatePage } from '../shared/i18n.js';
 import { SignedOut, mountUserBadge, requireSession } from '../shared/session.js';
+import { setUpNewTicket } from './new-ticket.js';
 import { inboxSections, type InboxFilter } from './inbox-order.js';
 import { InboxModel } from './inbox-model.js';
 import { connectInbox, type ConnectionState } from './live.js';
 import { slaText } from './sla-words.js';
 import { loadWorkingCalendars } from './working-calendars.js';
+import { slaWords } from './inbox-words.js';
 import { renderCompletion } from './task-completion.js';
 import { renderDetail } from './task-detail.js';
 import { rememberFocus, renderRows, type RowActions } from './task-list.js';
@@ -42,6 +45,7 @@ const model = new InboxModel();
 /** The signed-in user (set once at start). */
 let user: UserView;
 let departments: Department[] = [];
+let people: { username: string; departments: string[] }[] = [];
 let filter: InboxFilter = 'all';
 
 /** The opened task as last drawn, and what to undo when it closes. */
@@ -59,15 +63,16 @@ function render(): void {
   const { mine, queue } = inboxSections(model.all(), filter, ui.search.value, user, now);
   const selected = opened?.task.id ?? null;
   const restoreFocus = rememberFocus();
-  renderRows(ui.mine, mine, user.username, selected, now, rowActions, 'Nothing assigned to you.');
-  renderRows(ui.queue, queue, user.username, selected, now, rowActions, ui.search.value.trim() ? 'No task with that ticket number.' : 'The queue is empty.');
+  const readOnly = user.role === 'auditor';
+  renderRows(ui.mine, mine, user.username, selected, now, rowActions, t('inbox:emptyMine'), readOnly);
+  renderRows(ui.queue, queue, user.username, selected, now, rowActions, ui.search.value.trim() ? t('inbox:noMatch') : t('inbox:emptyQueue'), readOnly);
   ui.mineCount.textContent = `(${mine.length})`;
   ui.queueCount.textContent = `(${queue.length})`;
   ui.queueSection.hidden = filter === 'mine';
   restoreFocus();
   if (opened) {
     // Only the SLA moves with time; the rest of the opened task is redrawn when it changes.
-    const sla = slaText(opened.task, now);
+    const sla = slaText(opened.task, now, slaWords);
     const cell = ui.detail.querySelector<HTMLElement>('dd[data-sla]');
     if (cell) {
       cell.textContent = sla.text;
@@ -79,8 +84,8 @@ function render(): void {
 
 const rowActions: RowActions = {
   open: (task) => void openTask(task.id),
-  claim: (task) => void act(task.id, (version) => api.claim(task.id, version), `Claimed ${task.ticketNumber}`, task.version),
-  release: (task) => void act(task.id, (version) => api.release(task.id, version), `Released ${task.ticketNumber}`, task.version),
+  claim: (task) => void act(task.id, (version) => api.claim(task.id, version), t('inbox:claimed', { ticket: task.ticketNumber }), task.version),
+  release: (task) => void act(task.id, (version) => api.release(task.id, version), t('inbox:released', { ticket: task.ticketNumber }), task.version),
 };
 
 // --- REST: the truth ---------------------------------------------------------------------------
@@ -96,7 +101,7 @@ function hint(apply: () => void): void {
 async function resync(): Promise<void> {
   heardDuringSync = [];
   try {
-    const tasks = await api.openTasks();
+    const tasks = await allOpenTasks();
     model.reset(tasks);
     // Versions decide: an event newer than the answer wins, an older one is dropped again.
     for (const apply of heardDuringSync) apply();
@@ -106,7 +111,19 @@ async function resync(): Promise<void> {
   } catch (err) {
     heardDuringSync = null;
     if (err instanceof SignedOut) return;
-    say(`Could not load the inbox: ${errorText(err)}`, 'error');
+    say(t('inbox:loadFailed', { message: errorText(err) }), 'error');
+  }
+}
+
+/** Every open task the person sees, page by page (the server answers at most 500 at a time). */
+async function allOpenTasks(): Promise<TaskView[]> {
+  const PAGE = 500;
+  const all: TaskView[] = [];
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await json<TaskView[]>('GET', `/api/tasks?status=open&limit=${PAGE}&offset=${offset}`);
+    all.push(...page);
+    if (page.length < PAGE) return all;
+    say(t('inbox:loadMore', { count: all.length }));
   }
 }
 
@@ -114,7 +131,9 @@ async function resync(): Promise<void> {
 async function confirm(id: string): Promise<TaskView | null> {
   try {
     const task = await api.task(id);
-    if (task.status === 'open') model.put(task);
+    // A ticket one touched stays readable after it moved on; the inbox lists only what is one's to work.
+    if (task.status === 'open' && canSeeTask(user, task)) model.put(task);
+    else if (task.status === 'open') model.forget(task.id);
     else model.drop(task.id, task.version);
     render();
     return task;
@@ -155,10 +174,10 @@ function onRemoved(event: TaskRemovedEvent): void {
   if (opened?.task.id === event.taskId && acting !== event.taskId) {
     showNotice(
       event.reason === 'completed'
-        ? 'Someone else completed this task.'
+        ? t('inbox:notice.completedByOther')
         : event.reason === 'cancelled'
-          ? 'The task was cancelled: the process moved on without it.'
-          : 'The task was passed on and is no longer yours to work on.',
+          ? t('inbox:notice.cancelled')
+          : t('inbox:notice.movedOn'),
     );
     void refreshOpened();
   }
@@ -167,15 +186,15 @@ function onRemoved(event: TaskRemovedEvent): void {
 function noticeOf(task: LiveTask, change: TaskChange): string | null {
   switch (change) {
     case 'claimed':
-      return task.assignee && task.assignee !== user.username ? `${task.assignee} took this task while you had it open.` : null;
+      return task.assignee && task.assignee !== user.username ? t('inbox:notice.tookIt', { assignee: task.assignee }) : null;
     case 'released':
-      return 'The task was released: nobody holds it now.';
+      return t('inbox:notice.releasedByOther');
     case 'passed-up':
-      return `The task was passed up to ${task.department ?? 'the next level'}.`;
+      return t('inbox:notice.passedUp', { department: task.department ?? t('inbox:notice.nextLevel') });
     case 'handed-over':
-      return `The task was handed over to ${task.assignee ?? task.department ?? 'someone else'}.`;
+      return t('inbox:notice.handedOver', { target: task.assignee ?? task.department ?? t('inbox:notice.someoneElse') });
     case 'escalated':
-      return 'The task was escalated.';
+      return t('inbox:notice.escalated');
     case 'sla':
     case 'changed':
       return null;
@@ -197,7 +216,7 @@ async function openTask(id: string): Promise<void> {
     ui.detail.querySelector<HTMLElement>('#detail-title')?.focus();
   } catch (err) {
     if (err instanceof SignedOut) return;
-    say(`Could not open the task: ${errorText(err)}`, 'error');
+    say(t('inbox:openFailed', { message: errorText(err) }), 'error');
     if (err instanceof ApiError && (err.status === 403 || err.status === 404)) {
       model.forget(id);
       render();
@@ -213,7 +232,12 @@ async function refreshOpened(): Promise<void> {
   try {
     const task = await confirm(shown.id);
     if (!task) {
-      showNotice(notice ?? 'You can no longer see this task.');
+      showNotice(notice ?? t('inbox:notice.notVisible'));
+      disableOpened();
+      return;
+    }
+    if (task.status === 'open' && !canSeeTask(user, task)) {
+      showNotice(notice ?? t('inbox:notice.movedOn'));
       disableOpened();
       return;
     }
@@ -232,12 +256,13 @@ function disableOpened(): void {
 
 async function drawOpened(task: TaskView, notice: string | null): Promise<void> {
   opened?.cleanup();
-  const parts = renderDetail(ui.detail, task, { me: user.username, departments, now: new Date() }, {
-    claim: () => void act(task.id, (version) => api.claim(task.id, version), `Claimed ${task.ticketNumber}`),
-    release: () => void act(task.id, (version) => api.release(task.id, version), `Released ${task.ticketNumber}`),
-    passUp: (reason) => void act(task.id, (version) => api.passUp(task.id, version, reason), `Passed ${task.ticketNumber} up`),
-    handOver: (target, reason) => void act(task.id, (version) => api.handOver(task.id, version, target, reason), `Handed ${task.ticketNumber} over`),
-    comment: (text) => void act(task.id, (version) => api.comment(task.id, version, text), `Comment added to ${task.ticketNumber}`),
+  const readOnly = user.role === 'auditor' || task.status !== 'open' || !canSeeTask(user, task);
+  const parts = renderDetail(ui.detail, task, { me: user.username, departments, people, readOnly, now: new Date() }, {
+    claim: () => void act(task.id, (version) => api.claim(task.id, version), t('inbox:claimed', { ticket: task.ticketNumber })),
+    release: () => void act(task.id, (version) => api.release(task.id, version), t('inbox:released', { ticket: task.ticketNumber })),
+    passUp: (reason) => void act(task.id, (version) => api.passUp(task.id, version, reason), t('inbox:passedUp', { ticket: task.ticketNumber })),
+    handOver: (target, reason) => void act(task.id, (version) => api.handOver(task.id, version, target, reason), t('inbox:handedOver', { ticket: task.ticketNumber })),
+    comment: (text) => void act(task.id, (version) => api.comment(task.id, version, text), t('inbox:commented', { ticket: task.ticketNumber })),
     bpmnProblem: (kind, code, reason) =>
       void act(
         task.id,
@@ -251,7 +276,7 @@ async function drawOpened(task: TaskView, notice: string | null): Promise<void> 
   opened = { task, cleanup: () => undefined, notice: parts.notice };
   ui.detail.hidden = false;
   if (notice) showNotice(notice);
-  if (task.status !== 'open') {
+  if (readOnly) {
     disableOpened();
     render();
     return;
@@ -266,7 +291,7 @@ async function drawOpened(task: TaskView, notice: string | null): Promise<void> 
         const done = await api.complete(task.id, version, variables);
         model.drop(done.id, done.version);
         closeOpened();
-        say(`Completed ${task.ticketNumber}`, 'ok');
+        say(t('inbox:completed', { ticket: task.ticketNumber }), 'ok');
       } catch (err) {
         if (isStale(err)) await refreshOpened();
         throw err;
@@ -304,6 +329,8 @@ async function act(id: string, run: (version: number) => Promise<TaskView>, done
   acting = id;
   try {
     const task = await run(version);
+    // A pass-up that moved the ticket to the next level's step answers with that step's task: the one acted on is gone.
+    if (task.id !== id) model.forget(id);
     const visible = task.status === 'open' && canSeeTask(user, task);
     if (visible) model.put(task);
     else model.drop(task.id, task.version);
@@ -331,15 +358,29 @@ async function act(id: string, run: (version: number) => Promise<TaskView>, done
 
 function setConnection(state: ConnectionState, detail?: string): void {
   ui.connection.dataset['state'] = state;
-  ui.connection.textContent = state === 'live' ? 'live' : state === 'connecting' ? 'connecting…' : `offline, ${detail ?? 'reconnecting…'}`;
+  ui.connection.textContent = state === 'live' ? t('inbox:live') : state === 'connecting' ? t('inbox:connecting') : t('inbox:offline', { detail: detail ?? t('inbox:reconnecting') });
 }
 
 async function start(): Promise<void> {
+  translatePage();
   const session = await requireSession();
   user = session.user;
+  $('#user').append(languagePicker());
   mountUserBadge($('#user'), session);
-  departments = await api.departments().catch(() => []);
+  mountTicketSearch($('#search-slot'));
+  [departments, people] = await Promise.all([
+    api.departments().catch(() => []),
+    json<{ people: { username: string; departments: string[] }[] }>('GET', '/api/directory').then((directory) => directory.people, () => []),
+  ]);
   await loadWorkingCalendars(departments);
+  const newTicket = setUpNewTicket((ticket) => {
+    const first = ticket.openTasks[0];
+    // The first task opens at once when it is the caller's to work: theirs, or their department's.
+    if (first && (first.assignee === user.username || (first.assignee === null && first.department !== null && user.departments.includes(first.department)))) void openTask(first.id);
+  });
+  const newButton = $<HTMLButtonElement>('#new-ticket');
+  if (user.role === 'auditor') newButton.hidden = true;
+  else newButton.addEventListener('click', () => newTicket.open());
 
   ui.filter.addEventListener('change', () => {
     filter = ui.filter.value as InboxFilter;
@@ -347,8 +388,18 @@ async function start(): Promise<void> {
   });
   ui.search.addEventListener('input', render);
   document.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape' && opened) closeOpened();
+    if (event.key === 'Escape' && opened && !$<HTMLDialogElement>('#new-ticket-dialog').open) closeOpened();
+    // "n": a new ticket, unless typing.
+    const target = event.target as HTMLElement | null;
+    const typing = target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+    if (event.key === 'n' && !typing && !event.ctrlKey && !event.metaKey && !event.altKey && user.role !== 'auditor') {
+      event.preventDefault();
+      newTicket.open();
+    }
   });
+  // /inbox?task=<id> (the ticket page's "Open in the inbox") opens that task.
+  const wanted = new URLSearchParams(location.search).get('task');
+  if (wanted) void openTask(wanted);
   setInterval(render, SLA_TICK_MS);
 
   /** Grows while the server keeps refusing a signed-in page (e.g. a proxy dropping the upgrade). */
@@ -379,10 +430,14 @@ async function start(): Promise<void> {
   socket.on('task:created', ({ task }) => onCreated(task));
   socket.on('task:updated', ({ task, change }) => onUpdated(task, change));
   socket.on('task:removed', (event) => onRemoved(event));
+  socket.on('ticket:customer-replied', (event) => {
+    say(t('inbox:customerReplied', { ticket: event.ticketNumber }), 'info');
+    ui.status.dataset['ticket'] = event.ticketNumber;
+  });
   document.body.dataset['ready'] = 'true';
 }
 
 start().catch((err: unknown) => {
   if (err instanceof SignedOut) return;
-  say(`The inbox could not start: ${errorText(err)}`, 'error');
+  say(t('inbox:startFailed', { message: errorText(err) }), 'error');
 });

@@ -26,35 +26,64 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
+/** Units of a spoken duration; English unless a page passes its language's. */
+export interface DurationUnits {
+  lessThanMinute: string;
+  min: string;
+  h: string;
+  d: string;
+}
+
+const ENGLISH_UNITS: DurationUnits = { lessThanMinute: 'less than a minute', min: 'min', h: 'h', d: 'd' };
+
 /** A duration as people say it: "less than a minute", "40 min", "3 h 20 min", "2 d 4 h". */
-export function spokenDuration(ms: number): string {
+export function spokenDuration(ms: number, units: DurationUnits = ENGLISH_UNITS): string {
   const abs = Math.abs(ms);
-  if (abs < MINUTE) return 'less than a minute';
-  if (abs < HOUR) return `${Math.floor(abs / MINUTE)} min`;
+  if (abs < MINUTE) return units.lessThanMinute;
+  if (abs < HOUR) return `${Math.floor(abs / MINUTE)} ${units.min}`;
   if (abs < DAY) {
     const hours = Math.floor(abs / HOUR);
     const minutes = Math.floor((abs % HOUR) / MINUTE);
-    return minutes ? `${hours} h ${minutes} min` : `${hours} h`;
+    return minutes ? `${hours} ${units.h} ${minutes} ${units.min}` : `${hours} ${units.h}`;
   }
   const days = Math.floor(abs / DAY);
   const hours = Math.floor((abs % DAY) / HOUR);
-  return hours ? `${days} d ${hours} h` : `${days} d`;
+  return hours ? `${days} ${units.d} ${hours} ${units.h}` : `${days} ${units.d}`;
 }
 
-export function slaText(task: { dueAt: string | null; warnAt: string | null; department?: string | null }, now: Date): SlaText {
+/** Words for the SLA: English by default; pages pass their catalog's `inbox:sla.*` (durations stay as numbers with units). */
+export type SlaWords = ((key: 'none' | 'breached' | 'atRisk' | 'onTime' | 'dueIn', vars?: Record<string, string>) => string) & { units?: DurationUnits };
+
+const ENGLISH: SlaWords = (key, vars = {}) => {
+  switch (key) {
+    case 'none':
+      return 'no SLA';
+    case 'breached':
+      return `breached ${vars['duration']} ago`;
+    case 'atRisk':
+      return 'at risk';
+    case 'onTime':
+      return 'on time';
+    case 'dueIn':
+      return `${vars['label']}, due in ${vars['duration']}`;
+  }
+};
+
+export function slaText(task: { dueAt: string | null; warnAt: string | null; department?: string | null }, now: Date, words: SlaWords = ENGLISH): SlaText {
   const state = slaState({ ...task, endedAt: null }, now);
-  if (!state) return { state: 'none', text: 'no SLA' };
+  if (!state) return { state: 'none', text: words('none') };
   const calendar = task.dueAt ? workingCalendarOf(task.department ?? null) : null;
   if (calendar && task.dueAt) {
     // "due in 3 h working time (Mon 10:00)": the count the timers use, and when that is on the clock.
     const dueAt = new Date(task.dueAt);
     const left = calendar.between(now, dueAt);
     const at = dueMoment(dueAt, now);
-    if (state === 'breached') return { state, text: `breached ${workingDuration(left)} working time ago (${at})` };
-    return { state, text: `${state === 'at-risk' ? 'at risk' : 'on time'}, due in ${workingDuration(left)} working time (${at})` };
+    const label = words(state === 'at-risk' ? 'atRisk' : 'onTime');
+    if (state === 'breached') return { state, text: words('breached', { duration: `${workingDuration(left)} working time` }) + ` (${at})` };
+    return { state, text: `${words('dueIn', { label, duration: `${workingDuration(left)} working time` })} (${at})` };
   }
   const due = task.dueAt ? new Date(task.dueAt).getTime() - now.getTime() : null;
-  if (state === 'breached') return { state, text: `breached ${spokenDuration(due ?? 0)} ago` };
-  const label = state === 'at-risk' ? 'at risk' : 'on time';
-  return { state, text: due === null ? label : `${label}, due in ${spokenDuration(due)}` };
+  if (state === 'breached') return { state, text: words('breached', { duration: spokenDuration(due ?? 0, words.units) }) };
+  const label = words(state === 'at-risk' ? 'atRisk' : 'onTime');
+  return { state, text: due === null ? label : words('dueIn', { label, duration: spokenDuration(due, words.units) }) };
 }

@@ -6,6 +6,7 @@
 import { ApiError, api, type TaskView } from '../shared/api.js';
 import { renderForm, schemaOfFields, type FormSchema, type FormView } from '../shared/form-view.js';
 import { button, el, errorText, field } from '../shared/dom.js';
+import { t } from '../shared/i18n.js';
 
 export interface Completion {
   /** Sends the data; resolves when done, rejects with the server's error (shown by the caller). */
@@ -26,10 +27,10 @@ async function schemaFor(task: TaskView): Promise<FormSchema | null> {
 
 /** Draws the completion part into `container`; returns a cleanup for when the task closes. */
 export async function renderCompletion(container: HTMLElement, task: TaskView, me: string, completion: Completion): Promise<() => void> {
-  const title = el('h3', { text: 'Complete' });
+  const title = el('h3', { text: t('inbox:complete.title') });
   title.id = 'completion-title';
   if (task.assignee !== null && task.assignee !== me) {
-    container.replaceChildren(title, el('p', { className: 'muted', text: `Only ${task.assignee} can complete it now.` }));
+    container.replaceChildren(title, el('p', { className: 'muted', text: t('inbox:complete.onlyOwner', { assignee: task.assignee }) }));
     return () => undefined;
   }
   const error = el('p', { className: 'error' });
@@ -41,7 +42,7 @@ export async function renderCompletion(container: HTMLElement, task: TaskView, m
     error.hidden = message === null;
   };
   const holder = el('div', { className: 'form-holder' });
-  const submit = button('Complete', () => void send(), { className: 'primary', ariaLabel: `Complete ${task.ticketNumber}` });
+  const submit = button(t('inbox:complete.button'), () => void send(), { className: 'primary', ariaLabel: t('inbox:complete.label', { ticket: task.ticketNumber }) });
   submit.id = 'complete';
   container.replaceChildren(title, holder, error, submit);
 
@@ -54,11 +55,11 @@ export async function renderCompletion(container: HTMLElement, task: TaskView, m
     } else {
       comment = el('textarea');
       comment.rows = 2;
-      comment.placeholder = 'Optional: what was done';
-      holder.append(el('p', { className: 'muted', text: 'This task has no form.' }), field('Comment (optional)', comment, 'complete-comment'));
+      comment.placeholder = t('inbox:complete.commentPlaceholder');
+      holder.append(el('p', { className: 'muted', text: t('inbox:complete.noForm') }), field(t('inbox:complete.commentLabel'), comment, 'complete-comment'));
     }
   } catch (err) {
-    say(`The form could not be loaded: ${errorText(err)}`);
+    say(t('inbox:complete.formFailed', { message: errorText(err) }));
     submit.disabled = true;
   }
 
@@ -69,7 +70,7 @@ export async function renderCompletion(container: HTMLElement, task: TaskView, m
       const { data, errors } = view.submit();
       // form-js marks each field it refuses (its errors are keyed by internal field ids, not names).
       if (Object.keys(errors).length) {
-        say('Fill in the marked fields first.');
+        say(t('inbox:complete.fillMarked'));
         return;
       }
       variables = data;

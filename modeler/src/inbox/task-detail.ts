@@ -4,9 +4,12 @@
  * (task-completion.ts) into the `form` element this returns.
  */
 import type { TaskView } from '../shared/api.js';
-import type { TaskHistoryEntry } from '../../../server/tasks/task.js';
+import type { TicketView } from '../../../server/tickets/ticket.js';
 import { button, el, field } from '../shared/dom.js';
 import { bpmnErrorBox, type ProblemKind } from './bpmn-error-form.js';
+import { ticketHref } from '../shared/header.js';
+import { formatDateTime, t } from '../shared/i18n.js';
+import { slaWords } from './inbox-words.js';
 import { slaText } from './sla-words.js';
 
 export interface DetailActions {
@@ -27,50 +30,43 @@ export interface DetailActions {
 export interface DetailContext {
   me: string;
   departments: readonly { id: string; name: string }[];
+  /** Whom a task can be handed over to (GET /api/directory). */
+  people: readonly { username: string; departments: string[] }[];
+  /** Auditors, and people who see the ticket but not the task any more: they read, they do not act. */
+  readOnly: boolean;
   now: Date;
 }
 
-const ACTIONS: Record<TaskHistoryEntry['action'], string> = {
-  routed: 'routed',
-  claimed: 'claimed',
-  released: 'released',
-  'passed-up': 'passed up',
-  'handed-over': 'handed over',
-  escalated: 'escalated by timer',
-  completed: 'completed',
-  cancelled: 'cancelled',
-};
-
 function when(iso: string): string {
-  return new Date(iso).toLocaleString();
+  return formatDateTime(iso);
 }
 
 function facts(task: TaskView, context: DetailContext): HTMLDListElement {
-  const sla = slaText(task, context.now);
+  const sla = slaText(task, context.now, slaWords);
   const list = el('dl', { className: 'facts' });
   const add = (term: string, value: string, className = '') => {
     const dd = el('dd', { className, text: value });
     list.append(el('dt', { text: term }), dd);
     return dd;
   };
-  add('Ticket', task.ticketNumber);
-  add('Process', `${task.processKey} (version ${task.definitionVersion})`);
-  add('Department', task.department ?? 'unrouted');
-  add('Owner', task.assignee ? (task.assignee === context.me ? `you (${task.assignee})` : task.assignee) : 'unclaimed');
-  add('Priority', task.priority === null ? 'none' : String(task.priority));
-  add('SLA', sla.text, `sla sla-${sla.state}`).dataset['sla'] = sla.state;
-  if (task.dueAt) add('Due', when(task.dueAt));
-  add('Opened', when(task.createdAt));
-  add('Routed because', task.routingReason ?? 'not recorded');
-  if (task.escalatedFrom) add('Escalated', `from ${task.escalatedFrom.elementId} at ${when(task.escalatedFrom.at)}`);
+  add(t('inbox:detail.ticket'), task.ticketNumber);
+  add(t('inbox:detail.process'), t('inbox:detail.processValue', { key: task.processKey, version: task.definitionVersion }));
+  add(t('inbox:detail.department'), task.department ?? t('inbox:row.unrouted'));
+  add(t('inbox:detail.owner'), task.assignee ? (task.assignee === context.me ? t('inbox:detail.ownerYou', { name: task.assignee }) : task.assignee) : t('inbox:row.unclaimed'));
+  add(t('inbox:detail.priority'), task.priority === null ? t('inbox:detail.none') : String(task.priority));
+  add(t('inbox:detail.sla'), sla.text, `sla sla-${sla.state}`).dataset['sla'] = sla.state;
+  if (task.dueAt) add(t('inbox:detail.due'), when(task.dueAt));
+  add(t('inbox:detail.opened'), when(task.createdAt));
+  add(t('inbox:detail.routedBecause'), task.routingReason ?? t('inbox:detail.notRecorded'));
+  if (task.escalatedFrom) add(t('inbox:detail.escalated'), t('inbox:detail.escalatedValue', { element: task.escalatedFrom.elementId, when: when(task.escalatedFrom.at) }));
   return list;
 }
 
 function history(task: TaskView): HTMLOListElement {
   const list = el('ol', { className: 'history' });
   for (const entry of task.history) {
-    const holder = [entry.department, entry.assignee].filter(Boolean).join(' / ') || 'nobody';
-    const item = el('li', { text: `${when(entry.at)} · ${ACTIONS[entry.action]} by ${entry.by} → ${holder}` });
+    const holder = [entry.department, entry.assignee].filter(Boolean).join(' / ') || t('inbox:detail.nobody');
+    const item = el('li', { text: t('inbox:detail.historyLine', { when: when(entry.at), action: t(`inbox:detail.action.${entry.action}`), by: entry.by, holder }) });
     if (entry.reason) item.append(el('q', { text: entry.reason }));
     list.append(item);
   }
@@ -109,11 +105,11 @@ const value = (form: HTMLFormElement, name: string) => String(new FormData(form)
 function handOnForms(task: TaskView, context: DetailContext, actions: DetailActions): HTMLElement {
   const box = el('div', { className: 'task-actions' });
 
-  const passReason = textarea('reason', 'Why it needs the next level');
+  const passReason = textarea('reason', t('inbox:detail.passUpReason'));
   box.append(
-    miniForm('pass-up', 'Pass up', [field('Reason (required)', passReason, 'pass-up-reason')], 'Pass up', (form) => {
+    miniForm('pass-up', t('inbox:detail.passUp'), [field(t('inbox:detail.reasonRequired'), passReason, 'pass-up-reason')], t('inbox:detail.passUp'), (form) => {
       const reason = value(form, 'reason');
-      if (!reason) return 'Say why you pass the task up.';
+      if (!reason) return t('inbox:detail.passUpMissing');
       actions.passUp(reason);
       return null;
     }),
@@ -121,22 +117,32 @@ function handOnForms(task: TaskView, context: DetailContext, actions: DetailActi
 
   const department = el('select');
   department.name = 'department';
-  department.append(new Option('(keep the department)', ''), ...context.departments.filter((d) => d.id !== task.department).map((d) => new Option(d.name, d.id)));
+  department.append(new Option(t('inbox:detail.keepDepartment'), ''), ...context.departments.filter((d) => d.id !== task.department).map((d) => new Option(d.name, d.id)));
+  // A person is picked from the directory (the list narrows as one types), or typed.
   const person = el('input');
   person.name = 'assignee';
-  person.placeholder = 'user name';
+  person.placeholder = t('inbox:detail.personPlaceholder');
   person.autocomplete = 'off';
+  const people = el('datalist');
+  people.id = 'hand-over-people';
+  people.append(...context.people.filter((p) => p.username !== context.me).map((p) => new Option(p.departments.join(', '), p.username)));
+  person.setAttribute('list', people.id);
   box.append(
+    people,
     miniForm(
       'hand-over',
-      'Hand over',
-      [field('To department', department, 'hand-over-department'), field('Or to person', person, 'hand-over-person'), field('Reason (required)', textarea('reason', 'Why they should take it'), 'hand-over-reason')],
-      'Hand over',
+      t('inbox:detail.handOver'),
+      [
+        field(t('inbox:detail.toDepartment'), department, 'hand-over-department'),
+        field(t('inbox:detail.toPerson'), person, 'hand-over-person'),
+        field(t('inbox:detail.reasonRequired'), textarea('reason', t('inbox:detail.handOverReason')), 'hand-over-reason'),
+      ],
+      t('inbox:detail.handOver'),
       (form) => {
         const target = { department: value(form, 'department') || undefined, assignee: value(form, 'assignee') || undefined };
         const reason = value(form, 'reason');
-        if (!target.department && !target.assignee) return 'Choose a department or name a person.';
-        if (!reason) return 'Say why you hand the task over.';
+        if (!target.department && !target.assignee) return t('inbox:detail.handOverMissingTarget');
+        if (!reason) return t('inbox:detail.handOverMissingReason');
         actions.handOver(
           { ...(target.department ? { department: target.department } : {}), ...(target.assignee ? { assignee: target.assignee } : {}) },
           reason,
@@ -165,9 +171,9 @@ function handOnForms(task: TaskView, context: DetailContext, actions: DetailActi
 /** Anyone who may act on the task may comment, whoever holds it. */
 function commentForm(actions: DetailActions): HTMLFormElement {
   return (
-    miniForm('comment', 'Comment', [field('Comment', textarea('text', 'Visible in the audit log'), 'comment-text')], 'Add comment', (form) => {
+    miniForm('comment', t('inbox:detail.comment'), [field(t('inbox:detail.comment'), textarea('text', t('inbox:detail.commentPlaceholder')), 'comment-text')], t('inbox:detail.addComment'), (form) => {
       const text = value(form, 'text');
-      if (!text) return 'Write the comment first.';
+      if (!text) return t('inbox:detail.commentMissing');
       actions.comment(text);
       form.reset();
       return null;
@@ -175,13 +181,50 @@ function commentForm(actions: DetailActions): HTMLFormElement {
   );
 }
 
+/**
+ * What the earlier levels wrote travels with the ticket: the customer, the problem, every finished
+ * task's answers, notes and hand-offs with their reasons, and the conversation with the customer.
+ */
+function ticketContext(ticket: TicketView): HTMLElement {
+  const box = el('section', { className: 'ticket-context' });
+  box.id = 'ticket-context';
+  const link = el('a', { text: t('inbox:detail.openTicket') });
+  link.href = ticketHref(ticket.ticketNumber);
+  box.append(el('h3', { text: t('inbox:detail.context') }), link);
+  const about = el('dl', { className: 'about' });
+  const who = [ticket.customer.name, ticket.customer.email, ticket.customer.phone].filter(Boolean).join(' · ');
+  if (who) about.append(el('dt', { text: t('inbox:detail.customer') }), el('dd', { text: who }));
+  if (ticket.problem) about.append(el('dt', { text: t('inbox:detail.problem') }), el('dd', { className: 'problem', text: ticket.problem }));
+  box.append(about);
+  const worth = ticket.story.filter((entry) => ['completed', 'note', 'passed-up', 'handed-over', 'sla-breached', 'to-customer', 'from-customer'].includes(entry.type));
+  if (!worth.length) {
+    box.append(el('p', { className: 'muted', text: t('inbox:detail.noStory') }));
+    return box;
+  }
+  const list = el('ol', { className: 'story' });
+  for (const entry of worth) {
+    const target = [entry.department, entry.assignee].filter(Boolean).join(' / ') || t('tickets:story.nobody');
+    const item = el('li', { data: { type: entry.type } }, el('span', { className: 'muted', text: `${when(entry.at)} · ` }), t(`tickets:story.${entry.type}`, { actor: entry.actor, task: entry.taskName ?? '', department: entry.department ?? '—', target }));
+    if (entry.reason) item.append(el('q', { text: entry.reason }));
+    if (entry.text) item.append(el('q', { text: entry.text }));
+    for (const answer of entry.answers) {
+      if (answer.value === '' || answer.value === null || answer.value === undefined || typeof answer.value === 'object') continue;
+      const shown = answer.value === true ? t('tickets:story.yes') : answer.value === false ? t('tickets:story.no') : String(answer.value);
+      item.append(el('span', { className: 'answer', text: `${answer.label}: ${shown}` }));
+    }
+    list.append(item);
+  }
+  box.append(list);
+  return box;
+}
+
 /** Draws the task into `container`; returns the element the completion form goes into. */
-export function renderDetail(container: HTMLElement, task: TaskView, context: DetailContext, actions: DetailActions): { form: HTMLElement; notice: HTMLElement } {
+export function renderDetail(container: HTMLElement, task: TaskView & { ticket?: TicketView }, context: DetailContext, actions: DetailActions): { form: HTMLElement; notice: HTMLElement } {
   const header = el('header', { className: 'detail-header' });
   const title = el('h2', { text: `${task.ticketNumber} · ${task.name}` });
   title.id = 'detail-title';
   title.tabIndex = -1;
-  header.append(title, button('Close', actions.close, { className: 'close', ariaLabel: 'Close the task' }));
+  header.append(title, button(t('inbox:detail.close'), actions.close, { className: 'close', ariaLabel: t('inbox:detail.closeLabel') }));
 
   const notice = el('p', { className: 'notice' });
   notice.id = 'task-notice';
@@ -189,23 +232,25 @@ export function renderDetail(container: HTMLElement, task: TaskView, context: De
   notice.hidden = true;
 
   const ownership = el('div', { className: 'ownership' });
-  if (task.assignee === null) ownership.append(button('Claim', actions.claim, { className: 'primary claim', ariaLabel: `Claim ${task.ticketNumber}` }));
-  else if (task.assignee === context.me) ownership.append(button('Release', actions.release, { className: 'release', ariaLabel: `Release ${task.ticketNumber}` }));
-  else ownership.append(el('span', { className: 'muted', text: `Claimed by ${task.assignee}` }));
+  if (context.readOnly) ownership.append(el('span', { className: 'muted', text: task.assignee ? t('inbox:detail.claimedBy', { assignee: task.assignee }) : t('inbox:detail.readOnly') }));
+  else if (task.assignee === null) ownership.append(button(t('inbox:row.claim'), actions.claim, { className: 'primary claim', ariaLabel: t('inbox:row.claimLabel', { ticket: task.ticketNumber }) }));
+  else if (task.assignee === context.me) ownership.append(button(t('inbox:row.release'), actions.release, { className: 'release', ariaLabel: t('inbox:row.releaseLabel', { ticket: task.ticketNumber }) }));
+  else ownership.append(el('span', { className: 'muted', text: t('inbox:detail.claimedBy', { assignee: task.assignee }) }));
 
   const form = el('section', { className: 'completion' });
   form.setAttribute('aria-labelledby', 'completion-title');
-  const mayWork = task.assignee === null || task.assignee === context.me;
+  const mayWork = !context.readOnly && (task.assignee === null || task.assignee === context.me);
 
   container.replaceChildren(
     header,
     notice,
     facts(task, context),
+    ...(task.ticket ? [ticketContext(task.ticket)] : []),
     ownership,
-    form,
-    ...(mayWork ? [el('h3', { text: 'Hand it on' }), handOnForms(task, context, actions), bpmnErrorBox(task, actions.bpmnProblem)] : []),
-    commentForm(actions),
-    el('h3', { text: 'Owner chain' }),
+    ...(context.readOnly ? [] : [form]),
+    ...(mayWork ? [el('h3', { text: t('inbox:detail.handOn') }), handOnForms(task, context, actions), bpmnErrorBox(task, actions.bpmnProblem)] : []),
+    ...(context.readOnly ? [] : [commentForm(actions)]),
+    el('h3', { text: t('inbox:detail.ownerChain') }),
     history(task),
   );
   container.dataset['taskId'] = task.id;

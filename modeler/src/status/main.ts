@@ -10,6 +10,17 @@ import { STATUS_NAMESPACE, type StatusServerEvents } from '../../../server/custo
 
 const token = decodeURIComponent(location.pathname.split('/')[2] ?? '');
 
+/** The server writes times in UTC; the reader sees them in their own time zone and language. */
+function localTimes(root: ParentNode): void {
+  const format = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  for (const time of root.querySelectorAll<HTMLTimeElement>('time[data-local]')) {
+    const date = new Date(time.dateTime);
+    if (!Number.isNaN(date.getTime())) time.textContent = format.format(date);
+  }
+}
+
+localTimes(document);
+
 async function refresh(): Promise<void> {
   const current = document.querySelector('#status');
   // Someone typing an answer keeps their page: it refreshes after they send it.
@@ -17,7 +28,10 @@ async function refresh(): Promise<void> {
   const response = await fetch(location.pathname, { headers: { accept: 'text/html' }, cache: 'no-store' });
   if (!response.ok) return;
   const next = new DOMParser().parseFromString(await response.text(), 'text/html').querySelector('#status');
-  if (next && next.getAttribute('data-updated') !== current.getAttribute('data-updated')) current.replaceWith(next);
+  if (next && (next.getAttribute('data-updated') !== current.getAttribute('data-updated') || next.getAttribute('data-messages') !== current.getAttribute('data-messages'))) {
+    localTimes(next);
+    current.replaceWith(next);
+  }
 }
 
 const socket: Socket<StatusServerEvents> = io(STATUS_NAMESPACE, { auth: { token }, transports: ['websocket'] });

@@ -41,7 +41,11 @@ export class SqliteCustomerStore implements CustomerStore {
   private readonly uploadRow: Database.Statement<[string], UploadRow>;
 
   constructor(private readonly db: Database.Database) {
-    this.insertTicketRow = db.prepare('INSERT INTO customer_tickets (token_hash, instance_id, created_at, expires_at) VALUES (@token_hash, @instance_id, @created_at, @expires_at)');
+    // One link per ticket: a new one (the customer looked the ticket up again) replaces the old.
+    this.insertTicketRow = db.prepare(
+      `INSERT INTO customer_tickets (token_hash, instance_id, created_at, expires_at) VALUES (@token_hash, @instance_id, @created_at, @expires_at)
+       ON CONFLICT (instance_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at, expires_at = excluded.expires_at`,
+    );
     this.byHash = db.prepare('SELECT * FROM customer_tickets WHERE token_hash = ?');
     this.insertFeedbackRow = db.prepare(
       `INSERT INTO customer_feedback (instance_id, rating, comment, created_at) VALUES (@instance_id, @rating, @comment, @created_at)

@@ -30,6 +30,12 @@ interface InstanceRow {
   ended_at: string | null;
 }
 
+/** `%<text>%` with the text's own `!`, `%` and `_` escaped (ESCAPE '!'), lower-cased. */
+const LIKE_TEXT = `'%' || lower(replace(replace(replace(@text, '!', '!!'), '%', '!%'), '_', '!_')) || '%'`;
+
+/** InstanceFilter as SQL parameters: the toucher as JSON. */
+type RowFilter = Omit<InstanceFilter, 'touchedBy'> & { touchedBy?: string };
+
 interface IncidentRow {
   id: string;
   instance_id: string;
@@ -58,7 +64,7 @@ const INSTANCE_COLUMNS = `id, definition_id, process_key, definition_version, ti
 export class SqliteInstanceStore implements InstanceStore {
   private readonly byId: Database.Statement<[string], InstanceRow>;
   private readonly byBusinessKey: Database.Statement<[string, string], InstanceRow>;
-  private readonly filtered: FilteredSelect<InstanceFilter, InstanceRow>;
+  private readonly filtered: FilteredSelect<RowFilter, InstanceRow>;
   private readonly insertRow: Database.Statement<[InstanceRow]>;
   private readonly updateRow: Database.Statement<[InstanceRow & { expected_version: number }]>;
   private readonly lastTicket: Database.Statement<[string], number>;
@@ -78,7 +84,7 @@ export class SqliteInstanceStore implements InstanceStore {
     this.byBusinessKey = db.prepare(
       `SELECT ${INSTANCE_COLUMNS} FROM instances WHERE process_key = ? AND business_key = ?`,
     );
-    this.filtered = new FilteredSelect<InstanceFilter, InstanceRow>(
+    this.filtered = new FilteredSelect<RowFilter, InstanceRow>(
       db,
       `SELECT ${INSTANCE_COLUMNS} FROM instances`,
       {
@@ -91,6 +97,22 @@ export class SqliteInstanceStore implements InstanceStore {
         // Both sides are index lookups (audit_events_actor, tasks_assignee).
         person: `id IN (SELECT instance_id FROM audit_events WHERE actor = @person
                         UNION SELECT instance_id FROM tasks WHERE assignee = @person)`,
+        // The search text, its LIKE wildcards escaped; variables and notes are JSON text.
+        text: `ticket_number = upper(@text) OR lower(variables) LIKE ${LIKE_TEXT} ESCAPE '!'
+               OR id IN (SELECT instance_id FROM audit_events WHERE type IN ('task.commented', 'conversation.to-customer', 'conversation.from-customer')
+                         AND lower(data) LIKE ${LIKE_TEXT} ESCAPE '!')`,
+        // @touchedBy is JSON { username, departments }: each instance's tasks (index tasks_instance:
+        // department, owner, completer, owner chain) and the person's audit events (audit_events_actor).
+        touchedBy: `EXISTS (SELECT 1 FROM tasks t
+                            WHERE t.instance_id = instances.id
+                              AND (t.assignee = json_extract(@touchedBy, '$.username')
+                                OR t.completed_by = json_extract(@touchedBy, '$.username')
+                                OR t.department IN (SELECT value FROM json_each(@touchedBy, '$.departments'))
+                                OR EXISTS (SELECT 1 FROM json_each(t.history) h
+                                           WHERE json_extract(h.value, '$.by') = json_extract(@touchedBy, '$.username')
+                                              OR json_extract(h.value, '$.assignee') = json_extract(@touchedBy, '$.username')
+                                              OR json_extract(h.value, '$.department') IN (SELECT value FROM json_each(@touchedBy, '$.departments')))))
+                    OR id IN (SELECT instance_id FROM audit_events WHERE actor = json_extract(@touchedBy, '$.username'))`,
       },
       'started_at DESC, rowid DESC',
     );
@@ -150,7 +172,11 @@ export class SqliteInstanceStore implements InstanceStore {
   }
 
   async list(filter: InstanceFilter): Promise<InstanceRecord[]> {
-    return this.filtered.all(filter).map(toInstance);
+    const { touchedBy, text, ...rest } = filter;
+    const rowFilter: RowFilter = { ...rest };
+    if (touchedBy !== undefined) rowFilter.touchedBy = JSON.stringify(touchedBy);
+    if (text !== undefined) rowFilter.text = text;
+    return this.filtered.all(rowFilter).map(toInstance);
   }
 
   async lastTicketSeq(prefix: string): Promise<number> {
