@@ -39,6 +39,8 @@ export function storeContract(open: OpenStore, close: CloseStore, openSibling: O
   fieldStoreContract(open, close);
   notificationStoreContract(open, close);
   externalTaskStoreContract(open, close);
+  approvalStoreContract(open, close);
+  departmentHeadStoreContract(open, close);
   stepCommitContract(open, close);
   processScheduleContract(open, close);
   timerJobsContract(open, close, openSibling);
