@@ -43,6 +43,8 @@ export function storeContract(open: OpenStore, close: CloseStore, openSibling: O
   externalTaskStoreContract(open, close);
   calendarStoreContract(open, close);
   ticketSearchContract(open, close);
+  approvalStoreContract(open, close);
+  departmentHeadStoreContract(open, close);
   stepCommitContract(open, close);
   processScheduleContract(open, close);
   timerJobsContract(open, close, openSibling);

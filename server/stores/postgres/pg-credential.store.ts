@@ -31,6 +31,11 @@ export class PgCredentialStore implements CredentialStore {
     return row ? toCredential(row) : null;
   }
 
+  async forUser(userId: string): Promise<CredentialRecord[]> {
+    const result = await query<CredentialRow>(this.pool, `SELECT ${COLUMNS} FROM credentials WHERE user_id = $1 ORDER BY created_at DESC, pos DESC`, [userId]);
+    return result.rows.map(toCredential);
+  }
+
   async delete(id: string): Promise<boolean> {
     return ((await query(this.pool, 'DELETE FROM credentials WHERE id = $1', [id])).rowCount ?? 0) > 0;
   }

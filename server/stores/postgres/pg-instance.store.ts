@@ -121,6 +121,11 @@ export class PgInstanceStore implements InstanceStore {
     return result.rows.map(toIncident);
   }
 
+  async openIncidents(limit: number): Promise<IncidentRecord[]> {
+    const result = await query<IncidentRow>(this.pool, `SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE status = 'open' ORDER BY created_at, pos LIMIT $1`, [limit]);
+    return result.rows.map(toIncident);
+  }
+
   async getIncident(id: string): Promise<IncidentRecord | null> {
     const result = await query<IncidentRow>(this.pool, `SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE id = $1`, [id]);
     const row = result.rows[0];

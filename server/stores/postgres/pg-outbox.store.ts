@@ -1,8 +1,8 @@
 import type pg from 'pg';
 
-import { NotFoundError } from '../../errors.js';
+import { ConflictError, NotFoundError } from '../../errors.js';
 import type { OutboxMessage } from '../../outbox/outbox-message.js';
-import type { OutboxStore } from '../../outbox/outbox.store.js';
+import type { OutboxState, OutboxStore } from '../../outbox/outbox.store.js';
 import { iso, isoOrNull, query, type Queryable } from './pg-pool.js';
 
 interface OutboxRow extends Record<string, unknown> {
@@ -46,6 +46,26 @@ export class PgOutboxStore implements OutboxStore {
   async markFailed(id: string, error: string): Promise<void> {
     const result = await query(this.pool, 'UPDATE outbox SET last_error = $1, attempts = attempts + 1 WHERE id = $2', [error, id]);
     if (result.rowCount === 0) throw new NotFoundError(`outbox message ${id} not found`);
+  }
+
+  async list(state: OutboxState, limit: number): Promise<OutboxMessage[]> {
+    const where = {
+      pending: 'sent_at IS NULL AND last_error IS NULL',
+      failed: 'sent_at IS NULL AND last_error IS NOT NULL',
+      sent: 'sent_at IS NOT NULL',
+    }[state];
+    const result = await query<OutboxRow>(this.pool, `SELECT ${COLUMNS} FROM outbox WHERE ${where} ORDER BY created_at DESC, pos DESC LIMIT $1`, [limit]);
+    return result.rows.map(toMessage);
+  }
+
+  /** One conditional statement, so a message sent meanwhile is not reset; a miss is then told apart. */
+  async resend(id: string): Promise<OutboxMessage> {
+    const reset = await query<OutboxRow>(this.pool, `UPDATE outbox SET attempts = 0, last_error = NULL WHERE id = $1 AND sent_at IS NULL RETURNING ${COLUMNS}`, [id]);
+    const row = reset.rows[0];
+    if (row) return toMessage(row);
+    const found = (await query<OutboxRow>(this.pool, `SELECT ${COLUMNS} FROM outbox WHERE id = $1`, [id])).rows[0];
+    if (!found) throw new NotFoundError(`Outbox message ${id} does not exist`);
+    throw new ConflictError(`Outbox message ${id} was sent already (${isoOrNull(found.sent_at)})`);
   }
 
   /** In PgStore.commitStep's transaction; a known idempotency key is skipped (and only that: a NOT NULL breach still fails the step). */

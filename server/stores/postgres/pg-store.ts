@@ -3,11 +3,14 @@ import type pg from 'pg';
 import { assertWellFormed } from '../step-shape.js';
 import type { StepWrite, Store } from '../store.js';
 import { PgAgendaBackend } from './pg-agenda-backend.js';
+import { PgApprovalStore } from './pg-approval.store.js';
 import { PgAuditStore } from './pg-audit.store.js';
 import { PgCredentialStore } from './pg-credential.store.js';
 import { PgCustomerStore } from './pg-customer.store.js';
 import { PgDefinitionStore } from './pg-definition.store.js';
+import { PgDepartmentHeadStore } from './pg-department-head.store.js';
 import { PgDepartmentStore } from './pg-department.store.js';
+import { PgExternalTaskStore } from './pg-external-task.store.js';
 import { PgFieldStore } from './pg-field.store.js';
 import { PgNotificationStore } from './pg-notification.store.js';
 import { PgPreferenceStore } from './pg-preference.store.js';
@@ -59,6 +62,9 @@ export class PgStore implements Store {
   readonly schedules: PgProcessScheduleStore;
   readonly rateLimits: PgRateLimitStore;
   readonly secrets: PgSecretStore;
+  readonly approvals: PgApprovalStore;
+  readonly departmentHeads: PgDepartmentHeadStore;
+  readonly externalTasks: PgExternalTaskStore;
   private closed = false;
   private bus: PgLiveBus | null = null;
 
@@ -85,6 +91,9 @@ export class PgStore implements Store {
     this.notifications = new PgNotificationStore(pool, this.outbox);
     this.rateLimits = new PgRateLimitStore(pool);
     this.secrets = new PgSecretStore(pool);
+    this.approvals = new PgApprovalStore(pool);
+    this.departmentHeads = new PgDepartmentHeadStore(pool);
+    this.externalTasks = new PgExternalTaskStore(pool);
   }
 
   /**
@@ -108,6 +117,7 @@ export class PgStore implements Store {
       if (step.ticketAccess) await this.customer.insertTicketIn(client, step.ticketAccess);
       for (const upload of step.uploads ?? []) await this.customer.insertUploadIn(client, upload);
       for (const move of step.stockMoves ?? []) await this.field.applyMoveIn(client, move);
+      for (const task of step.externalTasks ?? []) await this.externalTasks.upsertIn(client, task);
     });
   }
 

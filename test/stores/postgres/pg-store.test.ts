@@ -4,7 +4,8 @@ import { createPool, query } from '../../../server/stores/postgres/pg-pool.js';
 import { PG_SCHEMA_VERSION } from '../../../server/stores/postgres/pg-schema.js';
 import { openPostgresStore, type PgStore } from '../../../server/stores/postgres/pg-store.js';
 import type { Store } from '../../../server/stores/store.js';
-import { makeDefinition, makeInstance, makeTask, nextStep, rejectionOf, startInstance } from '../../contracts/fixtures.js';
+import type { ExternalTaskRecord } from '../../../server/external-tasks/external-task.js';
+import { isoAt, makeDefinition, makeInstance, makeTask, nextStep, rejectionOf, startInstance } from '../../contracts/fixtures.js';
 import { storeContract } from '../../contracts/store.contract.js';
 import { dropSchema, freshSchema, testDatabaseUrl } from '../../support/postgres.js';
 
@@ -118,6 +119,40 @@ describe('PgStore', function () {
         expect((await first.instances.get(instance.id))?.version).to.equal(2);
       } finally {
         await second.close();
+      }
+    });
+
+    it('hands each external task to one worker only when several nodes fetch and lock at once', async () => {
+      // given 30 open worker tasks and three nodes on the same schema
+      const first = await open();
+      const schema = schemaOf.get(first)!;
+      const others = await Promise.all([1, 2].map(async () => openPostgresStore({ url: await testDatabaseUrl(), schema, max: 4 })));
+      try {
+        const instance = makeInstance();
+        const tasks: ExternalTaskRecord[] = Array.from({ length: 30 }, (_, index) => ({
+          id: `${instance.id}:exec-${index}`, instanceId: instance.id, executionId: `exec-${index}`, elementId: 'Task_Score', topic: 'score',
+          processKey: instance.processKey, ticketNumber: instance.ticketNumber, businessKey: instance.businessKey, status: 'open', kind: 'worker',
+          childInstanceId: null, input: {}, headers: {}, retries: null, errorMessage: null, workerId: null, lockExpiresAt: null, availableAt: null,
+          createdAt: isoAt(index), updatedAt: isoAt(index),
+        }));
+        await startInstance(first, instance, { externalTasks: tasks });
+        // when twelve workers on the three nodes lock up to four tasks each, all at once
+        const nodes = [first, ...others];
+        const batches = await Promise.all(
+          Array.from({ length: 12 }, (_, worker) =>
+            nodes[worker % 3]!.externalTasks.lock({ workerId: `w${worker}`, topics: [{ name: 'score', lockDurationMs: 60_000 }], maxTasks: 4, now: new Date(isoAt(60)) }),
+          ),
+        );
+        // then no task went to two workers, and every task went to one
+        const ids = batches.flat().map((task) => task.id);
+        expect(new Set(ids).size).to.equal(ids.length);
+        expect(ids).to.have.length(30);
+        const stored = await first.externalTasks.forInstance(instance.id);
+        batches.forEach((batch, worker) => {
+          for (const task of batch) expect(stored.find((row) => row.id === task.id)?.workerId).to.equal(`w${worker}`);
+        });
+      } finally {
+        for (const store of others) await store.close();
       }
     });
 
