@@ -34,6 +34,8 @@ import { errorHandler } from './http/error-handler.js';
 import { fieldRoutes } from './field/field.routes.js';
 import { fieldKpis } from './field/field-kpis.js';
 import { publicInvoiceRoutes, staffInvoiceRoutes } from './field/invoice.routes.js';
+import { ratingPages } from './customer/rating.routes.js';
+import type { RatingLinks } from './customer/rating-links.js';
 import type { FieldService } from './field/field.service.js';
 import type { VisitService } from './field/visit.service.js';
 import { refuseHostileBody } from './http/hostile-values.js';
@@ -82,6 +84,8 @@ export interface AppComponents {
   intake: IntakeService;
   status: StatusService;
   field: FieldService;
+  /** The feedback email's one-click rating links. */
+  ratingLinks: RatingLinks;
   visits: VisitService;
   accounts: AccountService;
   notifications: NotificationService;
@@ -145,6 +149,7 @@ export function createApp(components: AppComponents): Express {
   app.use(publicInvoiceRoutes(components.status, components.store.instances));
   app.use('/api/public', publicTicketApi(components.tickets, components.status), publicCustomerApi(components.intake, components.status));
   app.use(customerPages(components.intake, components.status, components.tickets));
+  app.use(ratingPages({ links: components.ratingLinks, instances: components.store.instances, customer: components.store.customer, clock: components.operations.clock }));
 
   const signedIn = authenticate(components.auth);
   const api = express.Router();

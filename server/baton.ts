@@ -46,6 +46,8 @@ import { dispatchConnector } from './field/dispatch.connector.js';
 import { FieldService, type DispatchPlan } from './field/field.service.js';
 import { VisitService } from './field/visit.service.js';
 import { fieldStatusOf } from './field/field-status.js';
+import { RatingLinks } from './customer/rating-links.js';
+import { feedbackRequestConnector } from './customer/feedback-request.connector.js';
 import { invoiceConnector, usePartsConnector } from './field/closing.connectors.js';
 import { CallService } from './calls/call.service.js';
 import { ExternalTaskService } from './external-tasks/external-task.service.js';
@@ -130,7 +132,8 @@ export function createBaton(options: BatonOptions) {
   });
   // The dispatch handler plans with the field service, which needs the runner (made below) only
   // to reassign a visit by hand; a handler runs only once Baton is up.
-  const connectors = new ConnectorRegistry([logConnector, emailConnector, webhookConnector(options.config.webhook), notifyConnector(notifications), dispatchConnector((input): Promise<DispatchPlan> => field.plan(input)),
+  const ratingLinks = new RatingLinks(store.secrets, publicUrl);
+  const connectors = new ConnectorRegistry([logConnector, emailConnector, webhookConnector(options.config.webhook), notifyConnector(notifications), feedbackRequestConnector(ratingLinks), dispatchConnector((input): Promise<DispatchPlan> => field.plan(input)),
     usePartsConnector(() => field),
     invoiceConnector(() => field, options.config.invoice ?? DEFAULT_INVOICE),
   ]);
@@ -228,7 +231,7 @@ export function createBaton(options: BatonOptions) {
   const tickets = new TicketService(store, definitions, profiles, runner, new StatusLookupLimiter(store.rateLimits, clock, options.customer?.lookupLimits), statusLinks, clock);
   const accounts = new AccountService(store.preferences, clock);
   const app = createApp({
-    analytics, reportDeliveries, tickets, store, auth, users, departments, calendars, slaPauses, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, field, visits, accounts, notifications,
+    ratingLinks, analytics, reportDeliveries, tickets, store, auth, users, departments, calendars, slaPauses, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, field, visits, accounts, notifications,
     externalTasks, taskErrors, operations, fourEyes, dispatcher: () => dispatcher, logger, health, version: options.version, trustProxy: options.config.trustProxy ?? false,
   });
   let live: LiveHub | null = null;

@@ -114,7 +114,20 @@ describe('Field service: the whole story', () => {
     expect(invoiceMail.payload['body']).to.contain('214.20');
 
     // the customer rates it; the month's field KPIs credit dmitri
-    expect((await http.anonymous.request('POST', `/api/public/status/${receipt.token}/feedback`, { rating: 5, comment: 'Quick and clean' })).status).to.equal(200);
+    // the feedback email carries one-click rating links; the 5 opens the form with 5 chosen, sending it records it
+    const feedbackMail = mails.find((mail) => String(mail.payload['body']).includes('/rate/'))!;
+    const links = String(feedbackMail.payload['body']).match(/https?:\/\/\S+\/rate\/\S+/g)!;
+    expect(links).to.have.length(5);
+    const five = new URL(links[4]!);
+    const form = await http.anonymous.request('GET', `${five.pathname}${five.search}`);
+    expect(form.status).to.equal(200);
+    expect(form.text).to.match(/value="5" required checked/);
+    const forged = await http.anonymous.request('GET', five.pathname.replace(/\/[^/]+$/, '/forged-signature-forged-signat'));
+    expect(forged.status).to.equal(404);
+    const sent = await http.anonymous.request('POST', five.pathname, 'rating=5&comment=Quick+and+clean', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(sent.status, sent.text).to.equal(200);
+    expect(sent.text).to.contain('you rated us 5 of 5');
+    expect((await http.anonymous.request('POST', five.pathname, 'rating=1', { 'content-type': 'application/x-www-form-urlencoded' })).status).to.equal(409);
     const month = baton.clock.now().toISOString().slice(0, 7);
     const kpis = (await admin.request('GET', `/api/field/kpis?month=${month}`)).body as { technicians: Record<string, unknown>[] };
     const row = kpis.technicians.find((entry) => entry['username'] === 'dmitri')!;
