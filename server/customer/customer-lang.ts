@@ -8,6 +8,8 @@ import { InvalidInputError } from '../errors.js';
 import { DEFAULT_LANG, isLang, LANGUAGES, type Lang } from '../i18n/i18n.js';
 
 export const CUSTOMER_LANG = 'customerLang';
+/** The desk's start forms ask the language under this name; it counts as `customerLang` when that is not given. */
+const FORM_LANGUAGE = 'customerLanguage';
 /** Variables that say a ticket has a customer to write to (as the shipped processes name them). */
 const CONTACT_VARIABLES = ['customerEmail', 'customerPhone'];
 
@@ -16,10 +18,10 @@ const CONTACT_VARIABLES = ['customerEmail', 'customerPhone'];
  * `fallback` when the ticket has a customer contact; unchanged otherwise.
  */
 export function withCustomerLang(variables: Record<string, unknown>, fallback: Lang = DEFAULT_LANG): Record<string, unknown> {
-  const given = variables[CUSTOMER_LANG];
+  const given = variables[CUSTOMER_LANG] ?? variables[FORM_LANGUAGE];
   if (given !== undefined && given !== null && given !== '') {
     if (!isLang(given)) throw new InvalidInputError(`${CUSTOMER_LANG}: must be one of ${LANGUAGES.join(', ')}, got '${String(given).slice(0, 40)}'`);
-    return variables;
+    return variables[CUSTOMER_LANG] === given ? variables : { ...variables, [CUSTOMER_LANG]: given };
   }
   if (!CONTACT_VARIABLES.some((name) => variables[name] !== undefined && variables[name] !== null && variables[name] !== '')) return variables;
   return { ...variables, [CUSTOMER_LANG]: fallback };

@@ -1,3 +1,4 @@
+import { CUSTOMER_LANG } from '../customer/customer-lang.js';
 import type { Clock } from '../clock.js';
 import { hashStatusToken, newStatusToken } from '../customer/status-token.js';
 import { DEFAULT_LANG, isLang, translator, type Lang } from '../i18n/i18n.js';
@@ -72,8 +73,8 @@ export function emailOf(variables: Record<string, unknown>): string | null {
   return typeof value === 'string' && EMAIL.test(value.trim()) ? value.trim() : null;
 }
 
-/** The customer's language (`customerLanguage`, as the start forms ask it), else English. */
+/** The customer's language: `customerLang` (what every customer email reads), else `customerLanguage` (as the start forms ask it), else English. */
 export function languageOf(variables: Record<string, unknown>): Lang {
-  const value = variables[CUSTOMER_VARIABLES.language];
+  const value = variables[CUSTOMER_LANG] ?? variables[CUSTOMER_VARIABLES.language];
   return isLang(value) ? value : DEFAULT_LANG;
 }

@@ -1,3 +1,4 @@
+import { withCustomerLang } from '../customer/customer-lang.js';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 
@@ -161,7 +162,9 @@ export class TicketService {
    * customer contact (`customerEmail` / `customerPhone`) the ticket gets a status link, mailed with
    * the ticket number in the start's own transaction.
    */
-  async open(processKey: string, variables: Record<string, unknown>, businessKey: string | null, actor: string, checkForm = false): Promise<OpenedTicket> {
+  async open(processKey: string, given: Record<string, unknown>, businessKey: string | null, actor: string, checkForm = false): Promise<OpenedTicket> {
+    // The customer's language travels with the ticket (their emails); a language Baton lacks is a 400.
+    const variables = withCustomerLang(given);
     const definition = await this.definitions.latest(processKey);
     const email = emailOf(variables);
     const contact = email !== null || nonEmpty(variables[CUSTOMER_VARIABLES.phone]);

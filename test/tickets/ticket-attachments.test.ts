@@ -17,6 +17,8 @@ describe('ticket attachments over HTTP', () => {
     // given a field-service request dispatched by dora, and the customer's photo of the type plate
     const receipt = await newTicket(baton, http);
     const [dispatchTask] = (await dora.request('GET', '/api/tasks')).body as { id: string }[];
+    // nobody worked in technicians when the request came; the dispatcher chooses tom, who joined since
+    await addUser(baton, 'tom', 'staff', ['technicians']);
     expect((await dora.request('POST', `/api/tasks/${dispatchTask!.id}/complete`, { variables: { technician: 'tom' } })).status).to.equal(200);
     const waiting = (await statusOf(http, receipt.token)).waitingOnYou[0]!;
     expect((await answer(http, receipt.token, waiting.taskId, {}, [{ field: 'platePhoto', name: 'plate <1>.png', type: 'image/png', data: PNG }])).status).to.equal(200);
