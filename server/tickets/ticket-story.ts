@@ -78,6 +78,22 @@ export function ticketStory(events: AuditEvent[], tasks: TaskRecord[], startForm
       case 'instance.cancelled':
         story.push({ ...base, type: 'cancelled', reason: str(data['reason']) });
         break;
+      case 'dispatch.decided':
+      case 'dispatch.overridden':
+        story.push({ ...base, ...dispatchOf(event.type, data) });
+        break;
+      case 'dispatch.declined':
+        story.push({ ...base, type: 'declined', assignee: str(data['chosen']), reason: str(data['reason']) });
+        break;
+      case 'visit.on-the-way':
+        story.push({ ...base, type: 'on-the-way', assignee: str(data['technician']) });
+        break;
+      case 'visit.arrived':
+        story.push({ ...base, type: 'arrived', assignee: str(data['technician']) });
+        break;
+      case 'invoice.issued':
+        story.push({ ...base, type: 'invoiced', text: `${str(data['number']) ?? ''}: ${String(data['total'] ?? '')} ${str(data['currency']) ?? ''}`.trim() });
+        break;
       default:
         break;
     }
@@ -148,4 +164,16 @@ export function touchesTicket(viewer: { username: string; departments: string[] 
       task.history.some((entry) => entry.by === viewer.username || entry.assignee === viewer.username || mine(entry.department)),
   );
   return touched || events.some((event) => event.actor === viewer.username);
+}
+
+/**
+ * A dispatch decision in the story: who got the visit and why (the winner's reasons, as the
+ * dispatch table says them), or why nobody could; an override names the dispatcher's reason.
+ */
+function dispatchOf(type: string, data: Data): Pick<StoryEntry, 'type' | 'assignee' | 'text' | 'reason'> {
+  const chosen = str(type === 'dispatch.overridden' ? data['to'] : data['chosen']);
+  const candidates = Array.isArray(data['candidates']) ? (data['candidates'] as { username?: unknown; reasons?: unknown }[]) : [];
+  const winner = candidates.find((candidate) => candidate.username === chosen);
+  const reasons = Array.isArray(winner?.reasons) ? winner.reasons.map(String).join(', ') : null;
+  return { type: 'dispatched', assignee: chosen, text: reasons, reason: type === 'dispatch.overridden' ? str(data['reason']) : chosen ? null : str(data['reason']) };
 }

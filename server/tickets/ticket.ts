@@ -43,7 +43,13 @@ export interface StoryEntry {
     | 'to-customer'
     | 'from-customer'
     | 'closed'
-    | 'cancelled';
+    | 'cancelled'
+    /** Field service: who the visit went to and why (`text`: the winner's reasons; nobody: `reason`). */
+    | 'dispatched'
+    | 'declined'
+    | 'on-the-way'
+    | 'arrived'
+    | 'invoiced';
   actor: string;
   taskId: string | null;
   taskName: string | null;

@@ -141,6 +141,12 @@ describe('Field service: the whole story', () => {
     expect(((await annaNow.request('GET', `/api/field/kpis?month=${month}`)).body as { technicians: unknown[] }).technicians).to.deep.equal([]);
     expect((await admin.request('GET', '/api/field/kpis?month=2026-13')).status).to.equal(400);
 
+    // the ticket's story says who went and why, the decline, the trip and the invoice
+    const story = ((await admin.request('GET', `/api/tickets/${receipt.ticketNumber}`)).body as { story: { type: string; assignee: string | null; text: string | null }[] }).story;
+    expect(story.find((entry) => entry.type === 'dispatched')).to.deep.include({ assignee: 'anna' });
+    expect(story.find((entry) => entry.type === 'dispatched')!.text).to.contain('has heating skill');
+    expect(story.map((entry) => entry.type)).to.include.members(['declined', 'on-the-way', 'arrived', 'invoiced']);
+
     // the asset's history has the job, with who did it
     const asset = (await admin.request('GET', '/api/assets/BOILER-9')).body as { history: { ticketNumber: string; status: string; technician: string }[] };
     expect(asset.history).to.deep.include({ ...asset.history[0]!, ticketNumber: receipt.ticketNumber, status: 'completed' });
