@@ -177,7 +177,7 @@ export function createApp(components: AppComponents): Express {
   api.use('/approvals', approvalRoutes(components.fourEyes));
   api.use('/operations', operationsReadRoutes(new OperationsQuery(components.store, components.operations.clock)));
   api.use('/outbox', outboxRoutes(components.store.outbox, components.dispatcher ?? (() => null), components.logger));
-  api.use('/tasks', ticketTaskRoutes(components.tickets), taskRoutes(components.taskActions, components.taskErrors), slaPauseRoutes(components.slaPauses));
+  api.use('/tasks', ticketTaskRoutes(components.tickets, components.taskErrors), taskRoutes(components.taskActions, components.taskErrors), slaPauseRoutes(components.slaPauses));
   api.use('/messages', messageRoutes(components.messages));
   api.use('/timers', timerRoutes(components.timers), timerCancelRoutes(components.operations));
   api.use('/notifications', notificationRoutes(components.notifications));

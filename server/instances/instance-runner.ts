@@ -76,7 +76,8 @@ export type StepAction =
    * fires now, so the ticket moves to the next level's step (with that step's own SLA) and the
    * old level's timer can never take it from its new owner. A noop when the task has no such timer.
    */
-  | { kind: 'pass-up'; taskId: string; actor: string; reason: string; taskVersion?: number };
+  /** `toDepartment`: the level the person passes it to; a timer leading elsewhere is not this pass-up. */
+  | { kind: 'pass-up'; taskId: string; actor: string; reason: string; taskVersion?: number; toDepartment?: string };
 
 export interface StepResult {
   instance: InstanceRecord;
@@ -404,7 +405,7 @@ export class InstanceRunner {
     const source = await this.deps.sources.get(definition);
     if (action.kind === 'pass-up') {
       const task = openTasks.find((candidate) => candidate.id === action.taskId)!;
-      const timer = pendingTimers.find((candidate) => escalates(source, candidate.elementId, task.elementId));
+      const timer = pendingTimers.find((candidate) => escalates(source, candidate.elementId, task.elementId) && leadsTo(source, candidate.elementId, action.toDepartment));
       if (!timer) return noop(instance);
       saved.set(timer.executionId, this.deps.clock.now());
       extra.push({
@@ -861,6 +862,38 @@ function findMessageWait(run: StepRun, messageName: string): ElementApi | undefi
 function escalates(source: Awaited<ReturnType<SourceCache['get']>>, timerElementId: string, taskElementId: string): boolean {
   const behaviour = source.getActivityById(timerElementId)?.behaviour as { attachedTo?: { id?: string }; cancelActivity?: boolean } | undefined;
   return behaviour?.attachedTo?.id === taskElementId && behaviour.cancelActivity !== false;
+}
+
+/**
+ * Whether the escalation path from a boundary timer reaches a user task of `department` (the
+ * level a person passes up to): the first user tasks after the timer, through gateways and events,
+ * by their static candidate group. A path whose groups are not written out (an expression, a lane)
+ * counts as leading there; so does any path when no department is named.
+ */
+function leadsTo(source: Awaited<ReturnType<SourceCache['get']>>, timerElementId: string, department: string | undefined): boolean {
+  if (!department) return true;
+  const seen = new Set<string>();
+  const groups: string[] = [];
+  let frontier = [timerElementId];
+  for (let depth = 0; depth < 10 && frontier.length; depth++) {
+    const next: string[] = [];
+    for (const id of frontier) {
+      for (const flow of source.getOutboundSequenceFlows(id) as unknown as { targetId: string }[]) {
+        if (seen.has(flow.targetId)) continue;
+        seen.add(flow.targetId);
+        const target = source.getActivityById(flow.targetId) as { type?: string; behaviour?: { candidateGroups?: string } } | undefined;
+        if (target?.type === 'bpmn:UserTask') {
+          const group = target.behaviour?.candidateGroups?.split(',')[0]?.trim() ?? '';
+          if (!group || /[$#=]/.test(group)) return true;
+          groups.push(group);
+        } else {
+          next.push(flow.targetId);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return groups.length === 0 || groups.includes(department);
 }
 
 /** The next level's task opened by a person's pass-up: its owner chain starts with them and their reason, not the timer. */

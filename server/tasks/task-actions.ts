@@ -93,12 +93,13 @@ export class TaskActions {
     assertOpen(current);
     assertVersion(current, version);
     this.assertOwnerOrFree(principal, current);
-    const step = await this.runner.apply(current.instanceId, { kind: 'pass-up', taskId: current.id, actor: principal.username, reason, taskVersion: current.version });
+    const parent = current.department ? await this.departments.parentOf(current.department) : null;
+    // The diagram's own escalation to that level, if it has one: its timer fires now (the old level's timer cannot take the ticket back).
+    const step = await this.runner.apply(current.instanceId, { kind: 'pass-up', taskId: current.id, actor: principal.username, reason, taskVersion: current.version, ...(parent ? { toDepartment: parent.id } : {}) });
     if (!step.noop) {
       const next = step.opened[0];
       return next ? taskView(next, this.clock.now()) : this.service.get(current.id);
     }
-    const parent = current.department ? await this.departments.parentOf(current.department) : null;
     if (!parent) throw new ConflictError(`Department ${current.department ?? '(none)'} has no parent to pass the task up to`);
     return this.change(principal, current, version, 'task.passed-up', (task, at) => {
       if (task.department !== current.department) throw new TaskChangedError('The task moved meanwhile; reload it');

@@ -1,3 +1,4 @@
+import type { TaskBpmnErrors } from '../tasks/task-bpmn-errors.js';
 import express, { Router } from 'express';
 import { z } from 'zod';
 
@@ -62,11 +63,13 @@ export function ticketInstanceRoutes(tickets: TicketService): Router {
 }
 
 /** `GET /api/tasks/:id`: the task for whoever may see its ticket, with the ticket's story (what earlier levels wrote). */
-export function ticketTaskRoutes(tickets: TicketService): Router {
+export function ticketTaskRoutes(tickets: TicketService, errors?: TaskBpmnErrors): Router {
   const router = Router();
   router.get('/:id', async (req, res, next) => {
     if (req.params.id === 'unrouted') return next();
-    res.json(await tickets.taskWithTicket(principalOf(req), req.params.id));
+    const task = await tickets.taskWithTicket(principalOf(req), req.params.id);
+    // The error and escalation codes the diagram catches on the task, for the inbox to offer.
+    res.json(errors ? { ...task, bpmnErrors: await errors.catchable(task), bpmnEscalations: await errors.escalations(task) } : task);
   });
   return router;
 }

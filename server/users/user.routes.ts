@@ -81,10 +81,9 @@ export function userRoutes(users: UserService, field: FieldService): Router {
 
   router.patch('/:id', async (req, res) => {
     const { name, home, maxJobsPerDay, hourlyRate, ...patch } = parseInput(userPatch, req.body ?? {}, 'user change');
-    const user = await users.update(req.params.id, { ...patch, ...(name !== undefined && patch.displayName === undefined ? { displayName: name } : {}) });
+    const user = await users.update(req.params.id, { ...patch, ...(name !== undefined && patch.displayName === undefined ? { displayName: name } : {}) }, actorOf(req));
     await saveProfile(user.username, { home, maxJobsPerDay, hourlyRate });
     res.json(await withProfile(user));
-    res.json(await users.update(req.params.id, parseInput(userPatch, req.body ?? {}, 'user change'), actorOf(req)));
   });
 
   /** Password reset by an admin: the user is signed out everywhere. */

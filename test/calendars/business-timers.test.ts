@@ -115,13 +115,12 @@ describe('Timers in business time', () => {
     const http = await listen(baton);
     const passed = await http.request('POST', `/api/tasks/${opened[0]!.id}/pass-up`, { reason: 'needs L2' });
     await http.close();
-    // then the 19 h left count in support hours: 4 min on Friday, Monday, Tuesday, Wednesday until 11:56
+    // then the ticket moves to L2's own step (L1's escalation timer fired now), so no timer of the
+    // old level is left to take it back from L2
     expect(passed.status, passed.text).to.equal(200);
-    expect(passed.body).to.include({ department: 'l2', dueAt: '2026-12-02T10:56:00.000Z', warnAt: '2026-12-01T15:56:00.000Z' });
+    expect((passed.body as { department: string }).department).to.equal('l2');
     const timers = await baton.store.timers.forInstance(instance.id);
-    expect(timers.map((timer) => timer.clock?.calendarId)).to.deep.equal(['support', 'support']);
-    const moved = (await baton.instances.auditTrail(instance.id)).filter((event) => event.type === 'timer.moved');
-    expect(moved).to.have.length(2);
+    expect(timers.filter((timer) => timer.elementId.startsWith('l1'))).to.deep.equal([]);
   });
 
   it('falls back to the process calendar when the department has none, and to wall time without either', async () => {
