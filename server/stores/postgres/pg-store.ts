@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { assertWellFormed } from '../step-shape.js';
 import type { StepWrite, Store } from '../store.js';
 import { PgAgendaBackend } from './pg-agenda-backend.js';
+import { PgAnalyticsStore } from './pg-analytics.store.js';
 import { PgAuditStore } from './pg-audit.store.js';
 import { PgCredentialStore } from './pg-credential.store.js';
 import { PgCustomerStore } from './pg-customer.store.js';
@@ -17,6 +18,7 @@ import { PgOutboxStore } from './pg-outbox.store.js';
 import { createPool, inTransaction, query, type PgPoolOptions } from './pg-pool.js';
 import { PgProcessScheduleStore } from './pg-process-schedule.store.js';
 import { PgRateLimitStore, PgSecretStore } from './pg-rate-limit.store.js';
+import { PgReportDeliveryStore } from './pg-report-delivery.store.js';
 import { migratePg, schemaVersion } from './pg-schema.js';
 import { PgTaskStore } from './pg-task.store.js';
 import { PgTimerJobs } from './pg-timer-jobs.js';
@@ -59,6 +61,8 @@ export class PgStore implements Store {
   readonly schedules: PgProcessScheduleStore;
   readonly rateLimits: PgRateLimitStore;
   readonly secrets: PgSecretStore;
+  readonly analytics: PgAnalyticsStore;
+  readonly reportDeliveries: PgReportDeliveryStore;
   private closed = false;
   private bus: PgLiveBus | null = null;
 
@@ -85,6 +89,8 @@ export class PgStore implements Store {
     this.notifications = new PgNotificationStore(pool, this.outbox);
     this.rateLimits = new PgRateLimitStore(pool);
     this.secrets = new PgSecretStore(pool);
+    this.analytics = new PgAnalyticsStore(pool);
+    this.reportDeliveries = new PgReportDeliveryStore(pool);
   }
 
   /**
