@@ -25,6 +25,9 @@ export interface PgMigration {
  */
 const migrations: readonly PgMigration[] = [coreMigration, agendaMigration, auditMigration, peopleMigration, customerMigration, clusterMigration, liveMigration, fieldMigration, notificationsMigration, analyticsMigration];
 
+/** The migrations' names, in order: migration `i` (named `PG_MIGRATIONS[i]`) takes the schema to version `i + 1`. */
+export const PG_MIGRATIONS: readonly string[] = migrations.map((migration) => migration.name);
+
 /** Schema version this code writes; a database at a higher version came from a newer Baton. */
 export const PG_SCHEMA_VERSION = migrations.length;
 
