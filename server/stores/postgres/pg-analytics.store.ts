@@ -18,6 +18,13 @@ import { PgAnalyticsFold, type PgFeedRow } from './pg-analytics-fold.js';
 import { inTransaction, type Queryable } from './pg-pool.js';
 
 const PROJECTION_TABLES = ['analytics_instances', 'analytics_tasks', 'analytics_actions', 'analytics_element_days'] as const;
+/** Each projection table's whole key: the dump's row order (SQLite's WITHOUT ROWID tables come in key order). */
+const DUMP_ORDER: Record<(typeof PROJECTION_TABLES)[number], string> = {
+  analytics_instances: 'instance_id',
+  analytics_tasks: 'task_id',
+  analytics_actions: 'position, kind',
+  analytics_element_days: 'process_key, day, version, kind, element_id',
+};
 
 /** Serialises the folds and resets of every node on this schema (SQLite's BEGIN IMMEDIATE). */
 const FOLD_LOCK = `SELECT pg_advisory_xact_lock(hashtext('baton.analytics'), hashtext(current_schema()))`;
@@ -234,7 +241,7 @@ export class PgAnalyticsStore implements AnalyticsStore {
   async dump(): Promise<ProjectionDump> {
     return snapshot(this.pool, async (client) => {
       const out: ProjectionDump = {};
-      for (const table of PROJECTION_TABLES) out[table] = (await client.query(`SELECT * FROM ${table} ORDER BY 1, 2`)).rows;
+      for (const table of PROJECTION_TABLES) out[table] = (await client.query(`SELECT * FROM ${table} ORDER BY ${DUMP_ORDER[table]}`)).rows;
       return out;
     });
   }
