@@ -22,6 +22,13 @@ import { inTransaction } from './pg-pool.js';
 const NOT_EXPORTED = new Set(['baton_schema', 'socket_io_attachments']);
 /** Columns PostgreSQL adds for ordering (SQLite's rowid): never exported, refilled in row order on import. */
 const ORDER_COLUMN = 'pos';
+/**
+ * The writing transaction of an audit event (and of the analytics cursor's event): the log's
+ * order on PostgreSQL (pg-migration-analytics.ts), meaningless in another database. Never
+ * exported; an import gives every row the import's own, and the analytics cursor is then invalid
+ * (the projections are rebuilt). Rows are exported in (xid, pos) order, the order they were folded in.
+ */
+const XID_COLUMN = 'xid';
 
 const JSON_TYPES = new Set([114, 3802]);
 const TIMESTAMPTZ = 1184;
@@ -74,8 +81,9 @@ export async function exportPg(pool: pg.Pool, write: (line: string) => void, now
     write(`${JSON.stringify(header)}\n`);
     for (const table of tables) {
       const columns = await columnsOf(client, table);
-      const exported = columns.filter((column) => column !== ORDER_COLUMN);
-      const order = columns.includes(ORDER_COLUMN) ? ` ORDER BY ${ORDER_COLUMN}` : '';
+      const exported = columns.filter((column) => column !== ORDER_COLUMN && column !== XID_COLUMN);
+      const byPos = columns.includes(ORDER_COLUMN) ? (columns.includes(XID_COLUMN) ? `${XID_COLUMN}, ${ORDER_COLUMN}` : ORDER_COLUMN) : '';
+      const order = byPos ? ` ORDER BY ${byPos}` : '';
       // A cursor would page a very large table; 10,000 rows at a time keeps memory bounded.
       let offset = 0;
       for (;;) {

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 
 import { agendaMigration } from './pg-migration-agenda.js';
+import { analyticsMigration } from './pg-migration-analytics.js';
 import { auditMigration } from './pg-migration-audit.js';
 import { clusterMigration } from './pg-migration-cluster.js';
 import { coreMigration } from './pg-migration-core.js';
@@ -24,7 +25,10 @@ export interface PgMigration {
  * tables are one file `pg-migration-<feature>.ts` and one line here); never edit a shipped one:
  * databases in the field have already run it.
  */
-const migrations: readonly PgMigration[] = [coreMigration, agendaMigration, auditMigration, peopleMigration, customerMigration, clusterMigration, liveMigration, fieldMigration, notificationsMigration, externalTasksMigration, operationsMigration];
+const migrations: readonly PgMigration[] = [coreMigration, agendaMigration, auditMigration, peopleMigration, customerMigration, clusterMigration, liveMigration, fieldMigration, notificationsMigration, externalTasksMigration, operationsMigration, analyticsMigration];
+
+/** The migrations' names, in order: migration `i` (named `PG_MIGRATIONS[i]`) takes the schema to version `i + 1`. */
+export const PG_MIGRATIONS: readonly string[] = migrations.map((migration) => migration.name);
 
 /** Schema version this code writes; a database at a higher version came from a newer Baton. */
 export const PG_SCHEMA_VERSION = migrations.length;

@@ -4,6 +4,7 @@ import { assertWellFormed } from '../step-shape.js';
 import type { StepWrite, Store } from '../store.js';
 import { PgAgendaBackend } from './pg-agenda-backend.js';
 import { PgApprovalStore } from './pg-approval.store.js';
+import { PgAnalyticsStore } from './pg-analytics.store.js';
 import { PgAuditStore } from './pg-audit.store.js';
 import { PgCredentialStore } from './pg-credential.store.js';
 import { PgCustomerStore } from './pg-customer.store.js';
@@ -20,6 +21,7 @@ import { PgOutboxStore } from './pg-outbox.store.js';
 import { createPool, inTransaction, query, type PgPoolOptions } from './pg-pool.js';
 import { PgProcessScheduleStore } from './pg-process-schedule.store.js';
 import { PgRateLimitStore, PgSecretStore } from './pg-rate-limit.store.js';
+import { PgReportDeliveryStore } from './pg-report-delivery.store.js';
 import { migratePg, schemaVersion } from './pg-schema.js';
 import { PgTaskStore } from './pg-task.store.js';
 import { PgTimerJobs } from './pg-timer-jobs.js';
@@ -65,6 +67,8 @@ export class PgStore implements Store {
   readonly approvals: PgApprovalStore;
   readonly departmentHeads: PgDepartmentHeadStore;
   readonly externalTasks: PgExternalTaskStore;
+  readonly analytics: PgAnalyticsStore;
+  readonly reportDeliveries: PgReportDeliveryStore;
   private closed = false;
   private bus: PgLiveBus | null = null;
 
@@ -94,6 +98,8 @@ export class PgStore implements Store {
     this.approvals = new PgApprovalStore(pool);
     this.departmentHeads = new PgDepartmentHeadStore(pool);
     this.externalTasks = new PgExternalTaskStore(pool);
+    this.analytics = new PgAnalyticsStore(pool);
+    this.reportDeliveries = new PgReportDeliveryStore(pool);
   }
 
   /**
