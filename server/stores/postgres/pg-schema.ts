@@ -2,6 +2,7 @@ import type pg from 'pg';
 
 import { agendaMigration } from './pg-migration-agenda.js';
 import { auditMigration } from './pg-migration-audit.js';
+import { calendarsMigration } from './pg-migration-calendars.js';
 import { clusterMigration } from './pg-migration-cluster.js';
 import { coreMigration } from './pg-migration-core.js';
 import { liveMigration } from './pg-migration-live.js';
@@ -24,7 +25,7 @@ export interface PgMigration {
  * tables are one file `pg-migration-<feature>.ts` and one line here); never edit a shipped one:
  * databases in the field have already run it.
  */
-const migrations: readonly PgMigration[] = [coreMigration, agendaMigration, auditMigration, peopleMigration, customerMigration, clusterMigration, liveMigration, fieldMigration, notificationsMigration, externalTasksMigration, operationsMigration];
+const migrations: readonly PgMigration[] = [coreMigration, agendaMigration, auditMigration, peopleMigration, customerMigration, clusterMigration, liveMigration, fieldMigration, notificationsMigration, externalTasksMigration, operationsMigration, calendarsMigration];
 
 /** Schema version this code writes; a database at a higher version came from a newer Baton. */
 export const PG_SCHEMA_VERSION = migrations.length;
