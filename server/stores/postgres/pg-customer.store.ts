@@ -36,11 +36,15 @@ const UPLOAD_COLUMNS = 'id, instance_id, task_id, field, filename, content_type,
 export class PgCustomerStore implements CustomerStore {
   constructor(private readonly pool: pg.Pool) {}
 
-  /** In the start step's transaction (commitStep). */
+  /** In a step's transaction (commitStep). One link per ticket: a new one replaces the old. */
   async insertTicketIn(client: Queryable, access: TicketAccess): Promise<void> {
-    await client.query('INSERT INTO customer_tickets (token_hash, instance_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
-      access.tokenHash, access.instanceId, access.createdAt, access.expiresAt,
-    ]);
+    await client.query(
+      `INSERT INTO customer_tickets (token_hash, instance_id, created_at, expires_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (instance_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at, expires_at = excluded.expires_at`,
+      [
+        access.tokenHash, access.instanceId, access.createdAt, access.expiresAt,
+      ],
+    );
   }
 
   async ticketByHash(tokenHash: string): Promise<TicketAccess | null> {

@@ -53,6 +53,12 @@ interface SubscriptionRow {
   element_id: string;
 }
 
+/** `%<text>%` with the text's own `!`, `%` and `_` escaped (ESCAPE '!'), lower-cased. */
+const LIKE_TEXT = `'%' || lower(replace(replace(replace(@text::text, '!', '!!'), '%', '!%'), '_', '!_')) || '%'`;
+
+/** InstanceFilter as SQL parameters: the toucher as JSON. */
+type RowFilter = Omit<InstanceFilter, 'touchedBy'> & { touchedBy?: string };
+
 const INSTANCE_COLUMNS = `id, definition_id, process_key, definition_version, ticket_number,
   business_key, status, variables, state, engine_version, version, audit_seq, audit_hash,
   started_at, updated_at, ended_at`;
@@ -63,10 +69,10 @@ const SUBSCRIPTION_COLUMNS = 'instance_id, execution_id, message_name, business_
 const INSTANCE_KEYS = new Set(['instances_pkey', 'instances_business_key']);
 
 export class PgInstanceStore implements InstanceStore {
-  private readonly filtered: FilteredSelect<InstanceFilter, InstanceRow>;
+  private readonly filtered: FilteredSelect<RowFilter, InstanceRow>;
 
   constructor(private readonly pool: pg.Pool) {
-    this.filtered = new FilteredSelect<InstanceFilter, InstanceRow>(
+    this.filtered = new FilteredSelect<RowFilter, InstanceRow>(
       `SELECT ${INSTANCE_COLUMNS} FROM instances`,
       {
         status: 'status',
@@ -77,6 +83,23 @@ export class PgInstanceStore implements InstanceStore {
         startedTo: 'started_at < @startedTo::timestamptz',
         person: `id IN (SELECT instance_id FROM audit_events WHERE actor = @person
                         UNION SELECT instance_id FROM tasks WHERE assignee = @person)`,
+        // As on SQLite: the search text, its LIKE wildcards escaped; variables and notes are the
+        // JSON text as written (json columns keep it as is).
+        text: `ticket_number = upper(@text::text) OR lower(variables::text) LIKE ${LIKE_TEXT} ESCAPE '!'
+               OR id IN (SELECT instance_id FROM audit_events WHERE type IN ('task.commented', 'conversation.to-customer', 'conversation.from-customer')
+                         AND lower(data::text) LIKE ${LIKE_TEXT} ESCAPE '!')`,
+        // @touchedBy is JSON { username, departments }: each instance's tasks (index tasks_instance:
+        // department, owner, completer, owner chain) and the person's audit events.
+        touchedBy: `EXISTS (SELECT 1 FROM tasks t
+                            WHERE t.instance_id = instances.id
+                              AND (t.assignee = (@touchedBy::jsonb ->> 'username')
+                                OR t.completed_by = (@touchedBy::jsonb ->> 'username')
+                                OR t.department IN (SELECT jsonb_array_elements_text(@touchedBy::jsonb -> 'departments'))
+                                OR EXISTS (SELECT 1 FROM json_array_elements(t.history) h
+                                           WHERE h.value ->> 'by' = (@touchedBy::jsonb ->> 'username')
+                                              OR h.value ->> 'assignee' = (@touchedBy::jsonb ->> 'username')
+                                              OR h.value ->> 'department' IN (SELECT jsonb_array_elements_text(@touchedBy::jsonb -> 'departments')))))
+                    OR id IN (SELECT instance_id FROM audit_events WHERE actor = (@touchedBy::jsonb ->> 'username'))`,
       },
       'started_at DESC, pos DESC',
     );
@@ -95,7 +118,9 @@ export class PgInstanceStore implements InstanceStore {
   }
 
   async list(filter: InstanceFilter): Promise<InstanceRecord[]> {
-    return (await this.filtered.all(this.pool, filter)).map(toInstance);
+    const { touchedBy, ...rest } = filter;
+    const rowFilter: RowFilter = touchedBy === undefined ? rest : { ...rest, touchedBy: JSON.stringify(touchedBy) };
+    return (await this.filtered.all(this.pool, rowFilter)).map(toInstance);
   }
 
   async lastTicketSeq(prefix: string): Promise<number> {

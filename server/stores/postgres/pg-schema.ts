@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { agendaMigration } from './pg-migration-agenda.js';
 import { analyticsMigration } from './pg-migration-analytics.js';
 import { auditMigration } from './pg-migration-audit.js';
+import { calendarsMigration } from './pg-migration-calendars.js';
 import { clusterMigration } from './pg-migration-cluster.js';
 import { coreMigration } from './pg-migration-core.js';
 import { liveMigration } from './pg-migration-live.js';
@@ -25,7 +26,7 @@ export interface PgMigration {
  * tables are one file `pg-migration-<feature>.ts` and one line here); never edit a shipped one:
  * databases in the field have already run it.
  */
-const migrations: readonly PgMigration[] = [coreMigration, agendaMigration, auditMigration, peopleMigration, customerMigration, clusterMigration, liveMigration, fieldMigration, notificationsMigration, externalTasksMigration, operationsMigration, analyticsMigration];
+const migrations: readonly PgMigration[] = [coreMigration, agendaMigration, auditMigration, peopleMigration, customerMigration, clusterMigration, liveMigration, fieldMigration, notificationsMigration, externalTasksMigration, operationsMigration, analyticsMigration, calendarsMigration];
 
 /** The migrations' names, in order: migration `i` (named `PG_MIGRATIONS[i]`) takes the schema to version `i + 1`. */
 export const PG_MIGRATIONS: readonly string[] = migrations.map((migration) => migration.name);

@@ -6,6 +6,7 @@ import { PgAgendaBackend } from './pg-agenda-backend.js';
 import { PgApprovalStore } from './pg-approval.store.js';
 import { PgAnalyticsStore } from './pg-analytics.store.js';
 import { PgAuditStore } from './pg-audit.store.js';
+import { PgCalendarStore } from './pg-calendar.store.js';
 import { PgCredentialStore } from './pg-credential.store.js';
 import { PgCustomerStore } from './pg-customer.store.js';
 import { PgDefinitionStore } from './pg-definition.store.js';
@@ -69,6 +70,7 @@ export class PgStore implements Store {
   readonly externalTasks: PgExternalTaskStore;
   readonly analytics: PgAnalyticsStore;
   readonly reportDeliveries: PgReportDeliveryStore;
+  readonly calendars: PgCalendarStore;
   private closed = false;
   private bus: PgLiveBus | null = null;
 
@@ -100,6 +102,7 @@ export class PgStore implements Store {
     this.externalTasks = new PgExternalTaskStore(pool);
     this.analytics = new PgAnalyticsStore(pool);
     this.reportDeliveries = new PgReportDeliveryStore(pool);
+    this.calendars = new PgCalendarStore(pool);
   }
 
   /**
@@ -109,22 +112,36 @@ export class PgStore implements Store {
    */
   async commitStep(step: StepWrite): Promise<void> {
     assertWellFormed(step);
+    await inTransaction(this.pool, (client) => this.writeStepIn(client, step));
+  }
+
+  /**
+   * Several steps (of different instances) in one transaction, all or none, each with
+   * commitStep's checks: one step's VersionConflictError rolls back every one of them.
+   */
+  async commitSteps(steps: StepWrite[]): Promise<void> {
+    for (const step of steps) assertWellFormed(step);
     await inTransaction(this.pool, async (client) => {
-      const { instance } = step;
-      if (step.ticket) await this.instances.advanceTicketIn(client, step.ticket.prefix, step.ticket.seq);
-      if (step.expectedVersion === null) await this.instances.insertIn(client, instance);
-      else await this.instances.updateIn(client, instance, step.expectedVersion);
-      for (const task of step.tasks) await this.tasks.upsertIn(client, task);
-      for (const event of step.audit) await this.audit.appendIn(client, event);
-      if (step.timers) await this.timers.replaceForInstanceIn(client, instance.id, step.timers);
-      if (step.subscriptions) await this.instances.replaceSubscriptionsIn(client, instance.id, step.subscriptions);
-      for (const incident of step.incidents) await this.instances.upsertIncidentIn(client, incident);
-      for (const message of step.outbox) await this.outbox.insertIn(client, message);
-      if (step.ticketAccess) await this.customer.insertTicketIn(client, step.ticketAccess);
-      for (const upload of step.uploads ?? []) await this.customer.insertUploadIn(client, upload);
-      for (const move of step.stockMoves ?? []) await this.field.applyMoveIn(client, move);
-      for (const task of step.externalTasks ?? []) await this.externalTasks.upsertIn(client, task);
+      for (const step of steps) await this.writeStepIn(client, step);
     });
+  }
+
+  /** One step's writes on a client inside a transaction (commitStep, commitSteps). */
+  private async writeStepIn(client: pg.PoolClient, step: StepWrite): Promise<void> {
+    const { instance } = step;
+    if (step.ticket) await this.instances.advanceTicketIn(client, step.ticket.prefix, step.ticket.seq);
+    if (step.expectedVersion === null) await this.instances.insertIn(client, instance);
+    else await this.instances.updateIn(client, instance, step.expectedVersion);
+    for (const task of step.tasks) await this.tasks.upsertIn(client, task);
+    for (const event of step.audit) await this.audit.appendIn(client, event);
+    if (step.timers) await this.timers.replaceForInstanceIn(client, instance.id, step.timers);
+    if (step.subscriptions) await this.instances.replaceSubscriptionsIn(client, instance.id, step.subscriptions);
+    for (const incident of step.incidents) await this.instances.upsertIncidentIn(client, incident);
+    for (const message of step.outbox) await this.outbox.insertIn(client, message);
+    if (step.ticketAccess) await this.customer.insertTicketIn(client, step.ticketAccess);
+    for (const upload of step.uploads ?? []) await this.customer.insertUploadIn(client, upload);
+    for (const move of step.stockMoves ?? []) await this.field.applyMoveIn(client, move);
+    for (const task of step.externalTasks ?? []) await this.externalTasks.upsertIn(client, task);
   }
 
   /** Created on first use (a CLI never needs one); closed with the store. */

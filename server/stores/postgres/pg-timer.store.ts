@@ -2,7 +2,7 @@ import { toJobId } from 'agenda';
 import type pg from 'pg';
 
 import { TIMER_JOB } from '../../timers/timer-jobs.js';
-import type { TimerRecord } from '../../timers/timer.js';
+import type { TimerClock, TimerRecord } from '../../timers/timer.js';
 import type { TimerStore } from '../../timers/timer.store.js';
 import { BatonJobQueries, DUE_MS, type BatonJobRow } from './pg-baton-jobs.js';
 import type { PgJobRepository } from './pg-job.repository.js';
@@ -15,6 +15,7 @@ interface TimerJobData {
   timerType: string;
   dueAt: string;
   dueMs: number;
+  clock?: TimerClock;
 }
 
 /**
@@ -29,6 +30,17 @@ export class PgTimerStore implements TimerStore {
     private readonly jobs: PgJobRepository,
   ) {
     this.jobsOfKind = new BatonJobQueries(pool, TIMER_JOB);
+  }
+
+  /** Pages in id order through the clock's calendar index (pg-migration-calendars.ts). */
+  async withClockCalendar(calendarId: string, afterId: string, limit: number): Promise<TimerRecord[]> {
+    const result = await query<BatonJobRow>(this.pool, {
+      name: 'baton.timers.withClockCalendar',
+      text: `SELECT id, data FROM agenda_jobs
+             WHERE ${CLOCK_CALENDAR} = $1 AND id COLLATE "C" > $2 AND name = $3 ORDER BY id COLLATE "C" LIMIT $4`,
+      values: [calendarId, afterId, TIMER_JOB, limit],
+    });
+    return result.rows.map(toTimer);
   }
 
   async due(at: Date, limit: number): Promise<TimerRecord[]> {
@@ -59,11 +71,10 @@ export class PgTimerStore implements TimerStore {
     const written: TimerRecord[] = [];
     for (const timer of timers) {
       const before = existing.get(timer.id);
-      if (before && before.dueAt === timer.dueAt && before.elementId === timer.elementId) continue;
+      if (before && before.dueAt === timer.dueAt && before.elementId === timer.elementId && sameClock(before.clock, timer.clock)) continue;
       const dueMs = Date.parse(timer.dueAt);
       if (Number.isNaN(dueMs)) throw new TypeError(`timer ${timer.id}: dueAt ${timer.dueAt} is not a date`);
-      const { instanceId: owner, executionId, elementId, timerType, dueAt } = timer;
-      const data: TimerJobData = { instanceId: owner, executionId, elementId, timerType, dueAt, dueMs };
+      const data: TimerJobData = { ...toData(timer), dueMs };
       await this.jobs.upsertJobIn(client, { _id: toJobId(timer.id), name: TIMER_JOB, priority: 0, type: 'normal', nextRunAt: new Date(dueMs), data });
       written.push(timer);
     }
@@ -80,7 +91,35 @@ export class PgTimerStore implements TimerStore {
   }
 }
 
+/** The calendar a timer's clock counts in, as the agenda_jobs_clock_calendar index has it. */
+const CLOCK_CALENDAR = `(data -> 'clock' ->> 'calendarId')`;
+
+function toData(timer: TimerRecord): Omit<TimerJobData, 'dueMs'> {
+  const { instanceId, executionId, elementId, timerType, dueAt, clock } = timer;
+  return { instanceId, executionId, elementId, timerType, dueAt, ...(clock && { clock }) };
+}
+
+/** jsonb reorders keys, so compare clocks field by field rather than as JSON text. */
+function sameClock(a: TimerClock | undefined, b: TimerClock | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.calendar === b.calendar && a.calendarId === b.calendarId && a.remainingMs === b.remainingMs && a.from === b.from && a.taskId === b.taskId;
+}
+
 function toTimer(row: BatonJobRow): TimerRecord {
   const data = row.data as unknown as TimerJobData;
-  return { id: row.id, instanceId: data.instanceId, executionId: data.executionId, elementId: data.elementId, timerType: data.timerType, dueAt: data.dueAt };
+  return {
+    id: row.id,
+    instanceId: data.instanceId,
+    executionId: data.executionId,
+    elementId: data.elementId,
+    timerType: data.timerType,
+    dueAt: data.dueAt,
+    ...(data.clock && { clock: toClock(data.clock) }),
+  };
+}
+
+/** The clock in the field order the engine writes it (jsonb keeps keys sorted by length, then bytes). */
+function toClock(clock: TimerClock): TimerClock {
+  const { calendar, calendarId, remainingMs, from, taskId } = clock;
+  return { calendar, calendarId, remainingMs, from, ...(taskId !== undefined && { taskId }) };
 }

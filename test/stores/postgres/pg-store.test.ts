@@ -5,7 +5,7 @@ import { PG_SCHEMA_VERSION } from '../../../server/stores/postgres/pg-schema.js'
 import { openPostgresStore, type PgStore } from '../../../server/stores/postgres/pg-store.js';
 import type { Store } from '../../../server/stores/store.js';
 import type { ExternalTaskRecord } from '../../../server/external-tasks/external-task.js';
-import { isoAt, makeDefinition, makeInstance, makeTask, nextStep, rejectionOf, startInstance } from '../../contracts/fixtures.js';
+import { isoAt, makeDefinition, makeInstance, makeTask, makeTimer, nextStep, rejectionOf, startInstance } from '../../contracts/fixtures.js';
 import { storeContract } from '../../contracts/store.contract.js';
 import { dropSchema, freshSchema, testDatabaseUrl } from '../../support/postgres.js';
 
@@ -165,6 +165,40 @@ describe('PgStore', function () {
       expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).to.have.length(1);
       for (const outcome of outcomes) if (outcome.status === 'rejected') expect(outcome.reason).to.be.instanceOf(TicketNumberTakenError);
       expect(await store.instances.lastTicketSeq('FS')).to.equal(1);
+    });
+
+    it('commits several steps in one transaction: all of them, or none when one conflicts', async () => {
+      // given two instances
+      const store = await open();
+      const one = await startInstance(store, makeInstance());
+      const two = await startInstance(store, makeInstance());
+      // when both steps commit together
+      await store.commitSteps([nextStep(one, { tasks: [makeTask(one)] }), nextStep(two, { tasks: [makeTask(two)] })]);
+      // then both are stored
+      expect((await store.instances.get(one.id))?.version).to.equal(2);
+      expect((await store.instances.get(two.id))?.version).to.equal(2);
+      // and when a batch holds one stale step, nothing of the batch is written
+      const moved = { ...one, version: 2 };
+      const error = await rejectionOf(store.commitSteps([nextStep(moved, { tasks: [makeTask(one, { name: 'late' })] }), nextStep(two, {})]));
+      expect(error).to.be.instanceOf(VersionConflictError);
+      expect((await store.instances.get(one.id))?.version).to.equal(2);
+      expect(await store.tasks.list({ instanceId: one.id })).to.have.length(1);
+    });
+
+    it('rewrites a timer whose clock moved though its due time did not, and finds it under its new calendar', async () => {
+      // given a timer counting in "office"
+      const store = await open();
+      const instance = makeInstance();
+      const timer = makeTimer(instance, { clock: { calendar: 'department', calendarId: 'office', remainingMs: 60_000, from: isoAt(0), taskId: 't-1' } });
+      await startInstance(store, instance, { timers: [timer] });
+      expect(await store.timers.get(timer.id)).to.deep.equal(timer);
+      // when a step moves it to "nights" (a hand-over) with the same due time
+      const moved = { ...timer, clock: { ...timer.clock!, calendarId: 'nights' } };
+      await store.commitStep(nextStep(instance, { timers: [moved] }));
+      // then it is read back with the new clock, under its new calendar only
+      expect(await store.timers.get(timer.id)).to.deep.equal(moved);
+      expect(await store.timers.withClockCalendar('nights', '', 10)).to.deep.equal([moved]);
+      expect(await store.timers.withClockCalendar('office', '', 10)).to.deep.equal([]);
     });
 
     it('answers STORE_UNAVAILABLE, not a driver error, when the database cannot be reached', async () => {
