@@ -115,3 +115,13 @@ export async function dropSchema(schema: string): Promise<void> {
     await client.end();
   }
 }
+
+/** Empties every table of the store's schema (one statement), keeping the schema and its version. */
+export async function emptySchema(pool: pg.Pool): Promise<void> {
+  const tables = await pool.query<{ name: string }>(
+    `SELECT table_name AS name FROM information_schema.tables
+     WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> 'baton_schema'`,
+  );
+  if (tables.rows.length === 0) return;
+  await pool.query(`TRUNCATE ${tables.rows.map((row) => `"${row.name}"`).join(', ')}`);
+}
