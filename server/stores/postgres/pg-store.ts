@@ -90,7 +90,7 @@ export class PgStore implements Store {
       if (step.expectedVersion === null) await this.instances.insertIn(client, instance);
       else await this.instances.updateIn(client, instance, step.expectedVersion);
       for (const task of step.tasks) await this.tasks.upsertIn(client, task);
-      for (const event of step.audit) await this.audit.appendIn(client, event);
+      await this.audit.appendIn(client, step.audit);
       if (step.timers) await this.timers.replaceForInstanceIn(client, instance.id, step.timers);
       if (step.subscriptions) await this.instances.replaceSubscriptionsIn(client, instance.id, step.subscriptions);
       for (const incident of step.incidents) await this.instances.upsertIncidentIn(client, incident);
