@@ -111,6 +111,21 @@ export async function runPostgres(): Promise<unknown> {
     const perCycleMs = traced.ms / traced.count;
     const commitPerCycle = commitMs.reduce((sum, ms) => sum + ms, 0) / traced.count;
     console.log(`  per sequential cycle on PostgreSQL: ${fmt(perCycleMs, 2)} ms, of which commitStep ${fmt(commitPerCycle, 2)} ms (2 commits)`);
+    // The floor under every commit: one round trip, and an empty transaction (its fsync at COMMIT).
+    const roundTrip = await timeCycles(200, 1, async () => {
+      await one.store.pool.query('SELECT 1');
+    });
+    const emptyCommit = await timeCycles(200, 1, async () => {
+      const client = await one.store.pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query('INSERT INTO rate_limits (key, hits, reset_at, blocked_until) VALUES ($1, 1, 0, 0) ON CONFLICT (key) DO UPDATE SET hits = rate_limits.hits + 1', ['bench']);
+        await client.query('COMMIT');
+      } finally {
+        client.release();
+      }
+    });
+    console.log(`  one round trip ${fmt(roundTrip.ms / roundTrip.count, 2)} ms; a one-row transaction (BEGIN, write, COMMIT with its WAL flush) ${fmt(emptyCommit.ms / emptyCommit.count, 2)} ms`);
 
     // Timer burst: `burst` instances whose timers all fall due at one instant, fired by agenda.
     // Baton's clock is moved past the due instant once all exist; agenda's own (real) clock is met
