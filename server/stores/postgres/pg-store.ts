@@ -11,7 +11,7 @@ import { PgDepartmentStore } from './pg-department.store.js';
 import { PgInstanceStore } from './pg-instance.store.js';
 import { PgLiveBus } from './pg-live-bus.js';
 import { PgOutboxStore } from './pg-outbox.store.js';
-import { createPool, inTransaction, query, type PgPoolOptions } from './pg-pool.js';
+import { channelName, createPool, inTransaction, query, type PgPoolOptions } from './pg-pool.js';
 import { PgProcessScheduleStore } from './pg-process-schedule.store.js';
 import { PgRateLimitStore, PgSecretStore } from './pg-rate-limit.store.js';
 import { migratePg, schemaVersion } from './pg-schema.js';
@@ -65,7 +65,7 @@ export class PgStore implements Store {
     this.instances = new PgInstanceStore(pool);
     this.tasks = new PgTaskStore(pool);
     this.audit = new PgAuditStore(pool);
-    const backend = new PgAgendaBackend(pool, options.url, `baton_jobs_${options.schema ?? 'public'}`);
+    const backend = new PgAgendaBackend(pool, options.url, channelName('baton_jobs', options.schema ?? 'public'));
     this.timerJobs = new PgTimerJobs(backend);
     this.timers = new PgTimerStore(pool, backend.repository);
     this.schedules = new PgProcessScheduleStore(pool, backend.repository, this.timerJobs);
@@ -102,7 +102,8 @@ export class PgStore implements Store {
 
   /** Created on first use (a CLI never needs one); closed with the store. */
   liveBus(): PgLiveBus {
-    this.bus ??= new PgLiveBus(this.options, `baton_live_${this.options.schema ?? 'public'}`);
+    // The adapter appends `#/<namespace>` (`#/inbox`, `#/status`) to the prefix.
+    this.bus ??= new PgLiveBus(this.options, channelName('baton_live', this.options.schema ?? 'public', 12));
     return this.bus;
   }
 
