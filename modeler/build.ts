@@ -47,6 +47,34 @@ const bpmnlintConfig: esbuild.Plugin = {
   },
 };
 
+/** `locales/`: the i18next catalogs, bundled into every page through `baton-locales:all`. */
+export const LOCALES_DIR = path.join(repoRoot, 'locales');
+
+/**
+ * `baton-locales:all`: every catalog file `locales/<lang>/<namespace>.json` as one module
+ * (`{ en: { common: {...} }, ru: {...} }`), so a new catalog or language needs no import line.
+ */
+const localesModule: esbuild.Plugin = {
+  name: 'baton-locales',
+  setup(build) {
+    build.onResolve({ filter: /^baton-locales:all$/ }, () => ({ path: 'all', namespace: 'baton-locales' }));
+    build.onLoad({ filter: /.*/, namespace: 'baton-locales' }, () => {
+      const resources: Record<string, Record<string, unknown>> = {};
+      const watchFiles: string[] = [];
+      for (const lang of readdirSync(LOCALES_DIR).sort()) {
+        const langDir = path.join(LOCALES_DIR, lang);
+        if (!statSync(langDir).isDirectory()) continue;
+        resources[lang] = {};
+        for (const file of readdirSync(langDir).filter((name) => name.endsWith('.json')).sort()) {
+          watchFiles.push(path.join(langDir, file));
+          resources[lang][file.slice(0, -'.json'.length)] = JSON.parse(readFileSync(path.join(langDir, file), 'utf8')) as unknown;
+        }
+      }
+      return { contents: `export default ${JSON.stringify(resources)};`, loader: 'js', watchFiles };
+    });
+  },
+};
+
 /** The head lines every page shares; a page's own index.html marks their place with `<!-- baton:head -->`. */
 function sharedHead(page: string): string {
   return `<meta charset="utf-8">
@@ -102,7 +130,7 @@ function buildConfig(pages: string[], outDir: string, minify: boolean): esbuild.
     legalComments: 'linked',
     loader: { '.woff': 'file', '.woff2': 'file', '.ttf': 'file', '.eot': 'file', '.svg': 'file', '.png': 'file', '.bpmn': 'text' },
     define: { 'process.env.NODE_ENV': '"production"' },
-    plugins: [bpmnlintConfig],
+    plugins: [bpmnlintConfig, localesModule],
   };
 }
 
@@ -119,7 +147,7 @@ export function isBuildCurrent(outDir = WEB_DIR): boolean {
       ),
     );
   const sources = JSON.parse(readFileSync(list, 'utf8')) as string[];
-  return newest(modelerDir) <= builtAt && sources.every((file) => existsSync(file) && statMs(file) <= builtAt);
+  return newest(modelerDir) <= builtAt && newest(LOCALES_DIR) <= builtAt && sources.every((file) => existsSync(file) && statMs(file) <= builtAt);
 }
 
 function statMs(file: string): number {

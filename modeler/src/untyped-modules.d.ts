@@ -46,3 +46,8 @@ declare module '*.bpmn' {
   const text: string;
   export default text;
 }
+declare module 'baton-locales:all' {
+  /** locales/<lang>/<namespace>.json, bundled by modeler/build.ts. */
+  const resources: Record<string, Record<string, Record<string, unknown>>>;
+  export default resources;
+}
