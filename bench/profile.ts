@@ -149,7 +149,7 @@ const PROBES: readonly Probe[] = [
   { target: TaskService.prototype, method: 'complete', label: 'complete: TaskService.complete', depth: 0, phase: 'complete' },
   { target: TaskService.prototype, method: 'get', label: 'TaskService.get (task before and after)', depth: 1 },
   { target: DefinitionService.prototype, method: 'latest', label: 'DefinitionService.latest (definition row)', depth: 1 },
-  { target: SqliteInstanceStore.prototype, method: 'nextTicketNumber', label: 'nextTicketNumber (its own write transaction)', depth: 1 },
+  { target: SqliteInstanceStore.prototype, method: 'lastTicketSeq', label: 'lastTicketSeq (reads the number to reserve)', depth: 1 },
   { target: SqliteInstanceStore.prototype, method: 'get', label: 'SqliteInstanceStore.get (row + JSON.parse of state)', depth: 1 },
   { target: SqliteTaskStore.prototype, method: 'list', label: 'open tasks / incidents / timers of the instance', depth: 1 },
   { target: SqliteInstanceStore.prototype, method: 'incidents', label: 'open tasks / incidents / timers of the instance', depth: 1 },

@@ -57,9 +57,10 @@ function timeCommits(): void {
     }
   };
   const instances = SqliteInstanceStore.prototype;
-  const ticket = instances.nextTicketNumber;
+  // Ticket numbers are taken inside commitStep now; the read of the last number is what remains apart.
+  const ticket = instances.lastTicketSeq;
   // The method is async but does its one statement synchronously, before its first await.
-  instances.nextTicketNumber = function timedTicket(this: SqliteInstanceStore, ...args: Parameters<SqliteInstanceStore['nextTicketNumber']>) {
+  instances.lastTicketSeq = function timedTicket(this: SqliteInstanceStore, ...args: Parameters<SqliteInstanceStore['lastTicketSeq']>) {
     const began = performance.now();
     try {
       return ticket.apply(this, args);

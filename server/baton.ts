@@ -8,14 +8,16 @@ import { randomBytes } from 'node:crypto';
 
 import { createApp } from './app.js';
 import { AuditCheckpointer } from './audit/audit-checkpointer.js';
+import { AuditWitness } from './audit/audit-witness.js';
 import { auditKeyOf, type AuditKey } from './audit/audit-key.js';
 import { AuditService } from './audit/audit.service.js';
 import { systemClock, type Clock } from './clock.js';
 import { AccessEvents } from './auth/access-events.js';
 import { AuthService } from './auth/auth.service.js';
 import { LoginLimiter } from './auth/login-limiter.js';
+import { HealthState } from './health/health-state.js';
 import { PasswordHasher } from './auth/passwords.js';
-import { DEFAULT_AUTH, DEFAULT_CHECKPOINT_MS, type AuthConfig, type Config } from './config.js';
+import { DEFAULT_AUTH, DEFAULT_CHECKPOINT_MS, DEFAULT_INVOICE, type AuthConfig, type Config, type InvoiceConfig } from './config.js';
 import { DepartmentService } from './departments/department.service.js';
 import { DEFAULT_INTAKE_GUARD, IntakeGuard, type IntakeGuardOptions } from './customer/intake-guard.js';
 import { IntakeService } from './customer/intake.service.js';
@@ -27,8 +29,14 @@ import { SourceCache } from './engine/bpmn-source.js';
 import { ConnectorRegistry } from './engine/connectors/connector-registry.js';
 import { emailConnector } from './engine/connectors/email.connector.js';
 import { logConnector } from './engine/connectors/log.connector.js';
+import { notifyConnector } from './engine/connectors/notify.connector.js';
 import { webhookConnector } from './engine/connectors/webhook.connector.js';
 import { BatonError } from './errors.js';
+import { dispatchConnector } from './field/dispatch.connector.js';
+import { FieldService, type DispatchPlan } from './field/field.service.js';
+import { VisitService } from './field/visit.service.js';
+import { fieldStatusOf } from './field/field-status.js';
+import { invoiceConnector, usePartsConnector } from './field/closing.connectors.js';
 import { InstanceRunner } from './instances/instance-runner.js';
 import { InstanceService } from './instances/instance.service.js';
 import { MessageService } from './instances/message.service.js';
@@ -36,7 +44,12 @@ import type { MailTransport } from './outbox/mail-transport.js';
 import { OutboxDispatcher } from './outbox/outbox-dispatcher.js';
 import { ReplayService } from './replay/replay.service.js';
 import { LiveHub } from './live/live-hub.js';
+import { NotificationHub } from './notifications/notification-hub.js';
+import { NotificationService } from './notifications/notification.service.js';
+import { SlaWatch } from './notifications/sla-watch.js';
+import { StepNotifications } from './notifications/step-notifications.js';
 import { TaskRouter } from './routing/task-router.js';
+import type { TrustProxy } from './http/trust-proxy.js';
 import type { Store } from './stores/store.js';
 import { TaskActions } from './tasks/task-actions.js';
 import { TaskService } from './tasks/task.service.js';
@@ -45,43 +58,75 @@ import { ProcessStarts } from './timers/process-starts.js';
 import { TimerScheduler } from './timers/timer-scheduler.js';
 import { TimerService } from './timers/timer.service.js';
 import { seedDemoOrganisation } from './users/demo-organisation.js';
+import { AccountService } from './users/account.service.js';
 import { UserService } from './users/user.service.js';
 
 export interface BatonOptions {
   store: Store;
   logger: Logger;
   clock?: Clock;
-  config: Pick<Config, 'timerPollMs' | 'webhook'> & { auth?: AuthConfig };
+  config: Pick<Config, 'timerPollMs' | 'webhook'> & { auth?: AuthConfig; invoice?: InvoiceConfig; trustProxy?: TrustProxy };
   /** Without one, queued emails stay in the outbox and no dispatcher exists. */
   mailTransport?: MailTransport;
   /** agenda runs the timers when given; tests that move a manual clock sweep with `scheduler.tick()`. */
   agenda?: AgendaTimersOptions;
   version: string;
   /** The key that signs audit checkpoints; main.ts passes the configured one. */
-  audit?: { key: AuditKey; checkpointMs?: number; anchorFile?: string | null };
+  audit?: { key: AuditKey; checkpointMs?: number; anchorFile?: string | null; witnessUrl?: string | null; witnessEmail?: string | null };
   /** Customer pages: the public base URL of links (default http://localhost:3000), status link lifetime, intake abuse limits. */
   customer?: { publicUrl?: string; statusTtlMs?: number; guard?: Partial<IntakeGuardOptions> };
 }
 
 /** Default lifetime of a status link: a year, so a customer can look a finished ticket up again. */
 const STATUS_TTL_MS = 365 * 86_400_000;
+/** How often open tasks are checked for an SLA at risk or breached (notifications). */
+const SLA_SWEEP_MS = 60_000;
 
 export type Baton = ReturnType<typeof createBaton>;
+
+/** The external witness of the checkpoint chain, when a webhook or an address (with SMTP) is configured. */
+function auditWitness(options: BatonOptions, logger: Logger): AuditWitness | null {
+  const url = options.audit?.witnessUrl ?? null;
+  const to = options.audit?.witnessEmail ?? null;
+  const email = to && options.mailTransport ? { to, transport: options.mailTransport } : null;
+  if (to && !email) logger.warn('BATON_AUDIT_WITNESS_EMAIL is set but no SMTP server is: the witness gets no email');
+  return url || email ? new AuditWitness({ url, email }, options.customer?.publicUrl ?? 'baton', logger) : null;
+}
 
 /** Wires the parts together. main.ts adds the process boundary (config, signals, listening). */
 export function createBaton(options: BatonOptions) {
   const { store, logger } = options;
   const clock = options.clock ?? systemClock;
-  const connectors = new ConnectorRegistry([logConnector, emailConnector, webhookConnector(options.config.webhook)]);
+  const publicUrl = options.customer?.publicUrl ?? 'http://localhost:3000';
+  const notifications = new NotificationService({
+    notifications: store.notifications,
+    preferences: store.preferences,
+    users: store.users,
+    tasks: store.tasks,
+    clock,
+    logger,
+    publicUrl,
+  });
+  // The dispatch handler plans with the field service, which needs the runner (made below) only
+  // to reassign a visit by hand; a handler runs only once Baton is up.
+  const connectors = new ConnectorRegistry([logConnector, emailConnector, webhookConnector(options.config.webhook), notifyConnector(notifications), dispatchConnector((input): Promise<DispatchPlan> => field.plan(input)),
+    usePartsConnector(() => field),
+    invoiceConnector(() => field, options.config.invoice ?? DEFAULT_INVOICE),
+  ]);
   const sources = new SourceCache();
   const authConfig = options.config.auth ?? DEFAULT_AUTH;
   const accessEvents = new AccessEvents();
+  const health = new HealthState(clock, logger);
   const hasher = new PasswordHasher(authConfig.passwordCost);
   const auth = new AuthService(store.users, store.credentials, hasher, new LoginLimiter(store.rateLimits, clock), accessEvents, clock, authConfig);
   const users = new UserService(store.users, store.departments, hasher, auth, accessEvents, clock);
   const departments = new DepartmentService(store.departments, (department) => accessEvents.emit('department.created', department));
   const router = new TaskRouter(store.departments, store.users, store.tasks);
   const runner = new InstanceRunner({ store, sources, clock, connectors, logger, router });
+  const field: FieldService = new FieldService(store.field, { users: store.users, tasks: store.tasks, instances: store.instances, audit: store.audit, clock, runner });
+  const visits = new VisitService({ field: store.field, tasks: store.tasks, instances: store.instances, audit: store.audit, clock, runner });
+  const stepNotifications = new StepNotifications(runner.events, notifications, logger);
+  const slaWatch = new SlaWatch(store.tasks, notifications, clock, logger, SLA_SWEEP_MS);
   const processStarts = new ProcessStarts(store.schedules, store.definitions, runner, clock, logger);
   const definitions = new DefinitionService(store.definitions, store.departments, () => connectors.names(), clock, (definition) =>
     processStarts.scheduleFor(definition),
@@ -96,19 +141,21 @@ export function createBaton(options: BatonOptions) {
   // Without a configured key (tests, benchmarks) checkpoints are signed with a key of this process
   // only: they verify while it runs, which is all such a Baton needs.
   const auditKey = options.audit?.key ?? auditKeyOf(randomBytes(32));
-  const audit = new AuditService(store.audit, store.instances, auditKey);
+  const audit = new AuditService(store.audit, store.instances, auditKey, options.audit?.anchorFile ?? null, store.tasks);
   const checkpointMs = options.audit?.checkpointMs ?? DEFAULT_CHECKPOINT_MS;
   const checkpointer = new AuditCheckpointer(store.audit.checkpoints, auditKey, clock, logger, {
     intervalMs: checkpointMs,
     pollMs: Math.min(checkpointMs, 30_000),
     anchorFile: options.audit?.anchorFile ?? null,
+    health,
+    witness: auditWitness(options, logger),
   });
   const replay = new ReplayService(audit, store.definitions);
-  const taskActions = new TaskActions(store.tasks, tasks, runner, departments, store.users, clock);
+  const taskActions = new TaskActions(store.tasks, tasks, runner, departments, store.users, clock, [field.checkTechnicianChoice]);
   const profiles = new ProcessProfiles();
   const intakeGuard = new IntakeGuard(store.rateLimits, store.secrets, clock, { ...DEFAULT_INTAKE_GUARD, ...options.customer?.guard });
   const intake = new IntakeService(definitions, profiles, runner, intakeGuard, clock, {
-    publicUrl: options.customer?.publicUrl ?? 'http://localhost:3000',
+    publicUrl,
     statusTtlMs: options.customer?.statusTtlMs ?? STATUS_TTL_MS,
   });
   const status = new StatusService({
@@ -121,10 +168,14 @@ export function createBaton(options: BatonOptions) {
     profiles,
     runner,
     clock,
+    field: fieldStatusOf(visits, store.users),
+    rateLimits: store.rateLimits,
   });
-  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, logger, version: options.version });
+  const accounts = new AccountService(store.preferences, clock);
+  const app = createApp({ store, auth, users, departments, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, field, visits, accounts, notifications, logger, health, version: options.version, trustProxy: options.config.trustProxy ?? false });
   let live: LiveHub | null = null;
   let statusHub: StatusHub | null = null;
+  let notificationHub: NotificationHub | null = null;
 
   return {
     app,
@@ -149,8 +200,16 @@ export function createBaton(options: BatonOptions) {
     auditKey,
     replay,
     checkpointer,
+    health,
     intake,
     status,
+    field,
+    visits,
+    accounts,
+    /** `notify(kind, …)`: staff notifications (browser list, live badge, email). */
+    notifications,
+    stepNotifications,
+    slaWatch,
     /** Deploys every .bpmn file of a directory; identical diagrams are not redeployed. */
     async deployDirectory(dir: string): Promise<{ file: string; key?: string; version?: number; created?: boolean; error?: string }[]> {
       const files = (await readdir(dir)).filter((file) => file.endsWith('.bpmn')).sort();
@@ -168,9 +227,10 @@ export function createBaton(options: BatonOptions) {
     },
     /** Socket.IO on the server the app listens on (the live inbox); call once, after listen. */
     attachLive(server: HttpServer): LiveHub {
-      live = new LiveHub(server, { auth, actions: taskActions, tasks: store.tasks, stepEvents: runner.events, accessEvents, clock, logger, bus: store.liveBus() });
+      live = new LiveHub(server, { auth, actions: taskActions, tasks: store.tasks, stepEvents: runner.events, accessEvents, clock, logger, bus: store.liveBus(), health });
       // The customers' live status pages share the Socket.IO server, on their own namespace.
       statusHub = new StatusHub(live.io, { status, stepEvents: runner.events, logger });
+      notificationHub = new NotificationHub(live, notifications, store.notifications, logger);
       return live;
     },
     /** The demo organisation into an empty store; null when people exist already. */
@@ -180,6 +240,9 @@ export function createBaton(options: BatonOptions) {
     /** Finishes the steps in progress and saves them; takes no new ones. */
     async shutdown(): Promise<void> {
       statusHub?.close();
+      notificationHub?.close();
+      slaWatch.stop();
+      stepNotifications.close();
       await live?.close();
       await agendaTimers?.stop();
       await scheduler.stop();

@@ -5,12 +5,21 @@ import { z } from 'zod';
 import { defaultKeyFile, MIN_KEY_LENGTH, type AuditKeySettings } from './audit/audit-key.js';
 import { passwordProblem } from './auth/passwords.js';
 import { InvalidInputError } from './errors.js';
+import { parseTrustProxy, type TrustProxy } from './http/trust-proxy.js';
 
 /** Defaults of the settings createBaton also falls back on when a caller (a test) leaves them out. */
 export const DEFAULT_CHECKPOINT_MS = 300_000;
 export const DEFAULT_SESSION_HOURS = 8;
 export const DEFAULT_TOKEN_DAYS = 30;
 export const DEFAULT_BCRYPT_COST = 12;
+/** Invoices of field visits: labour rate per hour (a technician's own rate wins), tax, currency. */
+export const DEFAULT_INVOICE: InvoiceConfig = { hourlyRate: 60, taxRate: 0.19, currency: 'EUR' };
+
+export interface InvoiceConfig {
+  hourlyRate: number;
+  taxRate: number;
+  currency: string;
+}
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -42,6 +51,15 @@ const schema = z.object({
   BATON_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   BATON_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   /** Absolute base URL customers reach Baton at: the links in confirmation emails and QR codes. */
+  BATON_INVOICE_HOURLY_RATE: z.coerce.number().finite().min(0).default(DEFAULT_INVOICE.hourlyRate),
+  BATON_INVOICE_TAX_RATE: z.coerce.number().finite().min(0).max(1).default(DEFAULT_INVOICE.taxRate),
+  BATON_INVOICE_CURRENCY: z.string().trim().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').default(DEFAULT_INVOICE.currency),
+  BATON_TRUST_PROXY: z
+    .string()
+    .optional()
+    .refine((value) => parseTrustProxy(value) !== null, {
+      message: 'must be the number of proxies in front (1), or their addresses or subnets, comma-separated (loopback, 10.0.0.0/8)',
+    }),
   BATON_PUBLIC_URL: z.string().trim().url().refine((value) => /^https?:\/\//.test(value), { message: 'must be an http(s) URL' }).optional(),
   /** Where queued emails go; unset (or empty), they stay queued in the outbox. */
   BATON_SMTP_URL: z
@@ -61,6 +79,10 @@ const schema = z.object({
   BATON_AUDIT_KEY_FILE: z.string().min(1).optional(),
   /** The newest checkpoint's id and signature, kept outside the database; default beside the key file. */
   BATON_AUDIT_ANCHOR_FILE: z.string().min(1).optional(),
+  /** An external witness: every checkpoint head and audit alarm is POSTed there as JSON. */
+  BATON_AUDIT_WITNESS_URL: z.string().url().refine((url) => /^https?:/.test(url), 'must be an http(s) URL').optional(),
+  /** An external witness by email (needs BATON_SMTP_URL): every checkpoint head and audit alarm. */
+  BATON_AUDIT_WITNESS_EMAIL: z.string().email().optional(),
   /** How often the chain heads are sealed in a signed checkpoint (and once more on shutdown). */
   BATON_AUDIT_CHECKPOINT_MS: z.coerce.number().int().min(1000).max(86_400_000).default(DEFAULT_CHECKPOINT_MS),
   /** How long a browser session lasts, and a bearer token. */
@@ -117,11 +139,18 @@ export interface Config {
     checkpointMs: number;
     /** BATON_AUDIT_ANCHOR_FILE, default beside the key file: the newest checkpoint, outside the database. */
     anchorFile: string;
+    /** BATON_AUDIT_WITNESS_URL: where checkpoint heads and alarms are posted; null: no witness. */
+    witnessUrl: string | null;
+    /** BATON_AUDIT_WITNESS_EMAIL: where checkpoint heads and alarms are mailed; null: nowhere. */
+    witnessEmail: string | null;
   };
   auth: AuthConfig;
   demo: { enabled: boolean; password: string | null };
   /** BATON_PUBLIC_URL without a trailing slash, default http://localhost:<port>. */
   publicUrl: string;
+  invoice: InvoiceConfig;
+  /** BATON_TRUST_PROXY: the reverse proxies trusted for the client address and https (false: none). */
+  trustProxy: TrustProxy;
 }
 
 export type DatabaseConfig =
@@ -132,6 +161,8 @@ export interface AuthConfig {
   sessionTtlMs: number;
   tokenTtlMs: number;
   passwordCost: number;
+  /** Sign-ins one client address may have under way at once (default 8). */
+  maxPendingPerAddress?: number;
 }
 
 /** The auth settings from hours, days and a cost, as the environment gives them. */
@@ -173,9 +204,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       anchorFile: value.BATON_AUDIT_ANCHOR_FILE ? path.resolve(value.BATON_AUDIT_ANCHOR_FILE) : path.join(path.dirname(keyFile), 'audit-anchor.json'),
       dataDir,
       checkpointMs: value.BATON_AUDIT_CHECKPOINT_MS,
+      witnessUrl: value.BATON_AUDIT_WITNESS_URL ?? null,
+      witnessEmail: value.BATON_AUDIT_WITNESS_EMAIL ?? null,
     },
     auth: authConfig(value.BATON_SESSION_HOURS, value.BATON_TOKEN_DAYS, value.BATON_BCRYPT_COST),
     demo: { enabled: value.BATON_DEMO === 'on', password: value.BATON_DEMO_PASSWORD ?? null },
     publicUrl: (value.BATON_PUBLIC_URL ?? `http://localhost:${value.PORT}`).replace(/\/+$/, ''),
+    invoice: { hourlyRate: value.BATON_INVOICE_HOURLY_RATE, taxRate: value.BATON_INVOICE_TAX_RATE, currency: value.BATON_INVOICE_CURRENCY },
+    trustProxy: parseTrustProxy(value.BATON_TRUST_PROXY) ?? false,
   };
 }

@@ -103,7 +103,42 @@ export class StoreUnavailableError extends BatonError {
   }
 }
 
+/** Too much work of this kind is under way (sign-ins waiting for bcrypt); try again after `retryAfterSeconds`. */
+export class BusyError extends BatonError {
+  readonly code = 'BUSY';
+
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The database file is damaged (found at start or by the integrity check); the message says how to restore. */
+export class StoreCorruptError extends BatonError {
+  readonly code = 'STORE_CORRUPT';
+}
+
+/**
+ * The ticket number a start ran with was taken meanwhile (the store's counter is not at seq-1):
+ * the runner runs the start again with a fresh number; it reaches a caller only if that keeps failing.
+ */
+export class TicketNumberTakenError extends BatonError {
+  readonly code = 'TICKET_CONFLICT';
+}
+
+/** Another Baton process holds the data directory. */
+export class DataDirLockedError extends BatonError {
+  readonly code = 'DATA_DIR_LOCKED';
+}
+
 /** The step could not run (a condition failed to evaluate); an incident was recorded instead. */
 export class IncidentRaisedError extends BatonError {
   readonly code = 'INCIDENT';
+}
+
+/** A person named for work cannot take it (unknown technician, missing skill, fully booked); says why. */
+export class NotEligibleError extends BatonError {
+  readonly code = 'NOT_ELIGIBLE';
 }

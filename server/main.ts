@@ -8,6 +8,8 @@ import { demoBanner } from './users/demo-banner.js';
 import { generatePassword } from './users/demo-organisation.js';
 import { SmtpTransport } from './outbox/smtp-transport.js';
 import { describeStore, openStore } from './stores/open-store.js';
+import { lockDataDir } from './stores/sqlite/data-dir-lock.js';
+import { BatonError } from './errors.js';
 import { batonVersion } from './version.js';
 
 const version = batonVersion();
@@ -18,9 +20,12 @@ async function main(): Promise<void> {
 
   const auditKey = loadAuditKey(config.audit);
   for (const warning of auditKey.warnings) logger.warn(warning);
+  // One process per SQLite data directory, taken before the database is opened (the OS drops it on
+  // exit); PostgreSQL nodes share their database by design.
+  const lock = config.database.kind === 'sqlite' ? lockDataDir(config.dataDir) : null;
   const store = await openStore(config);
   const mailTransport = config.smtp ? new SmtpTransport(config.smtp) : undefined;
-  const audit = { key: auditKey.key, checkpointMs: config.audit.checkpointMs, anchorFile: config.audit.anchorFile };
+  const audit = { key: auditKey.key, checkpointMs: config.audit.checkpointMs, anchorFile: config.audit.anchorFile, witnessUrl: config.audit.witnessUrl, witnessEmail: config.audit.witnessEmail };
   const baton = createBaton({ store, logger, config, version, mailTransport, agenda: config.agenda, audit, customer: { publicUrl: config.publicUrl } });
   if (config.demo.enabled) {
     const password = config.demo.password ?? generatePassword();
@@ -41,6 +46,7 @@ async function main(): Promise<void> {
   await baton.agendaTimers?.start();
   baton.scheduler.start();
   baton.checkpointer.start();
+  baton.slaWatch.start();
   if (baton.dispatcher && config.smtp) {
     baton.dispatcher.start();
     // The host only: the URL usually carries the SMTP password.
@@ -75,6 +81,7 @@ async function main(): Promise<void> {
     await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
     await baton.shutdown();
     await mailTransport?.close();
+    lock?.release();
     logger.info('stopped cleanly');
     process.exit(0);
   };
@@ -83,6 +90,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  createLogger('error').fatal({ err }, 'Baton could not start');
+  // A refusal Baton explains (damaged database, data directory in use) is told in words, no stack.
+  if (err instanceof BatonError) {
+    createLogger('error').fatal({ code: err.code }, 'Baton could not start');
+    process.stderr.write(`\nBaton could not start: ${err.message}\n`);
+  } else {
+    createLogger('error').fatal({ err }, 'Baton could not start');
+  }
   process.exit(1);
 });

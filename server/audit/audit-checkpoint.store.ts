@@ -15,6 +15,8 @@ export interface AuditCheckpointStore {
   append(at: string, keyId: string, sign: (body: CheckpointBody) => string): Promise<AuditCheckpoint | null>;
   latest(): Promise<AuditCheckpoint | null>;
   get(id: number): Promise<AuditCheckpoint | null>;
+  /** How many checkpoints are stored: with ids 1..latest, anything else means one was removed. */
+  count(): Promise<number>;
   /** Checkpoints with id > afterId, in id order. */
   list(afterId: number, limit: number): Promise<AuditCheckpoint[]>;
   heads(checkpointId: number): Promise<CheckpointHead[]>;

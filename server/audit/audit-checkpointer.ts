@@ -4,7 +4,11 @@ import type { Clock } from '../clock.js';
 import { writeAnchor } from './audit-anchor.js';
 import { signCheckpoint, type AuditCheckpoint } from './audit-checkpoint.js';
 import type { AuditCheckpointStore } from './audit-checkpoint.store.js';
+import { crashPoint } from '../crash-points.js';
 import type { AuditKey } from './audit-key.js';
+import type { AuditWitness } from './audit-witness.js';
+import { CheckpointChain, type ChainProblem } from './checkpoint-chain.js';
+import type { HealthState } from '../health/health-state.js';
 
 export interface AuditCheckpointerOptions {
   /** How long after the last checkpoint the next one is due (BATON_AUDIT_CHECKPOINT_MS). */
@@ -13,6 +17,10 @@ export interface AuditCheckpointerOptions {
   pollMs: number;
   /** Where the newest checkpoint's id and signature are kept outside the database; null: nowhere. */
   anchorFile?: string | null;
+  /** Where an alarm shows (/health degraded). */
+  health?: HealthState | null;
+  /** The external witness the checkpoint heads and alarms are posted to. */
+  witness?: AuditWitness | null;
 }
 
 /**
@@ -25,6 +33,8 @@ export class AuditCheckpointer {
   private handle: NodeJS.Timeout | null = null;
   private running: Promise<AuditCheckpoint | null> | null = null;
   private lastAt: number;
+  private readonly chain: CheckpointChain;
+  private alarmed: string | null = null;
 
   constructor(
     private readonly checkpoints: AuditCheckpointStore,
@@ -34,10 +44,13 @@ export class AuditCheckpointer {
     private readonly options: AuditCheckpointerOptions,
   ) {
     this.lastAt = clock.now().getTime();
+    this.chain = new CheckpointChain(checkpoints, key, options.anchorFile ?? null);
   }
 
   start(): void {
     if (this.handle) return;
+    // The anchor against the database before anything is sealed: an alarm shows from the start.
+    void this.check();
     this.handle = setInterval(() => void this.tick(), this.options.pollMs);
     this.handle.unref();
   }
@@ -64,14 +77,47 @@ export class AuditCheckpointer {
     return this.running;
   }
 
+  /**
+   * The checkpoint chain and the anchor against the database; raises the alarm (and answers the
+   * problem) when a checkpoint is missing or altered, clears it once they agree again.
+   */
+  async check(): Promise<ChainProblem | null> {
+    const problem = await this.chain.problem();
+    if (problem) this.alarm(problem);
+    else if (this.alarmed) {
+      this.alarmed = null;
+      this.options.health?.clear('audit');
+    }
+    return problem;
+  }
+
+  /** The current alarm, null when none. */
+  alarmText(): string | null {
+    return this.alarmed;
+  }
+
+  private alarm(problem: ChainProblem): void {
+    if (this.alarmed === problem.reason) return;
+    this.alarmed = problem.reason;
+    // Loud on purpose: sealing stops until someone looks (a restore, or the tampering explained).
+    this.logger.fatal({ event: 'audit.alarm', kind: problem.kind, reason: problem.reason }, `AUDIT ALARM: ${problem.reason}; no checkpoint will be sealed over it`);
+    this.options.health?.raise('audit', `${problem.reason}; checkpoints are not sealed`);
+    void this.options.witness?.alarm(this.clock.now().toISOString(), problem.kind, problem.reason);
+  }
+
   private async write(): Promise<AuditCheckpoint | null> {
     const now = this.clock.now();
     try {
+      // Never seal over a missing or altered checkpoint: that would re-seal a rewritten history.
+      if (await this.check()) return null;
       const checkpoint = await this.checkpoints.append(now.toISOString(), this.key.id, (body) => signCheckpoint(this.key, body));
       this.lastAt = now.getTime();
       if (checkpoint) {
         this.logger.debug({ checkpoint: checkpoint.id, heads: checkpoint.headCount }, 'audit checkpoint signed');
+        this.chain.sealed(checkpoint);
+        crashPoint('checkpoint');
         this.anchor(checkpoint);
+        void this.options.witness?.checkpoint(checkpoint);
       }
       return checkpoint;
     } catch (err) {

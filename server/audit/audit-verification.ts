@@ -12,10 +12,18 @@ export type AuditBreakKind =
   | 'truncated'
   | 'head-mismatch'
   | 'checkpoint-mismatch'
-  | 'checkpoint-signature-invalid';
+  | 'checkpoint-signature-invalid'
+  /** The checkpoints' own chain is broken (a gap, a wrong link or signature) or disagrees with the anchor file. */
+  | 'checkpoint-chain-broken'
+  /** Checkpoints the anchor file (or an earlier check) knew of are gone from the database. */
+  | 'checkpoints-removed'
+  /** Events older than the newest checkpoint that no checkpoint sealed: this instance's seals were removed. */
+  | 'unsealed'
+  /** The log is intact, but the stored state (variables, status, tasks, owner) is not what it says. */
+  | 'state-mismatch';
 
 export interface AuditBreak {
-  /** The first event that does not match (for a truncated log: the first missing one). */
+  /** The first event that does not match (for a truncated log: the first missing one); 0 when the checkpoints themselves are at fault. */
   seq: number;
   kind: AuditBreakKind;
   reason: string;

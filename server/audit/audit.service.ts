@@ -7,17 +7,35 @@ import type { AuditEvent } from './audit-event.js';
 import type { AuditKey } from './audit-key.js';
 import { verifyTrail, type AuditVerification, type CheckedSeal } from './audit-verify.js';
 import type { AuditStore } from './audit.store.js';
+import { CheckpointChain } from './checkpoint-chain.js';
+import { stateDifference } from './state-check.js';
+import type { AuditBreak } from './audit-verification.js';
+import type { TaskStore } from '../tasks/task.store.js';
+
+/**
+ * A checkpoint seals every head that advanced before it; an event this much older than the newest
+ * checkpoint must be sealed (the margin covers a step that took its time before it committed).
+ */
+const SEAL_MARGIN_MS = 60_000;
 
 /** Events per read when a trail is streamed or verified page by page. */
 export const AUDIT_PAGE = 500;
 
 /** An instance's audit trail: read (in pages), verified against its chain and the signed checkpoints. */
 export class AuditService {
+  private readonly chain: CheckpointChain;
+
   constructor(
     private readonly audit: AuditStore,
     private readonly instances: InstanceStore,
     private readonly key: AuditKey,
-  ) {}
+    /** The anchor file outside the database (what the checkpointer writes); null: none. */
+    anchorFile: string | null = null,
+    /** Where the instance's stored tasks are read for the state check; null: only variables and status are compared. */
+    private readonly tasks: TaskStore | null = null,
+  ) {
+    this.chain = new CheckpointChain(audit.checkpoints, key, anchorFile);
+  }
 
   /** The instance, or NotFoundError: called before a stream starts, so a 404 is still possible. */
   async require(instanceId: string): Promise<InstanceRecord> {
@@ -46,7 +64,34 @@ export class AuditService {
   /** Valid, or the first event that does not match and why. Never throws on a broken chain. */
   async verify(instanceId: string): Promise<AuditVerification> {
     const instance = await this.require(instanceId);
-    return this.verifyInstance(instance, new Map());
+    return this.verifyAgainstCheckpoints(instance);
+  }
+
+  /**
+   * verifyInstance, and the instance against the checkpoints as a whole: their own chain and the
+   * anchor (a removed checkpoint takes the seals of rewritten events with it), and the newest
+   * checkpoint (events older than it that no checkpoint sealed had their seals removed). What
+   * the API verify and the replay badge answer.
+   */
+  async verifyAgainstCheckpoints(instance: InstanceRecord, events?: readonly AuditEvent[]): Promise<AuditVerification> {
+    const trail = events ?? (await this.audit.forInstance(instance.id));
+    const own = await this.verifyInstance(instance, new Map(), trail);
+    if (!own.valid) return own;
+    const stateBreak = await this.stateBreak(instance, trail);
+    if (stateBreak) return { ...own, valid: false, firstInvalid: stateBreak };
+    const chainProblem = await this.chain.problem();
+    if (chainProblem) return { ...own, valid: false, firstInvalid: { seq: 0, kind: chainProblem.kind, reason: chainProblem.reason } };
+    const latest = await this.audit.checkpoints.latest();
+    if (latest) {
+      const cutoff = new Date(Date.parse(latest.at) - SEAL_MARGIN_MS).toISOString();
+      const older = trail.filter((event) => event.at < cutoff).at(-1);
+      const sealedUpTo = own.checkpoint?.seq ?? 0;
+      if (older && older.seq > sealedUpTo) {
+        const reason = `event ${older.seq} (${older.at}) is older than checkpoint ${latest.id} (${latest.at}) but no checkpoint sealed it: this instance's seals were removed`;
+        return { ...own, valid: false, firstInvalid: { seq: sealedUpTo + 1, kind: 'unsealed', reason } };
+      }
+    }
+    return own;
   }
 
   /**
@@ -63,6 +108,13 @@ export class AuditService {
     const seals: CheckedSeal[] = [];
     for (const head of sealed) seals.push({ ...head, ...(await this.checkCheckpoint(head, checked)) });
     return verifyTrail(trail, instance.auditHead, seals);
+  }
+
+  /** The stored state against the fold of an intact log (see state-check.ts); null when they agree. */
+  async stateBreak(instance: InstanceRecord, trail: readonly AuditEvent[]): Promise<AuditBreak | null> {
+    const tasks = this.tasks ? await this.tasks.list({ instanceId: instance.id, limit: 10_000, offset: 0 }) : [];
+    const difference = stateDifference(trail, instance, this.tasks ? tasks : []);
+    return difference ? { seq: trail.at(-1)?.seq ?? 0, kind: 'state-mismatch', reason: difference } : null;
   }
 
   private async checkCheckpoint(head: SealedHead, checked: Map<number, { at: string; problem: string | null }>): Promise<{ at: string; problem: string | null }> {

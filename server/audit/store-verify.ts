@@ -82,7 +82,13 @@ export async function verifyStore(
     for (const instance of batch) {
       count += 1;
       sealedInstances.delete(instance.id);
-      const result = await service.verifyInstance(instance, checked);
+      const trail = await audit.forInstance(instance.id);
+      let result = await service.verifyInstance(instance, checked, trail);
+      // An intact log can still disagree with the stored state (an edited variable or owner).
+      if (result.valid) {
+        const stateBreak = await service.stateBreak(instance, trail);
+        if (stateBreak) result = { ...result, valid: false, firstInvalid: stateBreak };
+      }
       events += result.events;
       if (result.firstInvalid) {
         problems.push({ instanceId: instance.id, checkpointId: null, seq: result.firstInvalid.seq, kind: result.firstInvalid.kind, reason: result.firstInvalid.reason });

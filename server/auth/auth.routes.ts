@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { CSRF_HEADER, SESSION_COOKIE } from '../http/cookies.js';
 import { principalOf } from '../http/principal.js';
 import { parseInput } from '../http/validate.js';
+import { setLangCookie } from '../users/account.routes.js';
+import type { AccountService } from '../users/account.service.js';
 import type { UserStore } from '../users/user.store.js';
 import { userView } from '../users/user.js';
 import type { AuthService } from './auth.service.js';
@@ -15,19 +17,24 @@ const signIn = z.object({
   password: z.string().min(1).refine((value) => !passwordTooLong(value), `at most ${MAX_PASSWORD_BYTES} bytes`),
 });
 
+/** The client's address: behind a trusted proxy (BATON_TRUST_PROXY) the one it forwarded. */
 function address(req: Request): string {
-  return req.socket.remoteAddress ?? 'unknown';
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }
 
 /** Sign-in routes: reachable without a session (they create one). */
-export function publicAuthRoutes(auth: AuthService): Router {
+export function publicAuthRoutes(auth: AuthService, accounts: AccountService, secureCookies = false): Router {
   const router = Router();
 
   /** Browser sign-in: an httpOnly SameSite=Lax session cookie, and the CSRF token for the x-csrf-token header. */
   router.post('/login', async (req, res) => {
     const { username, password } = parseInput(signIn, req.body ?? {}, 'sign-in');
     const { secret, credential, user } = await auth.signIn(username, password, address(req), 'session');
-    res.cookie(SESSION_COOKIE, secret, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', expires: new Date(credential.expiresAt) });
+    const secure = secureCookies || req.secure;
+    res.cookie(SESSION_COOKIE, secret, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: new Date(credential.expiresAt) });
+    // The person's saved language follows them to this browser.
+    const { lang } = await accounts.get(user.username);
+    if (lang) setLangCookie(res, lang, secure);
     res.json({ user: userView(user), csrfToken: credential.csrfToken, csrfHeader: CSRF_HEADER, expiresAt: credential.expiresAt });
   });
 

@@ -8,6 +8,7 @@ import type { AccessEvents } from './access-events.js';
 import type { CredentialRecord } from './credential.js';
 import type { CredentialStore } from './credential.store.js';
 import type { LoginLimiter } from './login-limiter.js';
+import { PerAddressLimit } from './bounded-work.js';
 import type { PasswordHasher } from './passwords.js';
 import type { Principal } from './principal.js';
 import { secretHash } from './secrets.js';
@@ -15,6 +16,8 @@ import { secretHash } from './secrets.js';
 export interface AuthOptions {
   sessionTtlMs: number;
   tokenTtlMs: number;
+  /** Sign-ins one client address may have under way at once (default 8); more get a 429. */
+  maxPendingPerAddress?: number;
 }
 
 export interface IssuedCredential {
@@ -28,6 +31,7 @@ export interface IssuedCredential {
 export class AuthService {
   /** Compared against when the username is unknown, so a wrong name costs as long as a wrong password. */
   private decoy: Promise<string> | null = null;
+  private readonly pending: PerAddressLimit;
 
   constructor(
     private readonly users: UserStore,
@@ -37,19 +41,29 @@ export class AuthService {
     private readonly events: AccessEvents,
     private readonly clock: Clock,
     private readonly options: AuthOptions,
-  ) {}
+  ) {
+    this.pending = new PerAddressLimit(options.maxPendingPerAddress ?? 8);
+  }
 
   /** Checks the password (rate limited per username + address) and issues a session or a token. */
   async signIn(username: string, password: string, address: string, kind: CredentialRecord['kind']): Promise<IssuedCredential> {
+    // One address flooding sign-ins (known or made-up names) waits for none of its own bcrypt work.
+    if (!this.pending.tryEnter(address)) throw new RateLimitedError('Too many sign-ins under way from this address; try again in a moment', 1);
+    try {
+      return await this.checkAndIssue(username, password, address, kind);
+    } finally {
+      this.pending.leave(address);
+    }
+  }
+
+  private async checkAndIssue(username: string, password: string, address: string, kind: CredentialRecord['kind']): Promise<IssuedCredential> {
     const key = `${username.toLowerCase()}|${address}`;
-    const wait = await this.limiter.retryAfter(key);
+    // Counted as a failure before the compare; a success below forgets the count.
+    const wait = await this.limiter.attempt(key);
     if (wait > 0) throw new RateLimitedError(`Too many failed sign-ins; try again in ${wait} s`, wait);
     const user = await this.users.getByUsername(username.toLowerCase());
     const ok = user ? await this.hasher.verify(password, user.passwordHash) : await this.decoyCheck(password);
-    if (!user || !ok || user.disabled) {
-      await this.limiter.failed(key);
-      throw new UnauthenticatedError('Wrong username or password, or the account is disabled');
-    }
+    if (!user || !ok || user.disabled) throw new UnauthenticatedError('Wrong username or password, or the account is disabled');
     await this.limiter.succeeded(key);
     return this.issue(user, kind);
   }

@@ -33,6 +33,21 @@ export class LoginLimiter {
     return this.secondsUntil(blockedUntil);
   }
 
+  /**
+   * Counts an attempt before its password is compared (bcrypt is asynchronous: counting after the
+   * compare let a burst of concurrent guesses all pass the check). The count is one atomic hit in
+   * the database, so concurrent attempts on any node are counted one by one: the first `max` go on,
+   * the next is refused and blocks the key. Answers the seconds to wait (0: this attempt may go
+   * on). A success forgets the count.
+   */
+  async attempt(key: string): Promise<number> {
+    const now = this.clock.now().getTime();
+    // One more than the failures allowed: the attempt that would be the (max + 1)-th is the one refused.
+    const blockedUntil = await this.store.hit(this.keyOf(key), now, { ...this.rule, max: this.rule.max + 1 });
+    await this.pruneNow(now);
+    return this.secondsUntil(blockedUntil);
+  }
+
   async succeeded(key: string): Promise<void> {
     await this.store.clear(this.keyOf(key));
   }

@@ -12,6 +12,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { verifyStore, type StoreVerification } from '../audit/store-verify.js';
 import { loadConfig } from '../config.js';
 import { describeStore, openStore, StoreMissingError } from '../stores/open-store.js';
+import { StoreCorruptError } from '../errors.js';
 
 function report(result: StoreVerification, database: string, keyId: string): string {
   const lines = [
@@ -52,7 +53,7 @@ async function main(): Promise<number> {
     return 2;
   }
   try {
-    const service = new AuditService(store.audit, store.instances, key);
+    const service = new AuditService(store.audit, store.instances, key, config.audit.anchorFile, store.tasks);
     const result = await verifyStore(store.audit, store.instances, service, key, readAnchor(config.audit.anchorFile));
     console.log(json ? JSON.stringify(result, null, 2) : report(result, describeStore(config).location, key.id));
     return result.valid ? 0 : 1;
@@ -66,7 +67,9 @@ main().then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    console.error('audit:verify failed:', err);
+    // A damaged database explains itself (with the restore steps); anything else is a bug, with its stack.
+    if (err instanceof StoreCorruptError) console.error(`audit:verify cannot run: ${err.message}`);
+    else console.error('audit:verify failed:', err);
     process.exitCode = 2;
   },
 );

@@ -4,11 +4,13 @@ import { z } from 'zod';
 import { BatonError, NotFoundError } from '../errors.js';
 import { HTTP_STATUS } from '../http/error-handler.js';
 import { guard, READERS } from '../http/roles.js';
+import { refuseHostileBody } from '../http/hostile-values.js';
 import { instanceParamsSchema } from '../http/schemas.js';
 import { parseInput } from '../http/validate.js';
 import type { IntakeService } from './intake.service.js';
 import { readMultipart } from './multipart.js';
 import { labelPage } from './label-page.js';
+import { isLang, langFromRequest, translator } from '../i18n/i18n.js';
 import { qrSvg } from './qr-code.js';
 import { noTicketPage, statusPage } from './status-page.js';
 import { NO_TICKET, type StatusService } from './status.service.js';
@@ -39,8 +41,8 @@ export function publicCustomerApi(intake: IntakeService, status: StatusService):
   router.get('/processes/:key/intake', async (req, res) => {
     res.set('cache-control', 'no-store').json(await intake.form(parseInput(keySchema, req.params.key, 'process key')));
   });
-  router.post('/processes/:key/requests', express.json({ limit: '32kb' }), async (req, res) => {
-    const receipt = await intake.submit(parseInput(keySchema, req.params.key, 'process key'), req.body, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+  router.post('/processes/:key/requests', express.json({ limit: '32kb' }), refuseHostileBody, async (req, res) => {
+    const receipt = await intake.submit(parseInput(keySchema, req.params.key, 'process key'), req.body, req.ip ?? req.socket.remoteAddress ?? 'unknown', langFromRequest(req));
     privatePage(res);
     res.status(201).json({ ticketNumber: receipt.ticketNumber, token: receipt.token, statusUrl: receipt.statusUrl, statusPath: `/status/${receipt.token}` });
   });
@@ -55,6 +57,7 @@ export function publicCustomerApi(intake: IntakeService, status: StatusService):
     res.json({ url: await intake.requestUrl(parseInput(keySchema, req.params.key, 'process key'), prefill) });
   });
 
+  router.use('/status/:token', status.guesses.guard('json'));
   router.get('/status/:token', async (req, res) => {
     privatePage(res);
     res.json(await status.view(req.params.token));
@@ -65,7 +68,7 @@ export function publicCustomerApi(intake: IntakeService, status: StatusService):
     const answer = await readMultipart(req);
     res.json(await status.answer(access, req.params.taskId, answer));
   });
-  router.post('/status/:token/feedback', express.json({ limit: '8kb' }), async (req, res) => {
+  router.post('/status/:token/feedback', express.json({ limit: '8kb' }), refuseHostileBody, async (req, res) => {
     privatePage(res);
     res.json(await status.leaveFeedback(req.params.token, parseInput(feedbackSchema, req.body ?? {}, 'feedback')));
   });
@@ -80,9 +83,11 @@ export function customerPages(intake: IntakeService, status: StatusService): Rou
   const router = Router();
   router.get('/request/:key/label', async (req, res) => {
     const key = parseInput(keySchema, req.params.key, 'process key');
-    const prefill = parseInput(prefillSchema, req.query, 'prefill');
+    // `lang` picks the label's language (its links); the rest prefills the request form.
+    const { lang: asked, ...prefill } = parseInput(prefillSchema, req.query, 'prefill');
     const { title, url } = await intake.label(key, prefill);
-    res.type('html').set('cache-control', 'no-cache').send(labelPage(title, url, await qrSvg(url), Object.fromEntries(new URL(url).searchParams)));
+    const lang = isLang(asked) ? asked : langFromRequest(req);
+    res.type('html').set('cache-control', 'no-cache').send(labelPage(title, url, await qrSvg(url), Object.fromEntries(new URL(url).searchParams), lang, translator(lang), req.originalUrl));
   });
   const render = async (req: Request, res: Response, notice: string | null, code = 200) => {
     privatePage(res);
@@ -109,6 +114,7 @@ export function customerPages(intake: IntakeService, status: StatusService): Rou
       await render(req, res, err.message, HTTP_STATUS[err.code] ?? 400);
     }
   };
+  router.use('/status/:token', status.guesses.guard('html'));
   router.get('/status/:token', (req, res) => render(req, res, null));
   router.post('/status/:token/tasks/:taskId', (req, res) =>
     afterPost(req, res, async () => {

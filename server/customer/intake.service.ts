@@ -7,7 +7,10 @@ import { variablesSchema } from '../http/schemas.js';
 import { parseInput } from '../http/validate.js';
 import type { InstanceRunner } from '../instances/instance-runner.js';
 import { validateFormData } from '../tasks/task-form.js';
+import { renderEmail } from '../i18n/email-template.js';
+import type { Lang } from '../i18n/i18n.js';
 import { CUSTOMER_ACTOR } from './customer-department.js';
+import { CUSTOMER_LANG } from './customer-lang.js';
 import { MAX_FIELD_TEXT } from './form-fields.js';
 import { HONEYPOT_FIELD, type IntakeGuard } from './intake-guard.js';
 import type { ProcessProfile, ProcessProfiles } from './process-profile.js';
@@ -84,7 +87,8 @@ export class IntakeService {
     return `${this.options.publicUrl}/request/${encodeURIComponent(processKey)}${search}`;
   }
 
-  async submit(processKey: string, body: unknown, address: string): Promise<IntakeReceipt> {
+  /** `lang`: the language the customer's request asked for; their emails are written in it. */
+  async submit(processKey: string, body: unknown, address: string, lang: Lang): Promise<IntakeReceipt> {
     // Counted before anything else: a flood of invalid submissions is a flood too.
     await this.guard.admit(address);
     const input = parseInput(intakeSchema, body, 'request');
@@ -99,6 +103,7 @@ export class IntakeService {
     }
     validateFormData(fields, variables);
     parseInput(variablesSchema, variables, 'form data');
+    variables[CUSTOMER_LANG] = lang;
 
     const token = newStatusToken();
     const statusUrl = `${this.options.publicUrl}/status/${token}`;
@@ -109,13 +114,7 @@ export class IntakeService {
       actor: CUSTOMER_ACTOR,
       emails: (ticketNumber) =>
         emailTo
-          ? [
-              {
-                to: emailTo,
-                subject: `Your request ${ticketNumber}: ${profile.title}`,
-                body: `Hello,\n\nwe have your request. Your ticket number is ${ticketNumber}.\nFollow it here (keep this link private):\n${statusUrl}\n\nYour service team`,
-              },
-            ]
+          ? [{ to: emailTo, ...renderEmail('intake-confirmation', lang, { ticketNumber, title: profile.title, statusUrl }) }]
           : [],
       statusAccess: { tokenHash: hashStatusToken(token), expiresAt: new Date(this.clock.now().getTime() + this.options.statusTtlMs).toISOString() },
     });

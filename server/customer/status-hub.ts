@@ -3,6 +3,7 @@ import type { Namespace, Server } from 'socket.io';
 
 import type { InstanceEvents, StepCommitted } from '../instances/instance-events.js';
 import { STATUS_NAMESPACE, type StatusServerEvents } from './status-view.js';
+import { TOO_MANY_GUESSES } from './status-guesses.js';
 import type { StatusService } from './status.service.js';
 
 type StatusNamespace = Namespace<Record<string, never>, StatusServerEvents, Record<string, never>, { room: string }>;
@@ -27,14 +28,22 @@ export class StatusHub {
     this.namespace = io.of(STATUS_NAMESPACE) as unknown as StatusNamespace;
     this.namespace.use((socket, next) => {
       const token = socket.handshake.auth['token'];
-      deps.status.access(typeof token === 'string' ? token : '').then(
-        (access) => {
-          socket.data = { room: roomOf(access.instanceId) };
-          next();
-        },
-        // Same answer for every refusal: a socket must not tell whether a ticket exists either.
-        () => next(new Error('This status link is not valid')),
-      );
+      const address = socket.handshake.address;
+      deps.status.guesses
+        .retryAfter(address)
+        .then(async (wait) => {
+          if (wait > 0) return next(new Error(TOO_MANY_GUESSES));
+          try {
+            const access = await deps.status.access(typeof token === 'string' ? token : '');
+            socket.data = { room: roomOf(access.instanceId) };
+            next();
+          } catch {
+            // Same answer for every refusal: a socket must not tell whether a ticket exists either.
+            await deps.status.guesses.missed(address).catch(() => undefined);
+            next(new Error('This status link is not valid'));
+          }
+        })
+        .catch(() => next(new Error('The status cannot be read right now; try again in a moment')));
     });
     this.namespace.on('connection', (socket) => void socket.join(socket.data.room));
     const onStep = (step: StepCommitted) => this.changed(step);

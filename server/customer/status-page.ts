@@ -107,6 +107,23 @@ function feedbackForm(token: string): string {
 </section>`;
 }
 
+/** Field service: who is coming and when, and the invoice with its PDF. */
+function fieldSection(view: StatusView, token: string): string {
+  const { visit, invoice } = view.field ?? { visit: null, invoice: null };
+  const parts: string[] = [];
+  if (visit) {
+    const name = visit.technicianFirstName ? escapeHtml(visit.technicianFirstName) : 'Your technician';
+    const line = visit.state === 'on-the-way' ? `${name} is on the way` : visit.state === 'arrived' ? `${name} has arrived` : `${name} will visit you`;
+    parts.push(`<p id="technician">${line}</p>`);
+    if (visit.state === 'on-the-way' && visit.etaAt) parts.push(`<p>Expected at: <span id="eta">${when(visit.etaAt)}</span></p>`);
+  }
+  if (invoice) {
+    const total = new Intl.NumberFormat('en', { style: 'currency', currency: invoice.currency }).format(invoice.total);
+    parts.push(`<p id="invoice">Invoice ${escapeHtml(invoice.number)}: <strong id="invoice-total">${escapeHtml(total)}</strong> · <a href="/status/${escapeHtml(token)}/invoice.pdf" download>PDF</a></p>`);
+  }
+  return parts.length ? `<section id="field">${parts.join('')}</section>` : '';
+}
+
 /** The status page, complete without JavaScript; the script only refreshes it when the ticket moves. */
 export function statusPage(view: StatusView, token: string, notice: string | null = null): string {
   const details = Object.entries(view.details);
@@ -121,6 +138,7 @@ export function statusPage(view: StatusView, token: string, notice: string | nul
     ${view.status === 'open' ? `<p>Since ${when(view.since)}</p>` : ''}
     ${view.expectedBy ? `<p>Expected by: <span id="expected">${when(view.expectedBy)}</span></p>` : ''}
   </section>
+  ${fieldSection(view, token)}
   ${view.waitingOnYou.map((task) => waitingForm(token, task)).join('\n')}
   ${details.length ? `<section id="details"><h2>Your request</h2><dl>${details.map(([name, value]) => `<dt>${escapeHtml(name)}</dt><dd>${escapeHtml(typeof value === 'object' ? JSON.stringify(value) : value)}</dd>`).join('')}</dl></section>` : ''}
   <section id="history">

@@ -1,6 +1,7 @@
 /** The customer pages' wire contract, shared with the browser (types only: it imports this file with `import type`). */
 import type { TaskFormField } from '../tasks/task.js';
 import type { UploadField } from './form-fields.js';
+import type { FieldStatus } from '../field/field-status.js';
 
 /** One stage the ticket went through, in customer words. */
 export interface StatusHistoryEntry {
@@ -43,6 +44,8 @@ export interface StatusView {
   feedback: { rating: number; comment: string; at: string } | null;
   feedbackWanted: boolean;
   updatedAt: string;
+  /** Field service: the technician coming and the invoice (absent for other processes). */
+  field?: FieldStatus;
 }
 
 /** `GET /api/public/processes/:key/intake`: the request page's form. */

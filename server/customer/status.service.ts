@@ -17,8 +17,11 @@ import type { CustomerStore } from './customer.store.js';
 import { formOf, type ProcessProfile, type ProcessProfiles } from './process-profile.js';
 import { MAX_FIELD_TEXT, type UploadField } from './form-fields.js';
 import { checkUpload, type ReceivedFile } from './upload-rules.js';
+import { StatusGuesses } from './status-guesses.js';
+import type { RateLimitStore } from '../auth/rate-limit.store.js';
 import { hashStatusToken, looksLikeToken } from './status-token.js';
 import type { StatusHistoryEntry, StatusView, WaitingTask } from './status-view.js';
+import type { FieldStatus } from '../field/field-status.js';
 
 /** One answer for a wrong, expired or unknown token: it must not tell whether a ticket exists. */
 export const NO_TICKET = 'This status link is not valid. Check the link in your confirmation email.';
@@ -33,6 +36,10 @@ export interface StatusDeps {
   profiles: ProcessProfiles;
   runner: InstanceRunner;
   clock: Clock;
+  /** Where guesses of status links are counted (shared by every node). */
+  rateLimits: RateLimitStore;
+  /** Field service's part of the page (technician, ETA, invoice). */
+  field?: (instance: InstanceRecord) => Promise<FieldStatus | null>;
 }
 
 /** What the customer sends for a task that waits on them. */
@@ -46,7 +53,12 @@ export interface CustomerAnswer {
  * words, never the audit log, comments or variables the process did not mark public.
  */
 export class StatusService {
-  constructor(private readonly deps: StatusDeps) {}
+  /** Unknown links tried per client address (routes and the live socket consult it). */
+  readonly guesses: StatusGuesses;
+
+  constructor(private readonly deps: StatusDeps) {
+    this.guesses = new StatusGuesses(deps.rateLimits, deps.clock);
+  }
 
   /** The ticket a token opens; NotFoundError (always NO_TICKET) otherwise. */
   async access(token: string): Promise<TicketAccess> {
@@ -68,10 +80,11 @@ export class StatusService {
   /** The view of an instance already read (with its process profile). */
   private async render({ instance, profile }: { instance: InstanceRecord; profile: ProcessProfile }): Promise<StatusView> {
     const instanceId = instance.id;
-    const [tasks, departments, feedback] = await Promise.all([
+    const [tasks, departments, feedback, field] = await Promise.all([
       this.deps.tasks.list({ instanceId }),
       this.deps.departments.list(),
       this.deps.customer.feedback(instanceId),
+      this.deps.field?.(instance) ?? null,
     ]);
     const departmentName = (id: string | null) =>
       id === null ? null : id === CUSTOMER_DEPARTMENT ? 'You' : departments.find((department) => department.id === id)?.name ?? id;
@@ -113,6 +126,7 @@ export class StatusService {
       feedback: feedback ? { rating: feedback.rating, comment: feedback.comment, at: feedback.createdAt } : null,
       feedbackWanted: instance.status === 'completed' && !feedback,
       updatedAt: instance.updatedAt,
+      ...(field ? { field } : {}),
     };
   }
 

@@ -5,6 +5,8 @@ import type { SerializableContext } from 'moddle-context-serializer';
 import type { Logger } from 'pino';
 
 import type { Clock } from '../clock.js';
+import type { StockMove } from '../field/field.js';
+import type { MailAttachment } from '../outbox/mail-transport.js';
 import type { ConnectorRegistry } from './connectors/connector-registry.js';
 import { ConflictError } from '../errors.js';
 import { moddleOptions } from './bpmn-source.js';
@@ -51,6 +53,7 @@ export interface QueuedEmail {
   to: string;
   subject: string;
   body: string;
+  attachments?: MailAttachment[];
 }
 
 /** A timer with what it is attached to, for SLAs and escalations. */
@@ -93,6 +96,7 @@ export class StepRun {
   readonly serviceFailures = new Map<string, { elementId: string; message: string }>();
   readonly servicesCompleted = new Set<string>();
   readonly emails: QueuedEmail[] = [];
+  readonly stockMoves: StockMove[] = [];
   readonly timers: StepTimers;
 
   private readonly engine: Engine;
@@ -398,6 +402,10 @@ export class StepRun {
     }
 
     const emails: QueuedEmail[] = [];
+    const events: { type: string; data: Record<string, unknown> }[] = [];
+    const assigned: Record<string, unknown> = {};
+    const moves: StockMove[] = [];
+    const now = this.deps.clock.now();
     this.inflight++;
     connector
       .run({
@@ -408,12 +416,19 @@ export class StepRun {
         input,
         variables,
         queueEmail: (email) => emails.push({ ...email, idempotencyKey: `${executionId}:${emails.length}` }),
+        now,
+        audit: (type, data) => events.push({ type, data }),
+        setVariables: (values) => Object.assign(assigned, values),
+        moveStock: (move) => moves.push({ ...move, instanceId: this.subject.instanceId, at: now.toISOString() }),
         logger: this.deps.logger,
       })
       .then(
         (result) => {
           this.servicesCompleted.add(executionId);
           this.emails.push(...emails);
+          this.stockMoves.push(...moves);
+          for (const event of events) this.record(event.type, activity, event.data);
+          if (Object.keys(assigned).length) this.setVariables(assigned);
           if (binding.resultVariable) this.setVariables({ [binding.resultVariable]: result ?? null });
           this.record('service.completed', activity, { executionId, connector: connector.name });
           callback(null, result);

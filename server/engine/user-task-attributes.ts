@@ -1,3 +1,4 @@
+import { ExpressionError } from '../errors.js';
 import { evaluateExpression } from './expressions/expression.js';
 import { expressionContext } from './engine-expressions.js';
 
@@ -36,10 +37,23 @@ function optionalText(value: unknown): string | null {
   return value === null || value === undefined || value === '' ? null : String(value);
 }
 
-function dueDate(value: unknown): string | null {
+/**
+ * An attribute the diagram sets must give a value: FEEL answers null for a missing variable or a
+ * bad date, and a silently unassigned task or one without its due date is worse than an incident.
+ */
+function required(attribute: string, text: string | undefined, value: unknown): unknown {
+  if (text === undefined || text.trim() === '') return value;
+  if (value === null || value === undefined || value === '') {
+    throw new ExpressionError(`camunda:${attribute} "${text.trim()}" gave no value (is a variable in it missing?)`);
+  }
+  return value;
+}
+
+function dueDate(text: string | undefined, value: unknown): string | null {
   if (value === null || value === undefined || value === '') return null;
   const date = value instanceof Date ? value : new Date(String(value));
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+  if (Number.isNaN(date.getTime())) throw new ExpressionError(`camunda:dueDate "${(text ?? '').trim()}" gave ${JSON.stringify(String(value)).slice(0, 80)}, which is not a date`);
+  return date.toISOString();
 }
 
 /** camunda:properties of an element as a plain map. */
@@ -64,8 +78,8 @@ export function resolveUserTask(behaviour: UserTaskBehaviour, variables: Record<
   return {
     candidateGroups: list(resolve(behaviour.candidateGroups, variables)),
     candidateUsers: list(resolve(behaviour.candidateUsers, variables)),
-    assignee: optionalText(resolve(behaviour.assignee, variables)),
-    dueAt: dueDate(resolve(behaviour.dueDate, variables)),
+    assignee: optionalText(required('assignee', behaviour.assignee, resolve(behaviour.assignee, variables))),
+    dueAt: dueDate(behaviour.dueDate, required('dueDate', behaviour.dueDate, resolve(behaviour.dueDate, variables))),
     priority: numericPriority !== null && Number.isFinite(numericPriority) ? numericPriority : null,
     formKey: optionalText(behaviour.formKey),
     properties: camundaProperties(behaviour),

@@ -1,7 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import express, { Router } from 'express';
+
+import { langFromRequest } from '../i18n/i18n.js';
 
 /**
  * The browser app's pages: URL pattern → page folder (`modeler/src/<page>/`, built to
@@ -14,8 +16,18 @@ export const BROWSER_PAGES: ReadonlyArray<{ path: string; page: string }> = [
   { path: '/inbox', page: 'inbox' },
   { path: '/replay/:id', page: 'replay' },
   { path: '/audit', page: 'audit' },
+  { path: '/technician', page: 'technician' },
+  { path: '/field', page: 'field' },
   // /status/:token is rendered by the server (customer/status-page.ts); its script is the `status` bundle.
 ];
+
+/**
+ * The page's `<html>` carries the language the request asks for (cookie, else Accept-Language), so
+ * the page opens in it (modeler/src/shared/i18n.ts reads `data-request-lang`).
+ */
+export function withRequestLang(html: string, lang: string): string {
+  return html.replace(/<html lang="[^"]*">/, `<html lang="${lang}" data-request-lang="${lang}">`);
+}
 
 /**
  * Serves the built app from `webDir`: bundles and assets under `/web/`, every page's
@@ -26,12 +38,12 @@ export function browserPages(webDir: string): Router {
   router.use('/web', express.static(webDir, { index: false, fallthrough: false, maxAge: 0 }));
   for (const { path: route, page } of BROWSER_PAGES) {
     const file = path.join(webDir, page, 'index.html');
-    router.get(route, (_req, res) => {
+    router.get(route, (req, res) => {
       if (!existsSync(file)) {
         res.status(503).type('text/plain').send(`The browser app is not built: run npm run build:web (missing ${file})`);
         return;
       }
-      res.set('cache-control', 'no-cache').sendFile(file);
+      res.set('cache-control', 'no-cache').set('vary', 'Accept-Language, Cookie').type('html').send(withRequestLang(readFileSync(file, 'utf8'), langFromRequest(req)));
     });
   }
   router.get('/', (_req, res, next) => {

@@ -1,7 +1,9 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 
-import { BatonError, RateLimitedError, StoreUnavailableError } from '../errors.js';
+import { BatonError, BusyError, RateLimitedError, StoreUnavailableError } from '../errors.js';
+import { STORE_RETRY_AFTER_S, type HealthState } from '../health/health-state.js';
+import { storeFaultOf } from '../stores/store-faults.js';
 
 /** The one place error codes become HTTP statuses. */
 export const HTTP_STATUS: Record<string, number> = {
@@ -11,12 +13,15 @@ export const HTTP_STATUS: Record<string, number> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   VERSION_CONFLICT: 409,
+  TICKET_CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   DEPLOY_INVALID: 422,
   EXPRESSION_INVALID: 422,
   INCIDENT: 422,
+  NOT_ELIGIBLE: 422,
   UNAVAILABLE: 503,
+  BUSY: 503,
   STORE_UNAVAILABLE: 503,
 };
 
@@ -32,10 +37,19 @@ export function errorBody(code: string, message: string, issues: ErrorBody['erro
  * The same mapping for socket acknowledgements: a command that fails answers `{ error }` and the
  * socket stays usable. Anything that is not a BatonError is a bug: logged, answered without details.
  */
-export function socketError(err: unknown, logger: Logger, context: Record<string, unknown>): ErrorBody {
+export function socketError(err: unknown, logger: Logger, context: Record<string, unknown>, health?: HealthState): ErrorBody {
   if (err instanceof BatonError) return errorBody(err.code, err.message, err.issues);
+  const fault = storeFaultOf(err);
+  if (fault) {
+    health?.storeFailed(fault, err);
+    return storeUnavailableBody(fault);
+  }
   logger.error({ err, ...context }, 'unexpected error in a socket command');
   return errorBody('INTERNAL', 'Something went wrong on our side; it has been logged');
+}
+
+function storeUnavailableBody(fault: string): ErrorBody {
+  return errorBody('STORE_UNAVAILABLE', `Nothing was saved: ${fault}. Try again in a moment.`);
 }
 
 /** body-parser marks its errors with `type` and `status`; they are the client's fault. */
@@ -44,7 +58,7 @@ interface BodyParserError {
   status?: number;
 }
 
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+export function errorHandler(logger: Logger, health?: HealthState): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     if (res.headersSent) {
       // A streamed answer (an audit export) failed midway: no status can be sent any more; cutting
@@ -54,8 +68,15 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (err instanceof BatonError) {
-      if (err instanceof RateLimitedError || err instanceof StoreUnavailableError) res.set('Retry-After', String(err.retryAfterSeconds));
+      if (err instanceof RateLimitedError || err instanceof BusyError || err instanceof StoreUnavailableError) res.set('Retry-After', String(err.retryAfterSeconds));
       res.status(HTTP_STATUS[err.code] ?? 400).json(errorBody(err.code, err.message, err.issues));
+      return;
+    }
+    // The disk or database failing underneath: the client may retry, the operator is told once.
+    const fault = storeFaultOf(err);
+    if (fault) {
+      health?.storeFailed(fault, err);
+      res.set('Retry-After', String(STORE_RETRY_AFTER_S)).status(503).json(storeUnavailableBody(fault));
       return;
     }
     const parserError = err as BodyParserError;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { findHostileValue } from './hostile-values.js';
+
 /** Names bpmn-engine overwrites at process start; accepting them would silently lose data. */
 const RESERVED = new Set(['content', 'fields', 'properties', 'environment']);
 const MAX_DEPTH = 20;
@@ -12,7 +14,7 @@ function depth(value: unknown, level = 0): number {
 }
 
 /** Process variables: a JSON object with sensible names, not too deep. */
-export const variablesSchema = z
+const variableRecord = z
   .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'variable names are letters, digits and _ and start with a letter'), z.unknown())
   .superRefine((value, ctx) => {
     for (const name of Object.keys(value)) {
@@ -20,6 +22,18 @@ export const variablesSchema = z
     }
     if (depth(value) > MAX_DEPTH) ctx.addIssue({ code: 'custom', message: `variables nest deeper than ${MAX_DEPTH} levels` });
   });
+
+/**
+ * Checked on the raw value, before zod builds its copy: zod silently drops a `__proto__` key, and
+ * Infinity (from 1e400) would reach the engine while the store keeps null.
+ */
+export const variablesSchema = z
+  .unknown()
+  .superRefine((value, ctx) => {
+    const hostile = findHostileValue(value);
+    if (hostile) ctx.addIssue({ code: 'custom', path: hostile.path ? hostile.path.split('.') : [], message: hostile.message });
+  })
+  .pipe(variableRecord);
 
 const key = z.string().trim().min(1).max(200);
 

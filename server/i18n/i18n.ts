@@ -9,9 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 import i18next, { type i18n, type Resource } from 'i18next';
 
-import { cookieValue, DEFAULT_LANG, isLang, LANG_COOKIE, LANGUAGES, langFromAcceptLanguage, type Lang } from './languages.js';
+import { cookieValue, DEFAULT_LANG, isLang, LANG_COOKIE, LANGUAGES, langFromAcceptLanguage, type Lang, type Translate } from './languages.js';
 
-export type Translate = (key: string, vars?: Record<string, unknown>) => string;
 
 /** `locales/` at the repository root, found from here whether run from sources (tsx) or dist/. */
 function localesDir(): string {
@@ -68,6 +67,16 @@ export function translator(lang: Lang): Translate {
   return (key, vars) => String(fixed(key, vars ?? {}));
 }
 
+/** Whether the catalog of `lang` (or English, the fallback) has `key` (`ns:path`). */
+export function hasKey(key: string, lang: Lang = DEFAULT_LANG): boolean {
+  return shared().exists(key, { lng: lang });
+}
+
+/** A stored or sent language value as a supported language, else the default. */
+export function langOr(value: unknown, fallback: Lang = DEFAULT_LANG): Lang {
+  return isLang(value) ? value : fallback;
+}
+
 interface RequestLike {
   headers: { cookie?: string | undefined; 'accept-language'?: string | undefined };
 }
@@ -78,4 +87,4 @@ export function langFromRequest(req: RequestLike): Lang {
   return isLang(chosen) ? chosen : langFromAcceptLanguage(req.headers['accept-language']);
 }
 
-export { DEFAULT_LANG, isLang, LANGUAGES, type Lang } from './languages.js';
+export { DEFAULT_LANG, isLang, LANGUAGES, type Lang, type Translate } from './languages.js';

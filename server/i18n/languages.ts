@@ -9,6 +9,8 @@
 export const LANGUAGES = ['en', 'ru'] as const;
 export type Lang = (typeof LANGUAGES)[number];
 export const DEFAULT_LANG: Lang = 'en';
+/** A translate function fixed to one language (server: `translator(lang)`; pages: `t`). */
+export type Translate = (key: string, vars?: Record<string, unknown>) => string;
 /** Cookie that carries a person's explicit choice, for server-rendered pages and emails alike. */
 export const LANG_COOKIE = 'baton_lang';
 

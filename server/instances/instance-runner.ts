@@ -12,7 +12,7 @@ import type { ConnectorRegistry } from '../engine/connectors/connector-registry.
 import type { ElementApi, EngineState } from '../engine/engine-types.js';
 import { StepRun, type StepSnapshot, type TimerInfo } from '../engine/step-run.js';
 import { resolveUserTask, type UserTaskAttributes, type UserTaskBehaviour } from '../engine/user-task-attributes.js';
-import { ConflictError, InvalidInputError, NotFoundError, TaskChangedError, UnavailableError, VersionConflictError } from '../errors.js';
+import { ConflictError, ExpressionError, InvalidInputError, NotFoundError, TaskChangedError, TicketNumberTakenError, UnavailableError, VersionConflictError } from '../errors.js';
 import type { OutboxMessage } from '../outbox/outbox-message.js';
 import type { Store, StepWrite } from '../stores/store.js';
 import type { CustomerUpload, TicketAccess } from '../customer/customer.js';
@@ -23,11 +23,25 @@ import { taskFormFields } from '../tasks/task-form-fields.js';
 import type { TimerRecord } from '../timers/timer.js';
 import type { IncidentRecord, IncidentRetry, InstanceRecord, MessageSubscription } from './instance.js';
 import { InstanceEvents } from './instance-events.js';
+import { crashPoint } from '../crash-points.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { TicketNumbers, type TicketReservation } from './ticket-numbers.js';
 import { commitTaskAmendment } from './task-amendment.js';
+
+/** A user task's assignee, due date or routing expression failed while the step opened it: an incident, not a task without them. */
+class TaskAttributeFailure extends Error {
+  constructor(
+    readonly elementId: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 const TASK_TYPES = new Set(['bpmn:UserTask', 'bpmn:ManualTask']);
 const MAX_VERSION_RETRIES = 3;
+/** A start whose number was taken (another node, a released lower number) runs again this often. */
+const MAX_TICKET_RETRIES = 20;
 
 /** What moves an existing instance one step. */
 export type StepAction =
@@ -86,10 +100,12 @@ export class InstanceRunner {
   private readonly queue = new KeyedQueue();
   private accepting = true;
   private readonly router: TaskRouting;
+  private readonly tickets: TicketNumbers;
 
   constructor(private readonly deps: InstanceRunnerDeps) {
     this.events = deps.events ?? new InstanceEvents();
     this.router = deps.router ?? diagramOnlyRouting;
+    this.tickets = new TicketNumbers(deps.store.instances);
   }
 
   async start(definition: DefinitionRecord, request: StartRequest): Promise<StepResult> {
@@ -100,60 +116,81 @@ export class InstanceRunner {
       if (existing) throw duplicateBusinessKey(definition.key, request.businessKey, existing);
     }
     const id = randomUUID();
-    const ticketNumber = await store.instances.nextTicketNumber(definition.ticketPrefix);
     return this.queue.run(id, async () => {
-      const now = clock.now();
-      const source = await this.deps.sources.get(definition);
-      const dueNow = new Set(request.startTimer ? [request.startTimer] : []);
-      const run = new StepRun({ instanceId: id, ticketNumber, source }, this.deps, new Map(), dueNow);
-      run.actor = request.actor;
-      const started: AuditEventInput = {
-        type: 'instance.started',
-        actor: request.actor,
-        data: { processKey: definition.key, version: definition.version, ticketNumber, businessKey: request.businessKey, variables: request.variables },
-      };
-      await run.start({ ...request.variables, ticketNumber });
-      if (request.startMessage) {
-        const wait = findMessageWait(run, request.startMessage);
-        if (wait) await run.signal(wait.executionId, request.variables);
-      }
-      const failure = stepFailure(run);
-      if (failure) {
-        await run.suspend();
-        // Nothing was saved yet: a start that cannot run is refused, not half-stored.
-        throw new InvalidInputError(`The process could not start: ${failure.message}`, [failure]);
-      }
-      const snapshot = await run.snapshot();
-      await run.suspend();
-      (request.emails?.(ticketNumber) ?? []).forEach((email, index) => run.emails.push({ ...email, idempotencyKey: `${id}:start:${index}` }));
-      const instance: InstanceRecord = {
-        id,
-        definitionId: definition.id,
-        processKey: definition.key,
-        definitionVersion: definition.version,
-        ticketNumber,
-        businessKey: request.businessKey,
-        status: 'running',
-        variables: {},
-        state: null,
-        engineVersion: engineVersionOf(snapshot),
-        version: 0,
-        auditHead: { seq: 0, hash: GENESIS_HASH },
-        startedAt: now.toISOString(),
-        updatedAt: now.toISOString(),
-        endedAt: null,
-      };
-      try {
-        const ticketAccess = request.statusAccess ? { ...request.statusAccess, instanceId: id, createdAt: now.toISOString() } : undefined;
-        return await this.commit(instance, null, run, snapshot, [started], { openTasks: [], openIncidents: [], ticketAccess });
-      } catch (err) {
-        if (err instanceof VersionConflictError && request.businessKey) {
-          const existing = await store.instances.findByBusinessKey(definition.key, request.businessKey);
-          if (existing) throw duplicateBusinessKey(definition.key, request.businessKey, existing);
+      for (let attempt = 1; ; attempt++) {
+        // The number is reserved, not taken: the commit takes it (see ticket-numbers.ts).
+        const ticket = await this.tickets.reserve(definition.ticketPrefix);
+        try {
+          return await this.startWith(definition, request, id, ticket);
+        } catch (err) {
+          if (!(err instanceof TicketNumberTakenError) || attempt >= MAX_TICKET_RETRIES) throw err;
+          this.deps.logger.debug({ instanceId: id, ticketNumber: ticket.ticketNumber, attempt }, 'ticket number taken meanwhile, starting again with the next');
+        } finally {
+          this.tickets.release(ticket);
         }
-        throw err;
       }
     });
+  }
+
+  /** One attempt of a start with a reserved ticket number; nothing is saved unless the commit takes the number. */
+  private async startWith(definition: DefinitionRecord, request: StartRequest, id: string, ticket: TicketReservation): Promise<StepResult> {
+    const { store, clock } = this.deps;
+    const { ticketNumber } = ticket;
+    const now = clock.now();
+    const source = await this.deps.sources.get(definition);
+    const dueNow = new Set(request.startTimer ? [request.startTimer] : []);
+    const run = new StepRun({ instanceId: id, ticketNumber, source }, this.deps, new Map(), dueNow);
+    run.actor = request.actor;
+    const started: AuditEventInput = {
+      type: 'instance.started',
+      actor: request.actor,
+      data: { processKey: definition.key, version: definition.version, ticketNumber, businessKey: request.businessKey, variables: request.variables },
+    };
+    await run.start({ ...request.variables, ticketNumber });
+    if (request.startMessage) {
+      const wait = findMessageWait(run, request.startMessage);
+      if (wait) await run.signal(wait.executionId, request.variables);
+    }
+    const failure = stepFailure(run);
+    if (failure) {
+      await run.suspend();
+      // Nothing was saved yet: a start that cannot run is refused, not half-stored.
+      throw new InvalidInputError(`The process could not start: ${failure.message}`, [failure]);
+    }
+    const snapshot = await run.snapshot();
+    await run.suspend();
+    (request.emails?.(ticketNumber) ?? []).forEach((email, index) => run.emails.push({ ...email, idempotencyKey: `${id}:start:${index}` }));
+    const instance: InstanceRecord = {
+      id,
+      definitionId: definition.id,
+      processKey: definition.key,
+      definitionVersion: definition.version,
+      ticketNumber,
+      businessKey: request.businessKey,
+      status: 'running',
+      variables: {},
+      state: null,
+      engineVersion: engineVersionOf(snapshot),
+      version: 0,
+      auditHead: { seq: 0, hash: GENESIS_HASH },
+      startedAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      endedAt: null,
+    };
+    try {
+      const ticketAccess = request.statusAccess ? { ...request.statusAccess, instanceId: id, createdAt: now.toISOString() } : undefined;
+      const context = { openTasks: [], openIncidents: [], ticketAccess, ticket: { prefix: ticket.prefix, seq: ticket.seq } };
+      return await this.tickets.inOrder(ticket, () => this.commit(instance, null, run, snapshot, [started], context));
+    } catch (err) {
+      if (err instanceof TaskAttributeFailure) {
+        throw new InvalidInputError(`The process could not start: ${err.message}`, [{ elementId: err.elementId, message: err.message }]);
+      }
+      if (err instanceof VersionConflictError && request.businessKey) {
+        const existing = await store.instances.findByBusinessKey(definition.key, request.businessKey);
+        if (existing) throw duplicateBusinessKey(definition.key, request.businessKey, existing);
+      }
+      throw err;
+    }
   }
 
   /** Applies one action to an instance; retried from a fresh load when another node won the version race. */
@@ -264,7 +301,12 @@ export class InstanceRunner {
     }
     const snapshot = await run.snapshot();
     await run.suspend();
-    return this.commit(instance, instance.version, run, snapshot, extra, { openTasks, openIncidents, action: effective, retried, uploads });
+    try {
+      return await this.commit(instance, instance.version, run, snapshot, extra, { openTasks, openIncidents, action: effective, retried, uploads });
+    } catch (err) {
+      if (!(err instanceof TaskAttributeFailure)) throw err;
+      return this.commitIncident(instance, effective, { elementId: err.elementId, message: err.message }, extra, pendingTimers, openIncidents, uploads);
+    }
   }
 
   private async applyAction(run: StepRun, action: StepAction, openTasks: TaskRecord[], extra: AuditEventInput[]): Promise<void> {
@@ -342,7 +384,15 @@ export class InstanceRunner {
     run: StepRun,
     snapshot: StepSnapshot,
     leading: AuditEventInput[],
-    context: { openTasks: TaskRecord[]; openIncidents: IncidentRecord[]; action?: StepAction; retried?: IncidentRecord | null; ticketAccess?: TicketAccess; uploads?: CustomerUpload[] | undefined },
+    context: {
+      openTasks: TaskRecord[];
+      openIncidents: IncidentRecord[];
+      action?: StepAction;
+      retried?: IncidentRecord | null;
+      ticketAccess?: TicketAccess;
+      uploads?: CustomerUpload[] | undefined;
+      ticket?: { prefix: string; seq: number };
+    },
   ): Promise<StepResult> {
     const now = this.deps.clock.now();
     const at = now.toISOString();
@@ -438,15 +488,30 @@ export class InstanceRunner {
       instanceId: instance.id,
       idempotencyKey: email.idempotencyKey,
       channel: 'email',
-      payload: { to: email.to, subject: email.subject, body: email.body },
+      payload: { to: email.to, subject: email.subject, body: email.body, ...(email.attachments?.length ? { attachments: email.attachments } : {}) },
       createdAt: at,
       sentAt: null,
       attempts: 0,
       lastError: null,
     }));
 
-    const write: StepWrite = { instance: next, expectedVersion, tasks, audit: chained.events, timers, subscriptions, incidents, outbox, ticketAccess: context.ticketAccess, uploads: context.uploads };
+    const write: StepWrite = {
+      instance: next,
+      expectedVersion,
+      tasks,
+      audit: chained.events,
+      timers,
+      subscriptions,
+      incidents,
+      outbox,
+      ticketAccess: context.ticketAccess,
+      uploads: context.uploads,
+      ticket: context.ticket,
+      stockMoves: run.stockMoves,
+    };
+    crashPoint('before-commit');
     await this.deps.store.commitStep(write);
+    crashPoint('after-commit');
     const fired = run.firedTimers().map((timer) => ({ elementId: timer.elementId, scheduledAt: timer.dueAt.toISOString(), firedAt: at }));
     this.events.emit('step.committed', { instance: next, tasks, timers, incidents, outbox, fired });
     const incident = incidents.find((candidate) => candidate.status === 'open') ?? null;
@@ -459,10 +524,9 @@ export class InstanceRunner {
     try {
       attributes = resolveUserTask(behaviour, { ...variables, ...api.environment.variables });
     } catch (err) {
-      // Routing data that cannot be evaluated must not lose the task: it opens unrouted (admins
-      // see that queue), and the reason is in the log.
-      this.deps.logger.warn({ instanceId: instance.id, elementId: api.id, err }, 'user task attributes could not be resolved');
-      attributes = { candidateGroups: [], candidateUsers: [], assignee: null, dueAt: null, priority: null, formKey: null, properties: {} };
+      // As for a condition: the step is not kept, an incident says why (a start is refused).
+      if (err instanceof ExpressionError) throw new TaskAttributeFailure(api.id, err.message);
+      throw err;
     }
     const decision = await this.router.route({
       candidateGroups: attributes.candidateGroups,

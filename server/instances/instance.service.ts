@@ -2,6 +2,7 @@ import type { AuditEvent } from '../audit/audit-event.js';
 import type { AuditStore } from '../audit/audit.store.js';
 import { canSeeTask } from '../auth/access.js';
 import type { Principal } from '../auth/principal.js';
+import { withCustomerLang } from '../customer/customer-lang.js';
 import type { DefinitionService } from '../definitions/definition.service.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import type { Clock } from '../clock.js';
@@ -41,7 +42,7 @@ export class InstanceService {
 
   async start(request: StartInstance, actor: string): Promise<StepResult> {
     const definition = await this.definitions.latest(request.processKey);
-    return this.runner.start(definition, { variables: request.variables, businessKey: request.businessKey, actor });
+    return this.runner.start(definition, { variables: withCustomerLang(request.variables), businessKey: request.businessKey, actor });
   }
 
   async get(id: string): Promise<InstanceView> {

@@ -6,10 +6,10 @@ export interface InstanceStore {
   /** Newest first. */
   list(filter: InstanceFilter): Promise<InstanceRecord[]>;
   /**
-   * Next number of the per-prefix sequence, atomically (`HD` → `HD-000001`, `HD-000002`...).
-   * A number is never handed out twice, even across restarts.
+   * The last ticket number committed for a prefix (0 before the first). Numbers are taken only by
+   * commitStep (StepWrite.ticket), so they have no gaps: see instances/ticket-numbers.ts.
    */
-  nextTicketNumber(prefix: string): Promise<string>;
+  lastTicketSeq(prefix: string): Promise<number>;
   incidents(instanceId: string): Promise<IncidentRecord[]>;
   getIncident(id: string): Promise<IncidentRecord | null>;
   /** Subscriptions waiting for this message; when businessKey is given, only those of that key. */

@@ -1,6 +1,7 @@
 import { chainEvents } from '../audit/audit-chain.js';
 import type { AuditEventInput } from '../audit/audit-event.js';
 import type { Clock } from '../clock.js';
+import type { StockMove } from '../field/field.js';
 import { NotFoundError } from '../errors.js';
 import type { Store } from '../stores/store.js';
 import type { TaskRecord } from '../tasks/task.js';
@@ -11,6 +12,8 @@ import type { InstanceEvents } from './instance-events.js';
 export interface TaskAmendment {
   tasks: TaskRecord[];
   audit: AuditEventInput[];
+  /** Stock reserved or released with the change (a technician re-dispatched). */
+  stockMoves?: StockMove[];
 }
 
 /**
@@ -28,7 +31,7 @@ export async function commitTaskAmendment(
   if (!instance) throw new NotFoundError(`Instance ${instanceId} does not exist`);
   const now = deps.clock.now();
   const at = now.toISOString();
-  const { tasks, audit } = await build(instance, at);
+  const { tasks, audit, stockMoves } = await build(instance, at);
   if (!tasks.length && !audit.length) return { instance, tasks };
   const chained = chainEvents(instance.auditHead, { instanceId, definitionId: instance.definitionId, at: now }, audit);
   const next: InstanceRecord = { ...instance, version: instance.version + 1, auditHead: chained.head, updatedAt: at };
@@ -41,6 +44,7 @@ export async function commitTaskAmendment(
     subscriptions: null,
     incidents: [],
     outbox: [],
+    stockMoves,
   });
   deps.events.emit('step.committed', { instance: next, tasks, timers: [], incidents: [], outbox: [], fired: [] });
   return { instance: next, tasks };

@@ -4,6 +4,7 @@
  * (`GET /api/tasks`) on connect and reconnect, and trusts REST over any event.
  */
 
+import type { NotificationView } from '../notifications/notification.js';
 import type { SlaState } from '../tasks/task-sla.js';
 
 export type LiveSla = SlaState | null;
@@ -62,6 +63,10 @@ export interface ServerToClientEvents {
   'task:created': (event: TaskCreatedEvent) => void;
   'task:updated': (event: TaskUpdatedEvent) => void;
   'task:removed': (event: TaskRemovedEvent) => void;
+  /** To the recipient's own room: a new notification and how many are unread now. */
+  'notification:new': (event: { notification: NotificationView; unread: number }) => void;
+  /** To the recipient's own room: notifications were marked read (in another tab, too). */
+  'notification:read': (event: { unread: number }) => void;
 }
 
 export interface TaskCommand {

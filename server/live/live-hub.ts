@@ -12,6 +12,7 @@ import type { Clock } from '../clock.js';
 import type { DepartmentRecord } from '../departments/department.js';
 import { ForbiddenError, UnauthenticatedError } from '../errors.js';
 import { presentedSecret, principalFor } from '../http/authenticate.js';
+import type { HealthState } from '../health/health-state.js';
 import { socketError } from '../http/error-handler.js';
 import { parseInput } from '../http/validate.js';
 import type { InstanceEvents, StepCommitted } from '../instances/instance-events.js';
@@ -42,6 +43,8 @@ export interface LiveHubDeps {
   accessEvents: AccessEvents;
   clock: Clock;
   logger: Logger;
+  /** Where a store fault met by a socket command is reported (optional: tests may leave it out). */
+  health?: HealthState;
   expirySweepMs?: number;
   /** Events to and from the other nodes on the same database (null: this node is alone). */
   bus?: LiveBus | null;
@@ -146,7 +149,7 @@ export class LiveHub {
         socket.data.principal = principal;
         reply(await run(principal));
       } catch (err) {
-        reply(socketError(err, this.deps.logger, { command: name, user: socket.data.principal.username }));
+        reply(socketError(err, this.deps.logger, { command: name, user: socket.data.principal.username }, this.deps.health));
       }
     })();
   }

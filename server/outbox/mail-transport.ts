@@ -1,8 +1,16 @@
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  contentBase64: string;
+}
+
 /** One email as the outbox hands it to a transport. */
 export interface OutgoingMail {
   to: string;
   subject: string;
   body: string;
+  /** Files sent with the email (an invoice PDF), base64 in the outbox row. */
+  attachments?: MailAttachment[];
   /** Stable across retries of the same outbox row, so a receiver can drop a duplicate delivery. */
   idempotencyKey: string;
 }

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 
 import type { Clock } from '../clock.js';
 import type { InstanceEvents, StepCommitted } from '../instances/instance-events.js';
-import { MailTransportUnavailableError, type MailTransport, type OutgoingMail } from './mail-transport.js';
+import { MailTransportUnavailableError, type MailTransport, type OutgoingMail, type MailAttachment } from './mail-transport.js';
 import type { OutboxMessage } from './outbox-message.js';
 import type { OutboxStore } from './outbox.store.js';
 
@@ -167,5 +167,19 @@ function toMail(message: OutboxMessage): OutgoingMail | string {
   if (typeof to !== 'string' || typeof subject !== 'string' || typeof body !== 'string') {
     return 'malformed email: to, subject and body must be text';
   }
-  return { to, subject, body, idempotencyKey: message.idempotencyKey };
+  const attachments = attachmentsOf(message.payload['attachments']);
+  if (typeof attachments === 'string') return attachments;
+  return { to, subject, body, idempotencyKey: message.idempotencyKey, ...(attachments.length ? { attachments } : {}) };
+}
+
+function attachmentsOf(value: unknown): MailAttachment[] | string {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) return 'malformed email: attachments must be a list';
+  const files: MailAttachment[] = [];
+  for (const item of value as unknown[]) {
+    const { filename, contentType, contentBase64 } = (item ?? {}) as Record<string, unknown>;
+    if (typeof filename !== 'string' || typeof contentType !== 'string' || typeof contentBase64 !== 'string') return 'malformed email: an attachment needs filename, contentType and contentBase64';
+    files.push({ filename, contentType, contentBase64 });
+  }
+  return files;
 }

@@ -40,6 +40,7 @@ export class SmtpTransport implements MailTransport {
         to: message.to,
         subject: message.subject,
         text: message.body,
+        attachments: message.attachments?.map((file) => ({ filename: file.filename, contentType: file.contentType, content: Buffer.from(file.contentBase64, 'base64') })),
         // A retry of the same row carries the same Message-ID too, which mail clients dedupe on.
         messageId: `<${createHash('sha256').update(message.idempotencyKey).digest('hex').slice(0, 32)}@${this.domain}>`,
         headers: { [IDEMPOTENCY_HEADER]: message.idempotencyKey },

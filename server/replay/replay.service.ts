@@ -15,7 +15,7 @@ export class ReplayService {
     // One read of the instance and one of the trail: verification checks the events the viewer gets.
     const instance = await this.audit.require(instanceId);
     const [events, definition] = await Promise.all([this.audit.events(instanceId), this.definitions.getById(instance.definitionId)]);
-    const verification = await this.audit.verifyInstance(instance, new Map(), events);
+    const verification = await this.audit.verifyAgainstCheckpoints(instance, events);
     if (!definition) throw new NotFoundError(`Definition ${instance.definitionId} of instance ${instanceId} is missing`);
     if (step !== undefined && step > events.length) throw new InvalidInputError(`step ${step} is past the last event (${events.length})`);
     return {

@@ -17,8 +17,12 @@ import type { TimerRecord } from '../timers/timer.js';
 import type { ProcessScheduleStore } from '../timers/process-schedule.js';
 import type { TimerJobs } from '../timers/timer-jobs.js';
 import type { TimerStore } from '../timers/timer.store.js';
+import type { NotificationStore } from '../notifications/notification.store.js';
+import type { PreferenceStore } from '../users/preference.store.js';
 import type { UserStore } from '../users/user.store.js';
 import type { CustomerUpload, TicketAccess } from '../customer/customer.js';
+import type { StockMove } from '../field/field.js';
+import type { FieldStore } from '../field/field.store.js';
 
 /**
  * Everything one engine step changed, written in one transaction or not at all.
@@ -44,6 +48,13 @@ export interface StepWrite {
   ticketAccess?: TicketAccess;
   /** Files the customer answered a task with: inserted with the step, so a refused step keeps none. */
   uploads?: CustomerUpload[];
+  /** Stock reserved, used or released by the step (dispatch, parts used on site). */
+  stockMoves?: StockMove[];
+  /**
+   * A start's ticket number: the prefix's counter moves from `seq - 1` to `seq` in this
+   * transaction (created at 1 for the first), else TicketNumberTakenError and nothing is written.
+   */
+  ticket?: { prefix: string; seq: number };
 }
 
 export interface Store {
@@ -60,6 +71,8 @@ export interface Store {
   credentials: CredentialStore;
   /** Status links, feedback and uploads of the customer pages. */
   customer: CustomerStore;
+  /** Field service: technicians' profiles, parts and stock, assets. */
+  field: FieldStore;
   /** agenda on this store's database; pending timers are its jobs. */
   timerJobs: TimerJobs;
   /** When processes with timer start events start themselves next (agenda jobs too). */
@@ -68,10 +81,15 @@ export interface Store {
   rateLimits: RateLimitStore;
   /** Secrets every node shares and nobody configures (the intake stamp key). */
   secrets: SecretStore;
+  /** Each person's language and notification settings. */
+  preferences: PreferenceStore;
+  /** Staff notifications (and their emails, written with them). */
+  notifications: NotificationStore;
   /**
    * Writes a step atomically. Throws VersionConflictError when the stored instance version is
    * not `expectedVersion` (or when a new instance's id or (processKey, businessKey) exists),
-   * and then nothing of the step is written.
+   * TicketNumberTakenError when `ticket` is not the prefix's next number, and then nothing of
+   * the step is written.
    */
   commitStep(step: StepWrite): Promise<void>;
   /** Fan-out of live events to the other nodes on this database; null when one node is all there is. */

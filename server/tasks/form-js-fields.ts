@@ -101,6 +101,8 @@ export function formJsFields(schema: Record<string, unknown>): TaskFormField[] {
         // A field shown only under a condition may be rightly empty: the server cannot evaluate
         // form-js conditions, so it does not insist on it (form-js does in the browser).
         required: item.validate?.required === true && item.conditional === undefined,
+        // A required checkbox is a checklist item: form-js wants it ticked, and so does the server.
+        ...(item.type === 'checkbox' && item.validate?.required === true && item.conditional === undefined ? { mustBeChecked: true } : {}),
       },
     ];
   });

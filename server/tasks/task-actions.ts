@@ -12,6 +12,9 @@ import { taskView, type TaskView } from './task-sla.js';
 import type { TaskService } from './task.service.js';
 import type { TaskStore } from './task.store.js';
 
+/** Throws a BatonError (4xx) when a completion's data cannot be taken, changing nothing. */
+export type CompletionCheck = (task: TaskRecord, output: Record<string, unknown>) => Promise<void>;
+
 export interface HandOverTarget {
   department?: string | undefined;
   assignee?: string | undefined;
@@ -30,6 +33,8 @@ export class TaskActions {
     private readonly departments: DepartmentService,
     private readonly users: UserStore,
     private readonly clock: Clock,
+    /** Checks a completion must pass beyond its form (a technician named must be a real, eligible one). */
+    private readonly completionChecks: CompletionCheck[] = [],
   ) {}
 
   /** Admins and auditors list anything; others their departments' queues and their own tasks. */
@@ -112,6 +117,7 @@ export class TaskActions {
     assertVersion(task, version);
     this.assertOwnerOrFree(principal, task);
     validateFormData(task.form, output);
+    for (const check of this.completionChecks) await check(task, output);
     // The checks above ran against this version; the step refuses the task if it changed since.
     return this.service.complete(task, output, principal.username, task.version);
   }

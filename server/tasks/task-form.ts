@@ -60,7 +60,7 @@ export function validateFormData(form: TaskFormField[] | null, data: Record<stri
       if (field.required) issues.push({ elementId: null, message: `${field.id}: is required` });
       continue;
     }
-    const problem = typeProblem(field, value);
+    const problem = typeProblem(field, value) ?? (field.mustBeChecked && value !== true ? 'must be checked' : null);
     if (problem) issues.push({ elementId: null, message: `${field.id}: ${problem}` });
   }
   if (issues.length) throw new InvalidInputError(`The form is not filled in correctly: ${issues.map((i) => i.message).join('; ')}`, issues);

@@ -31,6 +31,8 @@ export interface TaskFormField {
   required: boolean;
   /** For `enum`: the allowed values. */
   values: string[];
+  /** A required checkbox (a checklist item): only `true` completes the form. */
+  mustBeChecked?: boolean;
 }
 
 /** A user task as people see it. Keyed by the engine's activity executionId (stable across recover). */

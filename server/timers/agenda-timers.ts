@@ -1,6 +1,7 @@
 import { Agenda, type AgendaBackend, type Job, type JobParameters } from 'agenda';
 import type { Logger } from 'pino';
 
+import { crashPoint } from '../crash-points.js';
 import type { InstanceRunner } from '../instances/instance-runner.js';
 import { PROCESS_START_JOB } from './process-schedule.js';
 import type { ProcessStarts } from './process-starts.js';
@@ -94,6 +95,7 @@ export class AgendaTimers {
     const timerId = String(job.attrs._id);
     const { instanceId } = job.attrs.data;
     try {
+      crashPoint('timer-fire');
       await this.runner.apply(instanceId, { kind: 'timer', timerId });
     } catch (err) {
       this.logger.warn({ err, timerId, instanceId }, 'timer step failed; it will be tried again');

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 
 import type { Clock } from '../clock.js';
+import { crashPoint } from '../crash-points.js';
 import type { InstanceRunner } from '../instances/instance-runner.js';
 import type { ProcessStarts } from './process-starts.js';
 import type { TimerStore } from './timer.store.js';
@@ -63,6 +64,7 @@ export class TimerScheduler {
       for (const timer of due) {
         tried.add(timer.id);
         try {
+          crashPoint('timer-fire');
           const result = await this.runner.apply(timer.instanceId, { kind: 'timer', timerId: timer.id });
           if (!result.noop) progressed++;
         } catch (err) {

@@ -97,6 +97,15 @@ describe('npm run audit:verify (the whole store)', () => {
     expect(run.stdout).to.contain('[checkpoints-removed] checkpoint 3').and.not.contain('missing-instance');
   });
 
+  it('exits 1 naming a stored variable that its intact log does not explain (state checked against the log)', async () => {
+    const dir = tamperedCopy((db) => {
+      db.prepare(`UPDATE instances SET variables = json_set(variables, '$.i', 99) WHERE id = ?`).run(ids[0]);
+    });
+    const run = await runVerify(env(dir));
+    expect(run.code).to.equal(1);
+    expect(run.stdout).to.contain(`instance ${ids[0]}`).and.contain("[state-mismatch] variable 'i' is stored as 99, but its log says 0");
+  });
+
   it('exits 1 when a sealed instance was deleted outright', async () => {
     const dir = tamperedCopy((db) => {
       db.pragma('foreign_keys = OFF');

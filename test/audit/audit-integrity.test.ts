@@ -89,11 +89,30 @@ describe('Audit trail integrity: tampering found through the chain and the signe
     expect(result.firstInvalid).to.deep.include({ seq: total - 1, kind: 'truncated' });
   });
 
-  it('cannot detect the same deletion without a checkpoint once the row is rewound (why checkpoints exist)', async () => {
+  it('without a checkpoint, finds the same deletion only through the stored state, which the shortened log no longer explains', async () => {
     const total = rows().length;
     db().prepare('DELETE FROM audit_events WHERE instance_id = ? AND seq > ?').run(instanceId, total - 3);
     rewindHead();
+    // the chain alone is consistent; the instance's stored tasks and status are what give it away
+    const result = await verify();
+    expect(result.valid).to.equal(false);
+    expect(result.firstInvalid).to.deep.include({ kind: 'state-mismatch' });
+  });
+
+  it('names an edited variable, and an edited owner, though the log is intact (state checked against the log)', async () => {
+    // when a stored variable is edited in SQLite
+    db().prepare(`UPDATE instances SET variables = json_set(variables, '$.amount', 10000) WHERE id = ?`).run(instanceId);
+    const result = await verify();
+    expect(result.firstInvalid).to.deep.include({ kind: 'state-mismatch' });
+    expect(result.firstInvalid?.reason).to.equal("variable 'amount' is stored as 10000, but its log says 10");
+    // (a fresh instance) when an open task's owner is edited in SQLite
+    const { instance, opened } = await baton.instances.start({ processKey: 'guarded', variables: {}, businessKey: null }, 'api');
+    instanceId = instance.id;
     expect((await verify()).valid).to.equal(true);
+    db().prepare("UPDATE tasks SET assignee = 'mallory' WHERE id = ?").run(opened[0]!.id);
+    const owner = await verify();
+    expect(owner.firstInvalid).to.deep.include({ kind: 'state-mismatch' });
+    expect(owner.firstInvalid?.reason).to.match(/owned by mallory, but its log says nobody/);
   });
 
   it('detects an event deleted from the middle, and a hash column rewritten', async () => {
@@ -110,6 +129,18 @@ describe('Audit trail integrity: tampering found through the chain and the signe
     const event = { instanceId, seq: 2, type: row.type, at: row.at, actor: 'mallory', elementId: row.element_id, definitionId: row.definition_id, data: JSON.parse(row.data) as Record<string, unknown> };
     db().prepare("UPDATE audit_events SET actor = 'mallory', hash = ? WHERE instance_id = ? AND seq = 2").run(hashEvent(row.prev_hash, event), instanceId);
     expect((await verify()).firstInvalid).to.deep.include({ seq: 3, kind: 'broken-link' });
+  });
+
+  it('detects a __proto__ key inserted into an event\'s data (it used to escape the canonical JSON)', async () => {
+    // when an insider adds a "__proto__" object to the data of event 2, leaving the hash alone
+    const row = rows()[1]!;
+    const data = row.data.replace(/^\{/, '{"__proto__":{"approvedBy":"mallory"},');
+    db().prepare('UPDATE audit_events SET data = ? WHERE instance_id = ? AND seq = 2').run(data, instanceId);
+    // then verify names event 2, and the export shows what was injected
+    const result = await verify();
+    expect(result.firstInvalid).to.deep.include({ seq: 2, kind: 'hash-mismatch' });
+    const trail = await http.request('GET', `/api/instances/${instanceId}/audit`);
+    expect(trail.text).to.contain('mallory');
   });
 
   it('detects two events swapped', async () => {

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
 import { expect } from 'chai';
 
 import { addUser, oneTaskProcess, removeDir, startTestBaton, TEST_ADMIN, TEST_PASSWORD, type TestBaton } from '../support/harness.js';
@@ -19,27 +22,63 @@ interface Cell {
 
 type Outcome = { status: number } | { ack: unknown };
 
-/** Each action with who may do it; everyone else must be refused with nothing changed. */
-const ACTIONS: [string, Actor[], (cell: Cell) => Promise<Outcome>][] = [
-  ['read the L1 task', ['admin', 'auditor', 'owner', 'staffA'], (c) => c.rest.request('GET', `/api/tasks/${c.taskId}`)],
-  ['claim it over REST', ['admin', 'owner', 'staffA'], (c) => c.rest.request('POST', `/api/tasks/${c.taskId}/claim`, {})],
-  ['claim it over the socket', ['admin', 'owner', 'staffA'], (c) => emit(c.live, 'task:claim', { taskId: c.taskId })],
-  ['comment on it', ['admin', 'owner', 'staffA'], (c) => c.rest.request('POST', `/api/tasks/${c.taskId}/comments`, { text: 'hello' })],
-  ['complete it', ['admin', 'owner', 'staffA'], (c) => c.rest.request('POST', `/api/tasks/${c.taskId}/complete`, { variables: {} })],
-  ['pass it up', ['admin', 'owner', 'staffA'], (c) => c.rest.request('POST', `/api/tasks/${c.taskId}/pass-up`, { reason: 'too hard' })],
-  ['join the L1 room', ['admin', 'auditor', 'owner', 'staffA'], (c) => emit(c.live, 'inbox:join', { department: 'l1' })],
-  ['list the L1 queue', ['admin', 'auditor', 'owner', 'staffA'], (c) => c.rest.request('GET', '/api/tasks?department=l1')],
-  ['see the unrouted queue', ['admin', 'auditor'], (c) => c.rest.request('GET', '/api/tasks/unrouted')],
-  ['read the instance of a task they work on', ['admin', 'auditor', 'owner', 'staffA'], (c) => c.rest.request('GET', `/api/instances/${c.instanceId}`)],
-  ["read the instance's audit log", ['admin', 'auditor', 'owner'], (c) => c.rest.request('GET', `/api/instances/${c.instanceId}/audit`)],
-  ['list instances', ['admin', 'auditor', 'owner'], (c) => c.rest.request('GET', '/api/instances')],
-  ['start an instance', ['admin', 'owner', 'staffA', 'staffB'], (c) => c.rest.request('POST', '/api/instances', { processKey: 'matrix' })],
-  ['deploy a process', ['admin', 'owner'], (c) => c.rest.request('POST', '/api/definitions', PROCESS.replace('name="Work"', 'name="Work 2"'), { 'content-type': 'application/xml' })],
-  ['cancel the instance', ['admin'], (c) => c.rest.request('POST', `/api/instances/${c.instanceId}/cancel`, { reason: 'test' })],
-  ['fire a timer', ['admin'], (c) => c.rest.request('POST', '/api/timers/none/fire')],
-  ['list users', ['admin'], (c) => c.rest.request('GET', '/api/users')],
-  ['create a department', ['admin'], (c) => c.rest.request('POST', '/api/departments', { id: `d-${c.taskId.slice(-6).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`, name: 'New' })],
-];
+/**
+ * How each action of the matrix is tried. Who may do it is not here: it is the access table in
+ * README.md ("Access matrix"), parsed below, so the documentation and the test are one source.
+ */
+const ACTIONS: Record<string, (cell: Cell) => Promise<Outcome>> = Object.fromEntries([
+  ['read the L1 task', (c) => c.rest.request('GET', `/api/tasks/${c.taskId}`)],
+  ['claim it over REST', (c) => c.rest.request('POST', `/api/tasks/${c.taskId}/claim`, {})],
+  ['claim it over the socket', (c) => emit(c.live, 'task:claim', { taskId: c.taskId })],
+  ['comment on it', (c) => c.rest.request('POST', `/api/tasks/${c.taskId}/comments`, { text: 'hello' })],
+  ['complete it', (c) => c.rest.request('POST', `/api/tasks/${c.taskId}/complete`, { variables: {} })],
+  ['pass it up', (c) => c.rest.request('POST', `/api/tasks/${c.taskId}/pass-up`, { reason: 'too hard' })],
+  ['join the L1 room', (c) => emit(c.live, 'inbox:join', { department: 'l1' })],
+  ['list the L1 queue', (c) => c.rest.request('GET', '/api/tasks?department=l1')],
+  ['see the unrouted queue', (c) => c.rest.request('GET', '/api/tasks/unrouted')],
+  ['read the instance of a task they work on', (c) => c.rest.request('GET', `/api/instances/${c.instanceId}`)],
+  ["read the instance's audit log", (c) => c.rest.request('GET', `/api/instances/${c.instanceId}/audit`)],
+  ['list instances', (c) => c.rest.request('GET', '/api/instances')],
+  ['start an instance', (c) => c.rest.request('POST', '/api/instances', { processKey: 'matrix' })],
+  ['deploy a process', (c) => c.rest.request('POST', '/api/definitions', PROCESS.replace('name="Work"', 'name="Work 2"'), { 'content-type': 'application/xml' })],
+  ['cancel the instance', (c) => c.rest.request('POST', `/api/instances/${c.instanceId}/cancel`, { reason: 'test' })],
+  ['fire a timer', (c) => c.rest.request('POST', '/api/timers/none/fire')],
+  ['verify the audit log', (c) => c.rest.request('GET', `/api/instances/${c.instanceId}/audit/verify`)],
+  ['replay the instance', (c) => c.rest.request('GET', `/api/instances/${c.instanceId}/replay`)],
+  ["read the customer's feedback", (c) => c.rest.request('GET', `/api/instances/${c.instanceId}/customer`)],
+  ['hand it over to L2', (c) => c.rest.request('POST', `/api/tasks/${c.taskId}/hand-over`, { department: 'l2', reason: 'needs L2' })],
+  ['retry an incident', (c) => c.rest.request('POST', `/api/instances/${c.instanceId}/incidents/none/retry`, { reason: 'test' })],
+  ['see the metrics', (c) => c.rest.request('GET', '/metrics')],
+  ['create a user', (c) => c.rest.request('POST', '/api/users', { username: `u-${c.taskId.slice(-8).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`, password: 'long-enough-password', role: 'staff', departments: ['l1'], skills: [] })],
+  ['list users', (c) => c.rest.request('GET', '/api/users')],
+  ['create a department', (c) => c.rest.request('POST', '/api/departments', { id: `d-${c.taskId.slice(-6).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`, name: 'New' })],
+]);
+
+/** The README's access table: action → the actors it marks ✓. */
+function readmeMatrix(): Map<string, Actor[]> {
+  const readme = readFileSync(path.resolve('README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('<!-- access-matrix:start -->'), readme.indexOf('<!-- access-matrix:end -->'));
+  const rows = section.split('\n').filter((line) => line.startsWith('|') && !line.startsWith('|---'));
+  const header = rows.shift()?.split('|').slice(2, -1).map((cell) => cell.trim()) ?? [];
+  const columns = header.map((title) => COLUMN_ACTORS[title]);
+  if (columns.some((actor) => actor === undefined)) throw new Error(`README access matrix: unknown column in ${header.join(', ')}`);
+  const matrix = new Map<string, Actor[]>();
+  for (const row of rows) {
+    const cells = row.split('|').slice(1, -1).map((cell) => cell.trim());
+    const action = cells[0]!;
+    matrix.set(action, columns.filter((_actor, index) => cells[index + 1] === '✓') as Actor[]);
+  }
+  return matrix;
+}
+
+/** The README's column titles and the test's actors. */
+const COLUMN_ACTORS: Record<string, Actor | undefined> = {
+  admin: 'admin',
+  'process-owner (L1)': 'owner',
+  'staff (L1)': 'staffA',
+  'staff (Payments)': 'staffB',
+  auditor: 'auditor',
+};
 
 function emit(live: LiveClient, event: string, payload: unknown): Promise<Outcome> {
   return new Promise((resolve) => (live.socket.emit as (event: string, payload: unknown, ack: (answer: unknown) => void) => void)(event, payload, (answer) => resolve({ ack: answer })));
@@ -91,7 +130,14 @@ describe('Authorisation matrix: role × department × action, REST and socket', 
     );
   }
 
-  for (const [what, allowed, act] of ACTIONS) {
+  const matrix = readmeMatrix();
+  it('the README table and the actions tried here name the same actions', () => {
+    expect([...matrix.keys()].sort()).to.deep.equal(Object.keys(ACTIONS).sort());
+  });
+
+  for (const [what, allowed] of matrix) {
+    const act = ACTIONS[what];
+    if (!act) continue;
     for (const actor of ACTORS) {
       const may = allowed.includes(actor);
       it(`${actor} ${may ? 'may' : 'may not'} ${what}`, async () => {

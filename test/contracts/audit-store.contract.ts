@@ -75,6 +75,7 @@ export function auditStoreContract(open: OpenStore, close: CloseStore): void {
       expect(await checkpoints.latest()).to.deep.equal(second);
       expect(await checkpoints.get(1)).to.deep.equal(first);
       expect(await checkpoints.get(9)).to.equal(null);
+      expect(await checkpoints.count()).to.equal(2);
       expect((await checkpoints.list(0, 10)).map((c) => c.id)).to.deep.equal([1, 2]);
       expect((await checkpoints.list(1, 10)).map((c) => c.id)).to.deep.equal([2]);
     });

@@ -193,8 +193,8 @@ export function makeDepartment(overrides: Partial<DepartmentRecord> = {}): Depar
 type StepParts = Partial<Omit<StepWrite, 'instance' | 'expectedVersion'>>;
 
 /** The step that creates `instance` (expectedVersion null); parts default to empty. */
-export function newInstanceStep(instance: InstanceRecord, parts: StepParts = {}): StepWrite {
-  return { ...emptyParts(), ...parts, instance, expectedVersion: null };
+export function newInstanceStep(instance: InstanceRecord, parts: StepParts = {}, ticket?: StepWrite['ticket']): StepWrite {
+  return { ...emptyParts(), ...parts, instance, expectedVersion: null, ...(ticket ? { ticket } : {}) };
 }
 
 /** The step after `previous`: the instance one version on, with `changes` applied. */

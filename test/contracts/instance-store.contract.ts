@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { TicketNumberTakenError } from '../../server/errors.js';
 import type { InstanceFilter } from '../../server/instances/instance.js';
 import {
   isoAt,
@@ -7,7 +8,9 @@ import {
   makeInstance,
   makeSubscription,
   makeTask,
+  newInstanceStep,
   nextStep,
+  rejectionOf,
   startInstance,
   uniqueId,
 } from './fixtures.js';
@@ -111,30 +114,41 @@ export function instanceStoreContract(open: OpenStore, close: CloseStore): void 
       expect(await page(10, 5)).to.deep.equal([]);
     });
 
-    it('hands out ticket numbers in sequence, per prefix, zero-padded to six digits', async () => {
-      // given a fresh store
-      // when numbers are drawn from two prefixes, interleaved
-      const drawn = [
-        await store().instances.nextTicketNumber('HD'),
-        await store().instances.nextTicketNumber('HD'),
-        await store().instances.nextTicketNumber('RF'),
-        await store().instances.nextTicketNumber('HD'),
-      ];
-      // then each prefix counts on its own from 1
-      expect(drawn).to.deep.equal(['HD-000001', 'HD-000002', 'RF-000001', 'HD-000003']);
+    it('takes ticket numbers only with a step: in sequence, per prefix, from 1', async () => {
+      // given a fresh store, no number is taken yet
+      expect(await store().instances.lastTicketSeq('HD')).to.equal(0);
+      // when starts take numbers of two prefixes, interleaved
+      for (const [prefix, seq] of [['HD', 1], ['HD', 2], ['RF', 1], ['HD', 3]] as const) {
+        await store().commitStep(newInstanceStep(makeInstance(), {}, { prefix, seq }));
+      }
+      // then each prefix counts on its own
+      expect(await store().instances.lastTicketSeq('HD')).to.equal(3);
+      expect(await store().instances.lastTicketSeq('RF')).to.equal(1);
     });
 
-    it('never hands out a ticket number twice under 50 concurrent calls', async () => {
-      // given a prefix already in use
-      await store().instances.nextTicketNumber('FS');
-      // when 50 numbers are asked for at once
-      const drawn = await Promise.all(
-        Array.from({ length: 50 }, () => store().instances.nextTicketNumber('FS')),
+    it('refuses a ticket number that is taken or skips one, and writes nothing of that step', async () => {
+      // given HD-1 taken
+      await store().commitStep(newInstanceStep(makeInstance(), {}, { prefix: 'HD', seq: 1 }));
+      for (const seq of [1, 3]) {
+        // when a start comes with number 1 again, or with 3 (a gap)
+        const instance = makeInstance();
+        const refused = await rejectionOf(store().commitStep(newInstanceStep(instance, {}, { prefix: 'HD', seq })));
+        // then it is refused with the ticket conflict, and neither the instance nor the counter moved
+        expect(refused, `seq ${seq}`).to.be.instanceOf(TicketNumberTakenError);
+        expect(await store().instances.get(instance.id)).to.equal(null);
+        expect(await store().instances.lastTicketSeq('HD')).to.equal(1);
+      }
+    });
+
+    it('gives each number to exactly one of 20 concurrent starts', async () => {
+      // when 20 starts all try number 1 of a fresh prefix at once
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 20 }, () => store().commitStep(newInstanceStep(makeInstance(), {}, { prefix: 'FS', seq: 1 }))),
       );
-      // then all are distinct and together are exactly 2..51
-      expect(new Set(drawn).size).to.equal(50);
-      const expected = Array.from({ length: 50 }, (_, i) => `FS-${String(i + 2).padStart(6, '0')}`);
-      expect([...drawn].sort()).to.deep.equal(expected);
+      // then one wins, the others get the ticket conflict
+      expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).to.have.length(1);
+      for (const outcome of outcomes) if (outcome.status === 'rejected') expect(outcome.reason).to.be.instanceOf(TicketNumberTakenError);
+      expect(await store().instances.lastTicketSeq('FS')).to.equal(1);
     });
 
     it('upserts incidents with the step and reads them per instance and by id', async () => {

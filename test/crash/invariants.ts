@@ -49,6 +49,10 @@ export async function violations(expect: Expectation): Promise<string[]> {
   const tickets = new Map<string, number>();
   for (const instance of instances) tickets.set(instance.ticketNumber, (tickets.get(instance.ticketNumber) ?? 0) + 1);
   for (const [ticket, count] of tickets) if (count > 1) found.push(`ticket ${ticket} is used by ${count} instances`);
+  // Numbers are taken with the start's commit: a refused or crashed start burns none.
+  const numbers = instances.map((instance) => Number(instance.ticketNumber.split('-').at(-1))).sort((a, b) => a - b);
+  const gap = numbers.findIndex((value, index) => value !== index + 1);
+  if (gap >= 0) found.push(`ticket numbers are not 1..${numbers.length}: number ${gap + 1} is missing (next is ${numbers[gap]})`);
 
   // No task belongs to an instance the list does not show (a task of a lost or duplicate start).
   const allTasks = await getJson<TaskView[]>(expect.headers, `${baseUrl}/api/tasks?${new URLSearchParams({ processKey, limit: String(limit) })}`);

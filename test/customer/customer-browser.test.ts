@@ -2,6 +2,7 @@ import { expect } from 'chai';
 
 import type { TaskView } from '../../server/tasks/task-sla.js';
 import { skipWithoutChromium, startBrowserBaton, type BrowserBaton } from '../support/browser.js';
+import { addUser } from '../support/harness.js';
 import { PNG } from './customer-support.js';
 
 /** Page callbacks run in the page, where these exist (the test program has no DOM lib). */
@@ -55,7 +56,8 @@ describe('customer pages (Chromium)', function () {
     await page.waitForSelector('body[data-live="connected"]');
     await page.evaluate(() => (window.stayed = true));
 
-    // when staff dispatch a technician (the admin, through the API)
+    // when staff dispatch a technician (the admin, through the API); tom joins after automatic dispatch found nobody
+    await addUser(b.baton, 'tom', 'staff', ['technicians']);
     const dispatch = await openTask('Task_dispatch_technician');
     expect((await b.http.request('POST', `/api/tasks/${dispatch.id}/complete`, { variables: { technician: 'tom' } })).status).to.equal(200);
     // then the page shows the new stage live, without reloading: a question waits on the customer
@@ -71,7 +73,7 @@ describe('customer pages (Chromium)', function () {
 
     // when the technician reports it fixed
     const visit = await openTask('Task_visit_and_repair');
-    await b.baton.tasks.complete(visit.id, { fixed: true }, 'tom');
+    await b.baton.tasks.complete(visit.id, { fixed: true, safetyChecked: true, customerInformed: true }, 'tom');
     // then the page shows the outcome live and asks for feedback
     await page.waitForSelector('#feedback');
     expect(await page.textContent('#stage')).to.equal('Done');

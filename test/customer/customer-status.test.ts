@@ -7,6 +7,7 @@ import type { TaskView } from '../../server/tasks/task-sla.js';
 import type { TestBaton } from '../support/harness.js';
 import type { Http } from '../support/http.js';
 import { useTestServer } from '../support/test-server.js';
+import { addUser } from '../support/harness.js';
 import { answer, connectStatus, FIELD_SERVICE, newTicket, PNG, REQUEST, refusedStatus, statusOf, type StatusClient } from './customer-support.js';
 
 describe('Customer intake and ticket status', () => {
@@ -36,8 +37,13 @@ describe('Customer intake and ticket status', () => {
     return (res.body as { id: string }[])[0]!.id;
   }
 
-  /** Staff: dispatch a technician (admin through the API). */
+  /**
+   * Staff: dispatch a technician (admin through the API). Nobody works in technicians when the
+   * ticket starts, so automatic dispatch leaves it to the dispatcher; the technician joins now.
+   */
   async function dispatch(instanceId: string, variables: Record<string, unknown> = { technician: 'tom' }): Promise<void> {
+    const technician = String(variables['technician']);
+    if (!(await baton.store.users.getByUsername(technician))) await addUser(baton, technician, 'staff', ['technicians']);
     const task = await openTask(instanceId, 'Task_dispatch_technician');
     const res = await http.request('POST', `/api/tasks/${task.id}/complete`, { variables });
     expect(res.status, res.text).to.equal(200);

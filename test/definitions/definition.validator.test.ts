@@ -486,7 +486,7 @@ describe('validateDefinition', () => {
       expect(issues).to.deep.equal([
         {
           elementId: 'Notify',
-          message: "Service task 'Notify' (Notify) calls the handler 'sms', which Baton does not have; known handlers: email, log, webhook",
+          message: "Service task 'Notify' (Notify) calls the handler 'sms', which Baton does not have; known handlers: dispatch, email, invoice, log, notify, use-parts, webhook",
         },
       ]);
     });

@@ -2,7 +2,7 @@ import { DeployValidationError, type ErrorIssue } from '../../server/errors.js';
 import { validateDefinition, type ValidationOptions } from '../../server/definitions/definition.validator.js';
 
 export const OPTIONS: ValidationOptions = {
-  knownHandlers: new Set(['log', 'email', 'webhook']),
+  knownHandlers: new Set(['log', 'email', 'webhook', 'notify', 'dispatch', 'use-parts', 'invoice']),
   knownDepartments: new Set(['support', 'billing']),
   // Fixed, so the fixture dates in 2026 stay in the future.
   now: new Date('2026-01-01T00:00:00Z'),

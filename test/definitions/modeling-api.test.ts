@@ -59,6 +59,6 @@ describe('modeling API: task forms, departments, connectors', () => {
     expect(departments.status).to.equal(200);
     expect(departments.body).to.deep.include({ id: 'l2', name: 'Second line (L2)', parentId: 'l3' });
     const connectors = await server.http.request('GET', '/api/connectors');
-    expect(connectors.body).to.deep.equal([{ name: 'email' }, { name: 'log' }, { name: 'webhook' }]);
+    expect(connectors.body).to.deep.equal(['dispatch', 'email', 'invoice', 'log', 'notify', 'use-parts', 'webhook'].map((name) => ({ name })));
   });
 });

@@ -107,6 +107,8 @@ describe('Two nodes on one PostgreSQL: live events and shared limits', function 
     const instanceId = (found.body as { id: string }[])[0]!.id;
     const tasks = await node(1).http.request('GET', `/api/tasks?instanceId=${instanceId}&status=open`);
     const dispatch = (tasks.body as { id: string }[])[0]!;
+    // nobody worked in technicians when the request came, so a dispatcher chooses tom, who joined since
+    expect((await node(1).http.request('POST', '/api/users', { username: 'tom', password: 'staff-password-for-tests', role: 'staff', departments: ['technicians'] })).status).to.equal(201);
     const done = await node(1).http.request('POST', `/api/tasks/${dispatch.id}/complete`, { variables: { technician: 'tom' } });
     expect(done.status, done.text).to.equal(200);
     await status.nextChange(before, 5000);

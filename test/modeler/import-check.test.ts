@@ -3,7 +3,10 @@ import { BpmnModdle } from 'bpmn-moddle';
 
 import { MAX_IMPORT_BYTES, importProblem } from '../../modeler/src/modeler/import-check.js';
 import { DEFAULT_MAX_BYTES } from '../../server/definitions/xml-limits.js';
+import { translator } from '../../server/i18n/i18n.js';
 import { bpmn } from '../support/harness.js';
+
+const t = translator('en');
 
 const moddle = new BpmnModdle();
 const WITH_LAYOUT = bpmn(
@@ -20,16 +23,16 @@ describe('modeler import check', () => {
   });
 
   it('accepts a BPMN diagram with a layout', async () => {
-    expect(await importProblem(WITH_LAYOUT, WITH_LAYOUT.length, moddle)).to.equal(null);
+    expect(await importProblem(WITH_LAYOUT, WITH_LAYOUT.length, moddle, t)).to.equal(null);
   });
 
   it('names what is wrong: too large, not BPMN, unreadable, no layout', async () => {
-    expect(await importProblem(WITH_LAYOUT, MAX_IMPORT_BYTES + 1, moddle)).to.match(/too large/);
-    expect(await importProblem('{"json": true}', 14, moddle)).to.match(/not a BPMN 2.0 diagram/);
-    expect(await importProblem('<svg xmlns="http://www.w3.org/2000/svg"/>', 40, moddle)).to.match(/not a BPMN 2.0 diagram/);
+    expect(await importProblem(WITH_LAYOUT, MAX_IMPORT_BYTES + 1, moddle, t)).to.match(/too large/);
+    expect(await importProblem('{"json": true}', 14, moddle, t)).to.match(/not a BPMN 2.0 diagram/);
+    expect(await importProblem('<svg xmlns="http://www.w3.org/2000/svg"/>', 40, moddle, t)).to.match(/not a BPMN 2.0 diagram/);
     const broken = WITH_LAYOUT.replace('</bpmn:definitions>', '');
-    expect(await importProblem(broken, broken.length, moddle)).to.match(/not a readable BPMN diagram/);
+    expect(await importProblem(broken, broken.length, moddle, t)).to.match(/not a readable BPMN diagram/);
     const bare = bpmn('p', '<bpmn:startEvent id="s" />');
-    expect(await importProblem(bare, bare.length, moddle)).to.match(/no layout/);
+    expect(await importProblem(bare, bare.length, moddle, t)).to.match(/no layout/);
   });
 });

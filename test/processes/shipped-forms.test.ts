@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 
 import type { TaskView } from '../../server/tasks/task-sla.js';
-import { TEST_ADMIN } from '../support/harness.js';
+import { addUser, TEST_ADMIN } from '../support/harness.js';
 import type { Client } from '../support/http.js';
 import { refundEndpoint, type RefundEndpoint } from '../support/refund-endpoint.js';
 import { useTestServer } from '../support/test-server.js';
@@ -70,12 +70,12 @@ describe('Shipped processes completed through their task forms', () => {
   }
 
   /** A completion missing a required answer (or of the wrong type) is 400, and the task, the instance and its trail stay as they were. */
-  async function expectRefused(instanceId: string, elementId: string, variables: Record<string, unknown>, field: string): Promise<void> {
+  async function expectRefused(instanceId: string, elementId: string, variables: Record<string, unknown>, field: string, status = 400): Promise<void> {
     const task = await openTask(instanceId, elementId);
     const before = await server.baton.instances.get(instanceId);
     const trail = (await server.baton.store.audit.forInstance(instanceId)).length;
     const res = await admin.request('POST', `/api/tasks/${task.id}/complete`, { variables });
-    expect(res.status, res.text).to.equal(400);
+    expect(res.status, res.text).to.equal(status);
     expect((res.body as { error: { message: string } }).error.message).to.contain(`${field}:`);
     expect(await server.baton.tasks.get(task.id)).to.deep.include({ status: 'open', version: task.version });
     const after = await server.baton.instances.get(instanceId);
@@ -127,21 +127,42 @@ describe('Shipped processes completed through their task forms', () => {
     expect(refunds.calls).to.equal(0);
   });
 
-  it('field service: dispatched, rescheduled, parts ordered, fixed', async () => {
+  it('field service: dispatched automatically, rescheduled by hand, parts ordered, fixed with the checklist', async () => {
+    // two pump technicians; the asset needs the pump skill
+    for (const username of ['tina', 'tom']) await addUser(server.baton, username, 'staff', ['technicians'], ['pump']);
+    await addUser(server.baton, 'ivan', 'staff', ['technicians'], ['heating']);
+    await server.baton.field.putAsset({ id: 'PUMP-3', type: 'pump', customerEmail: null, address: 'Mill Lane 3', lat: 52.5, lon: 13.4, requiredSkills: [] });
     const id = await start('field-service', { customerEmail: 'max@example.com', equipmentId: 'PUMP-3', description: 'Leaks', customerName: 'Max' });
-    await expectRefused(id, 'Task_dispatch_technician', { dispatchNote: 'Bring a ladder' }, 'technician');
-    await fill(id, 'Task_dispatch_technician', { technician: 'tom', dispatchNote: 'Bring a ladder' });
     // the customer's type plate photo: its file field is checked by the status page's upload, not here
     await server.baton.tasks.complete((await openTask(id, 'Task_plate_photo')).id, {}, 'customer');
-    expect((await openTask(id, 'Task_visit_and_repair')).assignee).to.equal('tom');
+    // equal on every figure: the name decides
+    expect((await openTask(id, 'Task_visit_and_repair')).assignee).to.equal('tina');
     await advance(24 * HOUR + 1000);
-    await fill(id, 'Task_reschedule_visit', { technician: 'tina', rescheduleNote: 'Tom is ill' });
-    await expectRefused(id, 'Task_visit_and_repair', { workDone: 'Opened the pump' }, 'fixed');
-    await fill(id, 'Task_visit_and_repair', { fixed: false, workDone: 'Opened the pump', partsNeeded: 'A seal kit' });
+    // a dispatcher may only name a real technician who can take it
+    await expectRefused(id, 'Task_reschedule_visit', { technician: 'nobody', rescheduleNote: 'x' }, 'technician', 422);
+    await expectRefused(id, 'Task_reschedule_visit', { technician: 'ivan', rescheduleNote: 'x' }, 'technician', 422);
+    await fill(id, 'Task_reschedule_visit', { technician: 'tom', rescheduleNote: 'Tina is ill' });
+    expect((await openTask(id, 'Task_visit_and_repair')).assignee).to.equal('tom');
+    await expectRefused(id, 'Task_visit_and_repair', { workDone: 'Opened the pump', safetyChecked: true, customerInformed: true }, 'fixed');
+    // the checklist must be ticked before the visit is done
+    await expectRefused(id, 'Task_visit_and_repair', { fixed: true, workDone: 'Opened the pump', safetyChecked: false, customerInformed: true }, 'safetyChecked');
+    await fill(id, 'Task_visit_and_repair', { fixed: false, workDone: 'Opened the pump', partsNeeded: 'A seal kit', safetyChecked: true, customerInformed: true });
     await fill(id, 'Task_order_parts', { partsOrdered: 'Seal kit, arrives Friday' });
-    await fill(id, 'Task_visit_and_repair', { fixed: true, workDone: 'Replaced the seals' });
+    await fill(id, 'Task_visit_and_repair', { fixed: true, workDone: 'Replaced the seals', safetyChecked: true, customerInformed: true });
     await expectFinished(id);
-    // the invoice and the feedback request
-    expect(await server.baton.store.outbox.forInstance(id)).to.have.length(2);
+    // the invoice (with its PDF) and the feedback request
+    const outbox = await server.baton.store.outbox.forInstance(id);
+    expect(outbox).to.have.length(2);
+    expect(outbox.some((message) => Array.isArray(message.payload['attachments']))).to.equal(true);
+  });
+
+  it('field service: nobody can take it, so a dispatcher chooses', async () => {
+    const id = await start('field-service', { customerEmail: 'max@example.com', equipmentId: 'PUMP-3', description: 'Leaks', customerName: 'Max' });
+    await expectRefused(id, 'Task_dispatch_technician', { dispatchNote: 'Bring a ladder' }, 'technician');
+    await expectRefused(id, 'Task_dispatch_technician', { technician: 'tom', dispatchNote: 'Bring a ladder' }, 'technician', 422);
+    await addUser(server.baton, 'tom', 'staff', ['technicians']);
+    await fill(id, 'Task_dispatch_technician', { technician: 'tom', dispatchNote: 'Bring a ladder' });
+    await server.baton.tasks.complete((await openTask(id, 'Task_plate_photo')).id, {}, 'customer');
+    expect((await openTask(id, 'Task_visit_and_repair')).assignee).to.equal('tom');
   });
 });

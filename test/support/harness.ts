@@ -6,6 +6,7 @@ import { pino } from 'pino';
 
 import { auditKeyOf } from '../../server/audit/audit-key.js';
 import { createBaton, type Baton } from '../../server/baton.js';
+import type { TrustProxy } from '../../server/http/trust-proxy.js';
 import { ManualClock, systemClock, type Clock } from '../../server/clock.js';
 import { seedDepartments } from '../../server/departments/seed-departments.js';
 import type { MailTransport } from '../../server/outbox/mail-transport.js';
@@ -51,16 +52,20 @@ export interface TestBatonOptions {
   dir?: string;
   mailTransport?: MailTransport;
   auditAnchorFile?: string;
+  /** BATON_AUDIT_WITNESS_URL of this Baton. */
+  auditWitnessUrl?: string;
+  /** BATON_AUDIT_WITNESS_EMAIL of this Baton (needs mailTransport). */
+  auditWitnessEmail?: string;
   /** Default 60 s; Baton's own default is 5 min. */
   checkpointMs?: number;
-  /** Replaces top-level TEST_CONFIG settings. */
-  config?: Partial<typeof TEST_CONFIG>;
   /**
    * PostgreSQL instead of a SQLite file: `{ url, schema }` (two Batons given the same are two nodes
    * on one database). Default: SQLite, or a fresh schema on the test PostgreSQL when
    * BATON_TEST_STORE=postgres.
    */
   postgres?: { url: string; schema: string };
+  /** Replaces top-level TEST_CONFIG settings; `trustProxy` as BATON_TRUST_PROXY parses it. */
+  config?: Partial<typeof TEST_CONFIG> & { trustProxy?: TrustProxy };
 }
 
 /**
@@ -90,7 +95,7 @@ async function openTestBaton(options: TestBatonOptions & { clock?: ManualClock |
     config: { ...TEST_CONFIG, ...options.config },
     version: 'test',
     mailTransport: options.mailTransport,
-    audit: { key: testAuditKey, checkpointMs: options.checkpointMs ?? 60_000, anchorFile: options.auditAnchorFile ?? null },
+    audit: { key: testAuditKey, checkpointMs: options.checkpointMs ?? 60_000, anchorFile: options.auditAnchorFile ?? null, witnessUrl: options.auditWitnessUrl ?? null, witnessEmail: options.auditWitnessEmail ?? null },
   });
   await seedTestAdmin(baton);
   let closed = false;

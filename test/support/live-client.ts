@@ -29,7 +29,7 @@ export async function connectLive(baseUrl: string, auth: { token: string } | { c
   });
   const received: Received[] = [];
   const listeners: (() => void)[] = [];
-  for (const event of ['task:created', 'task:updated', 'task:removed'] as const) {
+  for (const event of ['task:created', 'task:updated', 'task:removed', 'notification:new', 'notification:read'] as const) {
     socket.on(event, (payload: unknown) => {
       received.push({ event, payload, at: Date.now() });
       for (const listener of [...listeners]) listener();

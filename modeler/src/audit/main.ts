@@ -9,8 +9,12 @@ import { ApiError, api } from '../shared/api.js';
 import { instancesApi, searchQuery, type InstanceRow, type InstanceSearch } from '../shared/instances-api.js';
 import { $, el, errorText, row } from '../shared/dom.js';
 import { SignedOut, mountUserBadge, requireSession } from '../shared/session.js';
-import { formatTime } from '../shared/time.js';
+import { formatDateTime, t, translatePage } from '../shared/i18n.js';
+import { accountLanguagePicker } from '../shared/account.js';
+import { mountNotifications } from '../shared/notifications.js';
 import { SEARCH_FIELDS, readSearch } from './search-form.js';
+
+translatePage();
 
 const PAGE = 50;
 const form = $<HTMLFormElement>('#search');
@@ -29,15 +33,20 @@ function field(name: string): HTMLInputElement | HTMLSelectElement {
   return form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement;
 }
 
+/** A time in the viewer's locale and zone, seconds included (auditors compare events). */
+function when(iso: string | null): string {
+  return iso ? formatDateTime(iso, { dateStyle: 'short', timeStyle: 'medium' }) : '';
+}
+
 function resultRow(instance: InstanceRow): HTMLTableRowElement {
   const link = el('a', { text: instance.ticketNumber, data: { instance: instance.id } });
   link.href = `/replay/${encodeURIComponent(instance.id)}`;
-  return row([link, `${instance.processKey} v${instance.definitionVersion}`, instance.status, formatTime(instance.startedAt), formatTime(instance.endedAt), instance.businessKey ?? '']);
+  return row([link, `${instance.processKey} v${instance.definitionVersion}`, t(`audit:status.${instance.status}`), when(instance.startedAt), when(instance.endedAt), instance.businessKey ?? '']);
 }
 
 async function search(query: InstanceSearch, append: boolean): Promise<void> {
   const offset = append && shown ? shown.count : 0;
-  say('Searching…');
+  say(t('audit:searching'));
   let found: InstanceRow[];
   try {
     found = await instancesApi.search({ ...query, limit: PAGE, offset });
@@ -45,8 +54,8 @@ async function search(query: InstanceSearch, append: boolean): Promise<void> {
     if (err instanceof SignedOut) return;
     results.hidden = true;
     more.hidden = true;
-    if (err instanceof ApiError && err.status === 403) say('Not allowed: the audit search is for auditors, process owners and administrators. Your tasks are in your inbox.', true);
-    else say(`The search failed: ${errorText(err)}`, true);
+    if (err instanceof ApiError && err.status === 403) say(t('audit:forbidden'), true);
+    else say(t('audit:failed', { message: errorText(err) }), true);
     return;
   }
   const body = results.tBodies[0]!;
@@ -55,11 +64,13 @@ async function search(query: InstanceSearch, append: boolean): Promise<void> {
   shown = { search: query, count: offset + found.length };
   results.hidden = shown.count === 0;
   more.hidden = found.length < PAGE;
-  say(shown.count === 0 ? 'No instance matches.' : `${shown.count} instance(s)${found.length === PAGE ? ', newest first; more below' : ', newest first'}.`);
+  say(shown.count === 0 ? t('audit:none') : t(found.length === PAGE ? 'audit:foundMore' : 'audit:found', { count: shown.count }));
 }
 
 async function main(): Promise<void> {
   const session = await requireSession();
+  mountNotifications($('#user'));
+  $('#user').append(accountLanguagePicker());
   mountUserBadge($('#user'), session);
   const params = new URLSearchParams(location.search);
   for (const name of SEARCH_FIELDS) {
@@ -88,5 +99,5 @@ async function main(): Promise<void> {
 }
 
 void main().catch((err: unknown) => {
-  if (!(err instanceof SignedOut)) say(`The audit page failed: ${errorText(err)}`, true);
+  if (!(err instanceof SignedOut)) say(t('audit:pageFailed', { message: errorText(err) }), true);
 });

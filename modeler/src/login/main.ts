@@ -2,7 +2,11 @@
 import './login.css';
 
 import { errorText } from '../shared/dom.js';
+import { languagePicker, t, translatePage } from '../shared/i18n.js';
 import { safeNext, signIn } from '../shared/session.js';
+
+translatePage();
+document.querySelector('#language')!.append(languagePicker());
 
 const form = document.querySelector<HTMLFormElement>('#login-form')!;
 const error = document.querySelector<HTMLElement>('#login-error')!;
@@ -15,7 +19,7 @@ form.addEventListener('submit', (event) => {
   const username = String(data.get('username') ?? '').trim();
   const password = String(data.get('password') ?? '');
   if (!username || !password) {
-    show('Enter your user name and password.');
+    show(t('login:missing'));
     return;
   }
   button.disabled = true;

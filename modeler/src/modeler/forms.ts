@@ -2,6 +2,7 @@
 import '@bpmn-io/form-js/dist/assets/form-js.css';
 import '@bpmn-io/form-js/dist/assets/form-js-editor.css';
 
+import { t } from '../shared/i18n.js';
 import { SET_FORM, formSchemaOf } from './baton-commands.js';
 import type { CommandStack, Shape } from './diagram-types.js';
 
@@ -31,13 +32,13 @@ export function setUpFormDialog(commandStack: () => CommandStack, say: (text: st
     if (!editor || !task) return;
     const formKey = String(task.businessObject.get('camunda:formKey') ?? '') || task.id;
     commandStack().execute(SET_FORM, { element: task, formKey, schema: editor.saveSchema() });
-    say(`Form '${formKey}' saved in the diagram; deploy to publish it with the next version`, 'ok');
+    say(t('modeler:form.saved', { formKey }), 'ok');
     close();
   });
 
   return async function open(element: Shape): Promise<void> {
     const formKey = String(element.businessObject.get('camunda:formKey') ?? '') || element.id;
-    title.textContent = `Task form '${formKey}' of ${element.businessObject.name ?? element.id}`;
+    title.textContent = t('modeler:form.titleOf', { formKey, name: element.businessObject.name ?? element.id });
     const { FormEditor } = await import('@bpmn-io/form-js');
     container.replaceChildren();
     dialog.showModal();

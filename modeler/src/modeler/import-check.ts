@@ -2,6 +2,7 @@
  * Checks a file before it replaces the diagram in the editor: too large, not BPMN, or without a
  * diagram layout gives a clear message and the editor keeps what it has.
  */
+import type { Translate } from '../../../server/i18n/languages.js';
 import { errorText } from '../shared/error-text.js';
 
 const BPMN_NS = 'http://www.omg.org/spec/BPMN/20100524/MODEL';
@@ -14,18 +15,18 @@ interface Moddle {
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 
 /** null when the text can be imported, else what is wrong with it. */
-export async function importProblem(text: string, bytes: number, moddle: Moddle): Promise<string | null> {
-  if (bytes > MAX_IMPORT_BYTES) return `The file is too large (${(bytes / 1024 / 1024).toFixed(1)} MiB; the limit is ${MAX_IMPORT_BYTES / 1024 / 1024} MiB)`;
-  if (!text.trimStart().startsWith('<') || !text.includes(BPMN_NS)) return 'The file is not a BPMN 2.0 diagram (no BPMN 2.0 XML found)';
+export async function importProblem(text: string, bytes: number, moddle: Moddle, t: Translate): Promise<string | null> {
+  if (bytes > MAX_IMPORT_BYTES) return t('modeler:import.tooLarge', { size: (bytes / 1024 / 1024).toFixed(1), limit: MAX_IMPORT_BYTES / 1024 / 1024 });
+  if (!text.trimStart().startsWith('<') || !text.includes(BPMN_NS)) return t('modeler:import.notBpmn');
   let definitions;
   try {
     definitions = (await moddle.fromXML(text, 'bpmn:Definitions')).rootElement;
   } catch (err) {
-    return `The file is not a readable BPMN diagram: ${errorText(err)}`;
+    return t('modeler:import.unreadable', { message: errorText(err) });
   }
   const diagrams = (definitions.get('diagrams') ?? []) as { plane?: { planeElement?: unknown[] } }[];
   if (!diagrams.some((diagram) => (diagram.plane?.planeElement ?? []).length > 0)) {
-    return 'The diagram has no layout (no BPMN DI shapes), so it cannot be drawn; export it from a modeler that saves the layout';
+    return t('modeler:import.noLayout');
   }
   return null;
 }

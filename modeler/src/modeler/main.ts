@@ -11,6 +11,9 @@ import './modeler.css';
 
 import { ApiError, api, type ErrorIssue } from '../shared/api.js';
 import { $, errorText } from '../shared/dom.js';
+import { formatDateTime, t, translatePage } from '../shared/i18n.js';
+import { accountLanguagePicker } from '../shared/account.js';
+import { mountNotifications } from '../shared/notifications.js';
 import { SignedOut, mountUserBadge, requireSession } from '../shared/session.js';
 import { clearComparison, compareDefinitions, markComparison } from './compare.js';
 import type { Canvas, CommandStack, ElementRegistry, EventBus, Overlays, Shape } from './diagram-types.js';
@@ -20,6 +23,8 @@ import { importProblem } from './import-check.js';
 import { renameClashingPrefixes } from './namespaces.js';
 import newProcessTemplate from './new-process.bpmn';
 import { FORM_EDIT_EVENT, type BatonCatalog } from './properties/baton-provider.js';
+
+translatePage();
 
 const catalog: BatonCatalog = { departments: [], handlers: [] };
 const editor = createEditor($('#canvas'), $('#properties'), catalog);
@@ -105,7 +110,7 @@ function markDeployIssues(issues: ErrorIssue[]): void {
 // ---------------------------------------------------------------- showing a diagram
 
 function confirmDiscard(): boolean {
-  return !dirty || window.confirm('The diagram has changes that are not deployed or exported. Discard them?');
+  return !dirty || window.confirm(t('modeler:confirmDiscard'));
 }
 
 /** Shows the XML; on failure the previous diagram comes back and the error is thrown. */
@@ -121,8 +126,8 @@ async function show(xml: string, source: { key: string; version: number } | null
     canvas.zoom(canvas.zoom('fit-viewport', 'auto') * 0.88, 'auto');
     canvas.scroll({ dx: 30, dy: 0 });
     document.body.dataset['diagram'] = source ? `${source.key}:${source.version}` : label;
-    say(`Opened ${label}`, 'ok');
-    if (warnings.length > 0) showMessages(`Imported with ${warnings.length} warning(s)`, warnings.map((w: unknown) => ({ elementId: null, message: String((w as { message?: string }).message ?? w), kind: 'warning' as const })));
+    say(t('modeler:opened', { label }), 'ok');
+    if (warnings.length > 0) showMessages(t('modeler:importWarnings', { count: warnings.length }), warnings.map((w: unknown) => ({ elementId: null, message: String((w as { message?: string }).message ?? w), kind: 'warning' as const })));
   } catch (err) {
     if (shownXml !== null) await editor.importXML(shownXml).catch(() => undefined);
     throw err;
@@ -130,22 +135,22 @@ async function show(xml: string, source: { key: string; version: number } | null
 }
 
 async function openDeployed(key: string, version: number): Promise<void> {
-  await show(await api.xml(key, version), { key, version }, `${key} version ${version}`);
+  await show(await api.xml(key, version), { key, version }, t('modeler:openedVersion', { key, version }));
   if (ui.process.value !== key) ui.process.value = key;
   await fillVersions(key, version);
 }
 
 async function importText(original: string, bytes: number, name: string): Promise<void> {
   const text = renameClashingPrefixes(original);
-  const problem = await importProblem(text, bytes, service('moddle'));
+  const problem = await importProblem(text, bytes, service('moddle'), t);
   if (problem) {
-    say(`${name}: ${problem}. The editor kept the current diagram.`, 'error');
+    say(t('modeler:importKept', { name, problem }), 'error');
     return;
   }
   try {
     await show(text, null, name);
   } catch (err) {
-    say(`${name} could not be imported: ${errorText(err)}. The editor kept the current diagram.`, 'error');
+    say(t('modeler:importFailed', { name, message: errorText(err) }), 'error');
   }
 }
 
@@ -159,16 +164,16 @@ async function fillProcesses(): Promise<void> {
   latestVersion.clear();
   for (const d of definitions) latestVersion.set(d.key, d.version);
   const current = ui.process.value;
-  ui.process.replaceChildren(new Option('Deployed processes…', ''), ...definitions.map((d) => new Option(`${d.name} (${d.key})`, d.key)));
+  ui.process.replaceChildren(new Option(t('modeler:toolbar.processes'), ''), ...definitions.map((d) => new Option(`${d.name} (${d.key})`, d.key)));
   ui.process.value = definitions.some((d) => d.key === current) ? current : '';
 }
 
 async function fillVersions(key: string, selected?: number): Promise<void> {
   const versions = key ? await api.versions(key) : [];
   const options = (label: (v: (typeof versions)[number]) => string) => versions.map((v) => new Option(label(v), String(v.version))).reverse();
-  ui.version.replaceChildren(...options((v) => `v${v.version} · ${new Date(v.deployedAt).toLocaleString()}`));
+  ui.version.replaceChildren(...options((v) => `v${v.version} · ${formatDateTime(v.deployedAt)}`));
   if (selected !== undefined) ui.version.value = String(selected);
-  ui.compareVersion.replaceChildren(new Option('Compare with…', ''), ...options((v) => `v${v.version}`));
+  ui.compareVersion.replaceChildren(new Option(t('modeler:toolbar.compareWithOption'), ''), ...options((v) => `v${v.version}`));
 }
 
 async function loadCatalog(): Promise<void> {
@@ -211,7 +216,7 @@ $('#open').addEventListener('click', () =>
   void run(async () => {
     const key = ui.process.value;
     const version = Number(ui.version.value);
-    if (!key || !version) return say('Choose a process and a version to open', 'error');
+    if (!key || !version) return say(t('modeler:chooseVersion'), 'error');
     if (confirmDiscard()) await openDeployed(key, version);
   }),
 );
@@ -219,7 +224,7 @@ $('#new').addEventListener('click', () =>
   void run(async () => {
     if (!confirmDiscard()) return;
     const id = `service-process-${Date.now().toString(36)}`;
-    await show(newProcessTemplate.replaceAll('{{id}}', id), null, 'a new process');
+    await show(newProcessTemplate.replaceAll('{{id}}', id), null, t('modeler:newProcess'));
   }),
 );
 const fileInput = $<HTMLInputElement>('#import-file');
@@ -250,18 +255,18 @@ $('#compare').addEventListener('click', () =>
   void run(async () => {
     const key = opened?.key ?? ui.process.value;
     const version = Number(ui.compareVersion.value);
-    if (!key || !version) return say('Open a deployed process and choose the version to compare with', 'error');
+    if (!key || !version) return say(t('modeler:chooseCompare'), 'error');
     const older = (await service<{ fromXML(xml: string): Promise<{ rootElement: unknown }> }>('moddle').fromXML(await api.xml(key, version))).rootElement;
     const comparison = compareDefinitions(older, editor.getDefinitions());
     markComparison(comparison, service('canvas'), service('elementRegistry'));
     const items = [
-      ...comparison.added.map((id) => ({ elementId: id, message: 'added', kind: 'info' as const })),
-      ...comparison.changed.map(({ id, attrs }) => ({ elementId: id, message: `changed: ${attrs.join(', ')}`, kind: 'warning' as const })),
-      ...comparison.removed.map(({ id, type }) => ({ elementId: null, message: `${type} ${id} removed`, kind: 'error' as const })),
-      ...comparison.moved.map((id) => ({ elementId: id, message: 'moved', kind: 'info' as const })),
+      ...comparison.added.map((id) => ({ elementId: id, message: t('modeler:compare.added'), kind: 'info' as const })),
+      ...comparison.changed.map(({ id, attrs }) => ({ elementId: id, message: t('modeler:compare.changed', { attrs: attrs.join(', ') }), kind: 'warning' as const })),
+      ...comparison.removed.map(({ id, type }) => ({ elementId: null, message: t('modeler:compare.removed', { type, id }), kind: 'error' as const })),
+      ...comparison.moved.map((id) => ({ elementId: id, message: t('modeler:compare.moved'), kind: 'info' as const })),
     ];
-    showMessages(`Compared with v${version}: ${comparison.added.length} added, ${comparison.changed.length} changed, ${comparison.removed.length} removed`, items);
-    say(`Comparison with v${version} shown on the diagram`, 'ok');
+    showMessages(t('modeler:compare.title', { version, added: comparison.added.length, changed: comparison.changed.length, removed: comparison.removed.length }), items);
+    say(t('modeler:compare.shown', { version }), 'ok');
   }),
 );
 $('#messages-close').addEventListener('click', () => clearComparison(service('canvas'), service('elementRegistry')));
@@ -270,7 +275,7 @@ $('#deploy').addEventListener('click', () =>
     clearDeployIssues();
     hideMessages();
     const { xml } = await editor.saveXML({ format: true });
-    say('Deploying…');
+    say(t('modeler:deploying'));
     try {
       const deployed = await api.deploy(xml ?? '');
       dirty = false;
@@ -278,17 +283,17 @@ $('#deploy').addEventListener('click', () =>
       await fillProcesses();
       ui.process.value = deployed.key;
       await fillVersions(deployed.key, deployed.version);
-      say(deployed.created ? `Deployed ${deployed.key} version ${deployed.version}` : `No changes: ${deployed.key} is still version ${deployed.version}`, 'ok');
+      say(t(deployed.created ? 'modeler:deployed' : 'modeler:unchanged', { key: deployed.key, version: deployed.version }), 'ok');
       if (deployed.warnings.length > 0) {
-        showMessages(`Deployed with ${deployed.warnings.length} warning(s)`, deployed.warnings.map((w) => ({ ...w, kind: 'warning' as const })));
+        showMessages(t('modeler:deployWarnings', { count: deployed.warnings.length }), deployed.warnings.map((w) => ({ ...w, kind: 'warning' as const })));
       }
       // Last, so whoever waits for it (the browser tests) sees the finished page.
       document.body.dataset['deployed'] = `${deployed.key}:${deployed.version}`;
     } catch (err) {
       if (!(err instanceof ApiError) || err.issues.length === 0) throw err;
       markDeployIssues(err.issues);
-      showMessages(`Deploy refused: ${err.issues.length} problem(s)`, err.issues.map((issue) => ({ ...issue, kind: 'error' as const })));
-      say(`Deploy refused: ${err.message}`, 'error');
+      showMessages(t('modeler:refusedTitle', { count: err.issues.length }), err.issues.map((issue) => ({ ...issue, kind: 'error' as const })));
+      say(t('modeler:refused', { message: err.message }), 'error');
     }
   }),
 );
@@ -308,7 +313,10 @@ service<EventBus>('eventBus').on(FORM_EDIT_EVENT, (event: { element: Shape }) =>
 
 /** `?key=…&version=…` opens that version; else the first deployed process, else a new one. */
 async function start(): Promise<void> {
-  mountUserBadge($('.toolbar'), await requireSession());
+  const session = await requireSession();
+  mountNotifications($('.toolbar'));
+  $('.toolbar').append(accountLanguagePicker());
+  mountUserBadge($('.toolbar'), session);
   await Promise.all([loadCatalog(), fillProcesses()]);
   const params = new URLSearchParams(location.search);
   const key = params.get('key') ?? ui.process.options[1]?.value;
@@ -317,7 +325,7 @@ async function start(): Promise<void> {
     const version = Number(params.get('version')) || latestVersion.get(key) || Math.max(...(await api.versions(key)).map((v) => v.version));
     await openDeployed(key, version);
   } else {
-    await show(newProcessTemplate.replaceAll('{{id}}', `service-process-${Date.now().toString(36)}`), null, 'a new process');
+    await show(newProcessTemplate.replaceAll('{{id}}', `service-process-${Date.now().toString(36)}`), null, t('modeler:newProcess'));
   }
   document.body.dataset['ready'] = 'true';
 }

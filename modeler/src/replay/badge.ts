@@ -1,5 +1,6 @@
 /** The verified / altered badge: the replay payload's verification of the audit chain, in words. */
 import type { ReplayVerification as Verification } from '../../../server/contracts/replay.js';
+import type { Translate } from '../../../server/i18n/languages.js';
 
 export interface Badge {
   state: 'verified' | 'altered';
@@ -8,13 +9,14 @@ export interface Badge {
   detail: string;
 }
 
-export function verificationBadge(verification: Verification): Badge {
+export function verificationBadge(verification: Verification, t: Translate): Badge {
   if (verification.valid || !verification.firstInvalid) {
     const sealed = verification.checkpoint
-      ? `sealed up to event ${verification.checkpoint.seq} by checkpoint ${verification.checkpoint.id} (${verification.checkpoint.at})`
-      : 'no checkpoint has sealed it yet: the hash chain alone was checked';
-    return { state: 'verified', text: 'Verified', detail: `All ${verification.events} events match their hash chain; ${sealed}.` };
+      ? t('replay:badge.sealed', { seq: verification.checkpoint.seq, id: verification.checkpoint.id, at: verification.checkpoint.at })
+      : t('replay:badge.unsealed');
+    return { state: 'verified', text: t('replay:badge.verified'), detail: t('replay:badge.verifiedDetail', { events: verification.events, sealed }) };
   }
   const { seq, kind, reason } = verification.firstInvalid;
-  return { state: 'altered', text: `Altered: ${reason} at event ${seq}`, detail: `${kind}: ${reason}` };
+  // seq 0: the checkpoints themselves are at fault, not one event.
+  return { state: 'altered', text: seq > 0 ? t('replay:badge.altered', { reason, seq }) : t('replay:badge.alteredCheckpoints', { reason }), detail: `${kind}: ${reason}` };
 }

@@ -6,6 +6,7 @@
 import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
 
 import type { Canvas, ElementRegistry, Overlays } from '../modeler/diagram-types.js';
+import { t } from '../shared/i18n.js';
 import type { DiagramMarks } from './step-view.js';
 
 const OVERLAY = 'baton-replay';
@@ -40,7 +41,7 @@ export class ReplayDiagram {
     const overlays = this.service<Overlays>('overlays');
     for (const [elementId, count] of marks.tokens) {
       if (!this.mark(elementId, 'replay-active')) continue;
-      overlays.add(elementId, OVERLAY, { position: { top: -10, left: -10 }, html: chip('replay-token', String(count), { tokenCount: String(count), element: elementId }, `${count} token(s) here`) });
+      overlays.add(elementId, OVERLAY, { position: { top: -10, left: -10 }, html: chip('replay-token', String(count), { tokenCount: String(count), element: elementId }, t('replay:tokens', { count })) });
     }
     for (const elementId of marks.listening) this.mark(elementId, 'replay-listening');
     for (const elementId of marks.completed) this.mark(elementId, 'replay-completed');
@@ -49,7 +50,7 @@ export class ReplayDiagram {
     if (marks.current) this.mark(marks.current, 'replay-current');
     for (const task of marks.tasks) {
       if (!this.exists(task.elementId)) continue;
-      const html = chip(`replay-owner ${task.kind}`, task.label, { ownerOf: task.elementId, kind: task.kind }, `${task.kind}: ${task.label}`);
+      const html = chip(`replay-owner ${task.kind}`, task.label, { ownerOf: task.elementId, kind: task.kind }, `${t(`replay:taskKind.${task.kind}`)}: ${task.label}`);
       // Above the task: boundary events sit on its lower edge.
       overlays.add(task.elementId, OVERLAY, { position: { top: -21, left: 14 }, html });
     }

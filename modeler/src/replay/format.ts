@@ -1,16 +1,17 @@
 /** How replay values read to a person: durations, times, one-line event details. */
 import type { ReplayEvent } from '../../../server/contracts/replay.js';
+import type { Translate } from '../../../server/i18n/languages.js';
 
 /** 0 s, 45 s, 12 min, 3 h 20 min, 2 d 4 h. */
-export function formatDuration(ms: number): string {
+export function formatDuration(ms: number, t: Translate): string {
   const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 60) return t('replay:duration.s', { n: seconds });
   const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 60) return t('replay:duration.min', { n: minutes });
   const hours = Math.floor(minutes / 60);
-  if (hours < 24) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  if (hours < 24) return minutes % 60 ? t('replay:duration.hmin', { h: hours, min: minutes % 60 }) : t('replay:duration.h', { n: hours });
   const days = Math.floor(hours / 24);
-  return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`;
+  return hours % 24 ? t('replay:duration.dh', { d: days, h: hours % 24 }) : t('replay:duration.d', { n: days });
 }
 
 /** A value in one short line. */
@@ -24,7 +25,7 @@ export function shortValue(value: unknown, max = 60): string {
 const NOISE = new Set(['executionId', 'type', 'taskId', 'version']);
 
 /** The event's data in one line: the useful fields of the common types, compact JSON otherwise. */
-export function eventDetails(event: Pick<ReplayEvent, 'type' | 'data'>, max = 140): string {
+export function eventDetails(event: Pick<ReplayEvent, 'type' | 'data'>, t: Translate, max = 140): string {
   const data = event.data ?? {};
   let text: string;
   switch (event.type) {
@@ -32,14 +33,14 @@ export function eventDetails(event: Pick<ReplayEvent, 'type' | 'data'>, max = 14
       text = `${String(data['sourceId'] ?? '?')} → ${String(data['targetId'] ?? '?')}`;
       break;
     case 'timer.scheduled':
-      text = `due ${String(data['dueAt'] ?? '?')}`;
+      text = t('replay:detail.due', { at: String(data['dueAt'] ?? '?') });
       break;
     case 'timer.fired':
-      text = `scheduled ${String(data['scheduledAt'] ?? '?')}, fired ${String(data['firedAt'] ?? '?')}`;
+      text = t('replay:detail.fired', { scheduledAt: String(data['scheduledAt'] ?? '?'), firedAt: String(data['firedAt'] ?? '?') });
       break;
     case 'variables.changed': {
       const set = Object.entries((data['set'] as Record<string, unknown> | undefined) ?? {}).map(([name, value]) => `${name} = ${shortValue(value, 30)}`);
-      const removed = Array.isArray(data['removed']) ? data['removed'].map((name) => `${String(name)} removed`) : [];
+      const removed = Array.isArray(data['removed']) ? data['removed'].map((name) => t('replay:detail.removed', { name: String(name) })) : [];
       text = [...set, ...removed].join(', ');
       break;
     }

@@ -16,13 +16,17 @@ import { ApiError, request } from '../shared/api.js';
 import { $, errorText } from '../shared/dom.js';
 import { instancesApi, type ReplayPayload, type Verification } from '../shared/instances-api.js';
 import { SignedOut, mountUserBadge, requireSession } from '../shared/session.js';
-import { formatTime } from '../shared/time.js';
+import { formatDateTime, t, translatePage } from '../shared/i18n.js';
+import { accountLanguagePicker } from '../shared/account.js';
+import { mountNotifications } from '../shared/notifications.js';
 import { verificationBadge } from './badge.js';
 import { ReplayDiagram } from './diagram.js';
 import { renderPanels } from './panels.js';
 import { Player } from './player.js';
 import { diagramMarks, stepAtTime } from './step-view.js';
 import { Timeline } from './timeline.js';
+
+translatePage();
 
 const ui = {
   title: $('#title'),
@@ -42,13 +46,13 @@ function fail(message: string): void {
 
 /** Why the page cannot show the replay, in words. */
 function problem(err: unknown, instanceId: string): string {
-  if (err instanceof ApiError && err.status === 403) return 'Not allowed: replaying an instance is for auditors, process owners and administrators.';
-  if (err instanceof ApiError && err.status === 404) return `There is no instance ${instanceId}.`;
-  return `Could not load the replay: ${errorText(err)}`;
+  if (err instanceof ApiError && err.status === 403) return t('replay:forbidden');
+  if (err instanceof ApiError && err.status === 404) return t('replay:notFound', { id: instanceId });
+  return t('replay:loadFailed', { message: errorText(err) });
 }
 
 function showBadge(verification: Verification): void {
-  const badge = verificationBadge(verification);
+  const badge = verificationBadge(verification, t);
   ui.badge.textContent = badge.text;
   ui.badge.title = badge.detail;
   ui.badge.dataset['state'] = badge.state;
@@ -71,19 +75,21 @@ function start(payload: ReplayPayload, diagram: ReplayDiagram): void {
 
   const show = (step: number) => {
     const state = foldAudit(events, step);
-    diagram.show(diagramMarks(state, events[step - 1]));
+    diagram.show(diagramMarks(state, events[step - 1], t));
     renderPanels(ui.panels, state, nameOf);
     timeline.select(step);
     ui.slider.value = String(step);
     const event = events[step - 1];
-    ui.position.textContent = event ? `Event ${event.seq} of ${last} · ${formatTime(event.at)} · ${state.status}` : `Before the first event (${last} in all)`;
+    ui.position.textContent = event
+      ? t('replay:position', { seq: event.seq, last, at: formatDateTime(event.at, { dateStyle: 'short', timeStyle: 'medium' }), status: t(`replay:status.${state.status}`) })
+      : t('replay:beforeFirst', { last });
     document.body.dataset['step'] = String(step);
     const url = new URL(location.href);
     url.searchParams.set('step', String(step));
     history.replaceState(null, '', url);
   };
   const player = new Player(last, show, (playing) => {
-    ui.play.textContent = playing ? 'Pause' : 'Play';
+    ui.play.textContent = t(playing ? 'replay:pause' : 'replay:play');
     document.body.dataset['playing'] = String(playing);
   });
 
@@ -97,7 +103,7 @@ function start(payload: ReplayPayload, diagram: ReplayDiagram): void {
   const jump = () => {
     // datetime-local has no zone: Date.parse reads it as the browser's local time, as shown.
     const at = Date.parse(ui.jumpTime.value);
-    if (Number.isNaN(at)) fail('Pick a date and time to jump to.');
+    if (Number.isNaN(at)) fail(t('replay:pickTime'));
     else player.go(stepAtTime(events, at));
   };
   $('#jump').addEventListener('click', jump);
@@ -128,6 +134,8 @@ function start(payload: ReplayPayload, diagram: ReplayDiagram): void {
 
 async function main(): Promise<void> {
   const session = await requireSession();
+  mountNotifications($('#user'));
+  $('#user').append(accountLanguagePicker());
   mountUserBadge($('#user'), session);
   const instanceId = decodeURIComponent(location.pathname.split('/')[2] ?? '');
   $<HTMLAnchorElement>('#export-json').href = instancesApi.exportUrl(instanceId, 'json');
@@ -143,19 +151,19 @@ async function main(): Promise<void> {
   }
   showBadge({ ...payload.verification, events: payload.events.length });
   const { instance, definition } = payload;
-  ui.title.textContent = `${instance.ticketNumber} · ${definition.key} v${definition.version} · ${instance.status}`;
-  document.title = `Baton · Replay ${instance.ticketNumber}`;
+  ui.title.textContent = `${instance.ticketNumber} · ${definition.key} v${definition.version} · ${t(`replay:status.${instance.status}`)}`;
+  document.title = t('replay:titleOf', { ticket: instance.ticketNumber });
   const diagram = new ReplayDiagram($('#canvas'));
   try {
     await diagram.open(await (await request('GET', definition.xmlUrl)).text());
   } catch (err) {
     if (err instanceof SignedOut) return;
-    fail(`Could not draw ${definition.key} version ${definition.version}: ${errorText(err)}`);
+    fail(t('replay:drawFailed', { key: definition.key, version: definition.version, message: errorText(err) }));
   }
   start(payload, diagram);
   document.body.dataset['ready'] = 'true';
 }
 
 void main().catch((err: unknown) => {
-  if (!(err instanceof SignedOut)) fail(`The replay page failed: ${errorText(err)}`);
+  if (!(err instanceof SignedOut)) fail(t('replay:pageFailed', { message: errorText(err) }));
 });

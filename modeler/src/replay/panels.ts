@@ -4,29 +4,29 @@
  */
 import type { ReplayState } from '../../../server/contracts/replay.js';
 import { el, row } from '../shared/dom.js';
-import { formatTime } from '../shared/time.js';
+import { formatDateTime, t } from '../shared/i18n.js';
 import { formatDuration, shortValue } from './format.js';
 
 type NameOf = (elementId: string | null) => string;
 
 export function renderPanels(container: HTMLElement, state: ReplayState, nameOf: NameOf): void {
   container.replaceChildren(
-    section('Tasks', 'replay-tasks', ['Task', 'Owner', 'Status'], state.tasks.map((task) =>
-      row([nameOf(task.elementId), task.owner ?? `queue ${task.department ?? 'unrouted'}`, task.status], { className: task.status, data: { element: task.elementId ?? '' } }))),
-    section('Pending timers', 'replay-timers', ['Timer', 'Due'], state.timers.map((timer) =>
-      row([nameOf(timer.elementId), formatTime(timer.dueAt)], { data: { element: timer.elementId ?? '' } }))),
+    section(t('replay:panel.tasks'), 'replay-tasks', [t('replay:panel.task'), t('replay:panel.owner'), t('replay:panel.status')], state.tasks.map((task) =>
+      row([nameOf(task.elementId), task.owner ?? t('replay:queue', { department: task.department ?? t('replay:unrouted') }), t(`replay:taskStatus.${task.status}`)], { className: task.status, data: { element: task.elementId ?? '' } }))),
+    section(t('replay:panel.timers'), 'replay-timers', [t('replay:panel.timer'), t('replay:panel.due')], state.timers.map((timer) =>
+      row([nameOf(timer.elementId), formatDateTime(timer.dueAt, { dateStyle: 'short', timeStyle: 'medium' })], { data: { element: timer.elementId ?? '' } }))),
     ...(state.incidents.length
-      ? [section('Open incidents', 'replay-incidents', ['Element', 'Problem'], state.incidents.map((incident) => row([nameOf(incident.elementId), `${incident.kind}: ${incident.message}`])))]
+      ? [section(t('replay:panel.incidents'), 'replay-incidents', [t('replay:panel.element'), t('replay:panel.problem')], state.incidents.map((incident) => row([nameOf(incident.elementId), `${incident.kind}: ${incident.message}`])))]
       : []),
     variables(state),
-    section('Time per element', 'replay-time', ['Element', 'Done', 'Time'], Object.entries(state.timeSpent)
+    section(t('replay:panel.time'), 'replay-time', [t('replay:panel.element'), t('replay:panel.done'), t('replay:panel.spent')], Object.entries(state.timeSpent)
       .sort(([, a], [, b]) => b - a)
-      .map(([elementId, ms]) => row([nameOf(elementId), String(state.completed[elementId] ?? 0), formatDuration(ms)], { data: { element: elementId } }))),
+      .map(([elementId, ms]) => row([nameOf(elementId), String(state.completed[elementId] ?? 0), formatDuration(ms, t)], { data: { element: elementId } }))),
   );
 }
 
 function section(title: string, id: string, headings: string[], rows: HTMLTableRowElement[]): HTMLElement {
-  const body = rows.length ? rows : [row([el('span', { className: 'muted', text: 'None' })])];
+  const body = rows.length ? rows : [row([el('span', { className: 'muted', text: t('replay:panel.none') })])];
   return el('section', { data: { panel: id } },
     el('h2', { text: title }),
     el('table', {}, el('thead', {}, el('tr', {}, ...headings.map((heading) => el('th', { text: heading })))), el('tbody', {}, ...body)),
@@ -46,5 +46,6 @@ function variables(state: ReplayState): HTMLElement {
   for (const change of state.variablesDiff) {
     if (change.kind === 'removed') rows.push(row([change.name, shortValue(change.from, 80)], { className: 'var-removed', data: { variable: change.name, change: 'removed' } }));
   }
-  return section(`Variables${state.variablesDiff.length ? ` (${state.variablesDiff.length} changed by this step)` : ''}`, 'replay-variables', ['Name', 'Value'], rows);
+  const title = state.variablesDiff.length ? t('replay:panel.variablesChanged', { count: state.variablesDiff.length }) : t('replay:panel.variables');
+  return section(title, 'replay-variables', [t('replay:panel.name'), t('replay:panel.value')], rows);
 }

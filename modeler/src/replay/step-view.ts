@@ -4,6 +4,7 @@
  * user task, where timers wait, and which element the step's own event concerns.
  */
 import type { ReplayEvent, ReplayState, ReplayTask } from '../../../server/contracts/replay.js';
+import type { Translate } from '../../../server/i18n/languages.js';
 
 export interface TaskLabel {
   elementId: string;
@@ -27,7 +28,7 @@ export interface DiagramMarks {
   current: string | null;
 }
 
-export function diagramMarks(state: ReplayState, event: ReplayEvent | undefined): DiagramMarks {
+export function diagramMarks(state: ReplayState, event: ReplayEvent | undefined, t: Translate): DiagramMarks {
   const tokens = new Map<string, number>();
   const listening = new Set<string>();
   for (const token of state.active) {
@@ -39,7 +40,7 @@ export function diagramMarks(state: ReplayState, event: ReplayEvent | undefined)
     tokens,
     listening: [...listening],
     completed,
-    tasks: taskLabels(state.tasks),
+    tasks: taskLabels(state.tasks, t),
     timers: unique(state.timers.map((timer) => timer.elementId)),
     incidents: unique(state.incidents.map((incident) => incident.elementId)),
     current: event?.elementId ?? null,
@@ -47,15 +48,15 @@ export function diagramMarks(state: ReplayState, event: ReplayEvent | undefined)
 }
 
 /** One label per user task element: its newest task (a task run again shows the latest run). */
-function taskLabels(tasks: readonly ReplayTask[]): TaskLabel[] {
+function taskLabels(tasks: readonly ReplayTask[], t: Translate): TaskLabel[] {
   const newest = new Map<string, ReplayTask>();
   for (const task of tasks) if (task.elementId) newest.set(task.elementId, task);
-  return [...newest.values()].map((task) => ({ elementId: task.elementId!, ...taskLabel(task) }));
+  return [...newest.values()].map((task) => ({ elementId: task.elementId!, ...taskLabel(task, t) }));
 }
 
-function taskLabel(task: ReplayTask): Omit<TaskLabel, 'elementId'> {
-  const queue = `queue ${task.department ?? (task.candidateGroups.join(', ') || 'unrouted')}`;
-  if (task.status === 'completed') return { label: task.owner ?? task.completedBy ?? 'unknown', kind: 'completed' };
+function taskLabel(task: ReplayTask, t: Translate): Omit<TaskLabel, 'elementId'> {
+  const queue = t('replay:queue', { department: task.department ?? (task.candidateGroups.join(', ') || t('replay:unrouted')) });
+  if (task.status === 'completed') return { label: task.owner ?? task.completedBy ?? t('replay:unknown'), kind: 'completed' };
   if (task.status === 'cancelled') return { label: task.owner ?? queue, kind: 'cancelled' };
   return task.owner ? { label: task.owner, kind: 'owner' } : { label: queue, kind: 'queue' };
 }

@@ -4,7 +4,7 @@
  */
 import type { ReplayEvent } from '../../../server/contracts/replay.js';
 import { el } from '../shared/dom.js';
-import { formatTime } from '../shared/time.js';
+import { formatDateTime, t } from '../shared/i18n.js';
 import { eventDetails } from './format.js';
 
 export class Timeline {
@@ -19,11 +19,11 @@ export class Timeline {
     this.rows = events.map((event, index) => {
       const tr = el('tr', { data: { seq: String(event.seq), type: event.type, element: event.elementId ?? '' }, className: event.seq === alteredSeq ? 'altered' : '' },
         el('td', { text: String(event.seq) }),
-        el('td', { text: formatTime(event.at), title: event.at }),
+        el('td', { text: formatDateTime(event.at, { dateStyle: 'short', timeStyle: 'medium' }), title: event.at }),
         el('td', { text: event.type }),
         el('td', { text: nameOf(event.elementId), title: event.elementId ?? '' }),
         el('td', { text: event.actor }),
-        el('td', { text: eventDetails(event), title: JSON.stringify(event.data, null, 1) }),
+        el('td', { text: eventDetails(event, t), title: JSON.stringify(event.data, null, 1) }),
       );
       tr.addEventListener('click', () => this.onPick(index + 1));
       return tr;

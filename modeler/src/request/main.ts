@@ -9,7 +9,11 @@ import './request.css';
 import type { IntakeAnswer, IntakeForm } from '../../../server/customer/status-view.js';
 import { ApiError, json } from '../shared/api.js';
 import { errorText } from '../shared/dom.js';
+import { languagePicker, t, translatePage } from '../shared/i18n.js';
 import { renderForm, schemaOfFields, type FormView } from '../shared/form-view.js';
+
+translatePage();
+document.querySelector('#language')!.append(languagePicker());
 
 const form = document.querySelector<HTMLFormElement>('#request-form')!;
 const error = document.querySelector<HTMLElement>('#error')!;
@@ -28,7 +32,7 @@ async function main(): Promise<void> {
   try {
     intake = await json<IntakeForm>('GET', `${base}/intake`);
   } catch (err) {
-    show(err instanceof ApiError && err.status === 404 ? 'There is no request form here. Check the link or the QR code.' : String(err));
+    show(err instanceof ApiError && err.status === 404 ? t('request:noForm') : String(err));
     return;
   }
   document.title = intake.title;
@@ -50,7 +54,7 @@ async function main(): Promise<void> {
         document.querySelector<HTMLElement>('#receipt')!.hidden = false;
       })
       .catch((err: unknown) => {
-        show(errorText(err));
+        show(err instanceof ApiError && err.status === 429 ? t('request:tooMany') : errorText(err));
         send.disabled = false;
       });
   });

@@ -13,6 +13,10 @@ import { cookieValue, DEFAULT_LANG, isLang, LANG_COOKIE, LANGUAGES, langFromAcce
 function detectLang(): Lang {
   const chosen = cookieValue(document.cookie, LANG_COOKIE);
   if (isLang(chosen)) return chosen;
+  // The server's pick from the request's Accept-Language (browser-pages.ts writes it into <html>):
+  // the header a customer's browser sends, which navigator.languages may not mirror.
+  const requested = document.documentElement.dataset['requestLang'];
+  if (isLang(requested)) return requested;
   return langFromAcceptLanguage((navigator.languages ?? [navigator.language]).join(','));
 }
 
@@ -58,8 +62,11 @@ export function translatePage(root: ParentNode = document): void {
   });
 }
 
-/** A `<select>` of the languages, each named in itself; changing it switches the page. */
-export function languagePicker(): HTMLSelectElement {
+/**
+ * A `<select>` of the languages, each named in itself; changing it switches the page. `save`
+ * also stores the choice elsewhere first (a signed-in user's account: `accountLanguagePicker`).
+ */
+export function languagePicker(options: { save?: (lang: Lang) => Promise<unknown> } = {}): HTMLSelectElement {
   const select = document.createElement('select');
   select.className = 'language-picker';
   select.setAttribute('aria-label', t('common:language.label'));
@@ -71,7 +78,11 @@ export function languagePicker(): HTMLSelectElement {
     select.append(option);
   }
   select.addEventListener('change', () => {
-    if (isLang(select.value)) setLang(select.value);
+    const chosen = select.value;
+    if (!isLang(chosen)) return;
+    select.disabled = true;
+    // The page switches even when saving fails: the cookie alone carries the choice here.
+    void (options.save?.(chosen) ?? Promise.resolve()).catch(() => undefined).finally(() => setLang(chosen));
   });
   return select;
 }

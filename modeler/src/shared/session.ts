@@ -5,6 +5,7 @@
  * anything).
  */
 import type { UserView } from '../../../server/users/user.js';
+import { t } from './i18n.js';
 
 export type { UserView };
 
@@ -62,8 +63,10 @@ export async function signIn(username: string, password: string): Promise<Sessio
   if (!response.ok || !body.user) {
     const retryAfter = response.headers.get('retry-after');
     const message = response.status === 429 && retryAfter
-      ? `Too many failed sign-ins. Try again in ${Math.ceil(Number(retryAfter) / 60)} minute(s).`
-      : body.error?.message ?? `Sign-in failed (${response.status})`;
+      ? t('login:tooMany', { minutes: Math.ceil(Number(retryAfter) / 60) })
+      : response.status === 401
+        ? t('login:wrong')
+        : body.error?.message ?? t('login:failed', { status: response.status });
     throw new Error(message);
   }
   current = { user: body.user, csrfToken: body.csrfToken ?? null };
@@ -90,7 +93,7 @@ export function mountUserBadge(container: HTMLElement, session: Session): void {
   const button = document.createElement('button');
   button.type = 'button';
   button.id = 'sign-out';
-  button.textContent = 'Sign out';
+  button.textContent = t('common:nav.signOut');
   button.addEventListener('click', () => void signOut());
   container.append(badge, button);
 }

@@ -17,10 +17,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export function webhookConnector(options: WebhookOptions): Connector {
   return {
     name: 'webhook',
-    description: 'POSTs the `body` input (JSON) to the `url` input, with timeout and retries.',
+    description: 'POSTs the `body` input as JSON (a FEEL context, or JSON text) to the `url` input, with timeout and retries.',
     async run(call) {
       const url = parseUrl(call.input['url']);
-      const body = JSON.stringify(call.input['body'] ?? { ticketNumber: call.ticketNumber });
+      const body = jsonBody(call.input['body'] ?? { ticketNumber: call.ticketNumber });
       let lastError = 'no attempt made';
       for (let attempt = 1; attempt <= options.attempts; attempt++) {
         if (attempt > 1) await sleep(options.backoffMs * 2 ** (attempt - 2));
@@ -60,6 +60,21 @@ function parseUrl(value: unknown): URL {
     throw new Error(`webhook: only http and https URLs are allowed, got '${url.protocol}'`);
   }
   return url;
+}
+
+/**
+ * The request body, JSON once: a value (a FEEL context, a number...) is serialised; text (a
+ * diagram's literal `{"a":"${x}"}`) must already be JSON and is sent as it is, never quoted into
+ * a JSON string again. Text that is not JSON (a value that broke the template) is an incident.
+ */
+export function jsonBody(value: unknown): string {
+  if (typeof value !== 'string') return JSON.stringify(value);
+  try {
+    JSON.parse(value);
+  } catch (err) {
+    throw new Error(`webhook: input 'body' is text that is not JSON (${err instanceof Error ? err.message : String(err)}); write it as a FEEL context, e.g. ={ticketNumber: ticketNumber}`);
+  }
+  return value;
 }
 
 function parseBody(text: string): unknown {

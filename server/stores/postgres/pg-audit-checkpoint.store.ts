@@ -67,6 +67,11 @@ export class PgAuditCheckpointStore implements AuditCheckpointStore {
     return row ? toCheckpoint(row) : null;
   }
 
+  async count(): Promise<number> {
+    const row = (await query<{ n: string }>(this.pool, 'SELECT count(*) AS n FROM audit_checkpoints')).rows[0];
+    return Number(row?.n ?? 0);
+  }
+
   async get(id: number): Promise<AuditCheckpoint | null> {
     const row = (await query<CheckpointRow>(this.pool, `SELECT ${COLUMNS} FROM audit_checkpoints WHERE id = $1`, [id])).rows[0];
     return row ? toCheckpoint(row) : null;

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 
-import { VersionConflictError } from '../../errors.js';
+import { TicketNumberTakenError, VersionConflictError } from '../../errors.js';
 import type {
   IncidentKind,
   IncidentRecord,
@@ -98,19 +98,22 @@ export class PgInstanceStore implements InstanceStore {
     return (await this.filtered.all(this.pool, filter)).map(toInstance);
   }
 
-  async nextTicketNumber(prefix: string): Promise<string> {
-    // One autocommitted statement: the row lock serialises nodes drawing from the same prefix,
-    // and the number is committed when it is handed out, so it is never handed out twice.
-    const result = await query<{ last: number }>(this.pool, {
-      name: 'baton.ticket.next',
-      text: `INSERT INTO ticket_sequences (prefix, last) VALUES ($1, 1)
-             ON CONFLICT (prefix) DO UPDATE SET last = ticket_sequences.last + 1
-             RETURNING last`,
-      values: [prefix],
-    });
-    const next = result.rows[0]?.last;
-    if (next === undefined) throw new Error(`ticket sequence ${prefix} returned no number`);
-    return ticketNumber(prefix, next);
+  async lastTicketSeq(prefix: string): Promise<number> {
+    const row = (await query<{ last: number }>(this.pool, { name: 'baton.ticket.last', text: 'SELECT last FROM ticket_sequences WHERE prefix = $1', values: [prefix] })).rows[0];
+    return row?.last ?? 0;
+  }
+
+  /**
+   * Inside commitStep's transaction: the prefix's counter from seq-1 to seq, or
+   * TicketNumberTakenError. The row lock of the update serialises nodes starting tickets of one
+   * prefix; the loser finds the counter moved and its whole step rolls back, so no number is lost.
+   */
+  async advanceTicketIn(client: Queryable, prefix: string, seq: number): Promise<void> {
+    const result =
+      seq === 1
+        ? await client.query('INSERT INTO ticket_sequences (prefix, last) VALUES ($1, 1) ON CONFLICT (prefix) DO NOTHING', [prefix])
+        : await client.query('UPDATE ticket_sequences SET last = $2 WHERE prefix = $1 AND last = $2 - 1', [prefix, seq]);
+    if (result.rowCount !== 1) throw new TicketNumberTakenError(`Ticket number ${seq} of ${prefix} is taken or out of order`);
   }
 
   async incidents(instanceId: string): Promise<IncidentRecord[]> {

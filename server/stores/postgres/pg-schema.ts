@@ -6,6 +6,8 @@ import { clusterMigration } from './pg-migration-cluster.js';
 import { coreMigration } from './pg-migration-core.js';
 import { liveMigration } from './pg-migration-live.js';
 import { customerMigration } from './pg-migration-customer.js';
+import { fieldMigration } from './pg-migration-field.js';
+import { notificationsMigration } from './pg-migration-notifications.js';
 import { peopleMigration } from './pg-migration-people.js';
 import { connect } from './pg-pool.js';
 
@@ -20,7 +22,7 @@ export interface PgMigration {
  * tables are one file `pg-migration-<feature>.ts` and one line here); never edit a shipped one:
  * databases in the field have already run it.
  */
-const migrations: readonly PgMigration[] = [coreMigration, agendaMigration, auditMigration, peopleMigration, customerMigration, clusterMigration, liveMigration];
+const migrations: readonly PgMigration[] = [coreMigration, agendaMigration, auditMigration, peopleMigration, customerMigration, clusterMigration, liveMigration, fieldMigration, notificationsMigration];
 
 /** Schema version this code writes; a database at a higher version came from a newer Baton. */
 export const PG_SCHEMA_VERSION = migrations.length;

@@ -8,6 +8,9 @@ import { PgCredentialStore } from './pg-credential.store.js';
 import { PgCustomerStore } from './pg-customer.store.js';
 import { PgDefinitionStore } from './pg-definition.store.js';
 import { PgDepartmentStore } from './pg-department.store.js';
+import { PgFieldStore } from './pg-field.store.js';
+import { PgNotificationStore } from './pg-notification.store.js';
+import { PgPreferenceStore } from './pg-preference.store.js';
 import { PgInstanceStore } from './pg-instance.store.js';
 import { PgLiveBus } from './pg-live-bus.js';
 import { PgOutboxStore } from './pg-outbox.store.js';
@@ -49,6 +52,9 @@ export class PgStore implements Store {
   readonly users: PgUserStore;
   readonly credentials: PgCredentialStore;
   readonly customer: PgCustomerStore;
+  readonly field: PgFieldStore;
+  readonly preferences: PgPreferenceStore;
+  readonly notifications: PgNotificationStore;
   readonly timerJobs: PgTimerJobs;
   readonly schedules: PgProcessScheduleStore;
   readonly rateLimits: PgRateLimitStore;
@@ -74,6 +80,9 @@ export class PgStore implements Store {
     this.users = new PgUserStore(pool);
     this.credentials = new PgCredentialStore(pool);
     this.customer = new PgCustomerStore(pool);
+    this.field = new PgFieldStore(pool);
+    this.preferences = new PgPreferenceStore(pool);
+    this.notifications = new PgNotificationStore(pool, this.outbox);
     this.rateLimits = new PgRateLimitStore(pool);
     this.secrets = new PgSecretStore(pool);
   }
@@ -87,6 +96,7 @@ export class PgStore implements Store {
     assertWellFormed(step);
     await inTransaction(this.pool, async (client) => {
       const { instance } = step;
+      if (step.ticket) await this.instances.advanceTicketIn(client, step.ticket.prefix, step.ticket.seq);
       if (step.expectedVersion === null) await this.instances.insertIn(client, instance);
       else await this.instances.updateIn(client, instance, step.expectedVersion);
       for (const task of step.tasks) await this.tasks.upsertIn(client, task);
@@ -97,6 +107,7 @@ export class PgStore implements Store {
       for (const message of step.outbox) await this.outbox.insertIn(client, message);
       if (step.ticketAccess) await this.customer.insertTicketIn(client, step.ticketAccess);
       for (const upload of step.uploads ?? []) await this.customer.insertUploadIn(client, upload);
+      for (const move of step.stockMoves ?? []) await this.field.applyMoveIn(client, move);
     });
   }
 

@@ -25,6 +25,7 @@ const COLUMNS = 'id, at, prev_signature, head_count, heads_digest, key_id, signa
 export class SqliteAuditCheckpointStore implements AuditCheckpointStore {
   private readonly latestRow: Database.Statement<[], CheckpointRow>;
   private readonly byId: Database.Statement<[number], CheckpointRow>;
+  private readonly countRows: Database.Statement<[], number>;
   private readonly after: Database.Statement<[number, number], CheckpointRow>;
   private readonly headsOf: Database.Statement<[number], HeadRow>;
   private readonly sealedOf: Database.Statement<[string], HeadRow>;
@@ -36,6 +37,7 @@ export class SqliteAuditCheckpointStore implements AuditCheckpointStore {
   constructor(db: Database.Database) {
     this.latestRow = db.prepare(`SELECT ${COLUMNS} FROM audit_checkpoints ORDER BY id DESC LIMIT 1`);
     this.byId = db.prepare(`SELECT ${COLUMNS} FROM audit_checkpoints WHERE id = ?`);
+    this.countRows = db.prepare<[], number>('SELECT COUNT(*) FROM audit_checkpoints').pluck();
     this.after = db.prepare(`SELECT ${COLUMNS} FROM audit_checkpoints WHERE id > ? ORDER BY id LIMIT ?`);
     this.headsOf = db.prepare('SELECT instance_id, checkpoint_id, seq, hash FROM audit_checkpoint_heads WHERE checkpoint_id = ? ORDER BY instance_id');
     this.sealedOf = db.prepare('SELECT instance_id, checkpoint_id, seq, hash FROM audit_checkpoint_heads WHERE instance_id = ? ORDER BY checkpoint_id');
@@ -87,6 +89,10 @@ export class SqliteAuditCheckpointStore implements AuditCheckpointStore {
   async get(id: number): Promise<AuditCheckpoint | null> {
     const row = this.byId.get(id);
     return row ? toCheckpoint(row) : null;
+  }
+
+  async count(): Promise<number> {
+    return this.countRows.get() ?? 0;
   }
 
   async list(afterId: number, limit: number): Promise<AuditCheckpoint[]> {

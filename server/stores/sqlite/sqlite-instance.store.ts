@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { VersionConflictError } from '../../errors.js';
+import { TicketNumberTakenError, VersionConflictError } from '../../errors.js';
 import type {
   IncidentKind,
   IncidentRecord,
@@ -61,7 +61,9 @@ export class SqliteInstanceStore implements InstanceStore {
   private readonly filtered: FilteredSelect<InstanceFilter, InstanceRow>;
   private readonly insertRow: Database.Statement<[InstanceRow]>;
   private readonly updateRow: Database.Statement<[InstanceRow & { expected_version: number }]>;
-  private readonly ticketSequence: Database.Statement<[string], number>;
+  private readonly lastTicket: Database.Statement<[string], number>;
+  private readonly advanceTicket: Database.Statement;
+  private readonly firstTicket: Database.Statement<[string]>;
   private readonly incidentsOf: Database.Statement<[string], IncidentRow>;
   private readonly incidentById: Database.Statement<[string], IncidentRow>;
   private readonly upsertIncidentRow: Database.Statement<[IncidentRow]>;
@@ -106,13 +108,9 @@ export class SqliteInstanceStore implements InstanceStore {
          ended_at = @ended_at
        WHERE id = @id AND version = @expected_version`,
     );
-    this.ticketSequence = db
-      .prepare<[string], number>(
-        `INSERT INTO ticket_sequences (prefix, last) VALUES (?, 1)
-         ON CONFLICT (prefix) DO UPDATE SET last = last + 1
-         RETURNING last`,
-      )
-      .pluck();
+    this.lastTicket = db.prepare<[string], number>('SELECT last FROM ticket_sequences WHERE prefix = ?').pluck();
+    this.advanceTicket = db.prepare('UPDATE ticket_sequences SET last = @seq WHERE prefix = @prefix AND last = @seq - 1');
+    this.firstTicket = db.prepare('INSERT INTO ticket_sequences (prefix, last) VALUES (?, 1) ON CONFLICT (prefix) DO NOTHING');
     this.incidentsOf = db.prepare(
       'SELECT * FROM incidents WHERE instance_id = ? ORDER BY created_at, rowid',
     );
@@ -153,10 +151,14 @@ export class SqliteInstanceStore implements InstanceStore {
     return this.filtered.all(filter).map(toInstance);
   }
 
-  async nextTicketNumber(prefix: string): Promise<string> {
-    const next = this.ticketSequence.get(prefix);
-    if (next === undefined) throw new Error(`ticket sequence ${prefix} returned no number`);
-    return `${prefix}-${String(next).padStart(6, '0')}`;
+  async lastTicketSeq(prefix: string): Promise<number> {
+    return this.lastTicket.get(prefix) ?? 0;
+  }
+
+  /** Inside commitStep's transaction: the prefix's counter from seq-1 to seq, or TicketNumberTakenError. */
+  advanceTicketSync(prefix: string, seq: number): void {
+    const moved = seq === 1 ? this.firstTicket.run(prefix).changes : this.advanceTicket.run({ prefix, seq }).changes;
+    if (moved !== 1) throw new TicketNumberTakenError(`Ticket number ${seq} of ${prefix} is taken or out of order`);
   }
 
   async incidents(instanceId: string): Promise<IncidentRecord[]> {

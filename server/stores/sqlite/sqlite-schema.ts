@@ -3,6 +3,8 @@ import type Database from 'better-sqlite3';
 import { auditCheckpointsMigration } from './sqlite-migration-audit.js';
 import { migrateCluster } from './sqlite-migration-cluster.js';
 import { migrateCustomer } from './sqlite-migration-customer.js';
+import { migrateField } from './sqlite-migration-field.js';
+import { migrateNotifications } from './sqlite-migration-notifications.js';
 import { migratePeople } from './sqlite-migration-people.js';
 
 type Migration = (db: Database.Database) => void;
@@ -219,6 +221,8 @@ const migrations: readonly Migration[] = [
   migratePeople,
   migrateCustomer,
   migrateCluster,
+  migrateField,
+  migrateNotifications,
 ];
 
 /** Schema version this code writes; a database at a higher version came from a newer Baton. */

@@ -8,8 +8,10 @@ import { SqliteDefinitionStore } from './sqlite-definition.store.js';
 import { SqliteCustomerStore } from './sqlite-customer.store.js';
 import { SqliteCredentialStore } from './sqlite-credential.store.js';
 import { SqliteDepartmentStore } from './sqlite-department.store.js';
+import { SqliteFieldStore } from './sqlite-field.store.js';
 import { SqliteInstanceStore } from './sqlite-instance.store.js';
 import { SqliteOutboxStore } from './sqlite-outbox.store.js';
+import { corruptStoreError, integrityProblems, isCorruption } from './sqlite-integrity.js';
 import { configureConnection, migrate, schemaVersion } from './sqlite-schema.js';
 import { SqliteTaskStore } from './sqlite-task.store.js';
 import { SqliteAgendaBackend } from './sqlite-agenda-backend.js';
@@ -18,6 +20,8 @@ import { SqliteRateLimitStore, SqliteSecretStore } from './sqlite-rate-limit.sto
 import { SqliteTimerJobs } from './sqlite-timer-jobs.js';
 import { SqliteTimerStore } from './sqlite-timer.store.js';
 import { SqliteUserStore } from './sqlite-user.store.js';
+import { SqliteNotificationStore } from './sqlite-notification.store.js';
+import { SqlitePreferenceStore } from './sqlite-preference.store.js';
 
 /** Opens (creating file and directory as needed) a connection configured as the store's, not migrated. */
 export function openSqliteDatabase(file: string): Database.Database {
@@ -32,14 +36,27 @@ export function openSqliteDatabase(file: string): Database.Database {
   }
 }
 
-/** Opens (creating file, directory and schema as needed) the embedded store; `':memory:'` works. */
+/**
+ * Opens (creating file, directory and schema as needed) the embedded store; `':memory:'` works.
+ * A damaged file is refused (StoreCorruptError with the restore steps) after SQLite's quick_check,
+ * instead of starting healthy and failing most calls later.
+ */
 export function openSqliteStore(file: string): SqliteStore {
-  const db = openSqliteDatabase(file);
+  let db: Database.Database;
   try {
+    db = openSqliteDatabase(file);
+  } catch (error) {
+    if (isCorruption(error)) throw corruptStoreError(file, [(error as Error).message]);
+    throw error;
+  }
+  try {
+    const problems = integrityProblems(db, 'quick');
+    if (problems.length) throw corruptStoreError(file, problems);
     migrate(db);
     return new SqliteStore(db);
   } catch (error) {
     db.close();
+    if (isCorruption(error)) throw corruptStoreError(file, [(error as Error).message]);
     throw error;
   }
 }
@@ -56,10 +73,13 @@ export class SqliteStore implements Store {
   readonly users: SqliteUserStore;
   readonly credentials: SqliteCredentialStore;
   readonly customer: SqliteCustomerStore;
+  readonly field: SqliteFieldStore;
   readonly timerJobs: SqliteTimerJobs;
   readonly schedules: SqliteProcessScheduleStore;
   readonly rateLimits: SqliteRateLimitStore;
   readonly secrets: SqliteSecretStore;
+  readonly preferences: SqlitePreferenceStore;
+  readonly notifications: SqliteNotificationStore;
   private readonly writeStep: Database.Transaction<(step: StepWrite) => void>;
   private readonly pingStatement: Database.Statement<[]>;
 
@@ -83,10 +103,14 @@ export class SqliteStore implements Store {
     this.customer = new SqliteCustomerStore(db);
     this.rateLimits = new SqliteRateLimitStore(db);
     this.secrets = new SqliteSecretStore(db);
+    this.field = new SqliteFieldStore(db);
+    this.preferences = new SqlitePreferenceStore(db);
+    this.notifications = new SqliteNotificationStore(db, this.outbox);
     this.pingStatement = db.prepare('SELECT 1');
     // Any throw inside rolls the whole step back, the version check included.
     this.writeStep = db.transaction((step: StepWrite) => {
       const { instance } = step;
+      if (step.ticket) this.instances.advanceTicketSync(step.ticket.prefix, step.ticket.seq);
       if (step.expectedVersion === null) this.instances.insertSync(instance);
       else this.instances.updateSync(instance, step.expectedVersion);
       for (const task of step.tasks) this.tasks.upsertSync(task);
@@ -97,6 +121,7 @@ export class SqliteStore implements Store {
       for (const message of step.outbox) this.outbox.insertSync(message);
       if (step.ticketAccess) this.customer.insertTicketSync(step.ticketAccess);
       for (const upload of step.uploads ?? []) this.customer.insertUploadSync(upload);
+      for (const move of step.stockMoves ?? []) this.field.applyMoveSync(move);
     });
   }
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { StoreUnavailableError, VersionConflictError } from '../../../server/errors.js';
+import { StoreUnavailableError, TicketNumberTakenError, VersionConflictError } from '../../../server/errors.js';
 import { createPool, query } from '../../../server/stores/postgres/pg-pool.js';
 import { PG_SCHEMA_VERSION } from '../../../server/stores/postgres/pg-schema.js';
 import { openPostgresStore, type PgStore } from '../../../server/stores/postgres/pg-store.js';
@@ -63,8 +63,8 @@ describe('PgStore', function () {
       await first.definitions.insert(definition);
       const instance = makeInstance();
       const task = makeTask(instance);
-      await startInstance(first, instance, { tasks: [task] });
-      expect(await first.instances.nextTicketNumber('HD')).to.equal('HD-000001');
+      await startInstance(first, instance, { tasks: [task], ticket: { prefix: 'HD', seq: 1 } });
+      expect(await first.instances.lastTicketSeq('HD')).to.equal(1);
       // when a second node opens the same schema
       const second = await openPostgresStore({ url: await testDatabaseUrl(), schema, max: 2 });
       try {
@@ -72,8 +72,11 @@ describe('PgStore', function () {
         expect(await second.definitions.getById(definition.id)).to.deep.equal(definition);
         expect(await second.instances.get(instance.id)).to.deep.equal(instance);
         expect(await second.tasks.get(task.id)).to.deep.equal(task);
-        expect(await second.instances.nextTicketNumber('HD')).to.equal('HD-000002');
-        expect(await first.instances.nextTicketNumber('HD')).to.equal('HD-000003');
+        expect(await second.instances.lastTicketSeq('HD')).to.equal(1);
+        await startInstance(second, {}, { ticket: { prefix: 'HD', seq: 2 } });
+        expect(await first.instances.lastTicketSeq('HD')).to.equal(2);
+        // a node that reserved a number another node took meanwhile is refused, writing nothing
+        expect(await rejectionOf(startInstance(first, {}, { ticket: { prefix: 'HD', seq: 2 } }))).to.be.instanceOf(TicketNumberTakenError);
       } finally {
         await second.close();
       }
@@ -132,14 +135,15 @@ describe('PgStore', function () {
       }
     });
 
-    it('draws ticket numbers from many connections at once without a duplicate or a gap', async () => {
+    it('takes each ticket number once when many connections commit starts at once', async () => {
       // given a store whose pool has several connections
       const store = await open();
-      // when 40 numbers are drawn concurrently
-      const numbers = await Promise.all(Array.from({ length: 40 }, () => store.instances.nextTicketNumber('FS')));
-      // then they are exactly 1..40
-      const seqs = numbers.map((number) => Number(number.slice(3))).sort((a, b) => a - b);
-      expect(seqs).to.deep.equal(Array.from({ length: 40 }, (_, i) => i + 1));
+      // when 40 starts all reserved the first number of FS and commit together
+      const outcomes = await Promise.allSettled(Array.from({ length: 40 }, () => startInstance(store, {}, { ticket: { prefix: 'FS', seq: 1 } })));
+      // then one wins, the others are refused as taken (their runners start again with a fresh number)
+      expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).to.have.length(1);
+      for (const outcome of outcomes) if (outcome.status === 'rejected') expect(outcome.reason).to.be.instanceOf(TicketNumberTakenError);
+      expect(await store.instances.lastTicketSeq('FS')).to.equal(1);
     });
 
     it('answers STORE_UNAVAILABLE, not a driver error, when the database cannot be reached', async () => {

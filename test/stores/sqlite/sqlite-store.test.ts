@@ -61,8 +61,7 @@ describe('SqliteStore', () => {
       await first.definitions.insert(definition);
       const instance = makeInstance();
       const task = makeTask(instance);
-      await startInstance(first, instance, { tasks: [task] });
-      await first.instances.nextTicketNumber('HD');
+      await first.commitStep(newInstanceStep(instance, { tasks: [task] }, { prefix: 'HD', seq: 1 }));
       // when it is closed and the file opened again
       await first.close();
       const second = open(file);
@@ -70,7 +69,7 @@ describe('SqliteStore', () => {
       expect(await second.definitions.getById(definition.id)).to.deep.equal(definition);
       expect(await second.instances.get(instance.id)).to.deep.equal(instance);
       expect(await second.tasks.get(task.id)).to.deep.equal(task);
-      expect(await second.instances.nextTicketNumber('HD')).to.equal('HD-000002');
+      expect(await second.instances.lastTicketSeq('HD')).to.equal(1);
     });
 
     it('runs in WAL mode with foreign keys, NORMAL sync and a busy timeout', () => {

@@ -11,6 +11,7 @@ import { useService } from 'bpmn-js-properties-panel';
 
 import { checkCondition } from '../../../../server/engine/expressions/expression.js';
 import { connectorName } from '../../../../server/engine/service-binding.js';
+import { t } from '../../shared/i18n.js';
 import { ADD_SLA, SET_CAMUNDA_PROPERTY, camundaPropertiesOf } from '../baton-commands.js';
 import { isType, type BusinessObject, type CommandStack, type EventBus, type Modeling, type Shape } from '../diagram-types.js';
 import { parseSlaDuration } from '../sla-duration.js';
@@ -30,21 +31,20 @@ type EntryProps = { element: Shape; id: string };
 const SERVICE_LIKE = ['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:BusinessRuleTask'];
 
 function withCurrent(options: Option[], current: string): Option[] {
-  return current && !options.some((option) => option.value === current) ? [...options, { value: current, label: `${current} (unknown)` }] : options;
+  return current && !options.some((option) => option.value === current) ? [...options, { value: current, label: t('modeler:panel.unknown', { value: current }) }] : options;
 }
 
 function DepartmentEntry({ element, id }: EntryProps) {
   const modeling = useService<Modeling>('modeling');
   const catalog = useService<BatonCatalog>('batonCatalog');
-  const translate = useService<(text: string) => string>('translate');
   const debounce = useService('debounceInput');
   const getValue = () => String(element.businessObject.get('camunda:candidateGroups') ?? '');
   if (catalog.departments.length === 0) {
     return h(TextFieldEntry, {
       element,
       id,
-      label: translate('Department (id)'),
-      description: 'The department list is not available; type the department id.',
+      label: t('modeler:panel.departmentId'),
+      description: t('modeler:panel.departmentIdHelp'),
       getValue,
       setValue: (value: string) => modeling.updateProperties(element, { 'camunda:candidateGroups': value || undefined }),
       debounce,
@@ -53,11 +53,11 @@ function DepartmentEntry({ element, id }: EntryProps) {
   return h(SelectEntry, {
     element,
     id,
-    label: translate('Department'),
+    label: t('modeler:panel.department'),
     getValue,
     setValue: (value: string) => modeling.updateProperties(element, { 'camunda:candidateGroups': value || undefined }),
     getOptions: () =>
-      withCurrent([{ value: '', label: '(none: route by lane)' }, ...catalog.departments.map((d) => ({ value: d.id, label: `${d.name} (${d.id})` }))], getValue()),
+      withCurrent([{ value: '', label: t('modeler:panel.routeByLane') }, ...catalog.departments.map((d) => ({ value: d.id, label: `${d.name} (${d.id})` }))], getValue()),
   });
 }
 
@@ -70,10 +70,10 @@ function AssignmentEntry({ element, id }: EntryProps) {
   return h(SelectEntry, {
     element,
     id,
-    label: 'Assignment rule',
+    label: t('modeler:panel.assignment'),
     getValue: () => camundaPropertiesOf(element.businessObject)['assignment'] ?? '',
     setValue: (value: string) => setProperty(commandStack, element, 'assignment', value),
-    getOptions: () => [{ value: '', label: '(default: claim)' }, ...ASSIGNMENT_RULES.map((rule) => ({ value: rule, label: rule }))],
+    getOptions: () => [{ value: '', label: t('modeler:panel.defaultClaim') }, ...ASSIGNMENT_RULES.map((rule) => ({ value: rule, label: rule }))],
   });
 }
 
@@ -82,8 +82,8 @@ function SkillsEntry({ element, id }: EntryProps) {
   return h(TextFieldEntry, {
     element,
     id,
-    label: 'Required skills',
-    description: 'Comma separated, e.g. "printers, network"',
+    label: t('modeler:panel.skills'),
+    description: t('modeler:panel.skillsHelp'),
     getValue: () => camundaPropertiesOf(element.businessObject)['requiredSkills'] ?? '',
     setValue: (value: string) => setProperty(commandStack, element, 'requiredSkills', (value ?? '').trim()),
     debounce: useService('debounceInput'),
@@ -105,11 +105,11 @@ function SlaEntry({ element, id }: EntryProps) {
   const add = (kind: 'escalate' | 'warn') => {
     const duration = parseSlaDuration(kind === 'escalate' ? after : warnAfter);
     if (!duration) {
-      setError('Give a duration like 20h, 90m, 2s, 1d or PT20H');
+      setError(t('modeler:panel.badDuration'));
       return;
     }
     if (kind === 'escalate' && !target) {
-      setError('Choose the department to escalate to');
+      setError(t('modeler:panel.chooseEscalation'));
       return;
     }
     setError('');
@@ -122,18 +122,18 @@ function SlaEntry({ element, id }: EntryProps) {
       ? h(
           'select',
           { class: 'bio-properties-panel-input', name: 'sla-department', value: target, onChange: (e: Event) => setDepartment((e.target as HTMLSelectElement).value) },
-          h('option', { value: '' }, 'to department…'),
+          h('option', { value: '' }, t('modeler:panel.toDepartment')),
           ...catalog.departments.map((d) => h('option', { value: d.id }, d.name)),
         )
       : input(target, setDepartment, 'sla-department');
   return h(
     'div',
     { class: 'bio-properties-panel-entry baton-sla', 'data-entry-id': id },
-    h('label', { class: 'bio-properties-panel-label' }, 'SLA timers'),
-    h('div', { class: 'baton-sla-row' }, 'Escalate after ', input(after, setAfter, 'sla-escalate-after'), departmentPicker,
-      h('button', { type: 'button', class: 'baton-button', name: 'sla-escalate', onClick: () => add('escalate') }, 'Add')),
-    h('div', { class: 'baton-sla-row' }, 'Warn after ', input(warnAfter, setWarnAfter, 'sla-warn-after'),
-      h('button', { type: 'button', class: 'baton-button', name: 'sla-warn', onClick: () => add('warn') }, 'Add')),
+    h('label', { class: 'bio-properties-panel-label' }, t('modeler:panel.sla')),
+    h('div', { class: 'baton-sla-row' }, t('modeler:panel.escalateAfter'), input(after, setAfter, 'sla-escalate-after'), departmentPicker,
+      h('button', { type: 'button', class: 'baton-button', name: 'sla-escalate', onClick: () => add('escalate') }, t('modeler:panel.add'))),
+    h('div', { class: 'baton-sla-row' }, t('modeler:panel.warnAfter'), input(warnAfter, setWarnAfter, 'sla-warn-after'),
+      h('button', { type: 'button', class: 'baton-button', name: 'sla-warn', onClick: () => add('warn') }, t('modeler:panel.add'))),
     error ? h('div', { class: 'bio-properties-panel-error' }, error) : null,
   );
 }
@@ -144,8 +144,8 @@ function FormEntry({ element, id }: EntryProps) {
   return h(
     'div',
     { class: 'bio-properties-panel-entry', 'data-entry-id': id },
-    h('label', { class: 'bio-properties-panel-label' }, `Task form${formKey ? `: ${formKey}` : ''}`),
-    h('button', { type: 'button', class: 'baton-button', name: 'edit-form', onClick: () => eventBus.fire(FORM_EDIT_EVENT, { element }) }, formKey ? 'Edit form…' : 'Create form…'),
+    h('label', { class: 'bio-properties-panel-label' }, formKey ? t('modeler:panel.taskFormKey', { formKey }) : t('modeler:panel.taskForm')),
+    h('button', { type: 'button', class: 'baton-button', name: 'edit-form', onClick: () => eventBus.fire(FORM_EDIT_EVENT, { element }) }, t(formKey ? 'modeler:panel.editForm' : 'modeler:panel.createForm')),
   );
 }
 
@@ -159,8 +159,8 @@ function ConditionEntry({ element, id }: EntryProps) {
   return h(TextFieldEntry, {
     element,
     id,
-    label: 'Condition (FEEL)',
-    description: 'Starts with =, e.g. =priority = "high"; empty: no condition',
+    label: t('modeler:panel.condition'),
+    description: t('modeler:panel.conditionHelp'),
     getValue: () => conditionOf(element.businessObject),
     setValue: (value: string) => {
       const text = (value ?? '').trim();
@@ -169,7 +169,7 @@ function ConditionEntry({ element, id }: EntryProps) {
     validate: (value: string) => {
       const text = (value ?? '').trim();
       if (!text) return null;
-      if (!text.startsWith('=') && !text.includes('${')) return 'Write FEEL after a leading = (e.g. =amount > 100)';
+      if (!text.startsWith('=') && !text.includes('${')) return t('modeler:panel.conditionFeel');
       return checkCondition(text);
     },
     debounce: useService('debounceInput'),
@@ -185,11 +185,11 @@ function HandlerEntry({ element, id }: EntryProps) {
   return h(SelectEntry, {
     element,
     id,
-    label: 'Service handler',
+    label: t('modeler:panel.handler'),
     getValue,
     setValue: (value: string) =>
       modeling.updateProperties(element, value ? { 'camunda:type': 'external', 'camunda:topic': value, 'camunda:expression': undefined, implementation: undefined } : { 'camunda:type': undefined, 'camunda:topic': undefined }),
-    getOptions: () => withCurrent([{ value: '', label: '(none)' }, ...catalog.handlers.map((name) => ({ value: name, label: name }))], getValue()),
+    getOptions: () => withCurrent([{ value: '', label: t('modeler:panel.none') }, ...catalog.handlers.map((name) => ({ value: name, label: name }))], getValue()),
   });
 }
 
