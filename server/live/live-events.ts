@@ -97,5 +97,7 @@ export const INBOX_NAMESPACE = '/inbox';
 export const rooms = {
   department: (id: string) => `department:${id}`,
   user: (username: string) => `user:${username}`,
+  /** Every socket of one session or token: how a revocation reaches the sockets on every node. */
+  credential: (id: string) => `credential:${id}`,
   all: 'all',
 } as const;

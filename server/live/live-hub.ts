@@ -157,7 +157,7 @@ export class LiveHub {
   private joinRooms(socket: LiveSocket): void {
     const { principal } = socket.data;
     for (const room of socket.rooms) if (room !== socket.id) void socket.leave(room);
-    const wanted = [rooms.user(principal.username)];
+    const wanted = [rooms.user(principal.username), rooms.credential(principal.credentialId)];
     if (seesEverything(principal)) wanted.push(rooms.all);
     else wanted.push(...principal.departments.map((id) => rooms.department(id)));
     void socket.join(wanted);
@@ -169,7 +169,8 @@ export class LiveHub {
       this.publish(step);
       if (step.fired.length) void this.slaChanged(step);
     };
-    const onRevoked = ({ credentialId }: { credentialId: string }) => this.dropWhere((data) => data.principal.credentialId === credentialId);
+    // Through the rooms, so sockets on every node go (the bus carries the disconnect), not only this node's.
+    const onRevoked = ({ credentialId }: { credentialId: string }) => this.inbox.in(rooms.credential(credentialId)).disconnectSockets(true);
     const onUser = (user: UserRecord) => this.userChanged(user);
     const onDepartment = (department: DepartmentRecord) => void this.departmentCreated(department);
     stepEvents.on('step.committed', onStep);
@@ -227,6 +228,7 @@ export class LiveHub {
    * the event's record at once, without reading the credential and user again for each socket.
    */
   private userChanged(user: UserRecord): void {
+    void this.userChangedElsewhere(user);
     for (const socket of this.inbox.sockets.values()) {
       if (socket.data.principal.userId !== user.id) continue;
       if (user.disabled) {
@@ -235,6 +237,21 @@ export class LiveHub {
       }
       socket.data.principal = { ...socket.data.principal, role: user.role, departments: user.departments };
       this.joinRooms(socket);
+    }
+  }
+
+  /**
+   * The user's sockets on other nodes (through the bus) cannot be given new rooms from here:
+   * they are disconnected, and their clients reconnect with the new role and departments (or
+   * are refused, when the user was disabled) and re-sync. Without a bus there are none.
+   */
+  private async userChangedElsewhere(user: UserRecord): Promise<void> {
+    if (!this.deps.bus) return;
+    try {
+      const sockets = await this.inbox.in(rooms.user(user.username)).fetchSockets();
+      for (const socket of sockets) if (!this.inbox.sockets.has(socket.id)) socket.disconnect(true);
+    } catch (err) {
+      this.deps.logger.warn({ err, userId: user.id }, "the user's sockets on other nodes could not be told of the change");
     }
   }
 

@@ -65,6 +65,27 @@ describe('Two nodes on one PostgreSQL: live events and shared limits', function 
     await inbox.waitFor('task:updated', (payload: { task: { id: string } }) => payload.task.id === taskId, 5000);
   });
 
+  it('drops a socket on node B at once when its token is revoked through node A, and when its user is disabled there', async () => {
+    // given ada's socket on node B, with a token that is then revoked through node A
+    const ada = await node(1).http.as('ada');
+    const inbox = await connectLive(node(1).http.baseUrl, { token: ada.token });
+    sockets.push(inbox);
+    const dropped = new Promise<string>((resolve) => inbox.socket.once('disconnect', (reason) => resolve(reason)));
+    const revoked = await node(0).http.anonymous.request('DELETE', '/api/auth/token', undefined, { authorization: `Bearer ${ada.token}` });
+    expect(revoked.status, revoked.text).to.be.oneOf([200, 204]);
+    // then node B's socket is disconnected by the server
+    expect(await dropped).to.equal('io server disconnect');
+    // given a new socket on node B, when ada is disabled through node A
+    const again = await connectLive(node(1).http.baseUrl, { token: (await node(1).http.as('ada')).token });
+    sockets.push(again);
+    const droppedAgain = new Promise<string>((resolve) => again.socket.once('disconnect', (reason) => resolve(reason)));
+    const users = (await node(0).http.request('GET', '/api/users')).body as { id: string; username: string }[];
+    const id = users.find((user) => user.username === 'ada')!.id;
+    expect((await node(0).http.request('PATCH', `/api/users/${id}`, { disabled: true })).status).to.equal(200);
+    // then it is disconnected too
+    expect(await droppedAgain).to.equal('io server disconnect');
+  });
+
   it('accepts on node B an intake form served by node A, and the status page on A follows a change made through B', async () => {
     // given the intake form served by node A, filled in for a few seconds
     const form = await node(0).http.anonymous.request('GET', '/api/public/processes/field-service/intake');

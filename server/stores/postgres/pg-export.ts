@@ -84,18 +84,18 @@ export async function exportPg(pool: pg.Pool, write: (line: string) => void, now
       const exported = columns.filter((column) => column !== ORDER_COLUMN && column !== XID_COLUMN);
       const byPos = columns.includes(ORDER_COLUMN) ? (columns.includes(XID_COLUMN) ? `${XID_COLUMN}, ${ORDER_COLUMN}` : ORDER_COLUMN) : '';
       const order = byPos ? ` ORDER BY ${byPos}` : '';
-      // A cursor would page a very large table; 10,000 rows at a time keeps memory bounded.
-      let offset = 0;
+      // A server-side cursor: a large table is read 10,000 rows at a time, all in the one snapshot.
+      await client.query(`DECLARE export_rows NO SCROLL CURSOR FOR SELECT ${exported.map(quote).join(', ')} FROM ${quote(table)}${order || ' ORDER BY 1'}`);
       for (;;) {
-        const result = await client.query(`SELECT ${exported.map(quote).join(', ')} FROM ${quote(table)}${order || ' ORDER BY 1'} LIMIT 10000 OFFSET ${offset}`);
+        const result = await client.query('FETCH FORWARD 10000 FROM export_rows');
         for (const row of result.rows as Record<string, unknown>[]) {
           const out: Record<string, unknown> = {};
           for (const field of result.fields) out[field.name] = sqliteValue(row[field.name], field.dataTypeID);
           write(`${JSON.stringify({ t: table, r: out })}\n`);
         }
         if (result.rows.length < 10_000) break;
-        offset += 10_000;
       }
+      await client.query('CLOSE export_rows');
     }
     return header;
   });
@@ -117,8 +117,8 @@ export async function importPg(pool: pg.Pool, lines: AsyncIterable<string>): Pro
     await inTransaction(pool, async (client) => {
       const targetTables = new Set(await tablesOf(client));
       for (const table of targetTables) {
-        const any = await client.query(`SELECT 1 FROM ${quote(table)} LIMIT 1`);
-        if ((any.rowCount ?? 0) > 0) throw new InvalidInputError('The target store is not empty: import only into a new database (or schema)');
+        const found = await client.query(`SELECT 1 FROM ${quote(table)} LIMIT 1`);
+        if ((found.rowCount ?? 0) > 0) throw new InvalidInputError('The target store is not empty: import only into a new database (or schema)');
       }
       for (const table of insertionOrder(scratch)) {
         if (!targetTables.has(table)) throw new InvalidInputError(`The export has a table '${table}' this PostgreSQL store does not have`);

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import pg from 'pg';
 
 import { StoreUnavailableError } from '../../errors.js';
@@ -121,6 +123,17 @@ export function uniqueViolation(err: unknown): string | null {
   if (typeof err !== 'object' || err === null) return null;
   const { code, constraint } = err as { code?: unknown; constraint?: unknown };
   return code === '23505' ? (typeof constraint === 'string' ? constraint : '') : null;
+}
+
+/**
+ * A LISTEN/NOTIFY channel name for this schema: channel names are identifiers (at most 63 bytes),
+ * so a long schema name is replaced by a digest of it. `room` leaves space for what a library
+ * appends (the socket.io adapter adds `#<namespace>`).
+ */
+export function channelName(prefix: string, schema: string, room = 0): string {
+  const plain = `${prefix}_${schema}`;
+  if (plain.length + room <= 63) return plain;
+  return `${prefix}_${createHash('sha256').update(schema).digest('hex').slice(0, 16)}`;
 }
 
 export function assertIdentifier(name: string): void {

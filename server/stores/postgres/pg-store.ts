@@ -19,7 +19,7 @@ import { PgPreferenceStore } from './pg-preference.store.js';
 import { PgInstanceStore } from './pg-instance.store.js';
 import { PgLiveBus } from './pg-live-bus.js';
 import { PgOutboxStore } from './pg-outbox.store.js';
-import { createPool, inTransaction, query, type PgPoolOptions } from './pg-pool.js';
+import { channelName, createPool, inTransaction, query, type PgPoolOptions } from './pg-pool.js';
 import { PgProcessScheduleStore } from './pg-process-schedule.store.js';
 import { PgRateLimitStore, PgSecretStore } from './pg-rate-limit.store.js';
 import { PgReportDeliveryStore } from './pg-report-delivery.store.js';
@@ -83,7 +83,7 @@ export class PgStore implements Store {
     this.instances = new PgInstanceStore(pool);
     this.tasks = new PgTaskStore(pool);
     this.audit = new PgAuditStore(pool);
-    const backend = new PgAgendaBackend(pool, options.url, `baton_jobs_${options.schema ?? 'public'}`);
+    const backend = new PgAgendaBackend(pool, options.url, channelName('baton_jobs', options.schema ?? 'public'));
     this.timerJobs = new PgTimerJobs(backend);
     this.timers = new PgTimerStore(pool, backend.repository);
     this.schedules = new PgProcessScheduleStore(pool, backend.repository, this.timerJobs);
@@ -133,7 +133,7 @@ export class PgStore implements Store {
     if (step.expectedVersion === null) await this.instances.insertIn(client, instance);
     else await this.instances.updateIn(client, instance, step.expectedVersion);
     for (const task of step.tasks) await this.tasks.upsertIn(client, task);
-    for (const event of step.audit) await this.audit.appendIn(client, event);
+    await this.audit.appendIn(client, step.audit);
     if (step.timers) await this.timers.replaceForInstanceIn(client, instance.id, step.timers);
     if (step.subscriptions) await this.instances.replaceSubscriptionsIn(client, instance.id, step.subscriptions);
     for (const incident of step.incidents) await this.instances.upsertIncidentIn(client, incident);
@@ -146,7 +146,8 @@ export class PgStore implements Store {
 
   /** Created on first use (a CLI never needs one); closed with the store. */
   liveBus(): PgLiveBus {
-    this.bus ??= new PgLiveBus(this.options, `baton_live_${this.options.schema ?? 'public'}`);
+    // The adapter appends `#/<namespace>` (`#/inbox`, `#/status`) to the prefix.
+    this.bus ??= new PgLiveBus(this.options, channelName('baton_live', this.options.schema ?? 'public', 12));
     return this.bus;
   }
 

@@ -68,4 +68,44 @@ describe('A node losing its PostgreSQL', function () {
     expect(tasks.body).to.have.length(1);
     expect((await http.request('POST', '/api/instances', { processKey: 'ticket', variables: {} })).status).to.equal(201);
   });
+
+  it('loses no acknowledged change when the database goes away under load, and the node recovers without a restart', async () => {
+    // given four clients starting tickets as fast as they are answered
+    await http.token();
+    const acknowledged: string[] = [];
+    const statuses = new Map<number, number>();
+    let running = true;
+    const client = async () => {
+      while (running) {
+        const res = await http.request('POST', '/api/instances', { processKey: 'ticket', variables: {} });
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        if (res.status === 201) acknowledged.push((res.body as { id: string }).id);
+        else if (res.status === 503) expect(res.headers.get('retry-after')).to.equal('5');
+        else expect.fail(`unexpected ${res.status}: ${res.text}`);
+      }
+    };
+    const clients = Array.from({ length: 4 }, client);
+    await waitUntil(() => acknowledged.length >= 10);
+    // when the database is unreachable for two seconds under that load
+    await proxy.cut();
+    const during = acknowledged.length;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await proxy.restore();
+    // then the clients got 503s meanwhile, and the node serves again by itself
+    await waitUntil(() => acknowledged.length >= during + 10);
+    running = false;
+    await Promise.all(clients);
+    expect(statuses.get(503) ?? 0).to.be.greaterThan(0);
+    // and every start that was acknowledged is stored, once
+    for (const id of acknowledged) expect(await baton.store.instances.get(id), id).to.not.equal(null);
+    expect(new Set(acknowledged).size).to.equal(acknowledged.length);
+  });
 });
+
+async function waitUntil(check: () => boolean, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
