@@ -60,7 +60,7 @@ describe('AnalyticsStore on PostgreSQL: out-of-order commits', function () {
     return client;
   };
   const append = async (client: pg.PoolClient, instance: InstanceRecord, minute: number): Promise<void> => {
-    for (const event of startEvents(instance, minute)) await store.audit.appendIn(client, event);
+    await store.audit.appendIn(client, startEvents(instance, minute));
   };
   const commit = async (client: pg.PoolClient): Promise<void> => {
     await client.query('COMMIT');
@@ -139,7 +139,7 @@ describe('AnalyticsStore on PostgreSQL: out-of-order commits', function () {
         await instances.insertIn(client, x);
         await instances.insertIn(client, y);
         const audit = new PgAuditStore(pool);
-        for (const event of events) await audit.appendIn(client, event);
+        await audit.appendIn(client, events);
       });
       // when a Baton with the analytics migration opens it
       upgraded = await openPostgresStore({ url: await testDatabaseUrl(), schema: old, max: 2 });
