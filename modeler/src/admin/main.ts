@@ -9,6 +9,7 @@ import { ApiError } from '../shared/api.js';
 import { $, el, errorText } from '../shared/dom.js';
 import { formatDateTime, languagePicker, t, translatePage } from '../shared/i18n.js';
 import { SignedOut, mountUserBadge, requireSession } from '../shared/session.js';
+import { mountTicketSearch } from '../shared/header.js';
 import { adminApi, type Department, type UserView } from './admin-api.js';
 import { departmentTree, type DepartmentNode } from './department-tree.js';
 
@@ -230,6 +231,7 @@ async function main(): Promise<void> {
   translatePage();
   const session = await requireSession();
   const user = $('#user');
+  mountTicketSearch(user);
   mountUserBadge(user, session);
   user.prepend(languagePicker());
   if (session.user.role !== 'admin') {

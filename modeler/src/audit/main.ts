@@ -9,6 +9,7 @@ import { ApiError, api } from '../shared/api.js';
 import { instancesApi, searchQuery, type InstanceRow, type InstanceSearch } from '../shared/instances-api.js';
 import { $, el, errorText, row } from '../shared/dom.js';
 import { SignedOut, mountUserBadge, requireSession } from '../shared/session.js';
+import { mountTicketSearch } from '../shared/header.js';
 import { formatDateTime, t, translatePage } from '../shared/i18n.js';
 import { accountLanguagePicker } from '../shared/account.js';
 import { mountNotifications } from '../shared/notifications.js';
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
   const session = await requireSession();
   mountNotifications($('#user'));
   $('#user').append(accountLanguagePicker());
+  mountTicketSearch($('#user'));
   mountUserBadge($('#user'), session);
   const params = new URLSearchParams(location.search);
   for (const name of SEARCH_FIELDS) {

@@ -11,6 +11,7 @@ import { ApiError, json } from '../shared/api.js';
 import { $, errorText } from '../shared/dom.js';
 import { languagePicker, t, translatePage } from '../shared/i18n.js';
 import { SignedOut, mountUserBadge, requireSession } from '../shared/session.js';
+import { mountTicketSearch } from '../shared/header.js';
 import { exceptionsText, FormLineError, holidaysText, hoursText, parseExceptions, parseHolidays, parseHours } from './calendar-form.js';
 
 const list = $<HTMLUListElement>('#list');
@@ -201,6 +202,7 @@ function fillZones(): void {
 async function main(): Promise<void> {
   translatePage();
   const session = await requireSession();
+  mountTicketSearch($('#user'));
   mountUserBadge($('#user'), session);
   $('#user').prepend(languagePicker());
   isAdmin = session.user.role === 'admin';

@@ -11,6 +11,7 @@ import { json } from '../shared/api.js';
 import { $, el, errorText, row } from '../shared/dom.js';
 import { formatDateTime, languagePicker, t, translatePage } from '../shared/i18n.js';
 import { csrfToken, mountUserBadge, requireSession } from '../shared/session.js';
+import { mountTicketSearch } from '../shared/header.js';
 
 const status = $<HTMLParagraphElement>('#status');
 const say = (text: string, error = false) => {
@@ -80,6 +81,7 @@ translatePage();
 const session = await requireSession();
 const nav = $<HTMLElement>('#user');
 nav.append(languagePicker());
+mountTicketSearch(nav);
 mountUserBadge(nav, session);
 onSubmit('#part-form', (data) => json('POST', '/api/parts', { json: { sku: String(data.get('sku')).trim(), name: String(data.get('name')).trim(), price: Number(String(data.get('price')).replace(',', '.')) } }), t('field:admin.saved'));
 onSubmit('#stock-form', (data) => json('PUT', `/api/stock/${encodeURIComponent(String(data.get('location')).trim())}/${encodeURIComponent(String(data.get('sku')).trim())}`, { json: { quantity: Number(data.get('quantity')) } }), t('field:admin.saved'));

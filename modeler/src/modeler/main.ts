@@ -15,6 +15,7 @@ import { formatDateTime, t, translatePage } from '../shared/i18n.js';
 import { accountLanguagePicker } from '../shared/account.js';
 import { mountNotifications } from '../shared/notifications.js';
 import { SignedOut, mountUserBadge, requireSession } from '../shared/session.js';
+import { mountTicketSearch } from '../shared/header.js';
 import { clearComparison, compareDefinitions, markComparison } from './compare.js';
 import type { Canvas, CommandStack, ElementRegistry, EventBus, Overlays, Shape } from './diagram-types.js';
 import { createEditor, updateLint } from './editor.js';
@@ -317,6 +318,7 @@ async function start(): Promise<void> {
   const session = await requireSession();
   mountNotifications($('.toolbar'));
   $('.toolbar').append(accountLanguagePicker());
+  mountTicketSearch($('.toolbar'));
   mountUserBadge($('.toolbar'), session);
   await Promise.all([loadCatalog(), fillProcesses()]);
   const params = new URLSearchParams(location.search);

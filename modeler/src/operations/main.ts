@@ -13,6 +13,7 @@ import { ApiError, api } from '../shared/api.js';
 import { $, el, errorText } from '../shared/dom.js';
 import { formatDateTime, languagePicker, t, translatePage } from '../shared/i18n.js';
 import { SignedOut, mountUserBadge, requireSession } from '../shared/session.js';
+import { mountTicketSearch } from '../shared/header.js';
 import { ReplayDiagram } from '../replay/diagram.js';
 import { activitiesOf, isHeld, operationsApi, type InstanceView, type InterventionPreview, type OperationsRow } from './operations-api.js';
 import { MappingLineError, parseMapping, variableEdit } from './variables-diff.js';
@@ -396,6 +397,7 @@ async function main(): Promise<void> {
   translatePage();
   const session = await requireSession();
   const user = $('#user');
+  mountTicketSearch(user);
   mountUserBadge(user, session);
   user.prepend(languagePicker());
   const processes = await api.definitions();

@@ -16,6 +16,7 @@ import { ApiError, request } from '../shared/api.js';
 import { $, errorText } from '../shared/dom.js';
 import { instancesApi, type ReplayPayload, type Verification } from '../shared/instances-api.js';
 import { SignedOut, mountUserBadge, requireSession } from '../shared/session.js';
+import { mountTicketSearch } from '../shared/header.js';
 import { formatDateTime, t, translatePage } from '../shared/i18n.js';
 import { accountLanguagePicker } from '../shared/account.js';
 import { mountNotifications } from '../shared/notifications.js';
@@ -136,6 +137,7 @@ async function main(): Promise<void> {
   const session = await requireSession();
   mountNotifications($('#user'));
   $('#user').append(accountLanguagePicker());
+  mountTicketSearch($('#user'));
   mountUserBadge($('#user'), session);
   const instanceId = decodeURIComponent(location.pathname.split('/')[2] ?? '');
   $<HTMLAnchorElement>('#export-json').href = instancesApi.exportUrl(instanceId, 'json');

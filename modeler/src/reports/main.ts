@@ -12,6 +12,7 @@ import { ApiError, api, type DefinitionSummary } from '../shared/api.js';
 import { $, errorText } from '../shared/dom.js';
 import { formatDateTime, formatNumber, languagePicker, t, translatePage } from '../shared/i18n.js';
 import { SignedOut, mountUserBadge, requireSession } from '../shared/session.js';
+import { mountTicketSearch } from '../shared/header.js';
 import { drawCycle, drawSla, drawThroughput, resizeCharts } from './charts.js';
 import { fromUrl, toQuery, type Filters } from './filters.js';
 import { percent } from './format.js';
@@ -72,6 +73,7 @@ function link(id: string, href: string): void {
 
 async function main(): Promise<void> {
   const session = await requireSession();
+  mountTicketSearch($('#user'));
   mountUserBadge($('#user'), session);
   $('#lang').append(languagePicker());
   translatePage();

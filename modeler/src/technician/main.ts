@@ -12,6 +12,7 @@ import { api, json, type TaskView } from '../shared/api.js';
 import { $, button, el, errorText, field } from '../shared/dom.js';
 import { formatDateTime, languagePicker, t, translatePage } from '../shared/i18n.js';
 import { mountUserBadge, requireSession } from '../shared/session.js';
+import { mountTicketSearch } from '../shared/header.js';
 
 const list = $<HTMLOListElement>('#visits');
 const status = $<HTMLParagraphElement>('#status');
@@ -125,5 +126,6 @@ translatePage();
 const session = await requireSession();
 const nav = $<HTMLElement>('#user');
 nav.append(languagePicker());
+mountTicketSearch(nav);
 mountUserBadge(nav, session);
 await load(session.user.username);
