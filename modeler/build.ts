@@ -156,6 +156,11 @@ function statMs(file: string): number {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const started = Date.now();
+  // A second `npm start` on an unchanged tree does not bundle again (`--force` does).
+  if (!process.argv.includes('--force') && isBuildCurrent()) {
+    console.log(`browser app is current (${path.relative(repoRoot, WEB_DIR)}/): nothing to build`);
+    process.exit(0);
+  }
   const pages = await buildWeb();
   console.log(`browser app built in ${Date.now() - started} ms: ${pages.map((page) => `/${page}`).join(', ')} → ${path.relative(repoRoot, WEB_DIR)}/`);
 }
