@@ -8,7 +8,7 @@ import 'bpmn-js/dist/assets/bpmn-js.css';
 import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
 import './reports.css';
 
-import { ApiError, api, type DefinitionSummary } from '../shared/api.js';
+import { ApiError, api, json, type DefinitionSummary } from '../shared/api.js';
 import { $, errorText } from '../shared/dom.js';
 import { formatDateTime, formatNumber, languagePicker, t, translatePage } from '../shared/i18n.js';
 import { SignedOut, mountUserBadge, requireSession } from '../shared/session.js';
@@ -18,7 +18,8 @@ import { fromUrl, toQuery, type Filters } from './filters.js';
 import { percent } from './format.js';
 import { Heatmap } from './heatmap.js';
 import { reportsApi, reportUrls } from './reports-api.js';
-import { compareTable, departmentsTable, fieldTable, peopleTable } from './tables.js';
+import { compareTable, departmentsTable, fieldTable, peopleTable, visitsTable } from './tables.js';
+import type { FieldKpis } from '../../../server/field/field-kpis.js';
 
 /** The field KPIs read this process, when it is deployed. */
 const FIELD_PROCESS = 'field-service';
@@ -177,6 +178,10 @@ async function main(): Promise<void> {
             return;
           }
           fieldTable($<HTMLTableElement>('#field-table'), (await reportsApi.field(filters, FIELD_PROCESS)).technicians);
+          // The visits of the chosen month (arrival vs ETA, time on site, travel, parts, ratings).
+          const visitsUrl = `/api/field/kpis?month=${encodeURIComponent(filters.month)}`;
+          link('#csv-visits', `${visitsUrl}&format=csv`);
+          visitsTable($<HTMLTableElement>('#visits-table'), (await json<FieldKpis>('GET', visitsUrl)).technicians);
         }),
       );
     }

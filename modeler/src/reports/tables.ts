@@ -1,6 +1,7 @@
 /** The report's tables: text cells only (names come from users and diagrams). */
 import type { MonthlyDepartment, MonthlyPerson } from '../../../server/analytics/monthly-report.js';
 import type { FieldTechnician, VersionFigures } from '../../../server/analytics/process-report.js';
+import type { TechnicianKpis } from '../../../server/field/field-kpis.js';
 import { formatNumber, t } from '../shared/i18n.js';
 import { csat, duration, num, percent } from './format.js';
 
@@ -94,6 +95,24 @@ export function fieldTable(table: HTMLTableElement, rows: FieldTechnician[]): vo
       { label: t('reports:field.firstTimeFix'), value: (r) => percent(r.firstTimeFixRate), numeric: true },
       { label: t('reports:field.onTime'), value: (r) => percent(r.onTimeRate), numeric: true },
       { label: t('reports:field.medianJob'), value: (r) => duration(r.medianJobMs), numeric: true },
+    ],
+    rows,
+    (r) => r.username,
+  );
+}
+
+/** The visits on site in a month (GET /api/field/kpis): arrival against the promised ETA, time on site, travel, parts, ratings. */
+export function visitsTable(table: HTMLTableElement, rows: TechnicianKpis[]): void {
+  fillTable(
+    table,
+    [
+      { label: t('reports:field.technician'), value: (r) => r.username },
+      { label: t('reports:visits.visits'), value: (r) => count(r.visits), numeric: true },
+      { label: t('reports:visits.onTimeArrival'), value: (r) => percent(r.onTimeRate), numeric: true },
+      { label: t('reports:visits.timeOnSite'), value: (r) => duration(r.medianTimeOnSiteMs), numeric: true },
+      { label: t('reports:visits.travelKm'), value: (r) => formatNumber(r.travelKm, { maximumFractionDigits: 1 }), numeric: true },
+      { label: t('reports:visits.partsUsed'), value: (r) => count(r.partsUsed), numeric: true },
+      { label: t('reports:visits.csat'), value: (r) => csat(r.csat), numeric: true },
     ],
     rows,
     (r) => r.username,
