@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 
@@ -72,6 +74,9 @@ describe('admin page (Chromium)', function () {
     await page.selectOption('select[data-head-of="billing"]', 'admin');
     await page.waitForFunction(() => /admin/.test(document.querySelector('#message')?.textContent ?? ''));
     expect((await b.http.request('GET', '/api/departments/heads')).body).to.deep.equal({ billing: 'admin' });
+    // BATON_SCREENSHOT=docs/admin.png refreshes the README's picture (another file name is another test's)
+    const shot = process.env['BATON_SCREENSHOT'];
+    if (shot && path.basename(shot) === 'admin.png') await page.screenshot({ path: shot, fullPage: true });
   });
 
   it('lists queued emails in the outbox', async () => {

@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 
@@ -53,6 +55,9 @@ describe('calendars page (Chromium)', function () {
     await page.setInputFiles('#ics', { name: 'holidays.ics', mimeType: 'text/calendar', buffer: Buffer.from(ICS) });
     await page.waitForFunction(() => document.querySelector('#message')?.textContent?.includes('1 holiday'));
     expect(await page.inputValue('textarea[name=holidays]')).to.contain('2026-12-24..2026-12-26 Christmas');
+    // BATON_SCREENSHOT=docs/calendars.png refreshes the README's picture (another file name is another test's)
+    const shot = process.env['BATON_SCREENSHOT'];
+    if (shot && path.basename(shot) === 'calendars.png') await page.screenshot({ path: shot, fullPage: true });
     // when L1 works by it and the admin deletes it, then the server's refusal names L1
     await b.http.request('PATCH', '/api/departments/l1', { calendarId: 'support' });
     page.once('dialog', (dialog) => void dialog.accept());

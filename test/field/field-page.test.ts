@@ -56,6 +56,9 @@ describe('field service admin page (Chromium)', function () {
     await page.click('#assets tbody tr[data-asset="PUMP-7"]');
     await page.waitForSelector('#asset-history:not([hidden])');
     expect(await page.textContent('#asset-history')).to.contain('No tickets for this asset yet.');
+    // BATON_SCREENSHOT=docs/field.png refreshes the README's picture (another file name is another test's)
+    const shot = process.env['BATON_SCREENSHOT'];
+    if (shot && path.basename(shot) === 'field.png') await page.screenshot({ path: shot, fullPage: true });
     // the refused import is the one failed request the browser logs; nothing else went wrong
     expect(b.pageErrors.filter((error) => !error.includes('status of 400'))).to.deep.equal([]);
   });

@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 
@@ -87,6 +89,9 @@ describe('operations page (Chromium)', function () {
     await page.fill('#reason', 'clearly an L1 case');
     await page.click('#move-dry');
     await page.waitForSelector('#preview [data-opens="Task_L1"]');
+    // BATON_SCREENSHOT=docs/operations.png refreshes the README's picture (another file name is another test's)
+    const shot = process.env['BATON_SCREENSHOT'];
+    if (shot && path.basename(shot) === 'operations.png') await page.screenshot({ path: shot, fullPage: true });
     expect((await b.baton.tasks.list({ instanceId: id, status: 'open' })).map((task) => task.elementId)).to.deep.equal(['Task_first_line']);
     await page.click('#move-apply');
     await page.waitForFunction(() => document.querySelector('#message')?.textContent !== '' && !document.querySelector('#message')?.classList.contains('busy'));
