@@ -344,7 +344,7 @@ function wireInstanceActions(): void {
       if (isHeld(answer)) return heldNotice();
       if (!dryRun) await refresh();
       showPreview(answer.preview);
-      say(dryRun ? t('operations:preview.title') : t('operations:detail.moved'));
+      say(dryRun ? t('operations:preview.done') : t('operations:detail.moved'));
     });
   $('#move-dry').addEventListener('click', () => void move(true));
   $('#move-apply').addEventListener('click', () => void move(false));
@@ -355,7 +355,7 @@ function wireInstanceActions(): void {
       const answer = await operationsApi.restart(current.id, { from: $<HTMLSelectElement>('#restart-from').value, reason: why, dryRun });
       if (!dryRun) await refresh();
       showPreview(answer.preview);
-      say(dryRun ? t('operations:preview.title') : t('operations:detail.moved'));
+      say(dryRun ? t('operations:preview.done') : t('operations:detail.moved'));
     });
   $('#restart-dry').addEventListener('click', () => void restart(true));
   $('#restart-apply').addEventListener('click', () => void restart(false));
