@@ -21,7 +21,7 @@ export interface LiveHandlers {
 
 export function connectInbox(handlers: LiveHandlers): InboxSocket {
   // A short backoff: after a network blip the inbox should be current again within seconds.
-  const socket: InboxSocket = io(INBOX_NAMESPACE, { withCredentials: true, reconnectionDelay: 500, reconnectionDelayMax: 3000 });
+  const socket: InboxSocket = io(INBOX_NAMESPACE, { withCredentials: true, reconnectionDelay: 500, reconnectionDelayMax: 3000, transports: ['websocket'] });
   handlers.state('connecting');
   socket.on('connect', () => {
     handlers.state('live');

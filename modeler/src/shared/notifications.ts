@@ -116,7 +116,7 @@ export function mountNotifications(container: HTMLElement, options: { socket?: L
     if (!settings.hidden) void fillSettings(settings);
   });
 
-  const socket: LiveSocket = options.socket ?? io(INBOX_NAMESPACE, { withCredentials: true, reconnectionDelay: 1000, reconnectionDelayMax: 10_000 });
+  const socket: LiveSocket = options.socket ?? io(INBOX_NAMESPACE, { withCredentials: true, reconnectionDelay: 1000, reconnectionDelayMax: 10_000, transports: ['websocket'] });
   socket.on('connect', () => void load());
   socket.on('notification:new', ({ notification, unread: now }) => {
     unread = now;
