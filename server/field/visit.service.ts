@@ -13,6 +13,7 @@ import type { TaskRecord } from '../tasks/task.js';
 import type { TaskStore } from '../tasks/task.store.js';
 import type { Asset } from './field.js';
 import type { FieldStore } from './field.store.js';
+import { TECHNICIANS } from './field.service.js';
 import { distanceKm, etaMinutes } from './geo.js';
 
 export type VisitState = 'assigned' | 'on-the-way' | 'arrived';
@@ -53,7 +54,7 @@ export class VisitService {
 
   /** The signed-in technician's open visits, the earliest due first. */
   async day(principal: Principal): Promise<DayVisit[]> {
-    const tasks = (await this.deps.tasks.list({ assignee: principal.username, status: 'open', limit: 200 })).filter((task) => task.department === 'technicians');
+    const tasks = (await this.deps.tasks.list({ assignee: principal.username, status: 'open', limit: 200 })).filter((task) => task.department === TECHNICIANS);
     const visits = await Promise.all(tasks.map((task) => this.dayVisit(task)));
     return visits.sort((a, b) => (a.dueAt ?? '9999').localeCompare(b.dueAt ?? '9999') || a.ticketNumber.localeCompare(b.ticketNumber));
   }
@@ -81,7 +82,7 @@ export class VisitService {
   /** The progress of the instance's open visit (for the status page); null when none is open. */
   async openVisit(instanceId: string): Promise<VisitProgress | null> {
     const open = await this.deps.tasks.list({ instanceId, status: 'open' });
-    const visit = open.find((task) => task.department === 'technicians' && task.assignee);
+    const visit = open.find((task) => task.department === TECHNICIANS && task.assignee);
     return visit ? this.progress(visit) : null;
   }
 
