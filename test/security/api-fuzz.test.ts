@@ -44,6 +44,8 @@ const body = (fields: string[]): fc.Arbitrary<string> => fc.oneof({ weight: 4, a
 const oddSegment = fc.oneof(
   fc.string({ unit: 'binary', minLength: 1, maxLength: 30 }).map(encodeURIComponent),
   fc.constantFrom('%00', '..%2F..%2Fetc', '__proto__', 'constructor', '%F0%9F%92%A9', 'x'.repeat(5000), '%E2%80%AE', '-1', '1e400', 'NaN'),
+  // in a query: the key again (an array), a bracketed key, an empty value
+  fc.constantFrom('1&limit=2&limit=3&month=2026-01&month=2026-02&score=1&score=2', 'x&format[]=csv&status[a]=b', '2026-01&from=&to=&a=1&b=', '&&&=&'),
 );
 
 interface Ids {
@@ -58,6 +60,17 @@ interface Route {
   fields: string[] | null;
   /** A body that is not JSON (CSV imports, HTML forms): its content type, and the text generated for it. */
   raw?: { type: string; text: fc.Arbitrary<string> };
+  /** A body the route accepts: some runs send it with one or two fields hostile, to reach past the schema into the handler. */
+  valid?: Record<string, unknown>;
+}
+
+/** The valid body with up to two of its fields replaced by fragments (none: the valid body itself). */
+function nearlyValid(valid: Record<string, unknown>): fc.Arbitrary<string> {
+  const keys = Object.keys(valid);
+  return fc.tuple(fc.subarray(keys, { maxLength: Math.min(2, keys.length) }), fc.array(fragment, { minLength: 2, maxLength: 2 })).map(([hostile, values]) => {
+    const pairs = keys.map((key) => [key, hostile.includes(key) ? values[hostile.indexOf(key)]! : JSON.stringify(valid[key])] as const);
+    return `{${pairs.map(([key, value]) => `${JSON.stringify(key)}:${value}`).join(',')}}`;
+  });
 }
 
 /** A value for a CSV cell or a form field: fine, empty, formula-like, huge, or binary. */
@@ -76,10 +89,20 @@ const form = (fields: string[]): fc.Arbitrary<string> =>
     fc.array(fc.tuple(fc.constantFrom(...fields, '__proto__', 'constructor', 'extra'), cell), { maxLength: 4 }).map((pairs) => pairs.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join('&')),
     fc.constantFrom('rating=3', 'rating=5&comment=fine', 'rating[]=1&rating[]=2', 'rating=%ZZ', '%%%', '&&&='),
   );
+/** iCalendar text: one event whose lines are fine, odd, or broken. */
+const icsLine = fc.oneof(
+  fc.constantFrom('DTSTART;VALUE=DATE:20261225', 'DTSTART;VALUE=DATE:abc', 'DTSTART;VALUE=DATE:00000000', 'DTSTART;VALUE=DATE:99999999', 'DTSTART;VALUE=DATE:20261399', 'DTSTART:20261225T100000Z', 'DTSTART;TZID=Nowhere/X:20261225T100000'),
+  fc.constantFrom('DTEND;VALUE=DATE:20261227', 'DTEND;VALUE=DATE:garbage', 'DURATION:P100000D', 'DURATION:bogus', 'RRULE:FREQ=YEARLY', 'RRULE:FREQ=BOGUS', 'RRULE:garbage', 'RECURRENCE-ID;VALUE=DATE:x'),
+  cell.map((text) => `SUMMARY:${text.replace(/[\r\n]/g, ' ')}`),
+);
+const ics: fc.Arbitrary<string> = fc.oneof(
+  fc.array(icsLine, { maxLength: 4 }).map((lines) => ['BEGIN:VCALENDAR', 'BEGIN:VEVENT', ...lines, 'END:VEVENT', 'END:VCALENDAR'].join('\r\n')),
+  fc.string({ unit: 'binary', maxLength: 300 }),
+);
 const real = (segment: string, id: string): string => (segment === 'real' ? id : segment);
 
 const ROUTES: Route[] = [
-  { method: 'POST', path: () => '/api/instances', fields: ['processKey', 'variables', 'businessKey'] },
+  { method: 'POST', path: () => '/api/instances', fields: ['processKey', 'variables', 'businessKey'], valid: { processKey: 'fuzz', variables: { amount: 1 }, businessKey: 'b1' } },
   { method: 'GET', path: (_ids, s) => `/api/instances?status=${s}&from=${s}&limit=${s}`, fields: null },
   { method: 'GET', path: (ids, s) => `/api/instances/${s === 'real' ? ids.instanceId : s}`, fields: null },
   { method: 'POST', path: (ids, s) => `/api/instances/${s === 'real' ? ids.instanceId : s}/cancel`, fields: ['reason'] },
@@ -90,39 +113,39 @@ const ROUTES: Route[] = [
   { method: 'GET', path: (_ids, s) => `/api/tasks?status=${s}&department=${s}&limit=${s}`, fields: null },
   { method: 'GET', path: (ids, s) => `/api/tasks/${s === 'real' ? ids.taskId : s}`, fields: null },
   ...['claim', 'release'].map((action) => ({ method: 'POST', path: (ids: Ids, s: string) => `/api/tasks/${s === 'real' ? ids.taskId : s}/${action}`, fields: ['version'] })),
-  { method: 'POST', path: (ids, s) => `/api/tasks/${s === 'real' ? ids.taskId : s}/complete`, fields: ['variables', 'version'] },
+  { method: 'POST', path: (ids, s) => `/api/tasks/${s === 'real' ? ids.taskId : s}/complete`, fields: ['variables', 'version'], valid: { variables: { amount: 2 } } },
   { method: 'POST', path: (ids, s) => `/api/tasks/${s === 'real' ? ids.taskId : s}/pass-up`, fields: ['reason', 'version'] },
-  { method: 'POST', path: (ids, s) => `/api/tasks/${s === 'real' ? ids.taskId : s}/hand-over`, fields: ['department', 'assignee', 'reason', 'version'] },
-  { method: 'POST', path: (ids, s) => `/api/tasks/${s === 'real' ? ids.taskId : s}/comments`, fields: ['text', 'version'] },
+  { method: 'POST', path: (ids, s) => `/api/tasks/${s === 'real' ? ids.taskId : s}/hand-over`, fields: ['department', 'assignee', 'reason', 'version'], valid: { department: 'l1', reason: 'fuzz' } },
+  { method: 'POST', path: (ids, s) => `/api/tasks/${s === 'real' ? ids.taskId : s}/comments`, fields: ['text', 'version'], valid: { text: 'a comment' } },
   { method: 'GET', path: (_ids, s) => `/api/timers?instance=${s}&dueBefore=${s}`, fields: null },
   { method: 'POST', path: (_ids, s) => `/api/timers/${s}/fire`, fields: ['reason'] },
-  { method: 'POST', path: (_ids, s) => `/api/timers/${s}/reschedule`, fields: ['dueAt', 'reason'] },
+  { method: 'POST', path: (_ids, s) => `/api/timers/${s}/reschedule`, fields: ['dueAt', 'reason'], valid: { dueAt: '2030-01-01T00:00:00Z', reason: 'fuzz' } },
   { method: 'POST', path: () => '/api/messages', fields: ['name', 'businessKey', 'variables'] },
-  { method: 'POST', path: () => '/api/users', fields: ['username', 'password', 'role', 'departments', 'skills'] },
+  { method: 'POST', path: () => '/api/users', fields: ['username', 'password', 'role', 'departments', 'skills'], valid: { username: 'fuzzer', password: 'a long enough passphrase 42', role: 'staff', departments: ['l1'], skills: ['gas'] } },
   { method: 'PATCH', path: (ids, s) => `/api/users/${s === 'real' ? ids.userId : s}`, fields: ['role', 'departments', 'skills', 'disabled', 'password'] },
-  { method: 'POST', path: () => '/api/departments', fields: ['id', 'name', 'parentId'] },
+  { method: 'POST', path: () => '/api/departments', fields: ['id', 'name', 'parentId'], valid: { id: 'fz', name: 'Fuzz', parentId: 'l1' } },
   { method: 'PATCH', path: (_ids, s) => `/api/departments/${s === 'real' ? 'l1' : s}`, fields: ['name', 'parentId'] },
   { method: 'POST', path: () => '/api/definitions', fields: ['xml'] },
   { method: 'GET', path: (_ids, s) => `/api/definitions/${s}/versions/${s}/xml`, fields: null },
   { method: 'POST', path: () => '/api/auth/token', fields: ['username', 'password'] },
   { method: 'POST', path: (_ids, s) => `/api/public/processes/${s === 'real' ? 'fuzz' : s}/requests`, fields: ['customerEmail', 'description', 'amount'] },
   { method: 'GET', path: (_ids, s) => `/api/public/status/${s}`, fields: null },
-  { method: 'POST', path: (_ids, s) => `/api/public/status/${s}/feedback`, fields: ['rating', 'comment'] },
+  { method: 'POST', path: (_ids, s) => `/api/public/status/${s}/feedback`, fields: ['rating', 'comment'], valid: { rating: 4, comment: 'fine' } },
   { method: 'GET', path: (_ids, s) => `/status/${s}`, fields: null },
   // field service
   { method: 'GET', path: () => '/api/parts', fields: null },
-  { method: 'POST', path: () => '/api/parts', fields: ['sku', 'name', 'price'] },
+  { method: 'POST', path: () => '/api/parts', fields: ['sku', 'name', 'price'], valid: { sku: 'p1', name: 'Part', price: 10 } },
   { method: 'POST', path: () => '/api/parts/import', fields: null, raw: { type: 'text/csv', text: csv(['sku', 'name', 'price']) } },
   { method: 'GET', path: () => '/api/warehouses', fields: null },
-  { method: 'POST', path: () => '/api/warehouses', fields: ['id', 'name', 'address', 'lat', 'lon'] },
+  { method: 'POST', path: () => '/api/warehouses', fields: ['id', 'name', 'address', 'lat', 'lon'], valid: { id: 'wh1', name: 'Main', address: 'Street 1', lat: 52.5, lon: 13.4 } },
   { method: 'GET', path: (_ids, s) => `/api/stock?location=${s}&sku=${s}`, fields: null },
-  { method: 'PUT', path: (_ids, s) => `/api/stock/${real(s, 'wh1')}/${real(s, 'p1')}`, fields: ['quantity'] },
+  { method: 'PUT', path: (_ids, s) => `/api/stock/${real(s, 'wh1')}/${real(s, 'p1')}`, fields: ['quantity'], valid: { quantity: 3 } },
   { method: 'GET', path: (_ids, s) => `/api/assets?limit=${s}&offset=${s}`, fields: null },
   { method: 'GET', path: (_ids, s) => `/api/assets/${s}`, fields: null },
-  { method: 'POST', path: () => '/api/assets', fields: ['id', 'type', 'customerEmail', 'address', 'lat', 'lon', 'requiredSkills'] },
+  { method: 'POST', path: () => '/api/assets', fields: ['id', 'type', 'customerEmail', 'address', 'lat', 'lon', 'requiredSkills'], valid: { id: 'a1', type: 'boiler', customerEmail: 'c@example.com', address: 'Street 2', lat: 52.5, lon: 13.4, requiredSkills: ['gas'] } },
   { method: 'POST', path: () => '/api/assets/import', fields: null, raw: { type: 'text/csv', text: csv(['id', 'type', 'customerEmail', 'address', 'lat', 'lon', 'requiredSkills']) } },
-  { method: 'POST', path: (ids, s) => `/api/instances/${real(s, ids.instanceId)}/dispatch`, fields: ['technician', 'reason'] },
-  ...['decline', 'on-my-way', 'arrived'].map((action) => ({ method: 'POST', path: (ids: Ids, s: string) => `/api/tasks/${real(s, ids.taskId)}/${action}`, fields: action === 'decline' ? ['reason'] : ['reason'] })),
+  { method: 'POST', path: (ids, s) => `/api/instances/${real(s, ids.instanceId)}/dispatch`, fields: ['technician', 'reason'], valid: { technician: 'admin', reason: 'fuzz' } },
+  ...['decline', 'on-my-way', 'arrived'].map((action) => ({ method: 'POST', path: (ids: Ids, s: string) => `/api/tasks/${real(s, ids.taskId)}/${action}`, fields: ['reason'], valid: { reason: 'fuzz' } })),
   { method: 'GET', path: () => '/api/technician/visits', fields: null },
   { method: 'GET', path: (_ids, s) => `/api/field/kpis?month=${s}&technician=${s}&format=${s}`, fields: null },
   { method: 'GET', path: (ids, s) => `/api/instances/${real(s, ids.instanceId)}/invoice.pdf`, fields: null },
@@ -132,11 +155,11 @@ const ROUTES: Route[] = [
   { method: 'GET', path: () => '/api/tickets/startable', fields: null },
   { method: 'GET', path: (_ids, s) => `/api/tickets/${s}`, fields: null },
   { method: 'GET', path: (ids, s) => `/api/instances/${real(s, ids.instanceId)}/conversation`, fields: null },
-  { method: 'POST', path: (ids, s) => `/api/instances/${real(s, ids.instanceId)}/conversation`, fields: ['text'] },
+  { method: 'POST', path: (ids, s) => `/api/instances/${real(s, ids.instanceId)}/conversation`, fields: ['text'], valid: { text: 'hello' } },
   { method: 'GET', path: (ids, s) => `/api/instances/${ids.instanceId}/attachments/${s}`, fields: null },
   { method: 'GET', path: (ids, s) => `/api/instances/${real(s, ids.instanceId)}/customer`, fields: null },
   { method: 'GET', path: () => '/api/directory', fields: null },
-  { method: 'POST', path: () => '/api/public/status/lookup', fields: ['ticketNumber', 'email'] },
+  { method: 'POST', path: () => '/api/public/status/lookup', fields: ['ticketNumber', 'email'], valid: { ticketNumber: 'T-1', email: 'c@example.com' } },
   { method: 'GET', path: (_ids, s) => `/api/public/status/${s}/conversation`, fields: null },
   { method: 'POST', path: (_ids, s) => `/api/public/status/${s}/conversation`, fields: ['text'] },
   { method: 'POST', path: (_ids, s) => `/api/public/status/${s}/tasks/${s}`, fields: ['variables'] },
@@ -150,26 +173,26 @@ const ROUTES: Route[] = [
   { method: 'GET', path: (ids, s) => `/rate/${real(s, ids.instanceId)}/${s}?score=${s}`, fields: null },
   { method: 'POST', path: (ids, s) => `/rate/${real(s, ids.instanceId)}/${s}`, fields: null, raw: { type: 'application/x-www-form-urlencoded', text: form(['rating', 'comment']) } },
   // calendars and SLA pauses
-  { method: 'GET', path: (_ids, s) => `/api/calendars/${s}`, fields: null },
-  { method: 'POST', path: () => '/api/calendars', fields: ['id', 'name', 'timeZone', 'week', 'holidays', 'exceptions'] },
-  { method: 'PATCH', path: (_ids, s) => `/api/calendars/${s}`, fields: ['name', 'timeZone', 'week', 'holidays', 'exceptions'] },
-  { method: 'DELETE', path: (_ids, s) => `/api/calendars/${s}`, fields: null },
-  { method: 'POST', path: (_ids, s) => `/api/calendars/${s}/holidays/import`, fields: ['ics'] },
-  { method: 'POST', path: (_ids, s) => `/api/calendars/${s}/holidays/import`, fields: null, raw: { type: 'text/calendar', text: fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.constantFrom('BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:99999999\nSUMMARY:x\nEND:VEVENT\nEND:VCALENDAR', 'BEGIN:VEVENT\nDTSTART:\nEND:VEVENT')) } },
-  ...['wait-on-customer', 'resume'].map((action) => ({ method: 'POST', path: (ids: Ids, s: string) => `/api/tasks/${real(s, ids.taskId)}/${action}`, fields: ['reason'] })),
+  { method: 'GET', path: (_ids, s) => `/api/calendars/${real(s, 'fz')}`, fields: null },
+  { method: 'POST', path: () => '/api/calendars', fields: ['id', 'name', 'timeZone', 'week', 'holidays', 'exceptions'], valid: { id: 'fz', name: 'Fuzz', timeZone: 'Europe/Berlin', week: { mon: [['09:00', '17:00']] }, holidays: ['2026-12-25', { from: '2026-12-27', to: '2026-12-31' }], exceptions: [{ date: '2026-12-24', hours: [['09:00', '12:00']] }] } },
+  { method: 'PATCH', path: (_ids, s) => `/api/calendars/${real(s, 'fz')}`, fields: ['name', 'timeZone', 'week', 'holidays', 'exceptions'], valid: { name: 'Fuzz', timeZone: 'Europe/Berlin', week: { tue: [['08:00', '16:00']] }, holidays: ['--01-01'], exceptions: [] } },
+  { method: 'DELETE', path: (_ids, s) => `/api/calendars/${real(s, 'fz-spare')}`, fields: null },
+  { method: 'POST', path: (_ids, s) => `/api/calendars/${real(s, 'fz')}/holidays/import`, fields: ['ics'], valid: { ics: 'BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20261225\nSUMMARY:Christmas\nEND:VEVENT\nEND:VCALENDAR' } },
+  { method: 'POST', path: (_ids, s) => `/api/calendars/${real(s, 'fz')}/holidays/import`, fields: null, raw: { type: 'text/calendar', text: ics } },
+  ...['wait-on-customer', 'resume'].map((action) => ({ method: 'POST', path: (ids: Ids, s: string) => `/api/tasks/${real(s, ids.taskId)}/${action}`, fields: ['reason'], valid: { reason: 'fuzz' } })),
   // departments, definitions, connectors
   { method: 'GET', path: () => '/api/departments/heads', fields: null },
-  { method: 'PUT', path: (_ids, s) => `/api/departments/${real(s, 'l1')}/head`, fields: ['username'] },
+  { method: 'PUT', path: (_ids, s) => `/api/departments/${real(s, 'l1')}/head`, fields: ['username'], valid: { username: 'admin' } },
   { method: 'GET', path: (_ids, s) => `/api/definitions/${real(s, 'fuzz')}/versions`, fields: null },
   { method: 'GET', path: (_ids, s) => `/api/definitions/${real(s, 'fuzz')}/versions/${s}/forms/${s}`, fields: null },
   { method: 'GET', path: () => '/api/connectors', fields: null },
   // operations: interventions, migrations, incidents, approvals, outbox, timers
-  { method: 'PATCH', path: (ids, s) => `/api/instances/${real(s, ids.instanceId)}/variables`, fields: ['set', 'remove', 'reason', 'version'] },
-  { method: 'POST', path: (ids, s) => `/api/instances/${real(s, ids.instanceId)}/move`, fields: ['from', 'to', 'reason', 'dryRun', 'version'] },
-  { method: 'POST', path: (ids, s) => `/api/instances/${real(s, ids.instanceId)}/restart`, fields: ['from', 'reason', 'dryRun'] },
-  { method: 'POST', path: () => '/api/migrations', fields: ['processKey', 'fromVersion', 'toVersion', 'mapping', 'instanceIds', 'dryRun', 'reason', 'batchSize'] },
+  { method: 'PATCH', path: (ids, s) => `/api/instances/${real(s, ids.instanceId)}/variables`, fields: ['set', 'remove', 'reason', 'version'], valid: { set: { amount: 5 }, remove: [], reason: 'fuzz' } },
+  { method: 'POST', path: (ids, s) => `/api/instances/${real(s, ids.instanceId)}/move`, fields: ['from', 'to', 'reason', 'dryRun', 'version'], valid: { from: 't', to: 't', reason: 'fuzz', dryRun: true } },
+  { method: 'POST', path: (ids, s) => `/api/instances/${real(s, ids.instanceId)}/restart`, fields: ['from', 'reason', 'dryRun'], valid: { from: 't', reason: 'fuzz', dryRun: true } },
+  { method: 'POST', path: () => '/api/migrations', fields: ['processKey', 'fromVersion', 'toVersion', 'mapping', 'instanceIds', 'dryRun', 'reason', 'batchSize'], valid: { processKey: 'fuzz', fromVersion: 1, toVersion: 2, mapping: { t: 't' }, dryRun: true, reason: 'fuzz', batchSize: 10 } },
   { method: 'GET', path: () => '/api/incidents', fields: null },
-  { method: 'POST', path: () => '/api/incidents/retry', fields: ['incidentIds', 'cause', 'reason'] },
+  { method: 'POST', path: () => '/api/incidents/retry', fields: ['incidentIds', 'cause', 'reason'], valid: { cause: 'boom', reason: 'fuzz' } },
   { method: 'GET', path: (_ids, s) => `/api/operations/instances?process=${s}&status=${s}&limit=${s}`, fields: null },
   { method: 'GET', path: (_ids, s) => `/api/operations/tokens?process=${s}&version=${s}`, fields: null },
   { method: 'GET', path: (_ids, s) => `/api/approvals?status=${s}&limit=${s}`, fields: null },
@@ -177,30 +200,30 @@ const ROUTES: Route[] = [
   { method: 'POST', path: (_ids, s) => `/api/approvals/${s}/reject`, fields: ['note'] },
   { method: 'GET', path: (_ids, s) => `/api/outbox?state=${s}&limit=${s}`, fields: null },
   { method: 'POST', path: (_ids, s) => `/api/outbox/${s}/resend`, fields: null },
-  { method: 'POST', path: (_ids, s) => `/api/timers/${s}/cancel`, fields: ['reason'] },
+  { method: 'POST', path: (_ids, s) => `/api/timers/${s}/cancel`, fields: ['reason'], valid: { reason: 'fuzz' } },
   { method: 'GET', path: () => '/api/timers/metrics', fields: null },
   { method: 'GET', path: (_ids, s) => `/api/tasks/unrouted?limit=${s}&offset=${s}`, fields: null },
   { method: 'POST', path: (ids, s) => `/api/tasks/${real(s, ids.taskId)}/bpmn-error`, fields: ['errorCode', 'reason', 'version'] },
   { method: 'POST', path: (ids, s) => `/api/tasks/${real(s, ids.taskId)}/escalation`, fields: ['escalationCode', 'reason', 'version'] },
   // external tasks
   { method: 'GET', path: (_ids, s) => `/api/external-tasks?topic=${s}`, fields: null },
-  { method: 'POST', path: () => '/api/external-tasks/fetch-and-lock', fields: ['workerId', 'maxTasks', 'topics', 'asyncResponseTimeout'] },
+  { method: 'POST', path: () => '/api/external-tasks/fetch-and-lock', fields: ['workerId', 'maxTasks', 'topics', 'asyncResponseTimeout'], valid: { workerId: 'w1', maxTasks: 2, topics: [{ topicName: 'fz', lockDuration: 1000 }] } },
   { method: 'POST', path: (_ids, s) => `/api/external-tasks/${s}/complete`, fields: ['workerId', 'variables'] },
-  { method: 'POST', path: (_ids, s) => `/api/external-tasks/${s}/failure`, fields: ['workerId', 'errorMessage', 'errorDetails', 'retries', 'retryTimeout'] },
+  { method: 'POST', path: (_ids, s) => `/api/external-tasks/${s}/failure`, fields: ['workerId', 'errorMessage', 'errorDetails', 'retries', 'retryTimeout'], valid: { workerId: 'w1', errorMessage: 'boom', retries: 1, retryTimeout: 10 } },
   { method: 'POST', path: (_ids, s) => `/api/external-tasks/${s}/bpmn-error`, fields: ['workerId', 'errorCode', 'errorMessage', 'variables'] },
-  { method: 'POST', path: (_ids, s) => `/api/external-tasks/${s}/extend-lock`, fields: ['workerId', 'newDuration'] },
+  { method: 'POST', path: (_ids, s) => `/api/external-tasks/${s}/extend-lock`, fields: ['workerId', 'newDuration'], valid: { workerId: 'w1', newDuration: 1000 } },
   // notifications and the account
   { method: 'GET', path: (_ids, s) => `/api/notifications?limit=${s}&before=${s}`, fields: null },
-  { method: 'POST', path: () => '/api/notifications/read', fields: ['ids'] },
+  { method: 'POST', path: () => '/api/notifications/read', fields: ['ids'], valid: { ids: ['n1'] } },
   { method: 'GET', path: () => '/api/account', fields: null },
-  { method: 'PATCH', path: () => '/api/account', fields: ['lang', 'email', 'notifications'] },
+  { method: 'PATCH', path: () => '/api/account', fields: ['lang', 'email', 'notifications'], valid: { lang: 'en', email: 'admin@example.com', notifications: { assigned: { browser: true, email: false } } } },
   { method: 'PATCH', path: () => '/api/users/me', fields: ['lang', 'email', 'notifications'] },
   { method: 'GET', path: () => '/api/auth/me', fields: null },
   { method: 'POST', path: () => '/api/auth/login', fields: ['username', 'password'] },
   { method: 'POST', path: () => '/api/auth/password', fields: ['currentPassword', 'newPassword'] },
   // reports and analytics
   { method: 'GET', path: () => '/api/reports/deliveries', fields: null },
-  { method: 'PUT', path: (_ids, s) => `/api/reports/deliveries/${real(s, 'l1')}`, fields: ['enabled', 'timeZone', 'hour', 'lang', 'recipients'] },
+  { method: 'PUT', path: (_ids, s) => `/api/reports/deliveries/${real(s, 'l1')}`, fields: ['enabled', 'timeZone', 'hour', 'lang', 'recipients'], valid: { enabled: true, timeZone: 'Europe/Berlin', hour: 7, lang: 'en', recipients: ['boss@example.com'] } },
   { method: 'GET', path: (_ids, s) => `/api/reports/deliveries/${real(s, 'l1')}/mail`, fields: null },
   { method: 'GET', path: (_ids, s) => `/api/reports/monthly?month=${s}&department=${s}&format=${s}`, fields: null },
   ...['activities', 'throughput', 'sla', 'field'].map((view) => ({ method: 'GET', path: (_ids: Ids, s: string) => `/api/analytics/processes/${real(s, 'fuzz')}/${view}?from=${s}&to=${s}&version=${s}&bucket=${s}&department=${s}`, fields: null })),
@@ -211,7 +234,7 @@ const ROUTES: Route[] = [
   { method: 'GET', path: (ids, s) => `/api/users/${real(s, ids.userId)}`, fields: null },
   { method: 'POST', path: (ids, s) => `/api/users/${real(s, ids.userId)}/password`, fields: ['password'] },
   { method: 'GET', path: (ids, s) => `/api/users/${real(s, ids.userId)}/tokens`, fields: null },
-  { method: 'POST', path: (ids, s) => `/api/users/${real(s, ids.userId)}/tokens`, fields: ['expiresAt'] },
+  { method: 'POST', path: (ids, s) => `/api/users/${real(s, ids.userId)}/tokens`, fields: ['expiresAt'], valid: { expiresAt: '2030-01-01T00:00:00Z' } },
   { method: 'DELETE', path: (ids, s) => `/api/users/${ids.userId}/tokens/${s}`, fields: null },
 ];
 
@@ -241,6 +264,7 @@ describe('API fuzzing: hostile input over every route never gets a 5xx, and a 4x
     const admin = await server.baton.store.users.getByUsername('admin');
     const ids: Ids = { instanceId: instance.id, taskId: opened[0]!.id, userId: admin!.id };
     await server.http.token();
+    for (const id of ['fz', 'fz-spare']) await server.http.request('POST', '/api/calendars', { id, name: 'Fuzz', timeZone: 'Europe/Berlin', week: { mon: [['09:00', '17:00']] } });
     // Secrets every node shares are made once, on first use (by design): the rating links' key here.
     await server.http.request('GET', '/rate/warm/up');
     await server.http.request('GET', '/api/public/processes/fuzz/intake');
@@ -251,8 +275,8 @@ describe('API fuzzing: hostile input over every route never gets a 5xx, and a 4x
         fc.constantFrom(...ROUTES).chain((route) =>
           fc.tuple(
             fc.constant(route),
-            fc.oneof({ weight: 1, arbitrary: fc.constant('real') }, { weight: 3, arbitrary: oddSegment }),
-            route.raw ? route.raw.text : route.fields ? body(route.fields) : fc.constant(undefined),
+            fc.oneof({ weight: 2, arbitrary: fc.constant('real') }, { weight: 3, arbitrary: oddSegment }),
+            route.raw ? route.raw.text : route.fields ? (route.valid ? fc.oneof(body(route.fields), nearlyValid(route.valid)) : body(route.fields)) : fc.constant(undefined),
           ),
         ),
         async ([route, segment, text]) => {
@@ -267,7 +291,7 @@ describe('API fuzzing: hostile input over every route never gets a 5xx, and a 4x
           return failures.length === 0 || Boolean(process.env['FUZZ_ALL']);
         },
       ),
-      { numRuns: Number(process.env['FUZZ_RUNS'] ?? 1500), seed: Number(process.env['FUZZ_SEED'] ?? 20261204) },
+      { numRuns: Number(process.env['FUZZ_RUNS'] ?? 5000), seed: Number(process.env['FUZZ_SEED'] ?? 20261204) },
     );
     if (process.env['FUZZ_ALL']) console.log(failures.join('\n'));
     expect(failures).to.deep.equal([]);
