@@ -18,6 +18,14 @@ describe('Customer pages: bad input', () => {
 
   const count = (table: string) => ((baton.store as SqliteStore).db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
+  it('a language cookie that is not percent-encoding is ignored by the customer pages, not a 500', async () => {
+    const receipt = await newTicket(baton, http);
+    const cookie = { cookie: 'baton_lang=%E0%A4%A' };
+    expect((await http.anonymous.request('GET', `/status/${receipt.token}`, undefined, cookie)).status).to.equal(200);
+    expect((await http.anonymous.request('GET', '/status', undefined, cookie)).status).to.equal(200);
+    expect((await http.anonymous.request('GET', `/rate/${receipt.ticketNumber}/wrong`, undefined, cookie)).status).to.equal(404);
+  });
+
   it('a wrong, malformed or expired token is the same 404 as any other, over HTTP, the page and the socket', async () => {
     const receipt = await newTicket(baton, http);
     const made_up = 'A'.repeat(43);

@@ -48,6 +48,21 @@ const oddSegment = fc.oneof(
   fc.constantFrom('1&limit=2&limit=3&month=2026-01&month=2026-02&score=1&score=2', 'x&format[]=csv&status[a]=b', '2026-01&from=&to=&a=1&b=', '&&&=&'),
 );
 
+/** Headers a browser or a scanner may send: a language cookie and an Accept-Language that are not what they should be. */
+const oddHeaders: fc.Arbitrary<Record<string, string>> = fc.oneof(
+  { weight: 3, arbitrary: fc.constant({}) },
+  {
+    weight: 1,
+    arbitrary: fc.record(
+      {
+        cookie: fc.constantFrom('baton_lang=%E0%A4%A', 'baton_lang=%', 'baton_lang=ru', 'baton_lang=__proto__', 'baton_session=%ZZ; baton_lang=%FF', '=; ;;baton_lang'),
+        'accept-language': fc.constantFrom('*;q=NaN', 'ru;q=1e400, en;q=-1', ';;;,,,', 'x'.repeat(4000), 'de-DE;q=0.9,ru;q=abc'),
+      },
+      { requiredKeys: [] },
+    ),
+  },
+);
+
 interface Ids {
   instanceId: string;
   taskId: string;
@@ -277,12 +292,13 @@ describe('API fuzzing: hostile input over every route never gets a 5xx, and a 4x
             fc.constant(route),
             fc.oneof({ weight: 2, arbitrary: fc.constant('real') }, { weight: 3, arbitrary: oddSegment }),
             route.raw ? route.raw.text : route.fields ? (route.valid ? fc.oneof(body(route.fields), nearlyValid(route.valid)) : body(route.fields)) : fc.constant(undefined),
+            oddHeaders,
           ),
         ),
-        async ([route, segment, text]) => {
+        async ([route, segment, text, headers]) => {
           const before = fingerprint();
           const path = route.path(ids, segment);
-          const res = await server.http.request(route.method, path, text, text === undefined ? {} : { 'content-type': route.raw?.type ?? 'application/json' });
+          const res = await server.http.request(route.method, path, text, { ...headers, ...(text === undefined ? {} : { 'content-type': route.raw?.type ?? 'application/json' }) });
           statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
           if (res.status >= 500) failures.push(`${route.method} ${path.slice(0, 120)} → ${res.status} ${res.text.slice(0, 200)} (body ${String(text).slice(0, 200)})`);
           else if (res.status >= 400 && fingerprint() !== before) failures.push(`${route.method} ${path.slice(0, 120)} → ${res.status} but the store changed (body ${String(text).slice(0, 200)})`);
