@@ -55,8 +55,11 @@ const oddHeaders: fc.Arbitrary<Record<string, string>> = fc.oneof(
     weight: 1,
     arbitrary: fc.record(
       {
-        cookie: fc.constantFrom('baton_lang=%E0%A4%A', 'baton_lang=%', 'baton_lang=ru', 'baton_lang=__proto__', 'baton_session=%ZZ; baton_lang=%FF', '=; ;;baton_lang'),
+        authorization: fc.constantFrom('Bearer ', 'Bearer %00', 'Basic YWRtaW46YWRtaW4=', 'Bearer a.b.c', `Bearer ${'x'.repeat(5000)}`, 'bearer'),
+        cookie: fc.constantFrom('baton_lang=%E0%A4%A', 'baton_lang=%', 'baton_lang=ru', 'baton_lang=__proto__', 'baton_session=%ZZ; baton_lang=%FF', '=; ;;baton_lang', 'baton_session=x', `baton_session=${'y'.repeat(5000)}`),
         'accept-language': fc.constantFrom('*;q=NaN', 'ru;q=1e400, en;q=-1', ';;;,,,', 'x'.repeat(4000), 'de-DE;q=0.9,ru;q=abc'),
+        'x-forwarded-for': fc.constantFrom('1.2.3.4', 'not-an-ip, ::1', ''),
+        'x-csrf-token': fc.constantFrom('', '%00', 'x'.repeat(300)),
       },
       { requiredKeys: [] },
     ),
