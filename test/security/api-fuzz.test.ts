@@ -7,6 +7,8 @@ import type { Database } from 'better-sqlite3';
 import { useTestServer } from '../support/test-server.js';
 import { userTaskProcess } from '../support/harness.js';
 import { connectLive } from '../support/live-client.js';
+import { FIELD_SERVICE, newTicket } from '../customer/customer-support.js';
+import { RatingLinks } from '../../server/customer/rating-links.js';
 
 /**
  * API fuzzing over every route: bodies shaped like each route's schema (its field names) with
@@ -70,6 +72,11 @@ interface Ids {
   instanceId: string;
   taskId: string;
   userId: string;
+  /** A field-service ticket's: its status link token and its id. */
+  token: string;
+  fieldInstanceId: string;
+  /** The path of the rating link of the first instance (`<id>/<signature>`). */
+  rate: string;
 }
 
 interface Route {
@@ -147,9 +154,9 @@ const ROUTES: Route[] = [
   { method: 'GET', path: (_ids, s) => `/api/definitions/${s}/versions/${s}/xml`, fields: null },
   { method: 'POST', path: () => '/api/auth/token', fields: ['username', 'password'] },
   { method: 'POST', path: (_ids, s) => `/api/public/processes/${s === 'real' ? 'fuzz' : s}/requests`, fields: ['customerEmail', 'description', 'amount'] },
-  { method: 'GET', path: (_ids, s) => `/api/public/status/${s}`, fields: null },
-  { method: 'POST', path: (_ids, s) => `/api/public/status/${s}/feedback`, fields: ['rating', 'comment'], valid: { rating: 4, comment: 'fine' } },
-  { method: 'GET', path: (_ids, s) => `/status/${s}`, fields: null },
+  { method: 'GET', path: (ids, s) => `/api/public/status/${real(s, ids.token)}`, fields: null },
+  { method: 'POST', path: (ids, s) => `/api/public/status/${real(s, ids.token)}/feedback`, fields: ['rating', 'comment'], valid: { rating: 4, comment: 'fine' } },
+  { method: 'GET', path: (ids, s) => `/status/${real(s, ids.token)}`, fields: null },
   // field service
   { method: 'GET', path: () => '/api/parts', fields: null },
   { method: 'POST', path: () => '/api/parts', fields: ['sku', 'name', 'price'], valid: { sku: 'p1', name: 'Part', price: 10 } },
@@ -162,13 +169,13 @@ const ROUTES: Route[] = [
   { method: 'GET', path: (_ids, s) => `/api/assets/${s}`, fields: null },
   { method: 'POST', path: () => '/api/assets', fields: ['id', 'type', 'customerEmail', 'address', 'lat', 'lon', 'requiredSkills'], valid: { id: 'a1', type: 'boiler', customerEmail: 'c@example.com', address: 'Street 2', lat: 52.5, lon: 13.4, requiredSkills: ['gas'] } },
   { method: 'POST', path: () => '/api/assets/import', fields: null, raw: { type: 'text/csv', text: csv(['id', 'type', 'customerEmail', 'address', 'lat', 'lon', 'requiredSkills']) } },
-  { method: 'POST', path: (ids, s) => `/api/instances/${real(s, ids.instanceId)}/dispatch`, fields: ['technician', 'reason'], valid: { technician: 'admin', reason: 'fuzz' } },
+  { method: 'POST', path: (ids, s) => `/api/instances/${real(s, ids.fieldInstanceId)}/dispatch`, fields: ['technician', 'reason'], valid: { technician: 'admin', reason: 'fuzz' } },
   ...['decline', 'on-my-way', 'arrived'].map((action) => ({ method: 'POST', path: (ids: Ids, s: string) => `/api/tasks/${real(s, ids.taskId)}/${action}`, fields: ['reason'], valid: { reason: 'fuzz' } })),
   { method: 'GET', path: () => '/api/technician/visits', fields: null },
   { method: 'GET', path: (_ids, s) => `/api/field/kpis?month=${s}&technician=${s}&format=${s}`, fields: null },
-  { method: 'GET', path: (ids, s) => `/api/instances/${real(s, ids.instanceId)}/invoice.pdf`, fields: null },
-  { method: 'GET', path: (_ids, s) => `/status/${s}/invoice.pdf`, fields: null },
-  { method: 'GET', path: (_ids, s) => `/api/public/status/${s}/invoice.pdf`, fields: null },
+  { method: 'GET', path: (ids, s) => `/api/instances/${real(s, ids.fieldInstanceId)}/invoice.pdf`, fields: null },
+  { method: 'GET', path: (ids, s) => `/status/${real(s, ids.token)}/invoice.pdf`, fields: null },
+  { method: 'GET', path: (ids, s) => `/api/public/status/${real(s, ids.token)}/invoice.pdf`, fields: null },
   // tickets and the conversation with the customer
   { method: 'GET', path: () => '/api/tickets/startable', fields: null },
   { method: 'GET', path: (_ids, s) => `/api/tickets/${s}`, fields: null },
@@ -178,18 +185,18 @@ const ROUTES: Route[] = [
   { method: 'GET', path: (ids, s) => `/api/instances/${real(s, ids.instanceId)}/customer`, fields: null },
   { method: 'GET', path: () => '/api/directory', fields: null },
   { method: 'POST', path: () => '/api/public/status/lookup', fields: ['ticketNumber', 'email'], valid: { ticketNumber: 'T-1', email: 'c@example.com' } },
-  { method: 'GET', path: (_ids, s) => `/api/public/status/${s}/conversation`, fields: null },
-  { method: 'POST', path: (_ids, s) => `/api/public/status/${s}/conversation`, fields: ['text'] },
-  { method: 'POST', path: (_ids, s) => `/api/public/status/${s}/tasks/${s}`, fields: ['variables'] },
-  { method: 'GET', path: (_ids, s) => `/api/public/processes/${real(s, 'fuzz')}/intake`, fields: null },
-  { method: 'GET', path: (_ids, s) => `/api/public/processes/${real(s, 'fuzz')}/request-link`, fields: null },
-  { method: 'GET', path: (_ids, s) => `/api/public/processes/${real(s, 'fuzz')}/qr.svg`, fields: null },
-  { method: 'GET', path: (_ids, s) => `/request/${real(s, 'fuzz')}/label`, fields: null },
+  { method: 'GET', path: (ids, s) => `/api/public/status/${real(s, ids.token)}/conversation`, fields: null },
+  { method: 'POST', path: (ids, s) => `/api/public/status/${real(s, ids.token)}/conversation`, fields: ['text'] },
+  { method: 'POST', path: (ids, s) => `/api/public/status/${real(s, ids.token)}/tasks/${s}`, fields: ['variables'] },
+  { method: 'GET', path: (_ids, s) => `/api/public/processes/${real(s, 'field-service')}/intake`, fields: null },
+  { method: 'GET', path: (_ids, s) => `/api/public/processes/${real(s, 'field-service')}/request-link`, fields: null },
+  { method: 'GET', path: (_ids, s) => `/api/public/processes/${real(s, 'field-service')}/qr.svg`, fields: null },
+  { method: 'GET', path: (_ids, s) => `/request/${real(s, 'field-service')}/label?equipmentId=${s}&lang=${s}`, fields: null },
   { method: 'POST', path: () => '/status', fields: null, raw: { type: 'application/x-www-form-urlencoded', text: form(['ticketNumber', 'email']) } },
-  { method: 'POST', path: (_ids, s) => `/status/${s}/conversation`, fields: null, raw: { type: 'application/x-www-form-urlencoded', text: form(['text']) } },
-  { method: 'POST', path: (_ids, s) => `/status/${s}/feedback`, fields: null, raw: { type: 'application/x-www-form-urlencoded', text: form(['rating', 'comment']) } },
-  { method: 'GET', path: (ids, s) => `/rate/${real(s, ids.instanceId)}/${s}?score=${s}`, fields: null },
-  { method: 'POST', path: (ids, s) => `/rate/${real(s, ids.instanceId)}/${s}`, fields: null, raw: { type: 'application/x-www-form-urlencoded', text: form(['rating', 'comment']) } },
+  { method: 'POST', path: (ids, s) => `/status/${real(s, ids.token)}/conversation`, fields: null, raw: { type: 'application/x-www-form-urlencoded', text: form(['text']) } },
+  { method: 'POST', path: (ids, s) => `/status/${real(s, ids.token)}/feedback`, fields: null, raw: { type: 'application/x-www-form-urlencoded', text: form(['rating', 'comment']) } },
+  { method: 'GET', path: (ids, s) => `/rate/${s === 'real' ? ids.rate : `${ids.instanceId}/${s}`}?score=${s}`, fields: null },
+  { method: 'POST', path: (ids, s) => `/rate/${s === 'real' ? ids.rate : `${ids.instanceId}/${s}`}`, fields: null, raw: { type: 'application/x-www-form-urlencoded', text: form(['rating', 'comment']) } },
   // calendars and SLA pauses
   { method: 'GET', path: (_ids, s) => `/api/calendars/${real(s, 'fz')}`, fields: null },
   { method: 'POST', path: () => '/api/calendars', fields: ['id', 'name', 'timeZone', 'week', 'holidays', 'exceptions'], valid: { id: 'fz', name: 'Fuzz', timeZone: 'Europe/Berlin', week: { mon: [['09:00', '17:00']] }, holidays: ['2026-12-25', { from: '2026-12-27', to: '2026-12-31' }], exceptions: [{ date: '2026-12-24', hours: [['09:00', '12:00']] }] } },
@@ -258,7 +265,7 @@ const ROUTES: Route[] = [
 
 describe('API fuzzing: hostile input over every route never gets a 5xx, and a 4xx changes nothing', function () {
   this.timeout(120_000);
-  const server = useTestServer({ deploy: [userTaskProcess('fuzz')] });
+  const server = useTestServer({ deploy: [userTaskProcess('fuzz'), FIELD_SERVICE] });
 
   function db(): Database {
     return (server.baton.store as unknown as { db: Database }).db;
@@ -280,7 +287,10 @@ describe('API fuzzing: hostile input over every route never gets a 5xx, and a 4x
   it('holds for generated requests on every route', async () => {
     const { instance, opened } = await server.baton.instances.start({ processKey: 'fuzz', variables: {}, businessKey: null }, 'api');
     const admin = await server.baton.store.users.getByUsername('admin');
-    const ids: Ids = { instanceId: instance.id, taskId: opened[0]!.id, userId: admin!.id };
+    const ticket = await newTicket(server.baton, server.http);
+    const field = (await server.baton.store.instances.list({ processKey: 'field-service', limit: 1 }))[0]!;
+    const ids: Ids = { instanceId: instance.id, taskId: opened[0]!.id, userId: admin!.id, token: ticket.token, fieldInstanceId: field.id, rate: '' };
+    ids.rate = new URL(await new RatingLinks(server.baton.store.secrets, 'http://x').url(instance.id, 5)).pathname.slice('/rate/'.length);
     await server.http.token();
     for (const id of ['fz', 'fz-spare']) await server.http.request('POST', '/api/calendars', { id, name: 'Fuzz', timeZone: 'Europe/Berlin', week: { mon: [['09:00', '17:00']] } });
     // Secrets every node shares are made once, on first use (by design): the rating links' key here.
@@ -299,6 +309,8 @@ describe('API fuzzing: hostile input over every route never gets a 5xx, and a 4x
           ),
         ),
         async ([route, segment, text, headers]) => {
+          // Refused guesses of status links block the address for all of them: start every request unblocked, so the real link is reached.
+          db().prepare('DELETE FROM rate_limits').run();
           const before = fingerprint();
           const path = route.path(ids, segment);
           const res = await server.http.request(route.method, path, text, { ...headers, ...(text === undefined ? {} : { 'content-type': route.raw?.type ?? 'application/json' }) });
