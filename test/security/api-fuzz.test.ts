@@ -124,6 +124,18 @@ const ics: fc.Arbitrary<string> = fc.oneof(
   fc.array(icsLine, { maxLength: 4 }).map((lines) => ['BEGIN:VCALENDAR', 'BEGIN:VEVENT', ...lines, 'END:VEVENT', 'END:VCALENDAR'].join('\r\n')),
   fc.string({ unit: 'binary', maxLength: 300 }),
 );
+/** multipart/form-data with boundary B: fields and files, whole or cut off. */
+const multipart: fc.Arbitrary<string> = fc.oneof(
+  fc
+    .array(
+      fc.tuple(fc.constantFrom('typePlate', 'note', '__proto__', 'variables', ''), fc.constantFrom('', '; filename="plate.png"', '; filename="../../x.exe"', '; filename="\u0000"'), fc.constantFrom('', 'Content-Type: image/png\r\n', 'Content-Type: text/html\r\n'), cell),
+      { maxLength: 4 },
+    )
+    .chain((parts) =>
+      fc.boolean().map((closed) => `${parts.map(([name, file, type, value]) => `--B\r\nContent-Disposition: form-data; name="${name}"${file}\r\n${type}\r\n${value}\r\n`).join('')}${closed ? '--B--\r\n' : ''}`),
+    ),
+  fc.string({ unit: 'binary', maxLength: 200 }),
+);
 const real = (segment: string, id: string): string => (segment === 'real' ? id : segment);
 
 const ROUTES: Route[] = [
@@ -188,6 +200,8 @@ const ROUTES: Route[] = [
   { method: 'GET', path: (ids, s) => `/api/public/status/${real(s, ids.token)}/conversation`, fields: null },
   { method: 'POST', path: (ids, s) => `/api/public/status/${real(s, ids.token)}/conversation`, fields: ['text'] },
   { method: 'POST', path: (ids, s) => `/api/public/status/${real(s, ids.token)}/tasks/${s}`, fields: ['variables'] },
+  { method: 'POST', path: (ids, s) => `/api/public/status/${real(s, ids.token)}/tasks/${s}`, fields: null, raw: { type: 'multipart/form-data; boundary=B', text: multipart } },
+  { method: 'POST', path: (ids, s) => `/status/${real(s, ids.token)}/tasks/${s}`, fields: null, raw: { type: 'multipart/form-data; boundary=B', text: multipart } },
   { method: 'GET', path: (_ids, s) => `/api/public/processes/${real(s, 'field-service')}/intake`, fields: null },
   { method: 'GET', path: (_ids, s) => `/api/public/processes/${real(s, 'field-service')}/request-link`, fields: null },
   { method: 'GET', path: (_ids, s) => `/api/public/processes/${real(s, 'field-service')}/qr.svg`, fields: null },
