@@ -10,6 +10,7 @@ import type { Holiday } from './calendar.js';
  * Events with a time of day are not closing days and are skipped (counted for the answer).
  */
 export function holidaysFromIcs(text: string): { holidays: Holiday[]; skipped: number } {
+  if (text.includes('\u0000')) throw new InvalidInputError('The file is not iCalendar (.ics): it contains the NUL character');
   let component: ICAL.Component;
   try {
     component = new ICAL.Component(ICAL.parse(text));

@@ -113,6 +113,7 @@ describe('Calendars API', () => {
       event('DTSTART;VALUE=DATE:20261225\r\nDTEND;VALUE=DATE:garbage'),
       event('DTSTART;VALUE=DATE:00000000'),
       event('DTSTART;VALUE=DATE:99999999'),
+      event('DTSTART;VALUE=DATE:20261225\r\nSUMMARY:a\u0000b'),
     ]) {
       const answer = await t.http.request('POST', '/api/calendars/support/holidays/import', ics, { 'content-type': 'text/calendar' });
       expect(answer.status, ics).to.equal(400);
