@@ -38,7 +38,7 @@ import { ratingPages } from './customer/rating.routes.js';
 import type { RatingLinks } from './customer/rating-links.js';
 import type { FieldService } from './field/field.service.js';
 import type { VisitService } from './field/visit.service.js';
-import { refuseHostileBody } from './http/hostile-values.js';
+import { refuseHostileBody, refuseNulInUrl } from './http/hostile-values.js';
 import { guard } from './http/roles.js';
 import type { TrustProxy } from './http/trust-proxy.js';
 import { instanceRoutes, messageRoutes } from './instances/instance.routes.js';
@@ -125,6 +125,8 @@ export function createApp(components: AppComponents): Express {
   app.set('trust proxy', trustProxy);
   // Behind a TLS proxy the browser speaks https even where the proxy forwards plain http.
   const secureCookies = trustProxy !== false;
+
+  app.use(refuseNulInUrl);
 
   // Public: load balancers and uptime checks call it without credentials; it says nothing private.
   // A node whose database is away answers 503 with Retry-After (the balancer routes elsewhere) and

@@ -4,7 +4,8 @@ import type { DepartmentStore } from '../departments/department.store.js';
 import { WorkingTime } from './business-time.js';
 import type { CalendarDirectory } from './calendar-directory.js';
 import type { CalendarRecord, Holiday } from './calendar.js';
-import type { CalendarPatch } from './calendar-schema.js';
+import { calendarPatch, type CalendarPatch } from './calendar-schema.js';
+import { parseInput } from '../http/validate.js';
 import type { CalendarStore } from './calendar.store.js';
 import { calendarsNamedIn } from './diagram-calendars.js';
 import { holidaysFromIcs } from './ics-holidays.js';
@@ -76,7 +77,9 @@ export class CalendarService {
       known.add(key);
       return true;
     });
-    const calendar = added.length ? await this.update(id, { holidays: [...current.holidays, ...added] as CalendarPatch['holidays'] }, actor) : current;
+    // The same rules as a PATCH of the holidays (dates, names, at most 2000): an import is not a way around them.
+    const patch = added.length ? parseInput(calendarPatch, { holidays: [...current.holidays, ...added] }, 'imported holidays') : null;
+    const calendar = patch ? await this.update(id, patch, actor) : current;
     return { calendar, added: added.length, skipped };
   }
 

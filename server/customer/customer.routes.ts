@@ -21,7 +21,7 @@ const keySchema = z.string().trim().min(1).max(200);
 const prefillSchema = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).max(100), z.string().max(500));
 export const feedbackSchema = z.object({
   rating: z.coerce.number().int().min(1).max(5),
-  comment: z.string().trim().max(2000).default(''),
+  comment: z.string().trim().max(2000).refine((text) => !text.includes('\u0000'), 'must not contain the NUL character').default(''),
 });
 
 /** The customer's pages carry a secret in their URL: no caching, no referrer, no indexing, no foreign scripts. */

@@ -40,6 +40,9 @@ export function readMultipart(req: Request): Promise<{ fields: Record<string, st
       const chunks: Buffer[] = [];
       let file: ReceivedFile | null = null;
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      // A form cut off inside a file (no closing boundary) destroys the file's stream with
+      // "Unexpected end of form": without a listener that error is uncaught and ends the process.
+      stream.on('error', () => fail(new InvalidInputError('The form could not be read: it ends inside a file')));
       stream.on('limit', () => {
         if (file) file.truncated = true;
       });

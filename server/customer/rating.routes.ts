@@ -10,7 +10,7 @@ import { escapeHtml, page } from './status-page.js';
 
 const idSchema = z.string().trim().min(1).max(100);
 const scoreSchema = z.coerce.number().int().min(1).max(5);
-const formSchema = z.object({ rating: scoreSchema, comment: z.string().max(2000).default('') });
+const formSchema = z.object({ rating: scoreSchema, comment: z.string().max(2000).refine((text) => !text.includes('\u0000')).default('') });
 
 /**
  * `/rate/:instanceId/:signature` (the feedback email's links): GET shows the rating form with the

@@ -11,6 +11,8 @@ import { InvalidInputError } from '../errors.js';
 const MAX_ROWS = 10_000;
 
 export function parseCsvRows<T extends z.ZodType>(text: string, schema: T, what: string, shape: (row: Record<string, string>) => unknown): z.infer<T>[] {
+  // PostgreSQL stores no NUL; refused before any row is imported, on both stores.
+  if (text.includes('\u0000')) throw new InvalidInputError(`The ${what} CSV contains the NUL character; nothing was imported`);
   let records: Record<string, string>[];
   try {
     records = parse(text, { columns: (header: string[]) => header.map((name) => name.trim()), skip_empty_lines: true, trim: true, bom: true, relax_column_count: false }) as Record<string, string>[];

@@ -40,6 +40,7 @@ export function errorBody(code: string, message: string, issues: ErrorBody['erro
  */
 export function socketError(err: unknown, logger: Logger, context: Record<string, unknown>, health?: HealthState): ErrorBody {
   if (err instanceof BatonError) return errorBody(err.code, err.message, err.issues);
+  if (unstorableText(err)) return errorBody('INVALID_INPUT', UNSTORABLE_TEXT);
   const fault = storeFaultOf(err);
   if (fault) {
     health?.storeFailed(fault, err);
@@ -47,6 +48,14 @@ export function socketError(err: unknown, logger: Logger, context: Record<string
   }
   logger.error({ err, ...context }, 'unexpected error in a socket command');
   return errorBody('INTERNAL', 'Something went wrong on our side; it has been logged');
+}
+
+const UNSTORABLE_TEXT = 'The text contains a character that cannot be stored (such as NUL)';
+
+/** PostgreSQL's character_not_in_repertoire (a NUL in text) and untranslatable_character (\u0000 in jsonb). */
+function unstorableText(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '22021' || code === '22P05';
 }
 
 function storeUnavailableBody(fault: string): ErrorBody {
@@ -71,6 +80,11 @@ export function errorHandler(logger: Logger, health?: HealthState): ErrorRequest
     if (err instanceof BatonError) {
       if (err instanceof RateLimitedError || err instanceof BusyError || err instanceof StoreUnavailableError) res.set('Retry-After', String(err.retryAfterSeconds));
       res.status(HTTP_STATUS[err.code] ?? 400).json(errorBody(err.code, err.message, err.issues));
+      return;
+    }
+    // Text PostgreSQL cannot store (a NUL from a form, a CSV or an .ics file): the input's fault, and the statement changed nothing.
+    if (unstorableText(err)) {
+      res.status(400).json(errorBody('INVALID_INPUT', UNSTORABLE_TEXT));
       return;
     }
     // The disk or database failing underneath: the client may retry, the operator is told once.

@@ -17,6 +17,8 @@ export interface HostileValue {
 
 /** The first hostile key or number in a parsed JSON value, or null when there is none. */
 export function findHostileValue(value: unknown, path: string[] = [], depth = 0): HostileValue | null {
+  // PostgreSQL stores no NUL in text or jsonb (SQLite would): refused here alike on both stores.
+  if (typeof value === 'string') return value.includes('\u0000') ? { path: path.join('.'), message: 'must not contain the NUL character' } : null;
   if (typeof value === 'number') {
     return Number.isFinite(value) ? null : { path: path.join('.'), message: 'must be a finite number' };
   }
@@ -31,6 +33,7 @@ export function findHostileValue(value: unknown, path: string[] = [], depth = 0)
   }
   for (const key of Object.keys(value)) {
     if (PROTOTYPE_KEYS.has(key)) return { path: [...path, key].join('.'), message: `the key '${key}' is not allowed` };
+    if (key.includes('\u0000')) return { path: path.join('.'), message: 'a key must not contain the NUL character' };
     const found = findHostileValue((value as Record<string, unknown>)[key], [...path, key], depth + 1);
     if (found) return found;
   }
@@ -40,6 +43,12 @@ export function findHostileValue(value: unknown, path: string[] = [], depth = 0)
 /** `field: message` for an error text; the field is `(body)` when the whole value is at fault. */
 export function hostileValueText(found: HostileValue): string {
   return `${found.path || '(body)'}: ${found.message}`;
+}
+
+/** Express middleware before every route: a NUL (`%00`) in the path or query is a 400, whatever the store. */
+export function refuseNulInUrl(req: { originalUrl: string }, _res: unknown, next: (err?: unknown) => void): void {
+  if (!/%00|\u0000/i.test(req.originalUrl)) return next();
+  next(new InvalidInputError('The address must not contain the NUL character (%00)'));
 }
 
 /** Express middleware after a JSON body parser: a hostile value anywhere in the body is a 400 naming it. */

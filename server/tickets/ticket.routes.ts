@@ -17,7 +17,8 @@ export const conversationTextSchema = z.object({
     .string({ error: 'text is required and is words' })
     .trim()
     .min(1, 'Write something first: the message is empty')
-    .max(MAX_MESSAGE_TEXT, `A message is at most ${MAX_MESSAGE_TEXT} characters; split it or shorten it`),
+    .max(MAX_MESSAGE_TEXT, `A message is at most ${MAX_MESSAGE_TEXT} characters; split it or shorten it`)
+    .refine((text) => !text.includes('\u0000'), 'A message must not contain the NUL character'),
 });
 
 const ticketNumberSchema = z.string().trim().min(1).max(50).regex(/^[A-Za-z0-9-]+$/, 'a ticket number is letters, digits and dashes');

@@ -103,4 +103,26 @@ describe('Calendars API', () => {
     expect(bad.status).to.equal(400);
     expect((bad.body as { error: { message: string } }).error.message).to.match(/iCalendar/);
   });
+
+  it('refuses an .ics file with an unreadable or out-of-range date as 400 and stores nothing (was a 500, or year -1 stored)', async () => {
+    await t.http.request('POST', '/api/calendars', support);
+    const before = await t.baton.store.calendars.get('support');
+    const event = (lines: string) => `BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n${lines}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`;
+    for (const ics of [
+      event('DTSTART;VALUE=DATE:abc'),
+      event('DTSTART;VALUE=DATE:20261225\r\nDTEND;VALUE=DATE:garbage'),
+      event('DTSTART;VALUE=DATE:00000000'),
+      event('DTSTART;VALUE=DATE:99999999'),
+      event('DTSTART;VALUE=DATE:20261225\r\nSUMMARY:a\u0000b'),
+    ]) {
+      const answer = await t.http.request('POST', '/api/calendars/support/holidays/import', ics, { 'content-type': 'text/calendar' });
+      expect(answer.status, ics).to.equal(400);
+      expect((answer.body as { error: { message: string } }).error.message).to.match(/iCalendar/);
+    }
+    expect(await t.baton.store.calendars.get('support')).to.deep.equal(before);
+    // a long summary is cut to the 200 characters a holiday name has, not refused
+    const long = await t.http.request('POST', '/api/calendars/support/holidays/import', event(`DTSTART;VALUE=DATE:20260501\r\nSUMMARY:${'M'.repeat(300)}`), { 'content-type': 'text/calendar' });
+    expect(long.status).to.equal(200);
+    expect((await t.baton.store.calendars.get('support'))?.holidays).to.deep.include({ date: '2026-05-01', name: 'M'.repeat(200) });
+  });
 });

@@ -18,6 +18,25 @@ describe('Customer pages: bad input', () => {
 
   const count = (table: string) => ((baton.store as SqliteStore).db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
+  it('an answer form cut off inside a file is a 400, and the server lives on (was an uncaught "Unexpected end of form" that ends the process)', async () => {
+    const receipt = await newTicket(baton, http);
+    const cut = '--B\r\nContent-Disposition: form-data; name="typePlate"; filename="plate.png"\r\nContent-Type: image/png\r\n\r\n\x89PNG half a fi';
+    for (const path of [`/api/public/status/${receipt.token}/tasks/any`, `/status/${receipt.token}/tasks/any`]) {
+      const res = await http.anonymous.request('POST', path, cut, { 'content-type': 'multipart/form-data; boundary=B' });
+      expect(res.status, path).to.be.within(400, 499);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await http.anonymous.request('GET', '/health')).status).to.equal(200);
+  });
+
+  it('a language cookie that is not percent-encoding is ignored by the customer pages, not a 500', async () => {
+    const receipt = await newTicket(baton, http);
+    const cookie = { cookie: 'baton_lang=%E0%A4%A' };
+    expect((await http.anonymous.request('GET', `/status/${receipt.token}`, undefined, cookie)).status).to.equal(200);
+    expect((await http.anonymous.request('GET', '/status', undefined, cookie)).status).to.equal(200);
+    expect((await http.anonymous.request('GET', `/rate/${receipt.ticketNumber}/wrong`, undefined, cookie)).status).to.equal(404);
+  });
+
   it('a wrong, malformed or expired token is the same 404 as any other, over HTTP, the page and the socket', async () => {
     const receipt = await newTicket(baton, http);
     const made_up = 'A'.repeat(43);

@@ -204,4 +204,11 @@ describe('Field service dispatch', () => {
     expect(good.body).to.deep.equal({ imported: 1 });
     expect(((await t.http.request('GET', '/api/assets/A-1')).body as { requiredSkills: string[] }).requiredSkills).to.deep.equal(['plumbing', 'heating']);
   });
+
+  it('refuses a CSV with a NUL anywhere before importing any row, on every store (PostgreSQL imported the rows before it, then answered 500)', async () => {
+    const nul = await t.http.request('POST', '/api/parts/import', 'sku,name,price\nP-1,Pump,99.5\nF-3,Fil\u0000ter,4\n', { 'content-type': 'text/csv' });
+    expect(nul.status).to.equal(400);
+    expect(JSON.stringify(nul.body)).to.match(/NUL/);
+    expect((await t.http.request('GET', '/api/parts')).body).to.deep.equal([]);
+  });
 });

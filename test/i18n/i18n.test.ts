@@ -45,5 +45,11 @@ describe('i18n', () => {
       expect(cookieValue('x=1;  y = two ', 'y')).to.equal('two');
       expect(cookieValue('', 'y')).to.equal(null);
     });
+
+    it('given a language cookie that is not percent-encoding, then it is no choice (was a URIError: a 500 on every customer page)', () => {
+      expect(cookieValue('baton_lang=%E0%A4%A', 'baton_lang')).to.equal(null);
+      expect(cookieValue('baton_lang=%', 'baton_lang')).to.equal(null);
+      expect(langFromRequest({ headers: { cookie: 'baton_lang=%FF', 'accept-language': 'ru' } })).to.equal('ru');
+    });
   });
 });

@@ -143,7 +143,7 @@ describe('service desk tickets over HTTP', () => {
 
   it('refuses empty and huge messages with 400, keeps HTML as text and escapes it on the status page', async () => {
     const token = ticket.statusUrl!.split('/').pop()!;
-    for (const body of [{}, { text: '' }, { text: '   ' }, { text: 'x'.repeat(4001) }, { text: 42 }]) {
+    for (const body of [{}, { text: '' }, { text: '   ' }, { text: 'x'.repeat(4001) }, { text: 42 }, { text: 'a\u0000b' }]) {
       expect((await lina.request('POST', `/api/instances/${ticket.id}/conversation`, body)).status, JSON.stringify(body).slice(0, 40)).to.equal(400);
       expect((await server.http.anonymous.request('POST', `/api/public/status/${token}/conversation`, body)).status).to.equal(400);
     }
