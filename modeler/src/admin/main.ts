@@ -3,6 +3,7 @@
  * password, API tokens with an expiry), the departments as the escalation tree (change a parent,
  * add one), and the outbox (pending, failed with the SMTP error, sent; resend).
  */
+import '../shared/console.css';
 import './admin.css';
 
 import { ApiError } from '../shared/api.js';

@@ -7,6 +7,7 @@
 import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';
 import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
+import '../shared/console.css';
 import './operations.css';
 
 import { ApiError, api } from '../shared/api.js';
