@@ -90,6 +90,8 @@ describe('inbox page (Chromium)', function () {
     await ada.click('#complete');
     // then the task leaves her inbox and is completed with her data
     await row(ada, 'mine', ticketNumber).waitFor({ state: 'detached' });
+    // the panel closes once the page has the task's removal (a moment after the row goes)
+    await ada.locator('#detail').waitFor({ state: 'hidden' });
     expect(await ada.isHidden('#detail')).to.equal(true);
     const task = (await b.http.request('GET', `/api/tasks/${taskId}`)).body as { status: string; completedBy: string; output: Record<string, unknown> };
     expect(task).to.include({ status: 'completed', completedBy: 'ada' });
