@@ -1,12 +1,10 @@
 import { ISOInterval } from '@0dep/piso';
 import type { SerializableContext } from 'moddle-context-serializer';
 
-import type { AuditStore } from '../audit/audit.store.js';
 import { CUSTOMER_ACTOR, CUSTOMER_DEPARTMENT } from '../customer/customer-department.js';
 import type { ElementApi } from '../engine/engine-types.js';
-import type { InstanceRecord } from '../instances/instance.js';
 import type { TimerRecord } from '../timers/timer.js';
-import { pauseSla, pauseState, resumeSla, type SlaChange } from './sla-pause.js';
+import { pauseSla, resumeSla, type SlaChange, type SlaPauseState } from './sla-pause.js';
 import type { StepEvent, TimerInfo } from '../engine/step-run.js';
 import type { TimerClocks } from '../engine/step-timers.js';
 import { camundaProperties, resolveUserTask, type UserTaskBehaviour } from '../engine/user-task-attributes.js';
@@ -80,12 +78,21 @@ export function taskDueDuration(
 }
 
 /**
+ * Whether a step turns the ticket's wait on the customer: it opens the first task for the
+ * customer, or closes the last. Only then does the step need the SLA pause state (customerWait).
+ */
+export function customerWaitTurns(before: TaskRecord[], openAfter: TaskRecord[]): boolean {
+  const waitingBefore = before.some((task) => task.department === CUSTOMER_DEPARTMENT);
+  return waitingBefore !== openAfter.some((task) => task.department === CUSTOMER_DEPARTMENT);
+}
+
+/**
  * A step that opens the first task for the customer stops the ticket's SLA clocks; the one that
  * closes the last starts them again (the customer answered on the status page). Null: no change.
+ * `pause` is the state read beforehand when customerWaitTurns said the step needs it.
  */
-export async function customerWait(input: {
-  audit: AuditStore;
-  instance: InstanceRecord;
+export function customerWait(input: {
+  pause: SlaPauseState | null;
   /** Open tasks before the step. */
   before: TaskRecord[];
   /** Tasks the step opened or closed. */
@@ -93,13 +100,13 @@ export async function customerWait(input: {
   timers: TimerRecord[];
   calendars: CalendarSnapshot;
   now: Date;
-}): Promise<SlaChange | null> {
+}): SlaChange | null {
   const changed = new Set(input.changed.map((task) => task.id));
   const openAfter = [...input.before.filter((task) => !changed.has(task.id)), ...input.changed.filter((task) => task.status === 'open')];
-  const waitingBefore = input.before.some((task) => task.department === CUSTOMER_DEPARTMENT);
+  if (!customerWaitTurns(input.before, openAfter)) return null;
   const customerTask = openAfter.find((task) => task.department === CUSTOMER_DEPARTMENT);
-  if (waitingBefore === (customerTask !== undefined)) return null;
-  const state = await pauseState(input.audit, input.instance.id);
+  const state = input.pause;
+  if (!state) throw new Error('The SLA pause state was not read before a step that turns the customer wait');
   const common = { timers: input.timers, calendars: input.calendars, now: input.now };
   if (customerTask && !state.paused) {
     const staffTasks = openAfter.filter((task) => task.department !== CUSTOMER_DEPARTMENT);
