@@ -27,7 +27,7 @@ import { SqliteInstanceStore } from '../server/stores/sqlite/sqlite-instance.sto
 import { SqliteStore } from '../server/stores/sqlite/sqlite-store.js';
 import { SqliteTaskStore } from '../server/stores/sqlite/sqlite-task.store.js';
 import { SqliteTimerStore } from '../server/stores/sqlite/sqlite-timer.store.js';
-import { TaskService } from '../server/tasks/task.service.js';
+import { TaskActions } from '../server/tasks/task-actions.js';
 import { envCount, fmt, isMain, SIMPLE_KEY, startBenchBaton, timeCycles, writeResult, type Cycle } from './fixtures.js';
 import { serviceCycle } from './service-throughput.js';
 
@@ -146,8 +146,8 @@ interface Probe {
 /** The methods timed, in the order they run within a phase; depth is their nesting. */
 const PROBES: readonly Probe[] = [
   { target: InstanceService.prototype, method: 'start', label: 'start: InstanceService.start', depth: 0, phase: 'start' },
-  { target: TaskService.prototype, method: 'complete', label: 'complete: TaskService.complete', depth: 0, phase: 'complete' },
-  { target: TaskService.prototype, method: 'get', label: 'TaskService.get (task before and after)', depth: 1 },
+  { target: TaskActions.prototype, method: 'completeAs', label: 'complete: TaskActions.completeAs', depth: 0, phase: 'complete' },
+  { target: TaskActions.prototype, method: 'read', label: 'TaskActions.read (the task before: its instance)', depth: 1 },
   { target: DefinitionService.prototype, method: 'latest', label: 'DefinitionService.latest (definition row)', depth: 1 },
   { target: SqliteInstanceStore.prototype, method: 'lastTicketSeq', label: 'lastTicketSeq (reads the number to reserve)', depth: 1 },
   { target: SqliteInstanceStore.prototype, method: 'get', label: 'SqliteInstanceStore.get (row + JSON.parse of state)', depth: 1 },

@@ -74,7 +74,6 @@ import type { TrustProxy } from './http/trust-proxy.js';
 import type { Store } from './stores/store.js';
 import { TaskActions } from './tasks/task-actions.js';
 import { TaskBpmnErrors } from './tasks/task-bpmn-errors.js';
-import { TaskService } from './tasks/task.service.js';
 import { AgendaTimers, type AgendaTimersOptions } from './timers/agenda-timers.js';
 import { ProcessStarts } from './timers/process-starts.js';
 import { TimerScheduler } from './timers/timer-scheduler.js';
@@ -165,7 +164,6 @@ export function createBaton(options: BatonOptions) {
     async () => new Set((await store.calendars.list()).map((calendar) => calendar.id)),
   );
   const instances = new InstanceService(store.instances, store.tasks, store.timers, store.audit, definitions, runner, clock);
-  const tasks = new TaskService(store.tasks, runner, clock);
   const statusLinks = new StatusLinks(clock, {
     publicUrl: options.customer?.publicUrl ?? 'http://localhost:3000',
     statusTtlMs: options.customer?.statusTtlMs ?? STATUS_TTL_MS,
@@ -191,7 +189,7 @@ export function createBaton(options: BatonOptions) {
   const slaPauses = new SlaPauseService(store, runner, calendarDirectory, clock);
   const calendarRecompute = new CalendarRecompute(store, runner, calendarDirectory, logger);
   calendars.onChanged((calendar, actor) => void calendarRecompute.schedule(calendar.id, actor).catch(() => undefined));
-  const taskActions = new TaskActions(store.tasks, tasks, runner, departments, store.users, clock, departmentReroute(store, calendarDirectory), [field.checkTechnicianChoice]);
+  const taskActions = new TaskActions(store.tasks, runner, departments, store.users, clock, departmentReroute(store, calendarDirectory), [field.checkTechnicianChoice]);
   const profiles = new ProcessProfiles();
   const intakeGuard = new IntakeGuard(store.rateLimits, store.secrets, clock, { ...DEFAULT_INTAKE_GUARD, ...options.customer?.guard });
   const intake = new IntakeService(definitions, profiles, runner, intakeGuard, clock, {
@@ -247,7 +245,8 @@ export function createBaton(options: BatonOptions) {
     connectors,
     definitions,
     instances,
-    tasks,
+    /** Tasks acted on by no one in particular (tests, benchmarks): list, get, complete. */
+    tasks: taskActions.system,
     taskActions,
     auth,
     users,

@@ -2,7 +2,7 @@ import { assertCanActOnTask, canSeeDepartment, canSeeTask, seesEverything } from
 import type { Principal } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
 import type { DepartmentService } from '../departments/department.service.js';
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, TaskChangedError } from '../errors.js';
+import { ConflictError, ForbiddenError, IncidentRaisedError, InvalidInputError, NotFoundError, TaskChangedError } from '../errors.js';
 import type { InstanceRunner } from '../instances/instance-runner.js';
 import type { AuditEventInput } from '../audit/audit-event.js';
 import type { TimerRecord } from '../timers/timer.js';
@@ -11,11 +11,17 @@ import type { TaskFilter, TaskHistoryEntry, TaskRecord } from './task.js';
 import { validateFormData, withFormDefaults } from './task-form.js';
 import { changeTask } from './task-records.js';
 import { taskView, type TaskView } from './task-sla.js';
-import type { TaskService } from './task.service.js';
 import type { TaskStore } from './task.store.js';
 
 /** Throws a BatonError (4xx) when a completion's data cannot be taken, changing nothing. */
 export type CompletionCheck = (task: TaskRecord, output: Record<string, unknown>) => Promise<void>;
+
+/** Tasks for code inside the process that acts on no one's behalf (wiring, tests, benchmarks): no principal, no form check. */
+export interface SystemTasks {
+  list(filter: TaskFilter): Promise<TaskView[]>;
+  get(id: string): Promise<TaskView>;
+  complete(task: string | Pick<TaskRecord, 'id' | 'instanceId'>, output: Record<string, unknown>, actor: string, taskVersion?: number): Promise<TaskView>;
+}
 
 export interface HandOverTarget {
   department?: string | undefined;
@@ -30,7 +36,6 @@ export interface HandOverTarget {
 export class TaskActions {
   constructor(
     private readonly tasks: TaskStore,
-    private readonly service: TaskService,
     private readonly runner: InstanceRunner,
     private readonly departments: DepartmentService,
     private readonly users: UserStore,
@@ -41,15 +46,22 @@ export class TaskActions {
     private readonly completionChecks: CompletionCheck[] = [],
   ) {}
 
+  /** The same tasks without a principal (SystemTasks). */
+  readonly system: SystemTasks = {
+    list: (filter) => this.listAll(filter),
+    get: (id) => this.read(id),
+    complete: (task, output, actor, taskVersion) => this.completeAs(task, output, actor, taskVersion),
+  };
+
   /** Admins and auditors list anything; others their departments' queues and their own tasks. */
   async list(principal: Principal, filter: TaskFilter): Promise<TaskView[]> {
-    if (seesEverything(principal)) return this.service.list(filter);
+    if (seesEverything(principal)) return this.listAll(filter);
     if (filter.department !== undefined && !canSeeDepartment(principal, filter.department)) {
       throw new ForbiddenError(`You are not in department ${filter.department}`);
     }
     if (filter.assignee !== undefined && filter.assignee !== principal.username) throw new ForbiddenError("You may list only your own tasks by assignee");
-    if (filter.department !== undefined || filter.assignee !== undefined) return this.service.list(filter);
-    if (filter.status !== undefined && filter.status !== 'open') return this.service.list({ ...filter, assignee: principal.username });
+    if (filter.department !== undefined || filter.assignee !== undefined) return this.listAll(filter);
+    if (filter.status !== undefined && filter.status !== 'open') return this.listAll({ ...filter, assignee: principal.username });
     const now = this.clock.now();
     return (await this.tasks.inbox(principal.departments, principal.username, filter)).map((task) => taskView(task, now));
   }
@@ -61,7 +73,7 @@ export class TaskActions {
   }
 
   async get(principal: Principal, id: string): Promise<TaskView> {
-    const task = await this.service.get(id);
+    const task = await this.read(id);
     if (!canSeeTask(principal, task)) throw new ForbiddenError('The task belongs to a department you are not in');
     return task;
   }
@@ -98,7 +110,7 @@ export class TaskActions {
     const step = await this.runner.apply(current.instanceId, { kind: 'pass-up', taskId: current.id, actor: principal.username, reason, taskVersion: current.version, ...(parent ? { toDepartment: parent.id } : {}) });
     if (!step.noop) {
       const next = step.opened[0];
-      return next ? taskView(next, this.clock.now()) : this.service.get(current.id);
+      return next ? taskView(next, this.clock.now()) : this.read(current.id);
     }
     if (!parent) throw new ConflictError(`Department ${current.department ?? '(none)'} has no parent to pass the task up to`);
     return this.change(principal, current, version, 'task.passed-up', (task, at) => {
@@ -139,7 +151,41 @@ export class TaskActions {
     validateFormData(task.form, filled);
     for (const check of this.completionChecks) await check(task, filled);
     // The checks above ran against this version; the step refuses the task if it changed since.
-    return this.service.complete(task, filled, principal.username, task.version);
+    return this.completeAs(task, filled, principal.username, task.version);
+  }
+
+  /**
+   * Completes a task with its output, as `actor`. A second completion gets a ConflictError (409),
+   * also when two arrive at once: the instance queue serialises them and the second finds the task
+   * closed. With `taskVersion`, a task that changed since (claimed by someone else) is refused (409).
+   * `task` is an id, or the record a caller has already read: no second read for its instance.
+   * Answers the task as the step wrote it.
+   */
+  async completeAs(task: string | Pick<TaskRecord, 'id' | 'instanceId'>, output: Record<string, unknown>, actor: string, taskVersion?: number): Promise<TaskView> {
+    const { id, instanceId } = typeof task === 'string' ? await this.read(task) : task;
+    const result = await this.runner.apply(instanceId, { kind: 'complete-task', taskId: id, output, actor, taskVersion });
+    if (result.incident && result.incident.kind === 'expression') {
+      throw new IncidentRaisedError(
+        `The process could not continue after this task: ${result.incident.message}. The task stays open; ` +
+          `complete it with corrected data, or an administrator can retry incident ${result.incident.id}.`,
+        [{ elementId: result.incident.elementId, message: result.incident.message }],
+      );
+    }
+    const completed = result.tasks.find((candidate) => candidate.id === id);
+    return completed ? taskView(completed, this.clock.now()) : this.read(id);
+  }
+
+  /** Any task, for callers that checked access themselves (or need none). */
+  async read(id: string): Promise<TaskView> {
+    const task = await this.tasks.get(id);
+    if (!task) throw new NotFoundError(`Task ${id} does not exist`);
+    return taskView(task, this.clock.now());
+  }
+
+  /** Tasks by filter, for callers that checked access themselves (or need none). */
+  async listAll(filter: TaskFilter): Promise<TaskView[]> {
+    const now = this.clock.now();
+    return (await this.tasks.list(filter)).map((task) => taskView(task, now));
   }
 
   private async visible(principal: Principal, id: string): Promise<TaskRecord> {
