@@ -21,7 +21,7 @@ import { Engine } from 'bpmn-engine';
 
 import { DefinitionService } from '../server/definitions/definition.service.js';
 import { StepRun } from '../server/engine/step-run.js';
-import { InstanceRunner } from '../server/instances/instance-runner.js';
+import { StepPath } from '../server/instances/step-path.js';
 import { InstanceService } from '../server/instances/instance.service.js';
 import { SqliteInstanceStore } from '../server/stores/sqlite/sqlite-instance.store.js';
 import { SqliteStore } from '../server/stores/sqlite/sqlite-store.js';
@@ -160,9 +160,9 @@ const PROBES: readonly Probe[] = [
   { target: Engine.prototype, method: 'recover', label: 'engine.recover', depth: 2 },
   { target: StepRun.prototype, method: 'signal', label: 'StepRun.signal (signal → next wait or end)', depth: 1 },
   { target: StepRun.prototype, method: 'snapshot', label: 'StepRun.snapshot (engine.getState)', depth: 1 },
-  { target: StepRun.prototype, method: 'suspend', label: 'StepRun.suspend (engine.stop)', depth: 1 },
-  { target: InstanceRunner.prototype, method: 'commit', label: 'InstanceRunner.commit (records, audit chain, SQLite)', depth: 1 },
+  { target: StepPath.prototype, method: 'commitRun', label: 'StepPath.commitRun (routing, projection, audit chain, SQLite)', depth: 1 },
   { target: SqliteStore.prototype, method: 'commitStepSync', label: 'SqliteStore.commitStepSync (one IMMEDIATE transaction)', depth: 2 },
+  { target: StepRun.prototype, method: 'suspend', label: 'StepRun.suspend (engine.stop, on release after the commit)', depth: 1 },
 ];
 
 type AnyMethod = (this: unknown, ...args: unknown[]) => unknown;
