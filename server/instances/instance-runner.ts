@@ -27,6 +27,7 @@ import type { IncidentRecord, IncidentRetry, InstanceRecord, MessageSubscription
 import { InstanceEvents } from './instance-events.js';
 import { crashPoint } from '../crash-points.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { ResidentEngines } from '../engine/resident-engines.js';
 import { TicketNumbers, type TicketReservation } from './ticket-numbers.js';
 import { commitTaskAmendment, commitTaskAmendments } from './task-amendment.js';
 import type { ExternalTaskRecord } from '../external-tasks/external-task.js';
@@ -114,6 +115,8 @@ export interface InstanceRunnerDeps {
   router?: TaskRouting;
   /** Business calendars for timers and due dates (issue 16); without them everything counts wall time. */
   calendars?: CalendarDirectory;
+  /** Engines kept in memory between steps; without it every step recovers the stored state. */
+  resident?: ResidentEngines;
 }
 
 /**
@@ -127,9 +130,11 @@ export class InstanceRunner {
   private accepting = true;
   private readonly router: TaskRouting;
   private readonly tickets: TicketNumbers;
+  readonly resident: ResidentEngines;
 
   constructor(private readonly deps: InstanceRunnerDeps) {
     this.events = deps.events ?? new InstanceEvents();
+    this.resident = deps.resident ?? new ResidentEngines({ maxEngines: 0, maxBytes: 0 });
     this.router = deps.router ?? diagramOnlyRouting;
     this.tickets = new TicketNumbers(deps.store.instances);
   }
@@ -208,7 +213,9 @@ export class InstanceRunner {
     try {
       const ticketAccess = request.statusAccess ? { ...request.statusAccess, instanceId: id, createdAt: now.toISOString() } : undefined;
       const context = { openTasks: [], openIncidents: [], ticketAccess, ticket: { prefix: ticket.prefix, seq: ticket.seq }, calendars, processCalendar, pendingTimers: [] };
-      return await this.tickets.inOrder(ticket, () => this.commit(instance, null, run, snapshot, [started], context));
+      const result = await this.tickets.inOrder(ticket, () => this.commit(instance, null, run, snapshot, [started], context));
+      this.resident.park(id, run, result.instance.version, definition.id);
+      return result;
     } catch (err) {
       if (err instanceof TaskAttributeFailure) {
         throw new InvalidInputError(`The process could not start: ${err.message}`, [{ elementId: err.elementId, message: err.message }]);
@@ -239,7 +246,12 @@ export class InstanceRunner {
   /** Changes an instance's tasks without the engine (see task-amendment.ts), one writer at a time like any step. */
   amend(instanceId: string, build: Parameters<typeof commitTaskAmendment>[2]): Promise<{ instance: InstanceRecord; tasks: TaskRecord[] }> {
     this.assertAccepting();
-    return this.queue.run(instanceId, () => commitTaskAmendment({ ...this.deps, events: this.events }, instanceId, build));
+    return this.queue.run(instanceId, async () => {
+      const result = await commitTaskAmendment({ ...this.deps, events: this.events }, instanceId, build);
+      // The engine did not move: a parked one still matches the stored state.
+      this.resident.retag(instanceId, result.instance.version - 1, result.instance.version);
+      return result;
+    });
   }
 
   /** Runs `work` as the instance's one writer (operator changes that write the saved state themselves, server/operations/). */
@@ -262,6 +274,8 @@ export class InstanceRunner {
 
   private async interventionStep(instanceId: string, intervention: Intervention): Promise<{ result: StepResult | null; preview: InterventionPreview }> {
     const { store } = this.deps;
+    // An operator's change runs on the stored state, and its engine is not kept.
+    this.resident.drop(instanceId);
     const instance = await store.instances.get(instanceId);
     if (!instance) throw new NotFoundError(`Instance ${instanceId} does not exist`);
     if (intervention.expectedVersion !== undefined && intervention.expectedVersion !== instance.version) {
@@ -316,6 +330,7 @@ export class InstanceRunner {
   amendMany(instanceIds: readonly string[], build: Parameters<typeof commitTaskAmendment>[2]): Promise<number> {
     this.assertAccepting();
     const deps = { ...this.deps, events: this.events };
+    for (const instanceId of instanceIds) this.resident.drop(instanceId);
     const hold = (index: number): Promise<number> =>
       index === instanceIds.length ? commitTaskAmendments(deps, instanceIds, build) : this.queue.run(instanceIds[index]!, () => hold(index + 1));
     return hold(0);
@@ -416,11 +431,21 @@ export class InstanceRunner {
       });
     }
     const processCalendar = processCalendarOf(source);
-    const run = new StepRun({ instanceId, ticketNumber: instance.ticketNumber, source, timerClocks: businessTimers(calendars, processCalendar) }, this.deps, saved);
+    const timerClocks = businessTimers(calendars, processCalendar);
     if (retried && action.kind === 'retry') extra.push({ type: 'incident.retried', actor: action.actor, data: { incidentId: retried.id, reason: action.reason ?? null, intervention: true } });
 
-    run.actor = 'actor' in effective && effective.actor ? effective.actor : 'timer';
-    await run.resume(instance.state as EngineState);
+    // The engine parked since this instance's last step continues; else the stored state is recovered.
+    // A retry re-runs a failed service, which only recovering the stored state does.
+    const parked = action.kind === 'retry' ? (this.resident.drop(instanceId), null) : this.resident.take(instanceId, instance.version, instance.definitionId);
+    let run: StepRun;
+    const actor = 'actor' in effective && effective.actor ? effective.actor : 'timer';
+    if (parked && (await parked.continueStep(saved, timerClocks, actor))) {
+      run = parked;
+    } else {
+      run = new StepRun({ instanceId, ticketNumber: instance.ticketNumber, source, timerClocks }, this.deps, saved);
+      run.actor = actor;
+      await run.resume(instance.state as EngineState);
+    }
     await this.applyAction(run, effective, openTasks, extra);
 
     if (action.kind === 'timer' && !action.force && run.audit.length === 0 && extra.length === 0) {
@@ -438,7 +463,9 @@ export class InstanceRunner {
     const snapshot = await run.snapshot();
     await run.suspend();
     try {
-      return await this.commit(instance, instance.version, run, snapshot, extra, { openTasks, openIncidents, action: effective, retried, uploads, externalTasks, calendars, processCalendar, pendingTimers });
+      const result = await this.commit(instance, instance.version, run, snapshot, extra, { openTasks, openIncidents, action: effective, retried, uploads, externalTasks, calendars, processCalendar, pendingTimers });
+      this.resident.park(instanceId, run, result.instance.version, instance.definitionId);
+      return result;
     } catch (err) {
       if (!(err instanceof TaskAttributeFailure)) throw err;
       return this.commitIncident(instance, effective, { elementId: err.elementId, message: err.message }, extra, pendingTimers, openIncidents, uploads);
