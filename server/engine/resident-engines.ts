@@ -28,9 +28,10 @@ interface Parked {
 /**
  * Heap of one waiting engine: bpmn-elements builds every element of the diagram with its own
  * broker and queues, so the size follows the diagram, not the state (measured with
- * bench/memory.ts: see docs/benchmarks.md, *Resident engines*).
+ * bench/memory.ts: 100 parked engines of the 5-element bench diagram took 43.7 MB of heap, ~440 KB
+ * each; see docs/benchmarks.md, *Resident engines*).
  */
-const ENGINE_BASE_BYTES = 96 * 1024;
+const ENGINE_BASE_BYTES = 192 * 1024;
 const BYTES_PER_ELEMENT = 48 * 1024;
 
 const elementCounts = new WeakMap<object, number>();
