@@ -1,3 +1,4 @@
+import { DEFAULT_RESIDENT, ResidentEngines, type ResidentEnginesOptions } from './engine/resident-engines.js';
 import { readdir, readFile } from 'node:fs/promises';
 import type { Server as HttpServer } from 'node:http';
 import path from 'node:path';
@@ -87,7 +88,7 @@ export interface BatonOptions {
   store: Store;
   logger: Logger;
   clock?: Clock;
-  config: Pick<Config, 'timerPollMs' | 'webhook'> & { auth?: AuthConfig; invoice?: InvoiceConfig; trustProxy?: TrustProxy; fourEyes?: boolean };
+  config: Pick<Config, 'timerPollMs' | 'webhook'> & { residentEngines?: ResidentEnginesOptions; auth?: AuthConfig; invoice?: InvoiceConfig; trustProxy?: TrustProxy; fourEyes?: boolean };
   /** Without one, queued emails stay in the outbox and no dispatcher exists. */
   mailTransport?: MailTransport;
   /** agenda runs the timers when given; tests that move a manual clock sweep with `scheduler.tick()`. */
@@ -147,7 +148,8 @@ export function createBaton(options: BatonOptions) {
   const calendars = new CalendarService(store.calendars, store.departments, store.definitions, calendarDirectory);
   const departments = new DepartmentService(store.departments, (department) => accessEvents.emit('department.created', department), calendars);
   const router = new TaskRouter(store.departments, store.users, store.tasks);
-  const runner = new InstanceRunner({ store, sources, clock, connectors, logger, router, calendars: calendarDirectory });
+  const resident = new ResidentEngines(options.config.residentEngines ?? DEFAULT_RESIDENT);
+  const runner = new InstanceRunner({ store, sources, clock, connectors, logger, router, calendars: calendarDirectory, resident });
   const field: FieldService = new FieldService(store.field, { users: store.users, tasks: store.tasks, instances: store.instances, audit: store.audit, clock, runner });
   const visits = new VisitService({ field: store.field, tasks: store.tasks, instances: store.instances, audit: store.audit, clock, runner });
   const stepNotifications = new StepNotifications(runner.events, notifications, logger);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 
 import { defaultKeyFile, MIN_KEY_LENGTH, type AuditKeySettings } from './audit/audit-key.js';
 import { passwordProblem } from './auth/passwords.js';
+import { DEFAULT_RESIDENT, type ResidentEnginesOptions } from './engine/resident-engines.js';
 import { InvalidInputError } from './errors.js';
 import { parseTrustProxy, type TrustProxy } from './http/trust-proxy.js';
 
@@ -20,6 +21,8 @@ export interface InvoiceConfig {
   taxRate: number;
   currency: string;
 }
+
+const MB = 1024 * 1024;
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -48,6 +51,10 @@ const schema = z.object({
   BATON_AGENDA_LOCK_LIFETIME_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
   /** The safety sweep that fires any due timer agenda has not (a job marked failed, say). */
   BATON_TIMER_SWEEP_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+  /** Engines of recently active instances kept in memory between steps (0: recover every step from the store). */
+  BATON_RESIDENT_ENGINES: z.coerce.number().int().min(0).max(100_000).default(DEFAULT_RESIDENT.maxEngines),
+  /** …and the memory they may take, in MB (estimated per diagram). */
+  BATON_RESIDENT_MB: z.coerce.number().int().min(1).max(65_536).default(DEFAULT_RESIDENT.maxBytes / MB),
   BATON_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   BATON_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   /** Absolute base URL customers reach Baton at: the links in confirmation emails and QR codes. */
@@ -135,6 +142,8 @@ export interface Config {
   timerPollMs: number;
   agenda: { processEveryMs: number; lockLifetimeMs: number; retryMs: number };
   webhook: { timeoutMs: number; attempts: number; backoffMs: number };
+  /** The bound of the resident engine cache (server/engine/resident-engines.ts). */
+  residentEngines: ResidentEnginesOptions;
   /** Null when no SMTP server is configured. */
   smtp: { url: string; from: string } | null;
   audit: AuditKeySettings & {
@@ -199,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     processesDir: path.resolve(value.BATON_PROCESSES_DIR),
     timerPollMs: value.BATON_TIMER_SWEEP_MS,
     agenda: { processEveryMs: value.BATON_AGENDA_PROCESS_EVERY_MS, lockLifetimeMs: value.BATON_AGENDA_LOCK_LIFETIME_MS, retryMs: 30_000 },
+    residentEngines: { maxEngines: value.BATON_RESIDENT_ENGINES, maxBytes: value.BATON_RESIDENT_MB * MB },
     webhook: { timeoutMs: value.BATON_WEBHOOK_TIMEOUT_MS, attempts: value.BATON_WEBHOOK_ATTEMPTS, backoffMs: 500 },
     smtp: value.BATON_SMTP_URL ? { url: value.BATON_SMTP_URL, from: value.BATON_MAIL_FROM } : null,
     audit: {

@@ -40,3 +40,11 @@ describe('config: the database', () => {
     expect(() => loadConfig({ BATON_DATABASE_URL: 'postgres://db/baton', BATON_DATABASE_SCHEMA: 'Robert"; DROP' })).to.throw(/BATON_DATABASE_SCHEMA: must be a plain lower-case SQL name/);
   });
 });
+
+describe('config: resident engines', () => {
+  it('keeps 100 engines in 64 MB by default, none with 0, and refuses a negative count', () => {
+    expect(loadConfig({}).residentEngines).to.deep.equal({ maxEngines: 100, maxBytes: 64 * 1024 * 1024 });
+    expect(loadConfig({ BATON_RESIDENT_ENGINES: '0', BATON_RESIDENT_MB: '8' }).residentEngines).to.deep.equal({ maxEngines: 0, maxBytes: 8 * 1024 * 1024 });
+    expect(() => loadConfig({ BATON_RESIDENT_ENGINES: '-1' })).to.throw(InvalidInputError, /BATON_RESIDENT_ENGINES/);
+  });
+});

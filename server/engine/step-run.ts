@@ -244,6 +244,46 @@ export class StepRun {
     await this.settle();
   }
 
+  /**
+   * The next step on this engine, kept resident since its last committed step instead of being
+   * recovered from the stored state (server/engine/resident-engines.ts). Forgets what the last step
+   * collected, takes the saved timers as `resume` would re-arm them (due ones fire now), and
+   * settles. Answers false when the engine cannot continue as a recovered one would: the caller
+   * recovers into a new StepRun instead.
+   */
+  async continueStep(saved: ReadonlyMap<string, Date>, timerClocks: TimerClocks | null, actor: string): Promise<boolean> {
+    if (!this.parkable) return false;
+    if (!this.timers.continueWith(saved, timerClocks)) return false;
+    this.actor = actor;
+    this.audit.length = 0;
+    this.emails.length = 0;
+    this.stockMoves.length = 0;
+    this.servicesCompleted.clear();
+    this.closed.clear();
+    this.started.clear();
+    this.conditions.clear();
+    this.decisions.clear();
+    await this.settle();
+    return true;
+  }
+
+  /**
+   * Whether the engine may wait in memory for its next step: it settled at a wait with nothing
+   * failed or half done, so continuing it equals recovering its saved state. A failed connector call
+   * or condition is retried by resuming the stored state, so such an engine is never kept.
+   */
+  get parkable(): boolean {
+    return (
+      this.endedAs === null &&
+      this.engineError === null &&
+      this.inflight === 0 &&
+      this.expressionFailures.length === 0 &&
+      this.serviceFailures.size === 0 &&
+      this.restartAt === null &&
+      this.timers.parkable
+    );
+  }
+
   waiting(executionId: string): ElementApi | undefined {
     return this.waits.get(executionId);
   }
@@ -439,10 +479,14 @@ export class StepRun {
     return { ...timer, attachedTo, interrupting: attachedTo === null || activity?.behaviour?.cancelActivity !== false };
   }
 
-  /** Stops the engine for eviction without cancelling the timers it holds. */
-  async suspend(): Promise<void> {
+  /**
+   * Ends the step. The engine is not stopped: the step has settled (no connector call or due timer
+   * in flight, and no BPMN timer ever holds a Node timer), so nothing can run on it any more, while
+   * `engine.stop()` made bpmn-elements publish stop messages through every element's broker (8–9 %
+   * of a step). Either the engine is dropped, or it is parked until `continueStep`.
+   */
+  suspend(): void {
     this.timers.suspending = true;
-    if (!this.endedAs && this.engine.state === 'running') await this.engine.stop();
   }
 
   private definitions(): EngineDefinition[] {

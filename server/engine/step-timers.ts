@@ -51,7 +51,7 @@ export class StepTimers {
   private readonly refs = new Set<TimerRef>();
   private count = 0;
   private draining = false;
-  /** Set while the engine is stopped for eviction: its clearTimeout calls must not cancel timers. */
+  /** Set once the step is over: a dropped or parked engine fires nothing and cancels nothing until the next step. */
   suspending = false;
   /** Timers that fired during this step, in order. */
   readonly fired: ArmedTimer[] = [];
@@ -62,15 +62,15 @@ export class StepTimers {
      * Due times of the timers saved by earlier steps, by executionId. The engine re-arms them on
      * resume; their due time stays the saved one (by Baton's clock, not the engine's Date).
      */
-    private readonly saved: Map<string, Date>,
+    private saved: Map<string, Date>,
     /** Runs work on a later turn, counted as in flight so the step knows when the engine has settled. */
     private readonly defer: (work: () => void) => void,
     /** Told of every BPMN timer armed for the first time (not re-armed from a saved state). */
     private readonly onScheduled: (timer: ArmedTimer) => void = () => undefined,
     /** Elements whose new timers are due at once: the start event of a scheduled process start. */
-    private readonly dueNow: ReadonlySet<string> = new Set(),
+    private dueNow: ReadonlySet<string> = new Set(),
     /** Business time for new duration timers; without it they count wall time. */
-    private readonly clocks: TimerClocks | null = null,
+    private clocks: TimerClocks | null = null,
   ) {
     this.setTimeout = this.setTimeout.bind(this);
     this.clearTimeout = this.clearTimeout.bind(this);
@@ -105,6 +105,35 @@ export class StepTimers {
       if (timer) result.push(timer);
     }
     return result;
+  }
+
+  /**
+   * The next step on an engine kept resident since its last committed step (resident-engines.ts):
+   * the timers take the due times the runner loaded, exactly as a recovered engine would re-arm
+   * them — a forced, rescheduled, passed-up or calendar-moved timer gets its new time, and a
+   * re-armed timer carries no clock of its own (the runner keeps the saved one). Due ones fire on
+   * the next turns, as on resume. Answers false when the engine's pending timers are not the saved
+   * ones (the caller then recovers from the stored state instead).
+   */
+  continueWith(saved: ReadonlyMap<string, Date>, clocks: TimerClocks | null): boolean {
+    const armed = [...this.refs];
+    if (armed.some((ref) => !ref.owner || !ref.dueAt || !saved.has(ref.owner.executionId)) || armed.length !== saved.size) return false;
+    this.saved = new Map(saved);
+    this.clocks = clocks;
+    this.dueNow = new Set();
+    this.fired.length = 0;
+    this.suspending = false;
+    for (const ref of armed) {
+      ref.dueAt = saved.get(ref.owner!.executionId)!;
+      delete ref.clock;
+    }
+    if (armed.some((ref) => this.isDue(ref))) this.scheduleDrain();
+    return true;
+  }
+
+  /** Only BPMN timers wait (no engine-internal deferral in flight): the engine can be parked between steps. */
+  get parkable(): boolean {
+    return [...this.refs].every((ref) => ref.owner !== null && ref.dueAt !== null);
   }
 
   /** The process ended: the engine cleared everything, nothing stays pending. */

@@ -57,6 +57,9 @@ export async function actionStep(path: StepPath, instanceId: string, action: Ste
       instanceId,
       ticketNumber: instance.ticketNumber,
       version: instance.version,
+      definitionId: instance.definitionId,
+      // A retry re-runs the failed service by resuming the stored state.
+      resident: action.kind !== 'retry',
       source,
       timerClocks: businessTimers(calendars, processCalendar),
       savedTimers: step.saved,

@@ -23,6 +23,7 @@ import { diagramOnlyRouting } from './route-opened-tasks.js';
 import { duplicateBusinessKey, startStep } from './start-step.js';
 import type { StepAction, StepResult } from './step-action.js';
 import { StepEngine } from './step-engine.js';
+import type { ResidentEngines } from '../engine/resident-engines.js';
 import { StepPath } from './step-path.js';
 import { TicketNumbers } from './ticket-numbers.js';
 
@@ -59,6 +60,8 @@ export interface InstanceRunnerDeps {
   calendars?: CalendarDirectory;
   /** Where steps get their engines (a fresh one each step without one). */
   engine?: StepEngine;
+  /** Engines kept in memory between steps; without it every step recovers the stored state. */
+  resident?: ResidentEngines;
 }
 
 /**
@@ -78,7 +81,7 @@ export class InstanceRunner {
 
   constructor(private readonly deps: InstanceRunnerDeps) {
     this.events = deps.events ?? new InstanceEvents();
-    this.engine = deps.engine ?? new StepEngine(deps);
+    this.engine = deps.engine ?? new StepEngine(deps, deps.resident);
     this.tickets = new TicketNumbers(deps.store.instances);
     this.commits = { store: deps.store, events: this.events };
     this.path = new StepPath({ ...deps, engine: this.engine, router: deps.router ?? diagramOnlyRouting, commits: this.commits });
@@ -120,7 +123,10 @@ export class InstanceRunner {
       this.retryingVersions(instanceId, async () => {
         const { instance, tasks, draft } = await draftAmendment(this.deps, instanceId, build);
         if (!draft) return { instance, tasks };
-        return { instance: (await commitWrite(this.commits, draft)).instance, tasks };
+        const committed = (await commitWrite(this.commits, draft)).instance;
+        // The engine did not move: a parked one still matches the stored state.
+        this.engine.retag(instanceId, instance.version, committed.version);
+        return { instance: committed, tasks };
       }),
     );
   }
@@ -131,6 +137,7 @@ export class InstanceRunner {
    */
   amendMany(instanceIds: readonly string[], build: AmendmentBuild): Promise<number> {
     this.assertAccepting();
+    for (const instanceId of instanceIds) this.engine.forget(instanceId);
     const commit = async (): Promise<number> => {
       const drafts = [];
       for (const instanceId of instanceIds) {
@@ -159,6 +166,11 @@ export class InstanceRunner {
   intervene(instanceId: string, intervention: Intervention): Promise<{ result: StepResult | null; preview: InterventionPreview }> {
     this.assertAccepting();
     return this.queue.run(instanceId, () => interventionStep(this.path, instanceId, intervention));
+  }
+
+  /** The engines parked between steps (hits and misses, for tests and benchmarks). */
+  get resident(): ResidentEngines {
+    return this.engine.resident;
   }
 
   /** Stops taking new steps and waits until every step in progress has saved. */

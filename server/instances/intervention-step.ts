@@ -34,6 +34,9 @@ export async function interventionStep(path: StepPath, instanceId: string, inter
       instanceId,
       ticketNumber: instance.ticketNumber,
       version: instance.version,
+      definitionId: definition.id,
+      // An operator's change runs on the stored state, and its engine is not kept.
+      resident: false,
       source,
       timerClocks: businessTimers(calendars, processCalendar),
       savedTimers: new Map(pendingTimers.map((timer) => [timer.executionId, new Date(timer.dueAt)])),

@@ -38,6 +38,7 @@ export async function startStep(
       instanceId: id,
       ticketNumber,
       version: null,
+      definitionId: definition.id,
       source,
       timerClocks: businessTimers(calendars, processCalendar),
       savedTimers: new Map(),

@@ -2,6 +2,7 @@ import type { SerializableContext } from 'moddle-context-serializer';
 
 import type { ConnectorRegistry } from '../engine/connectors/connector-registry.js';
 import type { EngineState } from '../engine/engine-types.js';
+import { ResidentEngines } from '../engine/resident-engines.js';
 import { StepRun, type StepRunDeps } from '../engine/step-run.js';
 import type { TimerClocks } from '../engine/step-timers.js';
 
@@ -11,6 +12,13 @@ export interface EngineSubject {
   ticketNumber: string;
   /** The instance version the saved state belongs to; null for a start (nothing saved yet). */
   version: number | null;
+  /** The definition the instance runs (a parked engine of another version is never continued). */
+  definitionId: string;
+  /**
+   * False: recover from the stored state and keep no engine after the step (a retry re-runs a
+   * failed service, which only a resume does; an operator's intervention).
+   */
+  resident?: boolean;
   source: SerializableContext;
   /** Business time for the step's new duration timers (calendars). */
   timerClocks: TimerClocks;
@@ -38,14 +46,29 @@ export const DISCARDED: StepOutcome = { kind: 'discarded' };
 
 /**
  * The one place a StepRun lives and dies: every step gets its engine from `open` and hands it
- * back through `release`, whatever happened. Today `open` builds a fresh engine (recover + resume)
- * and `release` stops it; a cache of resident engines can go behind these two calls (it needs
- * the outcome: only an engine whose step committed, at that version, matches the saved state).
+ * back through `release`, whatever happened. `open` continues the instance's engine parked since
+ * its last committed step when it is still at that version (resident-engines.ts), else builds a
+ * fresh one and recovers the stored state; `release` parks the engine of a step that committed and
+ * drops every other.
  */
 export class StepEngine {
-  constructor(private readonly deps: StepRunDeps) {}
+  /** Which instance (and definition) each open run belongs to, and whether it may be parked. */
+  private readonly subjects = new WeakMap<StepRun, { instanceId: string; definitionId: string; park: boolean }>();
+
+  constructor(
+    private readonly deps: StepRunDeps,
+    readonly resident: ResidentEngines = new ResidentEngines({ maxEngines: 0, maxBytes: 0 }),
+  ) {}
 
   async open(subject: EngineSubject, entry: EngineEntry): Promise<StepRun> {
+    const park = subject.resident !== false && !subject.connectors;
+    if (entry.kind === 'resume' && subject.version !== null) {
+      const parked = park ? this.resident.take(subject.instanceId, subject.version, subject.definitionId) : (this.resident.drop(subject.instanceId), null);
+      if (parked && (await parked.continueStep(subject.savedTimers, subject.timerClocks, subject.actor))) {
+        this.subjects.set(parked, { instanceId: subject.instanceId, definitionId: subject.definitionId, park });
+        return parked;
+      }
+    }
     const deps = subject.connectors ? { ...this.deps, connectors: subject.connectors } : this.deps;
     const run = new StepRun(
       { instanceId: subject.instanceId, ticketNumber: subject.ticketNumber, source: subject.source, timerClocks: subject.timerClocks },
@@ -53,6 +76,7 @@ export class StepEngine {
       new Map(subject.savedTimers),
       subject.dueNow ?? new Set(),
     );
+    this.subjects.set(run, { instanceId: subject.instanceId, definitionId: subject.definitionId, park });
     run.actor = subject.actor;
     try {
       if (entry.kind === 'resume') await run.resume(entry.state);
@@ -66,7 +90,20 @@ export class StepEngine {
   }
 
   /** Called once after every step that `open` served, committed or not. */
-  async release(run: StepRun, _outcome: StepOutcome): Promise<void> {
-    await run.suspend();
+  async release(run: StepRun, outcome: StepOutcome): Promise<void> {
+    run.suspend();
+    const subject = this.subjects.get(run);
+    this.subjects.delete(run);
+    if (subject?.park && outcome.kind === 'committed') this.resident.park(subject.instanceId, run, outcome.version, subject.definitionId);
+  }
+
+  /** A step that did not run the engine (a claim, a hand-over) committed `to` on top of `from`: a parked engine still matches. */
+  retag(instanceId: string, from: number, to: number): void {
+    this.resident.retag(instanceId, from, to);
+  }
+
+  /** Another change than a step of this node's (a batch amendment): its parked engine is not continued. */
+  forget(instanceId: string): void {
+    this.resident.drop(instanceId);
   }
 }

@@ -79,7 +79,7 @@ async function startedRun(): Promise<{ snapshot: StepSnapshot; facts: StepFacts 
   const engine = new StepEngine({ clock: new ManualClock(NOW), connectors: new ConnectorRegistry(), logger: silentLogger });
   const source = await parseSource(XML);
   const run = await engine.open(
-    { instanceId: 'i-1', ticketNumber: 'P-000001', version: null, source, timerClocks: businessTimers(NO_CALENDARS, null), savedTimers: new Map(), actor: 'api' },
+    { instanceId: 'i-1', ticketNumber: 'P-000001', version: null, definitionId: 'd-1', source, timerClocks: businessTimers(NO_CALENDARS, null), savedTimers: new Map(), actor: 'api' },
     { kind: 'start', variables: { ticketNumber: 'P-000001' } },
   );
   const snapshot = await run.snapshot();

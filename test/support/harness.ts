@@ -6,6 +6,7 @@ import { pino } from 'pino';
 
 import { auditKeyOf } from '../../server/audit/audit-key.js';
 import { createBaton, type Baton } from '../../server/baton.js';
+import type { ResidentEnginesOptions } from '../../server/engine/resident-engines.js';
 import type { TrustProxy } from '../../server/http/trust-proxy.js';
 import { ManualClock, systemClock, type Clock } from '../../server/clock.js';
 import { seedDepartments } from '../../server/departments/seed-departments.js';
@@ -67,7 +68,7 @@ export interface TestBatonOptions {
    */
   postgres?: { url: string; schema: string };
   /** Replaces top-level TEST_CONFIG settings; `trustProxy` as BATON_TRUST_PROXY parses it. */
-  config?: Partial<typeof TEST_CONFIG> & { trustProxy?: TrustProxy };
+  config?: Partial<typeof TEST_CONFIG> & { trustProxy?: TrustProxy; residentEngines?: ResidentEnginesOptions };
 }
 
 /**
