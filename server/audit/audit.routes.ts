@@ -4,7 +4,7 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 
 import { guard, READERS } from '../http/roles.js';
-import { instanceParamsSchema } from '../http/schemas.js';
+import { instanceParamsSchema } from '../contracts/instances.js';
 import { parseInput } from '../http/validate.js';
 import { auditCsvHeader, auditCsvRow, auditJsonItem } from './audit-export.js';
 import type { AuditService } from './audit.service.js';

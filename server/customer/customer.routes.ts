@@ -5,7 +5,7 @@ import { BatonError, NotFoundError } from '../errors.js';
 import { HTTP_STATUS } from '../http/error-handler.js';
 import { guard, READERS } from '../http/roles.js';
 import { refuseHostileBody } from '../http/hostile-values.js';
-import { instanceParamsSchema } from '../http/schemas.js';
+import { instanceParamsSchema } from '../contracts/instances.js';
 import { parseInput } from '../http/validate.js';
 import type { IntakeService } from './intake.service.js';
 import { readMultipart } from './multipart.js';

@@ -1,7 +1,7 @@
 /** Request bodies of the external task API (Camunda 7's REST shape, JSON values instead of typed ones). */
 import { z } from 'zod';
 
-import { variablesSchema } from '../http/schemas.js';
+import { variablesSchema } from '../contracts/common.js';
 
 const workerId = z.string().trim().min(1).max(200);
 /** Milliseconds; a lock of more than a day is a worker that forgot to extend it. */

@@ -17,7 +17,7 @@ import { socketError } from '../http/error-handler.js';
 import { parseInput } from '../http/validate.js';
 import type { InstanceEvents, StepCommitted } from '../instances/instance-events.js';
 import type { TaskActions } from '../tasks/task-actions.js';
-import { taskCommandSchema } from '../tasks/task-action-schemas.js';
+import { taskCommandSchema } from '../contracts/tasks.js';
 import type { TaskStore } from '../tasks/task.store.js';
 import type { UserRecord } from '../users/user.js';
 import type { LiveBus } from './live-bus.js';

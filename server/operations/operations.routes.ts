@@ -4,12 +4,12 @@ import { z } from 'zod';
 import { principalOf } from '../http/principal.js';
 import { guard } from '../http/roles.js';
 import { parseInput } from '../http/validate.js';
-import { cancelInstanceSchema } from '../http/schemas.js';
+import { cancelInstanceSchema } from '../contracts/instances.js';
 import type { InstanceService } from '../instances/instance.service.js';
 import type { ApprovalKind, ApprovalStatus } from './approval.js';
 import type { FourEyes } from './four-eyes.js';
 import { operationsInstanceQuery, tokenQuery, type OperationsQuery } from './operations-query.js';
-import { editVariablesSchema, incidentRetrySchema, migrationSchema, moveSchema, restartSchema } from './operations.schemas.js';
+import { editVariablesSchema, incidentRetrySchema, migrationSchema, moveSchema, restartSchema } from '../contracts/operations.js';
 import type { OperationsService } from './operations.service.js';
 
 /** Who reaches an intervention route at all; process owners are then checked against the process (operations.service.ts). */

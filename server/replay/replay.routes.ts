@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 
 import { guard, READERS } from '../http/roles.js';
-import { instanceParamsSchema } from '../http/schemas.js';
+import { instanceParamsSchema } from '../contracts/instances.js';
 import { parseInput } from '../http/validate.js';
 import type { ReplayService } from './replay.service.js';
 

@@ -3,7 +3,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 
 import { principalOf } from '../http/principal.js';
-import { instanceParamsSchema } from '../http/schemas.js';
+import { instanceParamsSchema } from '../contracts/instances.js';
 import { parseInput } from '../http/validate.js';
 import type { StatusService } from '../customer/status.service.js';
 import type { UserStore } from '../users/user.store.js';

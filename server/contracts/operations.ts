@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { variablesSchema } from '../http/schemas.js';
+import { variablesSchema } from './common.js';
 
 const reason = z.string({ error: 'a reason is required' }).trim().min(1, 'a reason is required').max(2000);
 const elementId = z.string().trim().min(1).max(200);
