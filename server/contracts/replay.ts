@@ -3,7 +3,7 @@
  * only, no runtime code). The state at a step is what `foldAudit` computes from the events.
  */
 
-import type { AuditVerification } from '../audit/audit-verification.js';
+import type { AuditVerification } from './audit.js';
 
 /** A token: an activity run that has started and not yet left. */
 export interface ReplayToken {
