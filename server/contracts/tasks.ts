@@ -41,6 +41,11 @@ export const bpmnErrorSchema = z.object({ errorCode: z.string().trim().min(1).ma
 export const escalationSchema = z.object({ escalationCode: z.string().trim().min(1).max(200), reason, version }).strict();
 export const commentSchema = z.object({ text: z.string().trim().min(1).max(4000), version }).strict();
 
+/** `POST /api/tasks/:id/wait-on-customer`: the ticket's SLA clocks stop while the customer is asked for something. */
+export const waitOnCustomerSchema = z.object({ reason: z.string().trim().min(1, 'say what the customer is asked for').max(2000) }).strict();
+/** `POST /api/tasks/:id/resume`: the clocks run again. */
+export const resumeSlaSchema = z.object({ reason: z.string().trim().min(1).max(2000).optional() }).strict();
+
 /** Socket commands name the task in the payload. */
 export const taskCommandSchema = z.object({ taskId, version }).strict();
 
@@ -52,6 +57,8 @@ export type HandOverBody = z.input<typeof handOverSchema>;
 export type BpmnErrorBody = z.input<typeof bpmnErrorSchema>;
 export type EscalationBody = z.input<typeof escalationSchema>;
 export type CommentBody = z.input<typeof commentSchema>;
+export type WaitOnCustomerBody = z.input<typeof waitOnCustomerSchema>;
+export type ResumeSlaBody = z.input<typeof resumeSlaSchema>;
 export type TaskCommand = z.input<typeof taskCommandSchema>;
 
 /** A BPMN error the diagram catches on a task. */

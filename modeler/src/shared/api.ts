@@ -13,8 +13,10 @@ import type {
   EscalationBody,
   HandOverBody,
   PassUpBody,
+  ResumeSlaBody,
   TaskProblems,
   VersionOnlyBody,
+  WaitOnCustomerBody,
 } from '../../../server/contracts/tasks.js';
 import type { DefinitionSummary } from '../../../server/definitions/definition.js';
 import type { TaskView } from '../../../server/tasks/task-sla.js';
@@ -91,8 +93,8 @@ export const api = {
   complete: (id: string, version: number, variables: Record<string, unknown>) =>
     json<TaskView>('POST', `/api/tasks/${enc(id)}/complete`, body<CompleteTaskBody>({ version, variables })),
   /** The ticket's SLA clocks stop while it waits on the customer / run again (issue 16). */
-  waitOnCustomer: (id: string, reason: string) => json<TaskView>('POST', `/api/tasks/${enc(id)}/wait-on-customer`, { json: { reason } }),
-  resumeSla: (id: string, reason: string) => json<TaskView>('POST', `/api/tasks/${enc(id)}/resume`, { json: reason ? { reason } : {} }),
+  waitOnCustomer: (id: string, reason: string) => json<TaskView>('POST', `/api/tasks/${enc(id)}/wait-on-customer`, body<WaitOnCustomerBody>({ reason })),
+  resumeSla: (id: string, reason: string) => json<TaskView>('POST', `/api/tasks/${enc(id)}/resume`, body<ResumeSlaBody>(reason ? { reason } : {})),
   passUp: (id: string, version: number, reason: string) => json<TaskView>('POST', `/api/tasks/${enc(id)}/pass-up`, body<PassUpBody>({ version, reason })),
   handOver: (id: string, version: number, target: Pick<HandOverBody, 'department' | 'assignee'>, reason: string) =>
     json<TaskView>('POST', `/api/tasks/${enc(id)}/hand-over`, body<HandOverBody>({ version, reason, ...target })),
