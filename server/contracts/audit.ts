@@ -1,7 +1,12 @@
 /**
- * What verifying a trail answers: types only, no Node APIs, so the browser's replay viewer reads the
- * same shape (`server/contracts/replay.ts`). The checks themselves are in audit-chain.ts and audit-verify.ts.
+ * Wire contracts of an instance's audit trail: what verifying it answers (the browser's replay viewer
+ * reads the same shape, `server/contracts/replay.ts`) and the export's query. The checks themselves
+ * are in audit/audit-chain.ts and audit/audit-verify.ts.
  */
+import { z } from 'zod';
+
+/** `GET /api/instances/:id/audit`: the trail as JSON lines or CSV. */
+export const auditExportQuerySchema = z.object({ format: z.enum(['json', 'csv']).default('json') }).strict();
 
 /** Why verification stopped at an event; the names are part of the API (`firstInvalid.kind`). */
 export type AuditBreakKind =
