@@ -48,6 +48,12 @@ export const key = z.string().trim().min(1).max(200);
 export const limit = z.coerce.number().int().min(1).max(500).default(50);
 export const offset = z.coerce.number().int().min(0).default(0);
 
+/**
+ * A query string as a page writes it, before the server coerces it: the schema's fields, each
+ * optional, as text or a number. A field the route does not take is a compile error in the page.
+ */
+export type QueryOf<T extends z.ZodType> = { [K in keyof z.input<T>]?: string | number };
+
 /** `limit` and `offset` of a list that has no other filters. */
 export const pagingSchema = z.object({ limit, offset });
 export type Paging = z.infer<typeof pagingSchema>;

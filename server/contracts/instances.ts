@@ -1,7 +1,7 @@
 /** Wire contracts of `/api/instances` and `/api/messages`: bodies, queries and the views the pages read. */
 import { z } from 'zod';
 
-import { instant, key, limit, offset, variablesSchema } from './common.js';
+import { instant, key, limit, offset, variablesSchema, type QueryOf } from './common.js';
 
 export const INSTANCE_STATUSES = ['running', 'completed', 'cancelled', 'failed'] as const;
 export const instanceStatusSchema = z.enum(INSTANCE_STATUSES);
@@ -74,7 +74,7 @@ export type InstanceQuery = z.infer<typeof instanceQuerySchema>;
  * The query as a page writes it (every field a string or number, all optional). The browser
  * builds the query string from it, so a field the server does not take is a compile error.
  */
-export type InstanceSearch = { [name in keyof z.input<typeof instanceQuerySchema>]?: string | number };
+export type InstanceSearch = QueryOf<typeof instanceQuerySchema>;
 
 /**
  * A row of `GET /api/instances`: the instance without its engine state, audit head and variables.
