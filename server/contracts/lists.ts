@@ -10,3 +10,7 @@ export type Lang = (typeof LANGUAGES)[number];
 /** What a person can be notified of, each switchable per channel. */
 export const NOTIFICATION_KINDS = ['assigned', 'queue', 'sla-at-risk', 'sla-breached', 'customer-replied'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/** The days of a calendar's week, Monday first. */
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
