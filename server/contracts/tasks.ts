@@ -48,6 +48,8 @@ export const resumeSlaSchema = z.object({ reason: z.string().trim().min(1).max(2
 
 /** Socket commands name the task in the payload. */
 export const taskCommandSchema = z.object({ taskId, version }).strict();
+/** The inbox socket's `inbox:join`: follow one more department's queue. */
+export const inboxJoinSchema = z.object({ department: z.string().trim().min(1).max(100) }).strict();
 
 /** The bodies as a client sends them. */
 export type VersionOnlyBody = z.input<typeof versionOnlySchema>;

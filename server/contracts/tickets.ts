@@ -23,5 +23,8 @@ export const lookupSchema = z.object({
   email: z.string().trim().min(3).max(320).email('is not an email address'),
 });
 
+/** The ticket socket's `ticket:watch`: follow one ticket's story live. */
+export const ticketWatchSchema = z.object({ instanceId: z.string().trim().min(1).max(200) }).strict();
+
 export type ConversationBody = z.input<typeof conversationTextSchema>;
 export type LookupBody = z.input<typeof lookupSchema>;
