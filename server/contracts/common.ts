@@ -80,3 +80,8 @@ export interface ErrorIssue {
   elementId: string | null;
   message: string;
 }
+
+/** The body of every error answer (4xx and 5xx): a stable code, a sentence for people, the problems one by one. */
+export interface ErrorBody {
+  error: { code: string; message: string; issues: ErrorIssue[] };
+}

@@ -1,6 +1,7 @@
 /** Wire contracts of `/api/users` (administrators): roles, the password rule, new users, changes, API tokens. */
 import { z } from 'zod';
 
+import type { Department } from './departments.js';
 import { placeSchema } from './field.js';
 
 /** What a person may do in Baton; one role per user keeps every access rule a single lookup. */
@@ -93,4 +94,10 @@ export interface IssuedToken {
   token: string;
   id: string;
   expiresAt: string;
+}
+
+/** `GET /api/directory`: whom a task can be handed to (enabled people who work tasks; no personal data). */
+export interface Directory {
+  departments: Department[];
+  people: { username: string; role: Role; departments: string[] }[];
 }

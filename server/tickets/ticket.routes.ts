@@ -4,6 +4,7 @@ import express, { Router } from 'express';
 import { principalOf } from '../http/principal.js';
 import { instanceParamsSchema } from '../contracts/instances.js';
 import { conversationTextSchema, lookupSchema, ticketNumberSchema } from '../contracts/tickets.js';
+import type { Directory } from '../contracts/users.js';
 import { parseInput } from '../http/validate.js';
 import type { StatusService } from '../customer/status.service.js';
 import type { UserStore } from '../users/user.store.js';
@@ -62,12 +63,13 @@ export function directoryRoutes(users: UserStore, departments: DepartmentService
   const router = Router();
   router.get('/', async (_req, res) => {
     const [people, all] = await Promise.all([users.list(), departments.list()]);
-    res.json({
+    const directory: Directory = {
       departments: all.map((department) => ({ id: department.id, name: department.name, parentId: department.parentId })),
       people: people
         .filter((user) => !user.disabled && user.role !== 'auditor')
         .map((user) => ({ username: user.username, role: user.role, departments: user.departments })),
-    });
+    };
+    res.json(directory);
   });
   return router;
 }

@@ -3,7 +3,7 @@
  * session cookie (`credentials: 'same-origin'`) and the session's CSRF token; a 401 (the session
  * expired or was signed out elsewhere) sends the browser to the sign-in page.
  */
-import type { ErrorIssue } from '../../../server/contracts/common.js';
+import type { ErrorBody, ErrorIssue } from '../../../server/contracts/common.js';
 import type { DeployAnswer } from '../../../server/contracts/definitions.js';
 import type { DepartmentView as Department } from '../../../server/contracts/departments.js';
 import type {
@@ -55,9 +55,10 @@ export async function request(method: string, url: string, body?: { json: unknow
   if (response.status === 401) goToLogin();
   if (!response.ok) {
     const text = await response.text();
-    let error: { code?: string; message?: string; issues?: ErrorIssue[] } = {};
+    // The server's error answers follow ErrorBody; anything else (a proxy's page) is shown as text.
+    let error: Partial<ErrorBody['error']> = {};
     try {
-      error = (JSON.parse(text) as { error?: typeof error }).error ?? {};
+      error = (JSON.parse(text) as Partial<ErrorBody>).error ?? {};
     } catch {
       // not JSON: the status text says it
     }

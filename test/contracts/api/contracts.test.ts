@@ -75,7 +75,7 @@ describe('API contracts (server/contracts): one source for bodies, queries and v
 
     it('the request types are declared once, in the contracts (the rest of the server re-exports them)', () => {
       // given the names that used to be written twice
-      const names = ['TaskFilter', 'TaskStatus', 'InstanceStatus', 'StartInstance', 'CorrelateMessage', 'NewUser', 'UserPatch', 'InstanceSummary', 'DepartmentView', 'OperationsRow', 'AccountSettings', 'Role', 'Lang', 'NotificationKind', 'ApprovalStatus', 'CalendarRecord', 'Weekday'];
+      const names = ['TaskFilter', 'TaskStatus', 'InstanceStatus', 'StartInstance', 'CorrelateMessage', 'NewUser', 'UserPatch', 'InstanceSummary', 'DepartmentView', 'OperationsRow', 'AccountSettings', 'Role', 'Lang', 'NotificationKind', 'ApprovalStatus', 'CalendarRecord', 'Weekday', 'ErrorBody', 'ErrorIssue', 'Directory'];
       const declared = new Map<string, string[]>(names.map((name) => [name, []]));
       for (const file of [...tsFiles(path.join(ROOT, 'server')), ...tsFiles(path.join(ROOT, 'modeler/src'))]) {
         const text = readFileSync(file, 'utf8');
