@@ -3,11 +3,9 @@
  * One place (http/error-handler.ts) maps codes to HTTP statuses; anything that is
  * not a BatonError is a bug and becomes a 500 without details.
  */
-export interface ErrorIssue {
-  /** BPMN element the problem belongs to, when there is one. */
-  elementId: string | null;
-  message: string;
-}
+import type { ErrorIssue } from './contracts/common.js';
+
+export type { ErrorIssue };
 
 export abstract class BatonError extends Error {
   abstract readonly code: string;

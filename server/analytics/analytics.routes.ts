@@ -1,44 +1,23 @@
 import { Router, type Response } from 'express';
-import { z } from 'zod';
 
+import {
+  activitiesQuerySchema,
+  compareQuerySchema,
+  departmentParamsSchema,
+  fieldQuerySchema,
+  monthlyQuerySchema,
+  processParamsSchema,
+  reportDeliverySchema,
+  throughputQuerySchema,
+} from '../contracts/analytics.js';
 import { InvalidInputError } from '../errors.js';
 import { guard } from '../http/roles.js';
 import { principalOf } from '../http/principal.js';
 import { parseInput } from '../http/validate.js';
 import type { AnalyticsService } from './analytics.service.js';
 import type { ReportDeliveries } from './report-deliveries.js';
-import { LANGUAGES } from '../i18n/languages.js';
 import { READERS } from '../http/roles.js';
 import { toCsv } from './report-csv.js';
-
-const format = z.enum(['json', 'csv']).default('json');
-const month = z
-  .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month must look like 2026-11 (year-month)');
-const name = z.string().min(1).max(200);
-const instant = z
-  .string()
-  .max(40)
-  .refine((value) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) && !Number.isNaN(Date.parse(value)), 'must be a date (2026-11-01) or an ISO date-time');
-const version = z.coerce.number().int().positive();
-const ranged = { from: instant, to: instant, format };
-
-const monthlyQuery = z.object({ month, department: name.optional(), person: name.optional(), format }).strict();
-const activitiesQuery = z.object({ ...ranged, version: version.optional() }).strict();
-const throughputQuery = z.object({ ...ranged, bucket: z.enum(['day', 'week']).default('day') }).strict();
-const compareQuery = z.object({ ...ranged, a: version, b: version }).strict();
-const fieldQuery = z.object({ ...ranged, department: name.default('technicians') }).strict();
-const processParams = z.object({ key: name }).strict();
-const departmentParams = z.object({ department: name }).strict();
-const deliveryBody = z
-  .object({
-    enabled: z.boolean().default(true),
-    timeZone: z.string().min(1).max(64),
-    hour: z.number().int().min(0).max(23).default(7),
-    lang: z.enum(LANGUAGES).default('en'),
-    recipients: z.array(z.email().max(254)).min(1).max(50),
-  })
-  .strict();
 
 /** The longest range a report covers: past it the answer would be slow and unreadable. */
 const MAX_RANGE_MS = 5 * 366 * 86_400_000;
@@ -79,16 +58,16 @@ export function reportRoutes(analytics: AnalyticsService, deliveries: ReportDeli
   });
   router.put('/deliveries/:department', async (req, res) => {
     guard(req, 'admin');
-    const { department } = parseInput(departmentParams, req.params, 'department');
-    res.json(await deliveries.configure(department, parseInput(deliveryBody, req.body, 'report delivery')));
+    const { department } = parseInput(departmentParamsSchema, req.params, 'department');
+    res.json(await deliveries.configure(department, parseInput(reportDeliverySchema, req.body, 'report delivery')));
   });
   router.get('/deliveries/:department/mail', async (req, res) => {
     guard(req, ...READERS);
-    const { department } = parseInput(departmentParams, req.params, 'department');
+    const { department } = parseInput(departmentParamsSchema, req.params, 'department');
     res.json(await deliveries.mailFor(department));
   });
   router.get('/monthly', async (req, res) => {
-    const query = parseInput(monthlyQuery, req.query, 'monthly report query');
+    const query = parseInput(monthlyQuerySchema, req.query, 'monthly report query');
     const report = await analytics.monthly(principalOf(req), query);
     if (query.format === 'json') return void res.json(report);
     // One table: the departments' rows, then the people's, told apart by the first column.
@@ -106,8 +85,8 @@ export function reportRoutes(analytics: AnalyticsService, deliveries: ReportDeli
 export function analyticsRoutes(analytics: AnalyticsService): Router {
   const router = Router();
   router.get('/processes/:key/activities', async (req, res) => {
-    const { key } = parseInput(processParams, req.params, 'process key');
-    const query = parseInput(activitiesQuery, req.query, 'activities query');
+    const { key } = parseInput(processParamsSchema, req.params, 'process key');
+    const query = parseInput(activitiesQuerySchema, req.query, 'activities query');
     const report = await analytics.activities(principalOf(req), key, rangeOf(query), query.version);
     if (query.format === 'json') return void res.json(report);
     type A = (typeof report.activities)[number];
@@ -125,8 +104,8 @@ export function analyticsRoutes(analytics: AnalyticsService): Router {
     ]));
   });
   router.get('/processes/:key/throughput', async (req, res) => {
-    const { key } = parseInput(processParams, req.params, 'process key');
-    const query = parseInput(throughputQuery, req.query, 'throughput query');
+    const { key } = parseInput(processParamsSchema, req.params, 'process key');
+    const query = parseInput(throughputQuerySchema, req.query, 'throughput query');
     const report = await analytics.throughput(principalOf(req), key, rangeOf(query, query.bucket), query.bucket);
     if (query.format === 'json') return void res.json(report);
     type B = (typeof report.buckets)[number];
@@ -140,16 +119,16 @@ export function analyticsRoutes(analytics: AnalyticsService): Router {
     ]));
   });
   router.get('/processes/:key/sla', async (req, res) => {
-    const { key } = parseInput(processParams, req.params, 'process key');
-    const query = parseInput(throughputQuery, req.query, 'SLA query');
+    const { key } = parseInput(processParamsSchema, req.params, 'process key');
+    const query = parseInput(throughputQuerySchema, req.query, 'SLA query');
     const report = await analytics.throughput(principalOf(req), key, rangeOf(query), query.bucket);
     if (query.format === 'json') return void res.json({ sla: report.sla, firstContactResolution: report.firstContactResolution });
     type S = (typeof report.sla)[number];
     sendCsv(res, `sla-${key}.csv`, toCsv<S>(report.sla, [['department', (s) => s.department], ['met', (s) => s.met], ['breached', (s) => s.breached]]));
   });
   router.get('/processes/:key/compare', async (req, res) => {
-    const { key } = parseInput(processParams, req.params, 'process key');
-    const query = parseInput(compareQuery, req.query, 'comparison query');
+    const { key } = parseInput(processParamsSchema, req.params, 'process key');
+    const query = parseInput(compareQuerySchema, req.query, 'comparison query');
     const report = await analytics.compare(principalOf(req), key, rangeOf(query), [query.a, query.b]);
     if (query.format === 'json') return void res.json(report);
     type V = (typeof report.versions)[number];
@@ -168,8 +147,8 @@ export function analyticsRoutes(analytics: AnalyticsService): Router {
     ]));
   });
   router.get('/processes/:key/field', async (req, res) => {
-    const { key } = parseInput(processParams, req.params, 'process key');
-    const query = parseInput(fieldQuery, req.query, 'field KPI query');
+    const { key } = parseInput(processParamsSchema, req.params, 'process key');
+    const query = parseInput(fieldQuerySchema, req.query, 'field KPI query');
     const report = await analytics.field(principalOf(req), key, rangeOf(query), query.department);
     if (query.format === 'json') return void res.json(report);
     type T = (typeof report.technicians)[number];

@@ -1,15 +1,14 @@
 import { once } from 'node:events';
 
 import { Router, type Response } from 'express';
-import { z } from 'zod';
 
 import { guard, READERS } from '../http/roles.js';
-import { instanceParamsSchema } from '../http/schemas.js';
+import { auditExportQuerySchema } from '../contracts/audit.js';
+import { instanceParamsSchema } from '../contracts/instances.js';
 import { parseInput } from '../http/validate.js';
 import { auditCsvHeader, auditCsvRow, auditJsonItem } from './audit-export.js';
 import type { AuditService } from './audit.service.js';
 
-const exportQuery = z.object({ format: z.enum(['json', 'csv']).default('json') }).strict();
 
 /** `/api/instances/:id/audit…`: the trail (streamed), its verification. */
 export function auditRoutes(audit: AuditService): Router {
@@ -18,7 +17,7 @@ export function auditRoutes(audit: AuditService): Router {
   router.get('/:id/audit', async (req, res) => {
     guard(req, ...READERS);
     const { id } = parseInput(instanceParamsSchema, req.params, 'instance id');
-    const { format } = parseInput(exportQuery, req.query, 'audit export query');
+    const { format } = parseInput(auditExportQuerySchema, req.query, 'audit export query');
     // Before the first byte: an unknown instance is still a clean 404.
     await audit.require(id);
     if (format === 'csv') res.type('text/csv').attachment(`audit-${id}.csv`);

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
 
+import { passwordChangeSchema, signInSchema } from '../contracts/auth.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../http/cookies.js';
 import { principalOf } from '../http/principal.js';
 import { parseInput } from '../http/validate.js';
@@ -10,13 +10,6 @@ import type { UserStore } from '../users/user.store.js';
 import { userView } from '../users/user.js';
 import type { AuthService } from './auth.service.js';
 import type { UserService } from '../users/user.service.js';
-import { MAX_PASSWORD_BYTES, passwordProblem, passwordTooLong } from './passwords.js';
-
-const signIn = z.object({
-  username: z.string().trim().min(1).max(100),
-  // Sign-in checks only what bcrypt can read: the minimum length is for new passwords.
-  password: z.string().min(1).refine((value) => !passwordTooLong(value), `at most ${MAX_PASSWORD_BYTES} bytes`),
-});
 
 /** The client's address: behind a trusted proxy (BATON_TRUST_PROXY) the one it forwarded. */
 function address(req: Request): string {
@@ -29,7 +22,7 @@ export function publicAuthRoutes(auth: AuthService, accounts: AccountService, se
 
   /** Browser sign-in: an httpOnly SameSite=Lax session cookie, and the CSRF token for the x-csrf-token header. */
   router.post('/login', async (req, res) => {
-    const { username, password } = parseInput(signIn, req.body ?? {}, 'sign-in');
+    const { username, password } = parseInput(signInSchema, req.body ?? {}, 'sign-in');
     const { secret, credential, user } = await auth.signIn(username, password, address(req), 'session');
     const secure = secureCookies || req.secure;
     res.cookie(SESSION_COOKIE, secret, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: new Date(credential.expiresAt) });
@@ -41,7 +34,7 @@ export function publicAuthRoutes(auth: AuthService, accounts: AccountService, se
 
   /** Programs: a bearer token for `Authorization: Bearer`; shown once, only its hash is kept. */
   router.post('/token', async (req, res) => {
-    const { username, password } = parseInput(signIn, req.body ?? {}, 'token request');
+    const { username, password } = parseInput(signInSchema, req.body ?? {}, 'token request');
     const { secret, credential } = await auth.signIn(username, password, address(req), 'token');
     res.status(201).json({ token: secret, id: credential.id, expiresAt: credential.expiresAt });
   });
@@ -49,23 +42,13 @@ export function publicAuthRoutes(auth: AuthService, accounts: AccountService, se
   return router;
 }
 
-const passwordChange = z
-  .object({
-    currentPassword: z.string().min(1).max(MAX_PASSWORD_BYTES),
-    newPassword: z.string().superRefine((value, ctx) => {
-      const problem = passwordProblem(value);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    }),
-  })
-  .strict();
-
 /** Routes for a signed-in caller. */
 export function authRoutes(auth: AuthService, users: UserStore, people: UserService): Router {
   const router = Router();
 
   /** One's own password: the current one is required; other sign-ins end, this one stays. */
   router.post('/password', async (req, res) => {
-    const { currentPassword, newPassword } = parseInput(passwordChange, req.body ?? {}, 'password change');
+    const { currentPassword, newPassword } = parseInput(passwordChangeSchema, req.body ?? {}, 'password change');
     await people.changeOwnPassword(principalOf(req), currentPassword, newPassword);
     res.status(204).end();
   });

@@ -26,18 +26,5 @@ export class PasswordHasher {
   }
 }
 
-/** bcrypt reads at most 72 bytes; longer passwords would silently share a hash with their prefix. */
-export const MAX_PASSWORD_BYTES = 72;
-export const MIN_PASSWORD_LENGTH = 10;
-
-/** Whether bcrypt would cut the password short (it reads at most MAX_PASSWORD_BYTES). */
-export function passwordTooLong(password: string): boolean {
-  return Buffer.byteLength(password) > MAX_PASSWORD_BYTES;
-}
-
-/** The one rule for a new password: what is wrong with it, or null when it will do. */
-export function passwordProblem(password: string): string | null {
-  if (password.length < MIN_PASSWORD_LENGTH) return `at least ${MIN_PASSWORD_LENGTH} characters`;
-  if (passwordTooLong(password)) return `at most ${MAX_PASSWORD_BYTES} bytes`;
-  return null;
-}
+/** The password rule is part of the users' contract (pure, so a page may check it as the server does). */
+export { MAX_PASSWORD_BYTES, MIN_PASSWORD_LENGTH, passwordProblem, passwordTooLong } from '../contracts/users.js';

@@ -1,13 +1,10 @@
 import express, { Router } from 'express';
-import { z } from 'zod';
 
+import { calendarPatch, icsImportSchema, newCalendar, toRecord } from '../contracts/calendars.js';
 import { actorOf } from '../http/principal.js';
 import { guard } from '../http/roles.js';
 import { parseInput } from '../http/validate.js';
-import { calendarPatch, newCalendar, toRecord } from './calendar-schema.js';
 import type { CalendarService } from './calendar.service.js';
-
-const icsBody = z.object({ ics: z.string().min(1, 'the .ics text is empty').max(2_000_000) }).strict();
 
 /** Calendars are read by everyone signed in (the modeler offers them); administrators change them. */
 export function calendarRoutes(calendars: CalendarService): Router {
@@ -41,7 +38,7 @@ export function calendarRoutes(calendars: CalendarService): Router {
   router.post('/:id/holidays/import', express.text({ type: ['text/calendar', 'text/plain'], limit: '2mb' }), async (req, res) => {
     guard(req, 'admin');
     const body: unknown = typeof req.body === 'string' ? { ics: req.body } : (req.body ?? {});
-    const { ics } = parseInput(icsBody, body, 'holiday import');
+    const { ics } = parseInput(icsImportSchema, body, 'holiday import');
     res.json(await calendars.importHolidays(req.params.id, ics, actorOf(req)));
   });
 

@@ -4,7 +4,7 @@ import type { DepartmentStore } from '../departments/department.store.js';
 import { WorkingTime } from './business-time.js';
 import type { CalendarDirectory } from './calendar-directory.js';
 import type { CalendarRecord, Holiday } from './calendar.js';
-import { calendarPatch, type CalendarPatch } from './calendar-schema.js';
+import { calendarPatch, type CalendarPatch } from '../contracts/calendars.js';
 import { parseInput } from '../http/validate.js';
 import type { CalendarStore } from './calendar.store.js';
 import { calendarsNamedIn } from './diagram-calendars.js';

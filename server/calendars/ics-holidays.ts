@@ -33,7 +33,7 @@ export function holidaysFromIcs(text: string): { holidays: Holiday[]; skipped: n
   return { holidays, skipped };
 }
 
-/** The longest holiday name a calendar keeps (calendar-schema.ts); published files have longer summaries. */
+/** The longest holiday name a calendar keeps (contracts/calendars.ts); published files have longer summaries. */
 const MAX_NAME = 200;
 /** Dates as a calendar stores them: four-digit years (ical.js wraps 00000000 to year -1 and reads 99999999 as year 10007). */
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -1,9 +1,13 @@
 /**
- * Wire types of `GET /api/instances/:id/replay`, shared with the browser's replay viewer (types
- * only, no runtime code). The state at a step is what `foldAudit` computes from the events.
+ * Wire contracts of `GET /api/instances/:id/replay`, shared with the browser's replay viewer (which
+ * imports the types only). The state at a step is what `foldAudit` computes from the events.
  */
+import { z } from 'zod';
 
-import type { AuditVerification } from '../audit/audit-verification.js';
+import type { AuditVerification } from './audit.js';
+
+/** `?step=n`: the state after event n (default the last). */
+export const replayQuerySchema = z.object({ step: z.coerce.number().int().min(0).optional() }).strict();
 
 /** A token: an activity run that has started and not yet left. */
 export interface ReplayToken {

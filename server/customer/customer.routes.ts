@@ -1,11 +1,10 @@
 import express, { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
 
 import { BatonError, NotFoundError } from '../errors.js';
 import { HTTP_STATUS } from '../http/error-handler.js';
 import { guard, READERS } from '../http/roles.js';
 import { refuseHostileBody } from '../http/hostile-values.js';
-import { instanceParamsSchema } from '../http/schemas.js';
+import { instanceParamsSchema } from '../contracts/instances.js';
 import { parseInput } from '../http/validate.js';
 import type { IntakeService } from './intake.service.js';
 import { readMultipart } from './multipart.js';
@@ -13,16 +12,10 @@ import { labelPage } from './label-page.js';
 import { isLang, langFromRequest, translator } from '../i18n/i18n.js';
 import { qrSvg } from './qr-code.js';
 import { lookupPage, noTicketPage, statusPage } from './status-page.js';
-import { conversationTextSchema, lookupSchema } from '../tickets/ticket.routes.js';
+import { conversationTextSchema, lookupSchema } from '../contracts/tickets.js';
+import { feedbackSchema, prefillSchema, processKeySchema } from '../contracts/customer.js';
 import type { TicketService } from '../tickets/ticket.service.js';
 import { NO_TICKET, type StatusService } from './status.service.js';
-
-const keySchema = z.string().trim().min(1).max(200);
-const prefillSchema = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).max(100), z.string().max(500));
-export const feedbackSchema = z.object({
-  rating: z.coerce.number().int().min(1).max(5),
-  comment: z.string().trim().max(2000).refine((text) => !text.includes('\u0000'), 'must not contain the NUL character').default(''),
-});
 
 /** The customer's pages carry a secret in their URL: no caching, no referrer, no indexing, no foreign scripts. */
 function privatePage(res: Response): void {
@@ -41,22 +34,22 @@ function privatePage(res: Response): void {
 export function publicCustomerApi(intake: IntakeService, status: StatusService): Router {
   const router = Router();
   router.get('/processes/:key/intake', async (req, res) => {
-    res.set('cache-control', 'no-store').json(await intake.form(parseInput(keySchema, req.params.key, 'process key')));
+    res.set('cache-control', 'no-store').json(await intake.form(parseInput(processKeySchema, req.params.key, 'process key')));
   });
   router.post('/processes/:key/requests', express.json({ limit: '32kb' }), refuseHostileBody, async (req, res) => {
-    const receipt = await intake.submit(parseInput(keySchema, req.params.key, 'process key'), req.body, req.ip ?? req.socket.remoteAddress ?? 'unknown', langFromRequest(req));
+    const receipt = await intake.submit(parseInput(processKeySchema, req.params.key, 'process key'), req.body, req.ip ?? req.socket.remoteAddress ?? 'unknown', langFromRequest(req));
     privatePage(res);
     res.status(201).json({ ticketNumber: receipt.ticketNumber, token: receipt.token, statusUrl: receipt.statusUrl, statusPath: `/status/${receipt.token}` });
   });
   // The printable code for equipment: query parameters prefill the form (only its own fields).
   router.get('/processes/:key/qr.svg', async (req, res) => {
     const prefill = parseInput(prefillSchema, req.query, 'prefill');
-    const url = await intake.requestUrl(parseInput(keySchema, req.params.key, 'process key'), prefill);
+    const url = await intake.requestUrl(parseInput(processKeySchema, req.params.key, 'process key'), prefill);
     res.type('image/svg+xml').set('cache-control', 'public, max-age=300').send(await qrSvg(url));
   });
   router.get('/processes/:key/request-link', async (req, res) => {
     const prefill = parseInput(prefillSchema, req.query, 'prefill');
-    res.json({ url: await intake.requestUrl(parseInput(keySchema, req.params.key, 'process key'), prefill) });
+    res.json({ url: await intake.requestUrl(parseInput(processKeySchema, req.params.key, 'process key'), prefill) });
   });
 
   router.use('/status/:token', status.guesses.guard('json'));
@@ -101,7 +94,7 @@ export function customerPages(intake: IntakeService, status: StatusService, tick
     }
   });
   router.get('/request/:key/label', async (req, res) => {
-    const key = parseInput(keySchema, req.params.key, 'process key');
+    const key = parseInput(processKeySchema, req.params.key, 'process key');
     // `lang` picks the label's language (its links); the rest prefills the request form.
     const { lang: asked, ...prefill } = parseInput(prefillSchema, req.query, 'prefill');
     const { title, url } = await intake.label(key, prefill);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import type { DefinitionService } from '../definitions/definition.service.js';
 import { NotFoundError } from '../errors.js';
-import { variablesSchema } from '../http/schemas.js';
+import { variablesSchema } from '../contracts/common.js';
 import { parseInput } from '../http/validate.js';
 import type { InstanceRunner } from '../instances/instance-runner.js';
 import { validateFormData } from '../tasks/task-form.js';

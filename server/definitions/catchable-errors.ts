@@ -4,16 +4,11 @@
  * inbox offers a person who ends a task with an error, and what that action is checked against.
  * Pure (moddle elements only), so it can run anywhere the diagram is read.
  */
+import type { CatchableError, CatchableEscalation } from '../contracts/tasks.js';
+
 import { child, children, descendants, idOf, trimmed, type ModdleElement } from './moddle-element.js';
 
-export interface CatchableError {
-  /** null: the event catches any error code. */
-  errorCode: string | null;
-  /** The bpmn:error's name, else the catching event's. */
-  name: string | null;
-  /** The boundary or start event that catches it. */
-  catchingElementId: string | null;
-}
+export type { CatchableError, CatchableEscalation };
 
 function errorsCaughtBy(event: ModdleElement): CatchableError[] {
   const result: CatchableError[] = [];
@@ -52,17 +47,6 @@ export function catchableErrors(definitions: ModdleElement, elementId: string): 
   return result;
 }
 
-export interface CatchableEscalation {
-  /** null: the event catches any escalation. */
-  escalationCode: string | null;
-  name: string | null;
-  /** The boundary event that catches it (its wait is what the escalation is sent to). */
-  catchingElementId: string;
-  /** The bpmn:escalation's id the event waits for; null for a catch-all event. */
-  escalationId: string | null;
-  /** False for a non-interrupting boundary event: the task stays open. */
-  interrupting: boolean;
-}
 
 /** Escalation boundary events on the activity itself: what a person may raise while working on it. */
 export function catchableEscalations(definitions: ModdleElement, elementId: string): CatchableEscalation[] {

@@ -1,16 +1,14 @@
 import express, { Router } from 'express';
-import { z } from 'zod';
 
+import { deployBodySchema, versionParamsSchema, type DeployAnswer } from '../contracts/definitions.js';
 import { InvalidInputError } from '../errors.js';
 import { guard } from '../http/roles.js';
 import { parseInput } from '../http/validate.js';
-import { versionParamsSchema } from '../http/schemas.js';
 import type { DefinitionService } from './definition.service.js';
 
 export const MAX_DIAGRAM_BYTES = 5 * 1024 * 1024;
 
 const xmlBody = express.text({ type: ['application/xml', 'text/xml', 'application/bpmn+xml', 'text/plain'], limit: MAX_DIAGRAM_BYTES });
-const jsonBody = z.object({ xml: z.string().min(1) });
 
 export function definitionRoutes(definitions: DefinitionService): Router {
   const router = Router();
@@ -18,17 +16,18 @@ export function definitionRoutes(definitions: DefinitionService): Router {
   /** Deploy: the diagram as the raw body (application/xml) or as `{ "xml": "..." }`. */
   router.post('/', xmlBody, async (req, res) => {
     guard(req, 'admin', 'process-owner');
-    const xml = typeof req.body === 'string' ? req.body : parseInput(jsonBody, req.body, 'deployment').xml;
+    const xml = typeof req.body === 'string' ? req.body : parseInput(deployBodySchema, req.body, 'deployment').xml;
     if (!xml.trim()) throw new InvalidInputError('The request has no BPMN diagram in its body');
     const { definition, created } = await definitions.deploy(xml);
-    res.status(created ? 201 : 200).json({
+    const answer: DeployAnswer = {
       key: definition.key,
       version: definition.version,
       id: definition.id,
       name: definition.name,
       created,
       warnings: definition.warnings,
-    });
+    };
+    res.status(created ? 201 : 200).json(answer);
   });
 
   router.get('/', async (_req, res) => {

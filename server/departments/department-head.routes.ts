@@ -1,12 +1,10 @@
 import { Router } from 'express';
-import { z } from 'zod';
 
+import { departmentHeadSchema } from '../contracts/departments.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { guard } from '../http/roles.js';
 import { parseInput } from '../http/validate.js';
 import type { Store } from '../stores/store.js';
-
-const headChange = z.object({ username: z.string().trim().toLowerCase().min(1).max(64).nullable() }).strict();
 
 /** Mounted at /api/departments before the department routes: who heads each department. */
 export function departmentHeadRoutes(store: Pick<Store, 'departments' | 'departmentHeads' | 'users'>): Router {
@@ -19,7 +17,7 @@ export function departmentHeadRoutes(store: Pick<Store, 'departments' | 'departm
 
   router.put('/:id/head', async (req, res) => {
     guard(req, 'admin');
-    const { username } = parseInput(headChange, req.body ?? {}, 'department head');
+    const { username } = parseInput(departmentHeadSchema, req.body ?? {}, 'department head');
     if (!(await store.departments.get(req.params.id))) throw new NotFoundError(`Department ${req.params.id} does not exist`);
     if (username !== null) {
       const user = await store.users.getByUsername(username);

@@ -1,9 +1,10 @@
+import type { DepartmentPatch, DepartmentView } from '../contracts/departments.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import type { DepartmentRecord } from './department.js';
 import type { DepartmentStore } from './department.store.js';
 
 /** A department as the API shows it: with the business calendar it works by (issue 16). */
-export type DepartmentView = DepartmentRecord & { calendarId: string | null };
+export type { DepartmentView };
 
 /** Where departments' calendars are kept and checked (calendars/calendar.service.ts). */
 export interface DepartmentCalendars {
@@ -46,7 +47,7 @@ export class DepartmentService {
 
   async update(
     id: string,
-    patch: { name?: string | undefined; parentId?: string | null | undefined; calendarId?: string | null | undefined },
+    patch: DepartmentPatch,
   ): Promise<DepartmentView> {
     const { calendarId: currentCalendar, ...current } = await this.get(id);
     const next = { ...current, name: patch.name ?? current.name, parentId: patch.parentId === undefined ? current.parentId : patch.parentId };

@@ -9,7 +9,7 @@ import {
   externalQuerySchema,
   failureSchema,
   fetchAndLockSchema,
-} from './external-task-schemas.js';
+} from '../contracts/external-tasks.js';
 import type { ExternalTaskService } from './external-task.service.js';
 
 /**

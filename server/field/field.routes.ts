@@ -1,6 +1,6 @@
 import express, { Router } from 'express';
-import { z } from 'zod';
 
+import { assetSchema, declineSchema, fieldIdSchema, fieldKpiQuerySchema, fieldPagingSchema, overrideSchema, partSchema, stockQuerySchema, stockSchema, warehouseSchema } from '../contracts/field.js';
 import { guard, WORKERS } from '../http/roles.js';
 import { principalOf } from '../http/principal.js';
 import { parseInput } from '../http/validate.js';
@@ -9,32 +9,6 @@ import type { FieldService } from './field.service.js';
 import type { VisitService } from './visit.service.js';
 import type { FieldKpis } from './field-kpis.js';
 import { ForbiddenError } from '../errors.js';
-
-const text = (max: number) => z.string().trim().min(1).max(max);
-const id = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, 'letters, digits and . _ : / - (at most 100)');
-const lat = z.number().finite().min(-90).max(90);
-const lon = z.number().finite().min(-180).max(180);
-const skills = z.array(text(100)).max(50);
-
-export const placeSchema = z.object({ address: text(500), lat, lon }).strict();
-
-const partSchema = z.object({ sku: id, name: text(200), price: z.number().finite().min(0).max(1e9) }).strict();
-const warehouseSchema = z.object({ id, name: text(200), address: text(500), lat, lon }).strict();
-const stockSchema = z.object({ quantity: z.number().int().min(0).max(1e9) }).strict();
-const assetSchema = z
-  .object({
-    id,
-    type: text(100),
-    customerEmail: z.string().trim().email().max(320).nullable().optional(),
-    address: text(500),
-    lat,
-    lon,
-    requiredSkills: skills.optional(),
-  })
-  .strict();
-const overrideSchema = z.object({ technician: text(64), reason: text(2000) }).strict();
-const declineSchema = z.object({ reason: text(2000) }).strict();
-const paging = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), offset: z.coerce.number().int().min(0).default(0) });
 
 const csvBody = express.text({ type: ['text/csv', 'text/plain', 'application/csv'], limit: '2mb' });
 const num = (value: string | undefined) => (value === undefined || value === '' ? undefined : Number(value));
@@ -67,21 +41,21 @@ export function fieldRoutes(field: FieldService, visits: VisitService, kpis: (mo
   });
 
   router.get('/stock', async (req, res) => {
-    const query = parseInput(z.object({ location: id.optional(), sku: id.optional() }), req.query, 'stock query');
+    const query = parseInput(stockQuerySchema, req.query, 'stock query');
     res.json(await field.stock({ ...(query.location ? { location: query.location } : {}), ...(query.sku ? { skus: [query.sku] } : {}) }));
   });
   router.put('/stock/:location/:sku', async (req, res) => {
     guard(req, 'admin');
-    const location = parseInput(id, req.params.location, 'stock location');
-    const sku = parseInput(id, req.params.sku, 'sku');
+    const location = parseInput(fieldIdSchema, req.params.location, 'stock location');
+    const sku = parseInput(fieldIdSchema, req.params.sku, 'sku');
     res.json(await field.setStock(location, sku, parseInput(stockSchema, req.body ?? {}, 'stock').quantity));
   });
 
   router.get('/assets', async (req, res) => {
-    res.json(await field.assets(parseInput(paging, req.query, 'paging')));
+    res.json(await field.assets(parseInput(fieldPagingSchema, req.query, 'paging')));
   });
   router.get('/assets/:id', async (req, res) => {
-    res.json(await field.asset(parseInput(id, req.params.id, 'asset id')));
+    res.json(await field.asset(parseInput(fieldIdSchema, req.params.id, 'asset id')));
   });
   router.post('/assets', async (req, res) => {
     guard(req, 'admin', 'process-owner');
@@ -118,7 +92,7 @@ export function fieldRoutes(field: FieldService, visits: VisitService, kpis: (mo
   });
 
   router.get('/field/kpis', async (req, res) => {
-    const query = parseInput(z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM'), technician: text(64).optional(), format: z.enum(['json', 'csv']).default('json') }).strict(), req.query, 'KPI query');
+    const query = parseInput(fieldKpiQuerySchema, req.query, 'KPI query');
     const principal = principalOf(req);
     // Staff see their own figures only; readers anyone's.
     if (principal.role === 'staff' && query.technician !== undefined && query.technician !== principal.username) throw new ForbiddenError('Staff see their own figures only');

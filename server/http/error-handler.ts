@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 
+import type { ErrorBody } from '../contracts/common.js';
 import { BatonError, BusyError, RateLimitedError, StoreUnavailableError } from '../errors.js';
 import { STORE_RETRY_AFTER_S, type HealthState } from '../health/health-state.js';
 import { storeFaultOf } from '../stores/store-faults.js';
@@ -26,9 +27,7 @@ export const HTTP_STATUS: Record<string, number> = {
   STORE_UNAVAILABLE: 503,
 };
 
-export interface ErrorBody {
-  error: { code: string; message: string; issues: { elementId: string | null; message: string }[] };
-}
+export type { ErrorBody };
 
 export function errorBody(code: string, message: string, issues: ErrorBody['error']['issues'] = []): ErrorBody {
   return { error: { code, message, issues } };

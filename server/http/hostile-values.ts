@@ -1,44 +1,8 @@
+import { findHostileValue, type HostileValue } from '../contracts/json-values.js';
 import { InvalidInputError } from '../errors.js';
 
-/**
- * Values no JSON edge accepts, whatever the route: keys that reach an object's prototype when
- * assigned (`__proto__`, `constructor`, `prototype`) and numbers JSON cannot hold (`1e400` parses
- * to Infinity, which SQLite would keep as null while the engine decides on Infinity).
- */
-const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-/** Deeper than any legitimate body; the walk stops there (variablesSchema refuses depth > 20 anyway). */
-const MAX_WALK_DEPTH = 64;
-
-export interface HostileValue {
-  /** Where it sits, e.g. `variables.amount` or `items.3.__proto__`. */
-  path: string;
-  message: string;
-}
-
-/** The first hostile key or number in a parsed JSON value, or null when there is none. */
-export function findHostileValue(value: unknown, path: string[] = [], depth = 0): HostileValue | null {
-  // PostgreSQL stores no NUL in text or jsonb (SQLite would): refused here alike on both stores.
-  if (typeof value === 'string') return value.includes('\u0000') ? { path: path.join('.'), message: 'must not contain the NUL character' } : null;
-  if (typeof value === 'number') {
-    return Number.isFinite(value) ? null : { path: path.join('.'), message: 'must be a finite number' };
-  }
-  if (value === null || typeof value !== 'object') return null;
-  if (depth > MAX_WALK_DEPTH) return { path: path.join('.'), message: `nests deeper than ${MAX_WALK_DEPTH} levels` };
-  if (Array.isArray(value)) {
-    for (let index = 0; index < value.length; index += 1) {
-      const found = findHostileValue(value[index], [...path, String(index)], depth + 1);
-      if (found) return found;
-    }
-    return null;
-  }
-  for (const key of Object.keys(value)) {
-    if (PROTOTYPE_KEYS.has(key)) return { path: [...path, key].join('.'), message: `the key '${key}' is not allowed` };
-    if (key.includes('\u0000')) return { path: path.join('.'), message: 'a key must not contain the NUL character' };
-    const found = findHostileValue((value as Record<string, unknown>)[key], [...path, key], depth + 1);
-    if (found) return found;
-  }
-  return null;
-}
+/** The walk itself is pure and lives with the contracts (variablesSchema runs it too); these are its HTTP edges. */
+export { findHostileValue, type HostileValue };
 
 /** `field: message` for an error text; the field is `(body)` when the whole value is at fault. */
 export function hostileValueText(found: HostileValue): string {

@@ -6,8 +6,9 @@
  * exists (the build and the server read the folders), so a third language is a folder of catalog
  * files plus its code here.
  */
-export const LANGUAGES = ['en', 'ru'] as const;
-export type Lang = (typeof LANGUAGES)[number];
+import { LANGUAGES, type Lang } from '../contracts/lists.js';
+
+export { LANGUAGES, type Lang };
 export const DEFAULT_LANG: Lang = 'en';
 /** A translate function fixed to one language (server: `translator(lang)`; pages: `t`). */
 export type Translate = (key: string, vars?: Record<string, unknown>) => string;

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { actorOf, principalOf } from '../http/principal.js';
 import { ForbiddenError } from '../errors.js';
 import { guard, READERS, WORKERS } from '../http/roles.js';
-import { cancelInstanceSchema, instanceQuerySchema, messageSchema, retryIncidentSchema, startInstanceSchema } from '../http/schemas.js';
+import { cancelInstanceSchema, instanceQuerySchema, messageSchema, retryIncidentSchema, startInstanceSchema, type StartedInstance } from '../contracts/instances.js';
 import { parseInput } from '../http/validate.js';
 import type { TicketService } from '../tickets/ticket.service.js';
 import type { InstanceService } from './instance.service.js';
@@ -17,13 +17,14 @@ export function instanceRoutes(instances: InstanceService, tickets: TicketServic
     const body = parseInput(startInstanceSchema, req.body, 'instance start');
     const { result, statusUrl } = await tickets.open(body.processKey, body.variables, body.businessKey, actorOf(req), body.checkForm);
     const { instance, opened } = result;
-    res.status(201).json({
+    const answer: StartedInstance = {
       id: instance.id,
       ticketNumber: instance.ticketNumber,
       status: instance.status,
       openTasks: opened.map((task) => ({ id: task.id, name: task.name, department: task.department, assignee: task.assignee })),
       statusUrl,
-    });
+    };
+    res.status(201).json(answer);
   });
 
   // Readers list and search everything; staff find the tickets they or their departments ever

@@ -6,6 +6,7 @@ import { withCustomerLang } from '../customer/customer-lang.js';
 import type { DefinitionService } from '../definitions/definition.service.js';
 import { NotFoundError } from '../errors.js';
 import type { Clock } from '../clock.js';
+import type { InstanceSummary, StartInstance } from '../contracts/instances.js';
 import { taskView, type TaskView } from '../tasks/task-sla.js';
 import type { TaskStore } from '../tasks/task.store.js';
 import type { TimerRecord } from '../timers/timer.js';
@@ -21,13 +22,7 @@ export interface InstanceView extends Omit<InstanceRecord, 'state' | 'auditHead'
   timers: TimerRecord[];
 }
 
-export type InstanceSummary = Omit<InstanceRecord, 'state' | 'auditHead' | 'engineVersion' | 'variables'>;
-
-export interface StartInstance {
-  processKey: string;
-  variables: Record<string, unknown>;
-  businessKey: string | null;
-}
+export type { InstanceSummary, StartInstance };
 
 export class InstanceService {
   constructor(

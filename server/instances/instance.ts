@@ -1,4 +1,6 @@
-export type InstanceStatus = 'running' | 'completed' | 'cancelled' | 'failed';
+import type { InstanceStatus } from '../contracts/instances.js';
+
+export type { InstanceStatus };
 
 export interface AuditHead {
   seq: number;

@@ -1,14 +1,11 @@
+import type { CorrelateMessage } from '../contracts/instances.js';
 import type { DefinitionStore } from '../definitions/definition.store.js';
 import { NotFoundError } from '../errors.js';
 import type { StatusLinks } from '../tickets/status-links.js';
 import type { InstanceRunner } from './instance-runner.js';
 import type { InstanceStore } from './instance.store.js';
 
-export interface CorrelateMessage {
-  name: string;
-  businessKey: string | null;
-  variables: Record<string, unknown>;
-}
+export type { CorrelateMessage };
 
 export interface CorrelationResult {
   /** Instances that were waiting for the message and received it. */

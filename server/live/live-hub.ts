@@ -2,7 +2,6 @@ import type { Server as HttpServer } from 'node:http';
 
 import type { Logger } from 'pino';
 import { Server, type Namespace, type Socket } from 'socket.io';
-import { z } from 'zod';
 
 import { canSeeDepartment, seesEverything } from '../auth/access.js';
 import type { AccessEvents } from '../auth/access-events.js';
@@ -17,7 +16,7 @@ import { socketError } from '../http/error-handler.js';
 import { parseInput } from '../http/validate.js';
 import type { InstanceEvents, StepCommitted } from '../instances/instance-events.js';
 import type { TaskActions } from '../tasks/task-actions.js';
-import { taskCommandSchema } from '../tasks/task-action-schemas.js';
+import { inboxJoinSchema, taskCommandSchema } from '../contracts/tasks.js';
 import type { TaskStore } from '../tasks/task.store.js';
 import type { UserRecord } from '../users/user.js';
 import type { LiveBus } from './live-bus.js';
@@ -32,8 +31,6 @@ interface SocketData {
 type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type InboxNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-
-const joinSchema = z.object({ department: z.string().trim().min(1).max(100) }).strict();
 
 export interface LiveHubDeps {
   auth: AuthService;
@@ -125,7 +122,7 @@ export class LiveHub {
       return { ok: true, task: liveTask(await this.deps.actions.release(principal, taskId, version), this.deps.clock.now()) };
     }));
     socket.on('inbox:join', (payload, ack) => this.command(socket, 'inbox:join', ack, async (principal) => {
-      const { department } = parseInput(joinSchema, payload, 'inbox:join');
+      const { department } = parseInput(inboxJoinSchema, payload, 'inbox:join');
       if (!canSeeDepartment(principal, department)) throw new ForbiddenError(`You are not in department ${department}`);
       await socket.join(rooms.department(department));
       return { ok: true as const, room: rooms.department(department) };

@@ -2,20 +2,14 @@
  * Staff notifications: what happened to a person's work that they should know of, shown in the
  * browser (a badge and a list) and sent by email, each kind switchable per user per channel.
  */
-export const NOTIFICATION_KINDS = ['assigned', 'queue', 'sla-at-risk', 'sla-breached', 'customer-replied'] as const;
-export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+import type { Channels, NotificationSettings } from '../contracts/account.js';
+import { NOTIFICATION_KINDS, type NotificationKind } from '../contracts/lists.js';
+
+export { NOTIFICATION_KINDS, type Channels, type NotificationKind, type NotificationSettings };
 
 export function isNotificationKind(value: unknown): value is NotificationKind {
   return typeof value === 'string' && (NOTIFICATION_KINDS as readonly string[]).includes(value);
 }
-
-export interface Channels {
-  browser: boolean;
-  email: boolean;
-}
-
-/** Per kind, where a person wants to hear of it. */
-export type NotificationSettings = Record<NotificationKind, Channels>;
 
 /** Everything in the browser; by email what needs acting on (a new item in the queue is not mailed). */
 export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = {

@@ -1,7 +1,9 @@
+import type { ApprovalStatus } from '../contracts/operations.js';
+
 /** What a four-eyes request asks for (the body the route would have applied), by kind. */
 export type ApprovalKind = 'variables' | 'move' | 'migrate' | 'cancel';
 
-export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'failed';
+export type { ApprovalStatus };
 
 /**
  * An intervention waiting for a second administrator (four-eyes, `BATON_FOUR_EYES=on`): not

@@ -6,7 +6,7 @@ import { BatonError, ConflictError, ForbiddenError, NotFoundError } from '../err
 import type { InstanceService } from '../instances/instance.service.js';
 import type { ApprovalKind, ApprovalRecord, ApprovalStatus } from './approval.js';
 import type { ApprovalStore } from './approval.store.js';
-import { editVariablesSchema, migrationSchema, moveSchema } from './operations.schemas.js';
+import { editVariablesSchema, migrationSchema, moveSchema } from '../contracts/operations.js';
 import type { OperationsService } from './operations.service.js';
 
 /**

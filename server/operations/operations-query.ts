@@ -1,7 +1,6 @@
-import { z } from 'zod';
-
 import type { Principal } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
+import type { OperationsInstanceQuery, OperationsRow } from '../contracts/operations.js';
 import type { Store } from '../stores/store.js';
 import { savedActiveElements } from './migration-fit.js';
 import { assertMayIntervene } from './process-ownership.js';
@@ -10,33 +9,7 @@ const HOUR = 3_600_000;
 /** How many instances one search or token count reads at most (the page says when it is cut). */
 const SCAN = 5_000;
 
-export const operationsInstanceQuery = z.object({
-  process: z.string().trim().min(1).max(200).optional(),
-  version: z.coerce.number().int().min(1).optional(),
-  status: z.enum(['running', 'completed', 'cancelled', 'failed']).optional(),
-  incident: z.enum(['yes', 'no']).optional(),
-  department: z.string().trim().min(1).max(100).optional(),
-  /** Started at least this many hours ago. */
-  olderThanHours: z.coerce.number().min(0).max(24 * 3650).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
-
-export const tokenQuery = z.object({ process: z.string().trim().min(1).max(200), version: z.coerce.number().int().min(1) });
-
-export interface OperationsRow {
-  id: string;
-  ticketNumber: string;
-  processKey: string;
-  definitionVersion: number;
-  status: string;
-  startedAt: string;
-  version: number;
-  openIncidents: number;
-  /** Departments of its open tasks. */
-  departments: string[];
-  /** Activities holding a token. */
-  at: string[];
-}
+export type { OperationsRow };
 
 /** The operations page's reads: instances by operator filters, and where the tokens of a process version are. */
 export class OperationsQuery {
@@ -45,7 +18,7 @@ export class OperationsQuery {
     private readonly clock: Clock,
   ) {}
 
-  async instances(principal: Principal, query: z.infer<typeof operationsInstanceQuery>): Promise<{ rows: OperationsRow[]; truncated: boolean }> {
+  async instances(principal: Principal, query: OperationsInstanceQuery): Promise<{ rows: OperationsRow[]; truncated: boolean }> {
     const startedTo = query.olderThanHours !== undefined ? new Date(this.clock.now().getTime() - query.olderThanHours * HOUR).toISOString() : undefined;
     const candidates = await this.store.instances.list({ processKey: query.process, status: query.status, startedTo, limit: SCAN });
     const allowed = new Map<string, boolean>();

@@ -1,15 +1,25 @@
 import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
 
 import { principalOf } from '../http/principal.js';
 import { guard } from '../http/roles.js';
 import { parseInput } from '../http/validate.js';
-import { cancelInstanceSchema } from '../http/schemas.js';
+import { cancelInstanceSchema } from '../contracts/instances.js';
 import type { InstanceService } from '../instances/instance.service.js';
-import type { ApprovalKind, ApprovalStatus } from './approval.js';
+import type { ApprovalKind } from './approval.js';
 import type { FourEyes } from './four-eyes.js';
-import { operationsInstanceQuery, tokenQuery, type OperationsQuery } from './operations-query.js';
-import { editVariablesSchema, incidentRetrySchema, migrationSchema, moveSchema, restartSchema } from './operations.schemas.js';
+import type { OperationsQuery } from './operations-query.js';
+import {
+  approvalQuerySchema,
+  editVariablesSchema,
+  incidentRetrySchema,
+  migrationSchema,
+  moveSchema,
+  operationsInstanceQuery,
+  rejectionSchema,
+  restartSchema,
+  timerCancelSchema,
+  tokenQuery,
+} from '../contracts/operations.js';
 import type { OperationsService } from './operations.service.js';
 
 /** Who reaches an intervention route at all; process owners are then checked against the process (operations.service.ts). */
@@ -61,14 +71,13 @@ export function interventionRoutes(operations: OperationsService, instances: Ins
   return router;
 }
 
-const timerCancel = z.object({ reason: z.string({ error: 'a reason is required' }).trim().min(1, 'a reason is required').max(2000) }).strict();
 
 /** Mounted at /api/timers beside the timer routes: cancelling a boundary timer. */
 export function timerCancelRoutes(operations: OperationsService): Router {
   const router = Router();
   router.post('/:id/cancel', async (req, res) => {
     guard(req, ...OPERATORS);
-    const { reason } = parseInput(timerCancel, req.body ?? {}, 'timer cancel');
+    const { reason } = parseInput(timerCancelSchema, req.body ?? {}, 'timer cancel');
     res.json({ preview: await operations.cancelTimer(principalOf(req), req.params.id, reason) });
   });
   return router;
@@ -104,16 +113,14 @@ export function operationsReadRoutes(query: OperationsQuery): Router {
   return router;
 }
 
-const approvalQuery = z.object({ status: z.enum(['pending', 'approved', 'rejected', 'failed']).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
-const rejection = z.object({ note: z.string().trim().max(2000).optional() }).strict();
 
 /** Mounted at /api/approvals: four-eyes requests, decided by a second administrator. */
 export function approvalRoutes(fourEyes: FourEyes): Router {
   const router = Router();
   router.get('/', async (req, res) => {
     guard(req, ...OPERATORS);
-    const { status, limit } = parseInput(approvalQuery, req.query, 'approval query');
-    res.json({ enabled: fourEyes.enabled, approvals: await fourEyes.list(status as ApprovalStatus | undefined, limit) });
+    const { status, limit } = parseInput(approvalQuerySchema, req.query, 'approval query');
+    res.json({ enabled: fourEyes.enabled, approvals: await fourEyes.list(status, limit) });
   });
   router.post('/:id/approve', async (req, res) => {
     guard(req, 'admin');
@@ -121,7 +128,7 @@ export function approvalRoutes(fourEyes: FourEyes): Router {
   });
   router.post('/:id/reject', async (req, res) => {
     guard(req, 'admin');
-    const { note } = parseInput(rejection, req.body ?? {}, 'rejection');
+    const { note } = parseInput(rejectionSchema, req.body ?? {}, 'rejection');
     res.json(await fourEyes.reject(principalOf(req), req.params.id, note ?? null));
   });
   return router;

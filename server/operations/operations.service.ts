@@ -13,7 +13,7 @@ import type { InstanceRunner } from '../instances/instance-runner.js';
 import type { InterventionPreview } from '../instances/intervention.js';
 import type { Store } from '../stores/store.js';
 import { activeElements, migrationRefusal, savedActiveElements } from './migration-fit.js';
-import type { EditVariables, IncidentRetryRequest, MigrationRequest, MoveRequest, RestartRequest } from './operations.schemas.js';
+import type { EditVariables, IncidentRetryRequest, MigrationRequest, MoveRequest, RestartRequest } from '../contracts/operations.js';
 import { assertMayIntervene } from './process-ownership.js';
 import { withVariables } from './state-variables.js';
 

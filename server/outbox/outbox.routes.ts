@@ -1,17 +1,12 @@
 import { Router } from 'express';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 
+import { outboxQuerySchema } from '../contracts/outbox.js';
 import { actorOf } from '../http/principal.js';
 import { guard } from '../http/roles.js';
 import { parseInput } from '../http/validate.js';
 import type { OutboxDispatcher } from './outbox-dispatcher.js';
 import type { OutboxStore } from './outbox.store.js';
-
-const outboxQuery = z.object({
-  state: z.enum(['pending', 'failed', 'sent']).default('failed'),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
 
 /**
  * The outbox for administrators: emails pending, failed (with the SMTP error) and sent, and a
@@ -22,7 +17,7 @@ export function outboxRoutes(outbox: OutboxStore, dispatcher: () => OutboxDispat
   const router = Router();
   router.get('/', async (req, res) => {
     guard(req, 'admin');
-    const { state, limit } = parseInput(outboxQuery, req.query, 'outbox query');
+    const { state, limit } = parseInput(outboxQuerySchema, req.query, 'outbox query');
     res.json(await outbox.list(state, limit));
   });
   router.post('/:id/resend', async (req, res) => {

@@ -3,9 +3,9 @@ import { Router } from 'express';
 import { NotFoundError } from '../errors.js';
 
 import { principalOf } from '../http/principal.js';
-import { pagingSchema, taskQuerySchema } from '../http/schemas.js';
+import { pagingSchema } from '../contracts/common.js';
+import { bpmnErrorSchema, commentSchema, completeSchema, escalationSchema, handOverSchema, passUpSchema, taskQuerySchema, versionOnlySchema } from '../contracts/tasks.js';
 import { parseInput } from '../http/validate.js';
-import { bpmnErrorSchema, commentSchema, escalationSchema, completeSchema, handOverSchema, passUpSchema, versionOnlySchema } from './task-action-schemas.js';
 import type { TaskActions } from './task-actions.js';
 import type { TaskBpmnErrors } from './task-bpmn-errors.js';
 

@@ -1,4 +1,6 @@
-export type TaskStatus = 'open' | 'completed' | 'cancelled';
+import type { TaskFilter, TaskStatus } from '../contracts/tasks.js';
+
+export type { TaskFilter, TaskStatus };
 
 /** Where an escalated task came from: the task a timer took away, and when. */
 export interface TaskEscalation {
@@ -71,14 +73,4 @@ export interface TaskRecord {
   routingReason: string | null;
   /** Fields the completion is validated against; null: no form known, any object is accepted. */
   form: TaskFormField[] | null;
-}
-
-export interface TaskFilter {
-  status?: TaskStatus;
-  instanceId?: string;
-  department?: string;
-  assignee?: string;
-  processKey?: string;
-  limit?: number;
-  offset?: number;
 }

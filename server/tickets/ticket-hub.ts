@@ -1,18 +1,17 @@
 import type { Logger } from 'pino';
 import type { Namespace, Server } from 'socket.io';
-import { z } from 'zod';
 
 import type { AuthService } from '../auth/auth.service.js';
 import type { Principal } from '../auth/principal.js';
 import { BatonError, InvalidInputError, UnauthenticatedError } from '../errors.js';
 import { presentedSecret, principalFor } from '../http/authenticate.js';
 import type { InstanceEvents, StepCommitted } from '../instances/instance-events.js';
+import { ticketWatchSchema } from '../contracts/tickets.js';
 import { TICKETS_NAMESPACE, type TicketClientEvents, type TicketServerEvents } from './ticket-live.js';
 import type { CustomerReplied, TicketService } from './ticket.service.js';
 
 type TicketNamespace = Namespace<TicketClientEvents, TicketServerEvents, Record<string, never>, { presented: { secret: string; via: 'token' | 'session' }; principal: Principal }>;
 
-const watchSchema = z.object({ instanceId: z.string().trim().min(1).max(200) }).strict();
 const roomOf = (instanceId: string) => `ticket:${instanceId}`;
 
 /**
@@ -51,7 +50,7 @@ export class TicketHub {
           try {
             const principal = await principalFor(deps.auth, socket.data.presented);
             if (!principal) throw new UnauthenticatedError('The session ended; sign in again');
-            const parsed = watchSchema.safeParse(payload);
+            const parsed = ticketWatchSchema.safeParse(payload);
             if (!parsed.success) throw new InvalidInputError('ticket:watch needs { instanceId }');
             await deps.tickets.assertMaySee(principal, parsed.data.instanceId);
             await socket.join(roomOf(parsed.data.instanceId));

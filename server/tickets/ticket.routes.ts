@@ -1,32 +1,15 @@
 import type { TaskBpmnErrors } from '../tasks/task-bpmn-errors.js';
 import express, { Router } from 'express';
-import { z } from 'zod';
 
 import { principalOf } from '../http/principal.js';
-import { instanceParamsSchema } from '../http/schemas.js';
+import { instanceParamsSchema } from '../contracts/instances.js';
+import { conversationTextSchema, lookupSchema, ticketNumberSchema } from '../contracts/tickets.js';
+import type { Directory } from '../contracts/users.js';
 import { parseInput } from '../http/validate.js';
 import type { StatusService } from '../customer/status.service.js';
 import type { UserStore } from '../users/user.store.js';
 import type { DepartmentService } from '../departments/department.service.js';
-import { MAX_MESSAGE_TEXT } from './ticket.js';
 import type { TicketService } from './ticket.service.js';
-
-/** A message to or from the customer: words, not nothing, at most a page. Stored as written; pages escape it. */
-export const conversationTextSchema = z.object({
-  text: z
-    .string({ error: 'text is required and is words' })
-    .trim()
-    .min(1, 'Write something first: the message is empty')
-    .max(MAX_MESSAGE_TEXT, `A message is at most ${MAX_MESSAGE_TEXT} characters; split it or shorten it`)
-    .refine((text) => !text.includes('\u0000'), 'A message must not contain the NUL character'),
-});
-
-const ticketNumberSchema = z.string().trim().min(1).max(50).regex(/^[A-Za-z0-9-]+$/, 'a ticket number is letters, digits and dashes');
-
-export const lookupSchema = z.object({
-  ticketNumber: ticketNumberSchema,
-  email: z.string().trim().min(3).max(320).email('is not an email address'),
-});
 
 /** `/api/tickets/…`: one ticket by its number, and what a new one can be opened for. */
 export function ticketRoutes(tickets: TicketService): Router {
@@ -80,12 +63,13 @@ export function directoryRoutes(users: UserStore, departments: DepartmentService
   const router = Router();
   router.get('/', async (_req, res) => {
     const [people, all] = await Promise.all([users.list(), departments.list()]);
-    res.json({
+    const directory: Directory = {
       departments: all.map((department) => ({ id: department.id, name: department.name, parentId: department.parentId })),
       people: people
         .filter((user) => !user.disabled && user.role !== 'auditor')
         .map((user) => ({ username: user.username, role: user.role, departments: user.departments })),
-    });
+    };
+    res.json(directory);
   });
   return router;
 }

@@ -4,9 +4,6 @@ import type { TaskView } from '../tasks/task-sla.js';
 export const TO_CUSTOMER = 'conversation.to-customer';
 export const FROM_CUSTOMER = 'conversation.from-customer';
 
-/** The longest message either side may write (a page of text); longer is refused, not cut. */
-export const MAX_MESSAGE_TEXT = 4000;
-
 /** One message between staff and the customer. `author` is the staff member's username, or null for the customer. */
 export interface ConversationMessage {
   seq: number;

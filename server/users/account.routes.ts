@@ -1,22 +1,11 @@
 import { Router, type Response } from 'express';
-import { z } from 'zod';
 
-import { LANG_COOKIE, LANGUAGES, type Lang } from '../i18n/languages.js';
+import { accountPatchSchema, type AccountSettings } from '../contracts/account.js';
+import { LANG_COOKIE, type Lang } from '../i18n/languages.js';
 import { principalOf } from '../http/principal.js';
 import { parseInput } from '../http/validate.js';
-import { NOTIFICATION_KINDS } from '../notifications/notification.js';
 import type { AccountService } from './account.service.js';
 import type { UserPreferences } from './preference.js';
-
-const channels = z.object({ browser: z.boolean().optional(), email: z.boolean().optional() }).strict();
-
-export const accountPatchSchema = z
-  .object({
-    lang: z.enum(LANGUAGES).nullable().optional(),
-    email: z.email().max(254).nullable().optional(),
-    notifications: z.partialRecord(z.enum(NOTIFICATION_KINDS), channels).optional(),
-  })
-  .strict();
 
 /** The language cookie the pages and the server read (not httpOnly: the pages read it too). */
 export function setLangCookie(res: Response, lang: Lang | null, secure: boolean): void {
@@ -24,7 +13,7 @@ export function setLangCookie(res: Response, lang: Lang | null, secure: boolean)
   else res.cookie(LANG_COOKIE, lang, { sameSite: 'lax', secure, path: '/', maxAge: 365 * 86_400_000 });
 }
 
-function view(preferences: UserPreferences) {
+function view(preferences: UserPreferences): AccountSettings {
   return { lang: preferences.lang, email: preferences.email, notifications: preferences.notifications };
 }
 

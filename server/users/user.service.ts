@@ -4,6 +4,7 @@ import type { AccessEvents } from '../auth/access-events.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import type { Clock } from '../clock.js';
+import type { IssuedToken, NewUser, TokenRow, UserPatch } from '../contracts/users.js';
 import type { DepartmentStore } from '../departments/department.store.js';
 import type { Principal } from '../auth/principal.js';
 import { InvalidInputError, NotFoundError, UnauthenticatedError } from '../errors.js';
@@ -11,14 +12,7 @@ import type { Role, UserRecord, UserView } from './user.js';
 import { userView } from './user.js';
 import type { UserStore } from './user.store.js';
 
-export interface NewUser {
-  username: string;
-  displayName?: string | undefined;
-  password: string;
-  role: Role;
-  departments: string[];
-  skills: string[];
-}
+export type { NewUser, UserPatch };
 
 /**
  * A new user's record: username lower-cased, display name defaulting to it, departments and skills
@@ -38,8 +32,6 @@ export function newUserRecord(input: Omit<NewUser, 'password'>, passwordHash: st
     updatedAt: at,
   };
 }
-
-export type UserPatch = Partial<Omit<NewUser, 'username'> & { disabled: boolean }>;
 
 /** What happens to a user's work when they are disabled (their held tasks go back to the queues); answers the task ids released. */
 export type DisabledHandler = (username: string, actor: string) => Promise<string[]>;
@@ -107,14 +99,14 @@ export class UserService {
   }
 
   /** An API token for a user (admins issue them), valid until `expiresAt`. */
-  async issueToken(id: string, expiresAt: Date): Promise<{ token: string; id: string; expiresAt: string }> {
+  async issueToken(id: string, expiresAt: Date): Promise<IssuedToken> {
     const user = await this.require(id);
     if (user.disabled) throw new InvalidInputError(`${user.username} is disabled`);
     const { secret, credential } = await this.auth.issueToken(user, expiresAt);
     return { token: secret, id: credential.id, expiresAt: credential.expiresAt };
   }
 
-  async tokens(id: string) {
+  async tokens(id: string): Promise<TokenRow[]> {
     await this.require(id);
     return this.auth.tokensOf(id);
   }

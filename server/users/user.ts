@@ -1,6 +1,6 @@
-/** What a person may do in Baton; one role per user keeps every access rule a single lookup. */
-export const ROLES = ['admin', 'process-owner', 'staff', 'auditor'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from '../contracts/users.js';
+
+export { ROLES, type Role };
 
 export interface UserRecord {
   id: string;

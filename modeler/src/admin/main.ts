@@ -11,7 +11,7 @@ import { $, el, errorText } from '../shared/dom.js';
 import { formatDateTime, languagePicker, t, translatePage } from '../shared/i18n.js';
 import { SignedOut, mountUserBadge, requireSession } from '../shared/session.js';
 import { mountTicketSearch } from '../shared/header.js';
-import { adminApi, type Department, type UserView } from './admin-api.js';
+import { adminApi, type Department, type OutboxState, type Role, type UserView } from './admin-api.js';
 import { departmentTree, type DepartmentNode } from './department-tree.js';
 
 const message = $('#message');
@@ -114,7 +114,8 @@ function wireUserForm(): void {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void busy(async () => {
-      const created = await adminApi.createUser({ username: value('username'), password: value('password'), role: value('role'), departments: list(value('departments')), skills: list(value('skills')) });
+      // The role select offers ROLES only; the server refuses anything else with a 400.
+      const created = await adminApi.createUser({ username: value('username'), password: value('password'), role: value('role') as Role, departments: list(value('departments')), skills: list(value('skills')) });
       form.reset();
       await loadUsers();
       say(t('admin:users.created', { username: created.username }));
@@ -127,7 +128,7 @@ function wireUserForm(): void {
 async function loadDepartments(): Promise<void> {
   const [departments, heads, users] = await Promise.all([adminApi.departments(), adminApi.heads(), adminApi.users()]);
   const active = users.filter((user) => !user.disabled).map((user) => user.username);
-  const render = (nodes: DepartmentNode[]): HTMLLIElement[] =>
+  const render = (nodes: DepartmentNode<Department>[]): HTMLLIElement[] =>
     nodes.map(({ department, children }) => {
       const parent = parentSelect(departments, department);
       const head = headSelect(department, active, heads[department.id] ?? null);
@@ -191,7 +192,8 @@ function wireDepartmentForm(): void {
 // ---- outbox ----
 
 async function loadOutbox(): Promise<void> {
-  const state = $<HTMLSelectElement>('#outbox-state').value;
+  // The select offers the outbox's states only; the server checks the query again.
+  const state = $<HTMLSelectElement>('#outbox-state').value as OutboxState;
   const messages = await adminApi.outbox(state);
   const body = $<HTMLTableElement>('#outbox-table').tBodies[0]!;
   if (messages.length === 0) {

@@ -6,6 +6,7 @@
  */
 import './calendars.css';
 
+import type { CalendarPatchBody, IcsImportBody, NewCalendarBody } from '../../../server/contracts/calendars.js';
 import { WEEKDAYS, type CalendarRecord, type Weekday } from '../../../server/calendars/calendar.js';
 import { ApiError, json } from '../shared/api.js';
 import { $, errorText } from '../shared/dom.js';
@@ -138,11 +139,11 @@ async function save(): Promise<void> {
   say(t('calendars:status.saving'), 'busy');
   try {
     if (open) {
-      const saved = await json<CalendarRecord>('PATCH', `/api/calendars/${encodeURIComponent(open.id)}`, { json: body });
+      const saved = await json<CalendarRecord>('PATCH', `/api/calendars/${encodeURIComponent(open.id)}`, { json: body satisfies CalendarPatchBody });
       await reload(saved.id);
       say(t('calendars:status.saved', { name: saved.name }));
     } else {
-      const created = await json<CalendarRecord>('POST', '/api/calendars', { json: { id: input('id').value.trim(), ...body } });
+      const created = await json<CalendarRecord>('POST', '/api/calendars', { json: { id: input('id').value.trim(), ...body } satisfies NewCalendarBody });
       await reload(created.id);
       say(t('calendars:status.created', { name: created.name }));
     }
@@ -176,7 +177,7 @@ async function importIcs(file: File): Promise<void> {
   say(t('calendars:status.importing', { file: file.name }), 'busy');
   try {
     const result = await json<{ calendar: CalendarRecord; added: number; skipped: number }>('POST', `/api/calendars/${encodeURIComponent(open.id)}/holidays/import`, {
-      json: { ics: await file.text() },
+      json: { ics: await file.text() } satisfies IcsImportBody,
     });
     await reload(result.calendar.id);
     say(t('calendars:status.imported', { added: result.added, skipped: result.skipped }));

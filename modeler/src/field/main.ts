@@ -5,6 +5,7 @@
  */
 import './field.css';
 
+import type { ErrorBody } from '../../../server/contracts/common.js';
 import type { Asset, Part, StockLevel } from '../../../server/field/field.js';
 import type { AssetView } from '../../../server/field/field.service.js';
 import { json } from '../shared/api.js';
@@ -72,7 +73,7 @@ async function csv(url: string, data: FormData): Promise<unknown> {
   if (!(file instanceof File) || file.size === 0) throw new Error(t('field:admin.chooseFile'));
   const token = csrfToken();
   const response = await fetch(url, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'text/csv', accept: 'application/json', ...(token ? { 'x-csrf-token': token } : {}) }, body: await file.text() });
-  const body = (await response.json().catch(() => ({}))) as { error?: { message?: string; issues?: { message: string }[] } };
+  const body = (await response.json().catch(() => ({}))) as Partial<ErrorBody>;
   if (!response.ok) throw new Error([body.error?.message ?? response.statusText, ...(body.error?.issues ?? []).map((issue) => issue.message)].join(' · '));
   return body;
 }

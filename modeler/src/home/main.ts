@@ -5,7 +5,7 @@
  */
 import './home.css';
 
-import type { InstanceSummary } from '../../../server/instances/instance.service.js';
+import type { InstanceSummary } from '../../../server/contracts/instances.js';
 import { api, json, type TaskView } from '../shared/api.js';
 import { $, el, errorText } from '../shared/dom.js';
 import { mountTicketSearch, ticketHref } from '../shared/header.js';

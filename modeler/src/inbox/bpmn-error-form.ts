@@ -6,22 +6,12 @@
  * (`bpmnErrors`, `bpmnEscalations`), read here when the task at hand was not loaded through it
  * (after a claim, the server answers without them).
  */
-import { api, type TaskView } from '../shared/api.js';
+import { api, type TaskProblems, type TaskView } from '../shared/api.js';
 import { button, el, field } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
 
-interface CatchableError {
-  errorCode: string | null;
-  name: string | null;
-}
-
-interface CatchableEscalation {
-  escalationCode: string | null;
-  name: string | null;
-  interrupting: boolean;
-}
-
-type WithErrors = TaskView & { bpmnErrors?: CatchableError[]; bpmnEscalations?: CatchableEscalation[] };
+/** A task as `GET /api/tasks/:id` answers it: with what the diagram catches on it. */
+type WithErrors = TaskView & TaskProblems;
 
 export type ProblemKind = 'error' | 'escalation';
 
@@ -101,7 +91,7 @@ export function bpmnErrorBox(task: WithErrors, submit: (kind: ProblemKind, code:
   } else {
     api
       .task(task.id)
-      .then((full) => draw(box, choices(full as WithErrors), submit))
+      .then((full) => draw(box, choices(full), submit))
       .catch(() => undefined);
   }
   return box;

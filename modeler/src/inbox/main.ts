@@ -7,6 +7,7 @@ import './inbox.css';
 
 import { canSeeTask } from '../../../server/auth/access.js';
 import type { LiveTask, TaskChange, TaskRemovedEvent } from '../../../server/live/live-events.js';
+import type { Directory } from '../../../server/contracts/users.js';
 import type { UserView } from '../../../server/users/user.js';
 import { ApiError, api, json, type Department, type TaskView } from '../shared/api.js';
 import { $, errorText } from '../shared/dom.js';
@@ -370,7 +371,7 @@ async function start(): Promise<void> {
   mountTicketSearch($('#search-slot'));
   [departments, people] = await Promise.all([
     api.departments().catch(() => []),
-    json<{ people: { username: string; departments: string[] }[] }>('GET', '/api/directory').then((directory) => directory.people, () => []),
+    json<Directory>('GET', '/api/directory').then((directory) => directory.people, () => []),
   ]);
   await loadWorkingCalendars(departments);
   const newTicket = setUpNewTicket((ticket) => {

@@ -4,6 +4,7 @@
  * on screen at once. Keyboard first: the dialog opens on the form's first field, Ctrl+Enter opens
  * the ticket, Esc closes. The server checks the same form again (`checkForm`).
  */
+import type { StartedInstance as OpenedTicket, StartInstanceBody } from '../../../server/contracts/instances.js';
 import type { StartableProcess } from '../../../server/tickets/ticket.service.js';
 import { json } from '../shared/api.js';
 import { $, el, errorText } from '../shared/dom.js';
@@ -11,12 +12,7 @@ import { renderForm, schemaOfFields, type FormView } from '../shared/form-view.j
 import { ticketHref } from '../shared/header.js';
 import { t } from '../shared/i18n.js';
 
-export interface OpenedTicket {
-  id: string;
-  ticketNumber: string;
-  statusUrl: string | null;
-  openTasks: { id: string; name: string; department: string | null; assignee: string | null }[];
-}
+export type { OpenedTicket };
 
 /** Wires the dialog; `opened` gets the new ticket (the inbox opens its first task when it is theirs). */
 export function setUpNewTicket(opened: (ticket: OpenedTicket) => void): { open(): void } {
@@ -67,7 +63,7 @@ export function setUpNewTicket(opened: (ticket: OpenedTicket) => void): { open()
     submit.disabled = true;
     submit.textContent = t('inbox:newTicket.opening');
     try {
-      const ticket = await json<OpenedTicket>('POST', '/api/instances', { json: { processKey: process.key, variables, checkForm: true } });
+      const ticket = await json<OpenedTicket>('POST', '/api/instances', { json: { processKey: process.key, variables, checkForm: true } satisfies StartInstanceBody });
       dialog.close();
       const link = el('a', { text: t('inbox:newTicket.openPage') });
       link.href = ticketHref(ticket.ticketNumber);

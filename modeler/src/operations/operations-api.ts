@@ -1,7 +1,16 @@
 /** The operations routes the page calls (issue 18), through api.ts (credentials, CSRF, errors). */
+import type {
+  EditVariablesBody,
+  IncidentRetryBody,
+  MigrationBody,
+  MoveBody,
+  OperationsRow,
+  RestartBody,
+  TimerCancelBody,
+} from '../../../server/contracts/operations.js';
+import type { FireTimerBody, RescheduleTimerBody } from '../../../server/contracts/timers.js';
 import type { InstanceView } from '../../../server/instances/instance.service.js';
 import type { InterventionPreview } from '../../../server/instances/intervention.js';
-import type { OperationsRow } from '../../../server/operations/operations-query.js';
 import type { IncidentGroup, MigrationOutcome, RetryOutcome } from '../../../server/operations/operations.service.js';
 import type { ApprovalRecord } from '../../../server/operations/approval.js';
 import { json } from '../shared/api.js';
@@ -28,19 +37,19 @@ export const operationsApi = {
   approve: (id: string) => json<unknown>('POST', `/api/approvals/${enc(id)}/approve`, { json: {} }),
   reject: (id: string) => json<unknown>('POST', `/api/approvals/${enc(id)}/reject`, { json: {} }),
   incidents: () => json<IncidentGroup[]>('GET', '/api/incidents'),
-  retryCause: (cause: string, reason: string) => json<{ results: RetryOutcome[] }>('POST', '/api/incidents/retry', { json: { cause, reason } }),
+  retryCause: (cause: string, reason: string) => json<{ results: RetryOutcome[] }>('POST', '/api/incidents/retry', { json: { cause, reason } satisfies IncidentRetryBody }),
   instances: (query: URLSearchParams) => json<{ rows: OperationsRow[]; truncated: boolean }>('GET', `/api/operations/instances?${query.toString()}`),
   tokens: (process: string, version: number) => json<{ counts: Record<string, number>; instances: number }>('GET', `/api/operations/tokens?process=${enc(process)}&version=${version}`),
   instance: (id: string) => json<InstanceView>('GET', `/api/instances/${enc(id)}`),
-  editVariables: (id: string, body: { set: Record<string, unknown>; remove: string[]; reason: string; version: number }) =>
+  editVariables: (id: string, body: EditVariablesBody) =>
     json<InstanceView | Held>('PATCH', `/api/instances/${enc(id)}/variables`, { json: body }),
-  move: (id: string, body: { from: string; to: string; reason: string; dryRun: boolean; version: number }) => json<InterventionAnswer | Held>('POST', `/api/instances/${enc(id)}/move`, { json: body }),
-  restart: (id: string, body: { from: string; reason: string; dryRun: boolean }) => json<InterventionAnswer>('POST', `/api/instances/${enc(id)}/restart`, { json: body }),
-  migrate: (body: { processKey: string; fromVersion: number; toVersion: number; mapping: Record<string, string>; instanceIds?: string[]; reason: string; dryRun: boolean }) =>
+  move: (id: string, body: MoveBody) => json<InterventionAnswer | Held>('POST', `/api/instances/${enc(id)}/move`, { json: body }),
+  restart: (id: string, body: RestartBody) => json<InterventionAnswer>('POST', `/api/instances/${enc(id)}/restart`, { json: body }),
+  migrate: (body: MigrationBody) =>
     json<MigrationOutcome | Held>('POST', '/api/migrations', { json: body }),
-  cancelTimer: (id: string, reason: string) => json<unknown>('POST', `/api/timers/${enc(id)}/cancel`, { json: { reason } }),
-  fireTimer: (id: string, reason: string) => json<unknown>('POST', `/api/timers/${enc(id)}/fire`, { json: { reason } }),
-  rescheduleTimer: (id: string, dueAt: string, reason: string) => json<unknown>('POST', `/api/timers/${enc(id)}/reschedule`, { json: { dueAt, reason } }),
+  cancelTimer: (id: string, reason: string) => json<unknown>('POST', `/api/timers/${enc(id)}/cancel`, { json: { reason } satisfies TimerCancelBody }),
+  fireTimer: (id: string, reason: string) => json<unknown>('POST', `/api/timers/${enc(id)}/fire`, { json: { reason } satisfies FireTimerBody }),
+  rescheduleTimer: (id: string, dueAt: string, reason: string) => json<unknown>('POST', `/api/timers/${enc(id)}/reschedule`, { json: { dueAt, reason } satisfies RescheduleTimerBody }),
   xml: async (key: string, version: number) => (await fetch(`/api/definitions/${enc(key)}/versions/${version}/xml`, { credentials: 'same-origin' })).text(),
 };
 

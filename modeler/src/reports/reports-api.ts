@@ -1,4 +1,5 @@
 /** The report endpoints the page reads (`/api/reports`, `/api/analytics`). */
+import type { ActivitiesQueryText, CompareQueryText, FieldQueryText, MonthlyQueryText, ThroughputQueryText } from '../../../server/contracts/analytics.js';
 import type { MonthlyReport } from '../../../server/analytics/monthly-report.js';
 import type { ActivitiesReport, FieldTechnician, ThroughputReport, VersionFigures } from '../../../server/analytics/process-report.js';
 import { json } from '../shared/api.js';
@@ -6,21 +7,22 @@ import type { Filters } from './filters.js';
 
 const enc = encodeURIComponent;
 
-const query = (params: Record<string, string | undefined>, csv = false) => {
+/** The query string of a report: its contract's fields, empty ones left out. */
+const query = (params: MonthlyQueryText | ActivitiesQueryText | ThroughputQueryText | CompareQueryText | FieldQueryText, csv = false) => {
   const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value) search.set(key, value);
+  for (const [key, value] of Object.entries(params)) if (value) search.set(key, String(value));
   if (csv) search.set('format', 'csv');
   return search.toString();
 };
 
 /** Each report's URL from the filters; `csv` gives its download link. */
 export const reportUrls = {
-  monthly: (f: Filters, csv = false) => `/api/reports/monthly?${query({ month: f.month, department: f.department }, csv)}`,
-  activities: (f: Filters, csv = false) => `/api/analytics/processes/${enc(f.process)}/activities?${query({ from: f.from, to: f.to, version: f.version }, csv)}`,
-  throughput: (f: Filters, csv = false) => `/api/analytics/processes/${enc(f.process)}/throughput?${query({ from: f.from, to: f.to, bucket: f.bucket }, csv)}`,
-  sla: (f: Filters) => `/api/analytics/processes/${enc(f.process)}/sla?${query({ from: f.from, to: f.to }, true)}`,
-  compare: (f: Filters, csv = false) => `/api/analytics/processes/${enc(f.process)}/compare?${query({ from: f.from, to: f.to, a: f.a, b: f.b }, csv)}`,
-  field: (f: Filters, key: string, csv = false) => `/api/analytics/processes/${enc(key)}/field?${query({ from: f.from, to: f.to }, csv)}`,
+  monthly: (f: Filters, csv = false) => `/api/reports/monthly?${query({ month: f.month, department: f.department } satisfies MonthlyQueryText, csv)}`,
+  activities: (f: Filters, csv = false) => `/api/analytics/processes/${enc(f.process)}/activities?${query({ from: f.from, to: f.to, version: f.version } satisfies ActivitiesQueryText, csv)}`,
+  throughput: (f: Filters, csv = false) => `/api/analytics/processes/${enc(f.process)}/throughput?${query({ from: f.from, to: f.to, bucket: f.bucket } satisfies ThroughputQueryText, csv)}`,
+  sla: (f: Filters) => `/api/analytics/processes/${enc(f.process)}/sla?${query({ from: f.from, to: f.to } satisfies ThroughputQueryText, true)}`,
+  compare: (f: Filters, csv = false) => `/api/analytics/processes/${enc(f.process)}/compare?${query({ from: f.from, to: f.to, a: f.a, b: f.b } satisfies CompareQueryText, csv)}`,
+  field: (f: Filters, key: string, csv = false) => `/api/analytics/processes/${enc(key)}/field?${query({ from: f.from, to: f.to } satisfies FieldQueryText, csv)}`,
 };
 
 export const reportsApi = {

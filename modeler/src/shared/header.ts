@@ -6,7 +6,7 @@
  */
 import './header.css';
 
-import type { InstanceSummary } from '../../../server/instances/instance.service.js';
+import type { InstanceSummary } from '../../../server/contracts/instances.js';
 import { json } from './api.js';
 import { el } from './dom.js';
 import { errorText } from './error-text.js';

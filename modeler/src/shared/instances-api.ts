@@ -2,34 +2,12 @@
  * The audit side of the HTTP API: instance search, replay, verification, export links. Calls go
  * through `api.ts` (credentials, CSRF, errors); this file only names the routes and their shapes.
  */
+import type { InstanceSearch, InstanceSummary as InstanceRow } from '../../../server/contracts/instances.js';
 import type { ReplayPayload, ReplayVerification as Verification } from '../../../server/contracts/replay.js';
 import { json } from './api.js';
 
-export type { ReplayPayload, Verification };
-
-/** A row of `GET /api/instances` (the fields the search page shows). */
-export interface InstanceRow {
-  id: string;
-  ticketNumber: string;
-  processKey: string;
-  definitionVersion: number;
-  businessKey: string | null;
-  status: string;
-  startedAt: string;
-  endedAt: string | null;
-}
-
-/** The auditors' search: every field optional, as the API takes them. */
-export interface InstanceSearch {
-  ticket?: string;
-  process?: string;
-  from?: string;
-  to?: string;
-  status?: string;
-  person?: string;
-  limit?: number;
-  offset?: number;
-}
+/** A row of `GET /api/instances` and the auditors' search (every field optional, as the query takes them). */
+export type { InstanceRow, InstanceSearch, ReplayPayload, Verification };
 
 const enc = encodeURIComponent;
 

@@ -4,6 +4,7 @@
  * is kept here and sent by `api.ts` on every change (the cookie alone is not enough to change
  * anything).
  */
+import type { SignInBody } from '../../../server/contracts/auth.js';
 import type { UserView } from '../../../server/users/user.js';
 import { t } from './i18n.js';
 
@@ -53,7 +54,7 @@ export async function signIn(username: string, password: string): Promise<Sessio
     method: 'POST',
     credentials: 'same-origin',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ username, password }),
+    body: JSON.stringify({ username, password } satisfies SignInBody),
   });
   const body = (await response.json().catch(() => ({}))) as {
     user?: UserView;

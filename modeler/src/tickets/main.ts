@@ -11,6 +11,7 @@ import './tickets.css';
 
 import { io, type Socket } from 'socket.io-client';
 
+import type { ConversationBody } from '../../../server/contracts/tickets.js';
 import type { ConversationMessage, StoryEntry, TicketView } from '../../../server/tickets/ticket.js';
 import { TICKETS_NAMESPACE, type TicketClientEvents, type TicketServerEvents } from '../../../server/tickets/ticket-live.js';
 import { ApiError, api, json } from '../shared/api.js';
@@ -205,7 +206,7 @@ function setUpWriting(role: string): void {
     if (!shown) return;
     const button = ui.write.querySelector('button')!;
     button.disabled = true;
-    json<ConversationMessage[]>('POST', `/api/instances/${encodeURIComponent(shown.id)}/conversation`, { json: { text } })
+    json<ConversationMessage[]>('POST', `/api/instances/${encodeURIComponent(shown.id)}/conversation`, { json: { text } satisfies ConversationBody })
       .then(
         (messages) => {
           ui.writeText.value = '';

@@ -1,8 +1,40 @@
+/**
+ * Wire contracts of `/api/calendars`: a business calendar (when an organisation works; pure data,
+ * shared by the server and the pages) and the bodies that create and change one, with messages a
+ * person understands. A day left out of `week` (or given `[]`) is not worked; 24/7 is
+ * `[["00:00","24:00"]]` every day.
+ */
 import { z } from 'zod';
 
-import { WEEKDAYS, type CalendarRecord, type WorkingInterval } from './calendar.js';
+import { WEEKDAYS, type Weekday } from './lists.js';
 
-/** The edge schemas of calendars (HTTP bodies): what a person may send, with messages they understand. */
+export type { Weekday };
+
+/** A working interval of one day in the calendar's local time, `"HH:mm"`; the end may be `"24:00"`. */
+export type WorkingInterval = [from: string, to: string];
+
+/**
+ * A holiday: a date (`"2026-12-25"`), a yearly date (`"--12-25"`, ISO 8601's date without year),
+ * or an inclusive range `{ from, to }`; the object forms may carry a name (imported from .ics).
+ */
+export type Holiday = string | { date: string; name?: string | undefined } | { from: string; to: string; name?: string | undefined };
+
+/** A one-off day that is worked differently (a Saturday worked; `hours: []` closes a day). */
+export interface CalendarException {
+  date: string;
+  hours: WorkingInterval[];
+}
+
+export interface CalendarRecord {
+  id: string;
+  name: string;
+  /** IANA zone, e.g. `Europe/Berlin`: working hours are wall-clock hours there. */
+  timeZone: string;
+  week: Partial<Record<Weekday, WorkingInterval[]>>;
+  holidays: Holiday[];
+  exceptions: CalendarException[];
+}
+
 const time = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'a time HH:mm between 00:00 and 24:00');
 const interval = z.tuple([time, time]).refine(([from, to]) => from < to, 'an interval ends after it starts');
 const dayHours = z.array(interval).max(12).refine(ordered, 'intervals of a day are in order and do not overlap');
@@ -32,7 +64,9 @@ const fields = {
   exceptions: z.array(z.object({ date: isoDate, hours: dayHours }).strict()).max(1000),
 };
 
+/** `POST /api/calendars`. */
 export const newCalendar = z.object({ id: calendarId, ...fields, holidays: fields.holidays.default([]), exceptions: fields.exceptions.default([]) }).strict();
+/** `PATCH /api/calendars/:id` (and the holidays an .ics import adds). */
 export const calendarPatch = z.object(fields).partial().strict();
 export type CalendarPatch = z.infer<typeof calendarPatch>;
 
@@ -53,3 +87,9 @@ function isTimeZone(zone: string): boolean {
     return false;
   }
 }
+export type NewCalendarBody = z.input<typeof newCalendar>;
+export type CalendarPatchBody = z.input<typeof calendarPatch>;
+
+/** `POST /api/calendars/:id/holidays/import` as JSON (the raw text/calendar body needs no schema). */
+export const icsImportSchema = z.object({ ics: z.string().min(1, 'the .ics text is empty').max(2_000_000) }).strict();
+export type IcsImportBody = z.input<typeof icsImportSchema>;

@@ -1,7 +1,7 @@
 /** Request bodies of the external task API (Camunda 7's REST shape, JSON values instead of typed ones). */
 import { z } from 'zod';
 
-import { variablesSchema } from '../http/schemas.js';
+import { variablesSchema } from './common.js';
 
 const workerId = z.string().trim().min(1).max(200);
 /** Milliseconds; a lock of more than a day is a worker that forgot to extend it. */
@@ -39,3 +39,10 @@ export const bpmnErrorSchema = z.object({
 export const extendLockSchema = z.object({ workerId, newDuration: duration });
 
 export const externalQuerySchema = z.object({ topic: z.string().trim().min(1).max(200).optional() });
+
+/** The bodies as a worker sends them. */
+export type FetchAndLockBody = z.input<typeof fetchAndLockSchema>;
+export type CompleteExternalBody = z.input<typeof completeExternalSchema>;
+export type ExternalFailureBody = z.input<typeof failureSchema>;
+export type ExternalBpmnErrorBody = z.input<typeof bpmnErrorSchema>;
+export type ExtendLockBody = z.input<typeof extendLockSchema>;
