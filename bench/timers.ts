@@ -24,12 +24,13 @@
  * 5. Burst: BENCH_TIMERS_BURST (10,000) timers (timeDate) due within one second: BENCH_TIMERS_BURST_API
  *    (1,000) instances started through the API, the rest SQL clones of them (same due times). Every
  *    timer must fire once and every instance escalate. Baseline: completing the same number of
- *    tasks through `baton.tasks.complete` with agenda's timer concurrency (5).
+ *    tasks through `baton.tasks.complete` with the scheduler's timer steps in flight (2 on SQLite).
  *
- * Only agenda runs the timers (the 30 s safety sweep is not started, except once after the burst
- * to fire what agenda left). The store's agenda backend `getNextJobToRun` is wrapped to time it;
- * the wrapper also ends a queue fill that has run past the lock lifetime and re-locks its own jobs
- * (agenda would otherwise never yield again: see the docs), and reports that it had to.
+ * Only the scheduler (`baton.agendaTimers`: timer batches since issue 20, agenda before) runs the
+ * timers (the 30 s safety sweep is not started, except once after the burst to fire what the
+ * scheduler left). The store's `timerJobs.claimDue` (one statement locking a batch of due timer
+ * jobs) is wrapped to time it. Where one fire's time goes, scheduler against the step alone:
+ * bench/timer-fires.ts.
  */
 import { fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -73,8 +74,8 @@ const ANALYZE = envInt('ANALYZE', 1) === 1;
 const LOCK_LIFETIME_MS = envInt('LOCK_LIFETIME_MS', 60_000);
 const RETRY_MS = 30_000;
 const DEFAULT_PROCESS_EVERY_MS = 5000;
-/** agenda's concurrency for baton.timer jobs (server/timers/agenda-timers.ts). */
-const TIMER_CONCURRENCY = 5;
+/** The scheduler's timer steps in flight on SQLite (server/timers/agenda-timers.ts; agenda ran 5 before issue 20). */
+const TIMER_CONCURRENCY = 2;
 
 const began = performance.now();
 
@@ -138,7 +139,7 @@ interface Running {
   baton: Baton;
   store: SqliteStore;
   poll: PollStats;
-  /** agenda deliveries of baton.timer jobs, by job id. */
+  /** Claims of baton.timer jobs (deliveries), by job id. */
   deliveries: Map<string, number>;
   /** Job start (agenda's `start` event) minus the job's due time, ms. */
   pickupLateMs: number[];
@@ -169,14 +170,11 @@ async function openBaton(file: string, processEveryMs: number): Promise<Running>
   const store = openSqliteStore(file);
   await seedDepartments(store.departments);
   const baton = createBenchBaton(store, processEveryMs);
-  const poll = instrumentPolls(store);
   const deliveries = new Map<string, number>();
   const pickupLateMs: number[] = [];
-  baton.agendaTimers!.agenda.on('start:baton.timer', (job: { attrs: { _id?: unknown; data: unknown } }) => {
-    const id = String(job.attrs._id);
-    deliveries.set(id, (deliveries.get(id) ?? 0) + 1);
-    const data = job.attrs.data as { dueMs?: unknown } | undefined;
-    if (typeof data?.dueMs === 'number') pickupLateMs.push(Date.now() - data.dueMs);
+  const poll = instrumentPolls(store, (job) => {
+    deliveries.set(job.id, (deliveries.get(job.id) ?? 0) + 1);
+    pickupLateMs.push(Date.now() - job.dueMs);
   });
   const escalations = new Map<string, number>();
   onEscalation(baton, (instanceId) => escalations.set(instanceId, Date.now()));
@@ -198,19 +196,19 @@ setInterval(() => {
 }, 5).unref();
 
 /**
- * Times every getNextJobToRun agenda makes (the query that finds and locks the next due job).
- * A fill that has run longer than the lock lifetime and gets one of its own jobs again is
- * re-locking expired locks and would never end: the wrapper ends it (answers "none") and notes it.
+ * Times every claim of due timer jobs (`timerJobs.claimDue`, one statement locking a batch; before
+ * issue 20 agenda's getNextJobToRun, one job per call) and hands each claimed job to `onClaimed`.
+ * A chain is the claims made in one macrotask turn (agenda's queue fills made thousands; batches
+ * make one). `livelocks` stays empty: batches never re-lock their own jobs (kept for the table).
  */
-function instrumentPolls(store: SqliteStore): PollStats {
+function instrumentPolls(store: SqliteStore, onClaimed: (job: { id: string; dueMs: number }) => void = () => undefined): PollStats {
   const stats: PollStats = { calls: 0, totalMs: 0, maxMs: 0, longestChainMs: 0, longestChainCalls: 0, firstEmptyTimerPollAt: null, livelocks: [] };
-  const repository = store.timerJobs.backend.repository;
-  const original = repository.getNextJobToRun.bind(repository);
+  const timerJobs = store.timerJobs;
+  const original = timerJobs.claimDue.bind(timerJobs);
   let chainStart = 0;
   let chainCalls = 0;
   let chainTurn = -1;
-  const chainIds = new Set<string>();
-  repository.getNextJobToRun = async (...args: Parameters<typeof original>) => {
+  timerJobs.claimDue = async (...args: Parameters<typeof original>) => {
     const start = performance.now();
     const result = await original(...args);
     const end = performance.now();
@@ -222,23 +220,14 @@ function instrumentPolls(store: SqliteStore): PollStats {
       chainTurn = macroTurn;
       chainStart = start;
       chainCalls = 0;
-      chainIds.clear();
     }
     chainCalls += 1;
     if (end - chainStart > stats.longestChainMs) {
       stats.longestChainMs = end - chainStart;
       stats.longestChainCalls = chainCalls;
     }
-    if (result === undefined && args[0] === 'baton.timer' && stats.firstEmptyTimerPollAt === null) stats.firstEmptyTimerPollAt = end;
-    const id = result?._id === undefined ? null : String(result._id);
-    if (id !== null) {
-      if (chainIds.has(id) && end - chainStart > LOCK_LIFETIME_MS) {
-        stats.livelocks.push({ chainMs: end - chainStart, calls: chainCalls, distinct: chainIds.size });
-        chainTurn = -1;
-        return undefined;
-      }
-      chainIds.add(id);
-    }
+    if (result.length === 0 && stats.firstEmptyTimerPollAt === null) stats.firstEmptyTimerPollAt = end;
+    for (const job of result) onClaimed(job);
     return result;
   };
   return stats;
@@ -554,9 +543,8 @@ async function startupChild(file: string, label: string): Promise<void> {
   const firstPollMs = poll.firstEmptyTimerPollAt - t0;
   const overdueFiredMs = (await Promise.race([fired, sleep(30_000).then(() => Number.NaN)])) - t0;
   // What one look for due jobs costs with this many pending, when none is due.
-  const repository = store.timerJobs.backend.repository;
   const q0 = performance.now();
-  for (let i = 0; i < 20; i++) await repository.getNextJobToRun('baton.timer', new Date(Date.now() + 5000), new Date(Date.now() - LOCK_LIFETIME_MS), undefined, undefined);
+  for (let i = 0; i < 20; i++) await store.timerJobs.claimDue({ now: Date.now(), lockDeadline: Date.now() - LOCK_LIFETIME_MS, limit: 25, owner: 'bench' });
   const pollQueryMs = (performance.now() - q0) / 20;
   const pending = await store.timers.count();
   await sleep(2000);
@@ -606,7 +594,7 @@ async function measureStartup(file: string, emptyFile: string): Promise<void> {
   row("Start-up: until agenda's first poll is done", ms(full.firstPollMs), ms(empty.firstPollMs));
   row('Start-up: until a timer missed while down has fired (its step committed)', ms(full.overdueFiredMs), ms(empty.overdueFiredMs));
   row('RSS at rest after start-up (heap used)', `${mb(full.rss)} (${mb(full.heapUsed)})`, `${mb(empty.rss)} (${mb(empty.heapUsed)})`);
-  row("One look for a due job (agenda's getNextJobToRun, none due)", ms(full.pollQueryMs, 2), ms(empty.pollQueryMs, 2));
+  row("One look for due timer jobs (timerJobs.claimDue, none due)", ms(full.pollQueryMs, 2), ms(empty.pollQueryMs, 2));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -826,11 +814,11 @@ async function streamPhase(file: string, processEveryMs: number, seconds: number
   const drainedAt = maxOf(check.committedAt);
   log(
     `  fired ${check.committedAt.length}/${ids.length} (start failures ${failures}, never fired ${check.never}, fired twice ${check.twice}, jobs left ${left}, escalated ${escalation.escalated}, ` +
-      `agenda deliveries ${fmt(deliveries.reduce((a, b) => a + b, 0))}, jobs delivered more than once ${duplicates}); all started in ${secs(startedMs)}`,
+      `claimed ${fmt(deliveries.reduce((a, b) => a + b, 0))} times, jobs claimed more than once ${duplicates}); all started in ${secs(startedMs)}`,
   );
   log(
     `  metricsSnapshot: fired ${snapshot.fired}, p50 ${snapshot.lateness.p50Ms ?? 'null'}, p99 ${snapshot.lateness.p99Ms ?? 'null'}; ` +
-      `agenda: ${running.poll.calls} getNextJobToRun calls, ${fmt(running.poll.totalMs)} ms in all, longest fill ${fmt(running.poll.longestChainMs)} ms`,
+      `scheduler: ${running.poll.calls} claims, ${fmt(running.poll.totalMs)} ms in all, longest chain ${fmt(running.poll.longestChainMs)} ms`,
   );
   row(
     `Steady state (${label}): lateness firedAt − due time, p50 / p99 / max`,
@@ -843,9 +831,9 @@ async function streamPhase(file: string, processEveryMs: number, seconds: number
     `instance start alongside, p50 / p99 ${fmt(percentile(startMs, 0.5))} / ${fmt(percentile(startMs, 0.99))} ms`,
   );
   row(
-    `Steady state (${label}): agenda pick-up (job start − due time), p50 / p99 / max`,
+    `Steady state (${label}): pick-up (job claimed − due time), p50 / p99 / max`,
     `${fmt(percentile(running.pickupLateMs, 0.5))} / ${fmt(percentile(running.pickupLateMs, 0.99))} / ${fmt(maxOf(running.pickupLateMs))} ms`,
-    `${fmt(running.poll.calls)} getNextJobToRun calls, ${fmt(running.poll.totalMs / Math.max(1, running.poll.calls), 1)} ms each`,
+    `${fmt(running.poll.calls)} claims, ${fmt(running.poll.totalMs / Math.max(1, running.poll.calls), 1)} ms each`,
   );
   row(
     `Steady state (${label}): baton.timers.metricsSnapshot()`,
@@ -912,7 +900,7 @@ async function burstPhase(file: string, apiPerSec: number): Promise<void> {
     if (Date.now() - lastReport >= 5000) {
       lastReport = Date.now();
       log(
-        `  ${secs(Date.now() - dueSecond)} after the due second: escalated ${fmt(escalated)}/${fmt(BURST)}; agenda ${fmt(running.poll.calls)} getNextJobToRun calls, ` +
+        `  ${secs(Date.now() - dueSecond)} after the due second: escalated ${fmt(escalated)}/${fmt(BURST)}; ${fmt(running.poll.calls)} claims, ` +
           `${fmt(running.deliveries.size)} jobs delivered, ${running.poll.livelocks.length} endless fills ended`,
       );
     }
@@ -953,8 +941,8 @@ async function burstPhase(file: string, apiPerSec: number): Promise<void> {
       `by agenda ${fmt(byAgenda)}, first ${secs(firstFired - dueSecond)} and last ${secs(lastFired - dueSecond)} after the due second; by the sweep ${fmt(swept)} in ${secs(sweptMs)}`,
   );
   log(
-    `  agenda: ${fmt(totalDeliveries)} deliveries of ${fmt(deliveries.length)} jobs (${duplicateDeliveries} delivered more than once); ` +
-      `${fmt(poll.calls)} getNextJobToRun calls, ${secs(poll.totalMs)} in all (${fmt(pollMsEach, 2)} ms each), longest fill ${secs(poll.longestChainMs)} over ${fmt(poll.longestChainCalls)} calls without yielding; ` +
+    `  scheduler: ${fmt(totalDeliveries)} claimed jobs of ${fmt(deliveries.length)} (${duplicateDeliveries} claimed more than once); ` +
+      `${fmt(poll.calls)} claims, ${secs(poll.totalMs)} in all (${fmt(pollMsEach, 2)} ms each), longest chain ${secs(poll.longestChainMs)} over ${fmt(poll.longestChainCalls)} claims without yielding; ` +
       `endless fills ended by the benchmark: ${livelocks.map((l) => `after ${secs(l.chainMs)}, ${fmt(l.calls)} calls, ${fmt(l.distinct)} distinct jobs`).join('; ') || 'none'}; event-loop delay max ${fmt(loopDelay.max / 1e6)} ms`,
   );
   row(
@@ -966,10 +954,10 @@ async function burstPhase(file: string, apiPerSec: number): Promise<void> {
   row(
     'Burst: lateness firedAt − due time, p50 / p99 / max',
     `${secs(percentile(check.lateness, 0.5))} / ${secs(percentile(check.lateness, 0.99))} / ${secs(maxOf(check.lateness))}`,
-    `agenda pick-up (job start − due) p50 / p99 / max ${secs(percentile(pickup, 0.5))} / ${secs(percentile(pickup, 0.99))} / ${secs(maxOf(pickup))}`,
+    `pick-up (job claimed − due) p50 / p99 / max ${secs(percentile(pickup, 0.5))} / ${secs(percentile(pickup, 0.99))} / ${secs(maxOf(pickup))}`,
   );
   row(
-    'Burst: agenda finding and locking jobs (getNextJobToRun)',
+    'Burst: claiming due jobs (timerJobs.claimDue, a batch per call)',
     `${fmt(poll.calls)} calls, ${secs(poll.totalMs)} in all (${fmt(pollMsEach, 2)} ms each); longest fill without yielding ${secs(poll.longestChainMs)} (${fmt(poll.longestChainCalls)} calls); ` +
       `fills that re-locked their own expired jobs (ended by the benchmark): ${livelocks.length}`,
     `event-loop delay max ${fmt(loopDelay.max / 1e6)} ms`,
@@ -977,7 +965,7 @@ async function burstPhase(file: string, apiPerSec: number): Promise<void> {
   row(
     'Burst: checks',
     `fired ${fmt(check.committedAt.length)}/${fmt(BURST)}, fired twice ${check.twice}, baton.timer jobs left ${left}, escalated ${fmt(escalation.escalated)}/${fmt(BURST)} (escalatedFrom set on ${fmt(escalation.withEscalatedFrom)}); ` +
-      `agenda deliveries ${fmt(totalDeliveries)} (${duplicateDeliveries} jobs more than once); metricsSnapshot fired ${fmt(snapshot.fired)}`,
+      `claimed ${fmt(totalDeliveries)} (${duplicateDeliveries} jobs more than once); metricsSnapshot fired ${fmt(snapshot.fired)}`,
   );
   const allFired = check.never === 0 && check.twice === 0 && left === 0 && escalation.escalated === BURST;
   verdicts.push(`Burst of ${fmt(BURST)}: every timer fired once, no job left, every instance escalated: ${allFired ? 'MET' : 'NOT MET'}${complete ? '' : ' (with the safety sweep\'s help)'}`);

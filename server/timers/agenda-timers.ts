@@ -1,10 +1,12 @@
+import { hostname } from 'node:os';
+
 import { Agenda, type AgendaBackend, type Job, type JobParameters } from 'agenda';
 import type { Logger } from 'pino';
 
-import { crashPoint } from '../crash-points.js';
 import type { InstanceRunner } from '../instances/instance-runner.js';
 import { PROCESS_START_JOB } from './process-schedule.js';
 import type { ProcessStarts } from './process-starts.js';
+import { TimerBatches } from './timer-batches.js';
 import { TIMER_JOB, type JobRef, type SchedulerBackend, type TimerJobs } from './timer-jobs.js';
 import type { TimerStore } from './timer.store.js';
 
@@ -15,33 +17,33 @@ export interface AgendaTimersOptions {
   lockLifetimeMs: number;
   /** A timer still pending after its run (its step failed) is tried again this much later. */
   retryMs: number;
+  /** BPMN timer jobs locked per claim (default 25). */
+  batchSize?: number;
+  /**
+   * Timer steps in flight at once. Default 2 on SQLite (measured, bench/timer-fires.ts: fewer CPU
+   * ms per fire than 1 or 4, a step's file I/O overlaps the other's work); 4 on PostgreSQL, whose
+   * steps wait on round trips.
+   */
+  concurrency?: number;
 }
 
-interface TimerJobData {
-  instanceId: string;
-}
+const DEFAULT_BATCH_SIZE = 25;
 
 /**
- * How many timer jobs this node holds locked at once. agenda 6.2.6 keeps its local queue in
- * arrays it scans (and copies the keys of) for every job it runs, so 10,000 due timers locked
- * in one fill cost O(n²) and most of a burst's CPU went to garbage collection. Holding a window
- * of jobs, and asking for the next one as each finishes (`refill`), keeps that work constant.
- */
-const TIMER_LOCK_LIMIT = 100;
-
-/**
- * Runs BPMN timers as agenda jobs. The jobs are written by the steps themselves (in the step's
- * transaction); agenda only wakes the instance. Firing is idempotent, so agenda's at-least-once
- * delivery fires a timer once.
+ * Runs Baton's scheduled jobs: BPMN timers in batches (timer-batches.ts: one statement locks many
+ * due jobs, each step's own commit removes its job), process starts as agenda jobs. Both kinds of
+ * jobs are written by the steps themselves (in the step's transaction). Firing is idempotent, so
+ * at-least-once delivery fires a timer once.
  */
 export class AgendaTimers {
   readonly agenda: Agenda;
+  readonly batches: TimerBatches;
   private readonly unsubscribe: () => void;
 
   constructor(
     private readonly jobs: TimerJobs,
-    private readonly timers: TimerStore,
-    private readonly runner: InstanceRunner,
+    _timers: TimerStore,
+    runner: InstanceRunner,
     private readonly processStarts: ProcessStarts,
     private readonly logger: Logger,
     options: AgendaTimersOptions,
@@ -53,8 +55,16 @@ export class AgendaTimers {
       maxConcurrency: 10,
     });
     this.agenda.on('error', (err: unknown) => logger.error({ err }, 'agenda error'));
-    this.agenda.define(TIMER_JOB, (job: Job<TimerJobData>) => this.fire(job, options.retryMs), { concurrency: 5, lockLimit: TIMER_LOCK_LIMIT });
+    // BPMN timers are not defined here: agenda never picks a baton.timer job, the batches do.
     this.agenda.define(PROCESS_START_JOB, (job: Job) => this.startProcess(job, options.retryMs), { concurrency: 1 });
+    this.batches = new TimerBatches(jobs, runner, logger, {
+      lockLifetimeMs: options.lockLifetimeMs,
+      retryMs: options.retryMs,
+      pollMs: options.processEveryMs,
+      batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
+      concurrency: options.concurrency ?? (jobs.backend.name === 'SQLite' ? 2 : 4),
+      owner: `${hostname()}:${process.pid}`,
+    });
 
     const onCommit = ({ timers }: { timers: { id: string; dueAt: string }[] }) => {
       if (timers.length === 0) return;
@@ -65,12 +75,15 @@ export class AgendaTimers {
   }
 
   async start(): Promise<void> {
+    // agenda connects the store's notification channel, which the batches listen on.
     await this.agenda.start();
+    this.batches.start();
   }
 
   /** Lets the timer steps in progress finish and releases every lock this node holds. */
   async stop(): Promise<void> {
     this.unsubscribe();
+    await this.batches.stop();
     // agenda 6.2.6: drain() alone keeps the locks of running jobs and a later stop() does nothing;
     // starting the drain, then stopping, then awaiting the drain releases them.
     const drained = this.agenda.drain();
@@ -87,33 +100,6 @@ export class AgendaTimers {
       // Still due and not advanced: run it again rather than leave agenda's one-shot job spent.
       job.schedule(new Date(Date.now() + retryMs));
     }
-  }
-
-  private async fire(job: Job<TimerJobData>, retryMs: number): Promise<void> {
-    // A job agenda picked before a step rewrote or removed it: the row is the truth now.
-    if (!(await this.jobs.isCurrent(jobRef(job.attrs)))) return;
-    const timerId = String(job.attrs._id);
-    const { instanceId } = job.attrs.data;
-    try {
-      crashPoint('timer-fire');
-      await this.runner.apply(instanceId, { kind: 'timer', timerId });
-    } catch (err) {
-      this.logger.warn({ err, timerId, instanceId }, 'timer step failed; it will be tried again');
-    }
-    // agenda leaves a one-shot job with no next run once it ran: a timer that is still pending
-    // (its step failed, or it was not due yet) must be run again, never dropped.
-    const pending = await this.timers.get(timerId);
-    if (pending) job.schedule(new Date(Math.max(Date.parse(pending.dueAt), Date.now() + retryMs)));
-    this.refill(timerId);
-  }
-
-  /**
-   * With a lock limit agenda takes more due jobs only at its next poll (processEvery) or on a
-   * notification; a notification after agenda has released this job's slot (a later turn: it does
-   * so when the handler has returned) lets the next due timer run at once.
-   */
-  private refill(timerId: string): void {
-    setImmediate(() => void this.jobs.notify([{ id: timerId, name: TIMER_JOB, dueAt: new Date() }]));
   }
 }
 

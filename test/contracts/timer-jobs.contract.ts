@@ -156,5 +156,127 @@ export function timerJobsContract(open: OpenStore, close: CloseStore, openSiblin
       expect(runs).to.deep.equal([`taker:${timer.id}`]);
       expect(toJobId(timer.id)).to.equal(timer.id);
     });
+
+    describe('claims in batches (timers/timer-batches.ts)', () => {
+      const LIFETIME = 30_000;
+      /** `count` instances each with one timer due `agoMs` + i ms ago; answers the timers, earliest first. */
+      const dueTimers = async (on: Store, count: number, agoMs = 1000): Promise<ReturnType<typeof makeTimer>[]> => {
+        const timers = [];
+        for (let i = 0; i < count; i += 1) {
+          const instance = makeInstance();
+          const timer = makeTimer(instance, { dueAt: past(agoMs + count - i) });
+          timers.push(timer);
+          await startInstance(on, instance, { timers: [timer] });
+        }
+        return timers;
+      };
+      const claim = (on: Store, now: number, limit = 10, owner = 'node-a') => on.timerJobs.claimDue({ now, lockDeadline: now - LIFETIME, limit, owner });
+      const lockOf = async (id: string): Promise<unknown> => (await backendOf(store()).repository.getJobById(id))?.lockedAt ?? null;
+
+      it('claims due timers earliest first, up to the limit, and never a claimed or future one', async () => {
+        // given five due timers and one due in an hour
+        const timers = await dueTimers(store(), 5);
+        const later = makeInstance();
+        await startInstance(store(), later, { timers: [makeTimer(later, { dueAt: past(-3_600_000) })] });
+        // when a node claims three, then three more
+        const now = Date.now();
+        const first = await claim(store(), now, 3);
+        const second = await claim(store(), now, 3);
+        // then the first claim has the three earliest, with their instance, generation and due time, locked at its stamp
+        expect(first.map((job) => job.id)).to.deep.equal(timers.slice(0, 3).map((timer) => timer.id));
+        expect(first[0]).to.deep.include({ instanceId: timers[0]!.instanceId, dueMs: Date.parse(timers[0]!.dueAt) });
+        expect(first[0]!.generation).to.be.a('string');
+        expect(await lockOf(first[0]!.id)).to.deep.equal(new Date(now));
+        // and the second only the two left: the future one stays
+        expect(second.map((job) => job.id)).to.deep.equal(timers.slice(3).map((timer) => timer.id));
+        expect(await claim(store(), now, 3)).to.deep.equal([]);
+        // and the next due time is the future one's
+        expect(await store().timerJobs.nextDueAt()).to.be.greaterThan(now + 3_000_000);
+      });
+
+      it('splits the due timers between two nodes claiming at once, none twice', async () => {
+        // given 40 due timers and a second node on the same database
+        const timers = await dueTimers(store(), 40);
+        const other = await openSibling(store());
+        siblings.push(other);
+        // when both nodes claim batches of 7 at the same time until nothing is left
+        const claimedBy = async (on: Store, owner: string): Promise<string[]> => {
+          const ids: string[] = [];
+          for (;;) {
+            const batch = await claim(on, Date.now(), 7, owner);
+            if (batch.length === 0) return ids;
+            ids.push(...batch.map((job) => job.id));
+          }
+        };
+        const [a, b] = await Promise.all([claimedBy(store(), 'node-a'), claimedBy(other, 'node-b')]);
+        // then every timer was claimed by exactly one of them
+        expect([...a, ...b].sort()).to.deep.equal(timers.map((timer) => timer.id).sort());
+      });
+
+      it("takes over a dead node's claim only once its lock lifetime has passed", async () => {
+        // given three timers due a minute ago, claimed 20 s ago by a node that then died
+        const timers = await dueTimers(store(), 3, 60_000);
+        const claimedAt = Date.now() - 20_000;
+        expect(await claim(store(), claimedAt, 10, 'dead-node')).to.have.length(3);
+        // when another node claims before the lifetime has passed, then it gets nothing
+        const other = await openSibling(store());
+        siblings.push(other);
+        expect(await claim(other, claimedAt + LIFETIME - 1, 10, 'node-b')).to.deep.equal([]);
+        // when it claims after, then it gets all three, with a fresh stamp
+        const takenAt = claimedAt + LIFETIME;
+        const taken = await claim(other, takenAt, 10, 'node-b');
+        expect(taken.map((job) => job.id)).to.deep.equal(timers.map((timer) => timer.id));
+        expect(await lockOf(timers[0]!.id)).to.deep.equal(new Date(takenAt));
+        // and the dead node's stamp no longer holds them: renewing or releasing with it changes nothing
+        expect(await store().timerJobs.renewClaims(timers.map((timer) => timer.id), claimedAt, takenAt + 1)).to.deep.equal([]);
+        await store().timerJobs.releaseClaims(taken.map((job) => ({ id: job.id, generation: job.generation, retryAt: null })), claimedAt);
+        expect(await lockOf(timers[0]!.id)).to.deep.equal(new Date(takenAt));
+      });
+
+      it('releases a batch in one go: a failed timer goes back for a retry, a rewritten one keeps its new schedule, a fired one is gone', async () => {
+        // given three due timers claimed by one node
+        const timers = await dueTimers(store(), 3);
+        const now = Date.now();
+        const claimed = await claim(store(), now, 10);
+        const [failed, rewritten, fired] = claimed;
+        // and, while claimed, a step moved the second timer to tomorrow and another fired (removed) the third
+        const moved = { ...timers[1]!, dueAt: past(-86_400_000) };
+        await store().commitStep(nextStep(makeInstance({ id: timers[1]!.instanceId }), { timers: [moved] }));
+        await store().commitStep(nextStep(makeInstance({ id: timers[2]!.instanceId }), { timers: [] }));
+        // when the node releases all three, the first to be retried in a minute
+        const retryAt = now + 60_000;
+        await store().timerJobs.releaseClaims(
+          [failed!, rewritten!, fired!].map((job) => ({ id: job.id, generation: job.generation, retryAt })),
+          now,
+        );
+        // then none is locked, the failed one runs again in a minute, the moved one tomorrow, the fired one is gone
+        const repository = backendOf(store()).repository;
+        const first = await repository.getJobById(failed!.id);
+        expect(first).to.deep.include({ nextRunAt: new Date(retryAt) });
+        expect(first?.lockedAt ?? null).to.equal(null);
+        const second = await repository.getJobById(rewritten!.id);
+        expect(second).to.deep.include({ nextRunAt: new Date(Date.parse(moved.dueAt)) });
+        expect(second?.lockedAt ?? null).to.equal(null);
+        expect(await repository.getJobById(fired!.id)).to.equal(null);
+        // and a release without a retry time leaves a job's next run as it was
+        const again = await claim(store(), retryAt, 10);
+        expect(again.map((job) => job.id)).to.deep.equal([failed!.id]);
+        await store().timerJobs.releaseClaims([{ id: failed!.id, generation: failed!.generation, retryAt: null }], retryAt);
+        expect(await repository.getJobById(failed!.id)).to.deep.include({ nextRunAt: new Date(retryAt) });
+      });
+
+      it('renews the locks still held by a claim, and answers which', async () => {
+        // given two claimed timers, one of which a step fired meanwhile
+        const timers = await dueTimers(store(), 2);
+        const now = Date.now();
+        await claim(store(), now, 10);
+        await store().commitStep(nextStep(makeInstance({ id: timers[0]!.instanceId }), { timers: [] }));
+        // when the claim renews its locks
+        const still = await store().timerJobs.renewClaims(timers.map((timer) => timer.id), now, now + 15_000);
+        // then only the other is still held, now stamped with the renewal
+        expect(still).to.deep.equal([timers[1]!.id]);
+        expect(await lockOf(timers[1]!.id)).to.deep.equal(new Date(now + 15_000));
+      });
+    });
   });
 }

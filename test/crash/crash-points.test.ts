@@ -102,7 +102,8 @@ describe('crash points: SIGKILL at each step boundary of the real server', funct
     });
   }
 
-  it('timer-fire (the first due timer): after the restart every timer fires exactly once, every check verifies', async () => {
+  // The first due timer, and the third: a node killed mid-batch (two of the batch fired, the rest locked).
+  for (const [n, what] of [[1, 'the first due timer'], [3, 'mid-batch']] as const) it(`timer-fire (${what}): after the restart every timer fires exactly once, every check verifies`, async () => {
     const root = mkdtempSync(path.join(tmpdir(), 'baton-points-timer-'));
     dirs.push(root);
     const dataDir = path.join(root, 'data');
@@ -110,8 +111,8 @@ describe('crash points: SIGKILL at each step boundary of the real server', funct
     mkdirSync(processesDir);
     writeFileSync(path.join(processesDir, 'escalating.bpmn'), TIMER_XML);
     const env = { BATON_AGENDA_PROCESS_EVERY_MS: '200', BATON_AUDIT_ANCHOR_FILE: path.join(root, 'keys', 'audit-anchor.json') };
-    // given five tickets whose escalation is due in 1.5 s, on a server that dies as the first fires
-    const first = await startServerProcess({ dataDir, processesDir, env: { ...env, BATON_CRASH_AT: 'timer-fire:1' } });
+    // given five tickets whose escalation is due in 1.5 s, on a server that dies as the n-th fires
+    const first = await startServerProcess({ dataDir, processesDir, env: { ...env, BATON_CRASH_AT: `timer-fire:${n}` } });
     servers.push(first);
     const headers = { ...(await adminHeaders(first.baseUrl)), 'content-type': 'application/json' };
     const ids: string[] = [];

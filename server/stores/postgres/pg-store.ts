@@ -84,7 +84,7 @@ export class PgStore implements Store {
     this.tasks = new PgTaskStore(pool);
     this.audit = new PgAuditStore(pool);
     const backend = new PgAgendaBackend(pool, options.url, channelName('baton_jobs', options.schema ?? 'public'));
-    this.timerJobs = new PgTimerJobs(backend);
+    this.timerJobs = new PgTimerJobs(backend, pool);
     this.timers = new PgTimerStore(pool, backend.repository);
     this.schedules = new PgProcessScheduleStore(pool, backend.repository, this.timerJobs);
     this.outbox = new PgOutboxStore(pool);

@@ -106,7 +106,7 @@ export class SqliteStore implements Store {
     this.tasks = new SqliteTaskStore(db);
     this.audit = new SqliteAuditStore(db);
     const backend = new SqliteAgendaBackend(db);
-    this.timerJobs = new SqliteTimerJobs(backend);
+    this.timerJobs = new SqliteTimerJobs(backend, db);
     this.timers = new SqliteTimerStore(db, backend.repository);
     this.schedules = new SqliteProcessScheduleStore(db, backend.repository, this.timerJobs);
     this.outbox = new SqliteOutboxStore(db);
