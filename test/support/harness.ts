@@ -36,13 +36,6 @@ export const TEST_CONFIG = {
   fourEyes: false,
 };
 
-/** Creates TEST_ADMIN unless the store already has it (a restart on the same file). */
-export async function seedTestAdmin(baton: Baton): Promise<void> {
-  if ((await baton.store.users.getByUsername(TEST_ADMIN.username)) === null) {
-    await baton.users.create({ ...TEST_ADMIN, role: 'admin', departments: [], skills: [] });
-  }
-}
-
 /** A user with TEST_PASSWORD. */
 export async function addUser(baton: Baton, username: string, role: Role, departments: string[] = [], skills: string[] = []) {
   return baton.users.create({ username, password: TEST_PASSWORD, role, departments, skills });

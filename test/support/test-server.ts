@@ -14,7 +14,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { createBaton } from '../../server/baton.js';
+import { createBaton, type Baton } from '../../server/baton.js';
 import { ManualClock, systemClock, type Clock } from '../../server/clock.js';
 import { seedDepartments } from '../../server/departments/seed-departments.js';
 import type { TrustProxy } from '../../server/http/trust-proxy.js';
@@ -23,7 +23,7 @@ import { SmtpTransport } from '../../server/outbox/smtp-transport.js';
 import { openStore } from '../../server/stores/open-store.js';
 import type { AgendaTimersOptions } from '../../server/timers/agenda-timers.js';
 import type { Role } from '../../server/users/user.js';
-import { addUser, removeDir, seedTestAdmin, silentLogger, TEST_CONFIG, testAuditKey, type TestBaton } from './harness.js';
+import { addUser, removeDir, silentLogger, TEST_ADMIN, TEST_CONFIG, testAuditKey, type TestBaton } from './harness.js';
 import { listen, type Http } from './http.js';
 import { dropSchema, freshSchema, testDatabaseUrl } from './postgres.js';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
@@ -112,8 +112,9 @@ async function openTestServer(options: TestServerOptions): Promise<TestServer<Cl
   const mail = options.mail ? await startMail() : undefined;
   const mailTransport = options.mailTransport ?? mail?.transport;
 
-  let baton: TestBaton<Clock>;
-  let http: Http;
+  // Set by open(): the Baton and its HTTP listener of now (a restart replaces both).
+  let baton: TestBaton<Clock> | undefined;
+  let http: Http | undefined;
   let closed = false;
 
   const open = async (): Promise<void> => {
@@ -126,63 +127,77 @@ async function openTestServer(options: TestServerOptions): Promise<TestServer<Cl
       await listening?.close();
       await opened.shutdown();
     };
-    baton = {
+    const current: TestBaton<Clock> = {
       ...opened,
       clock,
       dir,
       file: path.join(dir, 'baton.db'),
       close: shutdown,
       async restart() {
-        await server.restart();
-        return baton;
+        return (await server.restart()).baton;
       },
     };
-    listening = await listen(baton);
+    listening = await listen(current);
+    baton = current;
     http = listening;
+  };
+  const running = () => {
+    if (!baton || !http) throw new Error('the test server is not running');
+    return { baton, http };
+  };
+  /** What the server created for itself: the mail sink, the temp dir, the fresh schema. */
+  const removeOwn = async () => {
+    if (mail) {
+      await mail.transport.close();
+      await mail.sink.close();
+    }
+    if (ownDir) removeDir(dir);
+    if (ownSchema && postgres) await dropSchema(postgres.schema);
   };
 
   const server: TestServer<Clock> = {
     get baton() {
-      return baton;
+      return running().baton;
     },
     get http() {
-      return http;
+      return running().http;
     },
     get baseUrl() {
-      return http.baseUrl;
+      return running().http.baseUrl;
     },
     get mail() {
       if (!mail) throw new Error('this test server has no mail: start it with `mail: true`');
       return mail;
     },
     async restart() {
-      await baton.close();
+      await running().baton.close();
       await open();
       return server;
     },
     async close() {
       if (closed) return;
       closed = true;
-      await baton.close();
-      if (mail) {
-        await mail.transport.close();
-        await mail.sink.close();
-      }
-      if (ownDir) removeDir(dir);
-      if (ownSchema && postgres) await dropSchema(postgres.schema);
+      await baton?.close();
+      await removeOwn();
     },
   };
 
-  await open();
   try {
-    for (const xml of options.deploy ?? []) await baton!.definitions.deploy(xml);
+    await open();
+  } catch (err) {
+    await removeOwn();
+    throw err;
+  }
+  try {
+    const { baton: started } = running();
+    for (const xml of options.deploy ?? []) await started.definitions.deploy(xml);
     if (options.deployShipped) {
-      for (const result of await baton!.deployDirectory(path.resolve('processes'))) {
+      for (const result of await started.deployDirectory(path.resolve('processes'))) {
         if (result.error) throw new Error(`${result.file}: ${result.error}`);
       }
     }
-    for (const user of options.users ?? []) await addUser(baton!, user.username, user.role, user.departments, user.skills);
-    if (options.runScheduler) baton!.scheduler.start();
+    for (const user of options.users ?? []) await addUser(started, user.username, user.role, user.departments, user.skills);
+    if (options.runScheduler) started.scheduler.start();
   } catch (err) {
     await server.close();
     throw err;
@@ -275,4 +290,11 @@ async function openBaton(options: Omit<TestServerOptions, 'clock'> & { dir: stri
   });
   await seedTestAdmin(baton);
   return baton;
+}
+
+/** Creates TEST_ADMIN unless the store already has it (a restart on the same database). */
+async function seedTestAdmin(baton: Baton): Promise<void> {
+  if ((await baton.store.users.getByUsername(TEST_ADMIN.username)) === null) {
+    await baton.users.create({ ...TEST_ADMIN, role: 'admin', departments: [], skills: [] });
+  }
 }
