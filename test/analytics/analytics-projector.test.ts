@@ -1,18 +1,16 @@
 import { expect } from 'chai';
 
 import type { SqliteStore } from '../../server/stores/sqlite/sqlite-store.js';
-import { removeDir, startTestBaton, userTaskProcess, type TestBaton } from '../support/harness.js';
+import { userTaskProcess, type TestBaton } from '../support/harness.js';
+import { useTestServer } from '../support/test-server.js';
 
 describe('AnalyticsProjector', () => {
+  const server = useTestServer();
   let baton: TestBaton;
 
   beforeEach(async () => {
-    baton = await startTestBaton();
+    baton = server.baton;
     await baton.definitions.deploy(userTaskProcess('tiny'));
-  });
-  afterEach(async () => {
-    await baton.close();
-    removeDir(baton.dir);
   });
 
   const analytics = () => baton.store.analytics!;

@@ -1,30 +1,22 @@
 import { expect } from 'chai';
 
-import { SmtpTransport } from '../../server/outbox/smtp-transport.js';
-import { removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
-import { listen, type Http } from '../support/http.js';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import type { TestBaton } from '../support/harness.js';
+import type { Http } from '../support/http.js';
+import type { SmtpSink } from '../support/smtp-sink.js';
+import { useTestServer } from '../support/test-server.js';
 import { scriptMonth } from './scripted-month.js';
 
 describe('Monthly report delivery', () => {
   let sink: SmtpSink;
-  let transport: SmtpTransport;
+  const server = useTestServer({ mail: true });
   let baton: TestBaton;
   let http: Http;
 
   beforeEach(async () => {
-    sink = await startSmtpSink();
-    transport = new SmtpTransport({ url: sink.url, from: 'Baton <baton@baton.test>', timeoutMs: 2000 });
-    baton = await startTestBaton({ mailTransport: transport });
-    http = await listen(baton);
+    baton = server.baton;
+    sink = server.mail.sink;
+    http = server.http;
     await scriptMonth(baton, (username) => http.as(username));
-  });
-  afterEach(async () => {
-    await http.close();
-    await baton.close();
-    await transport.close();
-    await sink.close();
-    removeDir(baton.dir);
   });
 
   const configure = (department: string, body: unknown) => http.request('PUT', `/api/reports/deliveries/${department}`, body);

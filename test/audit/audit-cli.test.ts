@@ -7,7 +7,8 @@ import Database from 'better-sqlite3';
 import { expect } from 'chai';
 
 import { runCli, type CliRun } from '../support/cli.js';
-import { removeDir, startTestBaton, testAuditKeySecret, userTaskProcess, type TestBaton } from '../support/harness.js';
+import { removeDir, testAuditKeySecret, userTaskProcess, type TestBaton } from '../support/harness.js';
+import { startTestServer } from '../support/test-server.js';
 
 const PROCESS = userTaskProcess('cli');
 
@@ -21,7 +22,7 @@ describe('npm run audit:verify (the whole store)', () => {
   before(async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'baton-cli-store-'));
     // the anchor where the CLI looks for it by default: beside the default key file
-    baton = await startTestBaton({ dir, auditAnchorFile: path.join(`${dir}-keys`, 'audit-anchor.json') });
+    ({ baton } = await startTestServer({ dir, auditAnchorFile: path.join(`${dir}-keys`, 'audit-anchor.json') }));
     await baton.definitions.deploy(PROCESS);
     ids = [];
     for (let i = 0; i < 3; i++) {

@@ -2,8 +2,9 @@ import { expect } from 'chai';
 
 import type { AuditEvent } from '../../server/audit/audit-event.js';
 import { AUDIT_PAGE } from '../../server/audit/audit.service.js';
-import { bpmn, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
-import { listen, type Http } from '../support/http.js';
+import { bpmn, type TestBaton } from '../support/harness.js';
+import type { Http } from '../support/http.js';
+import { useTestServer } from '../support/test-server.js';
 
 /** A task that loops back until `done`: every round adds about a dozen events to the trail. */
 const LOOP = bpmn(
@@ -19,14 +20,15 @@ const LOOP = bpmn(
 );
 
 describe('Audit trail export (JSON and CSV, streamed in pages)', () => {
+  const server = useTestServer({ scope: 'all' });
   let baton: TestBaton;
   let http: Http;
   let instanceId: string;
   let stored: AuditEvent[];
 
   before(async () => {
-    baton = await startTestBaton();
-    http = await listen(baton);
+    baton = server.baton;
+    http = server.http;
     await baton.definitions.deploy(LOOP);
     const started = await baton.instances.start({ processKey: 'loop', variables: { note: '=cmd|"quoted", comma' }, businessKey: null }, 'api');
     instanceId = started.instance.id;
@@ -38,12 +40,6 @@ describe('Audit trail export (JSON and CSV, streamed in pages)', () => {
     const [task] = await baton.tasks.list({ instanceId, status: 'open' });
     await baton.tasks.complete(task!.id, { done: true }, 'alice');
     stored = await baton.store.audit.forInstance(instanceId);
-  });
-
-  after(async () => {
-    await http.close();
-    await baton.close();
-    removeDir(baton.dir);
   });
 
   it('exports JSON by default: every event, in order, exactly as stored', async () => {

@@ -3,8 +3,9 @@ import { expect } from 'chai';
 import { hashEvent } from '../../server/audit/audit-chain.js';
 import type { AuditVerification } from '../../server/audit/audit-verify.js';
 import type { AuditRow } from '../../server/stores/sqlite/sqlite-audit.store.js';
-import { removeDir, startTestBaton, userTaskProcess, type TestBaton } from '../support/harness.js';
-import { listen, type Http } from '../support/http.js';
+import { userTaskProcess, type TestBaton } from '../support/harness.js';
+import type { Http } from '../support/http.js';
+import { useTestServer } from '../support/test-server.js';
 
 const PROCESS = userTaskProcess('guarded');
 
@@ -13,23 +14,18 @@ const PROCESS = userTaskProcess('guarded');
  * then asked through the HTTP API.
  */
 describe('Audit trail integrity: tampering found through the chain and the signed checkpoints', () => {
+  const server = useTestServer();
   let baton: TestBaton;
   let http: Http;
   let instanceId: string;
 
   beforeEach(async () => {
-    baton = await startTestBaton();
-    http = await listen(baton);
+    baton = server.baton;
+    http = server.http;
     await baton.definitions.deploy(PROCESS);
     const { instance, opened } = await baton.instances.start({ processKey: 'guarded', variables: { amount: 10 }, businessKey: null }, 'api');
     await baton.tasks.complete(opened[0]!.id, { ok: true }, 'alice');
     instanceId = instance.id;
-  });
-
-  afterEach(async () => {
-    await http.close();
-    await baton.close();
-    removeDir(baton.dir);
   });
 
   function db() {
@@ -202,10 +198,9 @@ describe('Audit trail integrity: tampering found through the chain and the signe
     expect(await baton.checkpointer.tick()).to.equal(null);
     // when a new instance runs and Baton shuts down, the shutdown seals it
     await baton.instances.start({ processKey: 'guarded', variables: {}, businessKey: null }, 'api');
-    await http.close();
     const restarted = await baton.restart();
     baton = restarted;
-    http = await listen(baton);
+    http = server.http;
     const latest = await baton.store.audit.checkpoints.latest();
     expect(latest).to.include({ id: 2, headCount: 1 });
     // and after the restart (same key) the first instance still verifies against checkpoint 1

@@ -3,9 +3,10 @@ import path from 'node:path';
 
 import { expect } from 'chai';
 
-import { addUser, oneTaskProcess, removeDir, startTestBaton, TEST_ADMIN, TEST_PASSWORD, type TestBaton } from '../support/harness.js';
-import { listen, type Client, type Http } from '../support/http.js';
+import { addUser, oneTaskProcess, TEST_ADMIN, TEST_PASSWORD, type TestBaton } from '../support/harness.js';
+import type { Client, Http } from '../support/http.js';
 import { connectLive, type LiveClient } from '../support/live-client.js';
+import { useTestServer } from '../support/test-server.js';
 
 const PROCESS = oneTaskProcess('matrix', 'camunda:candidateGroups="l1"');
 
@@ -90,13 +91,14 @@ function refused(outcome: Outcome): boolean {
 }
 
 describe('Authorisation matrix: role × department × action, REST and socket', () => {
+  const server = useTestServer({ scope: 'all' });
   let baton: TestBaton;
   let http: Http;
   const clients: Partial<Record<Actor, { rest: Client; live: LiveClient }>> = {};
 
   before(async () => {
-    baton = await startTestBaton();
-    http = await listen(baton);
+    baton = server.baton;
+    http = server.http;
     await baton.definitions.deploy(PROCESS);
     await addUser(baton, 'auditor', 'auditor');
     await addUser(baton, 'owner', 'process-owner', ['l1']);
@@ -117,9 +119,6 @@ describe('Authorisation matrix: role × department × action, REST and socket', 
 
   after(async () => {
     for (const client of Object.values(clients)) client.live.close();
-    await http.close();
-    await baton.close();
-    removeDir(baton.dir);
   });
 
   /** Everything a refused action could have touched. */

@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { DEMO_CALENDAR_ID, demoCalendar } from '../../server/calendars/demo-calendar.js';
 import { DEPARTMENTS_ON_OFFICE_HOURS } from '../../server/calendars/demo-departments.js';
 import { ManualClock } from '../../server/clock.js';
-import { bpmn, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
-import { listen } from '../support/http.js';
+import { bpmn, type TestBaton } from '../support/harness.js';
+import { useTestServer } from '../support/test-server.js';
 
 const H = 3_600_000;
 const lunch = [['09:00', '13:00'], ['14:00', '18:00']] as [string, string][];
@@ -37,19 +37,15 @@ function escalating(calendar: string, processCalendar?: string): string {
 }
 
 describe('Timers in business time', () => {
-  let baton: TestBaton;
   // Friday 27 November 2026, 16:56 in Berlin
   const friday = new Date('2026-11-27T15:56:00Z');
+  const server = useTestServer({ clock: new ManualClock(friday) });
+  let baton: TestBaton;
 
   beforeEach(async () => {
-    baton = await startTestBaton({ clock: new ManualClock(friday) });
+    baton = server.baton;
     await baton.calendars.create({ id: 'support', name: 'Support', timeZone: 'Europe/Berlin', week: { mon: lunch, tue: lunch, wed: lunch, thu: lunch, fri: lunch }, holidays: [], exceptions: [] });
     await baton.calendars.create({ id: 'nights', name: 'Nights', timeZone: 'Europe/Berlin', week: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => [day, [['00:00', '24:00']]])), holidays: [], exceptions: [] });
-  });
-
-  afterEach(async () => {
-    await baton.close();
-    removeDir(baton.dir);
   });
 
   async function start() {
@@ -112,9 +108,7 @@ describe('Timers in business time', () => {
     const { opened, instance } = await start();
     // when an hour later (1 h counted) it is passed up to L2
     baton.clock.set(new Date('2026-11-27T16:56:00Z'));
-    const http = await listen(baton);
-    const passed = await http.request('POST', `/api/tasks/${opened[0]!.id}/pass-up`, { reason: 'needs L2' });
-    await http.close();
+    const passed = await server.http.request('POST', `/api/tasks/${opened[0]!.id}/pass-up`, { reason: 'needs L2' });
     // then the ticket moves to L2's own step (L1's escalation timer fired now), so no timer of the
     // old level is left to take it back from L2
     expect(passed.status, passed.text).to.equal(200);

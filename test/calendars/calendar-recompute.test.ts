@@ -2,8 +2,8 @@ import { expect } from 'chai';
 
 import type { CalendarRecord } from '../../server/calendars/calendar.js';
 import { ManualClock } from '../../server/clock.js';
-import { bpmn, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
-import { listen } from '../support/http.js';
+import { bpmn, type TestBaton } from '../support/harness.js';
+import { useTestServer } from '../support/test-server.js';
 
 const lunch = [['09:00', '13:00'], ['14:00', '18:00']] as [string, string][];
 const support: CalendarRecord = { id: 'support', name: 'Support', timeZone: 'Europe/Berlin', week: { mon: lunch, tue: lunch, wed: lunch, thu: lunch, fri: lunch }, holidays: [], exceptions: [] };
@@ -23,19 +23,15 @@ const PROCESS = bpmn(
 ).replace('<bpmn:definitions ', '<bpmn:definitions xmlns:baton="https://baton.example/schema/bpmn/1.0" ');
 
 describe('Recompute after a calendar change', () => {
-  let baton: TestBaton;
   // Monday 30 November 2026, 10:00 Berlin: due Wednesday 15:00 Berlin, warned Wednesday 10:00
   const monday = new Date('2026-11-30T09:00:00Z');
+  const server = useTestServer({ clock: new ManualClock(monday) });
+  let baton: TestBaton;
 
   beforeEach(async () => {
-    baton = await startTestBaton({ clock: new ManualClock(monday) });
+    baton = server.baton;
     await baton.calendars.create(support);
     await baton.definitions.deploy(PROCESS);
-  });
-
-  afterEach(async () => {
-    await baton.close();
-    removeDir(baton.dir);
   });
 
   const open = async (instanceId: string) => (await baton.tasks.list({ instanceId, status: 'open' })).map((task) => task.elementId);
@@ -46,11 +42,9 @@ describe('Recompute after a calendar change', () => {
     const b = await baton.instances.start({ processKey: 'recomputed', variables: {}, businessKey: null }, 'api');
     expect(a.opened[0]!.dueAt).to.equal('2026-12-02T14:00:00.000Z');
     // when an admin makes Tuesday 1 December a holiday over HTTP
-    const http = await listen(baton);
-    const changed = await http.request('PATCH', '/api/calendars/support', { holidays: ['2026-12-01'] });
+    const changed = await server.http.request('PATCH', '/api/calendars/support', { holidays: ['2026-12-01'] });
     expect(changed.status).to.equal(200);
     await baton.calendarRecompute.idle();
-    await http.close();
     // then both tickets are due a working day later (Thursday 15:00) and warned Thursday 10:00
     for (const { instance } of [a, b]) {
       const [task] = await baton.tasks.list({ instanceId: instance.id, status: 'open' });

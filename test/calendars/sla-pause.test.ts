@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 
 import { ManualClock } from '../../server/clock.js';
-import { addUser, bpmn, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
-import { listen, type Http } from '../support/http.js';
+import { addUser, bpmn, type TestBaton } from '../support/harness.js';
+import type { Http } from '../support/http.js';
+import { useTestServer } from '../support/test-server.js';
 
 const H = 3_600_000;
 const lunch = [['09:00', '13:00'], ['14:00', '18:00']] as [string, string][];
@@ -40,20 +41,16 @@ describe('SLA pause while waiting on the customer', () => {
   // Monday 30 November 2026, 10:00 Berlin
   const monday = new Date('2026-11-30T09:00:00Z');
 
+  const server = useTestServer({ clock: new ManualClock(monday) });
+
   async function boot(existing?: TestBaton): Promise<void> {
-    baton = existing ? await existing.restart() : await startTestBaton({ clock: new ManualClock(monday) });
-    http = await listen(baton);
+    if (existing) await existing.restart();
+    ({ baton, http } = server);
   }
 
   beforeEach(async () => {
     await boot();
     await baton.calendars.create({ id: 'support', name: 'Support', timeZone: 'Europe/Berlin', week: { mon: lunch, tue: lunch, wed: lunch, thu: lunch, fri: lunch }, holidays: [], exceptions: [] });
-  });
-
-  afterEach(async () => {
-    await http.close();
-    await baton.close();
-    removeDir(baton.dir);
   });
 
   async function openTask(instanceId: string, elementId: string) {
@@ -80,7 +77,6 @@ describe('SLA pause while waiting on the customer', () => {
     expect(timers.map((timer) => timer.clock?.from)).to.deep.equal([null, null]);
     expect(timers.map((timer) => timer.clock?.remainingMs).sort()).to.deep.equal([14 * H, 18 * H]);
     // when Baton restarts and a week passes (far past the original due time), nothing escalates
-    await http.close();
     await boot(baton);
     baton.clock.set(new Date('2026-12-07T09:00:00Z'));
     await baton.scheduler.tick();

@@ -2,28 +2,24 @@ import { expect } from 'chai';
 
 import { ManualClock } from '../../server/clock.js';
 import { FIELD_SERVICE, newTicket, statusOf } from '../customer/customer-support.js';
-import { removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
-import { listen, type Http } from '../support/http.js';
+import type { TestBaton } from '../support/harness.js';
+import type { Http } from '../support/http.js';
+import { useTestServer } from '../support/test-server.js';
 
 const day: [string, string][] = [['09:00', '18:00']];
 
 describe('status page: the expected time in working time too', () => {
+  const server = useTestServer({ clock: new ManualClock(new Date('2026-12-04T16:00:00Z')) });
   let baton: TestBaton;
   let http: Http;
 
   beforeEach(async () => {
     // Friday 4 December 2026, 17:00 Berlin
-    baton = await startTestBaton({ clock: new ManualClock(new Date('2026-12-04T16:00:00Z')) });
-    http = await listen(baton);
+    baton = server.baton;
+    http = server.http;
     await baton.calendars.create({ id: 'office', name: 'Office', timeZone: 'Europe/Berlin', week: { mon: day, tue: day, wed: day, thu: day, fri: day }, holidays: [], exceptions: [] });
     // the dispatch task is due 4 h after it opens (camunda:dueDate), counted in its department's calendar
     await baton.definitions.deploy(FIELD_SERVICE.replace('camunda:candidateGroups="dispatch">', 'camunda:candidateGroups="dispatch" camunda:dueDate="PT4H">'));
-  });
-
-  afterEach(async () => {
-    await http.close();
-    await baton.close();
-    removeDir(baton.dir);
   });
 
   it('says "in 4 h of working time" beside a due time on Monday when dispatch works office hours', async () => {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 
-import { bpmn, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
+import { bpmn, type TestBaton } from '../support/harness.js';
+import { useTestServer } from '../support/test-server.js';
 
 /** The called process, deployed on its own: one check by first line, then a gateway on its answer. */
 function child(version: string): string {
@@ -34,15 +35,11 @@ function parent(binding = ''): string {
 }
 
 describe('Call activities across deployments', () => {
+  const server = useTestServer();
   let baton: TestBaton;
 
-  beforeEach(async () => {
-    baton = await startTestBaton();
-  });
-
-  afterEach(async () => {
-    await baton.close();
-    removeDir(baton.dir);
+  beforeEach(() => {
+    baton = server.baton;
   });
 
   async function startParent(): Promise<string> {

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { expect } from 'chai';
 
 import { runCli } from '../support/cli.js';
-import { removeDir, startTestBaton, testAuditKeySecret, userTaskProcess } from '../support/harness.js';
+import { removeDir, testAuditKeySecret, userTaskProcess } from '../support/harness.js';
+import { startTestServer } from '../support/test-server.js';
 
 describe('npm run export / npm run import', () => {
   let source = '';
@@ -13,14 +14,14 @@ describe('npm run export / npm run import', () => {
 
   before(async () => {
     // given a stopped Baton's data directory with a finished and a waiting ticket
-    const baton = await startTestBaton();
+    source = mkdtempSync(path.join(tmpdir(), 'baton-test-'));
+    const { baton } = await startTestServer({ dir: source });
     await baton.definitions.deploy(userTaskProcess('moved'));
     const done = await baton.instances.start({ processKey: 'moved', variables: {}, businessKey: null }, 'api');
     await baton.tasks.complete(done.opened[0]!.id, {}, 'ada');
     await baton.instances.start({ processKey: 'moved', variables: {}, businessKey: null }, 'api');
     await baton.checkpointer.checkpoint();
     await baton.close();
-    source = baton.dir;
     work = mkdtempSync(path.join(tmpdir(), 'baton-move-'));
   });
 

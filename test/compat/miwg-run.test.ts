@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 
 import { BatonError, DeployValidationError } from '../../server/errors.js';
-import { removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
+import type { TestBaton } from '../support/harness.js';
 import { miwgFiles, miwgPath } from '../support/miwg.js';
+import { useTestServer } from '../support/test-server.js';
 
 /**
  * The OMG MIWG reference diagrams, deployed and run where they are executable: each either
@@ -12,15 +13,11 @@ import { miwgFiles, miwgPath } from '../support/miwg.js';
  * pass), or is refused with reasons that name what Baton will not run. Never an unexplained error.
  */
 describe('MIWG reference diagrams: deploy and run', () => {
+  const server = useTestServer({ scope: 'all' });
   let baton: TestBaton;
 
-  before(async () => {
-    baton = await startTestBaton();
-  });
-
-  after(async () => {
-    await baton.close();
-    removeDir(baton.dir);
+  before(() => {
+    baton = server.baton;
   });
 
   /** Moves an instance on until it ends or nothing more can move it (at most `rounds` passes). */

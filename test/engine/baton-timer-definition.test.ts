@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 
 import { ManualClock } from '../../server/clock.js';
-import { bpmn, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
+import { bpmn, type TestBaton } from '../support/harness.js';
+import { useTestServer } from '../support/test-server.js';
 
 /**
  * The engine computes a timer's expiry with the machine's Date. Baton's clock is set years before
@@ -46,17 +47,13 @@ const PARALLEL = bpmn(
 );
 
 describe('BatonTimerEventDefinition', () => {
+  const server = useTestServer({ clock: new ManualClock(BATON_NOW) });
   let baton: TestBaton;
 
   beforeEach(async () => {
-    baton = await startTestBaton({ clock: new ManualClock(BATON_NOW) });
+    baton = server.baton;
     await baton.definitions.deploy(WAIT);
     await baton.definitions.deploy(PARALLEL);
-  });
-
-  afterEach(async () => {
-    await baton.close();
-    removeDir(baton.dir);
   });
 
   const openTasks = async (instanceId: string) =>

@@ -6,7 +6,8 @@ import { GENESIS_HASH } from '../../server/audit/audit-chain.js';
 import type { InstanceRecord } from '../../server/instances/instance.js';
 import type { TaskRecord } from '../../server/tasks/task.js';
 import type { TimerRecord } from '../../server/timers/timer.js';
-import { removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
+import type { TestBaton } from '../support/harness.js';
+import { useTestServer } from '../support/test-server.js';
 
 const HOUR = 3600_000;
 
@@ -22,16 +23,12 @@ interface Golden {
  * the upgrade needs a state migration before it ships.
  */
 describe('Golden saved states', () => {
+  const server = useTestServer();
   let baton: TestBaton;
 
   beforeEach(async () => {
-    baton = await startTestBaton();
+    baton = server.baton;
     await baton.deployDirectory('processes');
-  });
-
-  afterEach(async () => {
-    await baton.close();
-    removeDir(baton.dir);
   });
 
   it('continues a help-desk ticket saved by bpmn-engine 25.0.1 at L1 with its SLA timers', async () => {

@@ -2,22 +2,19 @@ import { readFileSync } from 'node:fs';
 
 import { expect } from 'chai';
 
-import { removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
+import type { TestBaton } from '../support/harness.js';
+import { useTestServer } from '../support/test-server.js';
 
 const CREDIT_CHECK = readFileSync(new URL('../fixtures/camunda7/credit-check.bpmn', import.meta.url), 'utf8');
 const TOPICS = [{ topicName: 'credit-score', lockDuration: 300_000 }];
 
 /** Locks are rows: a restart keeps who holds a task, and the holder completes it afterwards. */
 describe('External task locks across a restart', () => {
+  const server = useTestServer();
   let baton: TestBaton;
 
-  beforeEach(async () => {
-    baton = await startTestBaton();
-  });
-
-  afterEach(async () => {
-    await baton.close();
-    removeDir(baton.dir);
+  beforeEach(() => {
+    baton = server.baton;
   });
 
   it('keeps the lock, refuses other workers, and lets the holder complete after the restart', async () => {

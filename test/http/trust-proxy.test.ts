@@ -4,8 +4,9 @@ import { expect } from 'chai';
 
 import { loadConfig } from '../../server/config.js';
 import { parseTrustProxy } from '../../server/http/trust-proxy.js';
-import { addUser, removeDir, startTestBaton, TEST_PASSWORD, type TestBaton } from '../support/harness.js';
-import { listen, type Http } from '../support/http.js';
+import { addUser, TEST_PASSWORD, type TestBaton } from '../support/harness.js';
+import type { Http } from '../support/http.js';
+import { useTestServer } from '../support/test-server.js';
 
 describe('behind a TLS proxy (BATON_TRUST_PROXY)', () => {
   describe('the setting', () => {
@@ -24,19 +25,14 @@ describe('behind a TLS proxy (BATON_TRUST_PROXY)', () => {
 
   for (const trusted of [true, false]) {
     describe(trusted ? 'with the proxy trusted' : 'without it (the default)', () => {
+      const server = useTestServer(trusted ? { config: { trustProxy: ['loopback'] } } : {});
       let baton: TestBaton;
       let http: Http;
 
       beforeEach(async () => {
-        baton = await startTestBaton(trusted ? { config: { trustProxy: ['loopback'] } } : {});
-        http = await listen(baton);
+        baton = server.baton;
+        http = server.http;
         await addUser(baton, 'ada', 'staff', ['l1']);
-      });
-
-      afterEach(async () => {
-        await http.close();
-        await baton.close();
-        removeDir(baton.dir);
       });
 
       const from = (client: string) => ({ 'x-forwarded-for': client, 'x-forwarded-proto': 'https' });

@@ -2,11 +2,11 @@ import path from 'node:path';
 
 import { expect } from 'chai';
 
-import { SmtpTransport } from '../../server/outbox/smtp-transport.js';
 import type { IntakeAnswer, IntakeForm } from '../../server/customer/status-view.js';
-import { bpmn, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
-import { listen, type Http } from '../support/http.js';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { bpmn, type TestBaton } from '../support/harness.js';
+import type { Http } from '../support/http.js';
+import type { SmtpSink } from '../support/smtp-sink.js';
+import { useTestServer } from '../support/test-server.js';
 
 const REQUEST = { equipmentId: 'PUMP-7', description: 'Течёт у клапана', customerName: 'Ева', customerEmail: 'eva@example.com' };
 
@@ -26,25 +26,16 @@ const UNKNOWN_TEMPLATE = bpmn(
 
 describe('customer emails in the customer\'s language (SMTP sink)', () => {
   let sink: SmtpSink;
-  let transport: SmtpTransport;
+  const server = useTestServer({ mail: true });
   let baton: TestBaton;
   let http: Http;
 
   beforeEach(async () => {
-    sink = await startSmtpSink();
-    transport = new SmtpTransport({ url: sink.url, from: 'Baton <baton@baton.test>', timeoutMs: 2000 });
-    baton = await startTestBaton({ mailTransport: transport });
-    http = await listen(baton);
+    baton = server.baton;
+    sink = server.mail.sink;
+    http = server.http;
     const deployed = await baton.deployDirectory(path.resolve('processes'));
     expect(deployed.filter((result) => result.error)).to.deep.equal([]);
-  });
-
-  afterEach(async () => {
-    await http.close();
-    await baton.close();
-    await transport.close();
-    await sink.close();
-    removeDir(baton.dir);
   });
 
   /** Sends what the outbox holds and returns what the SMTP server received. */

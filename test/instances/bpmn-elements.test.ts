@@ -1,20 +1,17 @@
 import { expect } from 'chai';
 
-import { bpmn, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
+import { bpmn, type TestBaton } from '../support/harness.js';
+import { useTestServer } from '../support/test-server.js';
 
 const HOUR = 3600_000;
 
 /** Each supported BPMN element, run through the persisted runner with a restart in the middle. */
 describe('Supported BPMN elements', () => {
+  const server = useTestServer();
   let baton: TestBaton;
 
-  beforeEach(async () => {
-    baton = await startTestBaton();
-  });
-
-  afterEach(async () => {
-    await baton.close();
-    removeDir(baton.dir);
+  beforeEach(() => {
+    baton = server.baton;
   });
 
   async function run(xml: string, variables: Record<string, unknown> = {}, businessKey: string | null = null) {

@@ -4,7 +4,8 @@ import { SourceCache } from '../../server/engine/bpmn-source.js';
 import { VersionConflictError } from '../../server/errors.js';
 import { InstanceRunner } from '../../server/instances/instance-runner.js';
 import type { InstanceRecord } from '../../server/instances/instance.js';
-import { removeDir, silentLogger, startTestBaton, userTaskProcess, type TestBaton } from '../support/harness.js';
+import { removeDir, silentLogger, userTaskProcess, type TestBaton } from '../support/harness.js';
+import { startTestServer } from '../support/test-server.js';
 
 describe('InstanceRunner.amend: a change of tasks racing a step on another node', () => {
   let baton: TestBaton;
@@ -12,7 +13,7 @@ describe('InstanceRunner.amend: a change of tasks racing a step on another node'
   let other: InstanceRunner;
 
   beforeEach(async () => {
-    baton = await startTestBaton();
+    baton = (await startTestServer()).baton;
     other = new InstanceRunner({ store: baton.store, sources: new SourceCache(), clock: baton.clock, connectors: baton.connectors, logger: silentLogger });
     await baton.definitions.deploy(userTaskProcess('amended'));
   });

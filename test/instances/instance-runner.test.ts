@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 
 import { ConflictError } from '../../server/errors.js';
-import { bpmn, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
+import { bpmn, type TestBaton } from '../support/harness.js';
+import { useTestServer } from '../support/test-server.js';
 
 const SIMPLE = bpmn(
   'simple',
@@ -37,15 +38,11 @@ const TIMED = bpmn(
 );
 
 describe('InstanceRunner', () => {
+  const server = useTestServer();
   let baton: TestBaton;
 
-  beforeEach(async () => {
-    baton = await startTestBaton();
-  });
-
-  afterEach(async () => {
-    await baton.close();
-    removeDir(baton.dir);
+  beforeEach(() => {
+    baton = server.baton;
   });
 
   it('runs start → user task → complete → end and saves every step', async () => {

@@ -1,18 +1,20 @@
 import { expect } from 'chai';
 
 import type { InstanceSummary } from '../../server/instances/instance.service.js';
-import { removeDir, startTestBaton, userTaskProcess, type TestBaton } from '../support/harness.js';
-import { listen, type Http } from '../support/http.js';
+import { userTaskProcess, type TestBaton } from '../support/harness.js';
+import type { Http } from '../support/http.js';
+import { useTestServer } from '../support/test-server.js';
 
 describe('Auditor instance search over HTTP', () => {
+  const server = useTestServer({ scope: 'all' });
   let baton: TestBaton;
   let http: Http;
   const ids: Record<string, string> = {};
   const tickets: Record<string, string> = {};
 
   before(async () => {
-    baton = await startTestBaton();
-    http = await listen(baton);
+    baton = server.baton;
+    http = server.http;
     await baton.definitions.deploy(userTaskProcess('complaint'));
     await baton.definitions.deploy(userTaskProcess('refund'));
     baton.clock.set(new Date('2026-03-02T09:00:00.000Z'));
@@ -23,12 +25,6 @@ describe('Auditor instance search over HTTP', () => {
       if (name === 'b') await baton.tasks.complete(opened[0]!.id, {}, 'ada');
       baton.clock.advance(24 * 3600_000);
     }
-  });
-
-  after(async () => {
-    await http.close();
-    await baton.close();
-    removeDir(baton.dir);
   });
 
   async function search(query: string): Promise<string[]> {

@@ -3,7 +3,8 @@ import { expect } from 'chai';
 import type { ResidentEnginesOptions } from '../../server/engine/resident-engines.js';
 import { VersionConflictError } from '../../server/errors.js';
 import type { AuditEvent } from '../../server/audit/audit-event.js';
-import { bpmn, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
+import { bpmn, removeDir, type TestBaton } from '../support/harness.js';
+import { startTestServer } from '../support/test-server.js';
 
 /** A task with an SLA warning and an escalation, a gateway after it, a parallel split: most of what a step can do. */
 const DESK = bpmn(
@@ -52,7 +53,7 @@ async function openTask(baton: TestBaton, instanceId: string, elementId: string)
 describe('Resident engines in the runner', () => {
   const batons: TestBaton[] = [];
   async function baton(residentEngines: ResidentEnginesOptions): Promise<TestBaton> {
-    const started = await startTestBaton({ config: { residentEngines } });
+    const started = (await startTestServer({ config: { residentEngines } })).baton;
     batons.push(started);
     await started.definitions.deploy(DESK);
     return started;
@@ -103,7 +104,7 @@ describe('Resident engines in the runner', () => {
   it('recovers from the store when another node moved the instance meanwhile', async () => {
     // given two nodes on one database file, an instance started on the first (its engine kept there)
     const first = await baton(ON);
-    const second = await startTestBaton({ dir: first.dir, clock: first.clock, config: { residentEngines: ON } });
+    const second = (await startTestServer({ dir: first.dir, clock: first.clock, config: { residentEngines: ON } })).baton;
     batons.push(second);
     const started = await first.instances.start({ processKey: 'desk', variables: {}, businessKey: null }, 'api');
     const id = started.instance.id;

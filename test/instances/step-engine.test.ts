@@ -5,7 +5,8 @@ import type { StepRun } from '../../server/engine/step-run.js';
 import { ConflictError } from '../../server/errors.js';
 import { InstanceRunner } from '../../server/instances/instance-runner.js';
 import { StepEngine, type EngineEntry, type EngineSubject, type StepOutcome } from '../../server/instances/step-engine.js';
-import { bpmn, removeDir, silentLogger, startTestBaton, type TestBaton } from '../support/harness.js';
+import { bpmn, removeDir, silentLogger, type TestBaton } from '../support/harness.js';
+import { startTestServer } from '../support/test-server.js';
 
 /** start → assess → a gateway whose condition needs `secondLook` → end. */
 const GATED = bpmn(
@@ -56,7 +57,7 @@ describe('StepEngine: every step opens its engine there and releases it with its
   let runner: InstanceRunner;
 
   beforeEach(async () => {
-    baton = await startTestBaton();
+    baton = (await startTestServer()).baton;
     engine = new NotingEngine({ clock: baton.clock, connectors: baton.connectors, logger: silentLogger });
     runner = new InstanceRunner({ store: baton.store, sources: new SourceCache(), clock: baton.clock, connectors: baton.connectors, logger: silentLogger, engine });
   });

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 
 import { IncidentRaisedError, InvalidInputError } from '../../server/errors.js';
-import { bpmn, oneTaskProcess, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
+import { bpmn, oneTaskProcess, type TestBaton } from '../support/harness.js';
+import { useTestServer } from '../support/test-server.js';
 
 /** Triage, then a task whose owner and due date come from the data triage gave. */
 const HANDOFF = bpmn(
@@ -16,13 +17,10 @@ const HANDOFF = bpmn(
 );
 
 describe('camunda:assignee and camunda:dueDate that fail raise an incident, not a task without them', () => {
+  const server = useTestServer();
   let baton: TestBaton;
-  beforeEach(async () => {
-    baton = await startTestBaton();
-  });
-  afterEach(async () => {
-    await baton.close();
-    removeDir(baton.dir);
+  beforeEach(() => {
+    baton = server.baton;
   });
 
   async function completeTriage(output: Record<string, unknown>): Promise<{ instanceId: string; taskId: string; error: unknown }> {

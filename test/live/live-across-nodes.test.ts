@@ -3,10 +3,10 @@ import { expect } from 'chai';
 import { ManualClock } from '../../server/clock.js';
 import type { IntakeAnswer, IntakeForm } from '../../server/customer/status-view.js';
 import { connectStatus, FIELD_SERVICE, REQUEST, type StatusClient } from '../customer/customer-support.js';
-import { addUser, oneTaskProcess, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
-import { listen, type Http } from '../support/http.js';
+import { addUser, oneTaskProcess } from '../support/harness.js';
 import { connectLive, type LiveClient } from '../support/live-client.js';
 import { dropSchema, freshSchema, testDatabaseUrl } from '../support/postgres.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const PROCESS = oneTaskProcess('ticket', 'camunda:candidateGroups="l1"');
 
@@ -18,7 +18,7 @@ const PROCESS = oneTaskProcess('ticket', 'camunda:candidateGroups="l1"');
 describe('Two nodes on one PostgreSQL: live events and shared limits', function () {
   this.timeout(60_000);
   let schema: string;
-  let nodes: { baton: TestBaton; http: Http }[] = [];
+  let nodes: TestServer[] = [];
   const sockets: { close(): void }[] = [];
 
   beforeEach(async () => {
@@ -26,8 +26,7 @@ describe('Two nodes on one PostgreSQL: live events and shared limits', function 
     const postgres = { url: await testDatabaseUrl(), schema };
     const clock = new ManualClock();
     for (let i = 0; i < 2; i += 1) {
-      const baton = await startTestBaton({ postgres, clock });
-      nodes.push({ baton, http: await listen(baton) });
+      nodes.push(await startTestServer({ postgres, clock }));
     }
     await nodes[0]!.baton.definitions.deploy(PROCESS);
     await nodes[0]!.baton.definitions.deploy(FIELD_SERVICE);
@@ -36,11 +35,7 @@ describe('Two nodes on one PostgreSQL: live events and shared limits', function 
 
   afterEach(async () => {
     for (const socket of sockets.splice(0)) socket.close();
-    for (const { baton, http } of nodes) {
-      await http.close();
-      await baton.close();
-      removeDir(baton.dir);
-    }
+    for (const server of nodes) await server.close();
     nodes = [];
     await dropSchema(schema);
   });

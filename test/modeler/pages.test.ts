@@ -2,24 +2,20 @@ import { expect } from 'chai';
 
 import { buildWeb, isBuildCurrent } from '../../modeler/build.js';
 import { BROWSER_PAGES } from '../../server/http/browser-pages.js';
-import { removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
-import { listen, type Http } from '../support/http.js';
+import type { TestBaton } from '../support/harness.js';
+import type { Http } from '../support/http.js';
+import { useTestServer } from '../support/test-server.js';
 
 describe('browser app pages over HTTP', () => {
+  const server = useTestServer({ scope: 'all' });
   let baton: TestBaton;
   let http: Http;
 
   before(async function () {
     this.timeout(60_000);
     if (!isBuildCurrent()) await buildWeb();
-    baton = await startTestBaton();
-    http = await listen(baton);
-  });
-
-  after(async () => {
-    await http?.close();
-    await baton?.close();
-    if (baton) removeDir(baton.dir);
+    baton = server.baton;
+    http = server.http;
   });
 
   it('serves every page at its path, with its bundle', async () => {

@@ -3,12 +3,12 @@ import path from 'node:path';
 import { expect } from 'chai';
 
 import type { NotificationView } from '../../server/notifications/notification.js';
-import { SmtpTransport } from '../../server/outbox/smtp-transport.js';
 import type { TaskView } from '../../server/tasks/task-sla.js';
-import { addUser, oneTaskProcess, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
-import { listen, type Client, type Http } from '../support/http.js';
+import { addUser, oneTaskProcess, type TestBaton } from '../support/harness.js';
+import type { Client, Http } from '../support/http.js';
 import { connectLive, type LiveClient } from '../support/live-client.js';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import type { SmtpSink } from '../support/smtp-sink.js';
+import { useTestServer } from '../support/test-server.js';
 
 const HOUR = 3600_000;
 
@@ -19,16 +19,15 @@ interface NotificationList {
 
 describe('Staff notifications', () => {
   let sink: SmtpSink;
-  let transport: SmtpTransport;
+  const server = useTestServer({ mail: true });
   let baton: TestBaton;
   let http: Http;
   const sockets: LiveClient[] = [];
 
   beforeEach(async () => {
-    sink = await startSmtpSink();
-    transport = new SmtpTransport({ url: sink.url, from: 'Baton <baton@baton.test>', timeoutMs: 2000 });
-    baton = await startTestBaton({ mailTransport: transport });
-    http = await listen(baton);
+    baton = server.baton;
+    sink = server.mail.sink;
+    http = server.http;
     const deployed = await baton.deployDirectory(path.resolve('processes'));
     expect(deployed.filter((result) => result.error)).to.deep.equal([]);
     await addUser(baton, 'fiona', 'staff', ['first-line']);
@@ -39,11 +38,6 @@ describe('Staff notifications', () => {
 
   afterEach(async () => {
     for (const socket of sockets.splice(0)) socket.close();
-    await http.close();
-    await baton.close();
-    await transport.close();
-    await sink.close();
-    removeDir(baton.dir);
   });
 
   async function settled(): Promise<void> {

@@ -3,24 +3,20 @@ import path from 'node:path';
 import { expect } from 'chai';
 
 import type { ApprovalRecord } from '../../server/operations/approval.js';
-import { addUser, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
-import { listen, type Http } from '../support/http.js';
+import { addUser, type TestBaton } from '../support/harness.js';
+import type { Http } from '../support/http.js';
+import { useTestServer } from '../support/test-server.js';
 
 describe('Four-eyes interventions (BATON_FOUR_EYES=on)', () => {
+  const server = useTestServer({ config: { fourEyes: true } });
   let baton: TestBaton;
   let http: Http;
 
   beforeEach(async () => {
-    baton = await startTestBaton({ config: { fourEyes: true } });
-    http = await listen(baton);
+    baton = server.baton;
+    http = server.http;
     await baton.deployDirectory(path.resolve('processes'));
     await addUser(baton, 'second', 'admin');
-  });
-
-  afterEach(async () => {
-    await http.close();
-    await baton.close();
-    removeDir(baton.dir);
   });
 
   async function helpDesk(): Promise<string> {

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 
 import type { OutboxMessage } from '../../server/outbox/outbox-message.js';
-import { SmtpTransport } from '../../server/outbox/smtp-transport.js';
-import { addUser, bpmn, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
-import { listen, type Http } from '../support/http.js';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { addUser, bpmn, type TestBaton } from '../support/harness.js';
+import type { Http } from '../support/http.js';
+import type { SmtpSink } from '../support/smtp-sink.js';
+import { useTestServer } from '../support/test-server.js';
 
 const NOTIFY = bpmn(
   'notify',
@@ -21,24 +21,15 @@ const NOTIFY = bpmn(
 
 describe('Outbox for administrators (API)', () => {
   let sink: SmtpSink;
-  let transport: SmtpTransport;
+  const server = useTestServer({ mail: true });
   let baton: TestBaton;
   let http: Http;
 
   beforeEach(async () => {
-    sink = await startSmtpSink();
-    transport = new SmtpTransport({ url: sink.url, from: 'Baton <baton@baton.test>', timeoutMs: 2000 });
-    baton = await startTestBaton({ mailTransport: transport });
-    http = await listen(baton);
+    baton = server.baton;
+    sink = server.mail.sink;
+    http = server.http;
     await baton.definitions.deploy(NOTIFY);
-  });
-
-  afterEach(async () => {
-    await http.close();
-    await baton.close();
-    await transport.close();
-    await sink.close();
-    removeDir(baton.dir);
   });
 
   it('lists a failed email with the SMTP error; a resend delivers it once the server accepts', async () => {

@@ -5,8 +5,9 @@ import { InvalidInputError } from '../../server/errors.js';
 import { OutboxDispatcher } from '../../server/outbox/outbox-dispatcher.js';
 import type { OutboxMessage } from '../../server/outbox/outbox-message.js';
 import { IDEMPOTENCY_HEADER, SmtpTransport } from '../../server/outbox/smtp-transport.js';
-import { bpmn, removeDir, silentLogger, startTestBaton, type TestBaton } from '../support/harness.js';
+import { bpmn, silentLogger, type TestBaton } from '../support/harness.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { useTestServer } from '../support/test-server.js';
 
 const NOTIFY = bpmn(
   'notify',
@@ -30,20 +31,13 @@ const MINUTE = 60_000;
 describe('OutboxDispatcher', () => {
   let sink: SmtpSink;
   let transport: SmtpTransport;
+  const server = useTestServer({ mail: true });
   let baton: TestBaton;
 
   beforeEach(async () => {
-    sink = await startSmtpSink();
-    transport = new SmtpTransport({ url: sink.url, from: 'Baton <baton@baton.test>', timeoutMs: 2000 });
-    baton = await startTestBaton({ mailTransport: transport });
+    baton = server.baton;
+    ({ sink, transport } = server.mail);
     await baton.definitions.deploy(NOTIFY);
-  });
-
-  afterEach(async () => {
-    await baton.close();
-    await transport.close();
-    await sink.close();
-    removeDir(baton.dir);
   });
 
   function dispatcher(): OutboxDispatcher {
@@ -188,21 +182,18 @@ describe('OutboxDispatcher', () => {
 });
 
 describe('Baton without a mail transport', () => {
+  const server = useTestServer();
+
   it('has no dispatcher and keeps emails queued', async () => {
     // given a Baton started without SMTP
-    const baton = await startTestBaton();
-    try {
-      await baton.definitions.deploy(NOTIFY);
-      // when a process queues an email
-      const started = await baton.instances.start({ processKey: 'notify', variables: { customerEmail: 'ada@example.org', customerName: 'Ada' }, businessKey: null }, 'api');
-      // then nothing dispatches it and it stays pending in the outbox
-      expect(baton.dispatcher).to.equal(null);
-      expect(await baton.store.outbox.pending(10)).to.have.length(1);
-      expect((await baton.store.outbox.forInstance(started.instance.id))[0]).to.include({ sentAt: null, attempts: 0 });
-    } finally {
-      await baton.close();
-      removeDir(baton.dir);
-    }
+    const { baton } = server;
+    await baton.definitions.deploy(NOTIFY);
+    // when a process queues an email
+    const started = await baton.instances.start({ processKey: 'notify', variables: { customerEmail: 'ada@example.org', customerName: 'Ada' }, businessKey: null }, 'api');
+    // then nothing dispatches it and it stays pending in the outbox
+    expect(baton.dispatcher).to.equal(null);
+    expect(await baton.store.outbox.pending(10)).to.have.length(1);
+    expect((await baton.store.outbox.forInstance(started.instance.id))[0]).to.include({ sentAt: null, attempts: 0 });
   });
 });
 

@@ -5,8 +5,9 @@ import { expect } from 'chai';
 
 import { verifyChain } from '../../server/audit/audit-chain.js';
 import type { TaskRecord } from '../../server/tasks/task.js';
-import { removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
+import type { TestBaton } from '../support/harness.js';
 import { refundEndpoint, type RefundEndpoint } from '../support/refund-endpoint.js';
+import { useTestServer } from '../support/test-server.js';
 
 const HOUR = 3600_000;
 const processesDir = path.resolve('processes');
@@ -17,11 +18,12 @@ const processesDir = path.resolve('processes');
  */
 for (const restartBetweenSteps of [false, true]) {
   describe(`Shipped processes${restartBetweenSteps ? ' (restart before every step)' : ''}`, () => {
+    const server = useTestServer();
     let baton: TestBaton;
     let endpoint: RefundEndpoint;
 
     beforeEach(async () => {
-      baton = await startTestBaton();
+      baton = server.baton;
       const results = await baton.deployDirectory(processesDir);
       expect(results.filter((result) => result.error)).to.deep.equal([]);
       endpoint = await refundEndpoint();
@@ -29,8 +31,6 @@ for (const restartBetweenSteps of [false, true]) {
 
     afterEach(async () => {
       await endpoint.close();
-      await baton.close();
-      removeDir(baton.dir);
     });
 
     async function step(): Promise<void> {

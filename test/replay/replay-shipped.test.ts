@@ -4,9 +4,10 @@ import { expect } from 'chai';
 
 import type { ReplayPayload } from '../../server/contracts/replay.js';
 import { foldAudit } from '../../server/replay/replay-fold.js';
-import { removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
-import { listen, type Http } from '../support/http.js';
+import type { TestBaton } from '../support/harness.js';
+import type { Http } from '../support/http.js';
 import { refundEndpoint, type RefundEndpoint } from '../support/refund-endpoint.js';
+import { useTestServer } from '../support/test-server.js';
 
 const HOUR = 3600_000;
 
@@ -16,22 +17,20 @@ const HOUR = 3600_000;
  * the same outcome and the same person completing each.
  */
 describe('Replay of every shipped process reproduces its final state', () => {
+  const server = useTestServer();
   let baton: TestBaton;
   let http: Http;
   let refunds: RefundEndpoint;
 
   beforeEach(async () => {
-    baton = await startTestBaton();
-    http = await listen(baton);
+    baton = server.baton;
+    http = server.http;
     expect((await baton.deployDirectory(path.resolve('processes'))).filter((result) => result.error)).to.deep.equal([]);
     refunds = await refundEndpoint();
   });
 
   afterEach(async () => {
     await refunds.close();
-    await http.close();
-    await baton.close();
-    removeDir(baton.dir);
   });
 
   async function complete(instanceId: string, elementId: string, variables: Record<string, unknown>, actor = 'staff'): Promise<void> {

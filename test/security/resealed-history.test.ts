@@ -13,10 +13,9 @@ import type { AuditVerification } from '../../server/audit/audit-verify.js';
 import { verifyStore } from '../../server/audit/store-verify.js';
 import type { WitnessNotice } from '../../server/audit/audit-witness.js';
 import type { AuditRow } from '../../server/stores/sqlite/sqlite-audit.store.js';
-import { removeDir, startTestBaton, testAuditKey, userTaskProcess, type TestBaton } from '../support/harness.js';
-import { listen, type Http } from '../support/http.js';
-import { startSmtpSink } from '../support/smtp-sink.js';
-import { SmtpTransport } from '../../server/outbox/smtp-transport.js';
+import { removeDir, testAuditKey, userTaskProcess, type TestBaton } from '../support/harness.js';
+import type { Http } from '../support/http.js';
+import { startTestServer, useTestServer } from '../support/test-server.js';
 
 /** A witness endpoint on loopback that keeps what it was sent. */
 async function witnessServer(): Promise<{ url: string; notices: WitnessNotice[]; close(): Promise<void> }> {
@@ -50,8 +49,11 @@ describe('Re-sealed history: checkpoints form their own chain, guarded by the an
     witness = await witnessServer();
     keysDir = mkdtempSync(path.join(tmpdir(), 'baton-keys-'));
     anchorFile = path.join(keysDir, 'audit-anchor.json');
-    baton = await startTestBaton({ auditAnchorFile: anchorFile, auditWitnessUrl: witness.url });
-    http = await listen(baton);
+  });
+  const server = useTestServer(() => ({ auditAnchorFile: anchorFile, auditWitnessUrl: witness.url }));
+
+  beforeEach(async () => {
+    ({ baton, http } = server);
     await baton.definitions.deploy(userTaskProcess('guarded'));
     const { instance, opened } = await baton.instances.start({ processKey: 'guarded', variables: { amount: 10 }, businessKey: null }, 'api');
     await baton.tasks.complete(opened[0]!.id, { approved: true }, 'alice');
@@ -59,10 +61,7 @@ describe('Re-sealed history: checkpoints form their own chain, guarded by the an
   });
 
   afterEach(async () => {
-    await http.close();
-    await baton.close();
     await witness.close();
-    removeDir(baton.dir);
     removeDir(keysDir);
   });
 
@@ -141,9 +140,8 @@ describe('Re-sealed history: checkpoints form their own chain, guarded by the an
   it('the alarm is raised at start when the anchor and the database disagree', async () => {
     await baton.checkpointer.checkpoint();
     db().exec('DELETE FROM audit_checkpoint_heads; DELETE FROM audit_checkpoints;');
-    await http.close();
     baton = await baton.restart();
-    http = await listen(baton);
+    http = server.http;
     baton.checkpointer.start();
     await until(() => baton.checkpointer.alarmText() !== null);
     expect(baton.checkpointer.alarmText()).to.match(/checkpoint 1 .* removed/);
@@ -175,9 +173,8 @@ describe('Re-sealed history: checkpoints form their own chain, guarded by the an
   });
 
   it('mails the checkpoint heads and the alarm to BATON_AUDIT_WITNESS_EMAIL', async () => {
-    const sink = await startSmtpSink();
-    const transport = new SmtpTransport({ url: sink.url, from: 'Baton <baton@baton.test>', timeoutMs: 2000 });
-    const mailed = await startTestBaton({ auditAnchorFile: path.join(keysDir, 'mailed-anchor.json'), mailTransport: transport, auditWitnessEmail: 'witness@auditor.test' });
+    const mailedServer = await startTestServer({ auditAnchorFile: path.join(keysDir, 'mailed-anchor.json'), mail: true, auditWitnessEmail: 'witness@auditor.test' });
+    const { baton: mailed, mail: { sink } } = mailedServer;
     try {
       await mailed.definitions.deploy(userTaskProcess('guarded'));
       await mailed.instances.start({ processKey: 'guarded', variables: {}, businessKey: null }, 'api');
@@ -192,10 +189,7 @@ describe('Re-sealed history: checkpoints form their own chain, guarded by the an
       await until(() => sink.received.length > 1);
       expect(sink.received[1]!.headers.get('subject')).to.contain('BATON AUDIT ALARM');
     } finally {
-      await mailed.close();
-      await transport.close();
-      await sink.close();
-      removeDir(mailed.dir);
+      await mailedServer.close();
     }
   });
 });

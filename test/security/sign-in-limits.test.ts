@@ -6,8 +6,8 @@ import { BoundedWork } from '../../server/auth/bounded-work.js';
 import { LoginLimiter } from '../../server/auth/login-limiter.js';
 import { PasswordHasher } from '../../server/auth/passwords.js';
 import { BatonError } from '../../server/errors.js';
-import { addUser, removeDir, startTestBaton, TEST_CONFIG, TEST_PASSWORD, type TestBaton } from '../support/harness.js';
-import { listen, type Http } from '../support/http.js';
+import { addUser, TEST_CONFIG, TEST_PASSWORD } from '../support/harness.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
 
 function codeOf(outcome: PromiseSettledResult<unknown>): string {
   if (outcome.status === 'fulfilled') return 'SIGNED_IN';
@@ -15,19 +15,16 @@ function codeOf(outcome: PromiseSettledResult<unknown>): string {
 }
 
 describe('Sign-in under attack', () => {
-  let baton: TestBaton | undefined;
-  let http: Http | undefined;
+  // Started by the tests that need one (the later ones test parts alone).
+  let server: TestServer | undefined;
 
   afterEach(async () => {
-    await http?.close();
-    await baton?.close();
-    if (baton) removeDir(baton.dir);
-    baton = undefined;
-    http = undefined;
+    await server?.close();
+    server = undefined;
   });
 
   it('counts each attempt before the password is compared: a correct guess inside a burst of 40 gets no token (hole 3)', async () => {
-    baton = await startTestBaton();
+    const { baton } = (server = await startTestServer());
     await addUser(baton, 'ada', 'staff', ['l1']);
     // given the sign-in service on the real store, with no cap on concurrent sign-ins per address
     const auth = new AuthService(baton.store.users, baton.store.credentials, new PasswordHasher(4), new LoginLimiter(baton.store.rateLimits, baton.clock), new AccessEvents(), baton.clock, {
@@ -45,7 +42,7 @@ describe('Sign-in under attack', () => {
   });
 
   it('a correct password still signs in at once when no burst came first (the reverse path)', async () => {
-    baton = await startTestBaton();
+    const { baton } = (server = await startTestServer());
     await addUser(baton, 'ada', 'staff', ['l1']);
     const auth = new AuthService(baton.store.users, baton.store.credentials, new PasswordHasher(4), new LoginLimiter(baton.store.rateLimits, baton.clock), new AccessEvents(), baton.clock, TEST_CONFIG.auth);
     await auth.signIn('ada', 'wrong-password-1', '203.0.113.9', 'token').catch(() => null);
@@ -56,8 +53,7 @@ describe('Sign-in under attack', () => {
   it('keeps /health quick while 60 token requests for unknown users arrive at once (hole 4)', async function () {
     this.timeout(60_000);
     // given a Baton with a real bcrypt cost (each compare tens of ms of CPU)
-    baton = await startTestBaton({ config: { auth: { ...TEST_CONFIG.auth, passwordCost: 11 } } });
-    http = await listen(baton);
+    const { http } = (server = await startTestServer({ config: { auth: { ...TEST_CONFIG.auth, passwordCost: 11 } } }));
     const client = http.anonymous;
     // when 60 sign-ins for made-up names arrive together from one address
     const burst = Array.from({ length: 60 }, (_, index) => client.request('POST', '/api/auth/token', { username: `nobody-${index}`, password: 'guess-guess-guess' }));

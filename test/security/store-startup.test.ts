@@ -7,18 +7,20 @@ import { expect } from 'chai';
 import { StoreCorruptError } from '../../server/errors.js';
 import { openSqliteStore } from '../../server/stores/sqlite/sqlite-store.js';
 import { runCli } from '../support/cli.js';
-import { removeDir, startTestBaton, userTaskProcess } from '../support/harness.js';
+import { removeDir, userTaskProcess } from '../support/harness.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { startTestServer } from '../support/test-server.js';
 
 const PROCESSES_DIR = path.resolve('processes');
 
 /** A closed store with some history, in a fresh data directory. */
 async function storeWithHistory(): Promise<string> {
-  const baton = await startTestBaton();
+  const dir = mkdtempSync(path.join(tmpdir(), 'baton-test-'));
+  const { baton } = await startTestServer({ dir });
   await baton.definitions.deploy(userTaskProcess('guarded'));
   for (let i = 0; i < 30; i++) await baton.instances.start({ processKey: 'guarded', variables: { i, note: 'x'.repeat(2000) }, businessKey: null }, 'api');
   await baton.close();
-  return baton.dir;
+  return dir;
 }
 
 /** Bad pages, as a failing disk leaves them: garbage over a page in the middle of the file. */

@@ -10,7 +10,8 @@ import { readAnchor } from '../../server/audit/audit-anchor.js';
 import type { AuditVerification } from '../../server/audit/audit-verify.js';
 import { verifyStore } from '../../server/audit/store-verify.js';
 import type { AuditRow } from '../../server/stores/sqlite/sqlite-audit.store.js';
-import { removeDir, startTestBaton, testAuditKey, userTaskProcess, type TestBaton } from '../support/harness.js';
+import { removeDir, testAuditKey, userTaskProcess, type TestBaton } from '../support/harness.js';
+import { useTestServer } from '../support/test-server.js';
 
 /** What a case may touch: the SQLite file of a Baton, and the ids of its instances. */
 interface Scene {
@@ -99,9 +100,13 @@ describe('Tamper cases: every one detected, no false alarm', function () {
   let ids: string[];
   let openTask: string;
 
-  beforeEach(async () => {
+  beforeEach(() => {
     keys = mkdtempSync(path.join(tmpdir(), 'baton-tamper-keys-'));
-    baton = await startTestBaton({ auditAnchorFile: path.join(keys, 'audit-anchor.json') });
+  });
+  const server = useTestServer(() => ({ auditAnchorFile: path.join(keys, 'audit-anchor.json') }));
+
+  beforeEach(async () => {
+    baton = server.baton;
     await baton.definitions.deploy(TWO_STEPS);
     ids = [];
     for (let i = 0; i < 3; i++) {
@@ -117,9 +122,7 @@ describe('Tamper cases: every one detected, no false alarm', function () {
     await baton.checkpointer.checkpoint();
   });
 
-  afterEach(async () => {
-    await baton.close();
-    removeDir(baton.dir);
+  afterEach(() => {
     removeDir(keys);
   });
 

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 
 import { InvalidInputError } from '../../server/errors.js';
-import { bpmn, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
+import { bpmn, removeDir, type TestBaton } from '../support/harness.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
 
 /** Starts straight into a gateway: without `secondLook` its condition fails and the start is refused (400). */
 const GATED = bpmn(
@@ -30,16 +31,16 @@ async function start(baton: TestBaton, ok: boolean): Promise<string | 'refused'>
 }
 
 describe('Ticket numbers without gaps (hole 5)', () => {
-  const batons: TestBaton[] = [];
+  const servers: TestServer[] = [];
   afterEach(async () => {
-    for (const baton of batons.splice(0).reverse()) await baton.close();
+    for (const server of servers.splice(0).reverse()) await server.close();
   });
   after(() => undefined);
 
   async function baton(dir?: string): Promise<TestBaton> {
-    const opened = await startTestBaton(dir ? { dir } : {});
-    batons.push(opened);
-    return opened;
+    const opened = await startTestServer(dir ? { dir } : {});
+    servers.push(opened);
+    return opened.baton;
   }
 
   it('a refused start (400) burns no number', async () => {

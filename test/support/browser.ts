@@ -7,14 +7,14 @@
  * line, except under CI (`CI` set), where a missing browser fails: `.ci/run` installs it.
  */
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 import { buildWeb, isBuildCurrent } from '../../modeler/build.js';
 import type { Baton } from '../../server/baton.js';
-import { TEST_ADMIN, removeDir, startTestBaton } from './harness.js';
-import { listen, type Http } from './http.js';
+import { TEST_ADMIN } from './harness.js';
+import type { Http } from './http.js';
+import { startTestServer } from './test-server.js';
 
 export const CHROMIUM = process.env['BATON_CHROMIUM'] ?? '/usr/bin/chromium';
 const FLAGS = [
@@ -76,15 +76,15 @@ export async function startBrowserBaton(
   options: { deployShipped?: boolean; signInAs?: { username: string; password: string } | null } = {},
 ): Promise<BrowserBaton> {
   if (!isBuildCurrent()) await buildWeb();
-  // Browser tests run on the system clock with Baton's own checkpoint interval (5 min).
-  const baton = await startTestBaton({ clock: 'system', config: { timerPollMs: 100 }, checkpointMs: 300_000 });
-  if (options.deployShipped ?? true) {
-    for (const result of await baton.deployDirectory(path.resolve('processes'))) {
-      if (result.error) throw new Error(`${result.file}: ${result.error}`);
-    }
-  }
-  baton.scheduler.start();
-  const http = await listen(baton);
+  // Browser tests run on the system clock with Baton's own checkpoint interval (5 min), the timer sweep running.
+  const server = await startTestServer({
+    clock: 'system',
+    config: { timerPollMs: 100 },
+    checkpointMs: 300_000,
+    deployShipped: options.deployShipped ?? true,
+    runScheduler: true,
+  });
+  const { baton, http } = server;
   const context = await (await sharedBrowser()).newContext({ viewport: { width: 1400, height: 860 }, acceptDownloads: true });
   const signInAs = options.signInAs === undefined ? TEST_ADMIN : options.signInAs;
   if (signInAs) await signInContext(context, http.baseUrl, signInAs);
@@ -108,9 +108,7 @@ export async function startBrowserBaton(
     newPage,
     async close() {
       await context.close().catch(() => undefined);
-      await http.close();
-      await baton.close();
-      removeDir(baton.dir);
+      await server.close();
     },
   };
 }

@@ -1,26 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 
 import { pino } from 'pino';
 
 import { auditKeyOf } from '../../server/audit/audit-key.js';
-import { createBaton, type Baton } from '../../server/baton.js';
-import type { ResidentEnginesOptions } from '../../server/engine/resident-engines.js';
-import type { TrustProxy } from '../../server/http/trust-proxy.js';
-import { ManualClock, systemClock, type Clock } from '../../server/clock.js';
-import { seedDepartments } from '../../server/departments/seed-departments.js';
-import type { MailTransport } from '../../server/outbox/mail-transport.js';
+import type { Baton } from '../../server/baton.js';
+import type { Clock, ManualClock } from '../../server/clock.js';
 import type { Role } from '../../server/users/user.js';
-import { openStore } from '../../server/stores/open-store.js';
-import { freshSchema, testDatabaseUrl } from './postgres.js';
 
-/** `C` is ManualClock unless the Baton was started with `clock: 'system'`. */
+/** The Baton of a test server (test-server.ts). `C` is ManualClock unless it was started with `clock: 'system'`. */
 export interface TestBaton<C extends Clock = ManualClock> extends Baton {
   clock: C;
   dir: string;
   file: string;
-  /** Closes this Baton and opens a new one on the same database file (a restart). */
+  /** Closes this Baton's server and opens a new one on the same database (a restart); returns the new Baton. */
   restart(): Promise<TestBaton<C>>;
   close(): Promise<void>;
 }
@@ -43,83 +35,6 @@ export const TEST_CONFIG = {
   /** Four-eyes on interventions (BATON_FOUR_EYES); its own tests turn it on. */
   fourEyes: false,
 };
-
-/** Creates TEST_ADMIN unless the store already has it (a restart on the same file). */
-export async function seedTestAdmin(baton: Baton): Promise<void> {
-  if ((await baton.store.users.getByUsername(TEST_ADMIN.username)) === null) {
-    await baton.users.create({ ...TEST_ADMIN, role: 'admin', departments: [], skills: [] });
-  }
-}
-
-export interface TestBatonOptions {
-  dir?: string;
-  mailTransport?: MailTransport;
-  auditAnchorFile?: string;
-  /** BATON_AUDIT_WITNESS_URL of this Baton. */
-  auditWitnessUrl?: string;
-  /** BATON_AUDIT_WITNESS_EMAIL of this Baton (needs mailTransport). */
-  auditWitnessEmail?: string;
-  /** Default 60 s; Baton's own default is 5 min. */
-  checkpointMs?: number;
-  /**
-   * PostgreSQL instead of a SQLite file: `{ url, schema }` (two Batons given the same are two nodes
-   * on one database). Default: SQLite, or a fresh schema on the test PostgreSQL when
-   * BATON_TEST_STORE=postgres.
-   */
-  postgres?: { url: string; schema: string };
-  /** Replaces top-level TEST_CONFIG settings; `trustProxy` as BATON_TRUST_PROXY parses it. */
-  config?: Partial<typeof TEST_CONFIG> & { trustProxy?: TrustProxy; residentEngines?: ResidentEnginesOptions };
-}
-
-/**
- * A real Baton on a real SQLite file in a temp dir, with a clock the test moves (or, with
- * `clock: 'system'`, the real one).
- */
-export function startTestBaton(options?: TestBatonOptions & { clock?: ManualClock }): Promise<TestBaton>;
-export function startTestBaton(options: TestBatonOptions & { clock: 'system' }): Promise<TestBaton<Clock>>;
-export function startTestBaton(options: TestBatonOptions & { clock?: ManualClock | 'system' } = {}): Promise<TestBaton<Clock>> {
-  return openTestBaton(options);
-}
-
-async function openTestBaton(options: TestBatonOptions & { clock?: ManualClock | 'system' }): Promise<TestBaton<Clock>> {
-  const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'baton-test-'));
-  const file = path.join(dir, 'baton.db');
-  const chosen = options.clock ?? new ManualClock();
-  const clock = chosen === 'system' ? systemClock : chosen;
-  const postgres = options.postgres ?? (process.env['BATON_TEST_STORE'] === 'postgres' ? { url: await testDatabaseUrl(), schema: freshSchema() } : undefined);
-  const store = postgres
-    ? await openStore({ database: { kind: 'postgres', url: postgres.url, poolSize: 5 } }, { schema: postgres.schema })
-    : await openStore({ database: { kind: 'sqlite', file } });
-  await seedDepartments(store.departments);
-  const baton = createBaton({
-    store,
-    logger: silentLogger,
-    clock,
-    config: { ...TEST_CONFIG, ...options.config },
-    version: 'test',
-    mailTransport: options.mailTransport,
-    audit: { key: testAuditKey, checkpointMs: options.checkpointMs ?? 60_000, anchorFile: options.auditAnchorFile ?? null, witnessUrl: options.auditWitnessUrl ?? null, witnessEmail: options.auditWitnessEmail ?? null },
-  });
-  await seedTestAdmin(baton);
-  let closed = false;
-  const close = async () => {
-    if (closed) return;
-    closed = true;
-    await baton.shutdown();
-  };
-  return {
-    ...baton,
-    clock,
-    dir,
-    file,
-    close,
-    async restart() {
-      await close();
-      // The same clock again: the manual one keeps its time across the restart.
-      return openTestBaton({ ...options, dir, clock: chosen, ...(postgres ? { postgres } : {}) });
-    },
-  };
-}
 
 /** A user with TEST_PASSWORD. */
 export async function addUser(baton: Baton, username: string, role: Role, departments: string[] = [], skills: string[] = []) {

@@ -70,7 +70,8 @@ export async function signInToken(baseUrl: string, username: string, password: s
 
 /**
  * The Baton on a real listening socket on loopback (with the live inbox attached), called with
- * real HTTP. `request` is signed in as the test admin with a bearer token.
+ * real HTTP. `request` is signed in as the test admin with a bearer token. Suites do not call
+ * this: their server comes from test-server.ts, which listens with it.
  */
 export async function listen(baton: Baton): Promise<Http> {
   const server: Server = await new Promise((resolve) => {

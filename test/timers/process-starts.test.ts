@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 
-import { bpmn, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
+import { bpmn, type TestBaton } from '../support/harness.js';
+import { useTestServer } from '../support/test-server.js';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -16,15 +17,11 @@ function morningCheck(cycle: string): string {
 }
 
 describe('Processes that start themselves (timer start events)', () => {
+  const server = useTestServer();
   let baton: TestBaton;
 
-  beforeEach(async () => {
-    baton = await startTestBaton();
-  });
-
-  afterEach(async () => {
-    await baton.close();
-    removeDir(baton.dir);
+  beforeEach(() => {
+    baton = server.baton;
   });
 
   async function instances(): Promise<number> {

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 
 import { IncidentRaisedError, InvalidInputError } from '../../server/errors.js';
-import { bpmn, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
+import { bpmn, type TestBaton } from '../support/harness.js';
+import { useTestServer } from '../support/test-server.js';
 
 const COMPUTED = bpmn(
   'computed',
@@ -13,16 +14,12 @@ const COMPUTED = bpmn(
 );
 
 describe('Computed timers with bad values', () => {
+  const server = useTestServer();
   let baton: TestBaton;
 
   beforeEach(async () => {
-    baton = await startTestBaton();
+    baton = server.baton;
     await baton.definitions.deploy(COMPUTED);
-  });
-
-  afterEach(async () => {
-    await baton.close();
-    removeDir(baton.dir);
   });
 
   for (const [what, value] of [

@@ -4,7 +4,8 @@ import { ManualClock } from '../../server/clock.js';
 import { StoreUnavailableError } from '../../server/errors.js';
 import type { InstanceRunner } from '../../server/instances/instance-runner.js';
 import { TimerBatches } from '../../server/timers/timer-batches.js';
-import { bpmn, removeDir, silentLogger, startTestBaton, type TestBaton } from '../support/harness.js';
+import { bpmn, removeDir, silentLogger, type TestBaton } from '../support/harness.js';
+import { startTestServer } from '../support/test-server.js';
 import { dropSchema, freshSchema, testDatabaseUrl } from '../support/postgres.js';
 
 /** start → L1 with an interrupting boundary timer (`sla`) → L2 → end. */
@@ -38,10 +39,10 @@ for (const kind of ['SQLite', 'PostgreSQL'] as const) {
       const first = open[0];
       let baton: TestBaton;
       if (kind === 'SQLite') {
-        baton = await startTestBaton({ clock, ...(first ? { dir: first.dir } : {}) });
+        baton = (await startTestServer({ clock, ...(first ? { dir: first.dir } : {}) })).baton;
       } else {
         if (!first) schemas.push(freshSchema('batches'));
-        baton = await startTestBaton({ clock, postgres: { url: await testDatabaseUrl(), schema: schemas.at(-1)! } });
+        baton = (await startTestServer({ clock, postgres: { url: await testDatabaseUrl(), schema: schemas.at(-1)! } })).baton;
       }
       open.push(baton);
       return baton;

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 
 import { nextCron } from '../../server/engine/cron-cycle.js';
 import { nextStart } from '../../server/timers/start-schedule.js';
-import { bpmn, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
+import { bpmn, type TestBaton } from '../support/harness.js';
+import { useTestServer } from '../support/test-server.js';
 
 const MINUTE = 60_000;
 
@@ -20,16 +21,12 @@ const CRON_REMINDERS = bpmn(
 );
 
 describe('Cron timer cycles', () => {
+  const server = useTestServer();
   let baton: TestBaton;
 
   beforeEach(async () => {
-    baton = await startTestBaton();
+    baton = server.baton;
     await baton.definitions.deploy(CRON_REMINDERS);
-  });
-
-  afterEach(async () => {
-    await baton.close();
-    removeDir(baton.dir);
   });
 
   async function fired(instanceId: string): Promise<string[]> {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 
-import { bpmn, removeDir, startTestBaton, type TestBaton } from '../support/harness.js';
+import { bpmn, type TestBaton } from '../support/harness.js';
+import { useTestServer } from '../support/test-server.js';
 
 const DAY = 24 * 3600_000;
 
@@ -22,16 +23,12 @@ const REMINDERS = bpmn(
 );
 
 describe('Repeating and long timers', () => {
+  const server = useTestServer();
   let baton: TestBaton;
 
   beforeEach(async () => {
-    baton = await startTestBaton();
+    baton = server.baton;
     await baton.definitions.deploy(REMINDERS);
-  });
-
-  afterEach(async () => {
-    await baton.close();
-    removeDir(baton.dir);
   });
 
   async function reminders(instanceId: string): Promise<number> {

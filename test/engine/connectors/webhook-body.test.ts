@@ -2,8 +2,9 @@ import path from 'node:path';
 
 import { expect } from 'chai';
 
-import { bpmn, removeDir, startTestBaton, type TestBaton } from '../../support/harness.js';
+import { bpmn, type TestBaton } from '../../support/harness.js';
 import { refundEndpoint, type RefundEndpoint } from '../../support/refund-endpoint.js';
+import { useTestServer } from '../../support/test-server.js';
 
 function webhookProcess(id: string, body: string): string {
   return bpmn(
@@ -22,18 +23,17 @@ function webhookProcess(id: string, body: string): string {
 }
 
 describe('webhook connector: the body is JSON once', () => {
+  const server = useTestServer();
   let baton: TestBaton;
   let endpoint: RefundEndpoint;
 
   beforeEach(async () => {
-    baton = await startTestBaton();
+    baton = server.baton;
     endpoint = await refundEndpoint();
   });
 
   afterEach(async () => {
     await endpoint.close();
-    await baton.close();
-    removeDir(baton.dir);
   });
 
   it('the payment incident\'s refund request reaches the provider as a JSON object, even with quotes in the booking reference', async () => {

@@ -6,8 +6,9 @@ import { expect } from 'chai';
 
 import { ManualClock } from '../../../server/clock.js';
 import { exportStore, importStore } from '../../../server/stores/open-store.js';
-import { bpmn, removeDir, startTestBaton, TEST_ADMIN, type TestBaton } from '../../support/harness.js';
+import { bpmn, removeDir, TEST_ADMIN, type TestBaton } from '../../support/harness.js';
 import { dropSchema, freshSchema, testDatabaseUrl } from '../../support/postgres.js';
+import { startTestServer, type TestServer, type TestServerOptions } from '../../support/test-server.js';
 
 const HOUR = 3600_000;
 
@@ -34,18 +35,21 @@ async function* linesOf(lines: readonly string[]): AsyncIterable<string> {
  */
 describe('Export and import between SQLite and PostgreSQL', function () {
   this.timeout(60_000);
-  const opened: TestBaton[] = [];
+  const opened: TestServer[] = [];
   const schemas: string[] = [];
   const dirs: string[] = [];
 
   afterEach(async () => {
-    for (const baton of opened.splice(0)) {
-      await baton.close();
-      removeDir(baton.dir);
-    }
+    for (const server of opened.splice(0)) await server.close();
     for (const schema of schemas.splice(0)) await dropSchema(schema);
     for (const dir of dirs.splice(0)) removeDir(dir);
   });
+
+  async function start(options?: TestServerOptions & { clock?: ManualClock }): Promise<TestBaton> {
+    const server = await startTestServer(options);
+    opened.push(server);
+    return server.baton;
+  }
 
   /** A store with a finished ticket, one escalated by its timer, one whose timer is pending. */
   async function populated(baton: TestBaton): Promise<{ done: string; escalated: string; waiting: string }> {
@@ -84,8 +88,7 @@ describe('Export and import between SQLite and PostgreSQL', function () {
 
   it('moves a SQLite store into PostgreSQL and back, chains verifying, timers firing, numbering continuing', async () => {
     // given a SQLite store in use
-    const sqlite = await startTestBaton();
-    opened.push(sqlite);
+    const sqlite = await start();
     const ids = await populated(sqlite);
     const prefix = (await sqlite.instances.list({ limit: 1 }))[0]!.ticketNumber.split('-')[0]!;
     // when it is exported and imported into an empty PostgreSQL schema
@@ -94,8 +97,7 @@ describe('Export and import between SQLite and PostgreSQL', function () {
     const lines = await exported(sqlite);
     await importStore({ database: { kind: 'postgres', url: postgres.url, poolSize: 2 } }, linesOf(lines), { schema: postgres.schema });
     // then a Baton on PostgreSQL holds the same, and works on
-    const onPg = await startTestBaton({ postgres, clock: new ManualClock(sqlite.clock.now()) });
-    opened.push(onPg);
+    const onPg = await start({ postgres, clock: new ManualClock(sqlite.clock.now()) });
     await expectSameAndWorking(sqlite, onPg, ids, prefix);
 
     // when the PostgreSQL store (as it was on import: a fresh copy of it) is exported and imported into a new SQLite file
@@ -108,8 +110,7 @@ describe('Export and import between SQLite and PostgreSQL', function () {
     dirs.push(dir);
     await importStore({ database: { kind: 'sqlite', file: path.join(dir, 'baton.db') } }, linesOf(back));
     // then a Baton on that file holds the same, and works on
-    const onSqlite = await startTestBaton({ dir, clock: new ManualClock(sqlite.clock.now()) });
-    opened.push(onSqlite);
+    const onSqlite = await start({ dir, clock: new ManualClock(sqlite.clock.now()) });
     await expectSameAndWorking(sqlite, onSqlite, ids, prefix);
   });
 
@@ -117,11 +118,9 @@ describe('Export and import between SQLite and PostgreSQL', function () {
     // given a PostgreSQL store in use
     const postgres = { url: await testDatabaseUrl(), schema: freshSchema('import') };
     schemas.push(postgres.schema);
-    const onPg = await startTestBaton({ postgres });
-    opened.push(onPg);
+    const onPg = await start({ postgres });
     await onPg.definitions.deploy(ESCALATION);
-    const sqlite = await startTestBaton();
-    opened.push(sqlite);
+    const sqlite = await start();
     await populated(sqlite);
     // when an export is imported into it
     const error = await importStore({ database: { kind: 'postgres', url: postgres.url, poolSize: 2 } }, linesOf(await exported(sqlite)), { schema: postgres.schema }).catch((err: unknown) => err);

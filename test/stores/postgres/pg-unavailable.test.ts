@@ -1,10 +1,11 @@
 import { expect } from 'chai';
 
 import { PG_SCHEMA_VERSION } from '../../../server/stores/postgres/pg-schema.js';
-import { oneTaskProcess, removeDir, startTestBaton, type TestBaton } from '../../support/harness.js';
-import { listen, type Http } from '../../support/http.js';
+import { oneTaskProcess, type TestBaton } from '../../support/harness.js';
+import type { Http } from '../../support/http.js';
 import { dropSchema, freshSchema, testDatabaseUrl } from '../../support/postgres.js';
 import { startTcpProxy, throughProxy, type TcpProxy } from '../../support/tcp-proxy.js';
+import { useTestServer } from '../../support/test-server.js';
 
 /**
  * A node whose PostgreSQL goes away: it answers 503 with Retry-After (health and API alike, never
@@ -16,22 +17,25 @@ describe('A node losing its PostgreSQL', function () {
   let baton: TestBaton;
   let http: Http;
   let schema: string;
+  let url: URL;
 
   beforeEach(async () => {
-    const url = new URL(await testDatabaseUrl());
+    url = new URL(await testDatabaseUrl());
     proxy = await startTcpProxy(url.hostname, Number(url.port));
     schema = freshSchema('outage');
-    baton = await startTestBaton({ postgres: { url: throughProxy(url.toString(), proxy), schema } });
-    http = await listen(baton);
-    await baton.definitions.deploy(oneTaskProcess('ticket', 'camunda:candidateGroups="l1"'));
+  });
+  // Registered before the server's own after-hook, so the server closes through a working proxy.
+  afterEach(async () => {
+    await proxy.restore();
+  });
+  const server = useTestServer(() => ({ postgres: { url: throughProxy(url.toString(), proxy), schema }, deploy: [oneTaskProcess('ticket', 'camunda:candidateGroups="l1"')] }));
+
+  beforeEach(() => {
+    ({ baton, http } = server);
   });
 
   afterEach(async () => {
-    await proxy.restore();
-    await http.close();
-    await baton.close();
     await proxy.close();
-    removeDir(baton.dir);
     await dropSchema(schema);
   });
 

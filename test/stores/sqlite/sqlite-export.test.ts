@@ -7,7 +7,8 @@ import { expect } from 'chai';
 import { SCHEMA_VERSION } from '../../../server/stores/sqlite/sqlite-schema.js';
 import { exportSqlite, importSqlite } from '../../../server/stores/sqlite/sqlite-export.js';
 import { openSqliteDatabase } from '../../../server/stores/sqlite/sqlite-store.js';
-import { TEST_ADMIN, bpmn, removeDir, startTestBaton, type TestBaton } from '../../support/harness.js';
+import { TEST_ADMIN, bpmn, removeDir, type TestBaton } from '../../support/harness.js';
+import { startTestServer, useTestServer } from '../../support/test-server.js';
 
 const HOUR = 3600_000;
 
@@ -51,6 +52,7 @@ function rowCount(file: string): number {
 }
 
 describe('SQLite export and import', () => {
+  const server = useTestServer();
   let source: TestBaton;
   let copy: TestBaton | null = null;
   const ids: { done: string; escalated: string; waiting: string } = { done: '', escalated: '', waiting: '' };
@@ -58,7 +60,7 @@ describe('SQLite export and import', () => {
 
   beforeEach(async () => {
     // given a store with a finished ticket, one escalated by its timer and one still waiting on it
-    source = await startTestBaton();
+    source = server.baton;
     await source.definitions.deploy(ESCALATION);
     const start = () => source.instances.start({ processKey: 'escalation', variables: {}, businessKey: null }, 'api');
     const done = await start();
@@ -78,8 +80,6 @@ describe('SQLite export and import', () => {
     await copy?.close();
     if (copy) removeDir(copy.dir);
     copy = null;
-    await source.close();
-    removeDir(source.dir);
     removeDir(path.dirname(target));
   });
 
@@ -96,7 +96,7 @@ describe('SQLite export and import', () => {
     // when the store is exported and imported into a new data directory
     const lines = exportLines(source);
     const header = await importInto(target, lines);
-    copy = await startTestBaton({ dir: path.dirname(target), clock: source.clock });
+    copy = (await startTestServer({ dir: path.dirname(target), clock: source.clock })).baton;
     // then the copy holds the same instances and open tasks, and every chain verifies
     expect(header.schemaVersion).to.equal(SCHEMA_VERSION);
     const summary = async (b: TestBaton) =>
