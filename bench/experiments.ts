@@ -40,7 +40,7 @@ type Patch = () => () => void;
 
 const noStop: Patch = () => {
   const original = StepRun.prototype.suspend;
-  StepRun.prototype.suspend = async function suspendWithoutStop(this: StepRun): Promise<void> {
+  StepRun.prototype.suspend = function suspendWithoutStop(this: StepRun): void {
     this.timers.suspending = true;
   };
   return () => {

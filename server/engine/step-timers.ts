@@ -124,7 +124,9 @@ export class StepTimers {
     this.fired.length = 0;
     this.suspending = false;
     for (const ref of armed) {
-      ref.dueAt = saved.get(ref.owner!.executionId)!;
+      // Checked above: every armed timer has an owner and a saved due time.
+      const due = ref.owner && saved.get(ref.owner.executionId);
+      if (due) ref.dueAt = due;
       delete ref.clock;
     }
     if (armed.some((ref) => this.isDue(ref))) this.scheduleDrain();

@@ -44,7 +44,10 @@ export async function commitWrites(deps: CommitDeps, drafts: readonly StepDraft[
   if (deps.store.commitSteps) await deps.store.commitSteps(writes);
   else for (const write of writes) await deps.store.commitStep(write);
   crashPoint('after-commit');
-  drafts.forEach((draft, index) => announce(deps.events, draft, writes[index]!));
+  drafts.forEach((draft, index) => {
+    const write = writes[index];
+    if (write) announce(deps.events, draft, write);
+  });
   return writes;
 }
 

@@ -146,7 +146,10 @@ export class InstanceRunner {
       }
       return (await commitWrites(this.commits, drafts)).length;
     };
-    const hold = (index: number): Promise<number> => (index === instanceIds.length ? commit() : this.queue.run(instanceIds[index]!, () => hold(index + 1)));
+    const hold = (index: number): Promise<number> => {
+      const id = instanceIds[index];
+      return id === undefined ? commit() : this.queue.run(id, () => hold(index + 1));
+    };
     return hold(0);
   }
 

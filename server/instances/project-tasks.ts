@@ -52,7 +52,7 @@ export function projectTasks(input: TaskProjectionInput): { tasks: TaskRecord[];
     const routed = input.routed.get(api.executionId);
     if (!routed) throw new Error(`Task ${api.executionId} was not routed before the step was projected`);
     // Now that the task has its department: its `baton:calendar="department"` timers and a camunda:dueDate duration count in that department's calendar.
-    routeTimerClocks(input.timers, routed, input.stepAudit, input.calendars, input.processCalendar, now);
+    routeTimerClocks(input.timers, routed, input.stepAudit, input.calendars, input.processCalendar);
     const dueDuration = taskDueDuration(api, input.variables);
     const counted = dueDuration ? { ...routed, dueAt: dueDuration(input.calendars, input.processCalendar, routed.department, now) } : routed;
     let task = withSla(counted, input.timers, escalation);

@@ -118,7 +118,8 @@ export class TimerBatches {
         // Stopping: the jobs not started are unlocked as they are, for any node to claim.
         const index = this.stopped ? claimed.length : next++;
         if (index >= claimed.length) return;
-        const job = claimed[index]!;
+        const job = claimed[index];
+        if (!job) return;
         if (!(await batch.holds(job.id))) continue;
         await this.fire(job);
         // Still there after its turn with the generation claimed: the step failed, or fired nothing

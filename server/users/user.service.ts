@@ -8,7 +8,7 @@ import type { IssuedToken, NewUser, TokenRow, UserPatch } from '../contracts/use
 import type { DepartmentStore } from '../departments/department.store.js';
 import type { Principal } from '../auth/principal.js';
 import { InvalidInputError, NotFoundError, UnauthenticatedError } from '../errors.js';
-import type { Role, UserRecord, UserView } from './user.js';
+import type { UserRecord, UserView } from './user.js';
 import { userView } from './user.js';
 import type { UserStore } from './user.store.js';
 

@@ -2,19 +2,16 @@ import { expect } from 'chai';
 
 import { buildWeb, isBuildCurrent } from '../../modeler/build.js';
 import { BROWSER_PAGES } from '../../server/http/browser-pages.js';
-import type { TestBaton } from '../support/harness.js';
 import type { Http } from '../support/http.js';
 import { useTestServer } from '../support/test-server.js';
 
 describe('browser app pages over HTTP', () => {
   const server = useTestServer({ scope: 'all' });
-  let baton: TestBaton;
   let http: Http;
 
   before(async function () {
     this.timeout(60_000);
     if (!isBuildCurrent()) await buildWeb();
-    baton = server.baton;
     http = server.http;
   });
 

@@ -120,7 +120,7 @@ async function openTestServer(options: TestServerOptions): Promise<TestServer<Cl
 
   const open = async (): Promise<void> => {
     const opened = await openBaton({ ...options, dir, postgres, clock, mailTransport });
-    let listening: Http | undefined;
+    let listening: Http | undefined = undefined;
     let done = false;
     const shutdown = async () => {
       if (done) return;

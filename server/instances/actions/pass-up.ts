@@ -12,7 +12,7 @@ export const passUp: ActionHandler<ActionOf<'pass-up'>> = {
     return 'go';
   },
   prepare(action, step, source) {
-    const task = step.openTasks.find((candidate) => candidate.id === action.taskId)!;
+    const task = assertOpenTask(step, action.taskId, undefined);
     const timer = step.pendingTimers.find((candidate) => escalates(source, candidate.elementId, task.elementId) && leadsTo(source, candidate.elementId, action.toDepartment));
     if (!timer) return 'noop';
     step.saved.set(timer.executionId, step.clock.now());

@@ -12,7 +12,9 @@ export const retry: ActionHandler<ActionOf<'retry'>> = {
     return 'go';
   },
   prepare(action, step) {
-    step.leading.push({ type: 'incident.retried', actor: action.actor, data: { incidentId: step.retried!.id, reason: action.reason ?? null, intervention: true } });
+    // check() found the incident, or threw.
+    const incidentId = step.retried?.id ?? action.incidentId;
+    step.leading.push({ type: 'incident.retried', actor: action.actor, data: { incidentId, reason: action.reason ?? null, intervention: true } });
     return 'go';
   },
   // A retried service runs again during resume.
