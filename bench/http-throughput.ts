@@ -15,7 +15,6 @@ import { bareCycle, contextOf, parseAll } from './bare-engine.js';
 import {
   envCount,
   findFigure,
-  fmt,
   interleaved,
   runAsMain,
   printFigures,

@@ -74,15 +74,23 @@ async function runClients(baseUrl: string, specs: ClientSpec[]): Promise<{ arriv
 
 /** The child side: connect, say ready, on `stop` send the arrivals back. */
 async function clientProcess(): Promise<void> {
-  process.once('message', async (message: { baseUrl: string; specs: ClientSpec[] }) => {
-    const clients = await runClients(message.baseUrl, message.specs);
-    process.send?.({ ready: true });
-    process.once('message', () => {
-      process.send?.({ arrivals: clients.arrivals }, () => {
-        clients.close();
-        process.exit(0);
-      });
-    });
+  process.once('message', (message: { baseUrl: string; specs: ClientSpec[] }) => {
+    runClients(message.baseUrl, message.specs).then(
+      (clients) => {
+        process.send?.({ ready: true });
+        process.once('message', () => {
+          process.send?.({ arrivals: clients.arrivals }, () => {
+            clients.close();
+            process.exit(0);
+          });
+        });
+      },
+      // The parent waits for `ready`: a child that cannot connect says why and exits, instead of hanging it.
+      (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
   });
 }
 

@@ -23,7 +23,6 @@ import {
   startBenchBaton,
   timeCycles,
   writeResult,
-  type BenchBaton,
   type Cycle,
   type Figure,
 } from './fixtures.js';

@@ -3,7 +3,7 @@ declare module 'bpmn-js-properties-panel' {
   export const BpmnPropertiesPanelModule: unknown;
   export const BpmnPropertiesProviderModule: unknown;
   export const CamundaPlatformPropertiesProviderModule: unknown;
-  export function useService<T = any>(name: string): T;
+  export function useService<T = unknown>(name: string): T;
 }
 declare module '@bpmn-io/properties-panel' {
   export const SelectEntry: unknown;

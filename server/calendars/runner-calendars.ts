@@ -43,7 +43,7 @@ export function businessTimers(calendars: CalendarSnapshot, processCalendar: str
  * A task was routed: its new boundary timers counting in the department's calendar are counted
  * again in the calendar of the department it went to, and their `timer.scheduled` events say so.
  */
-export function routeTimerClocks(timers: TimerInfo[], task: TaskRecord, audit: StepEvent[], calendars: CalendarSnapshot, processCalendar: string | null, now: Date): void {
+export function routeTimerClocks(timers: TimerInfo[], task: TaskRecord, audit: StepEvent[], calendars: CalendarSnapshot, processCalendar: string | null): void {
   for (const timer of timers) {
     if (timer.attachedTo !== task.elementId || timer.clock?.calendar !== DEPARTMENT_CALENDAR) continue;
     const calendarId = resolveCalendar(DEPARTMENT_CALENDAR, processCalendar, task.department, calendars);

@@ -615,10 +615,10 @@ export class StepRun {
   private bindService(activity: ServiceActivity): undefined {
     if (!SERVICE_TYPES.has(activity.type)) return undefined;
     const binding = serviceBinding(activity.behaviour);
+    const execute = (message: ExecuteMessage, callback: EngineCallback): void => this.callConnector(activity, binding, message, callback);
     // bpmn-elements instantiates `behaviour.Service` with `new` for every run of the task.
-    const run = this;
     activity.behaviour.Service = function BatonService() {
-      return { execute: (message: ExecuteMessage, callback: EngineCallback) => run.callConnector(activity, binding, message, callback) };
+      return { execute };
     };
     return undefined;
   }

@@ -136,7 +136,7 @@ export class InstanceRunner {
 
   async start(definition: DefinitionRecord, request: StartRequest): Promise<StepResult> {
     this.assertAccepting();
-    const { store, clock } = this.deps;
+    const { store } = this.deps;
     if (request.businessKey) {
       const existing = await store.instances.findByBusinessKey(definition.key, request.businessKey);
       if (existing) throw duplicateBusinessKey(definition.key, request.businessKey, existing);
@@ -601,7 +601,7 @@ export class InstanceRunner {
       if (!TASK_TYPES.has(api.type) || known.has(api.executionId)) continue;
       const routed = await this.openTaskFor(api, instance, snapshot.variables, at, run);
       // Now that the task has its department: its `baton:calendar="department"` timers and a camunda:dueDate duration count in that department's calendar.
-      routeTimerClocks(snapshot.timers, routed, run.audit, context.calendars, context.processCalendar, now);
+      routeTimerClocks(snapshot.timers, routed, run.audit, context.calendars, context.processCalendar);
       const dueDuration = taskDueDuration(api, snapshot.variables);
       const counted = dueDuration ? { ...routed, dueAt: dueDuration(context.calendars, context.processCalendar, routed.department, now) } : routed;
       let task = withSla(counted, snapshot.timers, escalation);

@@ -1,7 +1,5 @@
 import type { AuditEvent } from '../audit/audit-event.js';
 import type { AuditStore } from '../audit/audit.store.js';
-import { canSeeTask } from '../auth/access.js';
-import type { Principal } from '../auth/principal.js';
 import { withCustomerLang } from '../customer/customer-lang.js';
 import type { DefinitionService } from '../definitions/definition.service.js';
 import { NotFoundError } from '../errors.js';

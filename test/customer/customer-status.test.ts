@@ -8,7 +8,7 @@ import type { TestBaton } from '../support/harness.js';
 import type { Http } from '../support/http.js';
 import { useTestServer } from '../support/test-server.js';
 import { addUser } from '../support/harness.js';
-import { answer, connectStatus, FIELD_SERVICE, newTicket, PNG, REQUEST, refusedStatus, statusOf, type StatusClient } from './customer-support.js';
+import { answer, connectStatus, FIELD_SERVICE, newTicket, PNG, REQUEST, statusOf, type StatusClient } from './customer-support.js';
 
 describe('Customer intake and ticket status', () => {
   const server = useTestServer({ deploy: [FIELD_SERVICE] });

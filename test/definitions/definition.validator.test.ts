@@ -363,7 +363,7 @@ describe('validateDefinition', () => {
         timer('timeDate', '2026-03-01T09:00:00+01:00'),
         timer('timeCycle', 'R3/PT10M'),
         timer('timeCycle', 'R/2026-03-01T09:00:00Z/P1D'),
-        timer('timeDuration', '\${sla}'),
+        timer('timeDuration', '${sla}'),
       ]) {
         // given a timer with a valid value
         // when it is validated
@@ -487,7 +487,7 @@ describe('validateDefinition', () => {
     });
 
     it('does not check departments named by an expression', async () => {
-      const xml = diagram('<bpmn:userTask id="Review" camunda:candidateGroups="\${team}"/>');
+      const xml = diagram('<bpmn:userTask id="Review" camunda:candidateGroups="${team}"/>');
       const result = await validateDefinition(xml, OPTIONS);
       expect(result.warnings).to.deep.equal([]);
     });
@@ -517,7 +517,7 @@ describe('validateDefinition', () => {
 
     it('refuses Java delegates, once', async () => {
       const issues = await issuesOf(
-        diagram('<bpmn:serviceTask id="Java" camunda:class="com.acme.Send"/><bpmn:serviceTask id="Bean" camunda:delegateExpression="\${sender}"/>'),
+        diagram('<bpmn:serviceTask id="Java" camunda:class="com.acme.Send"/><bpmn:serviceTask id="Bean" camunda:delegateExpression="${sender}"/>'),
       );
       expect(idsOf(issues)).to.deep.equal(['Java', 'Bean']);
       expect(issues[0]?.message).to.contain('runs Java code');

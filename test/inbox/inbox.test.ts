@@ -6,7 +6,9 @@ import { signInContext, skipWithoutChromium, startBrowserBaton, type BrowserBato
 import { formJsProcess } from '../tasks/form-js-process.js';
 
 /** page.evaluate callbacks run in the page, where this exists (the test program has no DOM lib). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the page's global, typed by the page, not by this Node test (no DOM lib)
 declare const window: any;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the page's global, typed by the page, not by this Node test (no DOM lib)
 declare const document: any;
 
 /**

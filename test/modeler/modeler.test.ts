@@ -8,7 +8,9 @@ import { TEST_PASSWORD, addUser } from '../support/harness.js';
 import { miwgFiles, miwgPath } from '../support/miwg.js';
 
 /** page.evaluate callbacks run in the page, where these exist (the test program has no DOM lib). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the page's global, typed by the page, not by this Node test (no DOM lib)
 declare const window: any;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the page's global, typed by the page, not by this Node test (no DOM lib)
 declare const document: any;
 
 interface TaskDto {
@@ -20,8 +22,11 @@ interface TaskDto {
 }
 
 /** Runs code against the page's bpmn-js Modeler (window.batonModeler). */
-function inModeler<T, A = undefined>(page: Page, fn: (modeler: any, arg: A) => T, arg?: A): Promise<T> {
-  return page.evaluate(([source, value]) => new Function('modeler', 'arg', `return (${source})(modeler, arg)`)((window as any).batonModeler, value), [
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the page's bpmn-js Modeler, whose types are not part of this Node program
+type PageModeler = any;
+
+function inModeler<T, A = undefined>(page: Page, fn: (modeler: PageModeler, arg: A) => T, arg?: A): Promise<T> {
+  return page.evaluate(([source, value]) => new Function('modeler', 'arg', `return (${source})(modeler, arg)`)(window.batonModeler, value), [
     fn.toString(),
     arg,
   ] as const) as Promise<T>;
@@ -81,7 +86,7 @@ describe('modeler in Chromium', function () {
       modeling.updateProperties(yes, { id: 'Flow_resolved', name: 'yes' });
       const again = modeling.appendShape(gateway, { type: 'bpmn:EndEvent' }, { x: 600, y: 300 }, task.parent);
       modeling.updateProperties(again, { name: 'Not resolved' });
-      const no = gateway.outgoing.find((flow: any) => flow.target === again);
+      const no = gateway.outgoing.find((flow: { target: unknown }) => flow.target === again);
       modeling.updateProperties(no, { id: 'Flow_not_resolved', name: 'no' });
       modeling.updateProperties(gateway, { default: no.businessObject });
       return modeler.get('canvas').getRootElement().businessObject.id as string;
@@ -113,7 +118,7 @@ describe('modeler in Chromium', function () {
     const shapesBefore = await inModeler(page, (m) => m.get('elementRegistry').getAll().length);
     await page.click('button[name="sla-escalate"]');
     const added = await inModeler(page, (m) => {
-      const timer = m.get('elementRegistry').filter((e: any) => e.type === 'bpmn:BoundaryEvent')[0];
+      const timer = m.get('elementRegistry').filter((e: { type: string }) => e.type === 'bpmn:BoundaryEvent')[0];
       const definition = timer.businessObject.eventDefinitions[0];
       const next = timer.outgoing[0].target;
       return { duration: definition.timeDuration.body, cancel: timer.businessObject.cancelActivity, next: next.businessObject.get('camunda:candidateGroups'), onward: next.outgoing[0]?.target.id };
@@ -131,7 +136,7 @@ describe('modeler in Chromium', function () {
     await page.fill('input[name="sla-warn-after"]', '1h');
     await page.click('button[name="sla-warn"]');
     const timers = await inModeler(page, (m) =>
-      m.get('elementRegistry').filter((e: any) => e.type === 'bpmn:BoundaryEvent').map((e: any) => [e.businessObject.eventDefinitions[0].timeDuration.body, e.businessObject.cancelActivity]),
+      m.get('elementRegistry').filter((e: { type: string }) => e.type === 'bpmn:BoundaryEvent').map((e: { businessObject: { eventDefinitions: { timeDuration: { body: string } }[]; cancelActivity: boolean } }) => [e.businessObject.eventDefinitions[0]!.timeDuration.body, e.businessObject.cancelActivity]),
     );
     expect(timers).to.deep.include.members([['PT2S', true], ['PT1H', false]]);
 
@@ -143,7 +148,7 @@ describe('modeler in Chromium', function () {
     await page.fill('input[name="baton-condition"]', '=resolved = true');
     await page.waitForFunction(() => !document.querySelector('[data-entry-id="baton-condition"] .bio-properties-panel-error'));
     await page.waitForFunction(() =>
-      (window as any).batonModeler.get('elementRegistry').get('Flow_resolved').businessObject.conditionExpression?.body === '=resolved = true',
+      window.batonModeler.get('elementRegistry').get('Flow_resolved').businessObject.conditionExpression?.body === '=resolved = true',
     );
 
     // then the deploy goes through and says the version
@@ -273,7 +278,7 @@ describe('modeler in Chromium', function () {
     const field = other.locator('input[name="baton-department"]');
     expect(await field.inputValue()).to.equal('l1');
     await field.fill('l3');
-    await other.waitForFunction(() => (window as any).batonModeler.get('elementRegistry').get('Task_L1').businessObject.get('camunda:candidateGroups') === 'l3');
+    await other.waitForFunction(() => window.batonModeler.get('elementRegistry').get('Task_L1').businessObject.get('camunda:candidateGroups') === 'l3');
     expect(await other.locator('#status').textContent()).to.equal('Opened helpdesk-escalation version 1');
     await other.close();
   });
@@ -332,9 +337,9 @@ describe('modeler in Chromium: forms, compare, unsaved changes', function () {
     // when its form is edited and saved
     await page.click('button[name="edit-form"]');
     await page.waitForSelector('#form-dialog[open] .fjs-editor-container', { timeout: 15_000 });
-    await page.waitForFunction(() => Boolean((window as any).batonFormEditor));
+    await page.waitForFunction(() => Boolean(window.batonFormEditor));
     await page.evaluate(() =>
-      (window as any).batonFormEditor.importSchema({
+      window.batonFormEditor.importSchema({
         type: 'default',
         id: 'first-line-triage',
         components: [{ type: 'checkbox', key: 'resolved', label: 'Resolved at first line' }],

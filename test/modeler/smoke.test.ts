@@ -3,8 +3,8 @@ import { expect } from 'chai';
 import { skipWithoutChromium, startBrowserBaton, type BrowserBaton } from '../support/browser.js';
 
 /** page.evaluate callbacks run in the page, where these exist (the test program has no DOM lib). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the page's global, typed by the page, not by this Node test (no DOM lib)
 declare const window: any;
-declare const document: any;
 
 describe('browser app (Chromium)', function () {
   let b: BrowserBaton;
@@ -37,7 +37,7 @@ describe('browser app (Chromium)', function () {
     await b.page.goto(`${b.baseUrl}/modeler?key=helpdesk-escalation`);
     await b.page.waitForSelector('body[data-ready]', { timeout: 15_000 });
     await b.page.evaluate(() => {
-      const modeler = (window as any).batonModeler;
+      const modeler = window.batonModeler;
       modeler.get('selection').select(modeler.get('elementRegistry').get('Task_L1'));
     });
     await b.page.locator('.bio-properties-panel-group-header', { hasText: /^Baton$/ }).click();

@@ -199,12 +199,12 @@ describe('replay and audit search pages (Chromium)', function () {
     if (!file || path.basename(file) !== 'replay.png') return;
     // Closer than fit-viewport, on first line, L1 and L2, so the owners can be read.
     await page.evaluate(() => {
-      const viewer = (window as any).batonReplay;
+      const viewer = window.batonReplay;
       const shapes = ['StartEvent_request_received', 'Task_L1', 'Task_L2', 'EndEvent_L2_owner_warned'].map((id) => viewer.get('elementRegistry').get(id));
-      const x = Math.min(...shapes.map((s: any) => s.x)) - 40;
-      const y = Math.min(...shapes.map((s: any) => s.y)) - 50;
-      const right = Math.max(...shapes.map((s: any) => s.x + s.width)) + 40;
-      const bottom = Math.max(...shapes.map((s: any) => s.y + s.height)) + 50;
+      const x = Math.min(...shapes.map((s) => s.x)) - 40;
+      const y = Math.min(...shapes.map((s) => s.y)) - 50;
+      const right = Math.max(...shapes.map((s) => s.x + s.width)) + 40;
+      const bottom = Math.max(...shapes.map((s) => s.y + s.height)) + 50;
       viewer.get('canvas').viewbox({ x, y, width: right - x, height: bottom - y });
     });
     await page.screenshot({ path: file });
@@ -217,5 +217,7 @@ async function ok(response: Promise<{ status: number; text: string }>): Promise<
 }
 
 /** page.evaluate callbacks run in the page, where this exists (the test program has no DOM lib). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the page's global, typed by the page, not by this Node test (no DOM lib)
 declare const document: any;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the page's global, typed by the page, not by this Node test (no DOM lib)
 declare const window: any;

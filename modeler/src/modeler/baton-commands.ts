@@ -11,9 +11,9 @@ export const SET_FORM = 'baton.form.set';
 /** `camunda:properties` of an element as a plain map. */
 export function camundaPropertiesOf(bo: BusinessObject): Record<string, string> {
   const result: Record<string, string> = {};
-  for (const value of bo.get('extensionElements')?.get('values') ?? []) {
+  for (const value of bo.get<BusinessObject | undefined>('extensionElements')?.get<BusinessObject[] | undefined>('values') ?? []) {
     if (value.$type !== 'camunda:Properties') continue;
-    for (const property of value.get('values') ?? []) if (property.name) result[property.name] = property.value ?? '';
+    for (const property of value.get<{ name?: string; value?: string }[] | undefined>('values') ?? []) if (property.name) result[property.name] = property.value ?? '';
   }
   return result;
 }
@@ -45,7 +45,7 @@ class SetCamundaPropertyHandler {
       if (value === '') return;
       properties = this.factory.create('camunda:Properties', { values: [] });
       properties.$parent = extensions;
-      this.modeling.updateModdleProperties(element, extensions, { values: [...extensions.get('values'), properties] });
+      this.modeling.updateModdleProperties(element, extensions, { values: [...extensions.get<BusinessObject[]>('values'), properties] });
     }
     const list = properties.get('values') as BusinessObject[];
     const existing = list.find((property) => property.name === name);
@@ -162,7 +162,7 @@ export function processOf(bo: BusinessObject | undefined): BusinessObject | unde
 
 /** The form-js schema stored under `formKey` in the element's process, if any. */
 export function formSchemaOf(element: Shape, formKey: string): Record<string, unknown> | null {
-  const extensions = processOf(element.businessObject)?.get('extensionElements');
+  const extensions = processOf(element.businessObject)?.get<BusinessObject | undefined>('extensionElements');
   const form = (extensions?.get('values') as BusinessObject[] | undefined)?.find((value) => value.$type === 'baton:Form' && value.get('key') === formKey);
   if (!form) return null;
   try {
@@ -172,16 +172,15 @@ export function formSchemaOf(element: Shape, formKey: string): Record<string, un
   }
 }
 
-class BatonCommands {
-  static $inject = ['commandStack'];
-  constructor(commandStack: CommandStack) {
-    commandStack.registerHandler(SET_CAMUNDA_PROPERTY, SetCamundaPropertyHandler);
-    commandStack.registerHandler(ADD_SLA, AddSlaHandler);
-    commandStack.registerHandler(SET_FORM, SetFormHandler);
-  }
+/** Registers the handlers when the modeler starts (diagram-js calls it with the services named in `$inject`). */
+function registerBatonCommands(commandStack: CommandStack): void {
+  commandStack.registerHandler(SET_CAMUNDA_PROPERTY, SetCamundaPropertyHandler);
+  commandStack.registerHandler(ADD_SLA, AddSlaHandler);
+  commandStack.registerHandler(SET_FORM, SetFormHandler);
 }
+registerBatonCommands.$inject = ['commandStack'];
 
 export const batonCommandsModule = {
   __init__: ['batonCommands'],
-  batonCommands: ['type', BatonCommands],
+  batonCommands: ['factory', registerBatonCommands],
 };

@@ -4,9 +4,10 @@ export interface BusinessObject {
   id: string;
   name?: string;
   $parent?: BusinessObject;
-  get(name: string): any;
+  /** A moddle property; its type depends on the name, so the caller says which it reads. */
+  get<T = unknown>(name: string): T;
   set(name: string, value: unknown): void;
-  [key: string]: any;
+  [key: string]: unknown;
 }
 
 export interface Shape {
@@ -54,8 +55,8 @@ export interface CommandStack {
 }
 
 export interface EventBus {
-  on(event: string | string[], callback: (event: any) => unknown): void;
-  on(event: string | string[], priority: number, callback: (event: any) => unknown): void;
+  on<E = unknown>(event: string | string[], callback: (event: E) => unknown): void;
+  on<E = unknown>(event: string | string[], priority: number, callback: (event: E) => unknown): void;
   fire(event: string, data?: Record<string, unknown>): unknown;
 }
 
@@ -79,6 +80,7 @@ export interface ElementRegistry {
 
 /** True when the element's business object is of the type or a subtype (moddle's `$instanceOf`). */
 export function isType(element: Shape | BusinessObject | undefined, type: string): boolean {
-  const bo = element && 'businessObject' in element ? element.businessObject : element;
-  return typeof bo?.['$instanceOf'] === 'function' ? Boolean(bo['$instanceOf'](type)) : bo?.$type === type;
+  const bo: BusinessObject | undefined = element && 'businessObject' in element ? (element as Shape).businessObject : element;
+  const instanceOf = bo?.['$instanceOf'];
+  return typeof instanceOf === 'function' ? Boolean(instanceOf.call(bo, type)) : bo?.$type === type;
 }

@@ -8,7 +8,7 @@ import { errorText } from '../shared/error-text.js';
 const BPMN_NS = 'http://www.omg.org/spec/BPMN/20100524/MODEL';
 
 interface Moddle {
-  fromXML(xml: string, type?: string): Promise<{ rootElement: { $type: string; get(name: string): any }; warnings: { message: string }[] }>;
+  fromXML(xml: string, type?: string): Promise<{ rootElement: { $type: string; get(name: string): unknown }; warnings: { message: string }[] }>;
 }
 
 /** The server's deploy limit (server/definitions/xml-limits.ts DEFAULT_MAX_BYTES; a test keeps them equal). */

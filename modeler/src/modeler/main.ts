@@ -17,7 +17,7 @@ import { mountNotifications } from '../shared/notifications.js';
 import { SignedOut, mountUserBadge, requireSession } from '../shared/session.js';
 import { mountTicketSearch } from '../shared/header.js';
 import { clearComparison, compareDefinitions, markComparison } from './compare.js';
-import type { Canvas, CommandStack, ElementRegistry, EventBus, Overlays, Shape } from './diagram-types.js';
+import type { BusinessObject, Canvas, CommandStack, ElementRegistry, EventBus, Overlays, Shape } from './diagram-types.js';
 import { createEditor, updateLint } from './editor.js';
 import { setUpFormDialog } from './forms.js';
 import { importProblem } from './import-check.js';
@@ -200,7 +200,7 @@ function download(name: string, type: string, text: string): void {
 
 function baseName(): string {
   const root = service<Canvas>('canvas').getRootElement().businessObject;
-  const process = root.$type === 'bpmn:Process' ? root : root.get('participants')?.[0]?.processRef;
+  const process = root.$type === 'bpmn:Process' ? root : root.get<BusinessObject[] | undefined>('participants')?.[0]?.['processRef'] as BusinessObject | undefined;
   return String(process?.id ?? root.id ?? 'diagram');
 }
 
@@ -309,7 +309,7 @@ window.addEventListener('beforeunload', (event) => {
   if (dirty) event.preventDefault();
 });
 const openForm = setUpFormDialog(() => service<CommandStack>('commandStack'), say);
-service<EventBus>('eventBus').on(FORM_EDIT_EVENT, (event: { element: Shape }) => {
+service<EventBus>('eventBus').on<{ element: Shape }>(FORM_EDIT_EVENT, (event) => {
   void run(() => openForm(event.element));
 });
 

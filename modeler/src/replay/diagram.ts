@@ -10,7 +10,7 @@ import { t } from '../shared/i18n.js';
 import type { DiagramMarks } from './step-view.js';
 
 const OVERLAY = 'baton-replay';
-const MARKERS = ['replay-active', 'replay-listening', 'replay-completed', 'replay-timer', 'replay-incident', 'replay-current'] as const;
+type Marker = 'replay-active' | 'replay-listening' | 'replay-completed' | 'replay-timer' | 'replay-incident' | 'replay-current';
 
 export class ReplayDiagram {
   private readonly viewer: NavigatedViewer;
@@ -56,7 +56,7 @@ export class ReplayDiagram {
     }
   }
 
-  private mark(elementId: string, marker: (typeof MARKERS)[number]): boolean {
+  private mark(elementId: string, marker: Marker): boolean {
     if (!this.exists(elementId)) return false;
     this.service<Canvas>('canvas').addMarker(elementId, marker);
     this.marked.set(elementId, [...(this.marked.get(elementId) ?? []), marker]);

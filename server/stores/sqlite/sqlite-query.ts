@@ -29,7 +29,7 @@ export class FilteredSelect<Filter extends Paging, Row> {
   all(filter: Filter): Row[] {
     const params: Params = { limit: filter.limit ?? -1, offset: filter.offset ?? 0 };
     const used: string[] = [];
-    for (const [field, column] of Object.entries<string>(this.columns)) {
+    for (const field of Object.keys(this.columns)) {
       const value: unknown = (filter as Record<string, unknown>)[field];
       if (value === undefined) continue;
       if (typeof value !== 'string' && typeof value !== 'number') {

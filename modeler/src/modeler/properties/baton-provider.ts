@@ -151,7 +151,7 @@ function CalendarEntry({ element, id }: EntryProps) {
   const catalog = useService<BatonCatalog>('batonCatalog');
   const timer = timerDefinitionOf(element);
   const getValue = () => String(timer?.get('baton:calendar') ?? '');
-  const duration = String(timer?.get('timeDuration')?.get('body') ?? '').trim();
+  const duration = String(timer?.get<BusinessObject | undefined>('timeDuration')?.get('body') ?? '').trim();
   const names = new Map((catalog.calendars ?? []).map((calendar) => [calendar.id, calendar.name]));
   const chosen = getValue();
   const description = !chosen
@@ -190,7 +190,7 @@ function FormEntry({ element, id }: EntryProps) {
 }
 
 function conditionOf(bo: BusinessObject): string {
-  return String(bo.get('conditionExpression')?.get('body') ?? '');
+  return String(bo.get<BusinessObject | undefined>('conditionExpression')?.get('body') ?? '');
 }
 
 function ConditionEntry({ element, id }: EntryProps) {
@@ -221,7 +221,7 @@ function HandlerEntry({ element, id }: EntryProps) {
   const catalog = useService<BatonCatalog>('batonCatalog');
   const bo = element.businessObject;
   const getValue = () =>
-    connectorName({ type: bo.get('camunda:type'), topic: bo.get('camunda:topic'), implementation: bo.get('implementation'), expression: bo.get('camunda:expression') }) ?? '';
+    connectorName({ type: bo.get<string | undefined>('camunda:type'), topic: bo.get<string | undefined>('camunda:topic'), implementation: bo.get<string | undefined>('implementation'), expression: bo.get<string | undefined>('camunda:expression') }) ?? '';
   return h(SelectEntry, {
     element,
     id,
@@ -243,7 +243,7 @@ function entries(element: Shape) {
     list.push({ id: 'baton-sla', component: SlaEntry });
     list.push({ id: 'baton-form', component: FormEntry });
   }
-  if (isType(element, 'bpmn:SequenceFlow') && element.businessObject.get('sourceRef') && !isType(element.businessObject.get('sourceRef'), 'bpmn:ParallelGateway')) {
+  if (isType(element, 'bpmn:SequenceFlow') && element.businessObject.get('sourceRef') && !isType(element.businessObject.get<BusinessObject>('sourceRef'), 'bpmn:ParallelGateway')) {
     list.push({ id: 'baton-condition', component: ConditionEntry, isEdited: isTextFieldEntryEdited });
   }
   if (SERVICE_LIKE.some((type) => isType(element, type))) list.push({ id: 'baton-handler', component: HandlerEntry, isEdited: isSelectEntryEdited });
