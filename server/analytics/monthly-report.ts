@@ -51,8 +51,8 @@ export function monthlyReport(
   nameOf: (department: string) => string,
 ): MonthlyReport {
   const ratings = new Map(facts.feedback.map((f) => [f.instanceId, f.rating]));
-  const byPerson = group(facts.actions.filter((a) => a.username !== null && !NOT_PEOPLE.has(a.username)), (a) => a.username!);
-  const byDepartment = group(facts.actions.filter((a) => a.department !== null), (a) => a.department!);
+  const byPerson = group(facts.actions, (a) => (a.username !== null && !NOT_PEOPLE.has(a.username) ? a.username : null));
+  const byDepartment = group(facts.actions, (a) => a.department);
   const people = [...byPerson].map(([username, actions]) => ({ username, department: homeOf(username) ?? mostFrequentDepartment(actions), ...figures(actions, ratings) }));
   const departments = [...byDepartment].map(([department, actions]) => ({ department, name: nameOf(department), ...figures(actions, ratings) }));
   people.sort((a, b) => a.username.localeCompare(b.username));
@@ -63,7 +63,7 @@ export function monthlyReport(
 function figures(actions: ActionFact[], ratings: Map<string, number>): MonthlyFigures {
   const count = (kind: ActionFact['kind']) => actions.filter((a) => a.kind === kind).length;
   const rated = (kind: ActionFact['kind']) =>
-    average([...new Set(actions.filter((a) => a.kind === kind).map((a) => a.instanceId))].flatMap((id) => (ratings.has(id) ? [ratings.get(id)!] : [])));
+    average([...new Set(actions.filter((a) => a.kind === kind).map((a) => a.instanceId))].flatMap((id) => ratings.get(id) ?? []));
   return {
     resolved: count('resolved'),
     passedUp: count('passed-up'),
@@ -76,10 +76,12 @@ function figures(actions: ActionFact[], ratings: Map<string, number>): MonthlyFi
   };
 }
 
-function group<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+/** Items by key, in first-seen order; an item whose key is null is left out. */
+function group<T>(items: T[], key: (item: T) => string | null): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const item of items) {
     const k = key(item);
+    if (k === null) continue;
     const list = out.get(k);
     if (list) list.push(item);
     else out.set(k, [item]);

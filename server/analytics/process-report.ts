@@ -138,26 +138,26 @@ export function throughputReport(processKey: string, range: { from: string; to: 
   const step = bucket === 'week' ? 7 * DAY : DAY;
   // One pass over the instances: each lands in the bucket it started and the one it finished in;
   // the backlog is what was open at `from` plus starts minus finishes so far.
-  const bucketOf = (t: number) => (t < from || t >= to ? -1 : Math.min(starts.length - 1, Math.floor((t - starts[0]!) / step)));
-  const started = new Array<number>(starts.length).fill(0);
-  const finished = new Array<number>(starts.length).fill(0);
-  const cycles = starts.map(() => [] as number[]);
+  const firstStart = starts[0] ?? from;
+  const counts = starts.map(() => ({ started: 0, finished: 0, cycles: [] as number[] }));
+  const bucketOf = (t: number) => (t < from || t >= to ? undefined : counts[Math.min(starts.length - 1, Math.floor((t - firstStart) / step))]);
   let open = 0;
   for (const instance of facts.instances) {
     const begin = Date.parse(instance.startedAt);
     const end = instance.endedAt === null ? null : Date.parse(instance.endedAt);
     if (begin < from && (end === null || end >= from)) open += 1;
-    const sb = bucketOf(begin);
-    if (sb >= 0) started[sb]! += 1;
-    const eb = end === null ? -1 : bucketOf(end);
-    if (eb >= 0) {
-      finished[eb]! += 1;
-      cycles[eb]!.push(end! - begin);
+    const startedIn = bucketOf(begin);
+    if (startedIn) startedIn.started += 1;
+    const finishedIn = end === null ? undefined : bucketOf(end);
+    if (end !== null && finishedIn) {
+      finishedIn.finished += 1;
+      finishedIn.cycles.push(end - begin);
     }
   }
   const buckets = starts.map((start, b): ThroughputBucket => {
-    open += started[b]! - finished[b]!;
-    return { start: new Date(start).toISOString(), started: started[b]!, finished: finished[b]!, backlog: open, cycleMs: spread(cycles[b]!) };
+    const { started, finished, cycles } = counts[b] ?? { started: 0, finished: 0, cycles: [] };
+    open += started - finished;
+    return { start: new Date(start).toISOString(), started, finished, backlog: open, cycleMs: spread(cycles) };
   });
   const sla = new Map<string, { met: number; breached: number }>();
   for (const task of facts.tasks) {
@@ -200,14 +200,14 @@ export function versionFigures(version: number, facts: ProcessFacts, range: { fr
   const to = Date.parse(range.to);
   const mine = facts.instances.filter((i) => i.version === version && Date.parse(i.startedAt) >= from && Date.parse(i.startedAt) < to);
   const ids = new Set(mine.map((i) => i.instanceId));
-  const finished = mine.filter((i) => i.endedAt !== null);
+  const finished = mine.filter((i): i is InstanceFact & { endedAt: string } => i.endedAt !== null);
   const judged = facts.tasks.filter((t) => ids.has(t.instanceId) && !t.customer && (t.dueAt !== null || t.escalated) && (t.endedAt !== null || breached(t, now)));
   const late = judged.filter((t) => breached(t, now)).length;
   return {
     version,
     started: mine.length,
     finished: finished.length,
-    cycleMs: spread(finished.map((i) => Date.parse(i.endedAt!) - Date.parse(i.startedAt))),
+    cycleMs: spread(finished.map((i) => Date.parse(i.endedAt) - Date.parse(i.startedAt))),
     sla: { met: judged.length - late, breached: late, rate: judged.length ? Math.round(((judged.length - late) / judged.length) * 1000) / 1000 : null },
     passUpRate: mine.length ? Math.round((mine.reduce((n, i) => n + i.passUps, 0) / mine.length) * 1000) / 1000 : null,
     csat: average(mine.flatMap((i) => (i.rating === null ? [] : [i.rating]))),
@@ -230,15 +230,17 @@ export interface FieldTechnician {
  * (no second visit); on time when completed by its due time (no arrival event exists yet).
  */
 export function fieldReport(facts: ProcessFacts, department: string): FieldTechnician[] {
-  const jobs = facts.tasks.filter((t) => t.status === 'completed' && t.department === department && t.completedBy !== null);
+  const jobs = facts.tasks.filter((t): t is TaskFact & { completedBy: string } => t.status === 'completed' && t.department === department && t.completedBy !== null);
   const byPerson = new Map<string, TaskFact[]>();
-  for (const job of jobs) byPerson.set(job.completedBy!, [...(byPerson.get(job.completedBy!) ?? []), job]);
+  for (const job of jobs) byPerson.set(job.completedBy, [...(byPerson.get(job.completedBy) ?? []), job]);
+  // A completed task has its end; null would read as NaN, as Date.parse(null) did.
+  const endOf = (t: TaskFact) => (t.endedAt === null ? NaN : Date.parse(t.endedAt));
   const rate = (n: number, of: number) => (of ? Math.round((n / of) * 1000) / 1000 : null);
   return [...byPerson]
     .map(([username, mine]) => {
       const fixed = mine.filter((t) => !t.reopened).length;
-      const onTime = mine.filter((t) => t.dueAt === null || Date.parse(t.endedAt!) <= Date.parse(t.dueAt)).length;
-      const durations = mine.map((t) => Date.parse(t.endedAt!) - Date.parse(t.createdAt)).sort((a, b) => a - b);
+      const onTime = mine.filter((t) => t.dueAt === null || endOf(t) <= Date.parse(t.dueAt)).length;
+      const durations = mine.map((t) => endOf(t) - Date.parse(t.createdAt)).sort((a, b) => a - b);
       return { username, jobs: mine.length, firstTimeFix: fixed, firstTimeFixRate: rate(fixed, mine.length), onTime, onTimeRate: rate(onTime, mine.length), medianJobMs: percentile(durations, 50, true) };
     })
     .sort((a, b) => a.username.localeCompare(b.username));

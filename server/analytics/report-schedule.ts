@@ -13,7 +13,10 @@ export function nextDelivery(after: Date, zone: string, hour: number): string {
   const local = DateTime.fromJSDate(after, { zone });
   let due = local.startOf('month').set({ hour });
   if (due <= local) due = local.startOf('month').plus({ months: 1 }).set({ hour });
-  return due.toUTC().toISO()!;
+  const iso = due.toUTC().toISO();
+  // null only for an invalid DateTime: an unknown zone, which the settings refuse before they are stored.
+  if (iso === null) throw new RangeError(`No delivery time in zone ${zone}`);
+  return iso;
 }
 
 /** The month a delivery due at `dueAt` reports on: the one before, in the department's zone. */

@@ -116,7 +116,8 @@ export class WorkingTime {
     if (cached) return cached;
     const date = new Date(day * DAY_MS);
     const iso = date.toISOString().slice(0, 10);
-    const hours = this.exceptions.get(iso) ?? (this.isHoliday(iso) ? [] : (this.calendar.week[WEEKDAYS[(date.getUTCDay() + 6) % 7]!] ?? []));
+    const weekday = WEEKDAYS[(date.getUTCDay() + 6) % 7];
+    const hours = this.exceptions.get(iso) ?? (this.isHoliday(iso) ? [] : ((weekday && this.calendar.week[weekday]) ?? []));
     const ymd = { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() };
     const result: Array<readonly [number, number]> = [];
     for (const [from, to] of hours) {

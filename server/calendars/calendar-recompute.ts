@@ -63,8 +63,9 @@ export class CalendarRecompute {
     let timers = 0;
     while (!this.stopping) {
       const page = await this.store.timers.withClockCalendar(calendarId, after, this.options.pageSize);
-      if (page.length === 0) break;
-      after = page[page.length - 1]!.id;
+      const last = page.at(-1);
+      if (!last) break;
+      after = last.id;
       const byInstance = [...new Set(page.filter((timer) => timer.clock?.from !== null).map((timer) => timer.instanceId))];
       for (let index = 0; index < byInstance.length && !this.stopping; index += this.options.batch) {
         const moved = await this.moveInstances(byInstance.slice(index, index + this.options.batch), calendarId, calendars, actor);

@@ -42,7 +42,10 @@ export function toRecord(input: z.infer<typeof newCalendar>): CalendarRecord {
 }
 
 function ordered(hours: WorkingInterval[]): boolean {
-  return hours.every((current, index) => index === 0 || hours[index - 1]![1] <= current[0]);
+  return hours.every((current, index) => {
+    const previous = hours[index - 1];
+    return previous === undefined || previous[1] <= current[0];
+  });
 }
 
 function isTimeZone(zone: string): boolean {

@@ -33,8 +33,7 @@ export interface SlaPauseState {
 /** The instance's pause state: its last `sla.paused` or `sla.resumed` event. */
 export async function pauseState(audit: AuditStore, instanceId: string): Promise<SlaPauseState> {
   const events = await audit.forInstance(instanceId);
-  for (let index = events.length - 1; index >= 0; index -= 1) {
-    const event = events[index]!;
+  for (const event of [...events].reverse()) {
     if (event.type === 'sla.resumed') break;
     if (event.type === 'sla.paused') {
       const tasks = Array.isArray(event.data['tasks']) ? (event.data['tasks'] as PausedTaskSla[]) : [];

@@ -36,7 +36,7 @@ function startNode(index: number, url: string): Promise<ChildProcess> {
   };
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
+    const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => {
       process.stdout.write(`[node ${index + 1}] ${line}\n`);
       if (line.includes('is running on http://localhost:')) resolve(child);

@@ -78,7 +78,8 @@ export async function readProcessProfile(definition: Pick<DefinitionRecord, 'xml
     const stage = properties(lane)['customerStage'];
     if (!stage) continue;
     for (const node of (lane.get('flowNodeRef') as unknown[] | undefined) ?? []) {
-      if (isModdleElement(node) && idOf(node)) laneStage.set(idOf(node)!, stage);
+      const id = isModdleElement(node) ? idOf(node) : undefined;
+      if (id) laneStage.set(id, stage);
     }
   }
   for (const element of descendants(process)) {

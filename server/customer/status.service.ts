@@ -98,9 +98,9 @@ export class StatusService {
     const history: StatusHistoryEntry[] = [{ stage: 'Request received', department: null, from: instance.startedAt, to: ordered[0]?.createdAt ?? instance.endedAt }];
     for (const task of ordered) {
       const stage = stageOf(task);
-      const last = history[history.length - 1]!;
+      const last = history.at(-1);
       // A task handed on within the same stage (pass up, escalation) is one stage for the customer.
-      if (last.stage === stage && last.department === departmentName(task.department)) {
+      if (last && last.stage === stage && last.department === departmentName(task.department)) {
         last.to = task.endedAt;
         continue;
       }

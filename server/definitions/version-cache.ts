@@ -12,7 +12,8 @@ export class VersionCache<T> {
     if (!entry) {
       entry = read();
       entry.catch(() => this.cache.delete(id));
-      if (this.cache.size >= this.limit) this.cache.delete(this.cache.keys().next().value!);
+      const oldest = this.cache.keys().next();
+      if (this.cache.size >= this.limit && !oldest.done) this.cache.delete(oldest.value);
       this.cache.set(id, entry);
     }
     return entry;

@@ -129,7 +129,7 @@ export class StepTimers {
     return ref;
   }
 
-  private isDue(ref: TimerRef): boolean {
+  private isDue(ref: TimerRef): ref is TimerRef & { dueAt: Date } {
     return ref.dueAt !== null && ref.dueAt.getTime() <= this.clock.now().getTime();
   }
 
@@ -143,9 +143,9 @@ export class StepTimers {
     this.draining = true;
     this.defer(() => {
       this.draining = false;
-      let next: TimerRef | null = null;
+      let next: (TimerRef & { dueAt: Date }) | null = null;
       for (const ref of this.refs) {
-        if (this.isDue(ref) && (next === null || ref.dueAt!.getTime() < next.dueAt!.getTime())) next = ref;
+        if (this.isDue(ref) && (next === null || ref.dueAt.getTime() < next.dueAt.getTime())) next = ref;
       }
       if (!next) return;
       this.fire(next);

@@ -34,7 +34,8 @@ function median(values: number[]): number | null {
   if (!values.length) return null;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  const upper = sorted[mid] ?? NaN;
+  return sorted.length % 2 ? upper : ((sorted[mid - 1] ?? NaN) + upper) / 2;
 }
 
 const rate = (part: number, whole: number) => (whole ? Math.round((part / whole) * 1000) / 1000 : null);
@@ -45,10 +46,15 @@ export function monthRange(month: string): { from: string; to: string } {
   return { from: new Date(Date.UTC(year, mon - 1, 1)).toISOString(), to: new Date(Date.UTC(year, mon, 1)).toISOString() };
 }
 
+/** A technician's completed visit in the month: it has its end and the person who completed it. */
+type Visit = TaskRecord & { endedAt: string; completedBy: string };
+
 export async function fieldKpis(deps: { tasks: TaskStore; audit: AuditStore; field: FieldStore; customer: CustomerStore }, month: string, only?: string): Promise<FieldKpis> {
   const { from, to } = monthRange(month);
-  const visits = (await deps.tasks.list({ department: TECHNICIANS, status: 'completed' })).filter((task) => task.endedAt !== null && task.endedAt >= from && task.endedAt < to && task.completedBy);
-  const byInstance = new Map<string, TaskRecord[]>();
+  const visits = (await deps.tasks.list({ department: TECHNICIANS, status: 'completed' })).filter(
+    (task): task is Visit => task.endedAt !== null && task.endedAt >= from && task.endedAt < to && Boolean(task.completedBy),
+  );
+  const byInstance = new Map<string, Visit[]>();
   for (const task of visits) byInstance.set(task.instanceId, [...(byInstance.get(task.instanceId) ?? []), task]);
   const rows = new Map<string, TechnicianKpis & { onSite: number[]; ratings: number[]; onTime: number }>();
   const row = (username: string) => {
@@ -64,32 +70,34 @@ export async function fieldKpis(deps: { tasks: TaskStore; audit: AuditStore; fie
   for (const [instanceId, done] of byInstance) {
     const all = (await deps.tasks.list({ instanceId, department: TECHNICIANS })).filter((task) => task.status === 'completed').sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     const first = all[0];
-    if (first && done.some((task) => task.id === first.id)) {
-      const tech = row(first.completedBy!);
+    const firstDone = first && done.find((task) => task.id === first.id);
+    if (first && firstDone) {
+      const tech = row(firstDone.completedBy);
       tech.firstVisits++;
       if (first.output?.['fixed'] === true) fixedFirst.set(tech.username, (fixedFirst.get(tech.username) ?? 0) + 1);
     }
-    for (const task of done) row(task.completedBy!).visits++;
+    for (const task of done) row(task.completedBy).visits++;
     const events = await deps.audit.forInstance(instanceId);
     for (const event of events) {
       const taskId = event.data['taskId'];
       const task = done.find((candidate) => candidate.id === taskId);
       if (!task) continue;
-      const tech = row(task.completedBy!);
+      const tech = row(task.completedBy);
       if (event.type === 'visit.on-the-way' && typeof event.data['distanceKm'] === 'number') tech.travelKm += event.data['distanceKm'];
       if (event.type === 'visit.arrived') {
         if (typeof event.data['onTime'] === 'boolean') {
           tech.arrivals++;
           if (event.data['onTime']) tech.onTime++;
         }
-        tech.onSite.push(Date.parse(task.endedAt!) - Date.parse(event.at));
+        tech.onSite.push(Date.parse(task.endedAt) - Date.parse(event.at));
       }
     }
-    const last = done.at(-1)!;
+    const last = done.at(-1);
+    if (!last) continue;
     const used = (await deps.field.movesOf(instanceId)).filter((move) => move.reason === 'use').reduce((sum, move) => sum - move.delta, 0);
-    row(last.completedBy!).partsUsed += used;
+    row(last.completedBy).partsUsed += used;
     const feedback = await deps.customer.feedback(instanceId);
-    if (feedback) row(last.completedBy!).ratings.push(feedback.rating);
+    if (feedback) row(last.completedBy).ratings.push(feedback.rating);
   }
 
   const technicians = [...rows.values()]

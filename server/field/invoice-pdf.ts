@@ -47,7 +47,7 @@ export function renderInvoicePdf(invoice: Invoice, lang: Lang): Promise<Buffer> 
   const row = (cells: string[], font: 'body' | 'bold') => {
     const y = doc.y;
     doc.font(font);
-    cells.forEach((cell, index) => doc.text(cell, columns[index]!, y, { width: index === 0 ? 240 : 90, align: index === 0 ? 'left' : 'right' }));
+    cells.forEach((cell, index) => doc.text(cell, columns[index] ?? 0, y, { width: index === 0 ? 240 : 90, align: index === 0 ? 'left' : 'right' }));
     doc.moveDown(0.4);
   };
   row(header, 'bold');

@@ -11,8 +11,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The secret a request or handshake carries: a bearer token first, else the session cookie. */
 export function presentedSecret(authorization: string | undefined, cookieHeader: string | undefined): { secret: string; via: 'token' | 'session' } | null {
-  const bearer = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
-  if (bearer) return { secret: bearer[1]!, via: 'token' };
+  const [, bearer] = /^Bearer\s+(\S+)$/i.exec(authorization ?? '') ?? [];
+  if (bearer) return { secret: bearer, via: 'token' };
   const cookie = readCookie(cookieHeader, SESSION_COOKIE);
   return cookie ? { secret: cookie, via: 'session' } : null;
 }

@@ -316,8 +316,10 @@ export class InstanceRunner {
   amendMany(instanceIds: readonly string[], build: Parameters<typeof commitTaskAmendment>[2]): Promise<number> {
     this.assertAccepting();
     const deps = { ...this.deps, events: this.events };
-    const hold = (index: number): Promise<number> =>
-      index === instanceIds.length ? commitTaskAmendments(deps, instanceIds, build) : this.queue.run(instanceIds[index]!, () => hold(index + 1));
+    const hold = (index: number): Promise<number> => {
+      const id = instanceIds[index];
+      return id === undefined ? commitTaskAmendments(deps, instanceIds, build) : this.queue.run(id, () => hold(index + 1));
+    };
     return hold(0);
   }
 
@@ -404,7 +406,8 @@ export class InstanceRunner {
     if (!definition) throw new NotFoundError(`Definition ${instance.definitionId} is missing`);
     const source = await this.deps.sources.get(definition);
     if (action.kind === 'pass-up') {
-      const task = openTasks.find((candidate) => candidate.id === action.taskId)!;
+      const task = openTasks.find((candidate) => candidate.id === action.taskId);
+      if (!task) throw new NotFoundError(`Task ${action.taskId} is not open on instance ${instance.id}`);
       const timer = pendingTimers.find((candidate) => escalates(source, candidate.elementId, task.elementId) && leadsTo(source, candidate.elementId, action.toDepartment));
       if (!timer) return noop(instance);
       saved.set(timer.executionId, this.deps.clock.now());

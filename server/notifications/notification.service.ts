@@ -79,7 +79,7 @@ export class NotificationService {
         readAt: null,
       };
       records.push(record);
-      if (channels.email && preferences.email) emails.set(record.id, this.email(record, preferences.email, langOr(preferences.lang), now));
+      if (channels.email && preferences.email) emails.set(record.id, this.email(record, request.instanceId, preferences.email, langOr(preferences.lang), now));
     }
     if (records.length === 0) return [];
     const added = await this.deps.notifications.add(records, emails);
@@ -117,7 +117,7 @@ export class NotificationService {
     let names: string[];
     if (request.users?.length) {
       const users = await Promise.all(request.users.map((username) => this.deps.users.getByUsername(username)));
-      names = users.filter((user) => user !== null && !user.disabled).map((user) => user!.username);
+      names = users.flatMap((user) => (user !== null && !user.disabled ? [user.username] : []));
     } else if (request.department) {
       names = (await this.deps.users.inDepartment(request.department)).map((user) => user.username);
     } else {
@@ -126,14 +126,14 @@ export class NotificationService {
     return [...new Set(names)].filter((name) => name !== request.except);
   }
 
-  private email(record: NotificationRecord, to: string, lang: Lang, now: string): OutboxMessage {
+  private email(record: NotificationRecord, instanceId: string, to: string, lang: Lang, now: string): OutboxMessage {
     const t = translator(lang);
     const time = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
     const text = notificationText(record, t, (iso) => `${time.format(new Date(iso))} UTC`);
     const link = `${this.deps.publicUrl}/tickets/${encodeURIComponent(record.ticketNumber ?? '')}`;
     return {
       id: randomUUID(),
-      instanceId: record.instanceId!,
+      instanceId,
       idempotencyKey: `notification:${record.username}:${record.dedupeKey}`,
       channel: 'email',
       payload: { to, subject: t('notifications:mail.subject', { text }), body: t('notifications:mail.body', { text, link }) },

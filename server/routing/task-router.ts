@@ -47,8 +47,9 @@ export class TaskRouter implements TaskRouting {
   async route(input: RoutingInput): Promise<RoutingDecision> {
     const { department, why } = await this.department(input);
     if (input.assignee) return { department, assignee: input.assignee, reason: `${why}; assignee set on the task` };
-    if (input.candidateUsers.length === 1) {
-      return { department, assignee: input.candidateUsers[0]!, reason: `${why}; the only candidate user` };
+    const [only] = input.candidateUsers;
+    if (input.candidateUsers.length === 1 && only !== undefined) {
+      return { department, assignee: only, reason: `${why}; the only candidate user` };
     }
     const rule = ruleOf(input.properties['assignment']);
     if (rule === 'claim' || department === null) return { department, assignee: null, reason: `${why}; waits in the queue to be claimed` };
@@ -95,7 +96,8 @@ export class TaskRouter implements TaskRouting {
       rule === 'round-robin'
         ? [...candidates].sort((a, b) => last(a).localeCompare(last(b)))
         : [...candidates].sort((a, b) => open(a) - open(b));
-    const user = ordered[0]!;
+    const user = ordered[0];
+    if (!user) return { user: null, why: 'nobody in the department' };
     const why =
       rule === 'round-robin'
         ? `${user.username} was assigned least recently`

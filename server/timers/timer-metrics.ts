@@ -25,7 +25,8 @@ export class TimerMetrics {
   record(latenessMs: number): void {
     const late = Math.max(0, latenessMs);
     const index = BUCKETS_MS.findIndex((bound) => late <= bound);
-    this.counts[index === -1 ? BUCKETS_MS.length : index]! += 1;
+    const bucket = index === -1 ? BUCKETS_MS.length : index;
+    this.counts[bucket] = (this.counts[bucket] ?? 0) + 1;
     this.total += 1;
     this.sum += late;
   }
@@ -33,7 +34,7 @@ export class TimerMetrics {
   snapshot(pending: number): TimerMetricsSnapshot {
     let running = 0;
     const buckets: TimerMetricsSnapshot['lateness']['buckets'] = BUCKETS_MS.map((le, i) => {
-      running += this.counts[i]!;
+      running += this.counts[i] ?? 0;
       return { le, count: running };
     });
     buckets.push({ le: '+Inf', count: this.total });

@@ -48,7 +48,7 @@ const list = (value: string) => value.split(',').map((item) => item.trim()).filt
 
 async function loadUsers(): Promise<void> {
   const users = await adminApi.users();
-  $<HTMLTableElement>('#user-table').tBodies[0]!.replaceChildren(...users.map(userRow));
+  $<HTMLTableSectionElement>('#user-table > tbody').replaceChildren(...users.map(userRow));
 }
 
 function userRow(user: UserView): HTMLTableRowElement {
@@ -193,7 +193,7 @@ function wireDepartmentForm(): void {
 async function loadOutbox(): Promise<void> {
   const state = $<HTMLSelectElement>('#outbox-state').value;
   const messages = await adminApi.outbox(state);
-  const body = $<HTMLTableElement>('#outbox-table').tBodies[0]!;
+  const body = $<HTMLTableSectionElement>('#outbox-table > tbody');
   if (messages.length === 0) {
     body.replaceChildren(el('tr', {}, el('td', { text: t('admin:outbox.none') })));
     return;
@@ -239,7 +239,7 @@ async function main(): Promise<void> {
     say(t('admin:notAllowed'), 'error');
     return;
   }
-  for (const tab of document.querySelectorAll<HTMLButtonElement>('[data-tab]')) tab.addEventListener('click', () => showTab(tab.dataset['tab']!));
+  for (const tab of document.querySelectorAll<HTMLButtonElement>('[data-tab]')) tab.addEventListener('click', () => showTab(tab.dataset['tab'] ?? ''));
   $<HTMLSelectElement>('#outbox-state').addEventListener('change', () => void busy(loadOutbox));
   wireUserForm();
   wireDepartmentForm();

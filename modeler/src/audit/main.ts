@@ -59,7 +59,7 @@ async function search(query: InstanceSearch, append: boolean): Promise<void> {
     else say(t('audit:failed', { message: errorText(err) }), true);
     return;
   }
-  const body = results.tBodies[0]!;
+  const body = $<HTMLTableSectionElement>(':scope > tbody', results);
   if (!append) body.replaceChildren();
   body.append(...found.map(resultRow));
   shown = { search: query, count: offset + found.length };

@@ -56,9 +56,9 @@ export function parseHolidays(text: string): Holiday[] {
     if (line === '') return;
     const match = HOLIDAY_LINE.exec(line);
     if (!match) throw new FormLineError('holidays', index + 1, line);
-    const [, date, to, name] = match;
-    if (to) result.push(name ? { from: date!, to, name } : { from: date!, to });
-    else result.push(name ? { date: date!, name } : date!);
+    const [, date = '', to, name] = match;
+    if (to) result.push(name ? { from: date, to, name } : { from: date, to });
+    else result.push(name ? { date, name } : date);
   });
   return result;
 }
@@ -74,8 +74,9 @@ export function parseExceptions(text: string): CalendarException[] {
     if (line === '') return;
     const match = new RegExp(`^(${DATE})(?:\\s+(.*))?$`).exec(line);
     if (!match) throw new FormLineError('exceptions', index + 1, line);
+    const [, date = '', hours = ''] = match;
     try {
-      result.push({ date: match[1]!, hours: parseHours(match[2] ?? '', 'exceptions') });
+      result.push({ date, hours: parseHours(hours, 'exceptions') });
     } catch {
       throw new FormLineError('exceptions', index + 1, line);
     }

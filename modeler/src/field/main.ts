@@ -54,7 +54,7 @@ function onSubmit(selector: string, send: (data: FormData) => Promise<unknown>, 
   const form = $<HTMLFormElement>(selector);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const button = form.querySelector('button')!;
+    const button = $<HTMLButtonElement>('button', form);
     button.disabled = true;
     send(new FormData(form))
       .then(async () => {

@@ -46,7 +46,8 @@ function optionLabel(choice: Choice): string {
 }
 
 function draw(box: HTMLElement, options: Choice[], submit: (kind: ProblemKind, code: string, reason: string) => void): void {
-  if (options.length === 0) return;
+  const [first] = options;
+  if (!first) return;
   const form = el('form', { className: 'mini-form' });
   form.id = 'bpmn-error';
   form.noValidate = true;
@@ -65,15 +66,16 @@ function draw(box: HTMLElement, options: Choice[], submit: (kind: ProblemKind, c
   const problem = el('p', { className: 'error' });
   problem.setAttribute('role', 'alert');
   problem.hidden = true;
-  const chosen = (): Choice => options[Number(select.value)] ?? options[0]!;
+  const customField = field(t('bpmn:inbox.customCode'), custom, 'bpmn-error-custom');
+  const chosen = (): Choice => options[Number(select.value)] ?? first;
   const showCustom = () => {
-    custom.parentElement!.hidden = chosen().code !== null;
+    customField.hidden = chosen().code !== null;
   };
   form.append(
     el('h3', { text: t('bpmn:inbox.title') }),
     el('p', { className: 'muted', text: t('bpmn:inbox.explain') }),
     field(t('bpmn:inbox.code'), select, 'bpmn-error-code'),
-    field(t('bpmn:inbox.customCode'), custom, 'bpmn-error-custom'),
+    customField,
     field(t('bpmn:inbox.reason'), reason, 'bpmn-error-reason'),
     problem,
     button(t('bpmn:inbox.submit'), () => undefined, { type: 'submit' }),

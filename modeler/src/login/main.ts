@@ -1,16 +1,16 @@
 /** /login?next=/path: signs in with a session cookie and returns to the page that asked. */
 import './login.css';
 
-import { errorText } from '../shared/dom.js';
+import { $, errorText } from '../shared/dom.js';
 import { languagePicker, t, translatePage } from '../shared/i18n.js';
 import { safeNext, signIn } from '../shared/session.js';
 
 translatePage();
-document.querySelector('#language')!.append(languagePicker());
+$('#language').append(languagePicker());
 
-const form = document.querySelector<HTMLFormElement>('#login-form')!;
-const error = document.querySelector<HTMLElement>('#login-error')!;
-const button = document.querySelector<HTMLButtonElement>('#sign-in')!;
+const form = $<HTMLFormElement>('#login-form');
+const error = $('#login-error');
+const button = $<HTMLButtonElement>('#sign-in');
 const next = safeNext(new URLSearchParams(location.search).get('next'));
 
 form.addEventListener('submit', (event) => {
@@ -28,7 +28,7 @@ form.addEventListener('submit', (event) => {
     .catch((err: unknown) => {
       show(errorText(err));
       button.disabled = false;
-      form.querySelector<HTMLInputElement>('#password')!.select();
+      $<HTMLInputElement>('#password', form).select();
     });
 });
 

@@ -90,13 +90,15 @@ class AddSlaHandler {
     const shape = this.elements.createShape({ type: 'bpmn:BoundaryEvent', eventDefinitionType: 'bpmn:TimerEventDefinition' });
     const position = { x: task.x + Math.min(task.width - 10, 20 + taken * 36), y: task.y + task.height };
     const timer = this.modeling.createShape(shape, position, task, { attach: true });
-    const definition = (timer.businessObject.get('eventDefinitions') as BusinessObject[])[0]!;
+    const [definition] = timer.businessObject.get<BusinessObject[]>('eventDefinitions');
+    if (!definition) throw new Error(`${timer.id}: bpmn-js created the timer event without its timer definition`);
     const body = this.factory.create('bpmn:FormalExpression', { body: context.duration });
     body.$parent = definition;
     this.modeling.updateModdleProperties(timer, definition, { timeDuration: body });
     this.modeling.updateProperties(timer, { name: context.label, ...(escalate ? {} : { cancelActivity: false }) });
 
-    const parent = task.parent!;
+    // Where the new shapes go: the task's own container (appendShape picks the source's when absent).
+    const parent = task.parent;
     const below = { x: timer.x + timer.width / 2 + (escalate ? 60 : 0), y: task.y + task.height + 110 };
     let next: Shape;
     if (escalate) {

@@ -2,6 +2,7 @@
 import '@bpmn-io/form-js/dist/assets/form-js.css';
 import '@bpmn-io/form-js/dist/assets/form-js-editor.css';
 
+import { $ } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
 import { SET_FORM, formSchemaOf } from './baton-commands.js';
 import type { CommandStack, Shape } from './diagram-types.js';
@@ -15,9 +16,9 @@ interface FormEditorLike {
 }
 
 export function setUpFormDialog(commandStack: () => CommandStack, say: (text: string, kind?: 'ok' | 'error') => void) {
-  const dialog = document.querySelector<HTMLDialogElement>('#form-dialog')!;
-  const container = document.querySelector<HTMLElement>('#form-editor')!;
-  const title = document.querySelector<HTMLElement>('#form-title')!;
+  const dialog = $<HTMLDialogElement>('#form-dialog');
+  const container = $('#form-editor');
+  const title = $('#form-title');
   let editor: FormEditorLike | null = null;
   let task: Shape | null = null;
 
@@ -27,8 +28,8 @@ export function setUpFormDialog(commandStack: () => CommandStack, say: (text: st
     task = null;
     dialog.close();
   };
-  document.querySelector('#form-cancel')!.addEventListener('click', close);
-  document.querySelector('#form-save')!.addEventListener('click', () => {
+  $('#form-cancel').addEventListener('click', close);
+  $('#form-save').addEventListener('click', () => {
     if (!editor || !task) return;
     const formKey = String(task.businessObject.get('camunda:formKey') ?? '') || task.id;
     commandStack().execute(SET_FORM, { element: task, formKey, schema: editor.saveSchema() });

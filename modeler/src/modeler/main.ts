@@ -59,12 +59,13 @@ function showMessages(title: string, items: { elementId: string | null; message:
     ...items.map((item) => {
       const li = document.createElement('li');
       li.className = item.kind;
-      if (item.elementId) {
-        li.dataset['elementId'] = item.elementId;
+      const elementId = item.elementId;
+      if (elementId) {
+        li.dataset['elementId'] = elementId;
         const code = document.createElement('code');
-        code.textContent = item.elementId;
+        code.textContent = elementId;
         li.append(code, ' ');
-        li.addEventListener('click', () => select(item.elementId!));
+        li.addEventListener('click', () => select(elementId));
       }
       li.append(item.message);
       return li;

@@ -17,7 +17,7 @@ export const REGISTERED_PREFIXES: Readonly<Record<string, string>> = {
 
 export function renameClashingPrefixes(xml: string, registered: Readonly<Record<string, string>> = REGISTERED_PREFIXES): string {
   const declared = new Map<string, string>();
-  for (const match of xml.matchAll(/xmlns:([\w.-]+)\s*=\s*"([^"]*)"/g)) declared.set(match[1]!, match[2]!);
+  for (const [, prefix = '', uri = ''] of xml.matchAll(/xmlns:([\w.-]+)\s*=\s*"([^"]*)"/g)) declared.set(prefix, uri);
   let result = xml;
   for (const [prefix, uri] of declared) {
     const ours = registered[prefix];

@@ -4,9 +4,10 @@ export function parseSlaDuration(input: string): { iso: string; label: string } 
   if (/^P(?=\d|T\d)/i.test(text)) return { iso: text.toUpperCase(), label: text.toUpperCase() };
   const match = /^(\d+(?:[.,]\d+)?)\s*(s|sec|m|min|h|d)$/i.exec(text);
   if (!match) return null;
-  const amount = match[1]!.replace(',', '.');
+  const [, number = '', unitText = ''] = match;
+  const amount = number.replace(',', '.');
   if (Number(amount) <= 0) return null;
-  const unit = match[2]!.toLowerCase();
+  const unit = unitText.toLowerCase();
   const iso = unit === 'd' ? `P${amount}D` : `PT${amount}${unit.startsWith('h') ? 'H' : unit.startsWith('m') ? 'M' : 'S'}`;
   const label = `${amount} ${unit === 'd' ? 'd' : unit.startsWith('h') ? 'h' : unit.startsWith('m') ? 'min' : 's'}`;
   return { iso, label };

@@ -155,7 +155,7 @@ async function search(): Promise<void> {
 }
 
 function renderRows(): void {
-  const body = ($<HTMLTableElement>('#instances').tBodies[0])!;
+  const body = $<HTMLTableSectionElement>('#instances > tbody');
   body.replaceChildren(
     ...rows.map((row) => {
       const box = el('input');

@@ -51,6 +51,8 @@ const MOVABLE = new Set(['userTask', 'manualTask', 'task', 'receiveTask', 'servi
 export function activitiesOf(xml: string): { id: string; name: string }[] {
   const doc = new DOMParser().parseFromString(xml, 'application/xml');
   return [...doc.getElementsByTagNameNS(BPMN, '*')]
-    .filter((node) => MOVABLE.has(node.localName) && node.getAttribute('id'))
-    .map((node) => ({ id: node.getAttribute('id')!, name: node.getAttribute('name') ?? node.getAttribute('id')! }));
+    .flatMap((node) => {
+      const id = node.getAttribute('id');
+      return MOVABLE.has(node.localName) && id ? [{ id, name: node.getAttribute('name') ?? id }] : [];
+    });
 }

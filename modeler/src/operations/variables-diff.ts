@@ -34,7 +34,8 @@ export function parseMapping(text: string): Record<string, string> {
     if (!line) return;
     const match = /^([^=\s]+)\s*=\s*([^=\s]+)$/.exec(line);
     if (!match) throw new MappingLineError(index + 1);
-    mapping[match[1]!] = match[2]!;
+    const [, from = '', to = ''] = match;
+    mapping[from] = to;
   });
   return mapping;
 }

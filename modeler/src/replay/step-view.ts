@@ -51,7 +51,7 @@ export function diagramMarks(state: ReplayState, event: ReplayEvent | undefined,
 function taskLabels(tasks: readonly ReplayTask[], t: Translate): TaskLabel[] {
   const newest = new Map<string, ReplayTask>();
   for (const task of tasks) if (task.elementId) newest.set(task.elementId, task);
-  return [...newest.values()].map((task) => ({ elementId: task.elementId!, ...taskLabel(task, t) }));
+  return [...newest].map(([elementId, task]) => ({ elementId, ...taskLabel(task, t) }));
 }
 
 function taskLabel(task: ReplayTask, t: Translate): Omit<TaskLabel, 'elementId'> {
@@ -67,7 +67,6 @@ function unique(ids: (string | null)[]): string[] {
 
 /** The step at a moment: how many events had happened by then (0: none yet). Events are in time order. */
 export function stepAtTime(events: readonly Pick<ReplayEvent, 'at'>[], at: number): number {
-  let step = 0;
-  while (step < events.length && Date.parse(events[step]!.at) <= at) step++;
-  return step;
+  const after = events.findIndex((event) => !(Date.parse(event.at) <= at));
+  return after === -1 ? events.length : after;
 }

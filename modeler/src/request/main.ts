@@ -8,16 +8,16 @@ import './request.css';
 
 import type { IntakeAnswer, IntakeForm } from '../../../server/customer/status-view.js';
 import { ApiError, json } from '../shared/api.js';
-import { errorText } from '../shared/dom.js';
+import { $, errorText } from '../shared/dom.js';
 import { languagePicker, t, translatePage } from '../shared/i18n.js';
 import { renderForm, schemaOfFields, type FormView } from '../shared/form-view.js';
 
 translatePage();
-document.querySelector('#language')!.append(languagePicker());
+$('#language').append(languagePicker());
 
-const form = document.querySelector<HTMLFormElement>('#request-form')!;
-const error = document.querySelector<HTMLElement>('#error')!;
-const send = document.querySelector<HTMLButtonElement>('#send')!;
+const form = $<HTMLFormElement>('#request-form');
+const error = $('#error');
+const send = $<HTMLButtonElement>('#send');
 const processKey = decodeURIComponent(location.pathname.split('/')[2] ?? '');
 const prefill = Object.fromEntries(new URLSearchParams(location.search));
 const base = `/api/public/processes/${encodeURIComponent(processKey)}`;
@@ -36,8 +36,8 @@ async function main(): Promise<void> {
     return;
   }
   document.title = intake.title;
-  document.querySelector('#title')!.textContent = intake.title;
-  const view: FormView = await renderForm(document.querySelector<HTMLElement>('#form')!, intake.schema ?? schemaOfFields('intake', intake.fields), prefill);
+  $('#title').textContent = intake.title;
+  const view: FormView = await renderForm($('#form'), intake.schema ?? schemaOfFields('intake', intake.fields), prefill);
   send.disabled = false;
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -45,13 +45,13 @@ async function main(): Promise<void> {
     if (Object.keys(errors).length) return;
     error.hidden = true;
     send.disabled = true;
-    const website = form.querySelector<HTMLInputElement>('#website')!.value;
+    const website = $<HTMLInputElement>('#website', form).value;
     json<IntakeAnswer>('POST', `${base}/requests`, { json: { data, formStamp: intake.formStamp, [intake.honeypot]: website } })
       .then((answer) => {
         form.hidden = true;
-        document.querySelector('#ticket-number')!.textContent = answer.ticketNumber;
-        document.querySelector<HTMLAnchorElement>('#status-link')!.href = answer.statusPath;
-        document.querySelector<HTMLElement>('#receipt')!.hidden = false;
+        $('#ticket-number').textContent = answer.ticketNumber;
+        $<HTMLAnchorElement>('#status-link').href = answer.statusPath;
+        $('#receipt').hidden = false;
       })
       .catch((err: unknown) => {
         show(err instanceof ApiError && err.status === 429 ? t('request:tooMany') : errorText(err));

@@ -1,7 +1,11 @@
 /** Small DOM helpers for the pages: elements with text, never HTML strings. */
 
-/** The page's one element for `selector` (the page's own markup has it). */
-export const $ = <T extends HTMLElement>(selector: string): T => document.querySelector<T>(selector)!;
+/** The page's one element for `selector` (the page's own markup has it: a missing one is a bug in the page, named here rather than as a null later). */
+export function $<T extends HTMLElement>(selector: string, root: ParentNode = document): T {
+  const element = root.querySelector<T>(selector);
+  if (!element) throw new Error(`The page has no ${selector}`);
+  return element;
+}
 
 export { errorText } from './error-text.js';
 

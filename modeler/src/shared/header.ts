@@ -53,8 +53,9 @@ export function mountTicketSearch(container: HTMLElement): { input: HTMLInputEle
     show(el('p', { className: 'muted', text: t('tickets:search.searching') }));
     void search(query).then(
       (found) => {
-        if (found.length === 1 && TICKET_NUMBER.test(query) && found[0]!.ticketNumber === query.toUpperCase()) {
-          location.assign(ticketHref(found[0]!.ticketNumber));
+        const [only] = found;
+        if (found.length === 1 && only && TICKET_NUMBER.test(query) && only.ticketNumber === query.toUpperCase()) {
+          location.assign(ticketHref(only.ticketNumber));
           return;
         }
         if (!found.length) return show(el('p', { className: 'muted', text: t('tickets:search.none') }));

@@ -52,10 +52,10 @@ export function setLang(next: Lang): void {
 /** Fills every `[data-i18n]` element's text and `[data-i18n-attr]` attributes under root. */
 export function translatePage(root: ParentNode = document): void {
   root.querySelectorAll<HTMLElement>('[data-i18n]').forEach((el) => {
-    el.textContent = t(el.dataset['i18n']!);
+    el.textContent = t(el.dataset['i18n'] ?? '');
   });
   root.querySelectorAll<HTMLElement>('[data-i18n-attr]').forEach((el) => {
-    for (const pair of el.dataset['i18nAttr']!.split(';')) {
+    for (const pair of (el.dataset['i18nAttr'] ?? '').split(';')) {
       const eq = pair.indexOf('=');
       if (eq > 0) el.setAttribute(pair.slice(0, eq).trim(), t(pair.slice(eq + 1).trim()));
     }

@@ -28,8 +28,11 @@ function card(visit: DayVisit, me: string): HTMLLIElement {
   const item = el('li', { className: 'visit', data: { ticket: visit.ticketNumber, task: visit.taskId } });
   const state = el('span', { className: 'state', text: t(`field:day.state.${visit.state}`), data: { state: visit.state } });
   item.append(el('h2', {}, `${visit.ticketNumber} · ${visit.name} `, state));
+  // The navigation link, placed with the actions below.
+  let mapLink: HTMLAnchorElement | null = null;
   if (visit.asset) {
     const map = el('a', { text: t('field:day.navigate') });
+    mapLink = map;
     map.href = `https://www.openstreetmap.org/?mlat=${visit.asset.lat}&mlon=${visit.asset.lon}#map=17/${visit.asset.lat}/${visit.asset.lon}`;
     map.target = '_blank';
     map.rel = 'noopener';
@@ -61,13 +64,7 @@ function card(visit: DayVisit, me: string): HTMLLIElement {
   const actions = el('div', { className: 'actions' });
   if (visit.state === 'assigned') actions.append(button(t('field:day.onMyWay'), () => void progress('on-my-way')(), { className: 'primary' }));
   if (visit.state === 'on-the-way') actions.append(button(t('field:day.arrived'), () => void progress('arrived')(), { className: 'primary' }));
-  if (visit.asset) {
-    const map = el('a', { text: t('field:day.navigate') });
-    map.href = item.dataset['map']!;
-    map.target = '_blank';
-    map.rel = 'noopener';
-    actions.append(map);
-  }
+  if (mapLink) actions.append(mapLink);
   actions.append(
     button(t('field:day.report'), () => void openReport(visit, panel, me).catch(fail), { className: visit.state === 'arrived' ? 'primary' : '' }),
     button(t('field:day.decline'), () => openDecline(visit, panel, me, fail)),

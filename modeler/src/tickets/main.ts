@@ -203,7 +203,7 @@ function setUpWriting(role: string): void {
       return;
     }
     if (!shown) return;
-    const button = ui.write.querySelector('button')!;
+    const button = $<HTMLButtonElement>('button', ui.write);
     button.disabled = true;
     json<ConversationMessage[]>('POST', `/api/instances/${encodeURIComponent(shown.id)}/conversation`, { json: { text } })
       .then(

@@ -62,13 +62,15 @@ const OPERATORS = [
   '<', '>', '!', '+', '-', '*', '/', '%', '(', ')', '.', '?', ':', '[', ']', ',', '=', ';', '{', '}',
 ];
 
+const BRACKETS_UNSUPPORTED = 'brackets "[...]" are not supported (use a.b paths, or a FEEL expression starting with "=")';
+
 const UNSUPPORTED_OPERATORS: Record<string, string> = {
   '=': 'assignment with "=" is not supported (compare with "==")',
   '+=': 'string concatenation with "+=" is not supported',
   '->': 'lambda expressions ("->") are not supported',
   ';': 'several statements separated by ";" are not supported',
   '%': 'the remainder operator "%" is not supported (use FEEL: =modulo(a, b))',
-  '[': 'brackets "[...]" are not supported (use a.b paths, or a FEEL expression starting with "=")',
+  '[': BRACKETS_UNSUPPORTED,
   ',': '"," is not supported here',
   '{': 'braces "{...}" are not supported',
   '}': 'an unmatched "}"',
@@ -208,7 +210,9 @@ class Parser {
 
   private peek(): Token {
     // The token list always ends with an 'end' token and pos never moves past it.
-    return this.tokens[this.pos] ?? this.tokens[this.tokens.length - 1]!;
+    const token = this.tokens[this.pos] ?? this.tokens.at(-1);
+    if (!token) throw new Error('JUEL parser: no tokens, not even the end');
+    return token;
   }
 
   private next(): Token {
@@ -223,12 +227,8 @@ class Parser {
   }
 
   private unexpected(token: Token, after?: Token): never {
-    if (token.kind === 'op' && UNSUPPORTED_OPERATORS[token.value]) {
-      throw new JuelError(UNSUPPORTED_OPERATORS[token.value]!, token.index);
-    }
-    if (token.kind === 'keyword' && UNSUPPORTED_KEYWORDS[token.value]) {
-      throw new JuelError(UNSUPPORTED_KEYWORDS[token.value]!, token.index);
-    }
+    const unsupported = token.kind === 'op' ? UNSUPPORTED_OPERATORS[token.value] : token.kind === 'keyword' ? UNSUPPORTED_KEYWORDS[token.value] : undefined;
+    if (unsupported) throw new JuelError(unsupported, token.index);
     if (token.kind === 'end') {
       const where = after ? ` after "${after.text}"` : '';
       throw new JuelError(`a value is missing${where}`, token.index);
@@ -262,7 +262,7 @@ class Parser {
     while (this.isOp(...Object.keys(ops))) {
       const operator = this.next();
       const right = this.operand(operator, parseOperand);
-      left = `(${left} ${ops[operator.value]!} ${right})`;
+      left = `(${left} ${ops[operator.value] ?? operator.value} ${right})`;
     }
     return left;
   }
@@ -365,7 +365,7 @@ class Parser {
         throw new JuelError(`calling "${source}(...)" is not supported: method and function calls are not allowed`, this.peek().index);
       }
       if (this.isOp('[')) {
-        throw new JuelError(`"${source}[...]": ${UNSUPPORTED_OPERATORS['[']!}`, this.peek().index);
+        throw new JuelError(`"${source}[...]": ${BRACKETS_UNSUPPORTED}`, this.peek().index);
       }
       return segments.join('.');
     }

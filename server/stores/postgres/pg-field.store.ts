@@ -113,7 +113,8 @@ export class PgFieldStore implements FieldStore {
          RETURNING *`,
         [location, sku, quantity, at],
       )
-    ).rows[0]!;
+    ).rows[0];
+    if (!row) throw new Error(`stock ${location}/${sku}: the upsert returned no row`);
     return stock(row);
   }
 

@@ -69,7 +69,8 @@ export class SqliteAnalyticsStore implements AnalyticsStore {
   async cursor(): Promise<{ position: number; valid: boolean; behind: number }> {
     return this.db.transaction(() => {
       const cursor = this.s.cursor.get() ?? START;
-      const behind = this.s.behind.get(cursor.position)!.n;
+      // COUNT(*) always answers one row.
+      const behind = this.s.behind.get(cursor.position)?.n ?? 0;
       if (cursor.position === 0) return { position: 0, valid: true, behind };
       const at = this.s.eventAt.get(cursor.position);
       const valid = at !== undefined && at.instance_id === cursor.instance_id && at.seq === cursor.seq;

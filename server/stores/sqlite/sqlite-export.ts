@@ -108,8 +108,9 @@ function readHeader(first: string | undefined): ExportHeader {
   if (header.formatVersion !== EXPORT_FORMAT_VERSION) {
     throw new InvalidInputError(`Export format version ${String(header.formatVersion)} is not supported (this Baton reads version ${EXPORT_FORMAT_VERSION})`);
   }
-  if (!Number.isInteger(header.schemaVersion) || header.schemaVersion! < 1) throw new InvalidInputError('The export does not say its schema version');
-  if (header.schemaVersion! > SCHEMA_VERSION) {
+  const { schemaVersion } = header;
+  if (schemaVersion === undefined || !Number.isInteger(schemaVersion) || schemaVersion < 1) throw new InvalidInputError('The export does not say its schema version');
+  if (schemaVersion > SCHEMA_VERSION) {
     throw new InvalidInputError(`The export comes from a newer Baton (schema ${header.schemaVersion}, this one has ${SCHEMA_VERSION}): import it with that version`);
   }
   if (typeof header.tables !== 'object' || header.tables === null) throw new InvalidInputError('The export does not list its tables');
@@ -176,7 +177,8 @@ export async function importSqlite(db: Database.Database, lines: AsyncIterable<s
       }
     }
     const broken = db.pragma('foreign_key_check') as { table: string }[];
-    if (broken.length > 0) throw new InvalidInputError(`The export is inconsistent: ${broken.length} row(s) of ${broken[0]!.table} point at rows it does not have`);
+    const [firstBroken] = broken;
+    if (firstBroken) throw new InvalidInputError(`The export is inconsistent: ${broken.length} row(s) of ${firstBroken.table} point at rows it does not have`);
     db.exec('COMMIT');
   } catch (err) {
     db.exec('ROLLBACK');

@@ -176,7 +176,9 @@ export class SqliteFieldStore implements FieldStore {
   }
 
   async setStock(location: string, sku: string, quantity: number, at: string): Promise<StockLevel> {
-    return stock(this.statements.setStock.get({ location, sku, quantity, at })!);
+    const row = this.statements.setStock.get({ location, sku, quantity, at });
+    if (!row) throw new Error(`stock ${location}/${sku}: the upsert returned no row`);
+    return stock(row);
   }
 
   async stock(filter: { location?: string; skus?: string[] }): Promise<StockLevel[]> {
