@@ -28,19 +28,7 @@ import type { AuditEventInput } from '../server/audit/audit-event.js';
 import { foldAudit } from '../server/replay/replay-fold.js';
 import { openSqliteStore, type SqliteStore } from '../server/stores/sqlite/sqlite-store.js';
 import type { Store } from '../server/stores/store.js';
-import {
-  diagram,
-  envCount,
-  fmt,
-  isMain,
-  median,
-  PROCESSES,
-  printFigures,
-  startBenchBaton,
-  timeCycles,
-  writeResult,
-  type Figure,
-} from './fixtures.js';
+import { diagram, envCount, fmt, isMain, median, PROCESSES, printFigures, startBenchBaton, timeCycles, writeResult, type Figure } from './fixtures.js';
 import { serviceCycle } from './service-throughput.js';
 
 const LOOP_KEY = 'benchAuditLoop';
@@ -160,7 +148,9 @@ export async function runCheckpointScale(instances = envCount('AUDIT_CHECKPOINT_
     if (!checkpoint || idle.result !== null) throw new Error('the checkpoint benchmark did not seal exactly once');
     const check = await time(5, async () => checkpointProblem(key, checkpoint, await store.audit.checkpoints.heads(checkpoint.id)));
     if (check.result !== null) throw new Error(check.result);
-    console.log(`\ncheckpoints over ${fmt(instances)} instances: seal all heads ${fmt(sealed.ms, 1)} ms; pass with none advanced ${fmt(idle.ms, 1)} ms; check one ${fmt(instances)}-head checkpoint ${fmt(check.ms, 1)} ms`);
+    console.log(
+      `\ncheckpoints over ${fmt(instances)} instances: seal all heads ${fmt(sealed.ms, 1)} ms; pass with none advanced ${fmt(idle.ms, 1)} ms; check one ${fmt(instances)}-head checkpoint ${fmt(check.ms, 1)} ms`,
+    );
     return { instances, sealMs: sealed.ms, idleMs: idle.ms, checkMs: check.ms };
   } finally {
     await store.close();
@@ -229,9 +219,7 @@ export async function runOverhead(count = envCount('AUDIT_COUNT', 150), rounds =
       const wallOverhead = median(runsWith.map((perSec, round) => overheadOf(1e6 / perSec, 1e6 / (runsWithout[round] ?? perSec))));
       console.log(`  ${events.length} audit events per instance; chaining them ${fmt(chainUs, 1)} µs per instance`);
       console.log(`  CPU per instance: with audit ${fmt(median(cpuWith))} µs, without audit rows ${fmt(median(cpuWithout))} µs (minus chaining for "no audit")`);
-      console.log(
-        `  overhead (CPU) per round ${overheads.map((value) => `${fmt(value * 100, 1)} %`).join(', ')} → median ${fmt(overhead * 100, 1)} %  (target < 15 %)`,
-      );
+      console.log(`  overhead (CPU) per round ${overheads.map((value) => `${fmt(value * 100, 1)} %`).join(', ')} → median ${fmt(overhead * 100, 1)} %  (target < 15 %)`);
       console.log(`  overhead (wall clock, noisier) median ${fmt(wallOverhead * 100, 1)} %`);
       results.push({
         process: definition.key,

@@ -93,7 +93,11 @@ function copyInstances(store: SqliteStore, templateId: string, count: number, ne
   };
   db.transaction(() => {
     for (let k = 0; k < count; k++) {
-      const swaps: [string, string][] = [[templateId, randomUUID()], [ticket, nextTicket()], ...taskIds.map((id): [string, string] => [id, `${id.slice(0, id.lastIndexOf('_'))}_${randomUUID().slice(0, 8)}`])];
+      const swaps: [string, string][] = [
+        [templateId, randomUUID()],
+        [ticket, nextTicket()],
+        ...taskIds.map((id): [string, string] => [id, `${id.slice(0, id.lastIndexOf('_'))}_${randomUUID().slice(0, 8)}`]),
+      ];
       for (const table of tables) {
         for (const row of rows[table]!) statements[table]!.run(Object.fromEntries(Object.entries(row).map(([key, value]) => [key, replace(value, swaps)])));
       }
@@ -152,9 +156,13 @@ async function main(): Promise<void> {
     const sorted = [...probes].sort((a, b) => a - b);
     console.log(`2. recompute of ${fmt(pending)} timers: ${fmt(recomputeMs)} ms = ${fmt((pending * 1000) / recomputeMs)} timers/s`);
     console.log(`   event loop delay during it: p50 ${fmt(loop.percentile(50) / 1e6, 1)} ms, p99 ${fmt(loop.percentile(99) / 1e6, 1)} ms, max ${fmt(loop.max / 1e6, 1)} ms`);
-    console.log(`   a calendar read every 50 ms meanwhile: ${fmt(probes.length)} reads, median ${fmt(sorted[Math.floor(sorted.length / 2)] ?? 0, 1)} ms, max ${fmt(sorted[sorted.length - 1] ?? 0, 1)} ms`);
+    console.log(
+      `   a calendar read every 50 ms meanwhile: ${fmt(probes.length)} reads, median ${fmt(sorted[Math.floor(sorted.length / 2)] ?? 0, 1)} ms, max ${fmt(sorted[sorted.length - 1] ?? 0, 1)} ms`,
+    );
     console.log(`3. timer.moved events: ${fmt(moved.n)}; timers left before the holiday's end: ${fmt(stillOld.n)}; open tasks due after it: ${fmt(tasksMoved.n)} of ${fmt(INSTANCES)}`);
-    console.log(`   target ≤ 10 s for 100,000: ${recomputeMs <= 10_000 ? 'met' : 'NOT met'}; ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; took ${fmt((performance.now() - began) / 1000, 1)} s in all`);
+    console.log(
+      `   target ≤ 10 s for 100,000: ${recomputeMs <= 10_000 ? 'met' : 'NOT met'}; ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; took ${fmt((performance.now() - began) / 1000, 1)} s in all`,
+    );
   } finally {
     await baton.shutdown();
     rmSync(dir, { recursive: true, force: true });

@@ -19,21 +19,7 @@ import { performance } from 'node:perf_hooks';
 
 import { StepRun } from '../server/engine/step-run.js';
 import { bareCycle, contextOf, parseAll, roundTripCycle } from './bare-engine.js';
-import {
-  busyCores,
-  envCount,
-  findFigure,
-  fmt,
-  interleaved,
-  runAsMain,
-  printFigures,
-  readTicks,
-  SIMPLE_KEY,
-  startBenchBaton,
-  timeCycles,
-  type Figure,
-  type Timing,
-} from './fixtures.js';
+import { busyCores, envCount, findFigure, fmt, interleaved, runAsMain, printFigures, readTicks, SIMPLE_KEY, startBenchBaton, timeCycles, type Figure, type Timing } from './fixtures.js';
 import { serviceCycle } from './service-throughput.js';
 
 type Patch = () => () => void;

@@ -267,7 +267,10 @@ export function readTicks(): Ticks | null {
     const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = fields;
     const own = readFileSync('/proc/self/stat', 'utf8');
     // Fields after the command name (which may contain spaces) start at state = field 3.
-    const rest = own.slice(own.lastIndexOf(')') + 2).split(' ').map(Number);
+    const rest = own
+      .slice(own.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
     const children = (rest[13] ?? 0) + (rest[14] ?? 0);
     return { busy: user + nice + system + irq + softirq, steal, total: user + nice + system + idle + iowait + irq + softirq + steal, children };
   } catch {

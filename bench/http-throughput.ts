@@ -12,20 +12,7 @@ import type { Server } from 'node:http';
 
 import { ConflictError } from '../server/errors.js';
 import { bareCycle, contextOf, parseAll } from './bare-engine.js';
-import {
-  envCount,
-  findFigure,
-  interleaved,
-  runAsMain,
-  printFigures,
-  ratioText,
-  SIMPLE_KEY,
-  startBenchBaton,
-  timeCycles,
-  type BenchBaton,
-  type Cycle,
-  type Figure,
-} from './fixtures.js';
+import { envCount, findFigure, interleaved, runAsMain, printFigures, ratioText, SIMPLE_KEY, startBenchBaton, timeCycles, type BenchBaton, type Cycle, type Figure } from './fixtures.js';
 import { serviceCycle, statusCounts } from './service-throughput.js';
 
 interface StartResponse {
@@ -138,8 +125,7 @@ export async function runHttp(options: { count?: number; inFlight?: number; roun
     const expected = 400 + rounds * count * 3;
     if (completed !== expected) throw new Error(`expected ${expected} completed instances, the database has ${completed}`);
     console.log(
-      `  ratio HTTP ÷ bare: sequential ${ratioText(ratioToBare)}, ${inFlight} in flight ${ratioText(ratioInFlightToBare)};` +
-        ` HTTP ÷ service layer (sequential) ${ratioText(ratioToService)}`,
+      `  ratio HTTP ÷ bare: sequential ${ratioText(ratioToBare)}, ${inFlight} in flight ${ratioText(ratioInFlightToBare)};` + ` HTTP ÷ service layer (sequential) ${ratioText(ratioToService)}`,
     );
     console.log(`  checked: ${completed} instances completed and saved`);
     return { process: processKey, figures, ratioToBare, ratioToService, ratioInFlightToBare, instancesCompleted: completed };

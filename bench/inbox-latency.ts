@@ -155,7 +155,18 @@ export async function runInboxLatency(options: { rate?: number; seconds?: number
       for (let i = 0; i < PER_DEPARTMENT; i++) {
         const username = `${department}-u${i}`;
         people.push({ username, department });
-        await store.users.insert({ id: randomUUID(), username, displayName: username, role: 'staff', departments: [department], skills: [], disabled: false, passwordHash, createdAt: now, updatedAt: now });
+        await store.users.insert({
+          id: randomUUID(),
+          username,
+          displayName: username,
+          role: 'staff',
+          departments: [department],
+          skills: [],
+          disabled: false,
+          passwordHash,
+          createdAt: now,
+          updatedAt: now,
+        });
       }
     }
     await baton.definitions.deploy(PROCESS);

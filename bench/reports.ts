@@ -71,9 +71,7 @@ export async function reportsBench(taskEvents = Number(process.env['BENCH_TASK_E
     // Generate: one transaction per 20,000 tickets; foreign keys off for the raw rows (no instances table rows).
     const db = store.db;
     db.pragma('foreign_keys = OFF');
-    const insert = db.prepare(
-      `INSERT INTO audit_events (instance_id, seq, type, at, actor, element_id, definition_id, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', '')`,
-    );
+    const insert = db.prepare(`INSERT INTO audit_events (instance_id, seq, type, at, actor, element_id, definition_id, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', '')`);
     const feedback = db.prepare('INSERT INTO customer_feedback (instance_id, rating, comment, created_at) VALUES (?, ?, ?, ?)');
     const rnd = random(15);
     const people = { 'first-line': 20, l1: 15, l2: 10 } as const;

@@ -75,7 +75,9 @@ function machine(): Record<string, string> {
     memory: `${fmt(totalmem() / 2 ** 30, 1)} GiB (${fmt(freemem() / 2 ** 30, 1)} GiB free)`,
     node: process.version,
     date: new Date().toISOString(),
-    load: loadavg().map((l) => fmt(l, 2)).join(' '),
+    load: loadavg()
+      .map((l) => fmt(l, 2))
+      .join(' '),
   };
 }
 
@@ -249,12 +251,19 @@ try {
   const profile = (outputs.get('profile.ts') as { report: ProfileReport }).report;
   const audit = outputs.get('audit.ts') as { trail: AuditTrailResult; checkpoints: CheckpointScaleResult; overhead: AuditOverheadResult[] };
 
-  console.log(`\n=== summary (${fmt((performance.now() - began) / 1000)} s; load average at the end ${loadavg().map((l) => fmt(l, 2)).join(' ')})`);
+  console.log(
+    `\n=== summary (${fmt((performance.now() - began) / 1000)} s; load average at the end ${loadavg()
+      .map((l) => fmt(l, 2))
+      .join(' ')})`,
+  );
   printTable(rows({ service, http, twoCores, memory, audit }));
   if (noise.size > 0) {
     console.log(`\nnoise — cores kept busy by other processes (and hypervisor steal) per step, on average: ${[...noise.entries()].map(([script, cores]) => `${script} ${fmt(cores, 2)}`).join(', ')}`);
   }
-  const top = profile.breakdown.steps.filter((step) => step.depth > 0).sort((a, b) => b.usPerInstance - a.usPerInstance).slice(0, 6);
+  const top = profile.breakdown.steps
+    .filter((step) => step.depth > 0)
+    .sort((a, b) => b.usPerInstance - a.usPerInstance)
+    .slice(0, 6);
   console.log(`\nlargest steps per instance (${SIMPLE_KEY}, ${fmt(profile.breakdown.usPerInstance)} µs in all; ${ELEVEN_KEY} not profiled here):`);
   for (const step of top) console.log(`  ${`${step.phase}: ${step.label}`.padEnd(66)} ${fmt(step.usPerInstance).padStart(6)} µs  ${fmt(step.percent, 1)} %`);
   const gc = profile.cpu.groups.find((group) => group.name === '(garbage collector)');

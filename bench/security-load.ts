@@ -107,7 +107,9 @@ export async function securityLoad(): Promise<LoadResult> {
 
   const lostCreated = opened.reduce((sum, id) => sum + (socketCount - (created.get(id) ?? 0)), 0);
   const lostRemoved = opened.reduce((sum, id) => sum + (socketCount - (removed.get(id) ?? 0)), 0);
-  const numbers = (await bench.store.instances.list({ limit: 100_000, offset: 0 })).filter((instance) => instance.processKey === KEY).map((instance) => Number(instance.ticketNumber.split('-').at(-1)));
+  const numbers = (await bench.store.instances.list({ limit: 100_000, offset: 0 }))
+    .filter((instance) => instance.processKey === KEY)
+    .map((instance) => Number(instance.ticketNumber.split('-').at(-1)));
   numbers.sort((a, b) => a - b);
   const gaps = numbers.filter((value, index) => value !== index + 1).length;
 
@@ -122,7 +124,9 @@ export async function securityLoad(): Promise<LoadResult> {
       return [name, { count: values.length, perSec: values.length / elapsed, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) }];
     }),
   );
-  const serverErrors = Object.entries(statuses).filter(([status]) => Number(status) >= 500).reduce((sum, [, count]) => sum + count, 0);
+  const serverErrors = Object.entries(statuses)
+    .filter(([status]) => Number(status) >= 500)
+    .reduce((sum, [, count]) => sum + count, 0);
   return { seconds: elapsed, workers, sockets: socketCount, operations, statuses, serverErrors, tasksOpened: opened.length, lostCreated, lostRemoved, gapsInTicketNumbers: gaps };
 }
 

@@ -10,22 +10,7 @@ import type Database from 'better-sqlite3';
 
 import type { Baton } from '../server/baton.js';
 import { bareCycle, contextOf, parseAll, roundTripCycle } from './bare-engine.js';
-import {
-  envCount,
-  findFigure,
-  fmt,
-  interleaved,
-  isMain,
-  PROCESSES,
-  printFigures,
-  ratioText,
-  SIMPLE_KEY,
-  startBenchBaton,
-  timeCycles,
-  writeResult,
-  type Cycle,
-  type Figure,
-} from './fixtures.js';
+import { envCount, findFigure, fmt, interleaved, isMain, PROCESSES, printFigures, ratioText, SIMPLE_KEY, startBenchBaton, timeCycles, writeResult, type Cycle, type Figure } from './fixtures.js';
 
 /** One instance through the service layer: start, complete its task; checks it really ended. */
 export function serviceCycle(baton: Baton, processKey: string): Cycle {

@@ -60,9 +60,7 @@ function open(file: string, clock: ManualClock, agenda: { concurrency: number | 
     ...BENCH_CONFIG,
     store,
     clock,
-    ...(agenda
-      ? { agenda: { processEveryMs: 1000, lockLifetimeMs: 60_000, retryMs: 30_000, ...(agenda.concurrency === null ? {} : { concurrency: agenda.concurrency }) } }
-      : {}),
+    ...(agenda ? { agenda: { processEveryMs: 1000, lockLifetimeMs: 60_000, retryMs: 30_000, ...(agenda.concurrency === null ? {} : { concurrency: agenda.concurrency }) } } : {}),
   });
   return { baton, store };
 }
@@ -124,7 +122,14 @@ function firedCount(store: SqliteStore): number {
   return (store.db.prepare("SELECT count(*) AS n FROM audit_events WHERE type = 'timer.fired'").get() as { n: number }).n;
 }
 
-async function measure(variant: string, file: string, count: number, clock: ManualClock, run: (baton: Baton, store: SqliteStore, calls: Outcome['calls']) => Promise<void>, agenda: { concurrency: number | null } | null): Promise<Outcome> {
+async function measure(
+  variant: string,
+  file: string,
+  count: number,
+  clock: ManualClock,
+  run: (baton: Baton, store: SqliteStore, calls: Outcome['calls']) => Promise<void>,
+  agenda: { concurrency: number | null } | null,
+): Promise<Outcome> {
   const { baton, store } = open(file, clock, agenda);
   const calls: Outcome['calls'] = {};
   const steps = timeSteps(baton);

@@ -494,7 +494,10 @@ async function fillStore(file: string): Promise<{ apiPerSec: number }> {
     const c0 = performance.now();
     store.db.pragma('wal_checkpoint(TRUNCATE)');
     const checkpointMs = performance.now() - c0;
-    row('Clone pending-timer instances with SQL (instances, tasks, audit, agenda_jobs rows)', `${fmt(clones + 1)} in ${secs(cloneMs)} = ${fmt(((clones + 1) * 1000) / cloneMs)} instances/s; WAL checkpoint ${secs(checkpointMs)}`);
+    row(
+      'Clone pending-timer instances with SQL (instances, tasks, audit, agenda_jobs rows)',
+      `${fmt(clones + 1)} in ${secs(cloneMs)} = ${fmt(((clones + 1) * 1000) / cloneMs)} instances/s; WAL checkpoint ${secs(checkpointMs)}`,
+    );
 
     // Clones are real instances: their audit chain verifies and the engine resumes their state.
     const probe = cloneIds[cloneIds.length - 1]!;
@@ -594,7 +597,7 @@ async function measureStartup(file: string, emptyFile: string): Promise<void> {
   row("Start-up: until agenda's first poll is done", ms(full.firstPollMs), ms(empty.firstPollMs));
   row('Start-up: until a timer missed while down has fired (its step committed)', ms(full.overdueFiredMs), ms(empty.overdueFiredMs));
   row('RSS at rest after start-up (heap used)', `${mb(full.rss)} (${mb(full.heapUsed)})`, `${mb(empty.rss)} (${mb(empty.heapUsed)})`);
-  row("One look for due timer jobs (timerJobs.claimDue, none due)", ms(full.pollQueryMs, 2), ms(empty.pollQueryMs, 2));
+  row('One look for due timer jobs (timerJobs.claimDue, none due)', ms(full.pollQueryMs, 2), ms(empty.pollQueryMs, 2));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -611,9 +614,7 @@ interface Fired {
 
 /** Due time of each instance's pending timer (Baton's `dueMs` on the agenda job), read before it fires. */
 function dueTimes(store: SqliteStore, instanceIds: readonly string[]): Map<string, number> {
-  const statement = store.db.prepare(
-    "SELECT instance_id AS id, json_extract(data, '$.dueMs') AS due FROM agenda_jobs WHERE name = 'baton.timer' AND instance_id IN (SELECT value FROM json_each(?))",
-  );
+  const statement = store.db.prepare("SELECT instance_id AS id, json_extract(data, '$.dueMs') AS due FROM agenda_jobs WHERE name = 'baton.timer' AND instance_id IN (SELECT value FROM json_each(?))");
   const result = new Map<string, number>();
   for (let i = 0; i < instanceIds.length; i += 5000) {
     for (const { id, due } of statement.all(JSON.stringify(instanceIds.slice(i, i + 5000))) as { id: string; due: number }[]) result.set(id, due);
@@ -731,7 +732,11 @@ async function asShipped(file: string): Promise<{ lookupMs: number }> {
     await baton.instances.start({ processKey: SLA_KEY, variables: {}, businessKey: null }, 'bench');
   });
   row(`As shipped, ${fmt(PENDING)} pending: one instance's timers (forInstance / replaceForInstanceSync query)`, `${fmt(lookup.ms, 2)} ms (plan: ${lookup.plan})`);
-  row(`As shipped, ${fmt(PENDING)} pending: baton.instances.start, 10 in flight`, `${fmt((count * 1000) / ms)} instances/s (${count} starts)`, 'see the first row: the same starts with 0–10,000 pending');
+  row(
+    `As shipped, ${fmt(PENDING)} pending: baton.instances.start, 10 in flight`,
+    `${fmt((count * 1000) / ms)} instances/s (${count} starts)`,
+    'see the first row: the same starts with 0–10,000 pending',
+  );
   await closeBaton(running, 'as shipped');
   return { lookupMs: lookup.ms };
 }
@@ -743,7 +748,11 @@ async function analyze(file: string, shippedLookupMs: number): Promise<void> {
   const ms = performance.now() - t0;
   const lookup = await timersOfInstanceMs(store);
   log(`3. ANALYZE took ${secs(ms)}; one instance's timers now ${fmt(lookup.ms, 3)} ms; plan: ${lookup.plan}`);
-  row('After ANALYZE (sqlite_stat1 written; Baton never runs it): one instance\'s timers', `${fmt(lookup.ms, 3)} ms (plan: ${lookup.plan})`, `${fmt(shippedLookupMs, 2)} ms as shipped; ANALYZE took ${secs(ms)}`);
+  row(
+    "After ANALYZE (sqlite_stat1 written; Baton never runs it): one instance's timers",
+    `${fmt(lookup.ms, 3)} ms (plan: ${lookup.plan})`,
+    `${fmt(shippedLookupMs, 2)} ms as shipped; ANALYZE took ${secs(ms)}`,
+  );
   store.db.close();
 }
 
@@ -968,8 +977,10 @@ async function burstPhase(file: string, apiPerSec: number): Promise<void> {
       `claimed ${fmt(totalDeliveries)} (${duplicateDeliveries} jobs more than once); metricsSnapshot fired ${fmt(snapshot.fired)}`,
   );
   const allFired = check.never === 0 && check.twice === 0 && left === 0 && escalation.escalated === BURST;
-  verdicts.push(`Burst of ${fmt(BURST)}: every timer fired once, no job left, every instance escalated: ${allFired ? 'MET' : 'NOT MET'}${complete ? '' : ' (with the safety sweep\'s help)'}`);
-  verdicts.push(`Burst of ${fmt(BURST)} fired by agenda ≤ 60 s after the due second: ${complete && burstMs <= 60_000 ? 'MET' : 'NOT MET'} (${complete ? secs(burstMs) : `${fmt(byAgenda)} fired in ${secs(burstMs)}`})`);
+  verdicts.push(`Burst of ${fmt(BURST)}: every timer fired once, no job left, every instance escalated: ${allFired ? 'MET' : 'NOT MET'}${complete ? '' : " (with the safety sweep's help)"}`);
+  verdicts.push(
+    `Burst of ${fmt(BURST)} fired by agenda ≤ 60 s after the due second: ${complete && burstMs <= 60_000 ? 'MET' : 'NOT MET'} (${complete ? secs(burstMs) : `${fmt(byAgenda)} fired in ${secs(burstMs)}`})`,
+  );
   if (livelocks.length > 0) {
     problems.push(
       `Burst: agenda's queue fill ran past the ${LOCK_LIFETIME_MS / 1000} s lock lifetime and began re-locking its own expired jobs instead of yielding ` +
@@ -1006,7 +1017,9 @@ function machine(): string {
 
 async function main(): Promise<void> {
   log(`timer benchmark: ${machine()}`);
-  log(`pending ${fmt(PENDING)} (API ${fmt(API_STARTS)}), stream ${STREAM_RATE}/s × ${STREAM_SECONDS} s (as shipped ${SHIPPED_STREAM_SECONDS} s), burst ${fmt(BURST)} (API ${fmt(BURST_API)}), ANALYZE ${ANALYZE ? 'on' : 'off'}`);
+  log(
+    `pending ${fmt(PENDING)} (API ${fmt(API_STARTS)}), stream ${STREAM_RATE}/s × ${STREAM_SECONDS} s (as shipped ${SHIPPED_STREAM_SECONDS} s), burst ${fmt(BURST)} (API ${fmt(BURST_API)}), ANALYZE ${ANALYZE ? 'on' : 'off'}`,
+  );
   const dir = mkdtempSync(path.join(tmpdir(), 'baton-bench-timers-'));
   const file = path.join(dir, 'baton.db');
   const emptyFile = path.join(dir, 'empty.db');

@@ -256,7 +256,9 @@ const MODE_LABEL: Record<WorkerMode, string> = {
 };
 
 function printTwoCores(result: TwoCoresResult, rounds: number): void {
-  console.log(`two cores — ${MODE_LABEL[result.mode]}; ${result.inFlightPerNode} in flight per node, ${result.durationMs / 1000} s per run, median of ${rounds}${result.pinned ? ', pinned with taskset' : ', NOT pinned (no taskset)'}`);
+  console.log(
+    `two cores — ${MODE_LABEL[result.mode]}; ${result.inFlightPerNode} in flight per node, ${result.durationMs / 1000} s per run, median of ${rounds}${result.pinned ? ', pinned with taskset' : ', NOT pinned (no taskset)'}`,
+  );
   const line = (name: string, s: Setting) =>
     console.log(
       `  ${name.padEnd(32)} ${fmt(s.perSec).padStart(5)} instances/s  (runs ${s.runs.map((r) => fmt(r)).join(', ')})  ${fmt(s.cores, 2)} cores busy, others ≤ ${fmt(s.others, 2)}` +

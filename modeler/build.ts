@@ -65,7 +65,9 @@ const localesModule: esbuild.Plugin = {
         const langDir = path.join(LOCALES_DIR, lang);
         if (!statSync(langDir).isDirectory()) continue;
         resources[lang] = {};
-        for (const file of readdirSync(langDir).filter((name) => name.endsWith('.json')).sort()) {
+        for (const file of readdirSync(langDir)
+          .filter((name) => name.endsWith('.json'))
+          .sort()) {
           watchFiles.push(path.join(langDir, file));
           resources[lang][file.slice(0, -'.json'.length)] = JSON.parse(readFileSync(path.join(langDir, file), 'utf8')) as unknown;
         }
@@ -140,12 +142,7 @@ export function isBuildCurrent(outDir = WEB_DIR): boolean {
   if (!existsSync(list)) return false;
   const builtAt = statMs(list);
   const newest = (dir: string): number =>
-    Math.max(
-      0,
-      ...readdirSync(dir, { withFileTypes: true }).map((entry) =>
-        entry.isDirectory() ? newest(path.join(dir, entry.name)) : statMs(path.join(dir, entry.name)),
-      ),
-    );
+    Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((entry) => (entry.isDirectory() ? newest(path.join(dir, entry.name)) : statMs(path.join(dir, entry.name)))));
   const sources = JSON.parse(readFileSync(list, 'utf8')) as string[];
   return newest(modelerDir) <= builtAt && newest(LOCALES_DIR) <= builtAt && sources.every((file) => existsSync(file) && statMs(file) <= builtAt);
 }

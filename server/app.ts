@@ -167,7 +167,10 @@ export function createApp(components: AppComponents): Express {
   api.use('/calendars', calendarRoutes(components.calendars));
   api.use('/definitions', definitionRoutes(components.definitions));
   api.use('/connectors', connectorRoutes(components.definitions));
-  api.use(fieldRoutes(components.field, components.visits, (month, only) => fieldKpis(components.store, month, only)), staffInvoiceRoutes(components.store.instances));
+  api.use(
+    fieldRoutes(components.field, components.visits, (month, only) => fieldKpis(components.store, month, only)),
+    staffInvoiceRoutes(components.store.instances),
+  );
   api.use('/instances', auditRoutes(components.audit), replayRoutes(components.replay));
   // Before the instance routes: with four-eyes on, their cancel is held as a request here.
   api.use('/instances', interventionRoutes(components.operations, components.instances, components.fourEyes));

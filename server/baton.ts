@@ -133,7 +133,13 @@ export function createBaton(options: BatonOptions) {
   // The dispatch handler plans with the field service, which needs the runner (made below) only
   // to reassign a visit by hand; a handler runs only once Baton is up.
   const ratingLinks = new RatingLinks(store.secrets, publicUrl);
-  const connectors = new ConnectorRegistry([logConnector, emailConnector, webhookConnector(options.config.webhook), notifyConnector(notifications), feedbackRequestConnector(ratingLinks), dispatchConnector((input): Promise<DispatchPlan> => field.plan(input)),
+  const connectors = new ConnectorRegistry([
+    logConnector,
+    emailConnector,
+    webhookConnector(options.config.webhook),
+    notifyConnector(notifications),
+    feedbackRequestConnector(ratingLinks),
+    dispatchConnector((input): Promise<DispatchPlan> => field.plan(input)),
     usePartsConnector(() => field),
     invoiceConnector(() => field, options.config.invoice ?? DEFAULT_INVOICE),
   ]);
@@ -231,8 +237,38 @@ export function createBaton(options: BatonOptions) {
   const tickets = new TicketService(store, definitions, profiles, runner, new StatusLookupLimiter(store.rateLimits, clock, options.customer?.lookupLimits), statusLinks, clock);
   const accounts = new AccountService(store.preferences, clock);
   const app = createApp({
-    ratingLinks, analytics, reportDeliveries, tickets, store, auth, users, departments, calendars, slaPauses, definitions, instances, taskActions, messages, timers, audit, replay, intake, status, field, visits, accounts, notifications,
-    externalTasks, taskErrors, operations, fourEyes, dispatcher: () => dispatcher, logger, health, version: options.version, trustProxy: options.config.trustProxy ?? false,
+    ratingLinks,
+    analytics,
+    reportDeliveries,
+    tickets,
+    store,
+    auth,
+    users,
+    departments,
+    calendars,
+    slaPauses,
+    definitions,
+    instances,
+    taskActions,
+    messages,
+    timers,
+    audit,
+    replay,
+    intake,
+    status,
+    field,
+    visits,
+    accounts,
+    notifications,
+    externalTasks,
+    taskErrors,
+    operations,
+    fourEyes,
+    dispatcher: () => dispatcher,
+    logger,
+    health,
+    version: options.version,
+    trustProxy: options.config.trustProxy ?? false,
   });
   let live: LiveHub | null = null;
   let statusHub: StatusHub | null = null;

@@ -39,7 +39,10 @@ const schema = z.object({
     })
     .optional(),
   /** The PostgreSQL schema Baton's tables live in (several Baton stores can share one database). */
-  BATON_DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'must be a plain lower-case SQL name, e.g. baton' }).default('public'),
+  BATON_DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'must be a plain lower-case SQL name, e.g. baton' })
+    .default('public'),
   /** Connections each node keeps to PostgreSQL (docs/deploy.md: pool sizes). */
   BATON_DATABASE_POOL: z.coerce.number().int().min(2).max(200).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -54,20 +57,34 @@ const schema = z.object({
   /** Engines of recently active instances kept in memory between steps (0: recover every step from the store). */
   BATON_RESIDENT_ENGINES: z.coerce.number().int().min(0).max(100_000).default(DEFAULT_RESIDENT.maxEngines),
   /** …and the memory they may take, in MB (estimated per diagram). */
-  BATON_RESIDENT_MB: z.coerce.number().int().min(1).max(65_536).default(DEFAULT_RESIDENT.maxBytes / MB),
+  BATON_RESIDENT_MB: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(65_536)
+    .default(DEFAULT_RESIDENT.maxBytes / MB),
   BATON_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   BATON_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   /** Absolute base URL customers reach Baton at: the links in confirmation emails and QR codes. */
   BATON_INVOICE_HOURLY_RATE: z.coerce.number().finite().min(0).default(DEFAULT_INVOICE.hourlyRate),
   BATON_INVOICE_TAX_RATE: z.coerce.number().finite().min(0).max(1).default(DEFAULT_INVOICE.taxRate),
-  BATON_INVOICE_CURRENCY: z.string().trim().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').default(DEFAULT_INVOICE.currency),
+  BATON_INVOICE_CURRENCY: z
+    .string()
+    .trim()
+    .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')
+    .default(DEFAULT_INVOICE.currency),
   BATON_TRUST_PROXY: z
     .string()
     .optional()
     .refine((value) => parseTrustProxy(value) !== null, {
       message: 'must be the number of proxies in front (1), or their addresses or subnets, comma-separated (loopback, 10.0.0.0/8)',
     }),
-  BATON_PUBLIC_URL: z.string().trim().url().refine((value) => /^https?:\/\//.test(value), { message: 'must be an http(s) URL' }).optional(),
+  BATON_PUBLIC_URL: z
+    .string()
+    .trim()
+    .url()
+    .refine((value) => /^https?:\/\//.test(value), { message: 'must be an http(s) URL' })
+    .optional(),
   /** Where queued emails go; unset (or empty), they stay queued in the outbox. */
   BATON_SMTP_URL: z
     .string()
@@ -87,13 +104,21 @@ const schema = z.object({
   /** The newest checkpoint's id and signature, kept outside the database; default beside the key file. */
   BATON_AUDIT_ANCHOR_FILE: z.string().min(1).optional(),
   /** An external witness: every checkpoint head and audit alarm is POSTed there as JSON. */
-  BATON_AUDIT_WITNESS_URL: z.string().url().refine((url) => /^https?:/.test(url), 'must be an http(s) URL').optional(),
+  BATON_AUDIT_WITNESS_URL: z
+    .string()
+    .url()
+    .refine((url) => /^https?:/.test(url), 'must be an http(s) URL')
+    .optional(),
   /** An external witness by email (needs BATON_SMTP_URL): every checkpoint head and audit alarm. */
   BATON_AUDIT_WITNESS_EMAIL: z.string().email().optional(),
   /** How often the chain heads are sealed in a signed checkpoint (and once more on shutdown). */
   BATON_AUDIT_CHECKPOINT_MS: z.coerce.number().int().min(1000).max(86_400_000).default(DEFAULT_CHECKPOINT_MS),
   /** How long a browser session lasts, and a bearer token. */
-  BATON_SESSION_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(DEFAULT_SESSION_HOURS),
+  BATON_SESSION_HOURS: z.coerce
+    .number()
+    .min(0.01)
+    .max(24 * 30)
+    .default(DEFAULT_SESSION_HOURS),
   BATON_TOKEN_DAYS: z.coerce.number().min(0.01).max(365).default(DEFAULT_TOKEN_DAYS),
   /** bcrypt cost; each +1 doubles the work of a sign-in. */
   BATON_BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(DEFAULT_BCRYPT_COST),
@@ -166,9 +191,7 @@ export interface Config {
   trustProxy: TrustProxy;
 }
 
-export type DatabaseConfig =
-  | { kind: 'sqlite'; file: string }
-  | { kind: 'postgres'; url: string; poolSize: number; schema?: string };
+export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; poolSize: number; schema?: string };
 
 export interface AuthConfig {
   sessionTtlMs: number;

@@ -93,7 +93,9 @@ describe('HTTP API', () => {
         const res = await call();
         expect(res.status).to.equal(status);
         expect((res.body as ErrorResponse).error.code).to.equal(code);
-        expect((res.body as ErrorResponse).error.message).to.be.a('string').and.not.match(/at .*\.ts:\d+/);
+        expect((res.body as ErrorResponse).error.message)
+          .to.be.a('string')
+          .and.not.match(/at .*\.ts:\d+/);
         expect(await counts()).to.deep.equal(before);
       });
     }
@@ -136,14 +138,20 @@ describe('HTTP API', () => {
     it('refuses a script task and a JavaScript condition at deploy, naming the elements', async () => {
       const before = await counts();
       const script = await deploy(
-        bpmn('scripted', `<bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f" sourceRef="s" targetRef="js" />
-          <bpmn:scriptTask id="js" scriptFormat="javascript"><bpmn:script>process.exit(1)</bpmn:script></bpmn:scriptTask>`),
+        bpmn(
+          'scripted',
+          `<bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f" sourceRef="s" targetRef="js" />
+          <bpmn:scriptTask id="js" scriptFormat="javascript"><bpmn:script>process.exit(1)</bpmn:script></bpmn:scriptTask>`,
+        ),
       );
       const condition = await deploy(
-        bpmn('jscond', `<bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f0" sourceRef="s" targetRef="g" />
+        bpmn(
+          'jscond',
+          `<bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f0" sourceRef="s" targetRef="g" />
           <bpmn:exclusiveGateway id="g" default="f2" />
           <bpmn:sequenceFlow id="f1" sourceRef="g" targetRef="e"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression" language="javascript">next(null, true)</bpmn:conditionExpression></bpmn:sequenceFlow>
-          <bpmn:sequenceFlow id="f2" sourceRef="g" targetRef="e" /><bpmn:endEvent id="e" />`),
+          <bpmn:sequenceFlow id="f2" sourceRef="g" targetRef="e" /><bpmn:endEvent id="e" />`,
+        ),
       );
       expect(script.status).to.equal(422);
       expect((script.body as ErrorResponse).error.issues.map((i) => i.elementId)).to.include('js');

@@ -35,7 +35,18 @@ function sendCsv(res: Response, filename: string, body: string): void {
   res.type('text/csv').attachment(filename).send(body);
 }
 
-const figureColumns = <R extends { resolved: number; passedUp: number; handedOver: number; escalated: number; reopened: number; medianHandlingMs: number | null; csat: { average: number | null; count: number }; passedUpCsat: { average: number | null; count: number } }>() =>
+const figureColumns = <
+  R extends {
+    resolved: number;
+    passedUp: number;
+    handedOver: number;
+    escalated: number;
+    reopened: number;
+    medianHandlingMs: number | null;
+    csat: { average: number | null; count: number };
+    passedUpCsat: { average: number | null; count: number };
+  },
+>() =>
   [
     ['resolved', (r: R) => r.resolved],
     ['passedUp', (r: R) => r.passedUp],
@@ -71,10 +82,7 @@ export function reportRoutes(analytics: AnalyticsService, deliveries: ReportDeli
     const report = await analytics.monthly(principalOf(req), query);
     if (query.format === 'json') return void res.json(report);
     // One table: the departments' rows, then the people's, told apart by the first column.
-    const rows = [
-      ...report.departments.map((d) => ({ ...d, kind: 'department', username: '' })),
-      ...report.people.map((p) => ({ ...p, kind: 'person', department: p.department ?? '' })),
-    ];
+    const rows = [...report.departments.map((d) => ({ ...d, kind: 'department', username: '' })), ...report.people.map((p) => ({ ...p, kind: 'person', department: p.department ?? '' }))];
     type Row = (typeof rows)[number];
     sendCsv(res, `report-${report.month}.csv`, toCsv<Row>(rows, [['kind', (r) => r.kind], ['department', (r) => r.department], ['username', (r) => r.username], ...figureColumns<Row>()]));
   });
@@ -90,18 +98,22 @@ export function analyticsRoutes(analytics: AnalyticsService): Router {
     const report = await analytics.activities(principalOf(req), key, rangeOf(query), query.version);
     if (query.format === 'json') return void res.json(report);
     type A = (typeof report.activities)[number];
-    sendCsv(res, `activities-${key}.csv`, toCsv<A>(report.activities, [
-      ['elementId', (a) => a.elementId],
-      ['name', (a) => a.name],
-      ['count', (a) => a.count],
-      ['queueP50Ms', (a) => a.queueMs.p50],
-      ['queueP90Ms', (a) => a.queueMs.p90],
-      ['workP50Ms', (a) => a.workMs.p50],
-      ['workP90Ms', (a) => a.workMs.p90],
-      ['waitingOnCustomerP50Ms', (a) => a.waitingOnCustomerMs.p50],
-      ['slaBreached', (a) => a.slaBreached],
-      ['bottleneck', (a) => a.elementId === report.bottleneck],
-    ]));
+    sendCsv(
+      res,
+      `activities-${key}.csv`,
+      toCsv<A>(report.activities, [
+        ['elementId', (a) => a.elementId],
+        ['name', (a) => a.name],
+        ['count', (a) => a.count],
+        ['queueP50Ms', (a) => a.queueMs.p50],
+        ['queueP90Ms', (a) => a.queueMs.p90],
+        ['workP50Ms', (a) => a.workMs.p50],
+        ['workP90Ms', (a) => a.workMs.p90],
+        ['waitingOnCustomerP50Ms', (a) => a.waitingOnCustomerMs.p50],
+        ['slaBreached', (a) => a.slaBreached],
+        ['bottleneck', (a) => a.elementId === report.bottleneck],
+      ]),
+    );
   });
   router.get('/processes/:key/throughput', async (req, res) => {
     const { key } = parseInput(processParamsSchema, req.params, 'process key');
@@ -109,14 +121,18 @@ export function analyticsRoutes(analytics: AnalyticsService): Router {
     const report = await analytics.throughput(principalOf(req), key, rangeOf(query, query.bucket), query.bucket);
     if (query.format === 'json') return void res.json(report);
     type B = (typeof report.buckets)[number];
-    sendCsv(res, `throughput-${key}.csv`, toCsv<B>(report.buckets, [
-      ['start', (b) => b.start],
-      ['started', (b) => b.started],
-      ['finished', (b) => b.finished],
-      ['backlog', (b) => b.backlog],
-      ['cycleP50Ms', (b) => b.cycleMs.p50],
-      ['cycleP90Ms', (b) => b.cycleMs.p90],
-    ]));
+    sendCsv(
+      res,
+      `throughput-${key}.csv`,
+      toCsv<B>(report.buckets, [
+        ['start', (b) => b.start],
+        ['started', (b) => b.started],
+        ['finished', (b) => b.finished],
+        ['backlog', (b) => b.backlog],
+        ['cycleP50Ms', (b) => b.cycleMs.p50],
+        ['cycleP90Ms', (b) => b.cycleMs.p90],
+      ]),
+    );
   });
   router.get('/processes/:key/sla', async (req, res) => {
     const { key } = parseInput(processParamsSchema, req.params, 'process key');
@@ -124,7 +140,15 @@ export function analyticsRoutes(analytics: AnalyticsService): Router {
     const report = await analytics.throughput(principalOf(req), key, rangeOf(query), query.bucket);
     if (query.format === 'json') return void res.json({ sla: report.sla, firstContactResolution: report.firstContactResolution });
     type S = (typeof report.sla)[number];
-    sendCsv(res, `sla-${key}.csv`, toCsv<S>(report.sla, [['department', (s) => s.department], ['met', (s) => s.met], ['breached', (s) => s.breached]]));
+    sendCsv(
+      res,
+      `sla-${key}.csv`,
+      toCsv<S>(report.sla, [
+        ['department', (s) => s.department],
+        ['met', (s) => s.met],
+        ['breached', (s) => s.breached],
+      ]),
+    );
   });
   router.get('/processes/:key/compare', async (req, res) => {
     const { key } = parseInput(processParamsSchema, req.params, 'process key');
@@ -132,19 +156,23 @@ export function analyticsRoutes(analytics: AnalyticsService): Router {
     const report = await analytics.compare(principalOf(req), key, rangeOf(query), [query.a, query.b]);
     if (query.format === 'json') return void res.json(report);
     type V = (typeof report.versions)[number];
-    sendCsv(res, `compare-${key}.csv`, toCsv<V>(report.versions, [
-      ['version', (v) => v.version],
-      ['started', (v) => v.started],
-      ['finished', (v) => v.finished],
-      ['cycleP50Ms', (v) => v.cycleMs.p50],
-      ['cycleP90Ms', (v) => v.cycleMs.p90],
-      ['slaMet', (v) => v.sla.met],
-      ['slaBreached', (v) => v.sla.breached],
-      ['slaMetRate', (v) => v.sla.rate],
-      ['passUpRate', (v) => v.passUpRate],
-      ['csatAverage', (v) => v.csat.average],
-      ['csatCount', (v) => v.csat.count],
-    ]));
+    sendCsv(
+      res,
+      `compare-${key}.csv`,
+      toCsv<V>(report.versions, [
+        ['version', (v) => v.version],
+        ['started', (v) => v.started],
+        ['finished', (v) => v.finished],
+        ['cycleP50Ms', (v) => v.cycleMs.p50],
+        ['cycleP90Ms', (v) => v.cycleMs.p90],
+        ['slaMet', (v) => v.sla.met],
+        ['slaBreached', (v) => v.sla.breached],
+        ['slaMetRate', (v) => v.sla.rate],
+        ['passUpRate', (v) => v.passUpRate],
+        ['csatAverage', (v) => v.csat.average],
+        ['csatCount', (v) => v.csat.count],
+      ]),
+    );
   });
   router.get('/processes/:key/field', async (req, res) => {
     const { key } = parseInput(processParamsSchema, req.params, 'process key');
@@ -152,15 +180,19 @@ export function analyticsRoutes(analytics: AnalyticsService): Router {
     const report = await analytics.field(principalOf(req), key, rangeOf(query), query.department);
     if (query.format === 'json') return void res.json(report);
     type T = (typeof report.technicians)[number];
-    sendCsv(res, `field-${key}.csv`, toCsv<T>(report.technicians, [
-      ['username', (t) => t.username],
-      ['jobs', (t) => t.jobs],
-      ['firstTimeFix', (t) => t.firstTimeFix],
-      ['firstTimeFixRate', (t) => t.firstTimeFixRate],
-      ['onTime', (t) => t.onTime],
-      ['onTimeRate', (t) => t.onTimeRate],
-      ['medianJobMs', (t) => t.medianJobMs],
-    ]));
+    sendCsv(
+      res,
+      `field-${key}.csv`,
+      toCsv<T>(report.technicians, [
+        ['username', (t) => t.username],
+        ['jobs', (t) => t.jobs],
+        ['firstTimeFix', (t) => t.firstTimeFix],
+        ['firstTimeFixRate', (t) => t.firstTimeFixRate],
+        ['onTime', (t) => t.onTime],
+        ['onTimeRate', (t) => t.onTimeRate],
+        ['medianJobMs', (t) => t.medianJobMs],
+      ]),
+    );
   });
   router.post('/rebuild', async (req, res) => {
     guard(req, 'admin');

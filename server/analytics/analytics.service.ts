@@ -61,7 +61,12 @@ export class AnalyticsService {
     const [facts, users, departments] = await Promise.all([store.monthlyFacts(monthRange(month)), this.deps.users.list(), this.deps.departments.list()]);
     const home = new Map(users.map((u) => [u.username, u.departments[0] ?? null]));
     const names = new Map(departments.map((d) => [d.id, d.name]));
-    return monthlyReport(month, facts, (u) => home.get(u) ?? null, (d) => names.get(d) ?? d);
+    return monthlyReport(
+      month,
+      facts,
+      (u) => home.get(u) ?? null,
+      (d) => names.get(d) ?? d,
+    );
   }
 
   async activities(principal: Principal, key: string, range: TimeRange, version?: number): Promise<ActivitiesReport> {

@@ -44,12 +44,7 @@ const NOT_PEOPLE = new Set(['system', 'timer', 'api', 'customer']);
  * Groups a month's actions by person and by department. `homeOf` names a person's department
  * (their first), `nameOf` a department's display name.
  */
-export function monthlyReport(
-  month: string,
-  facts: MonthlyFacts,
-  homeOf: (username: string) => string | null,
-  nameOf: (department: string) => string,
-): MonthlyReport {
+export function monthlyReport(month: string, facts: MonthlyFacts, homeOf: (username: string) => string | null, nameOf: (department: string) => string): MonthlyReport {
   const ratings = new Map(facts.feedback.map((f) => [f.instanceId, f.rating]));
   const byPerson = group(facts.actions, (a) => (a.username !== null && !NOT_PEOPLE.has(a.username) ? a.username : null));
   const byDepartment = group(facts.actions, (a) => a.department);
@@ -62,8 +57,7 @@ export function monthlyReport(
 
 function figures(actions: ActionFact[], ratings: Map<string, number>): MonthlyFigures {
   const count = (kind: ActionFact['kind']) => actions.filter((a) => a.kind === kind).length;
-  const rated = (kind: ActionFact['kind']) =>
-    average([...new Set(actions.filter((a) => a.kind === kind).map((a) => a.instanceId))].flatMap((id) => ratings.get(id) ?? []));
+  const rated = (kind: ActionFact['kind']) => average([...new Set(actions.filter((a) => a.kind === kind).map((a) => a.instanceId))].flatMap((id) => ratings.get(id) ?? []));
   return {
     resolved: count('resolved'),
     passedUp: count('passed-up'),

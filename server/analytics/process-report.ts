@@ -43,14 +43,7 @@ function customerWait(task: ActivityTaskFact): number | null {
   return task.endedAt === null ? null : Date.parse(task.endedAt) - Date.parse(task.createdAt);
 }
 
-export function activitiesReport(
-  processKey: string,
-  version: number | null,
-  range: { from: string; to: string },
-  facts: ActivityFacts,
-  names: Record<string, string>,
-  now: number,
-): ActivitiesReport {
+export function activitiesReport(processKey: string, version: number | null, range: { from: string; to: string }, facts: ActivityFacts, names: Record<string, string>, now: number): ActivitiesReport {
   const byElement = new Map<string, ActivityTaskFact[]>();
   for (const task of facts.tasks) {
     const list = byElement.get(task.elementId);
@@ -241,7 +234,15 @@ export function fieldReport(facts: ProcessFacts, department: string): FieldTechn
       const fixed = mine.filter((t) => !t.reopened).length;
       const onTime = mine.filter((t) => t.dueAt === null || endOf(t) <= Date.parse(t.dueAt)).length;
       const durations = mine.map((t) => endOf(t) - Date.parse(t.createdAt)).sort((a, b) => a - b);
-      return { username, jobs: mine.length, firstTimeFix: fixed, firstTimeFixRate: rate(fixed, mine.length), onTime, onTimeRate: rate(onTime, mine.length), medianJobMs: percentile(durations, 50, true) };
+      return {
+        username,
+        jobs: mine.length,
+        firstTimeFix: fixed,
+        firstTimeFixRate: rate(fixed, mine.length),
+        onTime,
+        onTimeRate: rate(onTime, mine.length),
+        medianJobMs: percentile(durations, 50, true),
+      };
     })
     .sort((a, b) => a.username.localeCompare(b.username));
 }

@@ -18,15 +18,14 @@ export function hashedPart(event: Omit<AuditEvent, 'prevHash' | 'hash'>): Record
 }
 
 export function hashEvent(prevHash: string, event: Omit<AuditEvent, 'prevHash' | 'hash'>): string {
-  return createHash('sha256').update(prevHash).update(canonicalJson(hashedPart(event))).digest('hex');
+  return createHash('sha256')
+    .update(prevHash)
+    .update(canonicalJson(hashedPart(event)))
+    .digest('hex');
 }
 
 /** Appends events to an instance's chain; returns the chained events and the new head. */
-export function chainEvents(
-  head: AuditHead,
-  context: { instanceId: string; definitionId: string; at: Date },
-  inputs: AuditEventInput[],
-): { events: AuditEvent[]; head: AuditHead } {
+export function chainEvents(head: AuditHead, context: { instanceId: string; definitionId: string; at: Date }, inputs: AuditEventInput[]): { events: AuditEvent[]; head: AuditHead } {
   let { seq, hash } = head;
   const events: AuditEvent[] = [];
   for (const input of inputs) {
@@ -39,7 +38,7 @@ export function chainEvents(
       actor: input.actor,
       elementId: input.elementId ?? null,
       definitionId: context.definitionId,
-      data: (sortKeys(input.data ?? {}) as Record<string, unknown>),
+      data: sortKeys(input.data ?? {}) as Record<string, unknown>,
     };
     const next = hashEvent(hash, body);
     events.push({ ...body, prevHash: hash, hash: next });

@@ -42,7 +42,9 @@ export function headsDigest(heads: readonly CheckpointHead[]): string {
 
 export function signCheckpoint(key: AuditKey, body: CheckpointBody): string {
   const { id, at, prevSignature, headCount, headsDigest: digest, keyId } = body;
-  return createHmac('sha256', key.secret).update(canonicalJson({ id, at, prevSignature, headCount, headsDigest: digest, keyId })).digest('hex');
+  return createHmac('sha256', key.secret)
+    .update(canonicalJson({ id, at, prevSignature, headCount, headsDigest: digest, keyId }))
+    .digest('hex');
 }
 
 /** Why a stored checkpoint cannot be trusted, or null when its signature and its heads hold. */

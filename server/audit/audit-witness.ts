@@ -46,10 +46,7 @@ export class AuditWitness {
   private async mail(notice: WitnessNotice): Promise<void> {
     const { email } = this.targets;
     if (!email) return;
-    const subject =
-      notice.type === 'audit.checkpoint'
-        ? `Baton audit checkpoint ${notice.checkpoint.id} (${notice.baton})`
-        : `BATON AUDIT ALARM (${notice.baton}): ${notice.kind}`;
+    const subject = notice.type === 'audit.checkpoint' ? `Baton audit checkpoint ${notice.checkpoint.id} (${notice.baton})` : `BATON AUDIT ALARM (${notice.baton}): ${notice.kind}`;
     const key = notice.type === 'audit.checkpoint' ? `witness:checkpoint:${notice.checkpoint.id}` : `witness:alarm:${notice.at}`;
     try {
       await email.transport.send({ to: email.to, subject, body: `${JSON.stringify(notice, null, 2)}\n`, idempotencyKey: key });

@@ -9,7 +9,6 @@ import { parseInput } from '../http/validate.js';
 import { auditCsvHeader, auditCsvRow, auditJsonItem } from './audit-export.js';
 import type { AuditService } from './audit.service.js';
 
-
 /** `/api/instances/:id/audit…`: the trail (streamed), its verification. */
 export function auditRoutes(audit: AuditService): Router {
   const router = Router();

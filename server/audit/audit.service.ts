@@ -99,11 +99,7 @@ export class AuditService {
    * `checked` caches what each checkpoint's own check found (a whole-store run verifies each once);
    * `events`, when the caller has read the trail already, saves reading it again.
    */
-  async verifyInstance(
-    instance: InstanceRecord,
-    checked: Map<number, { at: string; problem: string | null }>,
-    events?: readonly AuditEvent[],
-  ): Promise<AuditVerification> {
+  async verifyInstance(instance: InstanceRecord, checked: Map<number, { at: string; problem: string | null }>, events?: readonly AuditEvent[]): Promise<AuditVerification> {
     const [trail, sealed] = await Promise.all([events ?? this.audit.forInstance(instance.id), this.audit.checkpoints.sealedHeads(instance.id)]);
     const seals: CheckedSeal[] = [];
     for (const head of sealed) seals.push({ ...head, ...(await this.checkCheckpoint(head, checked)) });

@@ -69,7 +69,13 @@ export async function verifyStore(
   } else if (anchor) {
     const anchored = await audit.checkpoints.get(anchor.id);
     if (!latest || latest.id < anchor.id) {
-      problems.push({ instanceId: null, checkpointId: anchor.id, seq: null, kind: 'checkpoints-removed', reason: `checkpoint ${anchor.id} (${anchor.at}) was signed, but the newest in the database is ${latest ? latest.id : 'none'}: the newest checkpoints were removed` });
+      problems.push({
+        instanceId: null,
+        checkpointId: anchor.id,
+        seq: null,
+        kind: 'checkpoints-removed',
+        reason: `checkpoint ${anchor.id} (${anchor.at}) was signed, but the newest in the database is ${latest ? latest.id : 'none'}: the newest checkpoints were removed`,
+      });
     } else if (!anchored || anchored.signature !== anchor.signature) {
       problems.push({ instanceId: null, checkpointId: anchor.id, seq: null, kind: 'checkpoint', reason: `checkpoint ${anchor.id} is not the one the anchor file recorded: it was replaced` });
     }

@@ -118,9 +118,7 @@ export class AuthService {
   /** A user's API tokens (not their browser sessions), without secrets. */
   async tokensOf(userId: string): Promise<Omit<CredentialRecord, 'secretHash' | 'csrfToken'>[]> {
     const now = this.clock.now().toISOString();
-    return (await this.credentials.forUser(userId))
-      .filter((credential) => credential.kind === 'token' && credential.expiresAt > now)
-      .map(({ secretHash: _hash, csrfToken: _csrf, ...rest }) => rest);
+    return (await this.credentials.forUser(userId)).filter((credential) => credential.kind === 'token' && credential.expiresAt > now).map(({ secretHash: _hash, csrfToken: _csrf, ...rest }) => rest);
   }
 
   /** Revokes one of a user's credentials; false when it is not theirs or does not exist. */

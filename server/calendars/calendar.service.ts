@@ -88,7 +88,10 @@ export class CalendarService {
     const use = await this.usage(id);
     const users = [...use.departments.map((department) => `department ${department}`), ...use.processes.map((process) => `process ${process}`)];
     if (users.length) {
-      throw new ConflictError(`Calendar ${id} is in use by ${users.join(', ')}; choose another calendar there first`, users.map((message) => ({ elementId: null, message })));
+      throw new ConflictError(
+        `Calendar ${id} is in use by ${users.join(', ')}; choose another calendar there first`,
+        users.map((message) => ({ elementId: null, message })),
+      );
     }
     await this.calendars.delete(id);
     this.directory?.invalidate();
@@ -96,7 +99,9 @@ export class CalendarService {
 
   async usage(id: string): Promise<CalendarUse> {
     const assigned = await this.calendars.departmentCalendars();
-    const departments = Object.entries(assigned).filter(([, calendarId]) => calendarId === id).map(([department]) => department);
+    const departments = Object.entries(assigned)
+      .filter(([, calendarId]) => calendarId === id)
+      .map(([department]) => department);
     const processes: string[] = [];
     for (const summary of await this.definitions.listLatest()) {
       const definition = await this.definitions.latest(summary.key);

@@ -31,7 +31,12 @@ export function departmentReroute(store: Pick<Store, 'timers'>, directory: Calen
       const next = moveClock(clock, target, now, calendars);
       const dueAt = next.from === null ? PAUSED_DUE : (dueOf(next, calendars) ?? new Date(timer.dueAt)).toISOString();
       moves.set(timer.dueAt, dueAt);
-      audit.push({ type: 'timer.moved', actor: 'system', elementId: timer.elementId, data: { timerId: timer.id, from: timer.dueAt, to: dueAt, reason: `task moved to department ${task.department}: calendar ${target}` } });
+      audit.push({
+        type: 'timer.moved',
+        actor: 'system',
+        elementId: timer.elementId,
+        data: { timerId: timer.id, from: timer.dueAt, to: dueAt, reason: `task moved to department ${task.department}: calendar ${target}` },
+      });
       return { ...timer, clock: next, dueAt };
     });
     if (audit.length === 0) return { task, audit };

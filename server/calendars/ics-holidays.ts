@@ -51,7 +51,10 @@ function holidayOf(vevent: ICAL.Component): Holiday | 'skip' {
   const event = new ICAL.Event(vevent);
   const start = event.startDate;
   if (!start || !start.isDate) return 'skip';
-  const name = String(event.summary ?? '').trim().slice(0, MAX_NAME) || undefined;
+  const name =
+    String(event.summary ?? '')
+      .trim()
+      .slice(0, MAX_NAME) || undefined;
   const from = start.toString();
   const endDate = event.endDate;
   const end = endDate ? endDate.clone() : start.clone();

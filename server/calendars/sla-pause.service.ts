@@ -43,10 +43,7 @@ export class SlaPauseService {
         this.calendars.snapshot(),
       ]);
       const common = { openTasks, timers, calendars, now: new Date(at), actor: principal.username, elementId: task.elementId };
-      const change =
-        wanted === 'pause'
-          ? pauseSla({ ...common, reason: reason ?? '', taskId: task.id })
-          : resumeSla({ ...common, reason, state });
+      const change = wanted === 'pause' ? pauseSla({ ...common, reason: reason ?? '', taskId: task.id }) : resumeSla({ ...common, reason, state });
       result = change.tasks.find((candidate) => candidate.id === task.id) ?? task;
       return change;
     });

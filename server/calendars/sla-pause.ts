@@ -50,9 +50,16 @@ export interface SlaChange {
 }
 
 /** Stops the clocks at `now`. */
-export function pauseSla(
-  input: { openTasks: TaskRecord[]; timers: TimerRecord[]; calendars: CalendarSnapshot; now: Date; actor: string; reason: string; taskId: string | null; elementId: string | null },
-): SlaChange {
+export function pauseSla(input: {
+  openTasks: TaskRecord[];
+  timers: TimerRecord[];
+  calendars: CalendarSnapshot;
+  now: Date;
+  actor: string;
+  reason: string;
+  taskId: string | null;
+  elementId: string | null;
+}): SlaChange {
   const { calendars, now } = input;
   const audit: AuditEventInput[] = [];
   const moved: AuditEventInput[] = [];
@@ -77,9 +84,16 @@ export function pauseSla(
 }
 
 /** Starts the clocks again at `now`: every due time moves by the working time paused. */
-export function resumeSla(
-  input: { openTasks: TaskRecord[]; timers: TimerRecord[]; calendars: CalendarSnapshot; now: Date; actor: string; reason: string | null; state: SlaPauseState; elementId: string | null },
-): SlaChange {
+export function resumeSla(input: {
+  openTasks: TaskRecord[];
+  timers: TimerRecord[];
+  calendars: CalendarSnapshot;
+  now: Date;
+  actor: string;
+  reason: string | null;
+  state: SlaPauseState;
+  elementId: string | null;
+}): SlaChange {
   const { calendars, now, state } = input;
   const moved: AuditEventInput[] = [];
   const timers = input.timers.map((timer) => {

@@ -5,9 +5,7 @@ import type { QueryOf } from './common.js';
 import { LANGUAGES } from './lists.js';
 
 const format = z.enum(['json', 'csv']).default('json');
-const month = z
-  .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month must look like 2026-11 (year-month)');
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month must look like 2026-11 (year-month)');
 const name = z.string().min(1).max(200);
 const instant = z
   .string()

@@ -7,7 +7,10 @@ import { MAX_PASSWORD_BYTES, newPasswordSchema, passwordTooLong } from './users.
 export const signInSchema = z.object({
   username: z.string().trim().min(1).max(100),
   // Sign-in checks only what bcrypt can read: the minimum length is for new passwords.
-  password: z.string().min(1).refine((value) => !passwordTooLong(value), `at most ${MAX_PASSWORD_BYTES} bytes`),
+  password: z
+    .string()
+    .min(1)
+    .refine((value) => !passwordTooLong(value), `at most ${MAX_PASSWORD_BYTES} bytes`),
 });
 export type SignInBody = z.input<typeof signInSchema>;
 

@@ -46,12 +46,18 @@ const holiday = z.union([
   isoDate,
   yearlyDate,
   z.object({ date: z.union([isoDate, yearlyDate]), name }).strict(),
-  z.object({ from: isoDate, to: isoDate, name }).strict().refine((range) => range.from <= range.to, 'a range ends on or after its start'),
+  z
+    .object({ from: isoDate, to: isoDate, name })
+    .strict()
+    .refine((range) => range.from <= range.to, 'a range ends on or after its start'),
 ]);
 
 const timeZone = z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Berlin');
 
-export const calendarId = z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lower-case letters, digits, _ and - (a diagram names it)')
+export const calendarId = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lower-case letters, digits, _ and - (a diagram names it)')
   .refine((id) => id !== 'department', '"department" is reserved: baton:calendar="department" means the task department\'s calendar');
 
 const week = z.object(Object.fromEntries(WEEKDAYS.map((day) => [day, dayHours.optional()])) as Record<(typeof WEEKDAYS)[number], z.ZodOptional<typeof dayHours>>).strict();

@@ -19,14 +19,12 @@ function depth(value: unknown, level = 0): number {
 }
 
 /** Process variables: a JSON object with sensible names, not too deep. */
-const variableRecord = z
-  .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'variable names are letters, digits and _ and start with a letter'), z.unknown())
-  .superRefine((value, ctx) => {
-    for (const name of Object.keys(value)) {
-      if (RESERVED.has(name)) ctx.addIssue({ code: 'custom', path: [name], message: `'${name}' is reserved by the engine; use another name` });
-    }
-    if (depth(value) > MAX_DEPTH) ctx.addIssue({ code: 'custom', message: `variables nest deeper than ${MAX_DEPTH} levels` });
-  });
+const variableRecord = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'variable names are letters, digits and _ and start with a letter'), z.unknown()).superRefine((value, ctx) => {
+  for (const name of Object.keys(value)) {
+    if (RESERVED.has(name)) ctx.addIssue({ code: 'custom', path: [name], message: `'${name}' is reserved by the engine; use another name` });
+  }
+  if (depth(value) > MAX_DEPTH) ctx.addIssue({ code: 'custom', message: `variables nest deeper than ${MAX_DEPTH} levels` });
+});
 
 /**
  * Checked on the raw value, before zod builds its copy: zod silently drops a `__proto__` key, and
@@ -72,7 +70,6 @@ export const instant = z
   .regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/, 'must be an ISO 8601 date or date-time')
   .refine((value) => !Number.isNaN(Date.parse(value)) && realDay(value.slice(0, 10)), 'is not a real date')
   .transform((value) => new Date(value).toISOString());
-
 
 /** One problem in an error answer or a deploy's warnings; `elementId` names the BPMN element when there is one. */
 export interface ErrorIssue {

@@ -2,7 +2,10 @@
 import { z } from 'zod';
 
 /** A department's id is the candidate group its tasks name, hence the narrow alphabet. */
-const departmentId = z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lower-case letters, digits, _ and - (a candidate group names it)');
+const departmentId = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lower-case letters, digits, _ and - (a candidate group names it)');
 
 /** `POST /api/departments`. */
 export const newDepartmentSchema = z.object({

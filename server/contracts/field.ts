@@ -3,7 +3,10 @@ import { z } from 'zod';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 /** A part's sku, a warehouse's or asset's id. */
-export const fieldIdSchema = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, 'letters, digits and . _ : / - (at most 100)');
+export const fieldIdSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, 'letters, digits and . _ : / - (at most 100)');
 const id = fieldIdSchema;
 const lat = z.number().finite().min(-90).max(90);
 const lon = z.number().finite().min(-180).max(180);

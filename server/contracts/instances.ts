@@ -7,7 +7,13 @@ export const INSTANCE_STATUSES = ['running', 'completed', 'cancelled', 'failed']
 export const instanceStatusSchema = z.enum(INSTANCE_STATUSES);
 export type InstanceStatus = z.infer<typeof instanceStatusSchema>;
 
-const businessKey = z.string().trim().min(1).max(200).nullish().transform((value) => value ?? null);
+const businessKey = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .nullish()
+  .transform((value) => value ?? null);
 
 /** `POST /api/instances`. */
 export const startInstanceSchema = z.object({
@@ -63,7 +69,10 @@ export const instanceQuerySchema = z
     /** The desk's search box: ticket number, customer email or phone, text of variables and notes. */
     q: z.string().trim().min(1, 'q is empty').max(200).optional(),
     /** `true`: only the tickets the caller or their departments touched (staff's "my tickets"). */
-    mine: z.enum(['true', 'false']).optional().transform((value) => value === 'true'),
+    mine: z
+      .enum(['true', 'false'])
+      .optional()
+      .transform((value) => value === 'true'),
     limit,
     offset,
   })

@@ -77,7 +77,11 @@ export const operationsInstanceQuery = z.object({
   incident: z.enum(['yes', 'no']).optional(),
   department: z.string().trim().min(1).max(100).optional(),
   /** Started at least this many hours ago. */
-  olderThanHours: z.coerce.number().min(0).max(24 * 3650).optional(),
+  olderThanHours: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 3650)
+    .optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
@@ -101,4 +105,3 @@ export interface OperationsRow {
   /** Activities holding a token. */
   at: string[];
 }
-

@@ -15,7 +15,12 @@ export const conversationTextSchema = z.object({
 });
 
 /** A ticket number as people type it (`HD-000123`). */
-export const ticketNumberSchema = z.string().trim().min(1).max(50).regex(/^[A-Za-z0-9-]+$/, 'a ticket number is letters, digits and dashes');
+export const ticketNumberSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(50)
+  .regex(/^[A-Za-z0-9-]+$/, 'a ticket number is letters, digits and dashes');
 
 /** The customer's "find my ticket": its number and the email it was opened with. */
 export const lookupSchema = z.object({

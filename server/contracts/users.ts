@@ -44,7 +44,11 @@ const tags = z.array(z.string().trim().min(1).max(100)).max(100);
 
 /** `POST /api/users`. `name` is short for `displayName`. */
 export const newUserSchema = z.object({
-  username: z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'letters, digits, . _ - (at most 64)'),
+  username: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'letters, digits, . _ - (at most 64)'),
   displayName: z.string().trim().min(1).max(200).optional(),
   password: newPasswordSchema,
   role: z.enum(ROLES),

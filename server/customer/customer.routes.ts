@@ -45,7 +45,10 @@ export function publicCustomerApi(intake: IntakeService, status: StatusService):
   router.get('/processes/:key/qr.svg', async (req, res) => {
     const prefill = parseInput(prefillSchema, req.query, 'prefill');
     const url = await intake.requestUrl(parseInput(processKeySchema, req.params.key, 'process key'), prefill);
-    res.type('image/svg+xml').set('cache-control', 'public, max-age=300').send(await qrSvg(url));
+    res
+      .type('image/svg+xml')
+      .set('cache-control', 'public, max-age=300')
+      .send(await qrSvg(url));
   });
   router.get('/processes/:key/request-link', async (req, res) => {
     const prefill = parseInput(prefillSchema, req.query, 'prefill');
@@ -90,7 +93,10 @@ export function customerPages(intake: IntakeService, status: StatusService, tick
       res.type('html').send(lookupPage(lang, true));
     } catch (err) {
       if (!(err instanceof BatonError)) throw err;
-      res.status(HTTP_STATUS[err.code] ?? 400).type('html').send(lookupPage(lang, false, err.message));
+      res
+        .status(HTTP_STATUS[err.code] ?? 400)
+        .type('html')
+        .send(lookupPage(lang, false, err.message));
     }
   });
   router.get('/request/:key/label', async (req, res) => {
@@ -99,7 +105,10 @@ export function customerPages(intake: IntakeService, status: StatusService, tick
     const { lang: asked, ...prefill } = parseInput(prefillSchema, req.query, 'prefill');
     const { title, url } = await intake.label(key, prefill);
     const lang = isLang(asked) ? asked : langFromRequest(req);
-    res.type('html').set('cache-control', 'no-cache').send(labelPage(title, url, await qrSvg(url), Object.fromEntries(new URL(url).searchParams), lang, translator(lang), req.originalUrl));
+    res
+      .type('html')
+      .set('cache-control', 'no-cache')
+      .send(labelPage(title, url, await qrSvg(url), Object.fromEntries(new URL(url).searchParams), lang, translator(lang), req.originalUrl));
   });
   const render = async (req: Request, res: Response, notice: string | null, code = 200) => {
     privatePage(res);
@@ -107,10 +116,16 @@ export function customerPages(intake: IntakeService, status: StatusService, tick
     try {
       const access = await status.access(token);
       const [view, messages] = await Promise.all([status.viewOf(access.instanceId), tickets.customerConversation(access.instanceId)]);
-      res.status(code).type('html').send(statusPage(view, token, notice, langFromRequest(req), messages));
+      res
+        .status(code)
+        .type('html')
+        .send(statusPage(view, token, notice, langFromRequest(req), messages));
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err;
-      res.status(404).type('html').send(noTicketPage(NO_TICKET, langFromRequest(req)));
+      res
+        .status(404)
+        .type('html')
+        .send(noTicketPage(NO_TICKET, langFromRequest(req)));
     }
   };
   /** After a post: back to the page (303), or the page again with the problem said in words. */
@@ -123,7 +138,10 @@ export function customerPages(intake: IntakeService, status: StatusService, tick
       if (!(err instanceof BatonError)) throw err;
       if (err instanceof NotFoundError && err.message === NO_TICKET) {
         privatePage(res);
-        res.status(404).type('html').send(noTicketPage(NO_TICKET, langFromRequest(req)));
+        res
+          .status(404)
+          .type('html')
+          .send(noTicketPage(NO_TICKET, langFromRequest(req)));
         return;
       }
       await render(req, res, err.message, HTTP_STATUS[err.code] ?? 400);

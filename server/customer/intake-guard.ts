@@ -69,18 +69,22 @@ export class IntakeGuard {
   }
 
   private async sign(processKey: string, issued: string): Promise<string> {
-    return createHmac('sha256', await this.stampKey()).update(`${processKey}\n${issued}`).digest('base64url');
+    return createHmac('sha256', await this.stampKey())
+      .update(`${processKey}\n${issued}`)
+      .digest('base64url');
   }
 
   /** One key for every node, created by the first that needs it; read once per process. */
   private stampKey(): Promise<Buffer> {
-    this.key ??= this.secrets.getOrCreate('intake-stamp', () => randomBytes(32).toString('base64')).then(
-      (value) => Buffer.from(value, 'base64'),
-      (err: unknown) => {
-        this.key = null;
-        throw err;
-      },
-    );
+    this.key ??= this.secrets
+      .getOrCreate('intake-stamp', () => randomBytes(32).toString('base64'))
+      .then(
+        (value) => Buffer.from(value, 'base64'),
+        (err: unknown) => {
+          this.key = null;
+          throw err;
+        },
+      );
     return this.key;
   }
 }

@@ -112,10 +112,7 @@ export class IntakeService {
       variables,
       businessKey: null,
       actor: CUSTOMER_ACTOR,
-      emails: (ticketNumber) =>
-        emailTo
-          ? [{ to: emailTo, ...renderEmail('intake-confirmation', lang, { ticketNumber, title: profile.title, statusUrl }) }]
-          : [],
+      emails: (ticketNumber) => (emailTo ? [{ to: emailTo, ...renderEmail('intake-confirmation', lang, { ticketNumber, title: profile.title, statusUrl }) }] : []),
       statusAccess: { tokenHash: hashStatusToken(token), expiresAt: new Date(this.clock.now().getTime() + this.options.statusTtlMs).toISOString() },
     });
     return { ticketNumber: instance.ticketNumber, token, statusUrl };

@@ -13,7 +13,9 @@ export function labelPage(title: string, url: string, svg: string, prefill: Reco
     return `${here.pathname}${here.search}`;
   };
   const languages = LANGUAGES.map((code) =>
-    code === lang ? `<strong>${escapeHtml(t(`common:language.${code}`))}</strong>` : `<a href="${escapeHtml(switchTo(code))}" hreflang="${code}" lang="${code}">${escapeHtml(t(`common:language.${code}`))}</a>`,
+    code === lang
+      ? `<strong>${escapeHtml(t(`common:language.${code}`))}</strong>`
+      : `<a href="${escapeHtml(switchTo(code))}" hreflang="${code}" lang="${code}">${escapeHtml(t(`common:language.${code}`))}</a>`,
   ).join(' · ');
   const what = Object.values(prefill).map(escapeHtml).join(' · ');
   const body = `<main class="label">

@@ -43,13 +43,16 @@ function properties(element: ModdleElement): Record<string, string> {
 }
 
 function list(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 /** A form by key (embedded form-js schema) or the element's camunda:formData. */
 export function formOf(element: ModdleElement | { formKey: string | null; form: TaskFormField[] | null }, forms: Map<string, Record<string, unknown>>): CustomerForm | null {
-  const formKey = isModdleElement(element) ? trimmed(element, 'formKey') ?? null : element.formKey;
-  const schema = formKey ? forms.get(formKey) ?? null : null;
+  const formKey = isModdleElement(element) ? (trimmed(element, 'formKey') ?? null) : element.formKey;
+  const schema = formKey ? (forms.get(formKey) ?? null) : null;
   if (schema) return { schema, ...fieldsOfSchema(schema) };
   const fields = isModdleElement(element) ? formDataFields(extensions(element, 'camunda:FormData')) : element.form;
   return fields ? { schema: null, fields, uploads: [] } : null;

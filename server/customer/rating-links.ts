@@ -31,6 +31,9 @@ export class RatingLinks {
 
   private async signature(instanceId: string): Promise<string> {
     this.key ??= this.secrets.getOrCreate(SECRET, () => randomBytes(32).toString('base64url'));
-    return createHmac('sha256', await this.key).update(`rate:${instanceId}`).digest('base64url').slice(0, 32);
+    return createHmac('sha256', await this.key)
+      .update(`rate:${instanceId}`)
+      .digest('base64url')
+      .slice(0, 32);
   }
 }

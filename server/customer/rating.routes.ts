@@ -10,7 +10,14 @@ import { escapeHtml, page } from './status-page.js';
 
 const idSchema = z.string().trim().min(1).max(100);
 const scoreSchema = z.coerce.number().int().min(1).max(5);
-const formSchema = z.object({ rating: scoreSchema, comment: z.string().max(2000).refine((text) => !text.includes('\u0000')).default('') });
+const formSchema = z.object({
+  rating: scoreSchema,
+  comment: z
+    .string()
+    .max(2000)
+    .refine((text) => !text.includes('\u0000'))
+    .default(''),
+});
 
 /**
  * `/rate/:instanceId/:signature` (the feedback email's links): GET shows the rating form with the
@@ -24,7 +31,10 @@ export function ratingPages(deps: { links: RatingLinks; instances: InstanceStore
     const signature = String(req.params['signature'] ?? '');
     const instance = id.success && (await deps.links.verify(id.data, signature)) ? await deps.instances.get(id.data) : null;
     if (!instance) {
-      res.status(404).type('html').send(page(t('feedback:page.title'), `<main><h1>${escapeHtml(t('feedback:page.title'))}</h1><p>${escapeHtml(t('feedback:page.invalid'))}</p></main>`, false));
+      res
+        .status(404)
+        .type('html')
+        .send(page(t('feedback:page.title'), `<main><h1>${escapeHtml(t('feedback:page.title'))}</h1><p>${escapeHtml(t('feedback:page.invalid'))}</p></main>`, false));
       return null;
     }
     return instance;
@@ -32,7 +42,11 @@ export function ratingPages(deps: { links: RatingLinks; instances: InstanceStore
 
   function answer(res: Response, t: Translate, lang: string, ticketNumber: string, status: number, message: string, form = ''): void {
     const body = `<main><p class="muted">${escapeHtml(t('feedback:page.ticket', { ticket: ticketNumber }))}</p><h1>${escapeHtml(t('feedback:page.title'))}</h1><p id="message">${escapeHtml(message)}</p>${form}</main>`;
-    res.status(status).set('cache-control', 'no-store').type('html').send(page(t('feedback:page.title'), body, false, lang === 'ru' ? 'ru' : 'en'));
+    res
+      .status(status)
+      .set('cache-control', 'no-store')
+      .type('html')
+      .send(page(t('feedback:page.title'), body, false, lang === 'ru' ? 'ru' : 'en'));
   }
 
   router.get('/rate/:instanceId/:signature', async (req, res) => {

@@ -106,7 +106,10 @@ function waitingForm(token: string, task: WaitingTask, t: Translate): string {
 /** The conversation with the service team, and the form to write to them (a plain form post). */
 function conversationSection(token: string, messages: ConversationMessage[], open: boolean, t: Translate): string {
   const items = messages
-    .map((message) => `<li class="${message.from}"><strong>${escapeHtml(t(message.from === 'staff' ? 'status:page.fromUs' : 'status:page.fromYou'))}</strong> · ${when(message.at)}<br>${escapeHtml(message.text)}</li>`)
+    .map(
+      (message) =>
+        `<li class="${message.from}"><strong>${escapeHtml(t(message.from === 'staff' ? 'status:page.fromUs' : 'status:page.fromYou'))}</strong> · ${when(message.at)}<br>${escapeHtml(message.text)}</li>`,
+    )
     .join('');
   return `<section id="conversation">
   <h2>${escapeHtml(t('status:page.conversation'))}</h2>
@@ -148,7 +151,9 @@ function fieldSection(view: StatusView, token: string, t: Translate): string {
   }
   if (invoice) {
     const total = new Intl.NumberFormat(t('field:invoice.locale'), { style: 'currency', currency: invoice.currency }).format(invoice.total);
-    parts.push(`<p id="invoice">${escapeHtml(t('field:invoice.title'))} ${escapeHtml(invoice.number)}: <strong id="invoice-total">${escapeHtml(total)}</strong> · <a href="/status/${escapeHtml(token)}/invoice.pdf" download>PDF</a></p>`);
+    parts.push(
+      `<p id="invoice">${escapeHtml(t('field:invoice.title'))} ${escapeHtml(invoice.number)}: <strong id="invoice-total">${escapeHtml(total)}</strong> · <a href="/status/${escapeHtml(token)}/invoice.pdf" download>PDF</a></p>`,
+    );
   }
   return parts.length ? `<section id="field">${parts.join('')}</section>` : '';
 }

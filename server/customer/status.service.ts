@@ -90,8 +90,7 @@ export class StatusService {
       this.deps.customer.feedback(instanceId),
       this.deps.field?.(instance) ?? null,
     ]);
-    const departmentName = (id: string | null) =>
-      id === null ? null : id === CUSTOMER_DEPARTMENT ? 'You' : departments.find((department) => department.id === id)?.name ?? id;
+    const departmentName = (id: string | null) => (id === null ? null : id === CUSTOMER_DEPARTMENT ? 'You' : (departments.find((department) => department.id === id)?.name ?? id));
     const stageOf = (task: TaskRecord) => profile.stages.get(task.elementId) ?? task.name;
     const ordered = [...tasks].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 
@@ -178,11 +177,7 @@ export class StatusService {
 
   /** For staff and reports: the feedback, and how long the ticket waited on the customer (apart from the rest). NotFoundError for an unknown instance. */
   async customerStats(instanceId: string): Promise<{ feedback: CustomerFeedback | null; waitingOnCustomerMs: number; customerTasks: number }> {
-    const [instance, tasks, feedback] = await Promise.all([
-      this.deps.instances.get(instanceId),
-      this.deps.tasks.list({ instanceId }),
-      this.deps.customer.feedback(instanceId),
-    ]);
+    const [instance, tasks, feedback] = await Promise.all([this.deps.instances.get(instanceId), this.deps.tasks.list({ instanceId }), this.deps.customer.feedback(instanceId)]);
     if (!instance) throw new NotFoundError(`Instance ${instanceId} does not exist`);
     const now = this.deps.clock.now().getTime();
     const theirs = tasks.filter((task) => task.department === CUSTOMER_DEPARTMENT);

@@ -61,10 +61,7 @@ function translate(warning: ParseWarning, findings: Findings): void {
 
   const encoding = /^unsupported document encoding <(.+)>/.exec(warning.message);
   if (encoding) {
-    findings.warn(
-      null,
-      `The diagram declares encoding ${encoding[1]}; Baton reads diagrams as UTF-8, so check that names with accents display correctly`,
-    );
+    findings.warn(null, `The diagram declares encoding ${encoding[1]}; Baton reads diagrams as UTF-8, so check that names with accents display correctly`);
     return;
   }
   const unknownAttribute = /^unknown attribute <(.+)>$/.exec(warning.message);
@@ -98,10 +95,7 @@ function refName(element: ModdleElement, property: string): string {
 
 function warningsOf(err: unknown): ParseWarning[] {
   if (typeof err !== 'object' || err === null || !('warnings' in err) || !Array.isArray(err.warnings)) return [];
-  return err.warnings.filter(
-    (warning: unknown): warning is ParseWarning =>
-      typeof warning === 'object' && warning !== null && 'message' in warning && typeof warning.message === 'string',
-  );
+  return err.warnings.filter((warning: unknown): warning is ParseWarning => typeof warning === 'object' && warning !== null && 'message' in warning && typeof warning.message === 'string');
 }
 
 /**
@@ -127,9 +121,7 @@ export async function readBpmnContext(xml: string, findings: Findings): Promise<
     if (!notBpmn) for (const warning of warningsOf(err)) translate(warning, findings);
     findings.error(
       null,
-      notBpmn
-        ? 'The file is XML but not a BPMN 2.0 diagram (its root must be <bpmn:definitions> in the BPMN 2.0 model namespace)'
-        : `The diagram cannot be read as BPMN: ${reason}`,
+      notBpmn ? 'The file is XML but not a BPMN 2.0 diagram (its root must be <bpmn:definitions> in the BPMN 2.0 model namespace)' : `The diagram cannot be read as BPMN: ${reason}`,
     );
     return null;
   }

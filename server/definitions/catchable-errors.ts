@@ -47,7 +47,6 @@ export function catchableErrors(definitions: ModdleElement, elementId: string): 
   return result;
 }
 
-
 /** Escalation boundary events on the activity itself: what a person may raise while working on it. */
 export function catchableEscalations(definitions: ModdleElement, elementId: string): CatchableEscalation[] {
   const all = descendants(definitions);

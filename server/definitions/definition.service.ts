@@ -53,9 +53,7 @@ export class DefinitionService {
     try {
       serializeSource(validated.moddleContext);
     } catch (err) {
-      throw new DeployValidationError('The diagram cannot be deployed', [
-        { elementId: null, message: `The engine cannot load the diagram: ${err instanceof Error ? err.message : String(err)}` },
-      ]);
+      throw new DeployValidationError('The diagram cannot be deployed', [{ elementId: null, message: `The engine cannot load the diagram: ${err instanceof Error ? err.message : String(err)}` }]);
     }
     const hash = createHash('sha256').update(xml).digest('hex');
     for (let attempt = 1; ; attempt++) {
@@ -128,9 +126,7 @@ async function validateOrExplain<T>(validate: () => Promise<T>): Promise<T> {
     return await validate();
   } catch (err) {
     if (err instanceof BatonError) throw err;
-    throw new DeployValidationError('The diagram cannot be deployed', [
-      { elementId: null, message: `Baton could not check the diagram: ${err instanceof Error ? err.message : String(err)}` },
-    ]);
+    throw new DeployValidationError('The diagram cannot be deployed', [{ elementId: null, message: `Baton could not check the diagram: ${err instanceof Error ? err.message : String(err)}` }]);
   }
 }
 

@@ -8,14 +8,7 @@ import type { ModdleElement } from 'bpmn-moddle';
 export type { ModdleElement };
 
 export function isModdleElement(value: unknown): value is ModdleElement {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    '$type' in value &&
-    typeof value.$type === 'string' &&
-    'get' in value &&
-    typeof value.get === 'function'
-  );
+  return typeof value === 'object' && value !== null && '$type' in value && typeof value.$type === 'string' && 'get' in value && typeof value.get === 'function';
 }
 
 /** A string property, `undefined` when unset or not a string. */

@@ -60,10 +60,7 @@ export function scanXml(xml: string, limits: XmlLimits = {}): void {
 
   parser.on('doctype', (doctype) => {
     const what = /<!ENTITY/i.test(doctype) ? 'a DOCTYPE with ENTITY declarations' : 'a DOCTYPE declaration';
-    stop(
-      `The diagram contains ${what}; Baton refuses DTDs because entities can read server files (XXE) ` +
-        'or expand into gigabytes. Export the diagram again without a DOCTYPE.',
-    );
+    stop(`The diagram contains ${what}; Baton refuses DTDs because entities can read server files (XXE) ` + 'or expand into gigabytes. Export the diagram again without a DOCTYPE.');
   });
   parser.on('opentag', () => {
     depth += 1;

@@ -29,7 +29,9 @@ export function normalizeZeebe(context: ParseResult): void {
       }
     }
     if (!element.$instanceOf('bpmn:CallActivity') || trimmed(element, 'calledElement') !== undefined) continue;
-    const processId = extensions(element, 'zeebe:CalledElement').map((called) => trimmed(called, 'processId')).find((id) => id !== undefined);
+    const processId = extensions(element, 'zeebe:CalledElement')
+      .map((called) => trimmed(called, 'processId'))
+      .find((id) => id !== undefined);
     if (processId !== undefined) set(element, 'calledElement', processId);
   }
 }

@@ -45,10 +45,7 @@ export class DepartmentService {
     return department;
   }
 
-  async update(
-    id: string,
-    patch: DepartmentPatch,
-  ): Promise<DepartmentView> {
+  async update(id: string, patch: DepartmentPatch): Promise<DepartmentView> {
     const { calendarId: currentCalendar, ...current } = await this.get(id);
     const next = { ...current, name: patch.name ?? current.name, parentId: patch.parentId === undefined ? current.parentId : patch.parentId };
     if (next.parentId !== null) await this.assertNoCycle(id, next.parentId);

@@ -47,10 +47,7 @@ export function expressionContext(variables: Variables | undefined): Variables {
  * diagram goes through Baton's FEEL evaluator; no JavaScript from a diagram is ever compiled (the
  * engine's default script handler runs node:vm, which is not a sandbox).
  */
-export function createExpressionHandlers(
-  onFailure: (failure: ExpressionFailure) => void,
-  onCondition: (evaluation: ConditionEvaluation) => void = () => undefined,
-) {
+export function createExpressionHandlers(onFailure: (failure: ExpressionFailure) => void, onCondition: (evaluation: ConditionEvaluation) => void = () => undefined) {
   const expressions = {
     resolveExpression(template: string, context?: ScopeLike & { content?: { type?: string; id?: string } }): unknown {
       if (typeof template !== 'string') return template;

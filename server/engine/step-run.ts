@@ -158,11 +158,15 @@ export class StepRun {
       new Map(knownTimers),
       (work) => this.defer(work),
       (timer) =>
-        this.record('timer.scheduled', { id: timer.elementId }, {
-          executionId: timer.executionId,
-          timerType: timer.timerType,
-          dueAt: timer.dueAt.toISOString(),
-        }),
+        this.record(
+          'timer.scheduled',
+          { id: timer.elementId },
+          {
+            executionId: timer.executionId,
+            timerType: timer.timerType,
+            dueAt: timer.dueAt.toISOString(),
+          },
+        ),
       dueNow,
       subject.timerClocks ?? null,
     );
@@ -445,7 +449,14 @@ export class StepRun {
   activeElementIds(): string[] {
     const process = this.runningProcess();
     if (!process) return [];
-    return [...new Set(process.getPostponed().filter((api) => api.type !== 'bpmn:SequenceFlow').map((api) => api.id))];
+    return [
+      ...new Set(
+        process
+          .getPostponed()
+          .filter((api) => api.type !== 'bpmn:SequenceFlow')
+          .map((api) => api.id),
+      ),
+    ];
   }
 
   /** Waits until no timer firing or connector call is in flight and the engine has had its turn. */
@@ -472,9 +483,7 @@ export class StepRun {
 
   private describe(timer: ArmedTimer): TimerInfo {
     // bpmn-elements' Activity exposes `attachedTo` and the parsed `cancelActivity` on boundary events.
-    const activity = this.engine.execution?.getActivityById(timer.elementId) as
-      | { attachedTo?: { id: string }; behaviour?: { cancelActivity?: boolean } }
-      | undefined;
+    const activity = this.engine.execution?.getActivityById(timer.elementId) as { attachedTo?: { id: string }; behaviour?: { cancelActivity?: boolean } } | undefined;
     const attachedTo = activity?.attachedTo?.id ?? null;
     return { ...timer, attachedTo, interrupting: attachedTo === null || activity?.behaviour?.cancelActivity !== false };
   }
@@ -575,9 +584,7 @@ export class StepRun {
         this.record('activity.cancelled', api, { type: api.type, executionId: api.executionId });
       }
     });
-    on('flow.take', (api) =>
-      this.record('flow.taken', api, { sourceId: api.content.sourceId ?? null, targetId: api.content.targetId ?? null }),
-    );
+    on('flow.take', (api) => this.record('flow.taken', api, { sourceId: api.content.sourceId ?? null, targetId: api.content.targetId ?? null }));
     on('activity.timeout', (api) => {
       if (api.content.state !== 'timeout') return;
       const fired = this.timers.fired.findLast((timer) => timer.executionId === api.executionId);
@@ -752,7 +759,7 @@ export class StepRun {
  * io mapping's inputs). The `out` side is kept in the headers for the child's end.
  */
 function callMappings(behaviour: Record<string, unknown>, variables: Record<string, unknown>): { input: Record<string, unknown>; headers: Record<string, string> } {
-  const values = ((behaviour['extensionElements'] as { values?: Record<string, unknown>[] } | undefined)?.values ?? []);
+  const values = (behaviour['extensionElements'] as { values?: Record<string, unknown>[] } | undefined)?.values ?? [];
   const input: Record<string, unknown> = {};
   const out: { source?: string; sourceExpression?: string; target?: string; all?: boolean }[] = [];
   let zeebe = false;
@@ -806,7 +813,12 @@ function dropQueuedDiscards(process: RunningProcess): number {
     }
   }
   // A discard already taken off the queue by the run's inbound consumer is only noted at the process.
-  const running = new Set(process.getActivities().filter((activity) => activity.status).map((activity) => activity.id));
+  const running = new Set(
+    process
+      .getActivities()
+      .filter((activity) => activity.status)
+      .map((activity) => activity.id),
+  );
   for (const api of process.getPostponed()) {
     if (api.content.action !== 'discard' || !running.has(String(api.content.targetId))) continue;
     process.execution?._popPostponed(api.content)?.ack();

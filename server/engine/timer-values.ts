@@ -16,9 +16,7 @@ export function runawayCycle(value: string): string | null {
   if ((interval.repeat ?? -1) !== -1 || !interval.duration) return null;
   const from = new Date('2000-01-01T00:00:00Z');
   const ms = interval.duration.getExpireAt(from).getTime() - from.getTime();
-  return ms < MIN_ENDLESS_CYCLE_MS
-    ? `repeats without end every ${ms} ms; an endless cycle must be at least ${MIN_ENDLESS_CYCLE_MS / 1000} s apart (or give a count: R5/...)`
-    : null;
+  return ms < MIN_ENDLESS_CYCLE_MS ? `repeats without end every ${ms} ms; an endless cycle must be at least ${MIN_ENDLESS_CYCLE_MS / 1000} s apart (or give a count: R5/...)` : null;
 }
 
 /**

@@ -2,14 +2,7 @@ import { Router } from 'express';
 
 import { guard } from '../http/roles.js';
 import { parseInput } from '../http/validate.js';
-import {
-  bpmnErrorSchema,
-  completeExternalSchema,
-  extendLockSchema,
-  externalQuerySchema,
-  failureSchema,
-  fetchAndLockSchema,
-} from '../contracts/external-tasks.js';
+import { bpmnErrorSchema, completeExternalSchema, extendLockSchema, externalQuerySchema, failureSchema, fetchAndLockSchema } from '../contracts/external-tasks.js';
 import type { ExternalTaskService } from './external-task.service.js';
 
 /**

@@ -18,10 +18,9 @@ import type { ExternalTaskStore } from './external-task.store.js';
 function refusedBy(result: StepResult): void {
   const incident = result.incident;
   if (incident === null || incident.kind !== 'expression') return;
-  throw new IncidentRaisedError(
-    `The process could not continue with this answer: ${incident.message}. The task still waits; an administrator can retry incident ${incident.id}.`,
-    [{ elementId: incident.elementId, message: incident.message }],
-  );
+  throw new IncidentRaisedError(`The process could not continue with this answer: ${incident.message}. The task still waits; an administrator can retry incident ${incident.id}.`, [
+    { elementId: incident.elementId, message: incident.message },
+  ]);
 }
 
 /** What a worker gets for a locked task (Camunda 7's LockedExternalTask, variables as plain JSON). */
@@ -123,11 +122,10 @@ export class ExternalTaskService {
   private async held(id: string, workerId: string): Promise<ExternalTaskRecord> {
     const task = await this.tasks.get(id);
     if (!task) throw new NotFoundError(`External task ${id} does not exist`);
-    if (task.status !== 'open') throw new ConflictError(`External task ${id} is ${task.status === 'incident' ? 'failed (an incident waits for an admin)' : task.status}; nothing more can happen to it`);
+    if (task.status !== 'open')
+      throw new ConflictError(`External task ${id} is ${task.status === 'incident' ? 'failed (an incident waits for an admin)' : task.status}; nothing more can happen to it`);
     if (task.workerId !== workerId) {
-      throw new ConflictError(
-        task.workerId === null ? `External task ${id} is not locked; fetch and lock it first` : `External task ${id} is locked by another worker`,
-      );
+      throw new ConflictError(task.workerId === null ? `External task ${id} is not locked; fetch and lock it first` : `External task ${id} is locked by another worker`);
     }
     return task;
   }

@@ -43,11 +43,7 @@ export function invoiceConnector(field: () => FieldService, defaults: InvoiceCon
       if (!to || !EMAIL.test(to)) throw new Error(`invoice: no email address to send it to (input 'to' or variable customerEmail), got '${to ?? ''}'`);
       const service = field();
       const visitor = await service.visitTechnician(call.instanceId);
-      const [arrived, profile, catalogue] = await Promise.all([
-        service.arrivedAt(call.instanceId),
-        visitor ? service.profile(visitor.username) : Promise.resolve(null),
-        service.parts(),
-      ]);
+      const [arrived, profile, catalogue] = await Promise.all([service.arrivedAt(call.instanceId), visitor ? service.profile(visitor.username) : Promise.resolve(null), service.parts()]);
       const rate = Number(call.input['rate'] ?? profile?.hourlyRate ?? defaults.hourlyRate);
       const taxRate = Number(call.input['taxRate'] ?? defaults.taxRate);
       if (!Number.isFinite(rate) || rate < 0 || !Number.isFinite(taxRate) || taxRate < 0 || taxRate > 1) throw new Error('invoice: rate must be ≥ 0 and taxRate between 0 and 1');

@@ -69,11 +69,7 @@ export function scoreCandidates(request: DispatchRequest, candidates: DispatchCa
   const scored = candidates.map((candidate) => score(candidate, request, required));
   scored.sort(
     (a, b) =>
-      Number(b.eligible) - Number(a.eligible) ||
-      b.score - a.score ||
-      (a.distanceKm ?? Infinity) - (b.distanceKm ?? Infinity) ||
-      a.jobsToday - b.jobsToday ||
-      a.username.localeCompare(b.username),
+      Number(b.eligible) - Number(a.eligible) || b.score - a.score || (a.distanceKm ?? Infinity) - (b.distanceKm ?? Infinity) || a.jobsToday - b.jobsToday || a.username.localeCompare(b.username),
   );
   const winner = scored.find((candidate) => candidate.eligible) ?? null;
   return {

@@ -26,7 +26,12 @@ export function dispatchConnector(plan: (input: DispatchInput) => Promise<Dispat
       const department = text(call.input['department']);
       const result = await plan({
         assetId: text(call.input['assetId']) ?? text(call.variables['equipmentId']) ?? text(call.variables['assetId']),
-        requiredSkills: skills ? skills.split(',').map((skill) => skill.trim()).filter(Boolean) : null,
+        requiredSkills: skills
+          ? skills
+              .split(',')
+              .map((skill) => skill.trim())
+              .filter(Boolean)
+          : null,
         parts: partNeeds(call.input['parts'] ?? call.variables['partsNeeded']),
         ...(department ? { department } : {}),
       });

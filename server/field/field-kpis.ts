@@ -60,7 +60,21 @@ export async function fieldKpis(deps: { tasks: TaskStore; audit: AuditStore; fie
   const row = (username: string) => {
     let entry = rows.get(username);
     if (!entry) {
-      entry = { username, visits: 0, firstVisits: 0, firstTimeFixRate: 0, arrivals: 0, onTimeRate: null, medianTimeOnSiteMs: null, travelKm: 0, partsUsed: 0, csat: { average: null, count: 0 }, onSite: [], ratings: [], onTime: 0 };
+      entry = {
+        username,
+        visits: 0,
+        firstVisits: 0,
+        firstTimeFixRate: 0,
+        arrivals: 0,
+        onTimeRate: null,
+        medianTimeOnSiteMs: null,
+        travelKm: 0,
+        partsUsed: 0,
+        csat: { average: null, count: 0 },
+        onSite: [],
+        ratings: [],
+        onTime: 0,
+      };
       rows.set(username, entry);
     }
     return entry;

@@ -72,7 +72,12 @@ export function fieldRoutes(field: FieldService, visits: VisitService, kpis: (mo
       address: row['address'],
       lat: num(row['lat']),
       lon: num(row['lon']),
-      requiredSkills: row['requiredSkills'] ? row['requiredSkills'].split(/[;|]/).map((skill) => skill.trim()).filter(Boolean) : [],
+      requiredSkills: row['requiredSkills']
+        ? row['requiredSkills']
+            .split(/[;|]/)
+            .map((skill) => skill.trim())
+            .filter(Boolean)
+        : [],
     }));
     for (const row of rows) await field.putAsset({ ...row, customerEmail: row.customerEmail ?? null, requiredSkills: row.requiredSkills ?? [] });
     res.json({ imported: rows.length });
@@ -109,8 +114,15 @@ export function fieldRoutes(field: FieldService, visits: VisitService, kpis: (mo
       const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
       return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
     };
-    const lines = figures.technicians.map((row) => [row.username, row.visits, row.firstVisits, row.firstTimeFixRate, row.arrivals, row.onTimeRate, row.medianTimeOnSiteMs, row.travelKm, row.partsUsed, row.csat.average, row.csat.count].map(cell).join(','));
-    res.type('text/csv').set('content-disposition', `attachment; filename="field-kpis-${query.month}.csv"`).send([header.join(','), ...lines].join('\n') + '\n');
+    const lines = figures.technicians.map((row) =>
+      [row.username, row.visits, row.firstVisits, row.firstTimeFixRate, row.arrivals, row.onTimeRate, row.medianTimeOnSiteMs, row.travelKm, row.partsUsed, row.csat.average, row.csat.count]
+        .map(cell)
+        .join(','),
+    );
+    res
+      .type('text/csv')
+      .set('content-disposition', `attachment; filename="field-kpis-${query.month}.csv"`)
+      .send([header.join(','), ...lines].join('\n') + '\n');
   });
 
   router.get('/technician/visits', async (req, res) => {

@@ -13,7 +13,19 @@ import type { TaskStore } from '../tasks/task.store.js';
 import type { UserStore } from '../users/user.store.js';
 import type { Principal } from '../auth/principal.js';
 import { scoreCandidates, type DispatchCandidate, type DispatchDecision, type PartNeed } from './dispatch-scoring.js';
-import { DEFAULT_MAX_JOBS_PER_DAY, vanLocation, type Asset, type AssetTicket, type GeoPoint, type Part, type Place, type StockLevel, type StockMove, type TechnicianProfile, type Warehouse } from './field.js';
+import {
+  DEFAULT_MAX_JOBS_PER_DAY,
+  vanLocation,
+  type Asset,
+  type AssetTicket,
+  type GeoPoint,
+  type Part,
+  type Place,
+  type StockLevel,
+  type StockMove,
+  type TechnicianProfile,
+  type Warehouse,
+} from './field.js';
 import type { FieldStore } from './field.store.js';
 import { distanceKm, etaMinutes } from './geo.js';
 
@@ -205,9 +217,7 @@ export class FieldService {
     if (!task) throw new NotFoundError(`Task ${taskId} does not exist`);
     if (task.status !== 'open') throw new ConflictError(`The task is ${task.status}`);
     if (task.assignee !== principal.username && principal.role !== 'admin') throw new ForbiddenError('Only the technician the visit went to may decline it');
-    const declined = (await this.deps.audit.forInstance(task.instanceId))
-      .filter((event) => event.type === 'dispatch.declined')
-      .map((event) => String(event.data['by'] ?? ''));
+    const declined = (await this.deps.audit.forInstance(task.instanceId)).filter((event) => event.type === 'dispatch.declined').map((event) => String(event.data['by'] ?? ''));
     const excluded = [...new Set([...declined, task.assignee ?? principal.username])];
     const plan = await this.plan({ ...(await this.requestOf(task.instanceId)), excluded });
     const next = plan.chosen?.username ?? null;
@@ -270,7 +280,8 @@ export class FieldService {
   readonly checkTechnicianChoice = async (task: TaskRecord, output: Record<string, unknown>): Promise<void> => {
     if (task.department !== DISPATCH_QUEUE || output['technician'] === undefined) return;
     const technician = typeof output['technician'] === 'string' ? output['technician'].trim() : '';
-    if (!(await this.deps.users.getByUsername(technician))) throw new NotEligibleError(`technician: no user named ${technician || '(empty)'}`, [{ elementId: null, message: `technician: no user named ${technician}` }]);
+    if (!(await this.deps.users.getByUsername(technician)))
+      throw new NotEligibleError(`technician: no user named ${technician || '(empty)'}`, [{ elementId: null, message: `technician: no user named ${technician}` }]);
     const plan = await this.plan(await this.requestOf(task.instanceId));
     const scored = plan.decision.candidates.find((candidate) => candidate.username === technician);
     const why = !scored ? `${technician} is not a technician (not a member of ${TECHNICIANS})` : !scored.eligible ? `${technician} cannot take this visit: ${scored.reasons.join(', ')}` : null;

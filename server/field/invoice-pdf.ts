@@ -31,7 +31,10 @@ export function renderInvoicePdf(invoice: Invoice, lang: Lang): Promise<Buffer> 
     doc.on('error', reject);
   });
 
-  doc.font('bold').fontSize(20).text(`${t('field:invoice.title')} ${invoice.number}`);
+  doc
+    .font('bold')
+    .fontSize(20)
+    .text(`${t('field:invoice.title')} ${invoice.number}`);
   doc.moveDown(0.5).font('body').fontSize(10);
   const facts: [string, string | null][] = [
     [t('field:invoice.date'), new Intl.DateTimeFormat(lang, { dateStyle: 'long' }).format(new Date(invoice.issuedAt))],

@@ -12,11 +12,7 @@ async function sendInvoice(req: Request, res: Response, instances: InstanceStore
   const invoice = invoiceOf((await instances.get(instanceId))?.variables['invoice']);
   if (!invoice) throw new NotFoundError('This ticket has no invoice (yet)');
   const pdf = await renderInvoicePdf(invoice, langFromRequest(req));
-  res
-    .type('application/pdf')
-    .set('content-disposition', `attachment; filename="invoice-${invoice.number}.pdf"`)
-    .set('cache-control', 'private, no-store')
-    .send(pdf);
+  res.type('application/pdf').set('content-disposition', `attachment; filename="invoice-${invoice.number}.pdf"`).set('cache-control', 'private, no-store').send(pdf);
 }
 
 /** The customer's invoice by their status link (the page's download link and the JSON API's). */

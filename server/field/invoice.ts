@@ -52,9 +52,7 @@ const euros = (value: number) => value / 100;
 
 export function buildInvoice(input: InvoiceInput): Invoice {
   const hours = Math.max(1, Math.ceil(input.minutesOnSite / 15)) / 4;
-  const lines: InvoiceLine[] = [
-    { kind: 'labour', description: input.labourText, sku: null, quantity: hours, unitPrice: input.hourlyRate, amount: euros(Math.round(hours * cents(input.hourlyRate))) },
-  ];
+  const lines: InvoiceLine[] = [{ kind: 'labour', description: input.labourText, sku: null, quantity: hours, unitPrice: input.hourlyRate, amount: euros(Math.round(hours * cents(input.hourlyRate))) }];
   for (const used of input.partsUsed) {
     const part = input.catalogue.find((entry) => entry.sku === used.sku);
     const price = part?.price ?? 0;

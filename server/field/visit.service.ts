@@ -48,9 +48,7 @@ export const ON_TIME_GRACE_MS = 15 * 60_000;
 const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() ? value : null);
 
 export class VisitService {
-  constructor(
-    private readonly deps: { field: FieldStore; tasks: TaskStore; instances: InstanceStore; audit: AuditStore; clock: Clock; runner: Pick<InstanceRunner, 'amend'> },
-  ) {}
+  constructor(private readonly deps: { field: FieldStore; tasks: TaskStore; instances: InstanceStore; audit: AuditStore; clock: Clock; runner: Pick<InstanceRunner, 'amend'> }) {}
 
   /** The signed-in technician's open visits, the earliest due first. */
   async day(principal: Principal): Promise<DayVisit[]> {

@@ -50,7 +50,11 @@ export function browserPages(webDir: string): Router {
         res.status(503).type('text/plain').send(`The browser app is not built: run npm run build:web (missing ${file})`);
         return;
       }
-      res.set('cache-control', 'no-cache').set('vary', 'Accept-Language, Cookie').type('html').send(withRequestLang(readFileSync(file, 'utf8'), langFromRequest(req)));
+      res
+        .set('cache-control', 'no-cache')
+        .set('vary', 'Accept-Language, Cookie')
+        .type('html')
+        .send(withRequestLang(readFileSync(file, 'utf8'), langFromRequest(req)));
     });
   }
   router.get('/', (_req, res, next) => {

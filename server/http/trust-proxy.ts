@@ -16,7 +16,10 @@ export function parseTrustProxy(value: string | undefined): TrustProxy | null {
   const text = (value ?? '').trim();
   if (text === '' || text === 'false' || text === 'off') return false;
   if (/^\d{1,2}$/.test(text)) return Number(text) === 0 ? false : Number(text);
-  const entries = text.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   return entries.length > 0 && entries.every(isTrustedEntry) ? entries : null;
 }
 

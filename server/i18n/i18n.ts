@@ -11,7 +11,6 @@ import i18next, { type i18n, type Resource } from 'i18next';
 
 import { cookieValue, DEFAULT_LANG, isLang, LANG_COOKIE, LANGUAGES, langFromAcceptLanguage, type Lang, type Translate } from './languages.js';
 
-
 /** `locales/` at the repository root, found from here whether run from sources (tsx) or dist/. */
 function localesDir(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));

@@ -35,9 +35,7 @@ export function instanceRoutes(instances: InstanceService, tickets: TicketServic
     if (!READERS.includes(principal.role) && !ticket && !q && !mine) {
       throw new ForbiddenError('Staff find tickets by number or text (ticket=, q=), or list the ones they touched (mine=true)');
     }
-    res.json(
-      await tickets.search(principal, { ...query, processKey: processKey ?? process, ticketNumber: ticket?.toUpperCase(), text: q, startedFrom: from, startedTo: to }, mine),
-    );
+    res.json(await tickets.search(principal, { ...query, processKey: processKey ?? process, ticketNumber: ticket?.toUpperCase(), text: q, startedFrom: from, startedTo: to }, mine));
   });
 
   router.get('/:id', async (req, res) => {

@@ -40,11 +40,7 @@ export class InstanceService {
 
   async get(id: string): Promise<InstanceView> {
     const instance = await this.require(id);
-    const [openTasks, incidents, timers] = await Promise.all([
-      this.tasks.list({ instanceId: id, status: 'open' }),
-      this.instances.incidents(id),
-      this.timers.forInstance(id),
-    ]);
+    const [openTasks, incidents, timers] = await Promise.all([this.tasks.list({ instanceId: id, status: 'open' }), this.instances.incidents(id), this.timers.forInstance(id)]);
     const { state: _state, auditHead: _head, engineVersion: _engine, ...rest } = instance;
     const now = this.clock.now();
     return { ...rest, openTasks: openTasks.map((task) => taskView(task, now)), incidents, timers };

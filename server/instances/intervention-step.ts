@@ -18,11 +18,7 @@ export async function interventionStep(path: StepPath, instanceId: string, inter
   const restarting = intervention.restartAt !== undefined;
   if (restarting && instance.status === 'running') throw new ConflictError(`Ticket ${instance.ticketNumber} is still running: move its token instead of restarting it`);
   if (!restarting && instance.status !== 'running') throw new ConflictError(`Ticket ${instance.ticketNumber} is ${instance.status}; nothing more can happen to it`);
-  const [openTasks, incidents, pendingTimers] = await Promise.all([
-    store.tasks.list({ instanceId, status: 'open' }),
-    store.instances.incidents(instanceId),
-    store.timers.forInstance(instanceId),
-  ]);
+  const [openTasks, incidents, pendingTimers] = await Promise.all([store.tasks.list({ instanceId, status: 'open' }), store.instances.incidents(instanceId), store.timers.forInstance(instanceId)]);
   const openIncidents = incidents.filter((incident) => incident.status === 'open');
   const definition = intervention.definition ?? (await store.definitions.getById(instance.definitionId));
   if (!definition) throw new NotFoundError(`Definition ${instance.definitionId} is missing`);
@@ -44,9 +40,7 @@ export async function interventionStep(path: StepPath, instanceId: string, inter
       // A dry run calls no connector: each service the step would reach is noted, not run.
       ...(intervention.dryRun && { connectors: new ConnectorRegistry() }),
     },
-    intervention.restartAt !== undefined
-      ? { kind: 'start-at', variables: instance.variables, activityId: intervention.restartAt }
-      : { kind: 'resume', state: instance.state as EngineState },
+    intervention.restartAt !== undefined ? { kind: 'start-at', variables: instance.variables, activityId: intervention.restartAt } : { kind: 'resume', state: instance.state as EngineState },
   );
   let committed: StepResult | null = null;
   try {

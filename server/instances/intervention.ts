@@ -51,12 +51,12 @@ export function previewOf(run: StepRun, snapshot: StepSnapshot, openTasks: TaskR
       .filter((event) => event.type === 'activity.cancelled' && event.elementId !== null)
       .map((event) => ({ elementId: event.elementId ?? '', executionId: String(event.data['executionId'] ?? '') })),
     tasksClosed: openTasks.filter((task) => !waiting.has(task.id)).map((task) => ({ taskId: task.id, elementId: task.elementId, name: task.name })),
-    tasksOpened: snapshot.waiting
-      .filter((api) => TASK_TYPES.has(api.type) && !known.has(api.executionId))
-      .map((api) => ({ elementId: api.id, name: api.owner.name ?? api.name ?? api.id })),
+    tasksOpened: snapshot.waiting.filter((api) => TASK_TYPES.has(api.type) && !known.has(api.executionId)).map((api) => ({ elementId: api.id, name: api.owner.name ?? api.name ?? api.id })),
     timersArmed: snapshot.timers.filter((timer) => !pending.has(timer.executionId)).map((timer) => ({ elementId: timer.elementId, dueAt: timer.dueAt.toISOString() })),
     timersCancelled: pendingTimers.filter((timer) => !after.has(timer.executionId)).map((timer) => ({ elementId: timer.elementId, dueAt: timer.dueAt })),
-    services: [...new Set([...run.serviceFailures.values()].map((failure) => failure.elementId).concat(run.audit.filter((event) => event.type === 'service.completed').map((event) => event.elementId ?? '')))],
+    services: [
+      ...new Set([...run.serviceFailures.values()].map((failure) => failure.elementId).concat(run.audit.filter((event) => event.type === 'service.completed').map((event) => event.elementId ?? ''))),
+    ],
     status: snapshot.ended ?? 'running',
   };
 }

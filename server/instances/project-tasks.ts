@@ -75,8 +75,7 @@ export function projectTasks(input: TaskProjectionInput): { tasks: TaskRecord[];
 /** SLA of a task as it opens, from the boundary timers armed with it. */
 function withSla(task: TaskRecord, timers: TimerInfo[], escalatedFrom: TaskEscalation | null): TaskRecord {
   const own = timers.filter((timer) => timer.attachedTo === task.elementId);
-  const earliest = (list: TimerInfo[]) =>
-    list.reduce<Date | null>((min, timer) => (min === null || timer.dueAt < min ? timer.dueAt : min), null)?.toISOString() ?? null;
+  const earliest = (list: TimerInfo[]) => list.reduce<Date | null>((min, timer) => (min === null || timer.dueAt < min ? timer.dueAt : min), null)?.toISOString() ?? null;
   return {
     ...task,
     dueAt: earliest(own.filter((timer) => timer.interrupting)) ?? task.dueAt,

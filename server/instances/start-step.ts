@@ -14,14 +14,7 @@ import { stepFailure, type StepPath } from './step-path.js';
 import type { TicketNumbers, TicketReservation } from './ticket-numbers.js';
 
 /** One attempt of a start with a reserved ticket number; nothing is saved unless the commit takes the number. */
-export async function startStep(
-  path: StepPath,
-  tickets: TicketNumbers,
-  definition: DefinitionRecord,
-  request: StartRequest,
-  id: string,
-  ticket: TicketReservation,
-): Promise<StepResult> {
+export async function startStep(path: StepPath, tickets: TicketNumbers, definition: DefinitionRecord, request: StartRequest, id: string, ticket: TicketReservation): Promise<StepResult> {
   const { store, clock } = path.deps;
   const { ticketNumber } = ticket;
   const now = clock.now();
@@ -106,9 +99,7 @@ export async function startStep(
 }
 
 export function duplicateBusinessKey(processKey: string, businessKey: string, existing: InstanceRecord): ConflictError {
-  return new ConflictError(
-    `An instance of '${processKey}' with business key '${businessKey}' exists already (ticket ${existing.ticketNumber}, id ${existing.id})`,
-  );
+  return new ConflictError(`An instance of '${processKey}' with business key '${businessKey}' exists already (ticket ${existing.ticketNumber}, id ${existing.id})`);
 }
 
 function findMessageWait(run: StepRun, messageName: string): ElementApi | undefined {

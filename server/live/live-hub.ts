@@ -72,7 +72,10 @@ export class LiveHub {
     this.io.use((_socket, next) => next(new Error(`Connect to the ${INBOX_NAMESPACE} namespace`)));
     this.inbox = this.io.of(INBOX_NAMESPACE);
     this.inbox.use((socket, next) => {
-      this.handshake(socket).then(() => next(), (err: unknown) => next(err instanceof Error ? err : new Error(String(err))));
+      this.handshake(socket).then(
+        () => next(),
+        (err: unknown) => next(err instanceof Error ? err : new Error(String(err))),
+      );
     });
     this.inbox.on('connection', (socket) => this.connected(socket));
     this.listen();
@@ -113,20 +116,26 @@ export class LiveHub {
 
   private connected(socket: LiveSocket): void {
     this.joinRooms(socket);
-    socket.on('task:claim', (payload, ack) => this.command(socket, 'task:claim', ack, async (principal) => {
-      const { taskId, version } = parseInput(taskCommandSchema, payload, 'task:claim');
-      return { ok: true, task: liveTask(await this.deps.actions.claim(principal, taskId, version), this.deps.clock.now()) };
-    }));
-    socket.on('task:release', (payload, ack) => this.command(socket, 'task:release', ack, async (principal) => {
-      const { taskId, version } = parseInput(taskCommandSchema, payload, 'task:release');
-      return { ok: true, task: liveTask(await this.deps.actions.release(principal, taskId, version), this.deps.clock.now()) };
-    }));
-    socket.on('inbox:join', (payload, ack) => this.command(socket, 'inbox:join', ack, async (principal) => {
-      const { department } = parseInput(inboxJoinSchema, payload, 'inbox:join');
-      if (!canSeeDepartment(principal, department)) throw new ForbiddenError(`You are not in department ${department}`);
-      await socket.join(rooms.department(department));
-      return { ok: true as const, room: rooms.department(department) };
-    }));
+    socket.on('task:claim', (payload, ack) =>
+      this.command(socket, 'task:claim', ack, async (principal) => {
+        const { taskId, version } = parseInput(taskCommandSchema, payload, 'task:claim');
+        return { ok: true, task: liveTask(await this.deps.actions.claim(principal, taskId, version), this.deps.clock.now()) };
+      }),
+    );
+    socket.on('task:release', (payload, ack) =>
+      this.command(socket, 'task:release', ack, async (principal) => {
+        const { taskId, version } = parseInput(taskCommandSchema, payload, 'task:release');
+        return { ok: true, task: liveTask(await this.deps.actions.release(principal, taskId, version), this.deps.clock.now()) };
+      }),
+    );
+    socket.on('inbox:join', (payload, ack) =>
+      this.command(socket, 'inbox:join', ack, async (principal) => {
+        const { department } = parseInput(inboxJoinSchema, payload, 'inbox:join');
+        if (!canSeeDepartment(principal, department)) throw new ForbiddenError(`You are not in department ${department}`);
+        await socket.join(rooms.department(department));
+        return { ok: true as const, room: rooms.department(department) };
+      }),
+    );
   }
 
   /**

@@ -5,11 +5,7 @@
 import type { Translate } from '../i18n/languages.js';
 import type { NotificationRecord } from './notification.js';
 
-export function notificationText(
-  notification: Pick<NotificationRecord, 'kind' | 'ticketNumber' | 'data'>,
-  t: Translate,
-  formatTime: (iso: string) => string,
-): string {
+export function notificationText(notification: Pick<NotificationRecord, 'kind' | 'ticketNumber' | 'data'>, t: Translate, formatTime: (iso: string) => string): string {
   const data = notification.data;
   const due = typeof data['due'] === 'string' ? formatTime(data['due']) : '';
   return t(`notifications:kind.${notification.kind}`, { ...data, due, ticketNumber: notification.ticketNumber ?? '' });

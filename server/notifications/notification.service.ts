@@ -91,7 +91,10 @@ export class NotificationService {
    * Tells whoever holds the instance's open user tasks (the owner, else the task's queue): a
    * customer's reply, an SLA warning drawn in the diagram. `elementId` narrows to one task.
    */
-  async notifyTaskHolders(kind: NotificationKind, request: { instanceId: string; elementId?: string | null; dedupeKey: (task: TaskRecord) => string; data?: NotificationData }): Promise<NotificationRecord[]> {
+  async notifyTaskHolders(
+    kind: NotificationKind,
+    request: { instanceId: string; elementId?: string | null; dedupeKey: (task: TaskRecord) => string; data?: NotificationData },
+  ): Promise<NotificationRecord[]> {
     const open = await this.deps.tasks.list({ instanceId: request.instanceId, status: 'open' });
     const added: NotificationRecord[] = [];
     for (const task of open) {

@@ -33,12 +33,7 @@ export function savedActiveElements(state: unknown): string[] {
  * engine recovers it) (null when it can): it runs another version, or one of its
  * tokens sits at an activity the target version does not have and the mapping does not place.
  */
-export function migrationRefusal(
-  instance: InstanceRecord | null,
-  from: DefinitionRecord,
-  to: DefinitionRecord,
-  mapping: Record<string, string>,
-): string | null {
+export function migrationRefusal(instance: InstanceRecord | null, from: DefinitionRecord, to: DefinitionRecord, mapping: Record<string, string>): string | null {
   const has = (id: string) => new RegExp(`\\sid="${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`).test(to.xml);
   if (!instance) return 'the instance does not exist';
   if (instance.definitionId !== from.id) return `it runs version ${instance.definitionVersion} of '${instance.processKey}', not version ${from.version}`;

@@ -71,7 +71,6 @@ export function interventionRoutes(operations: OperationsService, instances: Ins
   return router;
 }
 
-
 /** Mounted at /api/timers beside the timer routes: cancelling a boundary timer. */
 export function timerCancelRoutes(operations: OperationsService): Router {
   const router = Router();
@@ -112,7 +111,6 @@ export function operationsReadRoutes(query: OperationsQuery): Router {
   });
   return router;
 }
-
 
 /** Mounted at /api/approvals: four-eyes requests, decided by a second administrator. */
 export function approvalRoutes(fourEyes: FourEyes): Router {

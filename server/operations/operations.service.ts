@@ -185,7 +185,9 @@ export class OperationsService {
       const placed = savedActiveElements(instance?.state).filter((id) => body.mapping[id] !== undefined && body.mapping[id] !== id);
       const { preview } = await this.runner.intervene(instanceId, {
         actor: principal.username,
-        audit: [intervention('instance.migrated', principal.username, { processKey: from.key, fromVersion: from.version, toVersion: to.version, mapping: body.mapping, reason: body.reason, ...stamp })],
+        audit: [
+          intervention('instance.migrated', principal.username, { processKey: from.key, fromVersion: from.version, toVersion: to.version, mapping: body.mapping, reason: body.reason, ...stamp }),
+        ],
         definition: to,
         dryRun: body.dryRun,
         drive: async (run) => {

@@ -27,10 +27,7 @@ export class SmtpTransport implements MailTransport {
     // nodemailer's defaults (2 min to connect, 10 min idle) would hold shutdown, which waits for
     // the send in progress, far too long.
     const timeout = options.timeoutMs ?? 10_000;
-    this.mailer = nodemailer.createTransport(
-      { url: options.url, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: 2 * timeout },
-      { from: options.from },
-    );
+    this.mailer = nodemailer.createTransport({ url: options.url, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: 2 * timeout }, { from: options.from });
     this.domain = /@([^\s@<>]+)>?\s*$/.exec(options.from)?.[1] ?? 'baton.localhost';
   }
 

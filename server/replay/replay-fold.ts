@@ -115,7 +115,13 @@ class Fold {
       case 'incident.raised': {
         const incidentId = text(data['incidentId']);
         if (incidentId) {
-          this.incidents.set(incidentId, { incidentId, elementId: event.elementId, kind: text(data['kind']) ?? '', message: text(data['message']) ?? '', raisedAt: this.incidents.get(incidentId)?.raisedAt ?? event.at });
+          this.incidents.set(incidentId, {
+            incidentId,
+            elementId: event.elementId,
+            kind: text(data['kind']) ?? '',
+            message: text(data['message']) ?? '',
+            raisedAt: this.incidents.get(incidentId)?.raisedAt ?? event.at,
+          });
         }
         break;
       }
@@ -213,9 +219,7 @@ function diff(before: Data, after: Data): ReplayVariableChange[] {
   const changes = before === after ? null : diffVariables(before, after);
   if (!changes) return [];
   return [
-    ...Object.entries(changes.set).map(([name, to]): ReplayVariableChange =>
-      Object.hasOwn(before, name) ? { name, kind: 'changed', from: before[name], to } : { name, kind: 'added', to },
-    ),
+    ...Object.entries(changes.set).map(([name, to]): ReplayVariableChange => (Object.hasOwn(before, name) ? { name, kind: 'changed', from: before[name], to } : { name, kind: 'added', to })),
     ...changes.removed.map((name): ReplayVariableChange => ({ name, kind: 'removed', from: before[name] })),
   ];
 }

@@ -83,7 +83,10 @@ export class TaskRouter implements TaskRouting {
   private async pick(rule: Exclude<AssignmentRule, 'claim'>, pool: UserRecord[], requiredSkills = ''): Promise<{ user: UserRecord | null; why: string }> {
     let candidates = pool;
     if (rule === 'skills') {
-      const needed = requiredSkills.split(',').map((skill) => skill.trim()).filter(Boolean);
+      const needed = requiredSkills
+        .split(',')
+        .map((skill) => skill.trim())
+        .filter(Boolean);
       candidates = pool.filter((user) => needed.every((skill) => user.skills.includes(skill)));
       if (!candidates.length) return { user: null, why: `nobody has ${needed.join(', ') || 'the skills'}` };
     }
@@ -92,16 +95,11 @@ export class TaskRouter implements TaskRouting {
     const open = (user: UserRecord) => stats.get(user.username)?.open ?? 0;
     const last = (user: UserRecord) => stats.get(user.username)?.lastAssignedAt ?? '';
     // Sorting is stable and candidates come ordered by username, so ties go alphabetically.
-    const ordered =
-      rule === 'round-robin'
-        ? [...candidates].sort((a, b) => last(a).localeCompare(last(b)))
-        : [...candidates].sort((a, b) => open(a) - open(b));
+    const ordered = rule === 'round-robin' ? [...candidates].sort((a, b) => last(a).localeCompare(last(b))) : [...candidates].sort((a, b) => open(a) - open(b));
     const user = ordered[0];
     if (!user) return { user: null, why: 'nobody in the department' };
     const why =
-      rule === 'round-robin'
-        ? `${user.username} was assigned least recently`
-        : `${user.username} has the fewest open tasks (${open(user)})${rule === 'skills' ? ' among those with the skills' : ''}`;
+      rule === 'round-robin' ? `${user.username} was assigned least recently` : `${user.username} has the fewest open tasks (${open(user)})${rule === 'skills' ? ' among those with the skills' : ''}`;
     return { user, why };
   }
 }

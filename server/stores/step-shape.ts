@@ -8,23 +8,11 @@ export function assertWellFormed(step: StepWrite): void {
   const { instance, expectedVersion } = step;
   const wanted = (expectedVersion ?? 0) + 1;
   if (instance.version !== wanted) {
-    throw new Error(
-      `step for instance ${instance.id}: version must be ${wanted}, got ${instance.version}`,
-    );
+    throw new Error(`step for instance ${instance.id}: version must be ${wanted}, got ${instance.version}`);
   }
-  const children = [
-    ...step.tasks,
-    ...step.audit,
-    ...(step.timers ?? []),
-    ...(step.subscriptions ?? []),
-    ...step.incidents,
-    ...step.outbox,
-    ...(step.externalTasks ?? []),
-  ];
+  const children = [...step.tasks, ...step.audit, ...(step.timers ?? []), ...(step.subscriptions ?? []), ...step.incidents, ...step.outbox, ...(step.externalTasks ?? [])];
   const stray = children.find((child) => child.instanceId !== instance.id);
   if (stray) {
-    throw new Error(
-      `step for instance ${instance.id} carries a record of instance ${stray.instanceId}`,
-    );
+    throw new Error(`step for instance ${instance.id} carries a record of instance ${stray.instanceId}`);
   }
 }

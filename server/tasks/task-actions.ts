@@ -59,7 +59,7 @@ export class TaskActions {
     if (filter.department !== undefined && !canSeeDepartment(principal, filter.department)) {
       throw new ForbiddenError(`You are not in department ${filter.department}`);
     }
-    if (filter.assignee !== undefined && filter.assignee !== principal.username) throw new ForbiddenError("You may list only your own tasks by assignee");
+    if (filter.assignee !== undefined && filter.assignee !== principal.username) throw new ForbiddenError('You may list only your own tasks by assignee');
     if (filter.department !== undefined || filter.assignee !== undefined) return this.listAll(filter);
     if (filter.status !== undefined && filter.status !== 'open') return this.listAll({ ...filter, assignee: principal.username });
     const now = this.clock.now();
@@ -107,7 +107,14 @@ export class TaskActions {
     this.assertOwnerOrFree(principal, current);
     const parent = current.department ? await this.departments.parentOf(current.department) : null;
     // The diagram's own escalation to that level, if it has one: its timer fires now (the old level's timer cannot take the ticket back).
-    const step = await this.runner.apply(current.instanceId, { kind: 'pass-up', taskId: current.id, actor: principal.username, reason, taskVersion: current.version, ...(parent ? { toDepartment: parent.id } : {}) });
+    const step = await this.runner.apply(current.instanceId, {
+      kind: 'pass-up',
+      taskId: current.id,
+      actor: principal.username,
+      reason,
+      taskVersion: current.version,
+      ...(parent ? { toDepartment: parent.id } : {}),
+    });
     if (!step.noop) {
       const next = step.opened[0];
       return next ? taskView(next, this.clock.now()) : this.read(current.id);
@@ -251,4 +258,3 @@ function assertVersion(task: TaskRecord, version: number | undefined): void {
     throw new TaskChangedError(`The task changed meanwhile (you saw version ${version}, it is at ${task.version}); reload it`);
   }
 }
-

@@ -61,9 +61,7 @@ export class TaskBpmnErrors {
   }
 
   private diagram(task: Pick<TaskRecord, 'processKey' | 'definitionVersion'>): Promise<ModdleElement> {
-    return this.diagrams.get(`${task.processKey}:${task.definitionVersion}`, async () =>
-      (await parseBpmn(await this.definitions.xml(task.processKey, task.definitionVersion))).definitions,
-    );
+    return this.diagrams.get(`${task.processKey}:${task.definitionVersion}`, async () => (await parseBpmn(await this.definitions.xml(task.processKey, task.definitionVersion))).definitions);
   }
 
   /** The task, open, at the version the caller saw, and the caller's to act on (as for a completion). */

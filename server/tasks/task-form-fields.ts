@@ -8,11 +8,7 @@ import { formDataFields } from './task-form.js';
  * camunda:formData, else the form-js form its formKey names in the diagram (any process of it,
  * as the forms endpoint looks them up), else none (any data is accepted).
  */
-export function taskFormFields(
-  taskExtensionValues: readonly unknown[],
-  formKey: string | null,
-  processExtensionValues: readonly (readonly unknown[])[],
-): TaskFormField[] | null {
+export function taskFormFields(taskExtensionValues: readonly unknown[], formKey: string | null, processExtensionValues: readonly (readonly unknown[])[]): TaskFormField[] | null {
   const formData = formDataFields(taskExtensionValues);
   if (formData || !formKey) return formData;
   for (const values of processExtensionValues) {

@@ -48,20 +48,22 @@ function typedDefault(type: TaskFormField['type'], raw: string | undefined): Pic
 function formPropertyFields(extensionValues: readonly unknown[]): TaskFormField[] | null {
   const properties = extensionValues.filter((value): value is FormPropertyElement => (value as FormPropertyElement)?.$type === 'camunda:FormProperty');
   if (properties.length === 0) return null;
-  return properties
-    // A read-only property is shown by Camunda, never submitted: nothing to check.
-    .filter((property) => typeof property.id === 'string' && property.id !== '' && String(property.writable ?? 'true') !== 'false')
-    .map((property) => {
-      const type = fieldType(property.type);
-      return {
-        id: String(property.id),
-        label: property.name ?? null,
-        type,
-        required: String(property.required ?? 'false') === 'true',
-        values: (property.values ?? []).map((value) => String(value.id ?? '')).filter((id) => id !== ''),
-        ...typedDefault(type, property.default),
-      };
-    });
+  return (
+    properties
+      // A read-only property is shown by Camunda, never submitted: nothing to check.
+      .filter((property) => typeof property.id === 'string' && property.id !== '' && String(property.writable ?? 'true') !== 'false')
+      .map((property) => {
+        const type = fieldType(property.type);
+        return {
+          id: String(property.id),
+          label: property.name ?? null,
+          type,
+          required: String(property.required ?? 'false') === 'true',
+          values: (property.values ?? []).map((value) => String(value.id ?? '')).filter((id) => id !== ''),
+          ...typedDefault(type, property.default),
+        };
+      })
+  );
 }
 
 /**

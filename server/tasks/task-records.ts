@@ -1,10 +1,7 @@
 import type { TaskFormField, TaskHistoryEntry, TaskRecord } from './task.js';
 
 /** What the runner knows of a task as it opens, with where routing sent it; the rest starts empty. */
-export type OpenTaskInput = Omit<
-  TaskRecord,
-  'status' | 'warnAt' | 'escalatedFrom' | 'endedAt' | 'completedBy' | 'output' | 'version' | 'history' | 'form'
-> & { form: TaskFormField[] | null };
+export type OpenTaskInput = Omit<TaskRecord, 'status' | 'warnAt' | 'escalatedFrom' | 'endedAt' | 'completedBy' | 'output' | 'version' | 'history' | 'form'> & { form: TaskFormField[] | null };
 
 /** A task as it opens, version 1, its owner chain starting with the routing decision. */
 export function openTask(input: OpenTaskInput): TaskRecord {
@@ -17,9 +14,7 @@ export function openTask(input: OpenTaskInput): TaskRecord {
     completedBy: null,
     output: null,
     version: 1,
-    history: [
-      { action: 'routed', at: input.createdAt, by: 'system', department: input.department, assignee: input.assignee, reason: input.routingReason },
-    ],
+    history: [{ action: 'routed', at: input.createdAt, by: 'system', department: input.department, assignee: input.assignee, reason: input.routingReason }],
   };
 }
 

@@ -41,8 +41,7 @@ export class StatusLinks {
     return {
       statusUrl,
       start: {
-        emails: (ticketNumber) =>
-          email ? [{ to: email, subject: t('status:email.opened.subject', { ticketNumber }), body: t('status:email.opened.body', { ticketNumber, url: statusUrl }) }] : [],
+        emails: (ticketNumber) => (email ? [{ to: email, subject: t('status:email.opened.subject', { ticketNumber }), body: t('status:email.opened.body', { ticketNumber, url: statusUrl }) }] : []),
         statusAccess: { tokenHash: hashStatusToken(token), expiresAt: this.expiry() },
       },
     };

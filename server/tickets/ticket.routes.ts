@@ -39,9 +39,7 @@ export function ticketInstanceRoutes(tickets: TicketService): Router {
     const { id } = parseInput(instanceParamsSchema, req.params, 'instance id');
     const upload = await tickets.attachment(principalOf(req), id, String(req.params.uploadId));
     // Never rendered inline: a customer's file is downloaded, not run in Baton's origin.
-    res
-      .set({ 'content-type': upload.contentType, 'content-disposition': `attachment; filename="${upload.filename.replace(/[^\w.-]/g, '_')}"`, 'x-content-type-options': 'nosniff' })
-      .send(upload.data);
+    res.set({ 'content-type': upload.contentType, 'content-disposition': `attachment; filename="${upload.filename.replace(/[^\w.-]/g, '_')}"`, 'x-content-type-options': 'nosniff' }).send(upload.data);
   });
   return router;
 }
@@ -65,9 +63,7 @@ export function directoryRoutes(users: UserStore, departments: DepartmentService
     const [people, all] = await Promise.all([users.list(), departments.list()]);
     const directory: Directory = {
       departments: all.map((department) => ({ id: department.id, name: department.name, parentId: department.parentId })),
-      people: people
-        .filter((user) => !user.disabled && user.role !== 'auditor')
-        .map((user) => ({ username: user.username, role: user.role, departments: user.departments })),
+      people: people.filter((user) => !user.disabled && user.role !== 'auditor').map((user) => ({ username: user.username, role: user.role, departments: user.departments })),
     };
     res.json(directory);
   });
@@ -91,7 +87,10 @@ export function publicTicketApi(tickets: TicketService, status: StatusService): 
     const { instanceId } = await status.access(req.params.token);
     const { text } = parseInput(conversationTextSchema, req.body ?? {}, 'message');
     await tickets.customerReply(instanceId, text);
-    res.status(201).set(noStore).json(await tickets.customerConversation(instanceId));
+    res
+      .status(201)
+      .set(noStore)
+      .json(await tickets.customerConversation(instanceId));
   });
   return router;
 }

@@ -25,7 +25,6 @@ import type { AuditEvent } from '../audit/audit-event.js';
 import type { StatusLookupLimiter } from './status-lookup-limiter.js';
 import { CUSTOMER_VARIABLES, emailOf, languageOf, nonEmpty, type StatusLinks } from './status-links.js';
 
-
 /** A process someone may open a ticket of, with its start form. */
 export interface StartableProcess {
   key: string;
@@ -202,7 +201,16 @@ export class TicketService {
     await this.runner.amend(instanceId, (current, at) => {
       const t = translator(languageOf(current.variables));
       const outbox = email
-        ? [this.email(current, email, t('status:email.message.subject', { ticketNumber: current.ticketNumber }), t('status:email.message.body', { ticketNumber: current.ticketNumber, text }), at, `message:${randomUUID()}`)]
+        ? [
+            this.email(
+              current,
+              email,
+              t('status:email.message.subject', { ticketNumber: current.ticketNumber }),
+              t('status:email.message.body', { ticketNumber: current.ticketNumber, text }),
+              at,
+              `message:${randomUUID()}`,
+            ),
+          ]
         : [];
       return { tasks: [], audit: [{ type: TO_CUSTOMER, actor: principal.username, data: { text, emailed: outbox.length > 0 } }], outbox };
     });
@@ -250,7 +258,16 @@ export class TicketService {
       return {
         tasks: [],
         audit: [{ type: 'status.link-sent', actor: CUSTOMER_ACTOR, data: { channel: 'email' } }],
-        outbox: [this.email(current, stored, t('status:email.link.subject', { ticketNumber: current.ticketNumber }), t('status:email.link.body', { ticketNumber: current.ticketNumber, url }), at, `link:${randomUUID()}`)],
+        outbox: [
+          this.email(
+            current,
+            stored,
+            t('status:email.link.subject', { ticketNumber: current.ticketNumber }),
+            t('status:email.link.body', { ticketNumber: current.ticketNumber, url }),
+            at,
+            `link:${randomUUID()}`,
+          ),
+        ],
         ticketAccess: { tokenHash, instanceId: current.id, createdAt: at, expiresAt },
       };
     });

@@ -48,12 +48,7 @@ export function generatePassword(): string {
  * Seeds the demo organisation into an empty store (no users yet): the demo departments and the
  * demo people, all with one password. Answers the logins, or null when people exist already.
  */
-export async function seedDemoOrganisation(
-  stores: { departments: DepartmentStore; users: UserStore },
-  hasher: PasswordHasher,
-  clock: Clock,
-  password: string,
-): Promise<DemoLogin[] | null> {
+export async function seedDemoOrganisation(stores: { departments: DepartmentStore; users: UserStore }, hasher: PasswordHasher, clock: Clock, password: string): Promise<DemoLogin[] | null> {
   await seedDepartments(stores.departments);
   if ((await stores.users.count()) > 0) return null;
   // One hash for everyone: they share the password anyway, and ~12 hashes at cost 12 would add seconds to the first start.

@@ -17,7 +17,11 @@ export function userRoutes(users: UserService, field: FieldService): Router {
   };
   const saveProfile = async (username: string, input: { home?: Place | null; maxJobsPerDay?: number; hourlyRate?: number | null }) => {
     if (input.home !== undefined || input.maxJobsPerDay !== undefined || input.hourlyRate !== undefined) {
-      await field.setProfile(username, { ...(input.home !== undefined ? { home: input.home } : {}), ...(input.maxJobsPerDay !== undefined ? { maxJobsPerDay: input.maxJobsPerDay } : {}), ...(input.hourlyRate !== undefined ? { hourlyRate: input.hourlyRate } : {}) });
+      await field.setProfile(username, {
+        ...(input.home !== undefined ? { home: input.home } : {}),
+        ...(input.maxJobsPerDay !== undefined ? { maxJobsPerDay: input.maxJobsPerDay } : {}),
+        ...(input.hourlyRate !== undefined ? { hourlyRate: input.hourlyRate } : {}),
+      });
     }
   };
   const router = Router();

@@ -81,7 +81,10 @@ describe('admin page (Chromium)', function () {
 
   it('lists queued emails in the outbox', async () => {
     // a payment whose booking exists: the confirmation email is queued (no SMTP in this Baton)
-    const { instance } = await b.baton.instances.start({ processKey: 'payment-incident', variables: { customerEmail: 'li@example.com', bookingReference: 'BK-1', refundWebhookUrl: 'http://127.0.0.1:9/' }, businessKey: null }, 'api');
+    const { instance } = await b.baton.instances.start(
+      { processKey: 'payment-incident', variables: { customerEmail: 'li@example.com', bookingReference: 'BK-1', refundWebhookUrl: 'http://127.0.0.1:9/' }, businessKey: null },
+      'api',
+    );
     const [task] = await b.baton.tasks.list({ instanceId: instance.id, status: 'open' });
     await b.baton.tasks.complete(task!.id, { outcome: 'bound' }, 'staff');
     await open('outbox');

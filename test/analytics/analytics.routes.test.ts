@@ -75,9 +75,14 @@ describe('Reports from the audit log: a scripted month', () => {
       `carl,1,1,1,1,1,${40 * MINUTE}`,
     ]);
     // given a step whose name a spreadsheet would run as a formula, with a ticket waiting in it
-    await server.baton.definitions.deploy(bpmn('evil', `<bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="t" />
+    await server.baton.definitions.deploy(
+      bpmn(
+        'evil',
+        `<bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="t" />
       <bpmn:userTask id="t" name="=HYPERLINK(&quot;http://evil&quot;)" camunda:candidateGroups="l1" />
-      <bpmn:sequenceFlow id="f2" sourceRef="t" targetRef="e" /><bpmn:endEvent id="e" />`));
+      <bpmn:sequenceFlow id="f2" sourceRef="t" targetRef="e" /><bpmn:endEvent id="e" />`,
+      ),
+    );
     await server.baton.instances.start({ processKey: 'evil', variables: {}, businessKey: null }, 'test');
     const defused = await csv(`/api/analytics/processes/evil/activities?from=${NOV.from}&to=${NOV.to}&format=csv`);
     expect(defused.find((line) => line.startsWith('t,'))).to.equal(`t,"'=HYPERLINK(""http://evil"")",1,,,,,,0,false`);
@@ -94,7 +99,12 @@ describe('Reports from the audit log: a scripted month', () => {
     const first = desk.activities.find((a) => a.elementId === 'first')!;
     // six first-line tasks (t4 twice): queues 10, 5, 5, 5, 5, 5 min; work of the five completed 20, 55, 35, 10, 10 min
     expect(first).to.deep.include({ name: 'First line', count: 6, queueMs: { p50: 5 * MINUTE, p90: 10 * MINUTE }, workMs: { p50: 20 * MINUTE, p90: 55 * MINUTE }, slaBreached: 1 });
-    expect(desk.activities.find((a) => a.elementId === 'second')).to.deep.include({ count: 1, queueMs: { p50: 30 * MINUTE, p90: 30 * MINUTE }, workMs: { p50: 10 * MINUTE, p90: 10 * MINUTE }, slaBreached: 0 });
+    expect(desk.activities.find((a) => a.elementId === 'second')).to.deep.include({
+      count: 1,
+      queueMs: { p50: 30 * MINUTE, p90: 30 * MINUTE },
+      workMs: { p50: 10 * MINUTE, p90: 10 * MINUTE },
+      slaBreached: 0,
+    });
     expect(desk.activities.find((a) => a.elementId === 'gw')).to.deep.include({ count: 5, slaBreached: 0 });
     expect(desk.bottleneck).to.equal('first');
     expect(desk.flows.find((f) => f.elementId === 'f4')).to.deep.equal({ elementId: 'f4', count: 1 });
@@ -129,9 +139,7 @@ describe('Reports from the audit log: a scripted month', () => {
       `/api/analytics/processes/desk/compare?from=${NOV.from}&to=${NOV.to}&a=1&b=1`,
     );
     expect(compared.versions[0]).to.deep.include({ version: 1, started: 5, passUpRate: 0.2, csat: { average: 4.5, count: 2 } });
-    const field = await get<{ technicians: { username: string; jobs: number; firstTimeFix: number }[] }>(
-      `/api/analytics/processes/desk/field?from=${NOV.from}&to=${NOV.to}&department=first-line`,
-    );
+    const field = await get<{ technicians: { username: string; jobs: number; firstTimeFix: number }[] }>(`/api/analytics/processes/desk/field?from=${NOV.from}&to=${NOV.to}&department=first-line`);
     // ada's jobs in desk: t1 and t4 twice; the first t4 came back to her: not a first-time fix
     expect(field.technicians.find((t) => t.username === 'ada')).to.deep.include({ jobs: 3, firstTimeFix: 2 });
   });
@@ -176,12 +184,20 @@ describe('Reports: who may read what', () => {
   });
 
   it('answers bad input with a 400 that names it, and an unknown process with 404', async () => {
-    for (const path of ['/api/reports/monthly?month=2026-13', '/api/reports/monthly', '/api/reports/monthly?month=2026-11&format=xls',
-      '/api/analytics/processes/desk/activities?from=2026-12-01&to=2026-11-01', '/api/analytics/processes/desk/activities?from=yesterday&to=2026-11-01',
-      '/api/analytics/processes/desk/throughput?from=2020-01-01&to=2026-01-01&bucket=day', '/api/analytics/processes/desk/compare?from=2026-11-01&to=2026-12-01&a=1']) {
+    for (const path of [
+      '/api/reports/monthly?month=2026-13',
+      '/api/reports/monthly',
+      '/api/reports/monthly?month=2026-11&format=xls',
+      '/api/analytics/processes/desk/activities?from=2026-12-01&to=2026-11-01',
+      '/api/analytics/processes/desk/activities?from=yesterday&to=2026-11-01',
+      '/api/analytics/processes/desk/throughput?from=2020-01-01&to=2026-01-01&bucket=day',
+      '/api/analytics/processes/desk/compare?from=2026-11-01&to=2026-12-01&a=1',
+    ]) {
       const res = await server.http.request('GET', path);
       expect(res.status, path).to.equal(400);
-      expect((res.body as { error: { message: string } }).error.message, path).to.be.a('string').and.not.equal('');
+      expect((res.body as { error: { message: string } }).error.message, path)
+        .to.be.a('string')
+        .and.not.equal('');
     }
     expect((await server.http.request('GET', `/api/analytics/processes/nope/activities?from=${NOV.from}&to=${NOV.to}`)).status).to.equal(404);
     expect((await server.http.request('GET', `/api/analytics/processes/desk/compare?from=${NOV.from}&to=${NOV.to}&a=1&b=9`)).status).to.equal(404);

@@ -17,6 +17,14 @@ describe('Report CSV', () => {
     expect(csvCell(-5)).to.equal('-5');
     expect(csvCell(0.25)).to.equal('0.25');
     expect(csvCell(null)).to.equal('');
-    expect(toCsv([{ a: 1, b: '=x' }], [['a', (r) => r.a], ['b', (r) => r.b]])).to.equal(`a,b\n1,"'=x"\n`);
+    expect(
+      toCsv(
+        [{ a: 1, b: '=x' }],
+        [
+          ['a', (r) => r.a],
+          ['b', (r) => r.b],
+        ],
+      ),
+    ).to.equal(`a,b\n1,"'=x"\n`);
   });
 });

@@ -21,7 +21,7 @@ describe('Monthly report delivery', () => {
 
   const configure = (department: string, body: unknown) => http.request('PUT', `/api/reports/deliveries/${department}`, body);
 
-  it('emails last month\'s summary on the 1st in the department\'s time zone, once, in its language', async () => {
+  it("emails last month's summary on the 1st in the department's time zone, once, in its language", async () => {
     // given first line's report goes to its head in Russian at 08:00 Moscow time (05:00 UTC)
     baton.clock.set(new Date('2026-11-20T12:00:00Z'));
     const set = await configure('first-line', { timeZone: 'Europe/Moscow', hour: 8, lang: 'ru', recipients: ['head@example.com', 'owner@example.com'] });

@@ -65,7 +65,10 @@ describe('npm run audit:verify (the whole store)', () => {
   it('exits 0 and reports the counts when everything verifies', async () => {
     const run = await runVerify(env());
     expect(run.code, run.stderr).to.equal(0);
-    expect(run.stdout).to.match(/instances +3/).and.match(/checkpoints 3/).and.contain('OK: every chain and every checkpoint verifies');
+    expect(run.stdout)
+      .to.match(/instances +3/)
+      .and.match(/checkpoints 3/)
+      .and.contain('OK: every chain and every checkpoint verifies');
   });
 
   it('exits 1 naming the instance and event that was changed, and a checkpoint removed', async () => {

@@ -69,7 +69,9 @@ describe('Audit trail integrity: tampering found through the chain and the signe
     // given a checkpoint sealed the whole chain, and events past it
     await baton.checkpointer.checkpoint();
     // when the last three events are deleted and the instance row is made to agree
-    db().prepare('DELETE FROM audit_events WHERE instance_id = ? AND seq > ?').run(instanceId, total - 3);
+    db()
+      .prepare('DELETE FROM audit_events WHERE instance_id = ? AND seq > ?')
+      .run(instanceId, total - 3);
     rewindHead();
     // then the chain itself is consistent, but the checkpoint still knows how long it was
     const result = await verify();
@@ -80,14 +82,18 @@ describe('Audit trail integrity: tampering found through the chain and the signe
 
   it('detects the last events deleted when the instance row was left alone', async () => {
     const total = rows().length;
-    db().prepare('DELETE FROM audit_events WHERE instance_id = ? AND seq > ?').run(instanceId, total - 2);
+    db()
+      .prepare('DELETE FROM audit_events WHERE instance_id = ? AND seq > ?')
+      .run(instanceId, total - 2);
     const result = await verify();
     expect(result.firstInvalid).to.deep.include({ seq: total - 1, kind: 'truncated' });
   });
 
   it('without a checkpoint, finds the same deletion only through the stored state, which the shortened log no longer explains', async () => {
     const total = rows().length;
-    db().prepare('DELETE FROM audit_events WHERE instance_id = ? AND seq > ?').run(instanceId, total - 3);
+    db()
+      .prepare('DELETE FROM audit_events WHERE instance_id = ? AND seq > ?')
+      .run(instanceId, total - 3);
     rewindHead();
     // the chain alone is consistent; the instance's stored tasks and status are what give it away
     const result = await verify();
@@ -118,16 +124,25 @@ describe('Audit trail integrity: tampering found through the chain and the signe
     const { instance, opened } = await baton.instances.start({ processKey: 'guarded', variables: {}, businessKey: null }, 'api');
     await baton.tasks.complete(opened[0]!.id, {}, 'alice');
     instanceId = instance.id;
-    db().prepare("UPDATE audit_events SET hash = ? WHERE instance_id = ? AND seq = 2").run('f'.repeat(64), instanceId);
+    db().prepare('UPDATE audit_events SET hash = ? WHERE instance_id = ? AND seq = 2').run('f'.repeat(64), instanceId);
     const result = await verify();
     expect(result.firstInvalid).to.deep.include({ seq: 2, kind: 'hash-mismatch' });
     const row = rows()[1]!;
-    const event = { instanceId, seq: 2, type: row.type, at: row.at, actor: 'mallory', elementId: row.element_id, definitionId: row.definition_id, data: JSON.parse(row.data) as Record<string, unknown> };
+    const event = {
+      instanceId,
+      seq: 2,
+      type: row.type,
+      at: row.at,
+      actor: 'mallory',
+      elementId: row.element_id,
+      definitionId: row.definition_id,
+      data: JSON.parse(row.data) as Record<string, unknown>,
+    };
     db().prepare("UPDATE audit_events SET actor = 'mallory', hash = ? WHERE instance_id = ? AND seq = 2").run(hashEvent(row.prev_hash, event), instanceId);
     expect((await verify()).firstInvalid).to.deep.include({ seq: 3, kind: 'broken-link' });
   });
 
-  it('detects a __proto__ key inserted into an event\'s data (it used to escape the canonical JSON)', async () => {
+  it("detects a __proto__ key inserted into an event's data (it used to escape the canonical JSON)", async () => {
     // when an insider adds a "__proto__" object to the data of event 2, leaving the hash alone
     const row = rows()[1]!;
     const data = row.data.replace(/^\{/, '{"__proto__":{"approvedBy":"mallory"},');

@@ -50,9 +50,32 @@ const ACTIONS: Record<string, (cell: Cell) => Promise<Outcome>> = Object.fromEnt
   ['hand it over to L2', (c) => c.rest.request('POST', `/api/tasks/${c.taskId}/hand-over`, { department: 'l2', reason: 'needs L2' })],
   ['retry an incident', (c) => c.rest.request('POST', `/api/instances/${c.instanceId}/incidents/none/retry`, { reason: 'test' })],
   ['see the metrics', (c) => c.rest.request('GET', '/metrics')],
-  ['create a user', (c) => c.rest.request('POST', '/api/users', { username: `u-${c.taskId.slice(-8).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`, password: 'long-enough-password', role: 'staff', departments: ['l1'], skills: [] })],
+  [
+    'create a user',
+    (c) =>
+      c.rest.request('POST', '/api/users', {
+        username: `u-${c.taskId
+          .slice(-8)
+          .toLowerCase()
+          .replace(/[^a-z0-9]/g, 'x')}`,
+        password: 'long-enough-password',
+        role: 'staff',
+        departments: ['l1'],
+        skills: [],
+      }),
+  ],
   ['list users', (c) => c.rest.request('GET', '/api/users')],
-  ['create a department', (c) => c.rest.request('POST', '/api/departments', { id: `d-${c.taskId.slice(-6).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`, name: 'New' })],
+  [
+    'create a department',
+    (c) =>
+      c.rest.request('POST', '/api/departments', {
+        id: `d-${c.taskId
+          .slice(-6)
+          .toLowerCase()
+          .replace(/[^a-z0-9]/g, 'x')}`,
+        name: 'New',
+      }),
+  ],
 ]);
 
 /** The README's access table: action → the actors it marks ✓. */
@@ -60,12 +83,20 @@ function readmeMatrix(): Map<string, Actor[]> {
   const readme = readFileSync(path.resolve('README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('<!-- access-matrix:start -->'), readme.indexOf('<!-- access-matrix:end -->'));
   const rows = section.split('\n').filter((line) => line.startsWith('|') && !line.startsWith('|---'));
-  const header = rows.shift()?.split('|').slice(2, -1).map((cell) => cell.trim()) ?? [];
+  const header =
+    rows
+      .shift()
+      ?.split('|')
+      .slice(2, -1)
+      .map((cell) => cell.trim()) ?? [];
   const columns = header.map((title) => COLUMN_ACTORS[title]);
   if (columns.some((actor) => actor === undefined)) throw new Error(`README access matrix: unknown column in ${header.join(', ')}`);
   const matrix = new Map<string, Actor[]>();
   for (const row of rows) {
-    const cells = row.split('|').slice(1, -1).map((cell) => cell.trim());
+    const cells = row
+      .split('|')
+      .slice(1, -1)
+      .map((cell) => cell.trim());
     const action = cells[0]!;
     matrix.set(action, columns.filter((_actor, index) => cells[index + 1] === '✓') as Actor[]);
   }
@@ -124,9 +155,7 @@ describe('Authorisation matrix: role × department × action, REST and socket', 
   /** Everything a refused action could have touched. */
   function snapshot(): unknown {
     const db = (baton.store as unknown as { db: { prepare(sql: string): { all(): unknown[] } } }).db;
-    return ['definitions', 'instances', 'tasks', 'audit_events', 'users', 'departments', 'agenda_jobs'].map((table) =>
-      db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all(),
-    );
+    return ['definitions', 'instances', 'tasks', 'audit_events', 'users', 'departments', 'agenda_jobs'].map((table) => db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all());
   }
 
   const matrix = readmeMatrix();

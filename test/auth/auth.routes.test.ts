@@ -29,8 +29,13 @@ describe('Sign-in, sessions and bearer tokens', () => {
     // then the cookie is httpOnly and SameSite, and the answer carries a CSRF token
     expect(res.status).to.equal(200);
     const cookie = res.headers.get('set-cookie') ?? '';
-    expect(cookie).to.match(/^baton_session=/).and.match(/HttpOnly/i).and.match(/SameSite=Lax/i);
-    expect((res.body as { csrfToken: string }).csrfToken).to.be.a('string').with.length.above(20);
+    expect(cookie)
+      .to.match(/^baton_session=/)
+      .and.match(/HttpOnly/i)
+      .and.match(/SameSite=Lax/i);
+    expect((res.body as { csrfToken: string }).csrfToken)
+      .to.be.a('string')
+      .with.length.above(20);
     expect(res.body).to.have.nested.property('user.username', 'ada');
     expect(res.body).not.to.have.nested.property('user.passwordHash');
     const stored = await t.baton.store.users.getByUsername('ada');
@@ -38,7 +43,12 @@ describe('Sign-in, sessions and bearer tokens', () => {
     // and the session secret is not stored as such
     const secret = decodeURIComponent(cookie.split(';')[0]!.split('=')[1]!);
     const db = (t.baton.store as unknown as { db: { prepare(sql: string): { all(): { secret_hash: string }[] } } }).db;
-    expect(db.prepare('SELECT secret_hash FROM credentials').all().map((row) => row.secret_hash)).not.to.include(secret);
+    expect(
+      db
+        .prepare('SELECT secret_hash FROM credentials')
+        .all()
+        .map((row) => row.secret_hash),
+    ).not.to.include(secret);
   });
 
   it('needs the CSRF header for a change made with the session cookie, not for reads', async () => {

@@ -5,7 +5,10 @@ import { alwaysOpen, NoWorkingTimeError, WorkingTime } from '../../server/calend
 import type { CalendarRecord, WorkingInterval } from '../../server/calendars/calendar.js';
 
 const H = 3_600_000;
-const lunch: WorkingInterval[] = [['09:00', '13:00'], ['14:00', '18:00']];
+const lunch: WorkingInterval[] = [
+  ['09:00', '13:00'],
+  ['14:00', '18:00'],
+];
 
 function office(timeZone: string, extra: Partial<CalendarRecord> = {}): CalendarRecord {
   return { id: 'office', name: 'Office', timeZone, week: { mon: lunch, tue: lunch, wed: lunch, thu: lunch, fri: lunch }, holidays: [], exceptions: [], ...extra };
@@ -43,7 +46,14 @@ describe('business time', () => {
 
     it('counts an exception day: a Saturday worked, a weekday closed', () => {
       // given a calendar that works Saturday 5 December 09:00–12:00 and closes Monday 7 December
-      const calendar = new WorkingTime(office('Europe/Berlin', { exceptions: [{ date: '2026-12-05', hours: [['09:00', '12:00']] }, { date: '2026-12-07', hours: [] }] }));
+      const calendar = new WorkingTime(
+        office('Europe/Berlin', {
+          exceptions: [
+            { date: '2026-12-05', hours: [['09:00', '12:00']] },
+            { date: '2026-12-07', hours: [] },
+          ],
+        }),
+      );
       // when 4 working hours are added from Friday 17:00
       const due = calendar.add(new Date('2026-12-04T16:00:00Z'), 4 * H);
       // then 1 h Friday, 3 h Saturday: due Saturday 12:00 exactly
@@ -136,13 +146,18 @@ describe('business time', () => {
 
   describe('properties', () => {
     const zones = ['Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'UTC'];
-    const calendars = zones.map((zone) => new WorkingTime(office(zone, { holidays: ['2026-12-25', '--01-01', { from: '2027-04-01', to: '2027-04-05' }], exceptions: [{ date: '2026-11-07', hours: [['10:00', '14:00']] }] })));
+    const calendars = zones.map(
+      (zone) => new WorkingTime(office(zone, { holidays: ['2026-12-25', '--01-01', { from: '2027-04-01', to: '2027-04-05' }], exceptions: [{ date: '2026-11-07', hours: [['10:00', '14:00']] }] })),
+    );
     const start = fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2028, 0, 1) }).map((ms) => new Date(ms));
     const duration = fc.integer({ min: 1, max: 400 * H });
     const calendar = fc.constantFrom(...calendars);
 
     it('adding d then measuring gives d', () => {
-      fc.assert(fc.property(calendar, start, duration, (cal, from, d) => cal.between(from, cal.add(from, d)) === d), { numRuns: 500 });
+      fc.assert(
+        fc.property(calendar, start, duration, (cal, from, d) => cal.between(from, cal.add(from, d)) === d),
+        { numRuns: 500 },
+      );
     });
 
     it('the result lies in working time (an interval or its end)', () => {
@@ -156,7 +171,10 @@ describe('business time', () => {
     });
 
     it('is monotonic in d', () => {
-      fc.assert(fc.property(calendar, start, duration, duration, (cal, from, a, b) => cal.add(from, Math.min(a, b)).getTime() <= cal.add(from, Math.max(a, b)).getTime()), { numRuns: 500 });
+      fc.assert(
+        fc.property(calendar, start, duration, duration, (cal, from, a, b) => cal.add(from, Math.min(a, b)).getTime() <= cal.add(from, Math.max(a, b)).getTime()),
+        { numRuns: 500 },
+      );
     });
   });
 });

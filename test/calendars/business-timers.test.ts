@@ -9,16 +9,17 @@ import { bpmn, type TestBaton } from '../support/harness.js';
 import { useTestServer } from '../support/test-server.js';
 
 const H = 3_600_000;
-const lunch = [['09:00', '13:00'], ['14:00', '18:00']] as [string, string][];
+const lunch = [
+  ['09:00', '13:00'],
+  ['14:00', '18:00'],
+] as [string, string][];
 const NS = 'xmlns:baton="https://baton.example/schema/bpmn/1.0"';
 
 /** L1 with a 20 h escalation and a 16 h warning counted in `calendar`, and a camunda:dueDate duration on L2. */
 function escalating(calendar: string, processCalendar?: string): string {
   const timer = (duration: string) =>
     `<bpmn:timerEventDefinition baton:calendar="${calendar}"><bpmn:timeDuration xsi:type="bpmn:tFormalExpression">${duration}</bpmn:timeDuration></bpmn:timerEventDefinition>`;
-  const properties = processCalendar
-    ? `<bpmn:extensionElements><camunda:properties><camunda:property name="calendar" value="${processCalendar}" /></camunda:properties></bpmn:extensionElements>`
-    : '';
+  const properties = processCalendar ? `<bpmn:extensionElements><camunda:properties><camunda:property name="calendar" value="${processCalendar}" /></camunda:properties></bpmn:extensionElements>` : '';
   return bpmn(
     'business',
     `${properties}<bpmn:startEvent id="start" />
@@ -45,7 +46,14 @@ describe('Timers in business time', () => {
   beforeEach(async () => {
     baton = server.baton;
     await baton.calendars.create({ id: 'support', name: 'Support', timeZone: 'Europe/Berlin', week: { mon: lunch, tue: lunch, wed: lunch, thu: lunch, fri: lunch }, holidays: [], exceptions: [] });
-    await baton.calendars.create({ id: 'nights', name: 'Nights', timeZone: 'Europe/Berlin', week: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => [day, [['00:00', '24:00']]])), holidays: [], exceptions: [] });
+    await baton.calendars.create({
+      id: 'nights',
+      name: 'Nights',
+      timeZone: 'Europe/Berlin',
+      week: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => [day, [['00:00', '24:00']]])),
+      holidays: [],
+      exceptions: [],
+    });
   });
 
   async function start() {
@@ -100,7 +108,7 @@ describe('Timers in business time', () => {
     expect(trail.find((event) => event.type === 'timer.scheduled' && event.elementId === 'l1_escalate')?.data).to.include({ calendar: 'nights' });
   });
 
-  it('re-counts department timers in the new department\'s calendar after a pass-up', async () => {
+  it("re-counts department timers in the new department's calendar after a pass-up", async () => {
     // given L1 works nights (24/7) and L2 support hours, and a ticket at L1 since Friday 16:56
     await baton.calendars.setDepartmentCalendar('l1', 'nights');
     await baton.calendars.setDepartmentCalendar('l2', 'support');

@@ -5,7 +5,10 @@ import { ManualClock } from '../../server/clock.js';
 import { bpmn, type TestBaton } from '../support/harness.js';
 import { useTestServer } from '../support/test-server.js';
 
-const lunch = [['09:00', '13:00'], ['14:00', '18:00']] as [string, string][];
+const lunch = [
+  ['09:00', '13:00'],
+  ['14:00', '18:00'],
+] as [string, string][];
 const support: CalendarRecord = { id: 'support', name: 'Support', timeZone: 'Europe/Berlin', week: { mon: lunch, tue: lunch, wed: lunch, thu: lunch, fri: lunch }, holidays: [], exceptions: [] };
 const timer = (duration: string) =>
   `<bpmn:timerEventDefinition baton:calendar="support"><bpmn:timeDuration xsi:type="bpmn:tFormalExpression">${duration}</bpmn:timeDuration></bpmn:timerEventDefinition>`;

@@ -3,17 +3,40 @@ import { expect } from 'chai';
 import { addUser, bpmn } from '../support/harness.js';
 import { useTestServer } from '../support/test-server.js';
 
-const lunch = [['09:00', '13:00'], ['14:00', '18:00']];
+const lunch = [
+  ['09:00', '13:00'],
+  ['14:00', '18:00'],
+];
 const support = { id: 'support', name: 'Support', timeZone: 'Europe/Berlin', week: { mon: lunch, tue: lunch, wed: lunch, thu: lunch, fri: lunch }, holidays: ['2026-12-25'] };
 
 const ICS = [
   'BEGIN:VCALENDAR',
   'VERSION:2.0',
   'PRODID:-//test//holidays//EN',
-  'BEGIN:VEVENT', 'UID:1', 'DTSTART;VALUE=DATE:20261224', 'DTEND;VALUE=DATE:20261227', 'SUMMARY:Christmas', 'END:VEVENT',
-  'BEGIN:VEVENT', 'UID:2', 'DTSTART;VALUE=DATE:20270101', 'DTEND;VALUE=DATE:20270102', 'SUMMARY:New Year', 'RRULE:FREQ=YEARLY', 'END:VEVENT',
-  'BEGIN:VEVENT', 'UID:3', 'DTSTART;VALUE=DATE:20261225', 'SUMMARY:Christmas Day', 'END:VEVENT',
-  'BEGIN:VEVENT', 'UID:4', 'DTSTART:20261231T100000Z', 'DTEND:20261231T110000Z', 'SUMMARY:Meeting', 'END:VEVENT',
+  'BEGIN:VEVENT',
+  'UID:1',
+  'DTSTART;VALUE=DATE:20261224',
+  'DTEND;VALUE=DATE:20261227',
+  'SUMMARY:Christmas',
+  'END:VEVENT',
+  'BEGIN:VEVENT',
+  'UID:2',
+  'DTSTART;VALUE=DATE:20270101',
+  'DTEND;VALUE=DATE:20270102',
+  'SUMMARY:New Year',
+  'RRULE:FREQ=YEARLY',
+  'END:VEVENT',
+  'BEGIN:VEVENT',
+  'UID:3',
+  'DTSTART;VALUE=DATE:20261225',
+  'SUMMARY:Christmas Day',
+  'END:VEVENT',
+  'BEGIN:VEVENT',
+  'UID:4',
+  'DTSTART:20261231T100000Z',
+  'DTEND:20261231T110000Z',
+  'SUMMARY:Meeting',
+  'END:VEVENT',
   'END:VCALENDAR',
 ].join('\r\n');
 
@@ -45,7 +68,19 @@ describe('Calendars API', () => {
     const cases: Array<[unknown, RegExp]> = [
       [{ ...support, id: 'other', timeZone: 'Mars/Olympus' }, /timeZone/],
       [{ ...support, id: 'other', week: { mon: [['18:00', '09:00']] } }, /week\.mon/],
-      [{ ...support, id: 'other', week: { mon: [['09:00', '13:00'], ['12:00', '18:00']] } }, /overlap/],
+      [
+        {
+          ...support,
+          id: 'other',
+          week: {
+            mon: [
+              ['09:00', '13:00'],
+              ['12:00', '18:00'],
+            ],
+          },
+        },
+        /overlap/,
+      ],
       [{ ...support, id: 'other', week: { monday: lunch } }, /monday/],
       [{ ...support, id: 'other', holidays: ['25.12.2026'] }, /holidays\.0/],
       [{ ...support, id: 'department' }, /reserved/],
@@ -68,8 +103,10 @@ describe('Calendars API', () => {
     // given L1 works by Support and a process names it
     const patched = await t.http.request('PATCH', '/api/departments/l1', { calendarId: 'support' });
     expect(patched.body).to.include({ id: 'l1', calendarId: 'support' });
-    const xml = bpmn('uses-support', '<bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f" sourceRef="s" targetRef="e" /><bpmn:endEvent id="e" />')
-      .replace('<bpmn:startEvent', '<bpmn:extensionElements><camunda:properties><camunda:property name="calendar" value="support" /></camunda:properties></bpmn:extensionElements><bpmn:startEvent');
+    const xml = bpmn('uses-support', '<bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f" sourceRef="s" targetRef="e" /><bpmn:endEvent id="e" />').replace(
+      '<bpmn:startEvent',
+      '<bpmn:extensionElements><camunda:properties><camunda:property name="calendar" value="support" /></camunda:properties></bpmn:extensionElements><bpmn:startEvent',
+    );
     await t.baton.definitions.deploy(xml);
     // when the calendar is deleted
     const refused = await t.http.request('DELETE', '/api/calendars/support');
@@ -92,11 +129,7 @@ describe('Calendars API', () => {
     // then the 3-day range, the yearly New Year and the single day (already there) are read; the meeting is skipped
     expect(answer.status).to.equal(200);
     expect(answer.body).to.deep.include({ added: 2, skipped: 1 });
-    expect((await t.baton.store.calendars.get('support'))?.holidays).to.deep.equal([
-      '2026-12-25',
-      { from: '2026-12-24', to: '2026-12-26', name: 'Christmas' },
-      { date: '--01-01', name: 'New Year' },
-    ]);
+    expect((await t.baton.store.calendars.get('support'))?.holidays).to.deep.equal(['2026-12-25', { from: '2026-12-24', to: '2026-12-26', name: 'Christmas' }, { date: '--01-01', name: 'New Year' }]);
     // and the same file again adds nothing; a file that is not iCalendar is 400 (as JSON too)
     expect((await t.http.request('POST', '/api/calendars/support/holidays/import', { ics: ICS })).body).to.deep.include({ added: 0 });
     const bad = await t.http.request('POST', '/api/calendars/support/holidays/import', { ics: 'hello' });

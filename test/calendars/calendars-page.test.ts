@@ -5,7 +5,18 @@ import type { Page } from 'playwright-core';
 
 import { skipWithoutChromium, startBrowserBaton, type BrowserBaton } from '../support/browser.js';
 
-const ICS = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//EN', 'BEGIN:VEVENT', 'UID:1', 'DTSTART;VALUE=DATE:20261224', 'DTEND;VALUE=DATE:20261227', 'SUMMARY:Christmas', 'END:VEVENT', 'END:VCALENDAR'].join('\r\n');
+const ICS = [
+  'BEGIN:VCALENDAR',
+  'VERSION:2.0',
+  'PRODID:-//test//EN',
+  'BEGIN:VEVENT',
+  'UID:1',
+  'DTSTART;VALUE=DATE:20261224',
+  'DTEND;VALUE=DATE:20261227',
+  'SUMMARY:Christmas',
+  'END:VEVENT',
+  'END:VCALENDAR',
+].join('\r\n');
 
 /** The administrators' calendars page in Chromium: create, edit, a refused line, .ics import, a refused delete, a phone. */
 describe('calendars page (Chromium)', function () {
@@ -39,8 +50,14 @@ describe('calendars page (Chromium)', function () {
     await page.waitForSelector('#list button[data-calendar=support]');
     // then the server has it as typed
     const stored = await b.baton.store.calendars.get('support');
-    expect(stored?.week.mon).to.deep.equal([['09:00', '13:00'], ['14:00', '18:00']]);
-    expect(stored?.holidays).to.deep.equal([{ date: '2026-12-25', name: 'Christmas Day' }, { date: '--01-01', name: 'New Year' }]);
+    expect(stored?.week.mon).to.deep.equal([
+      ['09:00', '13:00'],
+      ['14:00', '18:00'],
+    ]);
+    expect(stored?.holidays).to.deep.equal([
+      { date: '2026-12-25', name: 'Christmas Day' },
+      { date: '--01-01', name: 'New Year' },
+    ]);
     // when a day's hours cannot be read, then the page names the day and nothing is sent
     await page.fill('#day-sat', '9 to 5');
     await page.click('#save');

@@ -6,7 +6,10 @@ import type { Http } from '../support/http.js';
 import { useTestServer } from '../support/test-server.js';
 
 const H = 3_600_000;
-const lunch = [['09:00', '13:00'], ['14:00', '18:00']] as [string, string][];
+const lunch = [
+  ['09:00', '13:00'],
+  ['14:00', '18:00'],
+] as [string, string][];
 const NS = 'xmlns:baton="https://baton.example/schema/bpmn/1.0"';
 const timer = (duration: string) =>
   `<bpmn:timerEventDefinition baton:calendar="support"><bpmn:timeDuration xsi:type="bpmn:tFormalExpression">${duration}</bpmn:timeDuration></bpmn:timerEventDefinition>`;
@@ -91,9 +94,7 @@ describe('SLA pause while waiting on the customer', () => {
     expect(moved.map((timer) => timer.dueAt)).to.include('2026-12-09T11:00:00.000Z');
     // and the trail has the pause, the resume and each move, chained; replay lists them
     const types = (await baton.instances.auditTrail(instance.id)).map((event) => event.type);
-    expect(types.filter((type) => type.startsWith('sla.') || type === 'timer.moved')).to.deep.equal([
-      'sla.paused', 'timer.moved', 'timer.moved', 'sla.resumed', 'timer.moved', 'timer.moved',
-    ]);
+    expect(types.filter((type) => type.startsWith('sla.') || type === 'timer.moved')).to.deep.equal(['sla.paused', 'timer.moved', 'timer.moved', 'sla.resumed', 'timer.moved', 'timer.moved']);
     const replay = await http.request('GET', `/api/instances/${instance.id}/replay`);
     expect(JSON.stringify(replay.body)).to.contain('sla.resumed');
     expect((await http.request('GET', `/api/instances/${instance.id}/audit/verify`)).body).to.include({ valid: true });

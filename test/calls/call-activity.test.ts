@@ -102,7 +102,10 @@ describe('Call activities across deployments', () => {
       child('v1')
         .replace('default="c4"', '')
         .replace('${kycResult == "ok"}', '${score > 5}')
-        .replace('<bpmn:sequenceFlow id="c4" sourceRef="gw" targetRef="ok" />', '<bpmn:sequenceFlow id="c4" sourceRef="gw" targetRef="ok"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">${score &lt;= 5}</bpmn:conditionExpression></bpmn:sequenceFlow>'),
+        .replace(
+          '<bpmn:sequenceFlow id="c4" sourceRef="gw" targetRef="ok" />',
+          '<bpmn:sequenceFlow id="c4" sourceRef="gw" targetRef="ok"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">${score &lt;= 5}</bpmn:conditionExpression></bpmn:sequenceFlow>',
+        ),
     );
     await baton.definitions.deploy(parent());
     const parentId = await startParent();
@@ -112,7 +115,12 @@ describe('Call activities across deployments', () => {
     await baton.tasks.complete(check!.id, {}, 'staff').catch(() => undefined);
     await baton.calls.idle();
     const stuck = await baton.instances.get(parentId);
-    expect(stuck.incidents.filter((incident) => incident.status === 'open').map((incident) => incident.message).join()).to.contain('has an incident');
+    expect(
+      stuck.incidents
+        .filter((incident) => incident.status === 'open')
+        .map((incident) => incident.message)
+        .join(),
+    ).to.contain('has an incident');
     // the child's task completed with data: the child ends, the parent goes on, its incident resolved
     await baton.tasks.complete(check!.id, { kycResult: 'ok', score: 7 }, 'staff');
     await baton.calls.idle();
@@ -129,7 +137,11 @@ describe('Call activities across deployments', () => {
     const check = await openTask(await childOf(parentId));
     expect(check?.name).to.equal('Check v1 C-9');
 
-    const missing = await baton.definitions.deploy(parent().replace(/kycCheck/g, 'notYet').replace('id="onboarding"', 'id="other"'));
+    const missing = await baton.definitions.deploy(
+      parent()
+        .replace(/kycCheck/g, 'notYet')
+        .replace('id="onboarding"', 'id="other"'),
+    );
     expect(missing.definition.warnings.map((warning) => warning.elementId)).to.deep.equal(['call']);
     const { instance } = await baton.instances.start({ processKey: 'other', variables: {}, businessKey: null }, 'api');
     await baton.calls.idle();
@@ -137,7 +149,7 @@ describe('Call activities across deployments', () => {
     expect(view.incidents.map((incident) => incident.message).join()).to.contain("no process 'notYet'");
   });
 
-  it('starts the child on the retry of the parent\'s incident once the called process is deployed', async () => {
+  it("starts the child on the retry of the parent's incident once the called process is deployed", async () => {
     await baton.definitions.deploy(parent());
     const parentId = await startParent();
     const [incident] = (await baton.instances.get(parentId)).incidents;

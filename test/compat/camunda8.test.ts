@@ -73,8 +73,11 @@ describe('Camunda 8 diagrams', () => {
   });
 
   it('deploys a Zeebe call activity to a process of the same diagram', async () => {
-    const xml = INVOICE.replace('<bpmn:process id="invoiceApproval"', `<bpmn:process id="child" isExecutable="false"><bpmn:startEvent id="cs" /><bpmn:sequenceFlow id="cf" sourceRef="cs" targetRef="ce" /><bpmn:endEvent id="ce" /></bpmn:process>
-  <bpmn:process id="invoiceApproval"`).replace(
+    const xml = INVOICE.replace(
+      '<bpmn:process id="invoiceApproval"',
+      `<bpmn:process id="child" isExecutable="false"><bpmn:startEvent id="cs" /><bpmn:sequenceFlow id="cf" sourceRef="cs" targetRef="ce" /><bpmn:endEvent id="ce" /></bpmn:process>
+  <bpmn:process id="invoiceApproval"`,
+    ).replace(
       '<bpmn:sequenceFlow id="Flow_4" sourceRef="Task_Log" targetRef="End_paid" />',
       '<bpmn:sequenceFlow id="Flow_4" sourceRef="Task_Log" targetRef="Call" /><bpmn:callActivity id="Call"><bpmn:extensionElements><zeebe:calledElement processId="child" /></bpmn:extensionElements></bpmn:callActivity><bpmn:sequenceFlow id="Flow_5" sourceRef="Call" targetRef="End_paid" />',
     );

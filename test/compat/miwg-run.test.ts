@@ -30,12 +30,17 @@ describe('MIWG reference diagrams: deploy and run', () => {
         await baton.tasks.complete(task.id, {}, 'miwg');
         moved = true;
       }
-      const jobs = await baton.externalTasks.fetchAndLock({
-        workerId: 'miwg',
-        maxTasks: 10,
-        topics: [...new Set((await baton.store.externalTasks.forInstance(instanceId)).filter((t) => t.status === 'open').map((t) => t.topic))].map((topicName) => ({ topicName, lockDuration: 60_000 })),
-        asyncResponseTimeout: 0,
-      }).catch(() => []);
+      const jobs = await baton.externalTasks
+        .fetchAndLock({
+          workerId: 'miwg',
+          maxTasks: 10,
+          topics: [...new Set((await baton.store.externalTasks.forInstance(instanceId)).filter((t) => t.status === 'open').map((t) => t.topic))].map((topicName) => ({
+            topicName,
+            lockDuration: 60_000,
+          })),
+          asyncResponseTimeout: 0,
+        })
+        .catch(() => []);
       for (const job of jobs) {
         await baton.externalTasks.complete(job.id, 'miwg', {});
         moved = true;

@@ -13,7 +13,11 @@ async function ticket(store: Store, who: string, startMinute: number): Promise<I
   const taskId = `${instance.id}-task`;
   const event = (seq: number, type: string, minute: number, actor: string, data: Record<string, unknown> = {}): AuditEvent =>
     makeAuditEvent(instance, seq, { type, at: isoAt(startMinute + minute), actor, elementId: type.startsWith('task.') ? 'triage' : null, data });
-  await store.commitStep(newInstanceStep(instance, { audit: [event(1, 'instance.started', 0, 'api', { processKey: 'helpdesk', version: 1 }), event(2, 'task.created', 0, 'system', { taskId, department: 'first-line', assignee: null, dueAt: null })] }));
+  await store.commitStep(
+    newInstanceStep(instance, {
+      audit: [event(1, 'instance.started', 0, 'api', { processKey: 'helpdesk', version: 1 }), event(2, 'task.created', 0, 'system', { taskId, department: 'first-line', assignee: null, dueAt: null })],
+    }),
+  );
   const claimed = nextStep(instance, { audit: [event(3, 'task.claimed', 5, who, { taskId })] });
   await store.commitStep(claimed);
   const done = nextStep(claimed.instance, { audit: [event(4, 'task.completed', 20, who, { taskId, output: {} }), event(5, 'instance.completed', 20, 'system')] });
@@ -66,7 +70,7 @@ export function analyticsStoreContract(open: OpenStore, close: CloseStore): void
       expect(completed).to.deep.equal([15 * 60_000, 15 * 60_000]);
     });
 
-    it('reads a process\'s tasks and instances in a range', async () => {
+    it("reads a process's tasks and instances in a range", async () => {
       await ticket(store(), 'ada', 0);
       await ticket(store(), 'bob', 3 * 24 * 60);
       await foldAll(100);

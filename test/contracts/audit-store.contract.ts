@@ -13,13 +13,15 @@ export function auditStoreContract(open: OpenStore, close: CloseStore): void {
       const events = [1, 2, 3, 4].map((seq) => makeAuditEvent(instance, seq));
       const [e1, e2, e3, e4] = events;
       if (!e1 || !e2 || !e3 || !e4) throw new Error('fixture');
-      const started = await startInstance(store(), { ...instance, auditHead: { seq: 2, hash: e2.hash } }, {
-        audit: [e2, e1],
-      });
-      // when the second step commits
-      await store().commitStep(
-        nextStep(started, { audit: [e4, e3] }, { auditHead: { seq: 4, hash: e4.hash } }),
+      const started = await startInstance(
+        store(),
+        { ...instance, auditHead: { seq: 2, hash: e2.hash } },
+        {
+          audit: [e2, e1],
+        },
       );
+      // when the second step commits
+      await store().commitStep(nextStep(started, { audit: [e4, e3] }, { auditHead: { seq: 4, hash: e4.hash } }));
       // then the whole log reads back unchanged, in seq order
       expect(await store().audit.forInstance(instance.id)).to.deep.equal(events);
     });

@@ -8,7 +8,13 @@ function makeCalendar(overrides: Partial<CalendarRecord> = {}): CalendarRecord {
     id: 'office',
     name: 'Office',
     timeZone: 'Europe/Berlin',
-    week: { mon: [['09:00', '13:00'], ['14:00', '18:00']], fri: [['09:00', '15:00']] },
+    week: {
+      mon: [
+        ['09:00', '13:00'],
+        ['14:00', '18:00'],
+      ],
+      fri: [['09:00', '15:00']],
+    },
     holidays: ['2026-12-25', '--01-01', { from: '2026-12-28', to: '2026-12-30', name: 'Closed' }, { date: '2026-05-01', name: 'Labour Day' }],
     exceptions: [{ date: '2026-12-05', hours: [['10:00', '12:00']] }],
     ...overrides,

@@ -10,7 +10,7 @@ export function customerStoreContract(open: OpenStore, close: CloseStore): void 
   describe('CustomerStore contract', () => {
     const store = useFreshStore(open, close);
 
-    it('stores a start\'s status link with the instance, and finds it by token hash', async () => {
+    it("stores a start's status link with the instance, and finds it by token hash", async () => {
       // given an instance whose first step carries its status link
       const id = randomUUID();
       const access = { tokenHash: 'a'.repeat(64), instanceId: id, createdAt: isoAt(0), expiresAt: isoAt(60) };

@@ -81,9 +81,7 @@ export function definitionStoreContract(open: OpenStore, close: CloseStore): voi
       // email, and "field" started by qr-scan only
       await store().definitions.insert(makeDefinition({ key: 'refund', version: 1, startMessages: ['web-form'] }));
       await store().definitions.insert(makeDefinition({ key: 'refund', version: 2, startMessages: ['web-form'] }));
-      await store().definitions.insert(
-        makeDefinition({ key: 'complaint', version: 1, startMessages: ['email', 'web-form'] }),
-      );
+      await store().definitions.insert(makeDefinition({ key: 'complaint', version: 1, startMessages: ['email', 'web-form'] }));
       await store().definitions.insert(makeDefinition({ key: 'field', version: 1, startMessages: ['qr-scan'] }));
       // when the processes started by web-form are asked for
       const started = await store().definitions.startedByMessage('web-form');

@@ -55,8 +55,7 @@ export function externalTaskStoreContract(open: OpenStore, close: CloseStore): v
       const instance = makeInstance();
       const tasks = [0, 1, 2].map((minute) => makeExternalTask(instance, { createdAt: isoAt(minute) }));
       await startInstance(store(), instance, { externalTasks: tasks });
-      const lock = (workerId: string, minute: number, maxTasks = 2) =>
-        store().externalTasks.lock({ workerId, topics: [{ name: 'credit-score', lockDurationMs: 600_000 }], maxTasks, now: at(minute) });
+      const lock = (workerId: string, minute: number, maxTasks = 2) => store().externalTasks.lock({ workerId, topics: [{ name: 'credit-score', lockDurationMs: 600_000 }], maxTasks, now: at(minute) });
       // when two workers lock in turn
       const one = await lock('w1', 5);
       const two = await lock('w2', 5);
@@ -109,7 +108,9 @@ export function externalTaskStoreContract(open: OpenStore, close: CloseStore): v
       expect((await store().externalTasks.get(task.id))?.status).to.equal('completed');
       // a step at a stale version is refused with everything in it
       const other = makeExternalTask(instance);
-      await store().commitStep(nextStep(stored, { externalTasks: [other] })).catch(() => undefined);
+      await store()
+        .commitStep(nextStep(stored, { externalTasks: [other] }))
+        .catch(() => undefined);
       expect(await store().externalTasks.get(other.id)).to.equal(null);
     });
   });

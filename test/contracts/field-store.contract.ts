@@ -9,7 +9,7 @@ export function fieldStoreContract(open: OpenStore, close: CloseStore): void {
   describe('FieldStore contract', () => {
     const store = useFreshStore(open, close);
 
-    it('keeps technicians\' profiles, replacing on a second put, and finds them by name', async () => {
+    it("keeps technicians' profiles, replacing on a second put, and finds them by name", async () => {
       const anna = { username: 'anna', home: { address: 'Home 1', lat: 52.5, lon: 13.4 }, maxJobsPerDay: 6, hourlyRate: 55.5, updatedAt: isoAt(0) };
       await store().field.putProfile(anna);
       await store().field.putProfile({ username: 'boris', home: null, maxJobsPerDay: 8, hourlyRate: null, updatedAt: isoAt(1) });
@@ -52,7 +52,17 @@ export function fieldStoreContract(open: OpenStore, close: CloseStore): void {
     });
 
     it('keeps assets and lists the tickets opened for one, newest first', async () => {
-      const pump = { id: 'PUMP-7', type: 'pump', customerEmail: 'eva@example.com', address: 'Mill Lane', lat: 52.5, lon: 13.4, requiredSkills: ['pump', 'plumbing'], createdAt: isoAt(0), updatedAt: isoAt(0) };
+      const pump = {
+        id: 'PUMP-7',
+        type: 'pump',
+        customerEmail: 'eva@example.com',
+        address: 'Mill Lane',
+        lat: 52.5,
+        lon: 13.4,
+        requiredSkills: ['pump', 'plumbing'],
+        createdAt: isoAt(0),
+        updatedAt: isoAt(0),
+      };
       await store().field.putAsset(pump);
       await store().field.putAsset({ ...pump, id: 'LIFT-1', type: 'lift', requiredSkills: [] });
       expect(await store().field.getAsset('PUMP-7')).to.deep.equal(pump);

@@ -2,11 +2,7 @@ import type { AuditEvent } from '../../server/audit/audit-event.js';
 import type { CredentialRecord } from '../../server/auth/credential.js';
 import type { DefinitionRecord } from '../../server/definitions/definition.js';
 import type { DepartmentRecord } from '../../server/departments/department.js';
-import type {
-  IncidentRecord,
-  InstanceRecord,
-  MessageSubscription,
-} from '../../server/instances/instance.js';
+import type { IncidentRecord, InstanceRecord, MessageSubscription } from '../../server/instances/instance.js';
 import type { OutboxMessage } from '../../server/outbox/outbox-message.js';
 import type { StepWrite, Store } from '../../server/stores/store.js';
 import type { TaskRecord } from '../../server/tasks/task.js';
@@ -102,11 +98,7 @@ export function makeTask(instance: InstanceRecord, overrides: Partial<TaskRecord
   };
 }
 
-export function makeAuditEvent(
-  instance: InstanceRecord,
-  seq: number,
-  overrides: Partial<AuditEvent> = {},
-): AuditEvent {
+export function makeAuditEvent(instance: InstanceRecord, seq: number, overrides: Partial<AuditEvent> = {}): AuditEvent {
   return {
     instanceId: instance.id,
     seq,
@@ -135,10 +127,7 @@ export function makeTimer(instance: InstanceRecord, overrides: Partial<TimerReco
   };
 }
 
-export function makeSubscription(
-  instance: InstanceRecord,
-  overrides: Partial<MessageSubscription> = {},
-): MessageSubscription {
+export function makeSubscription(instance: InstanceRecord, overrides: Partial<MessageSubscription> = {}): MessageSubscription {
   return {
     instanceId: instance.id,
     messageName: 'customer-replied',
@@ -149,10 +138,7 @@ export function makeSubscription(
   };
 }
 
-export function makeIncident(
-  instance: InstanceRecord,
-  overrides: Partial<IncidentRecord> = {},
-): IncidentRecord {
+export function makeIncident(instance: InstanceRecord, overrides: Partial<IncidentRecord> = {}): IncidentRecord {
   return {
     id: uniqueId('incident'),
     instanceId: instance.id,
@@ -168,10 +154,7 @@ export function makeIncident(
   };
 }
 
-export function makeOutboxMessage(
-  instance: InstanceRecord,
-  overrides: Partial<OutboxMessage> = {},
-): OutboxMessage {
+export function makeOutboxMessage(instance: InstanceRecord, overrides: Partial<OutboxMessage> = {}): OutboxMessage {
   return {
     id: uniqueId('mail'),
     instanceId: instance.id,
@@ -198,11 +181,7 @@ export function newInstanceStep(instance: InstanceRecord, parts: StepParts = {},
 }
 
 /** The step after `previous`: the instance one version on, with `changes` applied. */
-export function nextStep(
-  previous: InstanceRecord,
-  parts: StepParts = {},
-  changes: Partial<InstanceRecord> = {},
-): StepWrite {
+export function nextStep(previous: InstanceRecord, parts: StepParts = {}, changes: Partial<InstanceRecord> = {}): StepWrite {
   const instance: InstanceRecord = {
     ...previous,
     updatedAt: isoAt(previous.version * 10),
@@ -213,11 +192,7 @@ export function nextStep(
 }
 
 /** Commits a new instance (with `parts`) and returns it as stored. */
-export async function startInstance(
-  store: Store,
-  overrides: Partial<InstanceRecord> = {},
-  parts: StepParts = {},
-): Promise<InstanceRecord> {
+export async function startInstance(store: Store, overrides: Partial<InstanceRecord> = {}, parts: StepParts = {}): Promise<InstanceRecord> {
   const instance = makeInstance(overrides);
   await store.commitStep(newInstanceStep(instance, parts));
   return instance;

@@ -1,19 +1,7 @@
 import { expect } from 'chai';
 import { TicketNumberTakenError } from '../../server/errors.js';
 import type { InstanceFilter } from '../../server/instances/instance.js';
-import {
-  isoAt,
-  makeAuditEvent,
-  makeIncident,
-  makeInstance,
-  makeSubscription,
-  makeTask,
-  newInstanceStep,
-  nextStep,
-  rejectionOf,
-  startInstance,
-  uniqueId,
-} from './fixtures.js';
+import { isoAt, makeAuditEvent, makeIncident, makeInstance, makeSubscription, makeTask, newInstanceStep, nextStep, rejectionOf, startInstance, uniqueId } from './fixtures.js';
 import { type CloseStore, type OpenStore, useFreshStore } from './harness.js';
 
 export function instanceStoreContract(open: OpenStore, close: CloseStore): void {
@@ -65,8 +53,7 @@ export function instanceStoreContract(open: OpenStore, close: CloseStore): void 
       const b = await startInstance(store(), { startedAt: isoAt(2), processKey: 'refund', businessKey: 'r-1' });
       const c = await startInstance(store(), { startedAt: isoAt(3), processKey: 'helpdesk', status: 'completed' });
       const d = await startInstance(store(), { startedAt: isoAt(4), processKey: 'refund' });
-      const ids = async (filter: InstanceFilter) =>
-        (await store().instances.list(filter)).map((i) => i.id);
+      const ids = async (filter: InstanceFilter) => (await store().instances.list(filter)).map((i) => i.id);
       // when listed with each filter
       // then each answer is newest first and only what matches
       expect(await ids({})).to.deep.equal([d.id, c.id, b.id, a.id]);
@@ -105,8 +92,7 @@ export function instanceStoreContract(open: OpenStore, close: CloseStore): void 
       }
       const newestFirst = started.map((i) => i.id).reverse();
       // when pages are read
-      const page = async (limit: number, offset?: number) =>
-        (await store().instances.list({ limit, ...(offset === undefined ? {} : { offset }) })).map((i) => i.id);
+      const page = async (limit: number, offset?: number) => (await store().instances.list({ limit, ...(offset === undefined ? {} : { offset }) })).map((i) => i.id);
       // then they are slices of the newest-first order
       expect(await page(2)).to.deep.equal(newestFirst.slice(0, 2));
       expect(await page(2, 2)).to.deep.equal(newestFirst.slice(2, 4));
@@ -118,7 +104,12 @@ export function instanceStoreContract(open: OpenStore, close: CloseStore): void 
       // given a fresh store, no number is taken yet
       expect(await store().instances.lastTicketSeq('HD')).to.equal(0);
       // when starts take numbers of two prefixes, interleaved
-      for (const [prefix, seq] of [['HD', 1], ['HD', 2], ['RF', 1], ['HD', 3]] as const) {
+      for (const [prefix, seq] of [
+        ['HD', 1],
+        ['HD', 2],
+        ['RF', 1],
+        ['HD', 3],
+      ] as const) {
         await store().commitStep(newInstanceStep(makeInstance(), {}, { prefix, seq }));
       }
       // then each prefix counts on its own
@@ -142,9 +133,7 @@ export function instanceStoreContract(open: OpenStore, close: CloseStore): void 
 
     it('gives each number to exactly one of 20 concurrent starts', async () => {
       // when 20 starts all try number 1 of a fresh prefix at once
-      const outcomes = await Promise.allSettled(
-        Array.from({ length: 20 }, () => store().commitStep(newInstanceStep(makeInstance(), {}, { prefix: 'FS', seq: 1 }))),
-      );
+      const outcomes = await Promise.allSettled(Array.from({ length: 20 }, () => store().commitStep(newInstanceStep(makeInstance(), {}, { prefix: 'FS', seq: 1 }))));
       // then one wins, the others get the ticket conflict
       expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).to.have.length(1);
       for (const outcome of outcomes) if (outcome.status === 'rejected') expect(outcome.reason).to.be.instanceOf(TicketNumberTakenError);

@@ -67,7 +67,7 @@ export function notificationStoreContract(open: OpenStore, close: CloseStore): v
       expect(await store().notifications.add([makeNotification({ username: 'bob', dedupeKey: a.dedupeKey })], new Map())).to.have.length(1);
     });
 
-    it('marks one, then all, of a user\'s own notifications read, and never another user\'s', async () => {
+    it("marks one, then all, of a user's own notifications read, and never another user's", async () => {
       const [a, b] = [makeNotification(), makeNotification()];
       const bobs = makeNotification({ username: 'bob' });
       await store().notifications.add([a, b, bobs], new Map());

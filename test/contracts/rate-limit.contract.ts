@@ -45,9 +45,7 @@ export function rateLimitContract(open: OpenStore, close: CloseStore, openSiblin
       try {
         // when 10 attempts arrive at once, spread over both nodes, with a limit of 10
         const rule = { max: 10, windowMs: 60_000, blockMs: 1000 };
-        const results = await Promise.all(
-          Array.from({ length: 10 }, (_, i) => (i % 2 ? other : store()).rateLimits.hit('login:flood', T, rule)),
-        );
+        const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? other : store()).rateLimits.hit('login:flood', T, rule)));
         // then exactly the tenth blocked the key
         expect(results.filter((until) => until > 0)).to.have.length(1);
         expect(await store().rateLimits.blockedUntil('login:flood')).to.equal(T + 1000);

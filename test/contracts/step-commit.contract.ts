@@ -2,20 +2,7 @@ import { expect } from 'chai';
 import { VersionConflictError } from '../../server/errors.js';
 import type { InstanceRecord } from '../../server/instances/instance.js';
 import type { StepWrite, Store } from '../../server/stores/store.js';
-import {
-  isoAt,
-  makeAuditEvent,
-  makeIncident,
-  makeInstance,
-  makeOutboxMessage,
-  makeSubscription,
-  makeTask,
-  makeTimer,
-  newInstanceStep,
-  nextStep,
-  rejectionOf,
-  startInstance,
-} from './fixtures.js';
+import { isoAt, makeAuditEvent, makeIncident, makeInstance, makeOutboxMessage, makeSubscription, makeTask, makeTimer, newInstanceStep, nextStep, rejectionOf, startInstance } from './fixtures.js';
 import { type CloseStore, type OpenStore, useFreshStore } from './harness.js';
 
 const MESSAGES = ['customer-replied', 'invoice-paid'];
@@ -110,9 +97,7 @@ export function stepCommitContract(open: OpenStore, close: CloseStore): void {
       // given an empty store
       const ghost = makeInstance();
       // when a step claims to continue it from version 1
-      const error = await rejectionOf(
-        store().commitStep(nextStep(ghost, { tasks: [makeTask(ghost)], outbox: [makeOutboxMessage(ghost)] })),
-      );
+      const error = await rejectionOf(store().commitStep(nextStep(ghost, { tasks: [makeTask(ghost)], outbox: [makeOutboxMessage(ghost)] })));
       // then it is a version conflict and nothing exists
       expect(error).to.be.instanceOf(VersionConflictError);
       expect(await store().instances.get(ghost.id)).to.equal(null);
@@ -190,10 +175,7 @@ export function stepCommitContract(open: OpenStore, close: CloseStore): void {
       // when a step from version 1 claims version 3, and a new instance claims version 2
       const skipping = nextStep(v1, { tasks: [makeTask(v1)] });
       const newAtTwo = makeInstance({ version: 2 });
-      const errors = [
-        await rejectionOf(store().commitStep({ ...skipping, instance: { ...skipping.instance, version: 3 } })),
-        await rejectionOf(store().commitStep(newInstanceStep(newAtTwo))),
-      ];
+      const errors = [await rejectionOf(store().commitStep({ ...skipping, instance: { ...skipping.instance, version: 3 } })), await rejectionOf(store().commitStep(newInstanceStep(newAtTwo)))];
       // then both are refused and nothing was written
       expect(errors.every((e) => e instanceof Error)).to.equal(true);
       expect(await store().instances.get(v1.id)).to.deep.equal(v1);
@@ -201,16 +183,14 @@ export function stepCommitContract(open: OpenStore, close: CloseStore): void {
       expect(await store().instances.get(newAtTwo.id)).to.equal(null);
     });
 
-    it('refuses a step carrying another instance\'s records', async () => {
+    it("refuses a step carrying another instance's records", async () => {
       // given two stored instances, the second with a timer
       const mine = await startInstance(store());
       const other = makeInstance();
       const otherTimer = makeTimer(other);
       await startInstance(store(), other, { timers: [otherTimer] });
       // when a step of the first carries a task and a timer of the second
-      const error = await rejectionOf(
-        store().commitStep(nextStep(mine, { tasks: [makeTask(other)], timers: [makeTimer(other)] })),
-      );
+      const error = await rejectionOf(store().commitStep(nextStep(mine, { tasks: [makeTask(other)], timers: [makeTimer(other)] })));
       // then it is refused and neither instance changed
       expect(error).to.be.instanceOf(Error);
       expect(await store().instances.get(mine.id)).to.deep.equal(mine);

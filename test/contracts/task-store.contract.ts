@@ -77,8 +77,7 @@ export function taskStoreContract(open: OpenStore, close: CloseStore): void {
       const instance = makeInstance();
       const tasks = [1, 2, 3, 4, 5].map((minute) => makeTask(instance, { createdAt: isoAt(minute) }));
       await startInstance(store(), instance, { tasks });
-      const page = async (limit: number, offset: number) =>
-        (await store().tasks.list({ department: 'first-line', limit, offset })).map((t) => t.id);
+      const page = async (limit: number, offset: number) => (await store().tasks.list({ department: 'first-line', limit, offset })).map((t) => t.id);
       // when pages are read
       // then they are slices of the oldest-first queue
       const all = tasks.map((t) => t.id);
@@ -108,8 +107,7 @@ export function taskStoreContract(open: OpenStore, close: CloseStore): void {
       // given ada's queue with tasks of two instances of two processes, interleaved
       const first = makeInstance({ processKey: 'helpdesk' });
       const second = makeInstance({ processKey: 'payments' });
-      const tasksOf = (instance: typeof first, minutes: number[]) =>
-        minutes.map((minute) => makeTask(instance, { createdAt: isoAt(minute), department: 'l1', processKey: instance.processKey }));
+      const tasksOf = (instance: typeof first, minutes: number[]) => minutes.map((minute) => makeTask(instance, { createdAt: isoAt(minute), department: 'l1', processKey: instance.processKey }));
       const firstTasks = tasksOf(first, [1, 3, 5]);
       const secondTasks = tasksOf(second, [2, 4, 6]);
       await startInstance(store(), first, { tasks: firstTasks });

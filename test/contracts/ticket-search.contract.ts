@@ -24,10 +24,17 @@ export function ticketSearchContract(open: OpenStore, close: CloseStore): void {
           { action: 'handed-over', at: isoAt(2), by: 'lina', department: 'l2', assignee: null, reason: 'print server' },
         ],
       });
-      await store().commitStep(newInstanceStep(a, { tasks: [handed], audit: [makeAuditEvent(a, 1, { type: 'task.commented', actor: 'lina', data: { taskId: handed.id, comment: 'Customer sounds ANGRY' } })] }));
+      await store().commitStep(
+        newInstanceStep(a, { tasks: [handed], audit: [makeAuditEvent(a, 1, { type: 'task.commented', actor: 'lina', data: { taskId: handed.id, comment: 'Customer sounds ANGRY' } })] }),
+      );
       // B: payments only, completed by paula
       const b = makeInstance({ ticketNumber: 'PI-000001', variables: { customerPhone: '+7 900 123-45-67' } });
-      const paid = makeTask(b, { department: 'payments', status: 'completed', completedBy: 'paula', history: [{ action: 'routed', at: isoAt(1), by: 'system', department: 'payments', assignee: null, reason: null }] });
+      const paid = makeTask(b, {
+        department: 'payments',
+        status: 'completed',
+        completedBy: 'paula',
+        history: [{ action: 'routed', at: isoAt(1), by: 'system', department: 'payments', assignee: null, reason: null }],
+      });
       await store().commitStep(newInstanceStep(b, { tasks: [paid], audit: [makeAuditEvent(b, 1, { type: 'activity.entered', data: { note: 'angry in an engine event' } })] }));
       // C: no task, started by ivan
       const c = makeInstance({ ticketNumber: 'HD-000002', variables: { customerEmail: 'bo_b@example.com' } });
@@ -64,7 +71,7 @@ export function ticketSearchContract(open: OpenStore, close: CloseStore): void {
       expect(await ids({ text: 'example.com', touchedBy: { username: 'ivan', departments: [] } })).to.deep.equal([c.id]);
     });
 
-    it('replaces a ticket\'s status link with a new one written by a later step', async () => {
+    it("replaces a ticket's status link with a new one written by a later step", async () => {
       // given a ticket whose second step wrote its status link
       const started = await startInstance(store());
       const first = { tokenHash: 'd'.repeat(64), instanceId: started.id, createdAt: isoAt(0), expiresAt: isoAt(60) };

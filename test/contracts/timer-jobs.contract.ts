@@ -70,7 +70,9 @@ export function timerJobsContract(open: OpenStore, close: CloseStore, openSiblin
       const instance = await startInstance(store(), makeInstance());
       await store().commitStep(nextStep(instance));
       const refused = nextStep(instance, { timers: [makeTimer(instance, { dueAt: past(1000) })] });
-      await store().commitStep(refused).catch(() => undefined);
+      await store()
+        .commitStep(refused)
+        .catch(() => undefined);
       // then no job exists for it
       expect(await store().timers.forInstance(instance.id)).to.deep.equal([]);
       expect((await backendOf(store()).repository.queryJobs({ name: TIMER_JOB })).total).to.equal(0);
@@ -123,7 +125,10 @@ export function timerJobsContract(open: OpenStore, close: CloseStore, openSiblin
       await eventually(() => runs.size === timers.length);
       await new Promise((resolve) => setTimeout(resolve, 400));
       // then every timer ran, and none twice
-      expect([...runs.values()].every((count) => count === 1), JSON.stringify([...runs])).to.equal(true);
+      expect(
+        [...runs.values()].every((count) => count === 1),
+        JSON.stringify([...runs]),
+      ).to.equal(true);
       expect(runs.size).to.equal(timers.length);
     });
 
@@ -138,9 +143,13 @@ export function timerJobsContract(open: OpenStore, close: CloseStore, openSiblin
       const other = await openSibling(store());
       siblings.push(other);
       const runs: string[] = [];
-      const patient = scheduler(other, (job) => {
-        runs.push(`patient:${String(job.attrs._id)}`);
-      }, 60_000);
+      const patient = scheduler(
+        other,
+        (job) => {
+          runs.push(`patient:${String(job.attrs._id)}`);
+        },
+        60_000,
+      );
       await patient.start();
       await new Promise((resolve) => setTimeout(resolve, 400));
       expect(runs).to.deep.equal([]);
@@ -228,8 +237,17 @@ export function timerJobsContract(open: OpenStore, close: CloseStore, openSiblin
         expect(taken.map((job) => job.id)).to.deep.equal(timers.map((timer) => timer.id));
         expect(await lockOf(timers[0]!.id)).to.deep.equal(new Date(takenAt));
         // and the dead node's stamp no longer holds them: renewing or releasing with it changes nothing
-        expect(await store().timerJobs.renewClaims(timers.map((timer) => timer.id), claimedAt, takenAt + 1)).to.deep.equal([]);
-        await store().timerJobs.releaseClaims(taken.map((job) => ({ id: job.id, generation: job.generation, retryAt: null })), claimedAt);
+        expect(
+          await store().timerJobs.renewClaims(
+            timers.map((timer) => timer.id),
+            claimedAt,
+            takenAt + 1,
+          ),
+        ).to.deep.equal([]);
+        await store().timerJobs.releaseClaims(
+          taken.map((job) => ({ id: job.id, generation: job.generation, retryAt: null })),
+          claimedAt,
+        );
         expect(await lockOf(timers[0]!.id)).to.deep.equal(new Date(takenAt));
       });
 
@@ -272,7 +290,11 @@ export function timerJobsContract(open: OpenStore, close: CloseStore, openSiblin
         await claim(store(), now, 10);
         await store().commitStep(nextStep(makeInstance({ id: timers[0]!.instanceId }), { timers: [] }));
         // when the claim renews its locks
-        const still = await store().timerJobs.renewClaims(timers.map((timer) => timer.id), now, now + 15_000);
+        const still = await store().timerJobs.renewClaims(
+          timers.map((timer) => timer.id),
+          now,
+          now + 15_000,
+        );
         // then only the other is still held, now stamped with the renewal
         expect(still).to.deep.equal([timers[1]!.id]);
         expect(await lockOf(timers[1]!.id)).to.deep.equal(new Date(now + 15_000));

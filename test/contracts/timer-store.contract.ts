@@ -51,8 +51,7 @@ export function timerStoreContract(open: OpenStore, close: CloseStore): void {
       const t40 = makeTimer(two, { dueAt: isoAt(40) });
       await startInstance(store(), one, { timers: [t30, t10] });
       await startInstance(store(), two, { timers: [t40, t20] });
-      const due = async (minute: number, limit: number) =>
-        (await store().timers.due(new Date(isoAt(minute)), limit)).map((t) => t.id);
+      const due = async (minute: number, limit: number) => (await store().timers.due(new Date(isoAt(minute)), limit)).map((t) => t.id);
       // when due timers are asked for at several instants
       // then the boundary is inclusive, order is by due time, and the limit caps the answer
       expect(await due(5, 10)).to.deep.equal([]);

@@ -103,39 +103,47 @@ describe('crash points: SIGKILL at each step boundary of the real server', funct
   }
 
   // The first due timer, and the third: a node killed mid-batch (two of the batch fired, the rest locked).
-  for (const [n, what] of [[1, 'the first due timer'], [3, 'mid-batch']] as const) it(`timer-fire (${what}): after the restart every timer fires exactly once, every check verifies`, async () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'baton-points-timer-'));
-    dirs.push(root);
-    const dataDir = path.join(root, 'data');
-    const processesDir = path.join(root, 'processes');
-    mkdirSync(processesDir);
-    writeFileSync(path.join(processesDir, 'escalating.bpmn'), TIMER_XML);
-    const env = { BATON_AGENDA_PROCESS_EVERY_MS: '200', BATON_AUDIT_ANCHOR_FILE: path.join(root, 'keys', 'audit-anchor.json') };
-    // given five tickets whose escalation is due in 1.5 s, on a server that dies as the n-th fires
-    const first = await startServerProcess({ dataDir, processesDir, env: { ...env, BATON_CRASH_AT: `timer-fire:${n}` } });
-    servers.push(first);
-    const headers = { ...(await adminHeaders(first.baseUrl)), 'content-type': 'application/json' };
-    const ids: string[] = [];
-    for (let i = 0; i < 5; i++) {
-      const res = await fetch(`${first.baseUrl}/api/instances`, { method: 'POST', headers, body: JSON.stringify({ processKey: 'escalating', variables: { i } }) });
-      ids.push(((await res.json()) as { id: string }).id);
-    }
-    expect(await first.waitForExit(30_000)).to.deep.equal({ code: null, signal: 'SIGKILL' });
-    // when a new server starts on the same directory
-    const second = await startServerProcess({ dataDir, processesDir, env });
-    servers.push(second);
-    // then every ticket escalates, once
-    const get = async <T>(route: string): Promise<T> => (await (await fetch(`${second.baseUrl}${route}`, { headers })).json()) as T;
-    const deadline = Date.now() + 30_000;
-    const escalated = async () => (await Promise.all(ids.map((id) => get<{ elementId: string }[]>(`/api/tasks?instanceId=${id}&status=open`)))).every((open) => open.length === 1 && open[0]!.elementId === 'l2');
-    while (!(await escalated()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(await escalated()).to.equal(true);
-    for (const id of ids) {
-      const trail = await get<{ type: string }[]>(`/api/instances/${id}/audit`);
-      expect(trail.filter((event) => event.type === 'timer.fired'), id).to.have.length(1);
-      expect(await get<{ valid: boolean }>(`/api/instances/${id}/audit/verify`), id).to.deep.include({ valid: true });
-    }
-    second.kill('SIGTERM');
-    await second.waitForExit();
-  });
+  for (const [n, what] of [
+    [1, 'the first due timer'],
+    [3, 'mid-batch'],
+  ] as const)
+    it(`timer-fire (${what}): after the restart every timer fires exactly once, every check verifies`, async () => {
+      const root = mkdtempSync(path.join(tmpdir(), 'baton-points-timer-'));
+      dirs.push(root);
+      const dataDir = path.join(root, 'data');
+      const processesDir = path.join(root, 'processes');
+      mkdirSync(processesDir);
+      writeFileSync(path.join(processesDir, 'escalating.bpmn'), TIMER_XML);
+      const env = { BATON_AGENDA_PROCESS_EVERY_MS: '200', BATON_AUDIT_ANCHOR_FILE: path.join(root, 'keys', 'audit-anchor.json') };
+      // given five tickets whose escalation is due in 1.5 s, on a server that dies as the n-th fires
+      const first = await startServerProcess({ dataDir, processesDir, env: { ...env, BATON_CRASH_AT: `timer-fire:${n}` } });
+      servers.push(first);
+      const headers = { ...(await adminHeaders(first.baseUrl)), 'content-type': 'application/json' };
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const res = await fetch(`${first.baseUrl}/api/instances`, { method: 'POST', headers, body: JSON.stringify({ processKey: 'escalating', variables: { i } }) });
+        ids.push(((await res.json()) as { id: string }).id);
+      }
+      expect(await first.waitForExit(30_000)).to.deep.equal({ code: null, signal: 'SIGKILL' });
+      // when a new server starts on the same directory
+      const second = await startServerProcess({ dataDir, processesDir, env });
+      servers.push(second);
+      // then every ticket escalates, once
+      const get = async <T>(route: string): Promise<T> => (await (await fetch(`${second.baseUrl}${route}`, { headers })).json()) as T;
+      const deadline = Date.now() + 30_000;
+      const escalated = async () =>
+        (await Promise.all(ids.map((id) => get<{ elementId: string }[]>(`/api/tasks?instanceId=${id}&status=open`)))).every((open) => open.length === 1 && open[0]!.elementId === 'l2');
+      while (!(await escalated()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await escalated()).to.equal(true);
+      for (const id of ids) {
+        const trail = await get<{ type: string }[]>(`/api/instances/${id}/audit`);
+        expect(
+          trail.filter((event) => event.type === 'timer.fired'),
+          id,
+        ).to.have.length(1);
+        expect(await get<{ valid: boolean }>(`/api/instances/${id}/audit/verify`), id).to.deep.include({ valid: true });
+      }
+      second.kill('SIGTERM');
+      await second.waitForExit();
+    });
 });

@@ -118,7 +118,7 @@ describe('crash recovery of the real server process', function () {
 
     // then: the first server really died of the kill, in the middle of the run and under load
     expect(outcome.firstExit).to.deep.equal({ code: null, signal: 'SIGKILL' });
-    expect(outcome.progressAtSignal).to.be.lessThan(200 * WORK_PER_ITEM / 2);
+    expect(outcome.progressAtSignal).to.be.lessThan((200 * WORK_PER_ITEM) / 2);
     expect(outcome.driver.stats.networkErrors, 'requests cut off by the kill').to.be.greaterThan(0);
     expect(outcome.second.port).to.not.equal(0);
     // and: resent starts and completions were refused, never carried out twice: the server said

@@ -133,8 +133,14 @@ describe('two server processes on one PostgreSQL, one killed and restarted', fun
       const verify = (await (await call(i, 'GET', `/api/instances/${item.id}/audit/verify`)).json()) as { valid: boolean };
       expect(verify.valid, item.id).to.equal(true);
       const events = (await (await call(i, 'GET', `/api/instances/${item.id}/audit`)).json()) as { type: string }[];
-      expect(events.filter((event) => event.type === 'instance.completed'), item.id).to.have.length(1);
-      expect(events.filter((event) => event.type === 'timer.fired'), item.id).to.have.length(item.sla === 'PT3S' ? 1 : 0);
+      expect(
+        events.filter((event) => event.type === 'instance.completed'),
+        item.id,
+      ).to.have.length(1);
+      expect(
+        events.filter((event) => event.type === 'timer.fired'),
+        item.id,
+      ).to.have.length(item.sla === 'PT3S' ? 1 : 0);
     }
     expect(new Set(started.map((item) => item.ticketNumber)).size).to.equal(started.length);
   });

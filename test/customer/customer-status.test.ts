@@ -117,7 +117,7 @@ describe('Customer intake and ticket status', () => {
     expect(again.status).to.equal(409);
   });
 
-  it("a token of another ticket never shows this one, neither over HTTP nor over the socket", async () => {
+  it('a token of another ticket never shows this one, neither over HTTP nor over the socket', async () => {
     const mine = await newTicket(baton, http);
     const other = await newTicket(baton, http, { ...REQUEST, equipmentId: 'FAN-2', description: 'Noisy' });
     const theirs = await connectStatus(http.baseUrl, other.token);
@@ -194,7 +194,9 @@ describe('Customer intake and ticket status', () => {
     const qr = await http.anonymous.request('GET', '/api/public/processes/field-service/qr.svg?equipmentId=PUMP-7');
     expect(qr.status).to.equal(200);
     expect(qr.headers.get('content-type')).to.contain('image/svg+xml');
-    expect(qr.text).to.match(/<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/).and.contain('<path');
+    expect(qr.text)
+      .to.match(/<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/)
+      .and.contain('<path');
     // the printable label: the code inline, the equipment, the link in words, all escaped
     const label = await http.anonymous.request('GET', '/request/field-service/label?equipmentId=%3Cb%3EPUMP-7');
     expect(label.status).to.equal(200);

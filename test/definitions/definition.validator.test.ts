@@ -46,7 +46,8 @@ describe('validateDefinition', () => {
 
     it('lists literal timer start events, and warns about one given as an expression', async () => {
       // given a process with a daily start timer and one whose cycle is FEEL
-      const xml = diagram(`<bpmn:startEvent id="Daily"><bpmn:timerEventDefinition><bpmn:timeCycle xsi:type="bpmn:tFormalExpression">R/2026-01-01T08:00:00Z/P1D</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:startEvent>
+      const xml =
+        diagram(`<bpmn:startEvent id="Daily"><bpmn:timerEventDefinition><bpmn:timeCycle xsi:type="bpmn:tFormalExpression">R/2026-01-01T08:00:00Z/P1D</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:startEvent>
         <bpmn:startEvent id="Computed"><bpmn:timerEventDefinition><bpmn:timeCycle xsi:type="bpmn:tFormalExpression">="R/PT1H"</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:startEvent>
         <bpmn:sequenceFlow id="F1" sourceRef="Daily" targetRef="E"/><bpmn:sequenceFlow id="F2" sourceRef="Computed" targetRef="E"/><bpmn:endEvent id="E"/>`);
       // when it is validated
@@ -79,7 +80,8 @@ describe('validateDefinition', () => {
 
     it('accepts the ${} and implementation forms of a handler and a signal event', async () => {
       // given service-like tasks naming handlers each way, and a signal boundary event
-      const xml = diagram(`
+      const xml = diagram(
+        `
         <bpmn:serviceTask id="A" implementation="\${environment.services.log}"/>
         <bpmn:sendTask id="B" camunda:expression="\${webhook}"/>
         <bpmn:businessRuleTask id="C" implementation="email"/>
@@ -348,13 +350,14 @@ describe('validateDefinition', () => {
       const issues = await issuesOf(xml);
       // then each is reported on its element
       expect(idsOf(issues)).to.deep.equal(['Flow_1', 'Review', 'Review', 'Review', 'Review']);
-      expect(issues.map((issue) => issue.message).join('\n')).to.contain('camunda:assignee').and.contain("input parameter 'total'");
+      expect(issues.map((issue) => issue.message).join('\n'))
+        .to.contain('camunda:assignee')
+        .and.contain("input parameter 'total'");
     });
   });
 
   describe('rule 5: timers', () => {
-    const withTimer = (definition: string) =>
-      diagram(`<bpmn:intermediateCatchEvent id="Wait" name="Wait">${definition}</bpmn:intermediateCatchEvent>`);
+    const withTimer = (definition: string) => diagram(`<bpmn:intermediateCatchEvent id="Wait" name="Wait">${definition}</bpmn:intermediateCatchEvent>`);
 
     it('accepts ISO durations, dates, cycles and expressions', async () => {
       for (const definition of [
@@ -516,9 +519,7 @@ describe('validateDefinition', () => {
     });
 
     it('refuses Java delegates, once', async () => {
-      const issues = await issuesOf(
-        diagram('<bpmn:serviceTask id="Java" camunda:class="com.acme.Send"/><bpmn:serviceTask id="Bean" camunda:delegateExpression="${sender}"/>'),
-      );
+      const issues = await issuesOf(diagram('<bpmn:serviceTask id="Java" camunda:class="com.acme.Send"/><bpmn:serviceTask id="Bean" camunda:delegateExpression="${sender}"/>'));
       expect(idsOf(issues)).to.deep.equal(['Java', 'Bean']);
       expect(issues[0]?.message).to.contain('runs Java code');
     });

@@ -8,10 +8,7 @@ export const OPTIONS: ValidationOptions = {
   now: new Date('2026-01-01T00:00:00Z'),
 };
 
-const NAMESPACES =
-  'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" ' +
-  'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" ' +
-  'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
+const NAMESPACES = 'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" ' + 'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" ' + 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
 
 export const EXECUTABLE = 'id="helpdesk-escalation" name="Helpdesk escalation" isExecutable="true"';
 

@@ -56,10 +56,8 @@ describe('BatonTimerEventDefinition', () => {
     await baton.definitions.deploy(PARALLEL);
   });
 
-  const openTasks = async (instanceId: string) =>
-    (await baton.tasks.list({ instanceId, status: 'open' })).map((task) => task.elementId).sort();
-  const firings = async (instanceId: string) =>
-    (await baton.instances.auditTrail(instanceId)).filter((event) => event.type === 'timer.fired');
+  const openTasks = async (instanceId: string) => (await baton.tasks.list({ instanceId, status: 'open' })).map((task) => task.elementId).sort();
+  const firings = async (instanceId: string) => (await baton.instances.auditTrail(instanceId)).filter((event) => event.type === 'timer.fired');
 
   it('leaves a timer pending that the machine sees overdue but Baton’s clock does not', async () => {
     // given Baton's clock a year and a half before the timer's date, and the machine's years after

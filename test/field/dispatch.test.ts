@@ -38,7 +38,16 @@ describe('Field service dispatch', () => {
       ['eva', ['heating'], at(52.53, 13.42)], // near, has the part, busy day
     ];
     for (const [username, skills, home] of people) {
-      const created = await t.http.request('POST', '/api/users', { username, name: `${username[0]!.toUpperCase()}${username.slice(1)} Tech`, password: 'staff-password-for-tests', role: 'staff', departments: ['technicians'], skills, home, maxJobsPerDay: 6 });
+      const created = await t.http.request('POST', '/api/users', {
+        username,
+        name: `${username[0]!.toUpperCase()}${username.slice(1)} Tech`,
+        password: 'staff-password-for-tests',
+        role: 'staff',
+        departments: ['technicians'],
+        skills,
+        home,
+        maxJobsPerDay: 6,
+      });
       expect(created.status, username).to.equal(201);
     }
     expect((await t.http.request('POST', '/api/parts', { sku: 'P-17', name: 'Circulation pump', price: 120 })).status).to.equal(201);

@@ -19,7 +19,7 @@ describe('field service admin page (Chromium)', function () {
     await b?.close();
   });
 
-  it('adds a part and its stock, refuses a bad CSV with the row named, imports a good one and shows an asset\'s history', async () => {
+  it("adds a part and its stock, refuses a bad CSV with the row named, imports a good one and shows an asset's history", async () => {
     const { page } = b;
     await b.http.request('POST', '/api/users', { username: 'anna', password: 'staff-password-for-tests', role: 'staff', departments: ['technicians'] });
     await page.goto(`${b.baseUrl}/field`);

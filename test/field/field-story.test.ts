@@ -19,7 +19,15 @@ describe('Field service: the whole story', () => {
   const server = useTestServer({ deploy: [FIELD_SERVICE] });
 
   async function technician(username: string, name: string, skills: string[], lat: number, lon: number): Promise<void> {
-    const res = await server.http.request('POST', '/api/users', { username, name, password: 'staff-password-for-tests', role: 'staff', departments: ['technicians'], skills, home: { address: `${name}'s home`, lat, lon } });
+    const res = await server.http.request('POST', '/api/users', {
+      username,
+      name,
+      password: 'staff-password-for-tests',
+      role: 'staff',
+      departments: ['technicians'],
+      skills,
+      home: { address: `${name}'s home`, lat, lon },
+    });
     expect(res.status, res.text).to.equal(201);
   }
 
@@ -35,7 +43,9 @@ describe('Field service: the whole story', () => {
     await technician('boris', 'Boris Kern', ['electrical'], 52.52, 13.41);
     expect((await http.request('POST', '/api/parts', { sku: 'P-17', name: 'Circulation pump', price: 120 })).status).to.equal(201);
     expect((await http.request('PUT', '/api/stock/van:dmitri/P-17', { quantity: 2 })).status).to.equal(200);
-    expect((await http.request('POST', '/api/assets', { id: 'BOILER-9', type: 'heating', customerEmail: REQUEST.customerEmail, address: 'Alexanderplatz 1, Berlin', lat: 52.5219, lon: 13.4132 })).status).to.equal(201);
+    expect(
+      (await http.request('POST', '/api/assets', { id: 'BOILER-9', type: 'heating', customerEmail: REQUEST.customerEmail, address: 'Alexanderplatz 1, Berlin', lat: 52.5219, lon: 13.4132 })).status,
+    ).to.equal(201);
 
     // the customer scans the code on the boiler and sends the request
     const receipt = await newTicket(baton, http, { ...REQUEST, equipmentId: 'BOILER-9' });
@@ -82,10 +92,14 @@ describe('Field service: the whole story', () => {
     const onSite = await http.as('dmitri');
     const admin = await http.as(TEST_ADMIN.username, TEST_ADMIN.password);
     const current = await openTask(id);
-    const incomplete = await onSite.request('POST', `/api/tasks/${current.id}/complete`, { variables: { fixed: true, workDone: 'New pump', partsUsed: 'P-17:1', safetyChecked: true, customerInformed: false } });
+    const incomplete = await onSite.request('POST', `/api/tasks/${current.id}/complete`, {
+      variables: { fixed: true, workDone: 'New pump', partsUsed: 'P-17:1', safetyChecked: true, customerInformed: false },
+    });
     expect(incomplete.status).to.equal(400);
     expect(incomplete.text).to.contain('customerInformed: must be checked');
-    const done = await onSite.request('POST', `/api/tasks/${current.id}/complete`, { variables: { fixed: true, workDone: 'New pump', partsUsed: 'P-17:1', safetyChecked: true, customerInformed: true } });
+    const done = await onSite.request('POST', `/api/tasks/${current.id}/complete`, {
+      variables: { fixed: true, workDone: 'New pump', partsUsed: 'P-17:1', safetyChecked: true, customerInformed: true },
+    });
     expect(done.status, done.text).to.equal(200);
 
     // the used pump left dmitri's van

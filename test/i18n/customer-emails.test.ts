@@ -24,7 +24,7 @@ const UNKNOWN_TEMPLATE = bpmn(
     <bpmn:endEvent id="end" />`,
 );
 
-describe('customer emails in the customer\'s language (SMTP sink)', () => {
+describe("customer emails in the customer's language (SMTP sink)", () => {
   let sink: SmtpSink;
   const server = useTestServer({ mail: true });
   let baton: TestBaton;

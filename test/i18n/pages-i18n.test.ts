@@ -45,7 +45,7 @@ describe('pages in English and Russian (Chromium)', function () {
     await b.context.clearCookies();
   });
 
-  it('the public request page follows the customer browser\'s Accept-Language (Russian), and English otherwise', async () => {
+  it("the public request page follows the customer browser's Accept-Language (Russian), and English otherwise", async () => {
     // given a customer whose browser asks for Russian in its requests
     const browser = b.context.browser()!;
     const russian = await browser.newContext({ viewport: { width: 400, height: 800 }, extraHTTPHeaders: { 'accept-language': 'ru-RU,ru;q=0.9,en;q=0.5' } });
@@ -66,7 +66,9 @@ describe('pages in English and Russian (Chromium)', function () {
       expect(await page.textContent('main.label')).to.contain('Отсканируйте');
       // whose own switch gives the English label, the equipment kept
       await page.click('#languages a[hreflang="en"]');
-      expect(await page.textContent('main.label')).to.contain('Scan to report a problem').and.contain('PUMP-7');
+      expect(await page.textContent('main.label'))
+        .to.contain('Scan to report a problem')
+        .and.contain('PUMP-7');
       // (the language is not part of the request link the code holds)
       expect(await page.textContent('#link')).to.equal('http://localhost:3000/request/field-service?equipmentId=PUMP-7');
     } finally {
@@ -80,7 +82,7 @@ describe('pages in English and Russian (Chromium)', function () {
     await page.close();
   });
 
-  it('the audit page, in Russian for a signed-in auditor who chose it, shows dates in the viewer\'s locale', async () => {
+  it("the audit page, in Russian for a signed-in auditor who chose it, shows dates in the viewer's locale", async () => {
     // given an admin who chose Russian (the language cookie)
     await b.context.request.post(`${b.baseUrl}/api/auth/login`, { data: TEST_ADMIN });
     await b.context.addCookies([{ name: 'baton_lang', value: 'ru', url: b.baseUrl }]);

@@ -33,7 +33,9 @@ describe('inbox: ending a task with a BPMN error (Chromium)', function () {
     const { id, ticketNumber } = started.body as { id: string; ticketNumber: string };
     const row = (list: 'mine' | 'queue') => fiona.locator(`#${list} [data-ticket="${ticketNumber}"]`);
     await row('queue').waitFor({ timeout: 5_000 });
-    await row('queue').getByRole('button', { name: `Claim ${ticketNumber}` }).click();
+    await row('queue')
+      .getByRole('button', { name: `Claim ${ticketNumber}` })
+      .click();
     await row('mine').locator('.open-task').click();
     // the form lists the code the diagram catches
     await fiona.waitForSelector('#bpmn-error select option', { state: 'attached' });

@@ -34,7 +34,9 @@ describe('inbox with the shipped help-desk process (Chromium)', function () {
     const row = (list: 'mine' | 'queue') => fiona.locator(`#${list} [data-ticket="${ticketNumber}"]`);
     await row('queue').waitFor({ timeout: 5_000 });
     // when she claims and opens it, the diagram's form is shown
-    await row('queue').getByRole('button', { name: `Claim ${ticketNumber}` }).click();
+    await row('queue')
+      .getByRole('button', { name: `Claim ${ticketNumber}` })
+      .click();
     await row('mine').locator('.open-task').click();
     await fiona.waitForSelector('#detail .fjs-form');
     // when she completes it without saying whether it is solved, form-js stops it and nothing is sent

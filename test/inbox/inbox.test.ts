@@ -71,7 +71,9 @@ describe('inbox page (Chromium)', function () {
     await row(ada, 'queue', ticketNumber).waitFor({ timeout: 5_000 });
     expect(await row(ada, 'queue', ticketNumber).locator('.sla').textContent()).to.equal('no SLA');
     // when she claims it from the list with the keyboard, it moves to her tasks and the focus follows it
-    await row(ada, 'queue', ticketNumber).getByRole('button', { name: `Claim ${ticketNumber}` }).focus();
+    await row(ada, 'queue', ticketNumber)
+      .getByRole('button', { name: `Claim ${ticketNumber}` })
+      .focus();
     await ada.keyboard.press('Enter');
     await row(ada, 'mine', ticketNumber).waitFor();
     await ada.waitForFunction((ticket) => document.activeElement?.closest('li')?.dataset.ticket === ticket, ticketNumber);
@@ -108,7 +110,9 @@ describe('inbox page (Chromium)', function () {
     await row(bob, 'queue', ticketNumber).locator('.open-task').click();
     await bob.waitForSelector(`#detail[data-task-id="${taskId}"]`);
     // when ada claims it
-    await row(ada, 'queue', ticketNumber).getByRole('button', { name: `Claim ${ticketNumber}` }).click();
+    await row(ada, 'queue', ticketNumber)
+      .getByRole('button', { name: `Claim ${ticketNumber}` })
+      .click();
     // then bob is told while it is open, and his list shows the owner
     await bob.waitForSelector('#task-notice:not([hidden])');
     expect(await bob.textContent('#task-notice')).to.contain('ada took this task');
@@ -232,8 +236,7 @@ describe('inbox screenshot (Chromium)', function () {
     try {
       await addUser(b.baton, 'sam', 'staff', ['l1']);
       for (const xml of [formJsProcess(), SLA_PROCESS, OVERDUE_PROCESS]) await b.baton.definitions.deploy(xml);
-      const start = (processKey: string, variables: Record<string, unknown> = {}) =>
-        b.baton.instances.start({ processKey, variables, businessKey: null }, 'admin');
+      const start = (processKey: string, variables: Record<string, unknown> = {}) => b.baton.instances.start({ processKey, variables, businessKey: null }, 'admin');
       await start('complaint', { dueAt: new Date(Date.now() - 2 * 3_600_000 - 60_000).toISOString() });
       await start('refund', { dueIn: 'PT2H', warnIn: 'PT1S' });
       await start('refund', { dueIn: 'PT3H20M', warnIn: 'PT2H' });

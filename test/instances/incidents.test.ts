@@ -115,10 +115,7 @@ describe('Incidents', () => {
       try {
         await baton.definitions.deploy(hooked(endpoint.url));
         // when an instance starts
-        const { instance } = await baton.instances.start(
-          { processKey: 'hooked', variables: { amount: 40, customerEmail: 'ana@example.com' }, businessKey: null },
-          'api',
-        );
+        const { instance } = await baton.instances.start({ processKey: 'hooked', variables: { amount: 40, customerEmail: 'ana@example.com' }, businessKey: null }, 'api');
         // then it waits on an open service incident, no task, no email yet
         let view = await baton.instances.get(instance.id);
         expect(view.status).to.equal('running');

@@ -89,10 +89,7 @@ describe('InstanceRunner', () => {
     const { opened } = await baton.instances.start({ processKey: 'simple', variables: {}, businessKey: null }, 'api');
     const taskId = opened[0]!.id;
     // when two completions race
-    const results = await Promise.allSettled([
-      baton.tasks.complete(taskId, { amount: 500, approved: true }, 'alice'),
-      baton.tasks.complete(taskId, { amount: 1, approved: false }, 'bob'),
-    ]);
+    const results = await Promise.allSettled([baton.tasks.complete(taskId, { amount: 500, approved: true }, 'alice'), baton.tasks.complete(taskId, { amount: 1, approved: false }, 'bob')]);
     // then exactly one wins and the other gets a conflict; only one approval task exists
     expect(results.filter((r) => r.status === 'fulfilled')).to.have.length(1);
     const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;

@@ -18,7 +18,11 @@ describe('Auditor instance search over HTTP', () => {
     await baton.definitions.deploy(userTaskProcess('complaint'));
     await baton.definitions.deploy(userTaskProcess('refund'));
     baton.clock.set(new Date('2026-03-02T09:00:00.000Z'));
-    for (const [name, processKey] of [['a', 'complaint'], ['b', 'refund'], ['c', 'complaint']] as const) {
+    for (const [name, processKey] of [
+      ['a', 'complaint'],
+      ['b', 'refund'],
+      ['c', 'complaint'],
+    ] as const) {
       const { instance, opened } = await baton.instances.start({ processKey, variables: {}, businessKey: null }, 'api');
       ids[name] = instance.id;
       tickets[name] = instance.ticketNumber;

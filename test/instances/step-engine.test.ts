@@ -87,13 +87,7 @@ describe('StepEngine: every step opens its engine there and releases it with its
     // then every engine opened was released once, with the outcome a cache needs
     expect(engine.unreleased).to.equal(0);
     expect(engine.opened).to.deep.equal(['start@new', 'resume@1', 'resume@2', 'resume@2', 'resume@2']);
-    expect(engine.released).to.deep.equal([
-      { kind: 'committed', version: 1 },
-      { kind: 'discarded' },
-      { kind: 'discarded' },
-      { kind: 'discarded' },
-      { kind: 'committed', version: 3 },
-    ]);
+    expect(engine.released).to.deep.equal([{ kind: 'committed', version: 1 }, { kind: 'discarded' }, { kind: 'discarded' }, { kind: 'discarded' }, { kind: 'committed', version: 3 }]);
   });
 
   it('a timer that is no longer pending is a noop that opens no engine at all', async () => {

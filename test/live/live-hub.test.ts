@@ -24,7 +24,13 @@ describe('Live inbox over Socket.IO', () => {
     baton = server.baton;
     http = server.http;
     await baton.definitions.deploy(PROCESS);
-    for (const [name, department] of [['ada', 'l1'], ['bob', 'l1'], ['lena', 'l2'], ['pat', 'payments']] as const) await addUser(baton, name, 'staff', [department]);
+    for (const [name, department] of [
+      ['ada', 'l1'],
+      ['bob', 'l1'],
+      ['lena', 'l2'],
+      ['pat', 'payments'],
+    ] as const)
+      await addUser(baton, name, 'staff', [department]);
   });
 
   afterEach(() => {

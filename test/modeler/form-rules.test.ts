@@ -20,7 +20,10 @@ describe("task form rules on the modeler's moddle tree", () => {
   async function lint(xml: string): Promise<Findings> {
     const { rootElement } = await new BpmnModdle({ camunda: camundaDescriptor, baton: batonModdle }).fromXML(xml);
     const findings = new Findings();
-    const options = { knownHandlers: new Set(['log', 'email', 'webhook', 'notify', 'dispatch', 'use-parts', 'invoice', 'feedback-request']), knownDepartments: new Set(DEMO_DEPARTMENTS.map((department) => department.id)) };
+    const options = {
+      knownHandlers: new Set(['log', 'email', 'webhook', 'notify', 'dispatch', 'use-parts', 'invoice', 'feedback-request']),
+      knownDepartments: new Set(DEMO_DEPARTMENTS.map((department) => department.id)),
+    };
     checkDiagram(rootElement as unknown as ModdleElement, options, findings);
     return findings;
   }

@@ -55,15 +55,13 @@ describe('modeler namespaces', () => {
 
   it('renames a registered prefix bound to another namespace, and leaves the rest alone', () => {
     const xml = '<definitions xmlns:camunda="http://activiti.org/bpmn" xmlns:camunda_1="x"><task camunda:assignee="a"><camunda:field/></task></definitions>';
-    expect(renameClashingPrefixes(xml)).to.equal(
-      '<definitions xmlns:camunda_2="http://activiti.org/bpmn" xmlns:camunda_1="x"><task camunda_2:assignee="a"><camunda_2:field/></task></definitions>',
-    );
+    expect(renameClashingPrefixes(xml)).to.equal('<definitions xmlns:camunda_2="http://activiti.org/bpmn" xmlns:camunda_1="x"><task camunda_2:assignee="a"><camunda_2:field/></task></definitions>');
     const ok = '<definitions xmlns:camunda="http://camunda.org/schema/1.0/bpmn"><task camunda:assignee="a"/></definitions>';
     expect(renameClashingPrefixes(ok)).to.equal(ok);
   });
 });
 
-describe('MIWG reference diagrams round-trip through the modeler\'s moddle (BPMN + Camunda)', () => {
+describe("MIWG reference diagrams round-trip through the modeler's moddle (BPMN + Camunda)", () => {
   for (const file of miwgFiles()) {
     it(`${file} exports with the same elements, flows and layout`, async () => {
       // given a reference diagram read as the modeler reads it
@@ -75,7 +73,10 @@ describe('MIWG reference diagrams round-trip through the modeler\'s moddle (BPMN
       const expected = summary(before.rootElement);
       expect(expected.elements.length, 'elements read').to.be.greaterThan(0);
       expect(summary(after.rootElement)).to.deep.equal(expected);
-      expect(after.warnings.map((w) => w.message).filter((m) => !before.warnings.some((w) => w.message === m)), "new warnings").to.deep.equal([]);
+      expect(
+        after.warnings.map((w) => w.message).filter((m) => !before.warnings.some((w) => w.message === m)),
+        'new warnings',
+      ).to.deep.equal([]);
     });
   }
 });

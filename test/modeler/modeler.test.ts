@@ -26,10 +26,7 @@ interface TaskDto {
 type PageModeler = any;
 
 function inModeler<T, A = undefined>(page: Page, fn: (modeler: PageModeler, arg: A) => T, arg?: A): Promise<T> {
-  return page.evaluate(([source, value]) => new Function('modeler', 'arg', `return (${source})(modeler, arg)`)(window.batonModeler, value), [
-    fn.toString(),
-    arg,
-  ] as const) as Promise<T>;
+  return page.evaluate(([source, value]) => new Function('modeler', 'arg', `return (${source})(modeler, arg)`)(window.batonModeler, value), [fn.toString(), arg] as const) as Promise<T>;
 }
 
 async function selectElement(page: Page, id: string): Promise<void> {
@@ -136,9 +133,18 @@ describe('modeler in Chromium', function () {
     await page.fill('input[name="sla-warn-after"]', '1h');
     await page.click('button[name="sla-warn"]');
     const timers = await inModeler(page, (m) =>
-      m.get('elementRegistry').filter((e: { type: string }) => e.type === 'bpmn:BoundaryEvent').map((e: { businessObject: { eventDefinitions: { timeDuration: { body: string } }[]; cancelActivity: boolean } }) => [e.businessObject.eventDefinitions[0]!.timeDuration.body, e.businessObject.cancelActivity]),
+      m
+        .get('elementRegistry')
+        .filter((e: { type: string }) => e.type === 'bpmn:BoundaryEvent')
+        .map((e: { businessObject: { eventDefinitions: { timeDuration: { body: string } }[]; cancelActivity: boolean } }) => [
+          e.businessObject.eventDefinitions[0]!.timeDuration.body,
+          e.businessObject.cancelActivity,
+        ]),
     );
-    expect(timers).to.deep.include.members([['PT2S', true], ['PT1H', false]]);
+    expect(timers).to.deep.include.members([
+      ['PT2S', true],
+      ['PT1H', false],
+    ]);
 
     // and a FEEL condition is typed on the "yes" flow: a syntax error is shown, then fixed
     await selectElement(page, 'Flow_resolved');
@@ -147,9 +153,7 @@ describe('modeler in Chromium', function () {
     await page.waitForSelector('[data-entry-id="baton-condition"] .bio-properties-panel-error');
     await page.fill('input[name="baton-condition"]', '=resolved = true');
     await page.waitForFunction(() => !document.querySelector('[data-entry-id="baton-condition"] .bio-properties-panel-error'));
-    await page.waitForFunction(() =>
-      window.batonModeler.get('elementRegistry').get('Flow_resolved').businessObject.conditionExpression?.body === '=resolved = true',
-    );
+    await page.waitForFunction(() => window.batonModeler.get('elementRegistry').get('Flow_resolved').businessObject.conditionExpression?.body === '=resolved = true');
 
     // then the deploy goes through and says the version
     await page.click('#deploy');
@@ -228,7 +232,9 @@ describe('modeler in Chromium', function () {
     for (const [name, buffer, message] of cases) {
       await page.setInputFiles('#import-file', { name, mimeType: 'application/octet-stream', buffer });
       await page.waitForFunction((n) => document.querySelector('#status')?.textContent?.startsWith(n), name);
-      expect(await status(page)).to.match(message).and.to.contain('kept the current diagram');
+      expect(await status(page))
+        .to.match(message)
+        .and.to.contain('kept the current diagram');
       expect(await page.evaluate(() => document.body.dataset['diagram'])).to.equal(shown);
       expect(await page.locator('.djs-container .djs-shape').count()).to.be.greaterThan(2);
     }

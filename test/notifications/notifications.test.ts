@@ -102,7 +102,10 @@ describe('Staff notifications', () => {
     expect(res.status, res.text).to.equal(200);
     await settled();
     const frank = await notificationsOf(await http.as('frank'));
-    expect(frank.items.map((item) => [item.kind, item.data['by']])).to.deep.equal([['assigned', 'fiona'], ['queue', 'system']]);
+    expect(frank.items.map((item) => [item.kind, item.data['by']])).to.deep.equal([
+      ['assigned', 'fiona'],
+      ['queue', 'system'],
+    ]);
     expect((await notificationsOf(fiona)).items.map((item) => item.kind)).to.deep.equal(['queue']);
   });
 
@@ -135,7 +138,9 @@ describe('Staff notifications', () => {
     await baton.dispatcher!.tick();
     const [mail] = sink.received.splice(0);
     expect(mail?.rcptTo).to.deep.equal(['lena@example.org']);
-    expect(mail?.headers.get('subject')).to.equal(`[Baton] ${ticket.ticketNumber}: задача «Resolve (L1)» может нарушить SLA (срок ${new Intl.DateTimeFormat('ru', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(l1.dueAt!))} UTC)`);
+    expect(mail?.headers.get('subject')).to.equal(
+      `[Baton] ${ticket.ticketNumber}: задача «Resolve (L1)» может нарушить SLA (срок ${new Intl.DateTimeFormat('ru', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(l1.dueAt!))} UTC)`,
+    );
     expect(mail?.body).to.contain(`/tickets/${ticket.ticketNumber}`);
     // when the 20 h pass: the ticket escalates to L2 by timer
     baton.clock.advance(4 * HOUR);
@@ -179,7 +184,7 @@ describe('Staff notifications', () => {
     expect(sink.received.find((mail) => mail.rcptTo[0] === 'frank@example.org')!.headers.get('subject')).to.match(/is new in the first-line queue/);
   });
 
-  it('notify(kind, …) is callable by other features: a customer reply reaches the task\'s owner once per key', async () => {
+  it("notify(kind, …) is callable by other features: a customer reply reaches the task's owner once per key", async () => {
     const ticket = await openTicket();
     const fiona = await http.as('fiona');
     await fiona.request('POST', `/api/tasks/${ticket.openTasks[0]!.id}/claim`, {});

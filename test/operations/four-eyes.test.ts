@@ -62,7 +62,7 @@ describe('Four-eyes interventions (BATON_FOUR_EYES=on)', () => {
     const second = await http.as('second');
     const { approval: cancelRequest } = cancel.body as { approval: ApprovalRecord };
     const rejected = await second.request('POST', `/api/approvals/${cancelRequest.id}/reject`, { note: 'not a duplicate' });
-    expect((rejected.body as ApprovalRecord)).to.deep.include({ status: 'rejected', decidedBy: 'second', note: 'not a duplicate' });
+    expect(rejected.body as ApprovalRecord).to.deep.include({ status: 'rejected', decidedBy: 'second', note: 'not a duplicate' });
     expect((await baton.instances.get(id)).status).to.equal('running');
     const { approval: moveRequest } = move.body as { approval: ApprovalRecord };
     expect((await second.request('POST', `/api/approvals/${moveRequest.id}/approve`, {})).status).to.equal(200);

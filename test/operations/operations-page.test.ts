@@ -104,7 +104,12 @@ describe('operations page (Chromium)', function () {
     await phone.setViewportSize({ width: 400, height: 800 });
     await phone.goto(`${b.baseUrl}/operations`);
     await phone.waitForSelector('body[data-ready="true"]');
-    const wide = await phone.evaluate(() => [...document.querySelectorAll('body *')].filter((node) => node.getBoundingClientRect().right > 401).map((node) => `${node.tagName}#${node.id}.${node.className} ${Math.round(node.getBoundingClientRect().right)}`).slice(0, 8));
+    const wide = await phone.evaluate(() =>
+      [...document.querySelectorAll('body *')]
+        .filter((node) => node.getBoundingClientRect().right > 401)
+        .map((node) => `${node.tagName}#${node.id}.${node.className} ${Math.round(node.getBoundingClientRect().right)}`)
+        .slice(0, 8),
+    );
     expect(await phone.evaluate(() => document.documentElement.scrollWidth), wide.join('; ')).to.be.at.most(400);
     await phone.close();
   });

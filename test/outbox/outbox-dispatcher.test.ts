@@ -123,10 +123,7 @@ describe('OutboxDispatcher', () => {
     const third = await dispatcher().tick();
     // then the concurrent calls share one run, and each email went exactly once, oldest first
     expect([first, second, third]).to.deep.equal([2, 2, 0]);
-    expect(sink.received.map((mail) => mail.headers.get(IDEMPOTENCY_HEADER.toLowerCase()))).to.deep.equal([
-      ada.row.idempotencyKey,
-      bob.row.idempotencyKey,
-    ]);
+    expect(sink.received.map((mail) => mail.headers.get(IDEMPOTENCY_HEADER.toLowerCase()))).to.deep.equal([ada.row.idempotencyKey, bob.row.idempotencyKey]);
   });
 
   it('gives up on an email after the configured number of failed attempts', async () => {

@@ -50,7 +50,10 @@ describe('Shipped processes completed through their task forms', () => {
     const task = await openTask(instanceId, elementId);
     const fields = task.form ?? [];
     expect(fields, `${elementId} has a form`).to.not.have.length(0);
-    expect(fields.map((field) => field.id), `${elementId}: answers only what the form asks`).to.include.members(Object.keys(answers));
+    expect(
+      fields.map((field) => field.id),
+      `${elementId}: answers only what the form asks`,
+    ).to.include.members(Object.keys(answers));
     for (const field of fields.filter((candidate) => candidate.required)) expect(answers, `${elementId} answers ${field.id}`).to.have.property(field.id);
     const res = await admin.request('POST', `/api/tasks/${task.id}/complete`, { variables: answers });
     expect(res.status, `${elementId}: ${res.text}`).to.equal(200);

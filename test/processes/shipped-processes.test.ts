@@ -69,10 +69,7 @@ for (const restartBetweenSteps of [false, true]) {
     }
 
     it('help desk: first line resolves the request and the customer is told', async () => {
-      const { instance, opened } = await baton.instances.start(
-        { processKey: 'helpdesk-escalation', variables: { customerEmail: 'eva@example.com' }, businessKey: null },
-        'api',
-      );
+      const { instance, opened } = await baton.instances.start({ processKey: 'helpdesk-escalation', variables: { customerEmail: 'eva@example.com' }, businessKey: null }, 'api');
       expect(instance.ticketNumber).to.match(/^HD-\d{6}$/);
       expect(opened.map((task) => [task.elementId, task.department, task.formKey])).to.deep.equal([['Task_first_line', 'first-line', 'first-line-triage']]);
       await complete(instance.id, 'Task_first_line', { resolved: true });
@@ -82,10 +79,7 @@ for (const restartBetweenSteps of [false, true]) {
     });
 
     it('help desk: the escalation pyramid — warned at 16 h, escalated at 20 h, passed up, resolved at L3', async () => {
-      const { instance } = await baton.instances.start(
-        { processKey: 'helpdesk-escalation', variables: { customerEmail: 'eva@example.com' }, businessKey: 'call-42' },
-        'api',
-      );
+      const { instance } = await baton.instances.start({ processKey: 'helpdesk-escalation', variables: { customerEmail: 'eva@example.com' }, businessKey: 'call-42' }, 'api');
       await complete(instance.id, 'Task_first_line', { resolved: false });
       const l1 = await openTask(instance.id, 'Task_L1');
       expect(l1.department).to.equal('l1');
@@ -139,10 +133,7 @@ for (const restartBetweenSteps of [false, true]) {
     });
 
     it('field service: dispatch, overdue visit rescheduled, parts ordered, fixed, invoiced, feedback asked', async () => {
-      const { instance } = await baton.instances.start(
-        { processKey: 'field-service', variables: { customerEmail: 'max@example.com', equipmentId: 'PUMP-3' }, businessKey: null },
-        'api',
-      );
+      const { instance } = await baton.instances.start({ processKey: 'field-service', variables: { customerEmail: 'max@example.com', equipmentId: 'PUMP-3' }, businessKey: null }, 'api');
       expect(instance.ticketNumber).to.match(/^FS-\d{6}$/);
       await complete(instance.id, 'Task_dispatch_technician', { technician: 'tom' });
       // the customer's answer (its department is `customer`: the status page shows it as a form)

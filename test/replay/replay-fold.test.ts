@@ -21,7 +21,9 @@ function view(state: ReplayState, key: string): unknown {
 }
 
 describe('Replay fold against golden histories', () => {
-  for (const file of readdirSync(dir).filter((name) => name.endsWith('.json')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .sort()) {
     const golden = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Golden;
     describe(file, () => {
       for (const { step, state: expected } of golden.expect) {

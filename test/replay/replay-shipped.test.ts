@@ -80,7 +80,10 @@ describe('Replay of every shipped process reproduces its final state', () => {
       // each level's 16 h warning, then its 20 h escalation
       await advance(16 * HOUR + 1000);
       await advance(4 * HOUR);
-      expect((await baton.tasks.list({ instanceId: instance.id, status: 'open' })).map((task) => task.elementId), `after ${level}`).to.have.length(1);
+      expect(
+        (await baton.tasks.list({ instanceId: instance.id, status: 'open' })).map((task) => task.elementId),
+        `after ${level}`,
+      ).to.have.length(1);
     }
     await complete(instance.id, 'Task_head_of_service', { resolved: true }, 'hanna');
     const replay = await expectReplayMatches(instance.id);

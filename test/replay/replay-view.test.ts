@@ -70,7 +70,12 @@ describe('Replay page: what a step shows (pure parts, Node)', () => {
 
   it('steps within bounds and plays to the end, then stops', async () => {
     const shown: number[] = [];
-    const player = new Player(3, (step) => shown.push(step), () => undefined, 5);
+    const player = new Player(
+      3,
+      (step) => shown.push(step),
+      () => undefined,
+      5,
+    );
     player.back();
     player.go(10);
     player.play(); // at the end: starts over from 0

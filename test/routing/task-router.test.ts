@@ -36,9 +36,7 @@ describe('Routing a user task as it opens', () => {
     expect((await open(laned('Second line (L2)'))).department).to.equal('l2');
     // and a lane that names no department deploys with a warning
     const { definition } = await t.baton.definitions.deploy(laned('Night owls'));
-    expect(definition.warnings.map((warning) => warning.message)).to.deep.equal([
-      "Lane 'Night owls' is not a known department (by id or name); its tasks will wait in the unrouted queue",
-    ]);
+    expect(definition.warnings.map((warning) => warning.message)).to.deep.equal(["Lane 'Night owls' is not a known department (by id or name); its tasks will wait in the unrouted queue"]);
   });
 
   it('round-robin gives each member a turn, least-loaded picks the freest, skills the one who can', async () => {

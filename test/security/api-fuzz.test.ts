@@ -58,7 +58,16 @@ const oddHeaders: fc.Arbitrary<Record<string, string>> = fc.oneof(
     arbitrary: fc.record(
       {
         authorization: fc.constantFrom('Bearer ', 'Bearer %00', 'Basic YWRtaW46YWRtaW4=', 'Bearer a.b.c', `Bearer ${'x'.repeat(5000)}`, 'bearer'),
-        cookie: fc.constantFrom('baton_lang=%E0%A4%A', 'baton_lang=%', 'baton_lang=ru', 'baton_lang=__proto__', 'baton_session=%ZZ; baton_lang=%FF', '=; ;;baton_lang', 'baton_session=x', `baton_session=${'y'.repeat(5000)}`),
+        cookie: fc.constantFrom(
+          'baton_lang=%E0%A4%A',
+          'baton_lang=%',
+          'baton_lang=ru',
+          'baton_lang=__proto__',
+          'baton_session=%ZZ; baton_lang=%FF',
+          '=; ;;baton_lang',
+          'baton_session=x',
+          `baton_session=${'y'.repeat(5000)}`,
+        ),
         'accept-language': fc.constantFrom('*;q=NaN', 'ru;q=1e400, en;q=-1', ';;;,,,', 'x'.repeat(4000), 'de-DE;q=0.9,ru;q=abc'),
         'x-forwarded-for': fc.constantFrom('1.2.3.4', 'not-an-ip, ::1', ''),
         'x-csrf-token': fc.constantFrom('', '%00', 'x'.repeat(300)),
@@ -100,24 +109,45 @@ function nearlyValid(valid: Record<string, unknown>): fc.Arbitrary<string> {
 
 /** A value for a CSV cell or a form field: fine, empty, formula-like, huge, or binary. */
 const cell = fc.oneof(
-  fc.constantFrom('', '1', '-1', '1e400', 'NaN', '=cmd|\' /C calc\'!A0', '"quoted, comma"', '__proto__', 'a;b|c', '%00', '%ZZ', '5'),
+  fc.constantFrom('', '1', '-1', '1e400', 'NaN', "=cmd|' /C calc'!A0", '"quoted, comma"', '__proto__', 'a;b|c', '%00', '%ZZ', '5'),
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.integer({ min: 1000, max: 200_000 }).map((length) => 'x'.repeat(length)),
 );
 const csv = (columns: string[]): fc.Arbitrary<string> =>
   fc.oneof(
-    fc.tuple(fc.subarray([...columns, '__proto__', 'extra']), fc.array(fc.array(cell, { maxLength: columns.length + 2 }), { maxLength: 5 })).map(([header, rows]) => [header.join(','), ...rows.map((row) => row.join(','))].join('\n')),
+    fc
+      .tuple(fc.subarray([...columns, '__proto__', 'extra']), fc.array(fc.array(cell, { maxLength: columns.length + 2 }), { maxLength: 5 }))
+      .map(([header, rows]) => [header.join(','), ...rows.map((row) => row.join(','))].join('\n')),
     fc.string({ unit: 'binary', maxLength: 200 }),
   );
 const form = (fields: string[]): fc.Arbitrary<string> =>
   fc.oneof(
-    fc.array(fc.tuple(fc.constantFrom(...fields, '__proto__', 'constructor', 'extra'), cell), { maxLength: 4 }).map((pairs) => pairs.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join('&')),
+    fc
+      .array(fc.tuple(fc.constantFrom(...fields, '__proto__', 'constructor', 'extra'), cell), { maxLength: 4 })
+      .map((pairs) => pairs.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join('&')),
     fc.constantFrom('rating=3', 'rating=5&comment=fine', 'rating[]=1&rating[]=2', 'rating=%ZZ', '%%%', '&&&='),
   );
 /** iCalendar text: one event whose lines are fine, odd, or broken. */
 const icsLine = fc.oneof(
-  fc.constantFrom('DTSTART;VALUE=DATE:20261225', 'DTSTART;VALUE=DATE:abc', 'DTSTART;VALUE=DATE:00000000', 'DTSTART;VALUE=DATE:99999999', 'DTSTART;VALUE=DATE:20261399', 'DTSTART:20261225T100000Z', 'DTSTART;TZID=Nowhere/X:20261225T100000'),
-  fc.constantFrom('DTEND;VALUE=DATE:20261227', 'DTEND;VALUE=DATE:garbage', 'DURATION:P100000D', 'DURATION:bogus', 'RRULE:FREQ=YEARLY', 'RRULE:FREQ=BOGUS', 'RRULE:garbage', 'RECURRENCE-ID;VALUE=DATE:x'),
+  fc.constantFrom(
+    'DTSTART;VALUE=DATE:20261225',
+    'DTSTART;VALUE=DATE:abc',
+    'DTSTART;VALUE=DATE:00000000',
+    'DTSTART;VALUE=DATE:99999999',
+    'DTSTART;VALUE=DATE:20261399',
+    'DTSTART:20261225T100000Z',
+    'DTSTART;TZID=Nowhere/X:20261225T100000',
+  ),
+  fc.constantFrom(
+    'DTEND;VALUE=DATE:20261227',
+    'DTEND;VALUE=DATE:garbage',
+    'DURATION:P100000D',
+    'DURATION:bogus',
+    'RRULE:FREQ=YEARLY',
+    'RRULE:FREQ=BOGUS',
+    'RRULE:garbage',
+    'RECURRENCE-ID;VALUE=DATE:x',
+  ),
   cell.map((text) => `SUMMARY:${text.replace(/[\r\n]/g, ' ')}`),
 );
 const ics: fc.Arbitrary<string> = fc.oneof(
@@ -128,11 +158,18 @@ const ics: fc.Arbitrary<string> = fc.oneof(
 const multipart: fc.Arbitrary<string> = fc.oneof(
   fc
     .array(
-      fc.tuple(fc.constantFrom('typePlate', 'note', '__proto__', 'variables', ''), fc.constantFrom('', '; filename="plate.png"', '; filename="../../x.exe"', '; filename="\u0000"'), fc.constantFrom('', 'Content-Type: image/png\r\n', 'Content-Type: text/html\r\n'), cell),
+      fc.tuple(
+        fc.constantFrom('typePlate', 'note', '__proto__', 'variables', ''),
+        fc.constantFrom('', '; filename="plate.png"', '; filename="../../x.exe"', '; filename="\u0000"'),
+        fc.constantFrom('', 'Content-Type: image/png\r\n', 'Content-Type: text/html\r\n'),
+        cell,
+      ),
       { maxLength: 4 },
     )
     .chain((parts) =>
-      fc.boolean().map((closed) => `${parts.map(([name, file, type, value]) => `--B\r\nContent-Disposition: form-data; name="${name}"${file}\r\n${type}\r\n${value}\r\n`).join('')}${closed ? '--B--\r\n' : ''}`),
+      fc
+        .boolean()
+        .map((closed) => `${parts.map(([name, file, type, value]) => `--B\r\nContent-Disposition: form-data; name="${name}"${file}\r\n${type}\r\n${value}\r\n`).join('')}${closed ? '--B--\r\n' : ''}`),
     ),
   fc.string({ unit: 'binary', maxLength: 200 }),
 );
@@ -158,7 +195,12 @@ const ROUTES: Route[] = [
   { method: 'POST', path: (_ids, s) => `/api/timers/${s}/fire`, fields: ['reason'] },
   { method: 'POST', path: (_ids, s) => `/api/timers/${s}/reschedule`, fields: ['dueAt', 'reason'], valid: { dueAt: '2030-01-01T00:00:00Z', reason: 'fuzz' } },
   { method: 'POST', path: () => '/api/messages', fields: ['name', 'businessKey', 'variables'] },
-  { method: 'POST', path: () => '/api/users', fields: ['username', 'password', 'role', 'departments', 'skills'], valid: { username: 'fuzzer', password: 'a long enough passphrase 42', role: 'staff', departments: ['l1'], skills: ['gas'] } },
+  {
+    method: 'POST',
+    path: () => '/api/users',
+    fields: ['username', 'password', 'role', 'departments', 'skills'],
+    valid: { username: 'fuzzer', password: 'a long enough passphrase 42', role: 'staff', departments: ['l1'], skills: ['gas'] },
+  },
   { method: 'PATCH', path: (ids, s) => `/api/users/${s === 'real' ? ids.userId : s}`, fields: ['role', 'departments', 'skills', 'disabled', 'password'] },
   { method: 'POST', path: () => '/api/departments', fields: ['id', 'name', 'parentId'], valid: { id: 'fz', name: 'Fuzz', parentId: 'l1' } },
   { method: 'PATCH', path: (_ids, s) => `/api/departments/${s === 'real' ? 'l1' : s}`, fields: ['name', 'parentId'] },
@@ -179,10 +221,20 @@ const ROUTES: Route[] = [
   { method: 'PUT', path: (_ids, s) => `/api/stock/${real(s, 'wh1')}/${real(s, 'p1')}`, fields: ['quantity'], valid: { quantity: 3 } },
   { method: 'GET', path: (_ids, s) => `/api/assets?limit=${s}&offset=${s}`, fields: null },
   { method: 'GET', path: (_ids, s) => `/api/assets/${s}`, fields: null },
-  { method: 'POST', path: () => '/api/assets', fields: ['id', 'type', 'customerEmail', 'address', 'lat', 'lon', 'requiredSkills'], valid: { id: 'a1', type: 'boiler', customerEmail: 'c@example.com', address: 'Street 2', lat: 52.5, lon: 13.4, requiredSkills: ['gas'] } },
+  {
+    method: 'POST',
+    path: () => '/api/assets',
+    fields: ['id', 'type', 'customerEmail', 'address', 'lat', 'lon', 'requiredSkills'],
+    valid: { id: 'a1', type: 'boiler', customerEmail: 'c@example.com', address: 'Street 2', lat: 52.5, lon: 13.4, requiredSkills: ['gas'] },
+  },
   { method: 'POST', path: () => '/api/assets/import', fields: null, raw: { type: 'text/csv', text: csv(['id', 'type', 'customerEmail', 'address', 'lat', 'lon', 'requiredSkills']) } },
   { method: 'POST', path: (ids, s) => `/api/instances/${real(s, ids.fieldInstanceId)}/dispatch`, fields: ['technician', 'reason'], valid: { technician: 'admin', reason: 'fuzz' } },
-  ...['decline', 'on-my-way', 'arrived'].map((action) => ({ method: 'POST', path: (ids: Ids, s: string) => `/api/tasks/${real(s, ids.taskId)}/${action}`, fields: ['reason'], valid: { reason: 'fuzz' } })),
+  ...['decline', 'on-my-way', 'arrived'].map((action) => ({
+    method: 'POST',
+    path: (ids: Ids, s: string) => `/api/tasks/${real(s, ids.taskId)}/${action}`,
+    fields: ['reason'],
+    valid: { reason: 'fuzz' },
+  })),
   { method: 'GET', path: () => '/api/technician/visits', fields: null },
   { method: 'GET', path: (_ids, s) => `/api/field/kpis?month=${s}&technician=${s}&format=${s}`, fields: null },
   { method: 'GET', path: (ids, s) => `/api/instances/${real(s, ids.fieldInstanceId)}/invoice.pdf`, fields: null },
@@ -210,13 +262,40 @@ const ROUTES: Route[] = [
   { method: 'POST', path: (ids, s) => `/status/${real(s, ids.token)}/conversation`, fields: null, raw: { type: 'application/x-www-form-urlencoded', text: form(['text']) } },
   { method: 'POST', path: (ids, s) => `/status/${real(s, ids.token)}/feedback`, fields: null, raw: { type: 'application/x-www-form-urlencoded', text: form(['rating', 'comment']) } },
   { method: 'GET', path: (ids, s) => `/rate/${s === 'real' ? ids.rate : `${ids.instanceId}/${s}`}?score=${s}`, fields: null },
-  { method: 'POST', path: (ids, s) => `/rate/${s === 'real' ? ids.rate : `${ids.instanceId}/${s}`}`, fields: null, raw: { type: 'application/x-www-form-urlencoded', text: form(['rating', 'comment']) } },
+  {
+    method: 'POST',
+    path: (ids, s) => `/rate/${s === 'real' ? ids.rate : `${ids.instanceId}/${s}`}`,
+    fields: null,
+    raw: { type: 'application/x-www-form-urlencoded', text: form(['rating', 'comment']) },
+  },
   // calendars and SLA pauses
   { method: 'GET', path: (_ids, s) => `/api/calendars/${real(s, 'fz')}`, fields: null },
-  { method: 'POST', path: () => '/api/calendars', fields: ['id', 'name', 'timeZone', 'week', 'holidays', 'exceptions'], valid: { id: 'fz', name: 'Fuzz', timeZone: 'Europe/Berlin', week: { mon: [['09:00', '17:00']] }, holidays: ['2026-12-25', { from: '2026-12-27', to: '2026-12-31' }], exceptions: [{ date: '2026-12-24', hours: [['09:00', '12:00']] }] } },
-  { method: 'PATCH', path: (_ids, s) => `/api/calendars/${real(s, 'fz')}`, fields: ['name', 'timeZone', 'week', 'holidays', 'exceptions'], valid: { name: 'Fuzz', timeZone: 'Europe/Berlin', week: { tue: [['08:00', '16:00']] }, holidays: ['--01-01'], exceptions: [] } },
+  {
+    method: 'POST',
+    path: () => '/api/calendars',
+    fields: ['id', 'name', 'timeZone', 'week', 'holidays', 'exceptions'],
+    valid: {
+      id: 'fz',
+      name: 'Fuzz',
+      timeZone: 'Europe/Berlin',
+      week: { mon: [['09:00', '17:00']] },
+      holidays: ['2026-12-25', { from: '2026-12-27', to: '2026-12-31' }],
+      exceptions: [{ date: '2026-12-24', hours: [['09:00', '12:00']] }],
+    },
+  },
+  {
+    method: 'PATCH',
+    path: (_ids, s) => `/api/calendars/${real(s, 'fz')}`,
+    fields: ['name', 'timeZone', 'week', 'holidays', 'exceptions'],
+    valid: { name: 'Fuzz', timeZone: 'Europe/Berlin', week: { tue: [['08:00', '16:00']] }, holidays: ['--01-01'], exceptions: [] },
+  },
   { method: 'DELETE', path: (_ids, s) => `/api/calendars/${real(s, 'fz-spare')}`, fields: null },
-  { method: 'POST', path: (_ids, s) => `/api/calendars/${real(s, 'fz')}/holidays/import`, fields: ['ics'], valid: { ics: 'BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20261225\nSUMMARY:Christmas\nEND:VEVENT\nEND:VCALENDAR' } },
+  {
+    method: 'POST',
+    path: (_ids, s) => `/api/calendars/${real(s, 'fz')}/holidays/import`,
+    fields: ['ics'],
+    valid: { ics: 'BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20261225\nSUMMARY:Christmas\nEND:VEVENT\nEND:VCALENDAR' },
+  },
   { method: 'POST', path: (_ids, s) => `/api/calendars/${real(s, 'fz')}/holidays/import`, fields: null, raw: { type: 'text/calendar', text: ics } },
   ...['wait-on-customer', 'resume'].map((action) => ({ method: 'POST', path: (ids: Ids, s: string) => `/api/tasks/${real(s, ids.taskId)}/${action}`, fields: ['reason'], valid: { reason: 'fuzz' } })),
   // departments, definitions, connectors
@@ -226,10 +305,25 @@ const ROUTES: Route[] = [
   { method: 'GET', path: (_ids, s) => `/api/definitions/${real(s, 'fuzz')}/versions/${s}/forms/${s}`, fields: null },
   { method: 'GET', path: () => '/api/connectors', fields: null },
   // operations: interventions, migrations, incidents, approvals, outbox, timers
-  { method: 'PATCH', path: (ids, s) => `/api/instances/${real(s, ids.instanceId)}/variables`, fields: ['set', 'remove', 'reason', 'version'], valid: { set: { amount: 5 }, remove: [], reason: 'fuzz' } },
-  { method: 'POST', path: (ids, s) => `/api/instances/${real(s, ids.instanceId)}/move`, fields: ['from', 'to', 'reason', 'dryRun', 'version'], valid: { from: 't', to: 't', reason: 'fuzz', dryRun: true } },
+  {
+    method: 'PATCH',
+    path: (ids, s) => `/api/instances/${real(s, ids.instanceId)}/variables`,
+    fields: ['set', 'remove', 'reason', 'version'],
+    valid: { set: { amount: 5 }, remove: [], reason: 'fuzz' },
+  },
+  {
+    method: 'POST',
+    path: (ids, s) => `/api/instances/${real(s, ids.instanceId)}/move`,
+    fields: ['from', 'to', 'reason', 'dryRun', 'version'],
+    valid: { from: 't', to: 't', reason: 'fuzz', dryRun: true },
+  },
   { method: 'POST', path: (ids, s) => `/api/instances/${real(s, ids.instanceId)}/restart`, fields: ['from', 'reason', 'dryRun'], valid: { from: 't', reason: 'fuzz', dryRun: true } },
-  { method: 'POST', path: () => '/api/migrations', fields: ['processKey', 'fromVersion', 'toVersion', 'mapping', 'instanceIds', 'dryRun', 'reason', 'batchSize'], valid: { processKey: 'fuzz', fromVersion: 1, toVersion: 2, mapping: { t: 't' }, dryRun: true, reason: 'fuzz', batchSize: 10 } },
+  {
+    method: 'POST',
+    path: () => '/api/migrations',
+    fields: ['processKey', 'fromVersion', 'toVersion', 'mapping', 'instanceIds', 'dryRun', 'reason', 'batchSize'],
+    valid: { processKey: 'fuzz', fromVersion: 1, toVersion: 2, mapping: { t: 't' }, dryRun: true, reason: 'fuzz', batchSize: 10 },
+  },
   { method: 'GET', path: () => '/api/incidents', fields: null },
   { method: 'POST', path: () => '/api/incidents/retry', fields: ['incidentIds', 'cause', 'reason'], valid: { cause: 'boom', reason: 'fuzz' } },
   { method: 'GET', path: (_ids, s) => `/api/operations/instances?process=${s}&status=${s}&limit=${s}`, fields: null },
@@ -246,26 +340,50 @@ const ROUTES: Route[] = [
   { method: 'POST', path: (ids, s) => `/api/tasks/${real(s, ids.taskId)}/escalation`, fields: ['escalationCode', 'reason', 'version'] },
   // external tasks
   { method: 'GET', path: (_ids, s) => `/api/external-tasks?topic=${s}`, fields: null },
-  { method: 'POST', path: () => '/api/external-tasks/fetch-and-lock', fields: ['workerId', 'maxTasks', 'topics', 'asyncResponseTimeout'], valid: { workerId: 'w1', maxTasks: 2, topics: [{ topicName: 'fz', lockDuration: 1000 }] } },
+  {
+    method: 'POST',
+    path: () => '/api/external-tasks/fetch-and-lock',
+    fields: ['workerId', 'maxTasks', 'topics', 'asyncResponseTimeout'],
+    valid: { workerId: 'w1', maxTasks: 2, topics: [{ topicName: 'fz', lockDuration: 1000 }] },
+  },
   { method: 'POST', path: (_ids, s) => `/api/external-tasks/${s}/complete`, fields: ['workerId', 'variables'] },
-  { method: 'POST', path: (_ids, s) => `/api/external-tasks/${s}/failure`, fields: ['workerId', 'errorMessage', 'errorDetails', 'retries', 'retryTimeout'], valid: { workerId: 'w1', errorMessage: 'boom', retries: 1, retryTimeout: 10 } },
+  {
+    method: 'POST',
+    path: (_ids, s) => `/api/external-tasks/${s}/failure`,
+    fields: ['workerId', 'errorMessage', 'errorDetails', 'retries', 'retryTimeout'],
+    valid: { workerId: 'w1', errorMessage: 'boom', retries: 1, retryTimeout: 10 },
+  },
   { method: 'POST', path: (_ids, s) => `/api/external-tasks/${s}/bpmn-error`, fields: ['workerId', 'errorCode', 'errorMessage', 'variables'] },
   { method: 'POST', path: (_ids, s) => `/api/external-tasks/${s}/extend-lock`, fields: ['workerId', 'newDuration'], valid: { workerId: 'w1', newDuration: 1000 } },
   // notifications and the account
   { method: 'GET', path: (_ids, s) => `/api/notifications?limit=${s}&before=${s}`, fields: null },
   { method: 'POST', path: () => '/api/notifications/read', fields: ['ids'], valid: { ids: ['n1'] } },
   { method: 'GET', path: () => '/api/account', fields: null },
-  { method: 'PATCH', path: () => '/api/account', fields: ['lang', 'email', 'notifications'], valid: { lang: 'en', email: 'admin@example.com', notifications: { assigned: { browser: true, email: false } } } },
+  {
+    method: 'PATCH',
+    path: () => '/api/account',
+    fields: ['lang', 'email', 'notifications'],
+    valid: { lang: 'en', email: 'admin@example.com', notifications: { assigned: { browser: true, email: false } } },
+  },
   { method: 'PATCH', path: () => '/api/users/me', fields: ['lang', 'email', 'notifications'] },
   { method: 'GET', path: () => '/api/auth/me', fields: null },
   { method: 'POST', path: () => '/api/auth/login', fields: ['username', 'password'] },
   { method: 'POST', path: () => '/api/auth/password', fields: ['currentPassword', 'newPassword'] },
   // reports and analytics
   { method: 'GET', path: () => '/api/reports/deliveries', fields: null },
-  { method: 'PUT', path: (_ids, s) => `/api/reports/deliveries/${real(s, 'l1')}`, fields: ['enabled', 'timeZone', 'hour', 'lang', 'recipients'], valid: { enabled: true, timeZone: 'Europe/Berlin', hour: 7, lang: 'en', recipients: ['boss@example.com'] } },
+  {
+    method: 'PUT',
+    path: (_ids, s) => `/api/reports/deliveries/${real(s, 'l1')}`,
+    fields: ['enabled', 'timeZone', 'hour', 'lang', 'recipients'],
+    valid: { enabled: true, timeZone: 'Europe/Berlin', hour: 7, lang: 'en', recipients: ['boss@example.com'] },
+  },
   { method: 'GET', path: (_ids, s) => `/api/reports/deliveries/${real(s, 'l1')}/mail`, fields: null },
   { method: 'GET', path: (_ids, s) => `/api/reports/monthly?month=${s}&department=${s}&format=${s}`, fields: null },
-  ...['activities', 'throughput', 'sla', 'field'].map((view) => ({ method: 'GET', path: (_ids: Ids, s: string) => `/api/analytics/processes/${real(s, 'fuzz')}/${view}?from=${s}&to=${s}&version=${s}&bucket=${s}&department=${s}`, fields: null })),
+  ...['activities', 'throughput', 'sla', 'field'].map((view) => ({
+    method: 'GET',
+    path: (_ids: Ids, s: string) => `/api/analytics/processes/${real(s, 'fuzz')}/${view}?from=${s}&to=${s}&version=${s}&bucket=${s}&department=${s}`,
+    fields: null,
+  })),
   { method: 'GET', path: (_ids, s) => `/api/analytics/processes/${real(s, 'fuzz')}/compare?from=${s}&a=${s}&b=${s}`, fields: null },
   { method: 'POST', path: () => '/api/analytics/rebuild', fields: ['process'] },
   // users: tokens and passwords
@@ -294,7 +412,9 @@ describe('API fuzzing: hostile input over every route never gets a 5xx, and a 4x
     const hash = createHash('sha256');
     // rate_limits counts refused attempts (sign-ins, status link guesses) on purpose, for every node;
     // the analytics projections fold committed steps in the background (derived, rebuilt from the log).
-    const tables = db().prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'rate_limits' AND name NOT LIKE 'analytics_%' ORDER BY name").all();
+    const tables = db()
+      .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'rate_limits' AND name NOT LIKE 'analytics_%' ORDER BY name")
+      .all();
     for (const { name } of tables) {
       hash.update(name);
       for (const row of db().prepare(`SELECT * FROM "${name}"`).raw().all()) hash.update(JSON.stringify(row, (_key, value: unknown) => (typeof value === 'bigint' ? String(value) : value)));
@@ -318,14 +438,16 @@ describe('API fuzzing: hostile input over every route never gets a 5xx, and a 4x
     const statuses = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom(...ROUTES).chain((route) =>
-          fc.tuple(
-            fc.constant(route),
-            fc.oneof({ weight: 2, arbitrary: fc.constant('real') }, { weight: 3, arbitrary: oddSegment }),
-            route.raw ? route.raw.text : route.fields ? (route.valid ? fc.oneof(body(route.fields), nearlyValid(route.valid)) : body(route.fields)) : fc.constant(undefined),
-            oddHeaders,
+        fc
+          .constantFrom(...ROUTES)
+          .chain((route) =>
+            fc.tuple(
+              fc.constant(route),
+              fc.oneof({ weight: 2, arbitrary: fc.constant('real') }, { weight: 3, arbitrary: oddSegment }),
+              route.raw ? route.raw.text : route.fields ? (route.valid ? fc.oneof(body(route.fields), nearlyValid(route.valid)) : body(route.fields)) : fc.constant(undefined),
+              oddHeaders,
+            ),
           ),
-        ),
         async ([route, segment, text, headers]) => {
           // Refused guesses of status links block the address for all of them: start every request unblocked, so the real link is reached.
           if (!onPostgres) db().prepare('DELETE FROM rate_limits').run();
@@ -364,24 +486,26 @@ describe('API fuzzing: hostile input over every route never gets a 5xx, and a 4x
         // below the socket's 64 kB message limit (beyond it the socket is closed: the next test)
         fc.integer({ min: 1000, max: 60_000 }).map((length) => ({ taskId: 'x'.repeat(length) })),
       );
-      await fc.assert(
-        fc.asyncProperty(fc.constantFrom('task:claim', 'task:release', 'inbox:join'), payload, async (event, sent) => {
-          const before = fingerprint();
-          const answer = await new Promise<{ error?: { code: string } }>((resolve) =>
-            (live.socket.timeout(10_000).emit as (event: string, payload: unknown, ack: (err: unknown, answer: { error?: { code: string } }) => void) => void)(event, sent, (err, reply) =>
-              resolve(err ? { error: { code: 'NO_ANSWER' } } : reply),
-            ),
-          );
-          const code = answer.error?.code;
-          if (code === 'INTERNAL' || code === 'NO_ANSWER') problems.push(`${event} ${JSON.stringify(sent).slice(0, 200)} → ${code}`);
-          else if (code && fingerprint() !== before) problems.push(`${event} ${JSON.stringify(sent).slice(0, 200)} → ${code} but the store changed`);
-          if (!live.socket.connected) problems.push(`${event} ${JSON.stringify(sent).slice(0, 100)} (${JSON.stringify(sent).length} chars) → socket disconnected`);
-          return problems.length === 0;
-        }),
-        { numRuns: 150, seed: Number(process.env['FUZZ_SEED'] ?? 20261204) },
-      ).catch((err: unknown) => {
-        throw new Error(`${problems.join('\n')}\n${String(err).slice(0, 300)}`);
-      });
+      await fc
+        .assert(
+          fc.asyncProperty(fc.constantFrom('task:claim', 'task:release', 'inbox:join'), payload, async (event, sent) => {
+            const before = fingerprint();
+            const answer = await new Promise<{ error?: { code: string } }>((resolve) =>
+              (live.socket.timeout(10_000).emit as (event: string, payload: unknown, ack: (err: unknown, answer: { error?: { code: string } }) => void) => void)(event, sent, (err, reply) =>
+                resolve(err ? { error: { code: 'NO_ANSWER' } } : reply),
+              ),
+            );
+            const code = answer.error?.code;
+            if (code === 'INTERNAL' || code === 'NO_ANSWER') problems.push(`${event} ${JSON.stringify(sent).slice(0, 200)} → ${code}`);
+            else if (code && fingerprint() !== before) problems.push(`${event} ${JSON.stringify(sent).slice(0, 200)} → ${code} but the store changed`);
+            if (!live.socket.connected) problems.push(`${event} ${JSON.stringify(sent).slice(0, 100)} (${JSON.stringify(sent).length} chars) → socket disconnected`);
+            return problems.length === 0;
+          }),
+          { numRuns: 150, seed: Number(process.env['FUZZ_SEED'] ?? 20261204) },
+        )
+        .catch((err: unknown) => {
+          throw new Error(`${problems.join('\n')}\n${String(err).slice(0, 300)}`);
+        });
     } finally {
       live.close();
     }

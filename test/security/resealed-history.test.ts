@@ -174,7 +174,10 @@ describe('Re-sealed history: checkpoints form their own chain, guarded by the an
 
   it('mails the checkpoint heads and the alarm to BATON_AUDIT_WITNESS_EMAIL', async () => {
     const mailedServer = await startTestServer({ auditAnchorFile: path.join(keysDir, 'mailed-anchor.json'), mail: true, auditWitnessEmail: 'witness@auditor.test' });
-    const { baton: mailed, mail: { sink } } = mailedServer;
+    const {
+      baton: mailed,
+      mail: { sink },
+    } = mailedServer;
     try {
       await mailed.definitions.deploy(userTaskProcess('guarded'));
       await mailed.instances.start({ processKey: 'guarded', variables: {}, businessKey: null }, 'api');

@@ -44,7 +44,15 @@ describe('Sign-in under attack', () => {
   it('a correct password still signs in at once when no burst came first (the reverse path)', async () => {
     const { baton } = (server = await startTestServer());
     await addUser(baton, 'ada', 'staff', ['l1']);
-    const auth = new AuthService(baton.store.users, baton.store.credentials, new PasswordHasher(4), new LoginLimiter(baton.store.rateLimits, baton.clock), new AccessEvents(), baton.clock, TEST_CONFIG.auth);
+    const auth = new AuthService(
+      baton.store.users,
+      baton.store.credentials,
+      new PasswordHasher(4),
+      new LoginLimiter(baton.store.rateLimits, baton.clock),
+      new AccessEvents(),
+      baton.clock,
+      TEST_CONFIG.auth,
+    );
     await auth.signIn('ada', 'wrong-password-1', '203.0.113.9', 'token').catch(() => null);
     const issued = await auth.signIn('ada', TEST_PASSWORD, '203.0.113.9', 'token');
     expect(issued.user.username).to.equal('ada');

@@ -64,11 +64,16 @@ describe('Store at start: a damaged file and a second process are refused in wor
       refused = err;
     }
     expect(refused).to.be.instanceOf(StoreCorruptError);
-    expect((refused as Error).message).to.match(/is damaged/).and.match(/npm run import/).and.match(/docs\/deploy\.md/);
+    expect((refused as Error).message)
+      .to.match(/is damaged/)
+      .and.match(/npm run import/)
+      .and.match(/docs\/deploy\.md/);
     // and the integrity check says so in words, exit 1, without a stack trace
     const damaged = await runCli('integrity-check.ts', { BATON_DATA_DIR: dir });
     expect(damaged.code).to.equal(1);
-    expect(damaged.stderr).to.match(/is damaged/).and.match(/To restore/);
+    expect(damaged.stderr)
+      .to.match(/is damaged/)
+      .and.match(/To restore/);
     expect(damaged.stderr).not.to.match(/\n\s+at /);
     // and the audit CLI too
     const verify = await runCli('audit-verify.ts', { BATON_DATA_DIR: dir, BATON_AUDIT_KEY: 'baton-test-audit-key-0123456789abcdef' });
@@ -91,7 +96,9 @@ describe('Store at start: a damaged file and a second process are refused in wor
       },
       (err: Error) => err.message,
     );
-    expect(second).to.match(/Another Baton process is using the data directory/).and.contain(dir);
+    expect(second)
+      .to.match(/Another Baton process is using the data directory/)
+      .and.contain(dir);
     // and the first keeps running
     expect((await fetch(`${first.baseUrl}/health`)).status).to.equal(200);
     // when the first is killed (no clean shutdown), the lock goes with it: a new server starts
@@ -107,6 +114,8 @@ describe('Store at start: a damaged file and a second process are refused in wor
       () => 'started',
       (err: Error) => err.message,
     );
-    expect(corrupt).to.match(/is damaged/).and.match(/To restore/);
+    expect(corrupt)
+      .to.match(/is damaged/)
+      .and.match(/To restore/);
   });
 });

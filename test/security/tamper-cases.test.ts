@@ -32,36 +32,70 @@ type Scope = 'instance' | 'checkpoint' | 'chain';
  */
 const CASES: [string, Scope, string, (scene: Scene) => void][] = [
   ['edit a field of an event', 'instance', 'hash-mismatch', ({ db, target }) => db.prepare("UPDATE audit_events SET actor = 'mallory' WHERE instance_id = ? AND seq = 2").run(target)],
-  ['edit the data of an event', 'instance', 'hash-mismatch', ({ db, target }) => db.prepare(`UPDATE audit_events SET data = json_set(data, '$.forged', 1) WHERE instance_id = ? AND seq = 1`).run(target)],
-  ['insert a __proto__ key into the data of an event', 'instance', 'hash-mismatch', ({ db, target }) =>
-    db.prepare(`UPDATE audit_events SET data = '{"__proto__":{"admin":true},' || substr(data, 2) WHERE instance_id = ? AND seq = 2`).run(target)],
+  [
+    'edit the data of an event',
+    'instance',
+    'hash-mismatch',
+    ({ db, target }) => db.prepare(`UPDATE audit_events SET data = json_set(data, '$.forged', 1) WHERE instance_id = ? AND seq = 1`).run(target),
+  ],
+  [
+    'insert a __proto__ key into the data of an event',
+    'instance',
+    'hash-mismatch',
+    ({ db, target }) => db.prepare(`UPDATE audit_events SET data = '{"__proto__":{"admin":true},' || substr(data, 2) WHERE instance_id = ? AND seq = 2`).run(target),
+  ],
   ['delete an event in the middle', 'instance', 'sequence-gap', ({ db, target }) => db.prepare('DELETE FROM audit_events WHERE instance_id = ? AND seq = 3').run(target)],
-  ['swap two events', 'instance', 'reordered', ({ db, target }) =>
-    db.transaction(() => {
-      db.prepare('UPDATE audit_events SET seq = -1 WHERE instance_id = ? AND seq = 3').run(target);
-      db.prepare('UPDATE audit_events SET seq = 3 WHERE instance_id = ? AND seq = 4').run(target);
-      db.prepare('UPDATE audit_events SET seq = 4 WHERE instance_id = ? AND seq = -1').run(target);
-    })()],
+  [
+    'swap two events',
+    'instance',
+    'reordered',
+    ({ db, target }) =>
+      db.transaction(() => {
+        db.prepare('UPDATE audit_events SET seq = -1 WHERE instance_id = ? AND seq = 3').run(target);
+        db.prepare('UPDATE audit_events SET seq = 3 WHERE instance_id = ? AND seq = 4').run(target);
+        db.prepare('UPDATE audit_events SET seq = 4 WHERE instance_id = ? AND seq = -1').run(target);
+      })(),
+  ],
   ['truncate the log', 'instance', 'truncated', ({ db, target }) => db.prepare('DELETE FROM audit_events WHERE instance_id = ? AND seq > 2').run(target)],
-  ['truncate the log and rewind the head', 'instance', 'truncated', ({ db, target }) => {
-    db.prepare('DELETE FROM audit_events WHERE instance_id = ? AND seq > 2').run(target);
-    rewind(db, target);
-  }],
+  [
+    'truncate the log and rewind the head',
+    'instance',
+    'truncated',
+    ({ db, target }) => {
+      db.prepare('DELETE FROM audit_events WHERE instance_id = ? AND seq > 2').run(target);
+      rewind(db, target);
+    },
+  ],
   ['re-chain the log with fresh hashes', 'instance', 'checkpoint-mismatch', ({ db, target }) => rechain(db, target)],
-  ['remove the instance from a checkpoint and re-chain it', 'checkpoint', 'unsealed', ({ db, target }) => {
-    db.prepare('DELETE FROM audit_checkpoint_heads WHERE instance_id = ?').run(target);
-    rechain(db, target);
-  }],
-  ['edit a sealed head of a checkpoint', 'checkpoint', 'checkpoint-signature-invalid', ({ db, target }) => db.prepare('UPDATE audit_checkpoint_heads SET seq = seq - 1 WHERE instance_id = ? AND checkpoint_id = 1').run(target)],
+  [
+    'remove the instance from a checkpoint and re-chain it',
+    'checkpoint',
+    'unsealed',
+    ({ db, target }) => {
+      db.prepare('DELETE FROM audit_checkpoint_heads WHERE instance_id = ?').run(target);
+      rechain(db, target);
+    },
+  ],
+  [
+    'edit a sealed head of a checkpoint',
+    'checkpoint',
+    'checkpoint-signature-invalid',
+    ({ db, target }) => db.prepare('UPDATE audit_checkpoint_heads SET seq = seq - 1 WHERE instance_id = ? AND checkpoint_id = 1').run(target),
+  ],
   ['edit a stored variable', 'instance', 'state-mismatch', ({ db, target }) => db.prepare(`UPDATE instances SET variables = json_set(variables, '$.amount', 1000000) WHERE id = ?`).run(target)],
   ['give the open task another owner', 'instance', 'state-mismatch', ({ db, openTask }) => db.prepare("UPDATE tasks SET assignee = 'mallory' WHERE id = ?").run(openTask)],
   ['mark the open task completed', 'instance', 'state-mismatch', ({ db, openTask }) => db.prepare("UPDATE tasks SET status = 'completed' WHERE id = ?").run(openTask)],
   ['delete the newest checkpoint', 'chain', 'checkpoints-removed', ({ db }) => db.exec('DELETE FROM audit_checkpoint_heads WHERE checkpoint_id = 2; DELETE FROM audit_checkpoints WHERE id = 2;')],
   ['delete the first checkpoint', 'chain', 'checkpoints-removed', ({ db }) => db.exec('DELETE FROM audit_checkpoint_heads WHERE checkpoint_id = 1; DELETE FROM audit_checkpoints WHERE id = 1;')],
-  ['delete every checkpoint and re-chain', 'chain', 'checkpoints-removed', ({ db, target }) => {
-    db.exec('DELETE FROM audit_checkpoint_heads; DELETE FROM audit_checkpoints;');
-    rechain(db, target);
-  }],
+  [
+    'delete every checkpoint and re-chain',
+    'chain',
+    'checkpoints-removed',
+    ({ db, target }) => {
+      db.exec('DELETE FROM audit_checkpoint_heads; DELETE FROM audit_checkpoints;');
+      rechain(db, target);
+    },
+  ],
 ];
 
 function rows(db: Database, instanceId: string): AuditRow[] {

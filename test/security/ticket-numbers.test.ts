@@ -72,10 +72,7 @@ describe('Ticket numbers without gaps (hole 5)', () => {
     await first.definitions.deploy(GATED);
     const second = await baton(first.dir);
     // when both start 12 instances concurrently (each reserves from the counter it reads)
-    const answers = await Promise.all([
-      ...Array.from({ length: 12 }, () => start(first, true)),
-      ...Array.from({ length: 12 }, () => start(second, true)),
-    ]);
+    const answers = await Promise.all([...Array.from({ length: 12 }, () => start(first, true)), ...Array.from({ length: 12 }, () => start(second, true))]);
     // then no number is given twice or skipped: the loser of a number starts again with the next
     expect(answers.map((answer) => seqOf(answer)).sort((a, c) => a - c)).to.deep.equal(Array.from({ length: 24 }, (_, index) => index + 1));
     removeDir(first.dir);

@@ -17,16 +17,7 @@ import type { Http } from './http.js';
 import { startTestServer } from './test-server.js';
 
 export const CHROMIUM = process.env['BATON_CHROMIUM'] ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export interface BrowserBaton {
   baton: Baton;
@@ -72,9 +63,7 @@ after(closeBrowser);
  * Starts a Baton and opens a page on it (the browser is shared by every suite of the run). The
  * page's context is signed in as `signInAs` (default the test administrator; `null`: signed out).
  */
-export async function startBrowserBaton(
-  options: { deployShipped?: boolean; signInAs?: { username: string; password: string } | null } = {},
-): Promise<BrowserBaton> {
+export async function startBrowserBaton(options: { deployShipped?: boolean; signInAs?: { username: string; password: string } | null } = {}): Promise<BrowserBaton> {
   if (!isBuildCurrent()) await buildWeb();
   // Browser tests run on the system clock with Baton's own checkpoint interval (5 min), the timer sweep running.
   const server = await startTestServer({

@@ -107,8 +107,7 @@ export async function listen(baton: Baton): Promise<Http> {
       return {
         cookie,
         csrfToken,
-        request: (method, path, body, headers = {}) =>
-          send(baseUrl, method, path, body, { cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': csrfToken }), ...headers }),
+        request: (method, path, body, headers = {}) => send(baseUrl, method, path, body, { cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': csrfToken }), ...headers }),
       };
     },
     async close() {

@@ -23,8 +23,7 @@ const PASSWORD = 'baton-test';
 export function testDatabaseUrl(): Promise<string> {
   started ??= start().catch((err: unknown) => {
     throw new Error(
-      `PostgreSQL for the tests could not start (${err instanceof Error ? err.message : String(err)}); ` +
-        'set BATON_TEST_DATABASE_URL to a database the tests may use, or fix the embedded cluster',
+      `PostgreSQL for the tests could not start (${err instanceof Error ? err.message : String(err)}); ` + 'set BATON_TEST_DATABASE_URL to a database the tests may use, or fix the embedded cluster',
       { cause: err },
     );
   });

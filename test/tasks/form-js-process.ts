@@ -11,7 +11,15 @@ export const CALLBACK_FORM = {
     { type: 'number', key: 'refund', label: 'Refund (EUR)', decimalDigits: 2 },
     { type: 'checkbox', key: 'resolved', label: 'Resolved' },
     { type: 'datetime', key: 'followUp', subtype: 'date', dateLabel: 'Follow up on' },
-    { type: 'select', key: 'channel', label: 'Channel', values: [{ label: 'Phone', value: 'phone' }, { label: 'E-mail', value: 'email' }] },
+    {
+      type: 'select',
+      key: 'channel',
+      label: 'Channel',
+      values: [
+        { label: 'Phone', value: 'phone' },
+        { label: 'E-mail', value: 'email' },
+      ],
+    },
     { type: 'radio', key: 'mood', label: 'Mood', valuesKey: 'moods' },
     { type: 'group', label: 'Notes', components: [{ type: 'textarea', key: 'note', label: 'Note' }] },
     { type: 'textfield', key: 'why', label: 'Why not resolved', validate: { required: true }, conditional: { hide: '=resolved' } },

@@ -42,7 +42,7 @@ describe('Task actions over REST', () => {
 
   async function openTask(): Promise<TaskView> {
     const { opened } = await baton.instances.start({ processKey: 'refund-form', variables: {}, businessKey: null }, 'test');
-    return (await baton.tasks.get(opened[0]!.id));
+    return await baton.tasks.get(opened[0]!.id);
   }
 
   async function auditTypes(instanceId: string): Promise<[string, string][]> {
@@ -62,7 +62,13 @@ describe('Task actions over REST', () => {
     expect(done.status, done.text).to.equal(200);
     expect(done.body).to.include({ status: 'completed', completedBy: 'bob', version: 5 });
     const history = (done.body as TaskView).history.map((entry) => [entry.action, entry.by, entry.assignee]);
-    expect(history).to.deep.equal([['routed', 'system', null], ['claimed', 'ada', 'ada'], ['released', 'ada', null], ['claimed', 'bob', 'bob'], ['completed', 'bob', 'bob']]);
+    expect(history).to.deep.equal([
+      ['routed', 'system', null],
+      ['claimed', 'ada', 'ada'],
+      ['released', 'ada', null],
+      ['claimed', 'bob', 'bob'],
+      ['completed', 'bob', 'bob'],
+    ]);
     expect(await auditTypes(task.instanceId)).to.deep.equal([
       ['task.created', 'system'],
       ['task.claimed', 'ada'],
@@ -148,7 +154,13 @@ describe('Task actions over REST', () => {
       ['form data of the wrong type', () => ada.request('POST', `/api/tasks/${task.id}/complete`, { variables: { amount: 'forty' } }), 400, 'INVALID_INPUT'],
       ['a value outside an enum', () => ada.request('POST', `/api/tasks/${task.id}/complete`, { variables: { amount: 4, kind: 'cash' } }), 400, 'INVALID_INPUT'],
       ['completing a task someone else holds', () => bob.request('POST', `/api/tasks/${task.id}/complete`, { variables: { amount: 4 } }), 409, 'CONFLICT'],
-      ['a pass-up from the top of the pyramid', () => http.request('POST', `/api/tasks/${task.id}/hand-over`, { department: 'head-of-service', reason: 'x' }).then(() => http.request('POST', `/api/tasks/${task.id}/pass-up`, { reason: 'y' })), 409, 'CONFLICT'],
+      [
+        'a pass-up from the top of the pyramid',
+        () =>
+          http.request('POST', `/api/tasks/${task.id}/hand-over`, { department: 'head-of-service', reason: 'x' }).then(() => http.request('POST', `/api/tasks/${task.id}/pass-up`, { reason: 'y' })),
+        409,
+        'CONFLICT',
+      ],
       ['a hand-over to nobody', () => ada.request('POST', `/api/tasks/${task.id}/hand-over`, { reason: 'x' }), 400, 'INVALID_INPUT'],
       ['a hand-over to an unknown department', () => ada.request('POST', `/api/tasks/${task.id}/hand-over`, { department: 'mars', reason: 'x' }), 404, 'NOT_FOUND'],
       ['an unknown field in the body', () => ada.request('POST', `/api/tasks/${task.id}/claim`, { owner: 'me' }), 400, 'INVALID_INPUT'],

@@ -72,8 +72,7 @@ describe('BPMN errors from people', () => {
     // when the parts are late, the repair stays open and the supplier is chased
     const late = await tom.request('POST', `/api/tasks/${repair.id}/escalation`, { escalationCode: 'PARTS_LATE', reason: 'supplier missed the date' });
     expect(late.status, late.text).to.equal(200);
-    const open = async () =>
-      ((await server.http.request('GET', `/api/tasks?instanceId=${started.id}&status=open`)).body as TaskBody[]).map((task) => task.elementId).sort();
+    const open = async () => ((await server.http.request('GET', `/api/tasks?instanceId=${started.id}&status=open`)).body as TaskBody[]).map((task) => task.elementId).sort();
     expect(await open()).to.deep.equal(['Task_Chase', 'Task_Repair']);
     // when it needs a specialist, the repair is taken away and the specialist task opens
     const handedOn = await tom.request('POST', `/api/tasks/${repair.id}/escalation`, { escalationCode: 'SPECIALIST', reason: 'hydraulics' });

@@ -32,13 +32,26 @@ describe('Task forms from form-js schemas', () => {
 
     it('reads a yes/no radio or select with boolean option values as a boolean that can be required', () => {
       // given a required radio whose options are true/false (a gateway like ${resolved} needs a boolean)
-      const yesNo = { values: [{ label: 'Yes', value: true }, { label: 'No', value: false }], validate: { required: true } };
+      const yesNo = {
+        values: [
+          { label: 'Yes', value: true },
+          { label: 'No', value: false },
+        ],
+        validate: { required: true },
+      };
       const fields = formJsFields({
         components: [
           { type: 'radio', key: 'resolved', label: 'Solved?', ...yesNo },
           { type: 'select', key: 'fixed', ...yesNo },
           // mixed option values are not a yes/no choice: the text values are kept
-          { type: 'radio', key: 'mixed', values: [{ label: 'Yes', value: true }, { label: 'Later', value: 'later' }] },
+          {
+            type: 'radio',
+            key: 'mixed',
+            values: [
+              { label: 'Yes', value: true },
+              { label: 'Later', value: 'later' },
+            ],
+          },
         ],
       });
       // then both yes/no fields are required booleans, so a missing answer is refused and false is an answer

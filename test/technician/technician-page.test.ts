@@ -24,9 +24,24 @@ describe('technician page (Chromium, 400 px)', function () {
   it('a technician goes on the way, arrives, is told the checklist is incomplete, and finishes the visit', async () => {
     const { http, baton } = b;
     // given a heating technician with a home base and a boiler asset; the request dispatches to her
-    expect((await http.request('POST', '/api/users', { username: 'anna', name: 'Anna Berg', password: TEST_PASSWORD, role: 'staff', departments: ['technicians'], skills: ['heating'], home: { address: 'Home', lat: 52.53, lon: 13.42 } })).status).to.equal(201);
+    expect(
+      (
+        await http.request('POST', '/api/users', {
+          username: 'anna',
+          name: 'Anna Berg',
+          password: TEST_PASSWORD,
+          role: 'staff',
+          departments: ['technicians'],
+          skills: ['heating'],
+          home: { address: 'Home', lat: 52.53, lon: 13.42 },
+        })
+      ).status,
+    ).to.equal(201);
     expect((await http.request('POST', '/api/assets', { id: 'BOILER-9', type: 'heating', address: 'Alexanderplatz 1, Berlin', lat: 52.5219, lon: 13.4132 })).status).to.equal(201);
-    const started = await http.request('POST', '/api/instances', { processKey: 'field-service', variables: { equipmentId: 'BOILER-9', description: 'No hot water', customerName: 'Eva Example', customerEmail: 'eva@example.com' } });
+    const started = await http.request('POST', '/api/instances', {
+      processKey: 'field-service',
+      variables: { equipmentId: 'BOILER-9', description: 'No hot water', customerName: 'Eva Example', customerEmail: 'eva@example.com' },
+    });
     const { id, ticketNumber } = started.body as { id: string; ticketNumber: string };
     const [photo] = await baton.store.tasks.list({ instanceId: id, status: 'open' });
     await baton.tasks.complete(photo!.id, {}, 'customer');
@@ -38,7 +53,9 @@ describe('technician page (Chromium, 400 px)', function () {
     await page.goto(`${b.baseUrl}/technician`);
     await page.waitForSelector('body[data-ready="true"]');
     const card = page.locator(`li.visit[data-ticket="${ticketNumber}"]`);
-    await expect(await card.textContent()).to.contain('Alexanderplatz 1, Berlin').and.contain('Eva Example');
+    await expect(await card.textContent())
+      .to.contain('Alexanderplatz 1, Berlin')
+      .and.contain('Eva Example');
     // the page fits the phone: nothing wider than the screen
     expect(await page.evaluate('document.documentElement.scrollWidth')).to.be.at.most(400);
 

@@ -63,7 +63,9 @@ describe('the service desk in the browser (Chromium)', function () {
     await lina.goto(`${b.baseUrl}/inbox`);
     await lina.locator(`#queue [data-ticket="${ticketNumber}"] .open-task`).click();
     await lina.waitForSelector('#ticket-context');
-    expect(await lina.textContent('#ticket-context')).to.include('Reinstalled the printer driver; still fails').and.include('Eva Stone');
+    expect(await lina.textContent('#ticket-context'))
+      .to.include('Reinstalled the printer driver; still fails')
+      .and.include('Eva Stone');
     await lina.fill('#pass-up-reason', 'Needs the print server team');
     await lina.click('#pass-up button[type="submit"]');
     await lina.waitForSelector(`#status >> text=Passed ${ticketNumber} up`);
@@ -140,7 +142,10 @@ describe('the service desk in the browser (Chromium)', function () {
     const fiona = await pageAs('fiona');
     await fiona.goto(`${b.baseUrl}/`);
     await fiona.waitForSelector('body[data-ready="true"]');
-    await fiona.locator(`#queue tr[data-ticket="${ticketNumber}"]`).getByRole('button', { name: `Claim ${ticketNumber}` }).click();
+    await fiona
+      .locator(`#queue tr[data-ticket="${ticketNumber}"]`)
+      .getByRole('button', { name: `Claim ${ticketNumber}` })
+      .click();
     await fiona.waitForSelector(`#yours tr[data-ticket="${ticketNumber}"]`);
     // BATON_SCREENSHOT=docs/home.png refreshes the README's picture (another file name is another test's)
     const shot = process.env['BATON_SCREENSHOT'];
@@ -166,7 +171,7 @@ describe('the service desk in the browser (Chromium)', function () {
     const lina = await pageAs('lina');
     await lina.goto(`${b.baseUrl}/inbox`);
     // then every one of them is listed
-    await lina.waitForFunction("document.querySelectorAll('#queue [data-ticket^=\"BQ-\"]').length === 520", undefined, { timeout: 20_000 });
+    await lina.waitForFunction('document.querySelectorAll(\'#queue [data-ticket^="BQ-"]\').length === 520', undefined, { timeout: 20_000 });
   });
 
   it('works the inbox on a 400 px phone: no sideways scrolling, claim and open a task', async () => {

@@ -37,7 +37,10 @@ describe('pass-up and escalation timers', () => {
     await addUser(baton, 'leo', 'staff', ['l2']);
     const fiona = await http.as('fiona');
     [lina, leo] = await Promise.all([http.as('lina'), http.as('leo')]);
-    const started = (await fiona.request('POST', '/api/instances', { processKey: 'helpdesk-escalation', variables: { customerEmail: 'eva@example.com' } })).body as { id: string; openTasks: { id: string }[] };
+    const started = (await fiona.request('POST', '/api/instances', { processKey: 'helpdesk-escalation', variables: { customerEmail: 'eva@example.com' } })).body as {
+      id: string;
+      openTasks: { id: string }[];
+    };
     instanceId = started.id;
     await fiona.request('POST', `/api/tasks/${started.openTasks[0]!.id}/complete`, { variables: { resolved: false, resolution: 'no idea' } });
   });

@@ -220,7 +220,7 @@ describe('service desk tickets over HTTP', () => {
     expect(((await server.http.anonymous.request('GET', `/api/public/status/${token}`)).body as { ticketNumber: string }).ticketNumber).to.equal(started!.ticketNumber);
   });
 
-  it('mails the staff message in the customer\'s language', async () => {
+  it("mails the staff message in the customer's language", async () => {
     const res = await fiona.request('POST', '/api/instances', {
       processKey: 'helpdesk-escalation',
       variables: { customerName: 'Иван', customerEmail: 'ivan@example.com', customerLanguage: 'ru', problem: 'Принтер' },
@@ -234,7 +234,12 @@ describe('service desk tickets over HTTP', () => {
 
   it('tells a watching ticket page live when the customer answers; refuses to watch a ticket one may not see', async () => {
     const connect = async (token: string) => {
-      const socket: Socket<TicketServerEvents, TicketClientEvents> = io(`${server.http.baseUrl}${TICKETS_NAMESPACE}`, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token } });
+      const socket: Socket<TicketServerEvents, TicketClientEvents> = io(`${server.http.baseUrl}${TICKETS_NAMESPACE}`, {
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        auth: { token },
+      });
       await new Promise<void>((resolve, reject) => {
         socket.once('connect', () => resolve());
         socket.once('connect_error', reject);
@@ -270,6 +275,8 @@ describe('service desk tickets over HTTP', () => {
     expect(res.status).to.equal(200);
     const body = res.body as { departments: { id: string }[]; people: { username: string }[] };
     expect(body.departments.map((department) => department.id)).to.include('l2');
-    expect(body.people.map((person) => person.username)).to.include.members(['fiona', 'lina']).and.not.include('audrey');
+    expect(body.people.map((person) => person.username))
+      .to.include.members(['fiona', 'lina'])
+      .and.not.include('audrey');
   });
 });

@@ -9,7 +9,7 @@ import { useTestServer } from '../support/test-server.js';
 describe('ticket attachments over HTTP', () => {
   const server = useTestServer({ deploy: [FIELD_SERVICE] });
 
-  it('lists the customer\'s upload on the ticket and serves it as a download to dispatch, not to billing', async () => {
+  it("lists the customer's upload on the ticket and serves it as a download to dispatch, not to billing", async () => {
     const { baton, http } = server;
     await addUser(baton, 'dora', 'staff', ['dispatch']);
     await addUser(baton, 'bill', 'staff', ['billing']);

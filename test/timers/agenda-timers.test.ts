@@ -130,9 +130,12 @@ describe('Timers on agenda', () => {
     // given a process that starts itself twice, 300 ms apart
     baton = await start();
     await baton.definitions.deploy(
-      bpmn('ticker', `<bpmn:startEvent id="tick"><bpmn:timerEventDefinition><bpmn:timeCycle xsi:type="bpmn:tFormalExpression">R2/PT0.3S</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:startEvent>
+      bpmn(
+        'ticker',
+        `<bpmn:startEvent id="tick"><bpmn:timerEventDefinition><bpmn:timeCycle xsi:type="bpmn:tFormalExpression">R2/PT0.3S</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:startEvent>
         <bpmn:sequenceFlow id="f1" sourceRef="tick" targetRef="t" /><bpmn:userTask id="t" camunda:candidateGroups="l1" />
-        <bpmn:sequenceFlow id="f2" sourceRef="t" targetRef="e" /><bpmn:endEvent id="e" />`),
+        <bpmn:sequenceFlow id="f2" sourceRef="t" targetRef="e" /><bpmn:endEvent id="e" />`,
+      ),
     );
     const b = baton;
     // then agenda starts two instances and the schedule ends

@@ -78,8 +78,11 @@ describe('Processes that start themselves (timer start events)', () => {
     await baton.definitions.deploy(morningCheck('R/PT1H'));
     expect(await baton.store.schedules.forProcess('morning-check')).to.have.length(1);
     await baton.definitions.deploy(
-      bpmn('morning-check', `<bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="check" />
-        <bpmn:userTask id="check" camunda:candidateGroups="first-line" /><bpmn:sequenceFlow id="f2" sourceRef="check" targetRef="e" /><bpmn:endEvent id="e" />`),
+      bpmn(
+        'morning-check',
+        `<bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="check" />
+        <bpmn:userTask id="check" camunda:candidateGroups="first-line" /><bpmn:sequenceFlow id="f2" sourceRef="check" targetRef="e" /><bpmn:endEvent id="e" />`,
+      ),
     );
     expect(await baton.store.schedules.forProcess('morning-check')).to.deep.equal([]);
   });

@@ -51,9 +51,12 @@ describe('Computed timers with bad values', () => {
 
   it('refuses a start whose first timer cannot be computed, storing nothing', async () => {
     await baton.definitions.deploy(
-      bpmn('computed-start', `<bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="wait" />
+      bpmn(
+        'computed-start',
+        `<bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="wait" />
         <bpmn:intermediateCatchEvent id="wait"><bpmn:timerEventDefinition><bpmn:timeDuration xsi:type="bpmn:tFormalExpression">=sla</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
-        <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="e" /><bpmn:endEvent id="e" />`),
+        <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="e" /><bpmn:endEvent id="e" />`,
+      ),
     );
     let error: unknown;
     try {

@@ -37,7 +37,7 @@ describe('Cron timer cycles', () => {
     return (await baton.instances.get(instanceId)).timers.filter((timer) => timer.elementId === 'remind').map((timer) => timer.dueAt);
   }
 
-  it('arms the next occurrence by Baton\'s clock, fires it, re-arms the one after, and survives a restart', async () => {
+  it("arms the next occurrence by Baton's clock, fires it, re-arms the one after, and survives a restart", async () => {
     // given a waiting task with a cron reminder
     const { instance } = await baton.instances.start({ processKey: 'cronReminders', variables: {}, businessKey: null }, 'api');
     const first = nextCron('0 0/5 * * * ?', baton.clock.now());

@@ -10,7 +10,7 @@ interface AccountBody {
   notifications: typeof DEFAULT_NOTIFICATION_SETTINGS;
 }
 
-describe('Account API: a person\'s language and notification settings', () => {
+describe("Account API: a person's language and notification settings", () => {
   const t = useTestServer();
 
   it('starts from the defaults; saving a language sets the language cookie and follows the person to their next sign-in', async () => {

@@ -42,7 +42,11 @@ function action(label: string, run: () => Promise<void>, data: Record<string, st
   return node;
 }
 
-const list = (value: string) => value.split(',').map((item) => item.trim()).filter(Boolean);
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 // ---- users ----
 
@@ -52,11 +56,15 @@ async function loadUsers(): Promise<void> {
 }
 
 function userRow(user: UserView): HTMLTableRowElement {
-  const toggle = action(user.disabled ? t('admin:users.enable') : t('admin:users.disable'), async () => {
-    await adminApi.patchUser(user.id, { disabled: !user.disabled });
-    await loadUsers();
-    say(t(user.disabled ? 'admin:users.enabledDone' : 'admin:users.disabledDone', { username: user.username }));
-  }, { toggle: user.username });
+  const toggle = action(
+    user.disabled ? t('admin:users.enable') : t('admin:users.disable'),
+    async () => {
+      await adminApi.patchUser(user.id, { disabled: !user.disabled });
+      await loadUsers();
+      say(t(user.disabled ? 'admin:users.enabledDone' : 'admin:users.disabledDone', { username: user.username }));
+    },
+    { toggle: user.username },
+  );
   const password = el('input');
   password.type = 'password';
   password.autocomplete = 'new-password';
@@ -68,7 +76,13 @@ function userRow(user: UserView): HTMLTableRowElement {
   });
   const tokens = action(t('admin:users.tokens'), () => showTokens(user), { tokens: user.username });
   const tr = el('tr', { data: { username: user.username } });
-  const cells: (string | Node)[] = [user.username, user.role, user.departments.join(', '), user.disabled ? t('admin:users.disabled') : t('admin:users.active'), el('span', { className: 'actions' }, toggle, ' ', password, reset, ' ', tokens)];
+  const cells: (string | Node)[] = [
+    user.username,
+    user.role,
+    user.departments.join(', '),
+    user.disabled ? t('admin:users.disabled') : t('admin:users.active'),
+    el('span', { className: 'actions' }, toggle, ' ', password, reset, ' ', tokens),
+  ];
   tr.append(...cells.map((cell) => el('td', {}, cell)));
   return tr;
 }
@@ -81,12 +95,16 @@ async function showTokens(user: UserView): Promise<void> {
   expiry.setAttribute('aria-label', t('admin:users.expiry'));
   const soon = new Date(Date.now() + 30 * 86_400_000);
   expiry.value = soon.toISOString().slice(0, 10);
-  const create = action(t('admin:users.createToken'), async () => {
-    const issued = await adminApi.createToken(user.id, new Date(`${expiry.value}T23:59:59`).toISOString());
-    await showTokens(user);
-    box.append(el('p', { className: 'token-shown' }, t('admin:users.tokenShown', { username: user.username, token: '' }), el('code', { className: 'secret', text: issued.token })));
-    say('');
-  }, { createToken: user.username });
+  const create = action(
+    t('admin:users.createToken'),
+    async () => {
+      const issued = await adminApi.createToken(user.id, new Date(`${expiry.value}T23:59:59`).toISOString());
+      await showTokens(user);
+      box.append(el('p', { className: 'token-shown' }, t('admin:users.tokenShown', { username: user.username, token: '' }), el('code', { className: 'secret', text: issued.token })));
+      say('');
+    },
+    { createToken: user.username },
+  );
   box.hidden = false;
   box.replaceChildren(
     el('h3', { text: t('admin:users.tokensOf', { username: user.username }) }),
@@ -96,11 +114,16 @@ async function showTokens(user: UserView): Promise<void> {
           'ul',
           {},
           ...tokens.map((token) =>
-            el('li', { data: { token: token.id } }, `${token.id.slice(0, 8)}… · ${t('admin:users.expires', { at: formatDateTime(token.expiresAt) })} `, action(t('admin:users.revoke'), async () => {
-              await adminApi.revokeToken(user.id, token.id);
-              await showTokens(user);
-              say(t('admin:users.revoked'));
-            })),
+            el(
+              'li',
+              { data: { token: token.id } },
+              `${token.id.slice(0, 8)}… · ${t('admin:users.expires', { at: formatDateTime(token.expiresAt) })} `,
+              action(t('admin:users.revoke'), async () => {
+                await adminApi.revokeToken(user.id, token.id);
+                await showTokens(user);
+                say(t('admin:users.revoked'));
+              }),
+            ),
           ),
         ),
     el('label', {}, `${t('admin:users.expiry')} `, expiry),
@@ -115,7 +138,13 @@ function wireUserForm(): void {
     event.preventDefault();
     void busy(async () => {
       // The role select offers ROLES only; the server refuses anything else with a 400.
-      const created = await adminApi.createUser({ username: value('username'), password: value('password'), role: value('role') as Role, departments: list(value('departments')), skills: list(value('skills')) });
+      const created = await adminApi.createUser({
+        username: value('username'),
+        password: value('password'),
+        role: value('role') as Role,
+        departments: list(value('departments')),
+        skills: list(value('skills')),
+      });
       form.reset();
       await loadUsers();
       say(t('admin:users.created', { username: created.username }));
@@ -135,7 +164,14 @@ async function loadDepartments(): Promise<void> {
       const item = el(
         'li',
         { data: { department: department.id } },
-        el('span', { className: 'node' }, el('strong', { text: department.name }), el('code', { text: department.id }), el('label', {}, `${t('admin:departments.parent')} `, parent), el('label', {}, `${t('admin:departments.head')} `, head)),
+        el(
+          'span',
+          { className: 'node' },
+          el('strong', { text: department.name }),
+          el('code', { text: department.id }),
+          el('label', {}, `${t('admin:departments.parent')} `, parent),
+          el('label', {}, `${t('admin:departments.head')} `, head),
+        ),
       );
       if (children.length) item.append(el('ul', {}, ...render(children)));
       return item;
@@ -149,13 +185,15 @@ function parentSelect(all: Department[], department: Department): HTMLSelectElem
   const select = el('select', { data: { parentOf: department.id } });
   select.append(new Option(t('admin:departments.none'), ''), ...all.filter((other) => other.id !== department.id).map((other) => new Option(other.name, other.id)));
   select.value = department.parentId ?? '';
-  select.addEventListener('change', () =>
-    void busy(async () => {
-      const parentId = select.value || null;
-      await adminApi.patchDepartment(department.id, { parentId });
-      await loadDepartments();
-      say(t('admin:departments.saved', { name: department.name, parent: all.find((other) => other.id === parentId)?.name ?? t('admin:departments.none') }));
-    }),
+  select.addEventListener(
+    'change',
+    () =>
+      void busy(async () => {
+        const parentId = select.value || null;
+        await adminApi.patchDepartment(department.id, { parentId });
+        await loadDepartments();
+        say(t('admin:departments.saved', { name: department.name, parent: all.find((other) => other.id === parentId)?.name ?? t('admin:departments.none') }));
+      }),
   );
   return select;
 }
@@ -165,12 +203,14 @@ function headSelect(department: Department, usernames: string[], current: string
   const names = current && !usernames.includes(current) ? [current, ...usernames] : usernames;
   select.append(new Option(t('admin:departments.noHead'), ''), ...names.map((name) => new Option(name, name)));
   select.value = current ?? '';
-  select.addEventListener('change', () =>
-    void busy(async () => {
-      await adminApi.setHead(department.id, select.value || null);
-      await loadDepartments();
-      say(select.value ? t('admin:departments.headSaved', { name: department.name, head: select.value }) : t('admin:departments.headRemoved', { name: department.name }));
-    }),
+  select.addEventListener(
+    'change',
+    () =>
+      void busy(async () => {
+        await adminApi.setHead(department.id, select.value || null);
+        await loadDepartments();
+        say(select.value ? t('admin:departments.headSaved', { name: department.name, head: select.value }) : t('admin:departments.headRemoved', { name: department.name }));
+      }),
   );
   return select;
 }
@@ -205,12 +245,23 @@ async function loadOutbox(): Promise<void> {
       const tr = el('tr', { data: { outbox: outbound.id } });
       const resend = outbound.sentAt
         ? ''
-        : action(t('admin:outbox.resend'), async () => {
-            await adminApi.resend(outbound.id);
-            await loadOutbox();
-            say(t('admin:outbox.resent'));
-          }, { resend: outbound.id });
-      const cells: (string | Node)[] = [String(outbound.payload['to'] ?? ''), String(outbound.payload['subject'] ?? ''), formatDateTime(outbound.createdAt), String(outbound.attempts), outbound.sentAt ? formatDateTime(outbound.sentAt) : (outbound.lastError ?? ''), resend];
+        : action(
+            t('admin:outbox.resend'),
+            async () => {
+              await adminApi.resend(outbound.id);
+              await loadOutbox();
+              say(t('admin:outbox.resent'));
+            },
+            { resend: outbound.id },
+          );
+      const cells: (string | Node)[] = [
+        String(outbound.payload['to'] ?? ''),
+        String(outbound.payload['subject'] ?? ''),
+        formatDateTime(outbound.createdAt),
+        String(outbound.attempts),
+        outbound.sentAt ? formatDateTime(outbound.sentAt) : (outbound.lastError ?? ''),
+        resend,
+      ];
       tr.append(...cells.map((cell) => el('td', {}, cell)));
       return tr;
     }),

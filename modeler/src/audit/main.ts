@@ -96,7 +96,10 @@ async function main(): Promise<void> {
   const wanted = params.get('process');
   if (wanted) select.value = wanted;
   // Opened with a search in the address (or none: the newest instances) → run it at once.
-  await search(readSearch((name) => field(name).value), false);
+  await search(
+    readSearch((name) => field(name).value),
+    false,
+  );
   document.body.dataset['ready'] = 'true';
 }
 

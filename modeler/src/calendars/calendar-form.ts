@@ -28,7 +28,10 @@ export function hoursText(hours: readonly WorkingInterval[] | undefined): string
 }
 
 export function parseHours(text: string, field: string): WorkingInterval[] {
-  const parts = text.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  const parts = text
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
   return parts.map((part) => {
     const [from, to, extra] = part.split('-').map((value) => value.trim());
     if (!from || !to || extra !== undefined || !TIME.test(from) || !TIME.test(to)) throw new FormLineError(field, 1, part);

@@ -72,7 +72,12 @@ async function csv(url: string, data: FormData): Promise<unknown> {
   const file = data.get('file');
   if (!(file instanceof File) || file.size === 0) throw new Error(t('field:admin.chooseFile'));
   const token = csrfToken();
-  const response = await fetch(url, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'text/csv', accept: 'application/json', ...(token ? { 'x-csrf-token': token } : {}) }, body: await file.text() });
+  const response = await fetch(url, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': 'text/csv', accept: 'application/json', ...(token ? { 'x-csrf-token': token } : {}) },
+    body: await file.text(),
+  });
   const body = (await response.json().catch(() => ({}))) as Partial<ErrorBody>;
   if (!response.ok) throw new Error([body.error?.message ?? response.statusText, ...(body.error?.issues ?? []).map((issue) => issue.message)].join(' · '));
   return body;
@@ -84,8 +89,17 @@ const nav = $<HTMLElement>('#user');
 nav.append(languagePicker());
 mountTicketSearch(nav);
 mountUserBadge(nav, session);
-onSubmit('#part-form', (data) => json('POST', '/api/parts', { json: { sku: String(data.get('sku')).trim(), name: String(data.get('name')).trim(), price: Number(String(data.get('price')).replace(',', '.')) } }), t('field:admin.saved'));
-onSubmit('#stock-form', (data) => json('PUT', `/api/stock/${encodeURIComponent(String(data.get('location')).trim())}/${encodeURIComponent(String(data.get('sku')).trim())}`, { json: { quantity: Number(data.get('quantity')) } }), t('field:admin.saved'));
+onSubmit(
+  '#part-form',
+  (data) => json('POST', '/api/parts', { json: { sku: String(data.get('sku')).trim(), name: String(data.get('name')).trim(), price: Number(String(data.get('price')).replace(',', '.')) } }),
+  t('field:admin.saved'),
+);
+onSubmit(
+  '#stock-form',
+  (data) =>
+    json('PUT', `/api/stock/${encodeURIComponent(String(data.get('location')).trim())}/${encodeURIComponent(String(data.get('sku')).trim())}`, { json: { quantity: Number(data.get('quantity')) } }),
+  t('field:admin.saved'),
+);
 onSubmit('#parts-import', (data) => csv('/api/parts/import', data), t('field:admin.imported'));
 onSubmit('#assets-import', (data) => csv('/api/assets/import', data), t('field:admin.imported'));
 try {

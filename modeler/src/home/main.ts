@@ -83,7 +83,14 @@ async function load(user: UserView): Promise<void> {
     $('#recent').replaceChildren(
       ...(recent.length
         ? recent.map((instance) =>
-            el('tr', {}, el('td', {}, ticketLink(instance.ticketNumber)), el('td', { text: instance.processKey }), el('td', { text: t(`tickets:page.statusValue.${instance.status}`) }), el('td', { text: formatDateTime(instance.startedAt) })),
+            el(
+              'tr',
+              {},
+              el('td', {}, ticketLink(instance.ticketNumber)),
+              el('td', { text: instance.processKey }),
+              el('td', { text: t(`tickets:page.statusValue.${instance.status}`) }),
+              el('td', { text: formatDateTime(instance.startedAt) }),
+            ),
           )
         : [el('tr', {}, el('td', { className: 'muted', text: t('home:recentEmpty') }))]),
     );

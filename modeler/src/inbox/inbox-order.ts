@@ -15,12 +15,7 @@ export interface Viewer {
 const RISK = { breached: 0, 'at-risk': 1, 'on-time': 2, none: 3 } as const;
 
 export function compareTasks(a: LiveTask, b: LiveTask, now: Date): number {
-  return (
-    RISK[slaText(a, now).state] - RISK[slaText(b, now).state] ||
-    (b.priority ?? -1) - (a.priority ?? -1) ||
-    Date.parse(a.createdAt) - Date.parse(b.createdAt) ||
-    a.id.localeCompare(b.id)
-  );
+  return RISK[slaText(a, now).state] - RISK[slaText(b, now).state] || (b.priority ?? -1) - (a.priority ?? -1) || Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.id.localeCompare(b.id);
 }
 
 export function matchesFilter(task: LiveTask, filter: InboxFilter, viewer: Viewer): boolean {
@@ -42,8 +37,6 @@ export function matchesSearch(task: LiveTask, search: string): boolean {
 
 /** The two lists of the page: the viewer's own tasks, and the rest of what they see (the queue). */
 export function inboxSections(tasks: Iterable<LiveTask>, filter: InboxFilter, search: string, viewer: Viewer, now: Date): { mine: LiveTask[]; queue: LiveTask[] } {
-  const shown = [...tasks]
-    .filter((task) => task.status === 'open' && matchesFilter(task, filter, viewer) && matchesSearch(task, search))
-    .sort((a, b) => compareTasks(a, b, now));
+  const shown = [...tasks].filter((task) => task.status === 'open' && matchesFilter(task, filter, viewer) && matchesSearch(task, search)).sort((a, b) => compareTasks(a, b, now));
   return { mine: shown.filter((task) => task.assignee === viewer.username), queue: shown.filter((task) => task.assignee !== viewer.username) };
 }

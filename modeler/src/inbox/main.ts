@@ -173,13 +173,7 @@ function onRemoved(event: TaskRemovedEvent): void {
   hint(() => model.drop(event.taskId, event.version));
   render();
   if (opened?.task.id === event.taskId && acting !== event.taskId) {
-    showNotice(
-      event.reason === 'completed'
-        ? t('inbox:notice.completedByOther')
-        : event.reason === 'cancelled'
-          ? t('inbox:notice.cancelled')
-          : t('inbox:notice.movedOn'),
-    );
+    showNotice(event.reason === 'completed' ? t('inbox:notice.completedByOther') : event.reason === 'cancelled' ? t('inbox:notice.cancelled') : t('inbox:notice.movedOn'));
     void refreshOpened();
   }
 }
@@ -258,22 +252,27 @@ function disableOpened(): void {
 async function drawOpened(task: TaskView, notice: string | null): Promise<void> {
   opened?.cleanup();
   const readOnly = user.role === 'auditor' || task.status !== 'open' || !canSeeTask(user, task);
-  const parts = renderDetail(ui.detail, task, { me: user.username, departments, people, readOnly, now: new Date() }, {
-    claim: () => void act(task.id, (version) => api.claim(task.id, version), t('inbox:claimed', { ticket: task.ticketNumber })),
-    release: () => void act(task.id, (version) => api.release(task.id, version), t('inbox:released', { ticket: task.ticketNumber })),
-    passUp: (reason) => void act(task.id, (version) => api.passUp(task.id, version, reason), t('inbox:passedUp', { ticket: task.ticketNumber })),
-    handOver: (target, reason) => void act(task.id, (version) => api.handOver(task.id, version, target, reason), t('inbox:handedOver', { ticket: task.ticketNumber })),
-    comment: (text) => void act(task.id, (version) => api.comment(task.id, version, text), t('inbox:commented', { ticket: task.ticketNumber })),
-    bpmnProblem: (kind, code, reason) =>
-      void act(
-        task.id,
-        (version) => (kind === 'error' ? api.bpmnError(task.id, version, code, reason) : api.escalate(task.id, version, code, reason)),
-        t(kind === 'error' ? 'bpmn:inbox.ended' : 'bpmn:inbox.escalated', { ticket: task.ticketNumber, code }),
-      ),
-    waitOnCustomer: (reason) => void act(task.id, () => api.waitOnCustomer(task.id, reason), `${task.ticketNumber} waits on the customer: SLA paused`),
-    resumeSla: (reason) => void act(task.id, () => api.resumeSla(task.id, reason), `${task.ticketNumber}: SLA running again`),
-    close: closeOpened,
-  });
+  const parts = renderDetail(
+    ui.detail,
+    task,
+    { me: user.username, departments, people, readOnly, now: new Date() },
+    {
+      claim: () => void act(task.id, (version) => api.claim(task.id, version), t('inbox:claimed', { ticket: task.ticketNumber })),
+      release: () => void act(task.id, (version) => api.release(task.id, version), t('inbox:released', { ticket: task.ticketNumber })),
+      passUp: (reason) => void act(task.id, (version) => api.passUp(task.id, version, reason), t('inbox:passedUp', { ticket: task.ticketNumber })),
+      handOver: (target, reason) => void act(task.id, (version) => api.handOver(task.id, version, target, reason), t('inbox:handedOver', { ticket: task.ticketNumber })),
+      comment: (text) => void act(task.id, (version) => api.comment(task.id, version, text), t('inbox:commented', { ticket: task.ticketNumber })),
+      bpmnProblem: (kind, code, reason) =>
+        void act(
+          task.id,
+          (version) => (kind === 'error' ? api.bpmnError(task.id, version, code, reason) : api.escalate(task.id, version, code, reason)),
+          t(kind === 'error' ? 'bpmn:inbox.ended' : 'bpmn:inbox.escalated', { ticket: task.ticketNumber, code }),
+        ),
+      waitOnCustomer: (reason) => void act(task.id, () => api.waitOnCustomer(task.id, reason), `${task.ticketNumber} waits on the customer: SLA paused`),
+      resumeSla: (reason) => void act(task.id, () => api.resumeSla(task.id, reason), `${task.ticketNumber}: SLA running again`),
+      close: closeOpened,
+    },
+  );
   opened = { task, cleanup: () => undefined, notice: parts.notice };
   ui.detail.hidden = false;
   if (notice) showNotice(notice);
@@ -371,7 +370,10 @@ async function start(): Promise<void> {
   mountTicketSearch($('#search-slot'));
   [departments, people] = await Promise.all([
     api.departments().catch(() => []),
-    json<Directory>('GET', '/api/directory').then((directory) => directory.people, () => []),
+    json<Directory>('GET', '/api/directory').then(
+      (directory) => directory.people,
+      () => [],
+    ),
   ]);
   await loadWorkingCalendars(departments);
   const newTicket = setUpNewTicket((ticket) => {

@@ -70,7 +70,13 @@ export function setUpNewTicket(opened: (ticket: OpenedTicket) => void): { open()
       const number = el('strong', { text: ticket.ticketNumber });
       number.id = 'new-ticket-number';
       // The sentence from the catalog with the number as its own element, wherever the language puts it.
-      result.replaceChildren(...t('inbox:newTicket.opened', { ticket: '\u0000' }).split('\u0000').flatMap((part, index) => (index === 0 ? [part] : [number, part])), ' · ', link);
+      result.replaceChildren(
+        ...t('inbox:newTicket.opened', { ticket: '\u0000' })
+          .split('\u0000')
+          .flatMap((part, index) => (index === 0 ? [part] : [number, part])),
+        ' · ',
+        link,
+      );
       result.hidden = false;
       opened(ticket);
     } catch (err) {

@@ -81,7 +81,12 @@ function miniForm(id: string, title: string, fields: HTMLElement[], submitLabel:
   const error = el('p', { className: 'error' });
   error.setAttribute('role', 'alert');
   error.hidden = true;
-  form.append(el('h3', { text: title }), ...fields, error, button(submitLabel, () => undefined, { type: 'submit' }));
+  form.append(
+    el('h3', { text: title }),
+    ...fields,
+    error,
+    button(submitLabel, () => undefined, { type: 'submit' }),
+  );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const problem = submit(form);
@@ -143,22 +148,25 @@ function handOnForms(task: TaskView, context: DetailContext, actions: DetailActi
         const reason = value(form, 'reason');
         if (!target.department && !target.assignee) return t('inbox:detail.handOverMissingTarget');
         if (!reason) return t('inbox:detail.handOverMissingReason');
-        actions.handOver(
-          { ...(target.department ? { department: target.department } : {}), ...(target.assignee ? { assignee: target.assignee } : {}) },
-          reason,
-        );
+        actions.handOver({ ...(target.department ? { department: target.department } : {}), ...(target.assignee ? { assignee: target.assignee } : {}) }, reason);
         return null;
       },
     ),
   );
 
   box.append(
-    miniForm('wait-on-customer', 'Waiting on customer', [field('What the customer is asked for (required)', textarea('reason', 'e.g. the serial number'), 'wait-reason')], 'Stop the SLA clock', (form) => {
-      const reason = value(form, 'reason');
-      if (!reason) return 'Say what the customer is asked for.';
-      actions.waitOnCustomer(reason);
-      return null;
-    }),
+    miniForm(
+      'wait-on-customer',
+      'Waiting on customer',
+      [field('What the customer is asked for (required)', textarea('reason', 'e.g. the serial number'), 'wait-reason')],
+      'Stop the SLA clock',
+      (form) => {
+        const reason = value(form, 'reason');
+        if (!reason) return 'Say what the customer is asked for.';
+        actions.waitOnCustomer(reason);
+        return null;
+      },
+    ),
     miniForm('resume-sla', 'Customer answered', [field('Note', textarea('reason', 'optional'), 'resume-reason')], 'Start the SLA clock again', (form) => {
       actions.resumeSla(value(form, 'reason'));
       return null;
@@ -170,14 +178,18 @@ function handOnForms(task: TaskView, context: DetailContext, actions: DetailActi
 
 /** Anyone who may act on the task may comment, whoever holds it. */
 function commentForm(actions: DetailActions): HTMLFormElement {
-  return (
-    miniForm('comment', t('inbox:detail.comment'), [field(t('inbox:detail.comment'), textarea('text', t('inbox:detail.commentPlaceholder')), 'comment-text')], t('inbox:detail.addComment'), (form) => {
+  return miniForm(
+    'comment',
+    t('inbox:detail.comment'),
+    [field(t('inbox:detail.comment'), textarea('text', t('inbox:detail.commentPlaceholder')), 'comment-text')],
+    t('inbox:detail.addComment'),
+    (form) => {
       const text = value(form, 'text');
       if (!text) return t('inbox:detail.commentMissing');
       actions.comment(text);
       form.reset();
       return null;
-    })
+    },
   );
 }
 
@@ -204,7 +216,12 @@ function ticketContext(ticket: TicketView): HTMLElement {
   const list = el('ol', { className: 'story' });
   for (const entry of worth) {
     const target = [entry.department, entry.assignee].filter(Boolean).join(' / ') || t('tickets:story.nobody');
-    const item = el('li', { data: { type: entry.type } }, el('span', { className: 'muted', text: `${when(entry.at)} · ` }), t(`tickets:story.${entry.type}`, { actor: entry.actor, task: entry.taskName ?? '', department: entry.department ?? '—', target }));
+    const item = el(
+      'li',
+      { data: { type: entry.type } },
+      el('span', { className: 'muted', text: `${when(entry.at)} · ` }),
+      t(`tickets:story.${entry.type}`, { actor: entry.actor, task: entry.taskName ?? '', department: entry.department ?? '—', target }),
+    );
     if (entry.reason) item.append(el('q', { text: entry.reason }));
     if (entry.text) item.append(el('q', { text: entry.text }));
     for (const answer of entry.answers) {
@@ -234,7 +251,8 @@ export function renderDetail(container: HTMLElement, task: TaskView & { ticket?:
   const ownership = el('div', { className: 'ownership' });
   if (context.readOnly) ownership.append(el('span', { className: 'muted', text: task.assignee ? t('inbox:detail.claimedBy', { assignee: task.assignee }) : t('inbox:detail.readOnly') }));
   else if (task.assignee === null) ownership.append(button(t('inbox:row.claim'), actions.claim, { className: 'primary claim', ariaLabel: t('inbox:row.claimLabel', { ticket: task.ticketNumber }) }));
-  else if (task.assignee === context.me) ownership.append(button(t('inbox:row.release'), actions.release, { className: 'release', ariaLabel: t('inbox:row.releaseLabel', { ticket: task.ticketNumber }) }));
+  else if (task.assignee === context.me)
+    ownership.append(button(t('inbox:row.release'), actions.release, { className: 'release', ariaLabel: t('inbox:row.releaseLabel', { ticket: task.ticketNumber }) }));
   else ownership.append(el('span', { className: 'muted', text: t('inbox:detail.claimedBy', { assignee: task.assignee }) }));
 
   const form = el('section', { className: 'completion' });

@@ -31,8 +31,10 @@ function row(task: LiveTask, me: string, selected: string | null, now: Date, act
   slaBadge.dataset['sla'] = sla.state;
   const buttons = el('span', { className: 'row-actions' });
   // Auditors read: no Claim or Release for them.
-  if (!readOnly && task.assignee === null) buttons.append(button(t('inbox:row.claim'), () => actions.claim(task), { className: 'claim', ariaLabel: t('inbox:row.claimLabel', { ticket: task.ticketNumber }) }));
-  if (!readOnly && task.assignee === me) buttons.append(button(t('inbox:row.release'), () => actions.release(task), { className: 'release', ariaLabel: t('inbox:row.releaseLabel', { ticket: task.ticketNumber }) }));
+  if (!readOnly && task.assignee === null)
+    buttons.append(button(t('inbox:row.claim'), () => actions.claim(task), { className: 'claim', ariaLabel: t('inbox:row.claimLabel', { ticket: task.ticketNumber }) }));
+  if (!readOnly && task.assignee === me)
+    buttons.append(button(t('inbox:row.release'), () => actions.release(task), { className: 'release', ariaLabel: t('inbox:row.releaseLabel', { ticket: task.ticketNumber }) }));
   item.append(open, slaBadge, meta, buttons);
   return item;
 }

@@ -16,7 +16,10 @@ export function createEditor(container: HTMLElement, propertiesParent: HTMLEleme
   return new Modeler({
     container,
     propertiesPanel: { parent: propertiesParent },
-    linting: { active: true, bpmnlint: lintConfig({ handlers: catalog.handlers, departments: catalog.departments.map((d) => d.id), ...(catalog.calendars?.length && { calendars: catalog.calendars.map((c) => c.id) }) }) },
+    linting: {
+      active: true,
+      bpmnlint: lintConfig({ handlers: catalog.handlers, departments: catalog.departments.map((d) => d.id), ...(catalog.calendars?.length && { calendars: catalog.calendars.map((c) => c.id) }) }),
+    },
     additionalModules: [
       BpmnPropertiesPanelModule,
       BpmnPropertiesProviderModule,

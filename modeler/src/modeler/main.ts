@@ -129,7 +129,11 @@ async function show(xml: string, source: { key: string; version: number } | null
     canvas.scroll({ dx: 30, dy: 0 });
     document.body.dataset['diagram'] = source ? `${source.key}:${source.version}` : label;
     say(t('modeler:opened', { label }), 'ok');
-    if (warnings.length > 0) showMessages(t('modeler:importWarnings', { count: warnings.length }), warnings.map((w: unknown) => ({ elementId: null, message: String((w as { message?: string }).message ?? w), kind: 'warning' as const })));
+    if (warnings.length > 0)
+      showMessages(
+        t('modeler:importWarnings', { count: warnings.length }),
+        warnings.map((w: unknown) => ({ elementId: null, message: String((w as { message?: string }).message ?? w), kind: 'warning' as const })),
+      );
   } catch (err) {
     if (shownXml !== null) await editor.importXML(shownXml).catch(() => undefined);
     throw err;
@@ -201,7 +205,7 @@ function download(name: string, type: string, text: string): void {
 
 function baseName(): string {
   const root = service<Canvas>('canvas').getRootElement().businessObject;
-  const process = root.$type === 'bpmn:Process' ? root : root.get<BusinessObject[] | undefined>('participants')?.[0]?.['processRef'] as BusinessObject | undefined;
+  const process = root.$type === 'bpmn:Process' ? root : (root.get<BusinessObject[] | undefined>('participants')?.[0]?.['processRef'] as BusinessObject | undefined);
   return String(process?.id ?? root.id ?? 'diagram');
 }
 
@@ -215,90 +219,110 @@ async function run(action: () => Promise<void>): Promise<void> {
 }
 
 ui.process.addEventListener('change', () => void run(() => fillVersions(ui.process.value)));
-$('#open').addEventListener('click', () =>
-  void run(async () => {
-    const key = ui.process.value;
-    const version = Number(ui.version.value);
-    if (!key || !version) return say(t('modeler:chooseVersion'), 'error');
-    if (confirmDiscard()) await openDeployed(key, version);
-  }),
+$('#open').addEventListener(
+  'click',
+  () =>
+    void run(async () => {
+      const key = ui.process.value;
+      const version = Number(ui.version.value);
+      if (!key || !version) return say(t('modeler:chooseVersion'), 'error');
+      if (confirmDiscard()) await openDeployed(key, version);
+    }),
 );
-$('#new').addEventListener('click', () =>
-  void run(async () => {
-    if (!confirmDiscard()) return;
-    const id = `service-process-${Date.now().toString(36)}`;
-    await show(newProcessTemplate.replaceAll('{{id}}', id), null, t('modeler:newProcess'));
-  }),
+$('#new').addEventListener(
+  'click',
+  () =>
+    void run(async () => {
+      if (!confirmDiscard()) return;
+      const id = `service-process-${Date.now().toString(36)}`;
+      await show(newProcessTemplate.replaceAll('{{id}}', id), null, t('modeler:newProcess'));
+    }),
 );
 const fileInput = $<HTMLInputElement>('#import-file');
 $('label[for="import-file"]').addEventListener('click', (event) => {
   if (!confirmDiscard()) event.preventDefault();
 });
-fileInput.addEventListener('change', () =>
-  void run(async () => {
-    const file = fileInput.files?.[0];
-    fileInput.value = '';
-    if (file) await importText(await file.text(), file.size, file.name);
-  }),
+fileInput.addEventListener(
+  'change',
+  () =>
+    void run(async () => {
+      const file = fileInput.files?.[0];
+      fileInput.value = '';
+      if (file) await importText(await file.text(), file.size, file.name);
+    }),
 );
-$('#export-bpmn').addEventListener('click', () =>
-  void run(async () => {
-    const { xml } = await editor.saveXML({ format: true });
-    download(`${baseName()}.bpmn`, 'application/xml', xml ?? '');
-    dirty = false;
-  }),
+$('#export-bpmn').addEventListener(
+  'click',
+  () =>
+    void run(async () => {
+      const { xml } = await editor.saveXML({ format: true });
+      download(`${baseName()}.bpmn`, 'application/xml', xml ?? '');
+      dirty = false;
+    }),
 );
-$('#export-svg').addEventListener('click', () =>
-  void run(async () => {
-    const { svg } = await editor.saveSVG();
-    download(`${baseName()}.svg`, 'image/svg+xml', svg);
-  }),
+$('#export-svg').addEventListener(
+  'click',
+  () =>
+    void run(async () => {
+      const { svg } = await editor.saveSVG();
+      download(`${baseName()}.svg`, 'image/svg+xml', svg);
+    }),
 );
-$('#compare').addEventListener('click', () =>
-  void run(async () => {
-    const key = opened?.key ?? ui.process.value;
-    const version = Number(ui.compareVersion.value);
-    if (!key || !version) return say(t('modeler:chooseCompare'), 'error');
-    const older = (await service<{ fromXML(xml: string): Promise<{ rootElement: unknown }> }>('moddle').fromXML(await api.xml(key, version))).rootElement;
-    const comparison = compareDefinitions(older, editor.getDefinitions());
-    markComparison(comparison, service('canvas'), service('elementRegistry'));
-    const items = [
-      ...comparison.added.map((id) => ({ elementId: id, message: t('modeler:compare.added'), kind: 'info' as const })),
-      ...comparison.changed.map(({ id, attrs }) => ({ elementId: id, message: t('modeler:compare.changed', { attrs: attrs.join(', ') }), kind: 'warning' as const })),
-      ...comparison.removed.map(({ id, type }) => ({ elementId: null, message: t('modeler:compare.removed', { type, id }), kind: 'error' as const })),
-      ...comparison.moved.map((id) => ({ elementId: id, message: t('modeler:compare.moved'), kind: 'info' as const })),
-    ];
-    showMessages(t('modeler:compare.title', { version, added: comparison.added.length, changed: comparison.changed.length, removed: comparison.removed.length }), items);
-    say(t('modeler:compare.shown', { version }), 'ok');
-  }),
+$('#compare').addEventListener(
+  'click',
+  () =>
+    void run(async () => {
+      const key = opened?.key ?? ui.process.value;
+      const version = Number(ui.compareVersion.value);
+      if (!key || !version) return say(t('modeler:chooseCompare'), 'error');
+      const older = (await service<{ fromXML(xml: string): Promise<{ rootElement: unknown }> }>('moddle').fromXML(await api.xml(key, version))).rootElement;
+      const comparison = compareDefinitions(older, editor.getDefinitions());
+      markComparison(comparison, service('canvas'), service('elementRegistry'));
+      const items = [
+        ...comparison.added.map((id) => ({ elementId: id, message: t('modeler:compare.added'), kind: 'info' as const })),
+        ...comparison.changed.map(({ id, attrs }) => ({ elementId: id, message: t('modeler:compare.changed', { attrs: attrs.join(', ') }), kind: 'warning' as const })),
+        ...comparison.removed.map(({ id, type }) => ({ elementId: null, message: t('modeler:compare.removed', { type, id }), kind: 'error' as const })),
+        ...comparison.moved.map((id) => ({ elementId: id, message: t('modeler:compare.moved'), kind: 'info' as const })),
+      ];
+      showMessages(t('modeler:compare.title', { version, added: comparison.added.length, changed: comparison.changed.length, removed: comparison.removed.length }), items);
+      say(t('modeler:compare.shown', { version }), 'ok');
+    }),
 );
 $('#messages-close').addEventListener('click', () => clearComparison(service('canvas'), service('elementRegistry')));
-$('#deploy').addEventListener('click', () =>
-  void run(async () => {
-    clearDeployIssues();
-    hideMessages();
-    const { xml } = await editor.saveXML({ format: true });
-    say(t('modeler:deploying'));
-    try {
-      const deployed = await api.deploy(xml ?? '');
-      dirty = false;
-      opened = { key: deployed.key, version: deployed.version };
-      await fillProcesses();
-      ui.process.value = deployed.key;
-      await fillVersions(deployed.key, deployed.version);
-      say(t(deployed.created ? 'modeler:deployed' : 'modeler:unchanged', { key: deployed.key, version: deployed.version }), 'ok');
-      if (deployed.warnings.length > 0) {
-        showMessages(t('modeler:deployWarnings', { count: deployed.warnings.length }), deployed.warnings.map((w) => ({ ...w, kind: 'warning' as const })));
+$('#deploy').addEventListener(
+  'click',
+  () =>
+    void run(async () => {
+      clearDeployIssues();
+      hideMessages();
+      const { xml } = await editor.saveXML({ format: true });
+      say(t('modeler:deploying'));
+      try {
+        const deployed = await api.deploy(xml ?? '');
+        dirty = false;
+        opened = { key: deployed.key, version: deployed.version };
+        await fillProcesses();
+        ui.process.value = deployed.key;
+        await fillVersions(deployed.key, deployed.version);
+        say(t(deployed.created ? 'modeler:deployed' : 'modeler:unchanged', { key: deployed.key, version: deployed.version }), 'ok');
+        if (deployed.warnings.length > 0) {
+          showMessages(
+            t('modeler:deployWarnings', { count: deployed.warnings.length }),
+            deployed.warnings.map((w) => ({ ...w, kind: 'warning' as const })),
+          );
+        }
+        // Last, so whoever waits for it (the browser tests) sees the finished page.
+        document.body.dataset['deployed'] = `${deployed.key}:${deployed.version}`;
+      } catch (err) {
+        if (!(err instanceof ApiError) || err.issues.length === 0) throw err;
+        markDeployIssues(err.issues);
+        showMessages(
+          t('modeler:refusedTitle', { count: err.issues.length }),
+          err.issues.map((issue) => ({ ...issue, kind: 'error' as const })),
+        );
+        say(t('modeler:refused', { message: err.message }), 'error');
       }
-      // Last, so whoever waits for it (the browser tests) sees the finished page.
-      document.body.dataset['deployed'] = `${deployed.key}:${deployed.version}`;
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.issues.length === 0) throw err;
-      markDeployIssues(err.issues);
-      showMessages(t('modeler:refusedTitle', { count: err.issues.length }), err.issues.map((issue) => ({ ...issue, kind: 'error' as const })));
-      say(t('modeler:refused', { message: err.message }), 'error');
-    }
-  }),
+    }),
 );
 
 // ---------------------------------------------------------------- guards and wiring

@@ -25,9 +25,7 @@ export function renameClashingPrefixes(xml: string, registered: Readonly<Record<
     let renamed = `${prefix}_1`;
     for (let n = 2; declared.has(renamed) || renamed in registered; n++) renamed = `${prefix}_${n}`;
     const escaped = prefix.replace(/[.-]/g, '\\$&');
-    result = result
-      .replace(new RegExp(`xmlns:${escaped}(\\s*=)`, 'g'), `xmlns:${renamed}$1`)
-      .replace(new RegExp(`(<\\/?|\\s)${escaped}:`, 'g'), `$1${renamed}:`);
+    result = result.replace(new RegExp(`xmlns:${escaped}(\\s*=)`, 'g'), `xmlns:${renamed}$1`).replace(new RegExp(`(<\\/?|\\s)${escaped}:`, 'g'), `$1${renamed}:`);
   }
   return result;
 }

@@ -77,15 +77,17 @@ async function loadIncidents(): Promise<void> {
       : groups.map((group) => {
           const retry = el('button', { text: t('operations:incidents.retryAll'), data: { retryCause: group.cause } });
           retry.type = 'button';
-          retry.addEventListener('click', () =>
-            void busy(async () => {
-              const why = reason();
-              if (!why) return;
-              const { results } = await operationsApi.retryCause(group.cause, why);
-              const resolved = results.filter((result) => result.resolved).length;
-              await refresh();
-              say(t('operations:incidents.retried', { total: results.length, resolved, failed: results.length - resolved }));
-            }),
+          retry.addEventListener(
+            'click',
+            () =>
+              void busy(async () => {
+                const why = reason();
+                if (!why) return;
+                const { results } = await operationsApi.retryCause(group.cause, why);
+                const resolved = results.filter((result) => result.resolved).length;
+                await refresh();
+                say(t('operations:incidents.retried', { total: results.length, resolved, failed: results.length - resolved }));
+              }),
           );
           // Each ticket opens below: its variables (the step's input) and timers, to repair before a retry.
           const tickets = group.incidents.map((incident) => {
@@ -99,7 +101,15 @@ async function loadIncidents(): Promise<void> {
           });
           const ticketList = el('span', { className: 'tickets' });
           tickets.forEach((link, index) => ticketList.append(...(index ? [', ', link] : [link])));
-          return el('li', { data: { cause: group.cause } }, el('span', { className: 'cause', text: group.cause }), el('span', { text: group.elementId ?? '' }), el('span', { text: t('operations:incidents.count', { count: group.count }) }), ticketList, retry);
+          return el(
+            'li',
+            { data: { cause: group.cause } },
+            el('span', { className: 'cause', text: group.cause }),
+            el('span', { text: group.elementId ?? '' }),
+            el('span', { text: t('operations:incidents.count', { count: group.count }) }),
+            ticketList,
+            retry,
+          );
         })),
   );
 }
@@ -117,16 +127,26 @@ async function loadApprovals(): Promise<void> {
           const decide = (label: string, approve: boolean) => {
             const node = el('button', { text: label, data: { [approve ? 'approve' : 'reject']: approval.id } });
             node.type = 'button';
-            node.addEventListener('click', () =>
-              void busy(async () => {
-                await (approve ? operationsApi.approve(approval.id) : operationsApi.reject(approval.id));
-                await refresh();
-                say(t(approve ? 'operations:approvals.approved' : 'operations:approvals.rejected'));
-              }),
+            node.addEventListener(
+              'click',
+              () =>
+                void busy(async () => {
+                  await (approve ? operationsApi.approve(approval.id) : operationsApi.reject(approval.id));
+                  await refresh();
+                  say(t(approve ? 'operations:approvals.approved' : 'operations:approvals.rejected'));
+                }),
             );
             return node;
           };
-          return el('li', { data: { approval: approval.id } }, t('operations:approvals.line', { kind: approval.kind, by: approval.requestedBy, reason: approval.reason }), ' ', decide(t('operations:approvals.approve'), true), ' ', decide(t('operations:approvals.reject'), false));
+          return el(
+            'li',
+            { data: { approval: approval.id } },
+            t('operations:approvals.line', { kind: approval.kind, by: approval.requestedBy, reason: approval.reason }),
+            ' ',
+            decide(t('operations:approvals.approve'), true),
+            ' ',
+            decide(t('operations:approvals.reject'), false),
+          );
         })),
   );
 }
@@ -220,8 +240,14 @@ async function openInstance(id: string): Promise<void> {
   const options = (select: HTMLSelectElement, ids: { id: string; name: string }[]) =>
     select.replaceChildren(...ids.map((activity) => new Option(activity.name === activity.id ? activity.id : `${activity.name} (${activity.id})`, activity.id)));
   // Not in the list (opened from an incident): its open tasks and the elements of its open incidents.
-  const waiting = row?.at ?? [...view.openTasks.map((task) => task.elementId), ...view.incidents.filter((incident) => incident.status === 'open').flatMap((incident) => (incident.elementId ? [incident.elementId] : []))];
-  options($<HTMLSelectElement>('#move-from'), activities.filter((activity) => waiting.includes(activity.id)));
+  const waiting = row?.at ?? [
+    ...view.openTasks.map((task) => task.elementId),
+    ...view.incidents.filter((incident) => incident.status === 'open').flatMap((incident) => (incident.elementId ? [incident.elementId] : [])),
+  ];
+  options(
+    $<HTMLSelectElement>('#move-from'),
+    activities.filter((activity) => waiting.includes(activity.id)),
+  );
   options($<HTMLSelectElement>('#move-to'), activities);
   options($<HTMLSelectElement>('#restart-from'), activities);
   $('#move-panel').hidden = view.status !== 'running';
@@ -241,39 +267,45 @@ function renderTimers(view: InstanceView): void {
     ...view.timers.map((timer) => {
       const fire = el('button', { text: t('operations:detail.fire'), data: { fireTimer: timer.elementId } });
       fire.type = 'button';
-      fire.addEventListener('click', () =>
-        void busy(async () => {
-          const why = reason();
-          if (!why) return;
-          await operationsApi.fireTimer(timer.id, why);
-          await openInstance(view.id);
-          say(t('operations:detail.timerFired'));
-        }),
+      fire.addEventListener(
+        'click',
+        () =>
+          void busy(async () => {
+            const why = reason();
+            if (!why) return;
+            await operationsApi.fireTimer(timer.id, why);
+            await openInstance(view.id);
+            say(t('operations:detail.timerFired'));
+          }),
       );
       const when = el('input');
       when.type = 'datetime-local';
       when.setAttribute('aria-label', t('operations:detail.reschedule'));
       const move = el('button', { text: t('operations:detail.reschedule') });
       move.type = 'button';
-      move.addEventListener('click', () =>
-        void busy(async () => {
-          const why = reason();
-          if (!why || !when.value) return;
-          await operationsApi.rescheduleTimer(timer.id, new Date(when.value).toISOString(), why);
-          await openInstance(view.id);
-          say(t('operations:detail.timerMoved'));
-        }),
+      move.addEventListener(
+        'click',
+        () =>
+          void busy(async () => {
+            const why = reason();
+            if (!why || !when.value) return;
+            await operationsApi.rescheduleTimer(timer.id, new Date(when.value).toISOString(), why);
+            await openInstance(view.id);
+            say(t('operations:detail.timerMoved'));
+          }),
       );
       const cancel = el('button', { text: t('operations:detail.cancelTimer'), data: { cancelTimer: timer.elementId } });
       cancel.type = 'button';
-      cancel.addEventListener('click', () =>
-        void busy(async () => {
-          const why = reason();
-          if (!why) return;
-          await operationsApi.cancelTimer(timer.id, why);
-          await openInstance(view.id);
-          say(t('operations:detail.timerCancelled'));
-        }),
+      cancel.addEventListener(
+        'click',
+        () =>
+          void busy(async () => {
+            const why = reason();
+            if (!why) return;
+            await operationsApi.cancelTimer(timer.id, why);
+            await openInstance(view.id);
+            say(t('operations:detail.timerCancelled'));
+          }),
       );
       return el('li', { data: { timer: timer.elementId } }, `${timer.elementId} · ${formatDateTime(timer.dueAt)} `, fire, ' ', when, move, ' ', cancel);
     }),
@@ -307,7 +339,10 @@ function showPreview(preview: InterventionPreview): void {
       {},
       el('li', { text: t('operations:preview.cancelled', { list: list(preview.cancelled.map((token) => token.elementId)) }) }),
       el('li', { text: t('operations:preview.tasksClosed', { list: list(preview.tasksClosed.map((task) => task.name)) }) }),
-      el('li', { data: { opens: preview.tasksOpened.map((task) => task.elementId).join(',') }, text: t('operations:preview.tasksOpened', { list: list(preview.tasksOpened.map((task) => task.name)) }) }),
+      el('li', {
+        data: { opens: preview.tasksOpened.map((task) => task.elementId).join(',') },
+        text: t('operations:preview.tasksOpened', { list: list(preview.tasksOpened.map((task) => task.name)) }),
+      }),
       el('li', { text: t('operations:preview.timersArmed', { list: list(preview.timersArmed.map((timer) => `${timer.elementId} ${formatDateTime(timer.dueAt)}`)) }) }),
       el('li', { text: t('operations:preview.timersCancelled', { list: list(preview.timersCancelled.map((timer) => timer.elementId)) }) }),
       el('li', { text: t('operations:preview.services', { list: list(preview.services) }) }),
@@ -325,23 +360,31 @@ async function refresh(): Promise<void> {
 
 function wireInstanceActions(): void {
   $('#preview-variables').addEventListener('click', () => void showEditPreview());
-  $('#save-variables').addEventListener('click', () =>
-    void busy(async () => {
-      const edit = showEditPreview();
-      if (!edit || !current || edit.lines.length === 0) return;
-      const why = reason();
-      if (!why) return;
-      const saved = await operationsApi.editVariables(current.id, { set: edit.set, remove: edit.remove, reason: why, version: current.version });
-      if (isHeld(saved)) return heldNotice();
-      await refresh();
-      say(t('operations:detail.saved', { version: saved.version }));
-    }),
+  $('#save-variables').addEventListener(
+    'click',
+    () =>
+      void busy(async () => {
+        const edit = showEditPreview();
+        if (!edit || !current || edit.lines.length === 0) return;
+        const why = reason();
+        if (!why) return;
+        const saved = await operationsApi.editVariables(current.id, { set: edit.set, remove: edit.remove, reason: why, version: current.version });
+        if (isHeld(saved)) return heldNotice();
+        await refresh();
+        say(t('operations:detail.saved', { version: saved.version }));
+      }),
   );
   const move = (dryRun: boolean) =>
     busy(async () => {
       const why = reason();
       if (!why || !current) return;
-      const answer = await operationsApi.move(current.id, { from: $<HTMLSelectElement>('#move-from').value, to: $<HTMLSelectElement>('#move-to').value, reason: why, dryRun, version: current.version });
+      const answer = await operationsApi.move(current.id, {
+        from: $<HTMLSelectElement>('#move-from').value,
+        to: $<HTMLSelectElement>('#move-to').value,
+        reason: why,
+        dryRun,
+        version: current.version,
+      });
       if (isHeld(answer)) return heldNotice();
       if (!dryRun) await refresh();
       showPreview(answer.preview);
@@ -414,8 +457,9 @@ async function main(): Promise<void> {
   });
   $<HTMLInputElement>('#select-all').addEventListener('change', (event) => {
     const on = (event.target as HTMLInputElement).checked;
-    for (const row of rows) if (on) selected.add(row.id);
-    else selected.delete(row.id);
+    for (const row of rows)
+      if (on) selected.add(row.id);
+      else selected.delete(row.id);
     renderRows();
   });
   wireInstanceActions();

@@ -1,13 +1,5 @@
 /** The operations routes the page calls (issue 18), through api.ts (credentials, CSRF, errors). */
-import type {
-  EditVariablesBody,
-  IncidentRetryBody,
-  MigrationBody,
-  MoveBody,
-  OperationsRow,
-  RestartBody,
-  TimerCancelBody,
-} from '../../../server/contracts/operations.js';
+import type { EditVariablesBody, IncidentRetryBody, MigrationBody, MoveBody, OperationsRow, RestartBody, TimerCancelBody } from '../../../server/contracts/operations.js';
 import type { FireTimerBody, RescheduleTimerBody } from '../../../server/contracts/timers.js';
 import type { InstanceView } from '../../../server/instances/instance.service.js';
 import type { InterventionPreview } from '../../../server/instances/intervention.js';
@@ -41,12 +33,10 @@ export const operationsApi = {
   instances: (query: URLSearchParams) => json<{ rows: OperationsRow[]; truncated: boolean }>('GET', `/api/operations/instances?${query.toString()}`),
   tokens: (process: string, version: number) => json<{ counts: Record<string, number>; instances: number }>('GET', `/api/operations/tokens?process=${enc(process)}&version=${version}`),
   instance: (id: string) => json<InstanceView>('GET', `/api/instances/${enc(id)}`),
-  editVariables: (id: string, body: EditVariablesBody) =>
-    json<InstanceView | Held>('PATCH', `/api/instances/${enc(id)}/variables`, { json: body }),
+  editVariables: (id: string, body: EditVariablesBody) => json<InstanceView | Held>('PATCH', `/api/instances/${enc(id)}/variables`, { json: body }),
   move: (id: string, body: MoveBody) => json<InterventionAnswer | Held>('POST', `/api/instances/${enc(id)}/move`, { json: body }),
   restart: (id: string, body: RestartBody) => json<InterventionAnswer>('POST', `/api/instances/${enc(id)}/restart`, { json: body }),
-  migrate: (body: MigrationBody) =>
-    json<MigrationOutcome | Held>('POST', '/api/migrations', { json: body }),
+  migrate: (body: MigrationBody) => json<MigrationOutcome | Held>('POST', '/api/migrations', { json: body }),
   cancelTimer: (id: string, reason: string) => json<unknown>('POST', `/api/timers/${enc(id)}/cancel`, { json: { reason } satisfies TimerCancelBody }),
   fireTimer: (id: string, reason: string) => json<unknown>('POST', `/api/timers/${enc(id)}/fire`, { json: { reason } satisfies FireTimerBody }),
   rescheduleTimer: (id: string, dueAt: string, reason: string) => json<unknown>('POST', `/api/timers/${enc(id)}/reschedule`, { json: { dueAt, reason } satisfies RescheduleTimerBody }),
@@ -59,9 +49,8 @@ const MOVABLE = new Set(['userTask', 'manualTask', 'task', 'receiveTask', 'servi
 /** The activities of a diagram a token can be moved to: id and name, in document order. */
 export function activitiesOf(xml: string): { id: string; name: string }[] {
   const doc = new DOMParser().parseFromString(xml, 'application/xml');
-  return [...doc.getElementsByTagNameNS(BPMN, '*')]
-    .flatMap((node) => {
-      const id = node.getAttribute('id');
-      return MOVABLE.has(node.localName) && id ? [{ id, name: node.getAttribute('name') ?? id }] : [];
-    });
+  return [...doc.getElementsByTagNameNS(BPMN, '*')].flatMap((node) => {
+    const id = node.getAttribute('id');
+    return MOVABLE.has(node.localName) && id ? [{ id, name: node.getAttribute('name') ?? id }] : [];
+  });
 }

@@ -41,7 +41,10 @@ export class ReplayDiagram {
     const overlays = this.service<Overlays>('overlays');
     for (const [elementId, count] of marks.tokens) {
       if (!this.mark(elementId, 'replay-active')) continue;
-      overlays.add(elementId, OVERLAY, { position: { top: -10, left: -10 }, html: chip('replay-token', String(count), { tokenCount: String(count), element: elementId }, t('replay:tokens', { count })) });
+      overlays.add(elementId, OVERLAY, {
+        position: { top: -10, left: -10 },
+        html: chip('replay-token', String(count), { tokenCount: String(count), element: elementId }, t('replay:tokens', { count })),
+      });
     }
     for (const elementId of marks.listening) this.mark(elementId, 'replay-listening');
     for (const elementId of marks.completed) this.mark(elementId, 'replay-completed');

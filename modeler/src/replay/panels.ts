@@ -11,23 +11,50 @@ type NameOf = (elementId: string | null) => string;
 
 export function renderPanels(container: HTMLElement, state: ReplayState, nameOf: NameOf): void {
   container.replaceChildren(
-    section(t('replay:panel.tasks'), 'replay-tasks', [t('replay:panel.task'), t('replay:panel.owner'), t('replay:panel.status')], state.tasks.map((task) =>
-      row([nameOf(task.elementId), task.owner ?? t('replay:queue', { department: task.department ?? t('replay:unrouted') }), t(`replay:taskStatus.${task.status}`)], { className: task.status, data: { element: task.elementId ?? '' } }))),
-    section(t('replay:panel.timers'), 'replay-timers', [t('replay:panel.timer'), t('replay:panel.due')], state.timers.map((timer) =>
-      row([nameOf(timer.elementId), formatDateTime(timer.dueAt, { dateStyle: 'short', timeStyle: 'medium' })], { data: { element: timer.elementId ?? '' } }))),
+    section(
+      t('replay:panel.tasks'),
+      'replay-tasks',
+      [t('replay:panel.task'), t('replay:panel.owner'), t('replay:panel.status')],
+      state.tasks.map((task) =>
+        row([nameOf(task.elementId), task.owner ?? t('replay:queue', { department: task.department ?? t('replay:unrouted') }), t(`replay:taskStatus.${task.status}`)], {
+          className: task.status,
+          data: { element: task.elementId ?? '' },
+        }),
+      ),
+    ),
+    section(
+      t('replay:panel.timers'),
+      'replay-timers',
+      [t('replay:panel.timer'), t('replay:panel.due')],
+      state.timers.map((timer) => row([nameOf(timer.elementId), formatDateTime(timer.dueAt, { dateStyle: 'short', timeStyle: 'medium' })], { data: { element: timer.elementId ?? '' } })),
+    ),
     ...(state.incidents.length
-      ? [section(t('replay:panel.incidents'), 'replay-incidents', [t('replay:panel.element'), t('replay:panel.problem')], state.incidents.map((incident) => row([nameOf(incident.elementId), `${incident.kind}: ${incident.message}`])))]
+      ? [
+          section(
+            t('replay:panel.incidents'),
+            'replay-incidents',
+            [t('replay:panel.element'), t('replay:panel.problem')],
+            state.incidents.map((incident) => row([nameOf(incident.elementId), `${incident.kind}: ${incident.message}`])),
+          ),
+        ]
       : []),
     variables(state),
-    section(t('replay:panel.time'), 'replay-time', [t('replay:panel.element'), t('replay:panel.done'), t('replay:panel.spent')], Object.entries(state.timeSpent)
-      .sort(([, a], [, b]) => b - a)
-      .map(([elementId, ms]) => row([nameOf(elementId), String(state.completed[elementId] ?? 0), formatDuration(ms, t)], { data: { element: elementId } }))),
+    section(
+      t('replay:panel.time'),
+      'replay-time',
+      [t('replay:panel.element'), t('replay:panel.done'), t('replay:panel.spent')],
+      Object.entries(state.timeSpent)
+        .sort(([, a], [, b]) => b - a)
+        .map(([elementId, ms]) => row([nameOf(elementId), String(state.completed[elementId] ?? 0), formatDuration(ms, t)], { data: { element: elementId } })),
+    ),
   );
 }
 
 function section(title: string, id: string, headings: string[], rows: HTMLTableRowElement[]): HTMLElement {
   const body = rows.length ? rows : [row([el('span', { className: 'muted', text: t('replay:panel.none') })])];
-  return el('section', { data: { panel: id } },
+  return el(
+    'section',
+    { data: { panel: id } },
     el('h2', { text: title }),
     el('table', {}, el('thead', {}, el('tr', {}, ...headings.map((heading) => el('th', { text: heading })))), el('tbody', {}, ...body)),
   );

@@ -17,7 +17,9 @@ export class Timeline {
 
   render(events: readonly ReplayEvent[], nameOf: (elementId: string | null) => string, alteredSeq: number | null): void {
     this.rows = events.map((event, index) => {
-      const tr = el('tr', { data: { seq: String(event.seq), type: event.type, element: event.elementId ?? '' }, className: event.seq === alteredSeq ? 'altered' : '' },
+      const tr = el(
+        'tr',
+        { data: { seq: String(event.seq), type: event.type, element: event.elementId ?? '' }, className: event.seq === alteredSeq ? 'altered' : '' },
         el('td', { text: String(event.seq) }),
         el('td', { text: formatDateTime(event.at, { dateStyle: 'short', timeStyle: 'medium' }), title: event.at }),
         el('td', { text: event.type }),

@@ -62,7 +62,11 @@ export function departmentsTable(table: HTMLTableElement, rows: MonthlyDepartmen
 export function peopleTable(table: HTMLTableElement, rows: MonthlyPerson[], departmentName: (id: string) => string): void {
   fillTable(
     table,
-    [{ label: t('reports:monthly.person'), value: (r) => r.username }, { label: t('reports:monthly.department'), value: (r) => (r.department ? departmentName(r.department) : t('reports:none')) }, ...figureColumns<MonthlyPerson>()],
+    [
+      { label: t('reports:monthly.person'), value: (r) => r.username },
+      { label: t('reports:monthly.department'), value: (r) => (r.department ? departmentName(r.department) : t('reports:none')) },
+      ...figureColumns<MonthlyPerson>(),
+    ],
     rows,
     (r) => r.username,
   );

@@ -10,8 +10,7 @@ export type { AccountSettings };
 
 export const accountApi = {
   get: () => json<AccountSettings>('GET', '/api/account'),
-  update: (patch: AccountPatchBody) =>
-    json<AccountSettings>('PATCH', '/api/account', { json: patch }),
+  update: (patch: AccountPatchBody) => json<AccountSettings>('PATCH', '/api/account', { json: patch }),
 };
 
 /** The language picker of a signed-in page: the choice is saved on the account too. */

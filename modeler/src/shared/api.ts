@@ -81,8 +81,7 @@ export const api = {
   versions: (key: string) => json<DefinitionSummary[]>('GET', `/api/definitions/${enc(key)}/versions`),
   xml: async (key: string, version: number) => (await request('GET', `/api/definitions/${enc(key)}/versions/${version}/xml`)).text(),
   deploy: (xml: string) => json<DeployAnswer>('POST', '/api/definitions', { xml }),
-  form: (key: string, version: number, formKey: string) =>
-    json<Record<string, unknown>>('GET', `/api/definitions/${enc(key)}/versions/${version}/forms/${enc(formKey)}`),
+  form: (key: string, version: number, formKey: string) => json<Record<string, unknown>>('GET', `/api/definitions/${enc(key)}/versions/${version}/forms/${enc(formKey)}`),
   departments: () => json<Department[]>('GET', '/api/departments'),
   connectors: () => json<{ name: string }[]>('GET', '/api/connectors'),
   /** What the signed-in user sees: their departments' open tasks and their own (the server caps a page at 500). */
@@ -91,8 +90,7 @@ export const api = {
   task: (id: string) => json<TaskView & TaskProblems>('GET', `/api/tasks/${enc(id)}`),
   claim: (id: string, version: number) => json<TaskView>('POST', `/api/tasks/${enc(id)}/claim`, body<VersionOnlyBody>({ version })),
   release: (id: string, version: number) => json<TaskView>('POST', `/api/tasks/${enc(id)}/release`, body<VersionOnlyBody>({ version })),
-  complete: (id: string, version: number, variables: Record<string, unknown>) =>
-    json<TaskView>('POST', `/api/tasks/${enc(id)}/complete`, body<CompleteTaskBody>({ version, variables })),
+  complete: (id: string, version: number, variables: Record<string, unknown>) => json<TaskView>('POST', `/api/tasks/${enc(id)}/complete`, body<CompleteTaskBody>({ version, variables })),
   /** The ticket's SLA clocks stop while it waits on the customer / run again (issue 16). */
   waitOnCustomer: (id: string, reason: string) => json<TaskView>('POST', `/api/tasks/${enc(id)}/wait-on-customer`, body<WaitOnCustomerBody>({ reason })),
   resumeSla: (id: string, reason: string) => json<TaskView>('POST', `/api/tasks/${enc(id)}/resume`, body<ResumeSlaBody>(reason ? { reason } : {})),
@@ -101,8 +99,7 @@ export const api = {
     json<TaskView>('POST', `/api/tasks/${enc(id)}/hand-over`, body<HandOverBody>({ version, reason, ...target })),
   comment: (id: string, version: number, text: string) => json<TaskView>('POST', `/api/tasks/${enc(id)}/comments`, body<CommentBody>({ version, text })),
   /** Ends the task with a BPMN error the diagram catches on it. */
-  bpmnError: (id: string, version: number, errorCode: string, reason: string) =>
-    json<TaskView>('POST', `/api/tasks/${enc(id)}/bpmn-error`, body<BpmnErrorBody>({ version, errorCode, reason })),
+  bpmnError: (id: string, version: number, errorCode: string, reason: string) => json<TaskView>('POST', `/api/tasks/${enc(id)}/bpmn-error`, body<BpmnErrorBody>({ version, errorCode, reason })),
   /** Raises an escalation a boundary event on the task catches. */
   escalate: (id: string, version: number, escalationCode: string, reason: string) =>
     json<TaskView>('POST', `/api/tasks/${enc(id)}/escalation`, body<EscalationBody>({ version, escalationCode, reason })),

@@ -160,7 +160,9 @@ async function fillSettings(form: HTMLFormElement): Promise<void> {
     input.setAttribute('aria-label', `${t(`notifications:kindName.${kind}`)}: ${t(`notifications:${channel}`)}`);
     return input;
   };
-  const table = el('table', {},
+  const table = el(
+    'table',
+    {},
     el('thead', {}, el('tr', {}, el('th', { text: t('notifications:settingsTitle') }), el('th', { text: t('notifications:browser') }), el('th', { text: t('notifications:email') }))),
     el('tbody', {}, ...NOTIFICATION_KINDS.map((kind) => el('tr', {}, el('td', { text: t(`notifications:kindName.${kind}`) }), el('td', {}, box(kind, 'browser')), el('td', {}, box(kind, 'email'))))),
   );
@@ -177,9 +179,7 @@ async function fillSettings(form: HTMLFormElement): Promise<void> {
   form.replaceChildren(table, emailLabel, email, save, status);
   form.onsubmit = (event) => {
     event.preventDefault();
-    const notifications = Object.fromEntries(
-      NOTIFICATION_KINDS.map((kind) => [kind, { browser: checked(form, `${kind}.browser`), email: checked(form, `${kind}.email`) }]),
-    );
+    const notifications = Object.fromEntries(NOTIFICATION_KINDS.map((kind) => [kind, { browser: checked(form, `${kind}.browser`), email: checked(form, `${kind}.email`) }]));
     save.disabled = true;
     accountApi
       .update({ notifications, email: email.value.trim() || null })

@@ -63,11 +63,12 @@ export async function signIn(username: string, password: string): Promise<Sessio
   };
   if (!response.ok || !body.user) {
     const retryAfter = response.headers.get('retry-after');
-    const message = response.status === 429 && retryAfter
-      ? t('login:tooMany', { minutes: Math.ceil(Number(retryAfter) / 60) })
-      : response.status === 401
-        ? t('login:wrong')
-        : body.error?.message ?? t('login:failed', { status: response.status });
+    const message =
+      response.status === 429 && retryAfter
+        ? t('login:tooMany', { minutes: Math.ceil(Number(retryAfter) / 60) })
+        : response.status === 401
+          ? t('login:wrong')
+          : (body.error?.message ?? t('login:failed', { status: response.status }));
     throw new Error(message);
   }
   current = { user: body.user, csrfToken: body.csrfToken ?? null };

@@ -90,20 +90,24 @@ function openDecline(visit: DayVisit, panel: HTMLElement, me: string, fail: (err
   const reason = el('textarea');
   reason.rows = 2;
   reason.maxLength = 2000;
-  const send = button(t('field:day.decline'), () => {
-    if (!reason.value.trim()) {
-      fail(new Error(t('field:day.declineReason')));
-      return;
-    }
-    send.disabled = true;
-    json('POST', `/api/tasks/${encodeURIComponent(visit.taskId)}/decline`, { json: { reason: reason.value.trim() } })
-      .then(() => {
-        say(t('field:day.declined'));
-        return load(me);
-      })
-      .catch(fail)
-      .finally(() => (send.disabled = false));
-  }, { className: 'primary' });
+  const send = button(
+    t('field:day.decline'),
+    () => {
+      if (!reason.value.trim()) {
+        fail(new Error(t('field:day.declineReason')));
+        return;
+      }
+      send.disabled = true;
+      json('POST', `/api/tasks/${encodeURIComponent(visit.taskId)}/decline`, { json: { reason: reason.value.trim() } })
+        .then(() => {
+          say(t('field:day.declined'));
+          return load(me);
+        })
+        .catch(fail)
+        .finally(() => (send.disabled = false));
+    },
+    { className: 'primary' },
+  );
   panel.replaceChildren(field(t('field:day.declineReason'), reason, `decline-${visit.taskId}`), send);
   reason.focus();
 }

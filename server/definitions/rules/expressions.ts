@@ -8,14 +8,7 @@ import { isFeel } from './no-code.js';
 import type { RuleContext } from './rule-context.js';
 
 /** User task attributes the runtime resolves as expressions when the task opens. */
-const USER_TASK_EXPRESSIONS = [
-  'assignee',
-  'candidateGroups',
-  'candidateUsers',
-  'dueDate',
-  'followUpDate',
-  'priority',
-] as const;
+const USER_TASK_EXPRESSIONS = ['assignee', 'candidateGroups', 'candidateUsers', 'dueDate', 'followUpDate', 'priority'] as const;
 
 function checkText(context: RuleContext, owner: ModdleElement, what: string, value: string | undefined): void {
   if (value === undefined || !isExpression(value)) return;

@@ -32,9 +32,6 @@ function warnMissingForms(context: RuleContext, formKeys: ReadonlySet<string>): 
     // A formKey computed at run time cannot be looked up here.
     if (formKey === undefined || isExpression(formKey) || formKeys.has(formKey)) continue;
     if (extensions(task, 'camunda:FormData').length > 0 || extensions(task, 'camunda:FormProperty').length > 0) continue;
-    context.findings.warn(
-      task,
-      `${describe(task)} has the form key '${formKey}', but the diagram has no task form with that key: the inbox will show only "Complete", without fields`,
-    );
+    context.findings.warn(task, `${describe(task)} has the form key '${formKey}', but the diagram has no task form with that key: the inbox will show only "Complete", without fields`);
   }
 }

@@ -45,14 +45,15 @@ function checkServiceTask(task: ModdleElement, context: RuleContext): void {
   const jobType = zeebeType(task);
   const name = connectorName({ type, topic, implementation: trimmed(task, 'implementation'), expression, extensionElements: { values: extensionValues(task) } });
   if (name === null) {
-    const decision = trimmed(task, 'camunda:decisionRef') ?? extensions(task, 'zeebe:CalledDecision').map((called) => trimmed(called, 'decisionId')).find((id) => id !== undefined);
+    const decision =
+      trimmed(task, 'camunda:decisionRef') ??
+      extensions(task, 'zeebe:CalledDecision')
+        .map((called) => trimmed(called, 'decisionId'))
+        .find((id) => id !== undefined);
     let why = 'names no handler';
     if (decision !== undefined) why = `uses the DMN decision '${decision}', which Baton does not evaluate, and names no handler`;
     else if (expression !== undefined) why = `runs the expression ${expression} (a Java bean call in Camunda 7), which Baton does not run`;
-    context.findings.error(
-      task,
-      `${describe(task)} ${why}; set its implementation to one of: ${known(context)} (or camunda:type="external" with that topic)`,
-    );
+    context.findings.error(task, `${describe(task)} ${why}; set its implementation to one of: ${known(context)} (or camunda:type="external" with that topic)`);
     return;
   }
   if (!context.options.knownHandlers.has(name) && (type === 'external' || jobType !== undefined)) {

@@ -38,10 +38,7 @@ export function ticketPrefix(process: ModdleElement, key: string, findings: Find
   if (declared === undefined) return derivePrefix(key);
   const value = declared.trim();
   if (!TICKET_PREFIX.test(value)) {
-    findings.error(
-      process,
-      `${describe(process)} sets ticketPrefix '${value}', but a ticket prefix must be 1 to 6 uppercase letters or digits (e.g. 'HD')`,
-    );
+    findings.error(process, `${describe(process)} sets ticketPrefix '${value}', but a ticket prefix must be 1 to 6 uppercase letters or digits (e.g. 'HD')`);
     return derivePrefix(key);
   }
   return value;
@@ -61,7 +58,10 @@ export function startTimers(process: ModdleElement, findings: Findings): StartTi
         const value = (text(child(definition, timerType) ?? definition, 'body') ?? '').trim();
         if (child(definition, timerType) === undefined || value === '') continue;
         if (value.startsWith('=') || value.includes('${') || value.includes('#{')) {
-          findings.warn(node, `${describe(node)} has a timer whose ${timerType} is an expression: the process cannot start itself by it (there are no variables before an instance exists); an instance started through the API waits for it`);
+          findings.warn(
+            node,
+            `${describe(node)} has a timer whose ${timerType} is an expression: the process cannot start itself by it (there are no variables before an instance exists); an instance started through the API waits for it`,
+          );
         } else {
           result.push({ elementId: idOf(node) ?? '', timerType, value });
         }
@@ -81,10 +81,7 @@ export function startMessages(process: ModdleElement, findings: Findings): strin
       const message = child(definition, 'messageRef');
       const name = message === undefined ? undefined : trimmed(message, 'name');
       if (name === undefined) {
-        findings.error(
-          node,
-          `${describe(node)} is a message start event without a named message; pick or create a message with a name, which intake uses to start the process`,
-        );
+        findings.error(node, `${describe(node)} is a message start event without a named message; pick or create a message with a name, which intake uses to start the process`);
       } else {
         names.add(name);
       }

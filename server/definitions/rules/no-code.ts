@@ -22,10 +22,7 @@ function scriptLanguage(format: string | undefined): string {
 const JAVA_ATTRIBUTES = ['class', 'delegateExpression', 'variableMappingClass', 'variableMappingDelegateExpression'] as const;
 
 function checkScriptTask(element: ModdleElement, context: RuleContext): void {
-  context.findings.error(
-    element,
-    `${describe(element)} runs ${scriptLanguage(text(element, 'scriptFormat'))}, which Baton does not allow; use a service task with a named handler`,
-  );
+  context.findings.error(element, `${describe(element)} runs ${scriptLanguage(text(element, 'scriptFormat'))}, which Baton does not allow; use a service task with a named handler`);
 }
 
 function checkFormalExpression(element: ModdleElement, context: RuleContext): void {
@@ -35,17 +32,11 @@ function checkFormalExpression(element: ModdleElement, context: RuleContext): vo
   const article = isCondition ? 'a' : 'an';
   const language = trimmed(element, 'language');
   if (language !== undefined && !isFeel(language)) {
-    context.findings.error(
-      owner,
-      `${describe(owner)} has ${article} ${what} in '${language}', which Baton does not run; remove the language attribute (for \${...} or =FEEL) or set it to feel`,
-    );
+    context.findings.error(owner, `${describe(owner)} has ${article} ${what} in '${language}', which Baton does not run; remove the language attribute (for \${...} or =FEEL) or set it to feel`);
   }
   const resource = trimmed(element, 'camunda:resource');
   if (resource !== undefined) {
-    context.findings.error(
-      owner,
-      `${describe(owner)} loads its ${what} from the script resource '${resource}', which Baton does not run; write the ${what} inline as FEEL or \${...}`,
-    );
+    context.findings.error(owner, `${describe(owner)} loads its ${what} from the script resource '${resource}', which Baton does not run; write the ${what} inline as FEEL or \${...}`);
   }
 }
 
@@ -104,10 +95,7 @@ function checkJava(element: ModdleElement, context: RuleContext): void {
   for (const attribute of JAVA_ATTRIBUTES) {
     const value = trimmed(element, `camunda:${attribute}`);
     if (value === undefined) continue;
-    context.findings.error(
-      owner,
-      `${describe(owner)} runs Java code (camunda:${attribute}="${value}"), which Baton does not run; name one of Baton's handlers instead`,
-    );
+    context.findings.error(owner, `${describe(owner)} runs Java code (camunda:${attribute}="${value}"), which Baton does not run; name one of Baton's handlers instead`);
   }
 }
 

@@ -20,11 +20,11 @@ export function checkExecutable(definitions: ModdleElement, findings: Findings):
     );
   } else if (executable.length > 1) {
     for (const process of executable) {
-      const others = executable.filter((other) => other !== process).map(describe).join(', ');
-      findings.error(
-        process,
-        `${describe(process)} is executable, and so is ${others}; only one process per diagram may be executable, so mark the others as not executable`,
-      );
+      const others = executable
+        .filter((other) => other !== process)
+        .map(describe)
+        .join(', ');
+      findings.error(process, `${describe(process)} is executable, and so is ${others}; only one process per diagram may be executable, so mark the others as not executable`);
     }
   }
   return executable;
@@ -69,4 +69,3 @@ export function runnableProcesses(definitions: ModdleElement, executable: readon
   }
   return processes.filter((process) => runnable.has(process));
 }
-

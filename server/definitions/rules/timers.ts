@@ -35,10 +35,7 @@ function checkLiteral(kind: TimerKind, value: string, owner: ModdleElement, cont
   if (problem !== null) {
     context.findings.error(owner, `${describe(owner)} has the timer ${kind} '${value}', which ${problem}`);
   } else if (!parsed.hasZone) {
-    context.findings.warn(
-      owner,
-      `${describe(owner)} has the timer ${kind} '${value}' without a time zone; it will be read in the server's time zone (add Z or an offset such as +01:00)`,
-    );
+    context.findings.warn(owner, `${describe(owner)} has the timer ${kind} '${value}' without a time zone; it will be read in the server's time zone (add Z or an offset such as +01:00)`);
   }
 }
 
@@ -60,10 +57,7 @@ function checkTimer(definition: ModdleElement, context: RuleContext): void {
     return;
   }
   if (set.length > 1) {
-    context.findings.error(
-      owner,
-      `${describe(owner)} sets ${set.map(({ kind }) => kind).join(' and ')}; a timer takes exactly one of duration, date or cycle`,
-    );
+    context.findings.error(owner, `${describe(owner)} sets ${set.map(({ kind }) => kind).join(' and ')}; a timer takes exactly one of duration, date or cycle`);
   }
   for (const { kind, value } of set) {
     if (isExpression(value)) {

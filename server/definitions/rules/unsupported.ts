@@ -83,4 +83,3 @@ export function checkSupportedElements(context: RuleContext): void {
   }
   for (const element of context.runnableElements) checkElement(element, processIds, context);
 }
-

@@ -24,10 +24,7 @@ export function checkWaits(context: RuleContext): void {
     for (const definition of children(element, 'eventDefinitions')) {
       if (!definition.$instanceOf('bpmn:MessageEventDefinition') || messageName(definition) !== undefined) continue;
       const owner = ownerOf(definition);
-      context.findings.error(
-        owner,
-        `${describe(owner)} waits for a message without a name, so nothing could ever deliver it; pick or create a message with a name`,
-      );
+      context.findings.error(owner, `${describe(owner)} waits for a message without a name, so nothing could ever deliver it; pick or create a message with a name`);
     }
   }
 }

@@ -20,7 +20,7 @@ function text(value: unknown): string {
  */
 export const emailConnector: Connector = {
   name: 'email',
-  description: 'Queues an email in the outbox: inputs `to` and either `template` (a catalog email in the customer\'s language) or `subject` and `body`.',
+  description: "Queues an email in the outbox: inputs `to` and either `template` (a catalog email in the customer's language) or `subject` and `body`.",
   async run(call) {
     const to = text(call.input['to']).trim();
     if (!EMAIL.test(to)) {

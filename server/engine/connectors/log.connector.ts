@@ -6,10 +6,7 @@ export const logConnector: Connector = {
   description: 'Writes the `message` input to the server log.',
   async run(call) {
     const message = call.input['message'];
-    call.logger.info(
-      { instanceId: call.instanceId, ticketNumber: call.ticketNumber, elementId: call.elementId },
-      typeof message === 'string' && message ? message : `${call.elementId} reached`,
-    );
+    call.logger.info({ instanceId: call.instanceId, ticketNumber: call.ticketNumber, elementId: call.elementId }, typeof message === 'string' && message ? message : `${call.elementId} reached`);
     return undefined;
   },
 };

@@ -175,21 +175,14 @@ export function evaluateExpression(text: string, variables: Record<string, unkno
     case 'value':
       return run('Expression', text, compiled.feel, compiled.offset, variables);
     case 'template':
-      return compiled.parts
-        .map((part) =>
-          part.kind === 'text' ? part.text : asText(run('Expression', text, part.feel, part.offset, variables)),
-        )
-        .join('');
+      return compiled.parts.map((part) => (part.kind === 'text' ? part.text : asText(run('Expression', text, part.feel, part.offset, variables)))).join('');
   }
 }
 
 /** Why a text cannot be a condition at all, before any variables are seen. */
 function conditionShapeProblem(text: string, compiled: Compiled): string | null {
   if (compiled.kind === 'literal') {
-    return (
-      `Condition "${shown(text)}" is not an expression: write it as \${...} or as FEEL starting with "="` +
-      ' (plain text would always be taken)'
-    );
+    return `Condition "${shown(text)}" is not an expression: write it as \${...} or as FEEL starting with "="` + ' (plain text would always be taken)';
   }
   if (compiled.kind === 'template') {
     return `Condition "${shown(text)}" mixes text with \${...}, so it gives text, not true or false`;

@@ -89,14 +89,8 @@ export function feelSyntaxProblem(feel: string, offset = 0): string | null {
       }
       if (isStrayUnaryTest(node.name, node.node.firstChild?.name, parentName)) {
         const operator = node.node.firstChild ?? node.node;
-        const why =
-          parentName === 'Comparison' || parentName === 'SimplePositiveUnaryTest'
-            ? 'two comparison operators in a row'
-            : 'a comparison operator with nothing on its left';
-        problem = syntaxReason(feel, operator.from, operator.to, parentName, offset).replace(
-          / at character \d+/,
-          (where) => `${where}: ${why}`,
-        );
+        const why = parentName === 'Comparison' || parentName === 'SimplePositiveUnaryTest' ? 'two comparison operators in a row' : 'a comparison operator with nothing on its left';
+        problem = syntaxReason(feel, operator.from, operator.to, parentName, offset).replace(/ at character \d+/, (where) => `${where}: ${why}`);
         return false;
       }
       return undefined;
@@ -111,12 +105,7 @@ export function feelSyntaxProblem(feel: string, offset = 0): string | null {
  * anywhere else this is a typo, usually JavaScript's `==`.
  */
 function isStrayUnaryTest(name: string, firstChild: string | undefined, parentName: string | null): boolean {
-  return (
-    name === 'SimplePositiveUnaryTest' &&
-    firstChild === 'CompareOp' &&
-    parentName !== 'PositiveUnaryTest' &&
-    parentName !== 'List'
-  );
+  return name === 'SimplePositiveUnaryTest' && firstChild === 'CompareOp' && parentName !== 'PositiveUnaryTest' && parentName !== 'List';
 }
 
 /** FEEL results that are functions cannot be stored as variables or shown as text. */

@@ -33,19 +33,13 @@ interface Token {
   index: number;
 }
 
-const KEYWORDS = new Set([
-  'true', 'false', 'null', 'empty', 'not', 'and', 'or',
-  'eq', 'ne', 'lt', 'gt', 'le', 'ge', 'div', 'mod', 'instanceof',
-]);
+const KEYWORDS = new Set(['true', 'false', 'null', 'empty', 'not', 'and', 'or', 'eq', 'ne', 'lt', 'gt', 'le', 'ge', 'div', 'mod', 'instanceof']);
 
 /**
  * Names FEEL reads as syntax unless a variable of that name happens to exist, so `${x.for}` would
  * parse for one instance and not for the next. Refusing them up front gives one clear message.
  */
-const FEEL_KEYWORDS = new Set([
-  'if', 'then', 'else', 'for', 'in', 'return', 'some', 'every', 'satisfies',
-  'instance', 'function', 'external', 'between', 'and', 'or', 'true', 'false', 'null',
-]);
+const FEEL_KEYWORDS = new Set(['if', 'then', 'else', 'for', 'in', 'return', 'some', 'every', 'satisfies', 'instance', 'function', 'external', 'between', 'and', 'or', 'true', 'false', 'null']);
 
 /** Parses after a dot, but on its own `of` is part of `instance of`. */
 const FEEL_ROOT_KEYWORDS = new Set([...FEEL_KEYWORDS, 'of']);
@@ -57,10 +51,7 @@ const ENGINE_OBJECTS = new Set(['execution', 'task', 'this', 'externalTask', 'au
 const FORBIDDEN_SEGMENTS = new Set(['constructor', '__proto__', 'prototype']);
 
 // Longest first, so `<=` is not read as `<` followed by `=`.
-const OPERATORS = [
-  '==', '!=', '<=', '>=', '&&', '||', '+=', '->',
-  '<', '>', '!', '+', '-', '*', '/', '%', '(', ')', '.', '?', ':', '[', ']', ',', '=', ';', '{', '}',
-];
+const OPERATORS = ['==', '!=', '<=', '>=', '&&', '||', '+=', '->', '<', '>', '!', '+', '-', '*', '/', '%', '(', ')', '.', '?', ':', '[', ']', ',', '=', ';', '{', '}'];
 
 const BRACKETS_UNSUPPORTED = 'brackets "[...]" are not supported (use a.b paths, or a FEEL expression starting with "=")';
 
@@ -280,10 +271,7 @@ class Parser {
   }
 
   private relational(): string {
-    return this.binary(
-      { '<': '<', lt: '<', '<=': '<=', le: '<=', '>': '>', gt: '>', '>=': '>=', ge: '>=' },
-      () => this.additive(),
-    );
+    return this.binary({ '<': '<', lt: '<', '<=': '<=', le: '<=', '>': '>', gt: '>', '>=': '>=', ge: '>=' }, () => this.additive());
   }
 
   private additive(): string {

@@ -20,7 +20,14 @@ export const passUp: ActionHandler<ActionOf<'pass-up'>> = {
       type: 'task.passed-up',
       actor: action.actor,
       elementId: task.elementId,
-      data: { taskId: task.id, version: task.version, from: { department: task.department, assignee: task.assignee }, to: { department: null }, reason: action.reason, timerElementId: timer.elementId },
+      data: {
+        taskId: task.id,
+        version: task.version,
+        from: { department: task.department, assignee: task.assignee },
+        to: { department: null },
+        reason: action.reason,
+        timerElementId: timer.elementId,
+      },
     });
     return 'go';
   },

@@ -177,8 +177,6 @@ export class PgAgendaBackend implements AgendaBackend {
   /** Tells every node's agenda about a job Baton committed; never rejects (a missed notification only delays the job). */
   async notify(job: Pick<JobParameters, '_id' | 'name' | 'nextRunAt' | 'priority'>): Promise<void> {
     if (!job._id) return;
-    await this.notificationChannel
-      .publish({ jobId: job._id, jobName: job.name, nextRunAt: job.nextRunAt, priority: job.priority, timestamp: new Date(), source: 'baton' })
-      .catch(() => undefined);
+    await this.notificationChannel.publish({ jobId: job._id, jobName: job.name, nextRunAt: job.nextRunAt, priority: job.priority, timestamp: new Date(), source: 'baton' }).catch(() => undefined);
   }
 }

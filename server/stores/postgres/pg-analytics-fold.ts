@@ -52,11 +52,12 @@ export class PgAnalyticsFold {
     const [processKey, version] = splitDefinition(row.definition_id);
     switch (row.type) {
       case 'instance.started':
-        await this.run(
-          'insertInstance',
-          `INSERT INTO analytics_instances (instance_id, process_key, version, started_at, status) VALUES ($1, $2, $3, $4, 'running') ON CONFLICT DO NOTHING`,
-          [row.instance_id, processKey, version, row.at],
-        );
+        await this.run('insertInstance', `INSERT INTO analytics_instances (instance_id, process_key, version, started_at, status) VALUES ($1, $2, $3, $4, 'running') ON CONFLICT DO NOTHING`, [
+          row.instance_id,
+          processKey,
+          version,
+          row.at,
+        ]);
         return;
       case 'instance.completed':
       case 'instance.cancelled': {
@@ -66,7 +67,11 @@ export class PgAnalyticsFold {
         await this.run('endInstance', 'UPDATE analytics_instances SET ended_at = $2, status = $3 WHERE instance_id = $1', [row.instance_id, row.at, status]);
         // Resolved: the last user task completed, and no other user task after it, ended the ticket.
         if (status === 'completed' && instance?.last_completer) {
-          await this.run('resolve', 'UPDATE analytics_instances SET resolver = $2, resolver_department = $3 WHERE instance_id = $1', [row.instance_id, instance.last_completer, instance.last_department]);
+          await this.run('resolve', 'UPDATE analytics_instances SET resolver = $2, resolver_department = $3 WHERE instance_id = $1', [
+            row.instance_id,
+            instance.last_completer,
+            instance.last_department,
+          ]);
           await this.action(row, 'resolved', instance.last_completer, instance.last_department, processKey, instance.last_task_id, null);
         }
         return;
@@ -120,11 +125,9 @@ export class PgAnalyticsFold {
       );
       // A new staff task pending: whoever completed the last one did not end the ticket.
       if (!customer) {
-        await this.run(
-          'taskOpened',
-          'UPDATE analytics_instances SET user_tasks = user_tasks + 1, last_completer = NULL, last_department = NULL, last_task_id = NULL WHERE instance_id = $1',
-          [row.instance_id],
-        );
+        await this.run('taskOpened', 'UPDATE analytics_instances SET user_tasks = user_tasks + 1, last_completer = NULL, last_department = NULL, last_task_id = NULL WHERE instance_id = $1', [
+          row.instance_id,
+        ]);
       }
       return;
     }
@@ -192,15 +195,21 @@ export class PgAnalyticsFold {
 
   /** A new owner's handling starts now; back in a queue, nobody handles it. */
   private async setOwner(taskId: string, owner: string | null, department: string | null, at: string): Promise<void> {
-    await this.run('setOwner', 'UPDATE analytics_tasks SET owner = $2, department = $3, work_from = CASE WHEN $2::text IS NULL THEN NULL ELSE $4 END WHERE task_id = $1', [taskId, owner, department, at]);
+    await this.run('setOwner', 'UPDATE analytics_tasks SET owner = $2, department = $3, work_from = CASE WHEN $2::text IS NULL THEN NULL ELSE $4 END WHERE task_id = $1', [
+      taskId,
+      owner,
+      department,
+      at,
+    ]);
   }
 
   private async bumpInstance(instanceId: string, passUps: number, handOvers: number, escalations: number): Promise<void> {
-    await this.run(
-      'bumpInstance',
-      'UPDATE analytics_instances SET pass_ups = pass_ups + $2, hand_overs = hand_overs + $3, escalations = escalations + $4 WHERE instance_id = $1',
-      [instanceId, passUps, handOvers, escalations],
-    );
+    await this.run('bumpInstance', 'UPDATE analytics_instances SET pass_ups = pass_ups + $2, hand_overs = hand_overs + $3, escalations = escalations + $4 WHERE instance_id = $1', [
+      instanceId,
+      passUps,
+      handOvers,
+      escalations,
+    ]);
   }
 
   private async customerWait(instanceId: string, wait: number | null): Promise<void> {

@@ -124,16 +124,14 @@ export class PgAnalyticsStore implements AnalyticsStore {
         values: [range.from, range.to],
       });
       return {
-        actions: actions.rows.map(
-          (row): ActionFact => ({
-            kind: row.kind as ActionFact['kind'],
-            username: row.username,
-            department: row.department,
-            instanceId: row.instance_id,
-            processKey: row.process_key,
-            durationMs: row.duration_ms,
-          }),
-        ),
+        actions: actions.rows.map((row): ActionFact => ({
+          kind: row.kind as ActionFact['kind'],
+          username: row.username,
+          department: row.department,
+          instanceId: row.instance_id,
+          processKey: row.process_key,
+          durationMs: row.duration_ms,
+        })),
         feedback: feedback.rows.map((row): FeedbackFact => ({ instanceId: row.instance_id, rating: row.rating })),
       };
     });
@@ -142,7 +140,16 @@ export class PgAnalyticsStore implements AnalyticsStore {
   async activityFacts(processKey: string, range: TimeRange, version?: number): Promise<ActivityFacts> {
     return snapshot(this.pool, async (client) => {
       const v = version ?? null;
-      const tasks = await client.query<{ element_id: string; customer: boolean; created_at: string; ended_at: string | null; due_at: string | null; escalated: boolean; queue_ms: number | null; work_ms: number | null }>({
+      const tasks = await client.query<{
+        element_id: string;
+        customer: boolean;
+        created_at: string;
+        ended_at: string | null;
+        due_at: string | null;
+        escalated: boolean;
+        queue_ms: number | null;
+        work_ms: number | null;
+      }>({
         name: 'baton.analytics.activityTasks',
         text: `SELECT element_id, customer, created_at, ended_at, due_at, escalated, queue_ms, work_ms
                FROM analytics_tasks WHERE process_key = $1 AND created_at >= $2 AND created_at < $3 AND ($4::integer IS NULL OR version = $4)
@@ -150,18 +157,16 @@ export class PgAnalyticsStore implements AnalyticsStore {
         values: [processKey, range.from, range.to, v],
       });
       return {
-        tasks: tasks.rows.map(
-          (row): ActivityTaskFact => ({
-            elementId: row.element_id,
-            customer: row.customer,
-            createdAt: row.created_at,
-            endedAt: row.ended_at,
-            dueAt: row.due_at,
-            escalated: row.escalated,
-            queueMs: row.queue_ms,
-            workMs: row.work_ms,
-          }),
-        ),
+        tasks: tasks.rows.map((row): ActivityTaskFact => ({
+          elementId: row.element_id,
+          customer: row.customer,
+          createdAt: row.created_at,
+          endedAt: row.ended_at,
+          dueAt: row.due_at,
+          escalated: row.escalated,
+          queueMs: row.queue_ms,
+          workMs: row.work_ms,
+        })),
         elements: await elements(client, processKey, range, v),
       };
     });
@@ -197,43 +202,39 @@ export class PgAnalyticsStore implements AnalyticsStore {
         values: [processKey, range.from, range.to, v],
       });
       return {
-        tasks: tasks.rows.map(
-          (row): TaskFact => ({
-            taskId: row.task_id,
-            instanceId: row.instance_id,
-            version: row.version,
-            elementId: row.element_id,
-            department: row.department,
-            customer: row.customer,
-            completedBy: row.completed_by,
-            createdAt: row.created_at,
-            endedAt: row.ended_at,
-            status: row.status as TaskFact['status'],
-            dueAt: row.due_at,
-            escalated: row.escalated,
-            reopened: row.reopened,
-            queueMs: row.queue_ms,
-            workMs: row.work_ms,
-          }),
-        ),
+        tasks: tasks.rows.map((row): TaskFact => ({
+          taskId: row.task_id,
+          instanceId: row.instance_id,
+          version: row.version,
+          elementId: row.element_id,
+          department: row.department,
+          customer: row.customer,
+          completedBy: row.completed_by,
+          createdAt: row.created_at,
+          endedAt: row.ended_at,
+          status: row.status as TaskFact['status'],
+          dueAt: row.due_at,
+          escalated: row.escalated,
+          reopened: row.reopened,
+          queueMs: row.queue_ms,
+          workMs: row.work_ms,
+        })),
         elements: counts,
-        instances: instances.rows.map(
-          (row): InstanceFact => ({
-            instanceId: row.instance_id,
-            version: row.version,
-            startedAt: row.started_at,
-            endedAt: row.ended_at,
-            status: row.status,
-            userTasks: row.user_tasks,
-            passUps: row.pass_ups,
-            handOvers: row.hand_overs,
-            escalations: row.escalations,
-            resolver: row.resolver,
-            resolverDepartment: row.resolver_department,
-            customerWaitMs: row.customer_wait_ms,
-            rating: row.rating,
-          }),
-        ),
+        instances: instances.rows.map((row): InstanceFact => ({
+          instanceId: row.instance_id,
+          version: row.version,
+          startedAt: row.started_at,
+          endedAt: row.ended_at,
+          status: row.status,
+          userTasks: row.user_tasks,
+          passUps: row.pass_ups,
+          handOvers: row.hand_overs,
+          escalations: row.escalations,
+          resolver: row.resolver,
+          resolverDepartment: row.resolver_department,
+          customerWaitMs: row.customer_wait_ms,
+          rating: row.rating,
+        })),
       };
     });
   }

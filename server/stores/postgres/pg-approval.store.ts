@@ -25,8 +25,17 @@ export class PgApprovalStore implements ApprovalStore {
 
   async insert(approval: ApprovalRecord): Promise<void> {
     await query(this.pool, `INSERT INTO approvals (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, [
-      approval.id, approval.kind, approval.instanceId, JSON.stringify(approval.request), approval.reason, approval.requestedBy,
-      approval.requestedAt, approval.status, approval.decidedBy, approval.decidedAt, approval.note,
+      approval.id,
+      approval.kind,
+      approval.instanceId,
+      JSON.stringify(approval.request),
+      approval.reason,
+      approval.requestedBy,
+      approval.requestedAt,
+      approval.status,
+      approval.decidedBy,
+      approval.decidedAt,
+      approval.note,
     ]);
   }
 
@@ -44,11 +53,13 @@ export class PgApprovalStore implements ApprovalStore {
 
   /** One conditional statement: of two admins deciding at once, the second finds it decided. */
   async decide(id: string, decision: Pick<ApprovalRecord, 'status' | 'decidedBy' | 'decidedAt' | 'note'>): Promise<boolean> {
-    const result = await query(
-      this.pool,
-      "UPDATE approvals SET status = $1, decided_by = $2, decided_at = $3, note = $4 WHERE id = $5 AND status = 'pending'",
-      [decision.status, decision.decidedBy, decision.decidedAt, decision.note, id],
-    );
+    const result = await query(this.pool, "UPDATE approvals SET status = $1, decided_by = $2, decided_at = $3, note = $4 WHERE id = $5 AND status = 'pending'", [
+      decision.status,
+      decision.decidedBy,
+      decision.decidedAt,
+      decision.note,
+      id,
+    ]);
     return (result.rowCount ?? 0) > 0;
   }
 

@@ -50,7 +50,13 @@ export class PgAuditCheckpointStore implements AuditCheckpointStore {
       };
       const checkpoint: AuditCheckpoint = { ...body, signature: sign(body) };
       await client.query(`INSERT INTO audit_checkpoints (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
-        checkpoint.id, checkpoint.at, checkpoint.prevSignature, checkpoint.headCount, checkpoint.headsDigest, checkpoint.keyId, checkpoint.signature,
+        checkpoint.id,
+        checkpoint.at,
+        checkpoint.prevSignature,
+        checkpoint.headCount,
+        checkpoint.headsDigest,
+        checkpoint.keyId,
+        checkpoint.signature,
       ]);
       // One statement for all heads: a checkpoint after a busy hour seals thousands.
       await client.query(
@@ -83,20 +89,14 @@ export class PgAuditCheckpointStore implements AuditCheckpointStore {
   }
 
   async heads(checkpointId: number): Promise<CheckpointHead[]> {
-    const result = await query<HeadRow>(
-      this.pool,
-      'SELECT instance_id, checkpoint_id, seq, hash FROM audit_checkpoint_heads WHERE checkpoint_id = $1 ORDER BY instance_id COLLATE "C"',
-      [checkpointId],
-    );
+    const result = await query<HeadRow>(this.pool, 'SELECT instance_id, checkpoint_id, seq, hash FROM audit_checkpoint_heads WHERE checkpoint_id = $1 ORDER BY instance_id COLLATE "C"', [
+      checkpointId,
+    ]);
     return result.rows.map(toHead);
   }
 
   async sealedHeads(instanceId: string): Promise<SealedHead[]> {
-    const result = await query<HeadRow>(
-      this.pool,
-      'SELECT instance_id, checkpoint_id, seq, hash FROM audit_checkpoint_heads WHERE instance_id = $1 ORDER BY checkpoint_id',
-      [instanceId],
-    );
+    const result = await query<HeadRow>(this.pool, 'SELECT instance_id, checkpoint_id, seq, hash FROM audit_checkpoint_heads WHERE instance_id = $1 ORDER BY checkpoint_id', [instanceId]);
     return result.rows.map((row) => ({ ...toHead(row), checkpointId: row.checkpoint_id }));
   }
 }

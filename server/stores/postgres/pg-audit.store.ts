@@ -43,11 +43,7 @@ export class PgAuditStore implements AuditStore {
 
   async lastAt(instanceId: string, elementIds: readonly string[]): Promise<AuditEvent | null> {
     if (elementIds.length === 0) return null;
-    const result = await query<AuditRow>(
-      this.pool,
-      `SELECT ${COLUMNS} FROM audit_events WHERE instance_id = $1 AND element_id = ANY($2::text[]) ORDER BY seq DESC LIMIT 1`,
-      [instanceId, elementIds],
-    );
+    const result = await query<AuditRow>(this.pool, `SELECT ${COLUMNS} FROM audit_events WHERE instance_id = $1 AND element_id = ANY($2::text[]) ORDER BY seq DESC LIMIT 1`, [instanceId, elementIds]);
     const row = result.rows[0];
     return row ? toEvent(row) : null;
   }
@@ -65,8 +61,16 @@ export class PgAuditStore implements AuditStore {
       text: `INSERT INTO audit_events (${COLUMNS})
              SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::json[], $9::text[], $10::text[])`,
       values: [
-        column((e) => e.instanceId), column((e) => e.seq), column((e) => e.type), column((e) => e.at), column((e) => e.actor),
-        column((e) => e.elementId), column((e) => e.definitionId), column((e) => JSON.stringify(e.data)), column((e) => e.prevHash), column((e) => e.hash),
+        column((e) => e.instanceId),
+        column((e) => e.seq),
+        column((e) => e.type),
+        column((e) => e.at),
+        column((e) => e.actor),
+        column((e) => e.elementId),
+        column((e) => e.definitionId),
+        column((e) => JSON.stringify(e.data)),
+        column((e) => e.prevHash),
+        column((e) => e.hash),
       ],
     });
   }

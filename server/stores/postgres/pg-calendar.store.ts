@@ -42,10 +42,7 @@ export class PgCalendarStore implements CalendarStore {
   }
 
   async departmentCalendars(): Promise<Record<string, string>> {
-    const result = await query<{ department_id: string; calendar_id: string }>(
-      this.pool,
-      'SELECT department_id, calendar_id FROM department_calendars ORDER BY department_id COLLATE "C"',
-    );
+    const result = await query<{ department_id: string; calendar_id: string }>(this.pool, 'SELECT department_id, calendar_id FROM department_calendars ORDER BY department_id COLLATE "C"');
     return Object.fromEntries(result.rows.map((row) => [row.department_id, row.calendar_id]));
   }
 

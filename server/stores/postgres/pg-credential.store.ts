@@ -21,7 +21,13 @@ export class PgCredentialStore implements CredentialStore {
 
   async insert(credential: CredentialRecord): Promise<void> {
     await query(this.pool, `INSERT INTO credentials (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
-      credential.id, credential.secretHash, credential.kind, credential.userId, credential.csrfToken, credential.createdAt, credential.expiresAt,
+      credential.id,
+      credential.secretHash,
+      credential.kind,
+      credential.userId,
+      credential.csrfToken,
+      credential.createdAt,
+      credential.expiresAt,
     ]);
   }
 

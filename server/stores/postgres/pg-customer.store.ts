@@ -41,9 +41,7 @@ export class PgCustomerStore implements CustomerStore {
     await client.query(
       `INSERT INTO customer_tickets (token_hash, instance_id, created_at, expires_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (instance_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at, expires_at = excluded.expires_at`,
-      [
-        access.tokenHash, access.instanceId, access.createdAt, access.expiresAt,
-      ],
+      [access.tokenHash, access.instanceId, access.createdAt, access.expiresAt],
     );
   }
 
@@ -70,7 +68,16 @@ export class PgCustomerStore implements CustomerStore {
   /** In the step's transaction (commitStep): a refused step keeps none of its files. */
   async insertUploadIn(client: Queryable, upload: CustomerUpload): Promise<void> {
     await client.query(`INSERT INTO customer_uploads (${UPLOAD_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
-      upload.id, upload.instanceId, upload.taskId, upload.field, upload.filename, upload.contentType, upload.size, upload.sha256, upload.data, upload.createdAt,
+      upload.id,
+      upload.instanceId,
+      upload.taskId,
+      upload.field,
+      upload.filename,
+      upload.contentType,
+      upload.size,
+      upload.sha256,
+      upload.data,
+      upload.createdAt,
     ]);
   }
 

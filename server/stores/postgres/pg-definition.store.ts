@@ -23,10 +23,8 @@ interface DefinitionRow extends SummaryRow {
   xml: string;
 }
 
-const SUMMARY_COLUMNS =
-  'd.id, d.process_key, d.version, d.name, d.hash, d.ticket_prefix, d.start_messages, d.start_timers, d.deployed_at, d.warnings';
-const IS_LATEST =
-  'd.version = (SELECT MAX(l.version) FROM definitions l WHERE l.process_key = d.process_key)';
+const SUMMARY_COLUMNS = 'd.id, d.process_key, d.version, d.name, d.hash, d.ticket_prefix, d.start_messages, d.start_timers, d.deployed_at, d.warnings';
+const IS_LATEST = 'd.version = (SELECT MAX(l.version) FROM definitions l WHERE l.process_key = d.process_key)';
 
 export class PgDefinitionStore implements DefinitionStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -39,9 +37,17 @@ export class PgDefinitionStore implements DefinitionStore {
              start_messages, start_timers, deployed_at, warnings)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
           [
-            definition.id, definition.key, definition.version, definition.name, definition.xml, definition.hash,
-            definition.ticketPrefix, JSON.stringify(definition.startMessages), JSON.stringify(definition.startTimers),
-            definition.deployedAt, JSON.stringify(definition.warnings),
+            definition.id,
+            definition.key,
+            definition.version,
+            definition.name,
+            definition.xml,
+            definition.hash,
+            definition.ticketPrefix,
+            JSON.stringify(definition.startMessages),
+            JSON.stringify(definition.startTimers),
+            definition.deployedAt,
+            JSON.stringify(definition.warnings),
           ],
         );
         for (const message of new Set(definition.startMessages)) {

@@ -14,11 +14,7 @@ export class PgDepartmentHeadStore implements DepartmentHeadStore {
   async set(departmentId: string, username: string | null): Promise<void> {
     if (username === null) await query(this.pool, 'DELETE FROM department_heads WHERE department_id = $1', [departmentId]);
     else {
-      await query(
-        this.pool,
-        'INSERT INTO department_heads (department_id, username) VALUES ($1, $2) ON CONFLICT (department_id) DO UPDATE SET username = excluded.username',
-        [departmentId, username],
-      );
+      await query(this.pool, 'INSERT INTO department_heads (department_id, username) VALUES ($1, $2) ON CONFLICT (department_id) DO UPDATE SET username = excluded.username', [departmentId, username]);
     }
   }
 }

@@ -45,10 +45,9 @@ async function tablesOf(db: pg.PoolClient): Promise<string[]> {
 }
 
 async function columnsOf(db: pg.PoolClient, table: string): Promise<string[]> {
-  const result = await db.query<{ name: string }>(
-    `SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`,
-    [table],
-  );
+  const result = await db.query<{ name: string }>(`SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`, [
+    table,
+  ]);
   return result.rows.map((row) => row.name);
 }
 
@@ -122,7 +121,7 @@ export async function importPg(pool: pg.Pool, lines: AsyncIterable<string>): Pro
       }
       for (const table of insertionOrder(scratch)) {
         if (!targetTables.has(table)) throw new InvalidInputError(`The export has a table '${table}' this PostgreSQL store does not have`);
-        const hasRowid = !/WITHOUT\s+ROWID/i.test((scratch.prepare("SELECT sql FROM sqlite_master WHERE name = ?").get(table) as { sql: string }).sql);
+        const hasRowid = !/WITHOUT\s+ROWID/i.test((scratch.prepare('SELECT sql FROM sqlite_master WHERE name = ?').get(table) as { sql: string }).sql);
         const rows = scratch.prepare(`SELECT * FROM ${quote(table)}${hasRowid ? ' ORDER BY rowid' : ''}`).iterate() as IterableIterator<Record<string, unknown>>;
         let batch: Record<string, unknown>[] = [];
         const flush = async () => {
@@ -148,10 +147,15 @@ export async function importPg(pool: pg.Pool, lines: AsyncIterable<string>): Pro
 async function insertRows(client: pg.PoolClient, table: string, rows: Record<string, unknown>[]): Promise<void> {
   const columns = Object.keys(rows[0] ?? {});
   const values: unknown[] = [];
-  const tuples = rows.map((row) => `(${columns.map((column) => {
-    values.push(row[column] ?? null);
-    return `$${values.length}`;
-  }).join(', ')})`);
+  const tuples = rows.map(
+    (row) =>
+      `(${columns
+        .map((column) => {
+          values.push(row[column] ?? null);
+          return `$${values.length}`;
+        })
+        .join(', ')})`,
+  );
   await client.query(`INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) VALUES ${tuples.join(', ')}`, values);
 }
 

@@ -39,11 +39,7 @@ export class PgExternalTaskStore implements ExternalTaskStore {
   }
 
   async byChild(childInstanceId: string): Promise<ExternalTaskRecord | null> {
-    const result = await query<ExternalTaskRow>(
-      this.pool,
-      `SELECT ${COLUMNS} FROM external_tasks WHERE child_instance_id = $1 ORDER BY created_at DESC, pos DESC LIMIT 1`,
-      [childInstanceId],
-    );
+    const result = await query<ExternalTaskRow>(this.pool, `SELECT ${COLUMNS} FROM external_tasks WHERE child_instance_id = $1 ORDER BY created_at DESC, pos DESC LIMIT 1`, [childInstanceId]);
     const row = result.rows[0];
     return row === undefined ? null : toRecord(row);
   }
@@ -55,11 +51,10 @@ export class PgExternalTaskStore implements ExternalTaskStore {
 
   async listOpen(filter: { topic?: string; limit?: number }): Promise<ExternalTaskRecord[]> {
     // LIMIT NULL is LIMIT ALL.
-    const result = await query<ExternalTaskRow>(
-      this.pool,
-      `SELECT ${COLUMNS} FROM external_tasks WHERE status = 'open' AND ($1::text IS NULL OR topic = $1) ORDER BY created_at, pos LIMIT $2`,
-      [filter.topic ?? null, filter.limit ?? null],
-    );
+    const result = await query<ExternalTaskRow>(this.pool, `SELECT ${COLUMNS} FROM external_tasks WHERE status = 'open' AND ($1::text IS NULL OR topic = $1) ORDER BY created_at, pos LIMIT $2`, [
+      filter.topic ?? null,
+      filter.limit ?? null,
+    ]);
     return result.rows.map(toRecord);
   }
 
@@ -118,9 +113,26 @@ export class PgExternalTaskStore implements ExternalTaskStore {
                headers = excluded.headers, retries = excluded.retries, error_message = excluded.error_message, worker_id = excluded.worker_id,
                lock_expires_at = excluded.lock_expires_at, available_at = excluded.available_at, updated_at = excluded.updated_at`,
       values: [
-        task.id, task.instanceId, task.executionId, task.elementId, task.topic, task.processKey, task.ticketNumber, task.businessKey,
-        task.status, task.kind, task.childInstanceId, JSON.stringify(task.input), JSON.stringify(task.headers), task.retries,
-        task.errorMessage, task.workerId, task.lockExpiresAt, task.availableAt, task.createdAt, task.updatedAt,
+        task.id,
+        task.instanceId,
+        task.executionId,
+        task.elementId,
+        task.topic,
+        task.processKey,
+        task.ticketNumber,
+        task.businessKey,
+        task.status,
+        task.kind,
+        task.childInstanceId,
+        JSON.stringify(task.input),
+        JSON.stringify(task.headers),
+        task.retries,
+        task.errorMessage,
+        task.workerId,
+        task.lockExpiresAt,
+        task.availableAt,
+        task.createdAt,
+        task.updatedAt,
       ],
     });
   }

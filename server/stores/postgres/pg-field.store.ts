@@ -78,7 +78,10 @@ export class PgFieldStore implements FieldStore {
 
   async putPart(value: Part): Promise<void> {
     await query(this.pool, `INSERT INTO parts (sku, name, price, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (sku) DO UPDATE SET name = excluded.name, price = excluded.price`, [
-      value.sku, value.name, value.price, value.createdAt,
+      value.sku,
+      value.name,
+      value.price,
+      value.createdAt,
     ]);
   }
 
@@ -88,7 +91,12 @@ export class PgFieldStore implements FieldStore {
   }
 
   async parts(): Promise<Part[]> {
-    return (await query<{ sku: string; name: string; price: string; created_at: Date }>(this.pool, 'SELECT * FROM parts ORDER BY sku')).rows.map((row) => ({ sku: row.sku, name: row.name, price: Number(row.price), createdAt: iso(row.created_at) }));
+    return (await query<{ sku: string; name: string; price: string; created_at: Date }>(this.pool, 'SELECT * FROM parts ORDER BY sku')).rows.map((row) => ({
+      sku: row.sku,
+      name: row.name,
+      price: Number(row.price),
+      createdAt: iso(row.created_at),
+    }));
   }
 
   async putWarehouse(value: Warehouse): Promise<void> {
@@ -135,7 +143,13 @@ export class PgFieldStore implements FieldStore {
       [move.location, move.sku, move.delta, move.reservedDelta, move.at],
     );
     await client.query('INSERT INTO stock_moves (instance_id, location, sku, delta, reserved_delta, reason, at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-      move.instanceId, move.location, move.sku, move.delta, move.reservedDelta, move.reason, move.at,
+      move.instanceId,
+      move.location,
+      move.sku,
+      move.delta,
+      move.reservedDelta,
+      move.reason,
+      move.at,
     ]);
   }
 
@@ -179,6 +193,14 @@ export class PgFieldStore implements FieldStore {
         [assetId],
       )
     ).rows;
-    return rows.map((row) => ({ instanceId: row.id, ticketNumber: row.ticket_number, processKey: row.process_key, status: row.status, startedAt: iso(row.started_at), endedAt: isoOrNull(row.ended_at), technician: row.technician }));
+    return rows.map((row) => ({
+      instanceId: row.id,
+      ticketNumber: row.ticket_number,
+      processKey: row.process_key,
+      status: row.status,
+      startedAt: iso(row.started_at),
+      endedAt: isoOrNull(row.ended_at),
+      technician: row.technician,
+    }));
   }
 }

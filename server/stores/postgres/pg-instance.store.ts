@@ -1,14 +1,7 @@
 import type pg from 'pg';
 
 import { TicketNumberTakenError, VersionConflictError } from '../../errors.js';
-import type {
-  IncidentKind,
-  IncidentRecord,
-  InstanceFilter,
-  InstanceRecord,
-  InstanceStatus,
-  MessageSubscription,
-} from '../../instances/instance.js';
+import type { IncidentKind, IncidentRecord, InstanceFilter, InstanceRecord, InstanceStatus, MessageSubscription } from '../../instances/instance.js';
 import type { InstanceStore } from '../../instances/instance.store.js';
 import { iso, isoOrNull, query, uniqueViolation, type Queryable } from './pg-pool.js';
 import { FilteredSelect } from './pg-query.js';
@@ -178,9 +171,7 @@ export class PgInstanceStore implements InstanceStore {
       const constraint = uniqueViolation(err);
       if (constraint !== null && INSTANCE_KEYS.has(constraint)) {
         throw new VersionConflictError(
-          constraint === 'instances_pkey'
-            ? `instance ${instance.id} exists already`
-            : `process ${instance.processKey} has an instance with business key ${instance.businessKey} already`,
+          constraint === 'instances_pkey' ? `instance ${instance.id} exists already` : `process ${instance.processKey} has an instance with business key ${instance.businessKey} already`,
         );
       }
       throw err;
@@ -216,8 +207,16 @@ export class PgInstanceStore implements InstanceStore {
                status = excluded.status, execution_id = excluded.execution_id, retry = excluded.retry,
                created_at = excluded.created_at, resolved_at = excluded.resolved_at`,
       values: [
-        incident.id, incident.instanceId, incident.elementId, incident.kind, incident.message, incident.status,
-        incident.executionId, JSON.stringify(incident.retry), incident.createdAt, incident.resolvedAt,
+        incident.id,
+        incident.instanceId,
+        incident.elementId,
+        incident.kind,
+        incident.message,
+        incident.status,
+        incident.executionId,
+        JSON.stringify(incident.retry),
+        incident.createdAt,
+        incident.resolvedAt,
       ],
     });
   }
@@ -240,11 +239,22 @@ export function ticketNumber(prefix: string, seq: number): string {
 
 function instanceValues(instance: InstanceRecord): unknown[] {
   return [
-    instance.id, instance.definitionId, instance.processKey, instance.definitionVersion, instance.ticketNumber,
-    instance.businessKey, instance.status, JSON.stringify(instance.variables),
+    instance.id,
+    instance.definitionId,
+    instance.processKey,
+    instance.definitionVersion,
+    instance.ticketNumber,
+    instance.businessKey,
+    instance.status,
+    JSON.stringify(instance.variables),
     instance.state === null || instance.state === undefined ? null : JSON.stringify(instance.state),
-    instance.engineVersion, instance.version, instance.auditHead.seq, instance.auditHead.hash,
-    instance.startedAt, instance.updatedAt, instance.endedAt,
+    instance.engineVersion,
+    instance.version,
+    instance.auditHead.seq,
+    instance.auditHead.hash,
+    instance.startedAt,
+    instance.updatedAt,
+    instance.endedAt,
   ];
 }
 

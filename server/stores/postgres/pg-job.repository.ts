@@ -1,18 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { computeJobState, toJobId } from 'agenda';
-import type {
-  JobId,
-  JobParameters,
-  JobRepository,
-  JobRepositoryOptions,
-  JobsOverview,
-  JobsQueryOptions,
-  JobsResult,
-  JobsSort,
-  JobWithState,
-  RemoveJobsOptions,
-} from 'agenda';
+import type { JobId, JobParameters, JobRepository, JobRepositoryOptions, JobsOverview, JobsQueryOptions, JobsResult, JobsSort, JobWithState, RemoveJobsOptions } from 'agenda';
 import type pg from 'pg';
 
 import { inTransaction, query, type Queryable } from './pg-pool.js';
@@ -54,11 +43,33 @@ interface JobRow extends Record<string, unknown> {
 export type StoredJob<DATA = unknown> = JobParameters<DATA> & { generation: string };
 
 const COLUMNS = [
-  'id', 'name', 'priority', 'next_run_at', 'type', 'locked_at', 'last_run_at', 'last_finished_at',
-  'failed_at', 'fail_count', 'fail_reason', 'repeat_interval', 'repeat_interval_numeric',
-  'repeat_timezone', 'repeat_at', 'disabled', 'progress', 'data', 'unique_json',
-  'last_modified_by', 'start_date', 'end_date', 'skip_days', 'debounce_started_at', 'fork',
-  'generation', 'instance_id',
+  'id',
+  'name',
+  'priority',
+  'next_run_at',
+  'type',
+  'locked_at',
+  'last_run_at',
+  'last_finished_at',
+  'failed_at',
+  'fail_count',
+  'fail_reason',
+  'repeat_interval',
+  'repeat_interval_numeric',
+  'repeat_timezone',
+  'repeat_at',
+  'disabled',
+  'progress',
+  'data',
+  'unique_json',
+  'last_modified_by',
+  'start_date',
+  'end_date',
+  'skip_days',
+  'debounce_started_at',
+  'fork',
+  'generation',
+  'instance_id',
 ] as const;
 const SELECT = `SELECT ${COLUMNS.join(', ')} FROM agenda_jobs`;
 const RETURNING = `RETURNING ${COLUMNS.join(', ')}`;
@@ -233,9 +244,18 @@ export class PgJobRepository implements JobRepository {
                last_finished_at = $11, last_modified_by = $12
              WHERE id = $1 AND name = $2`,
       values: [
-        job._id, job.name, toMs('lockedAt', job.lockedAt), generationOf(job), toMs('nextRunAt', job.nextRunAt),
-        toMs('lastRunAt', job.lastRunAt), job.progress ?? null, job.failReason ?? null, job.failCount ?? null,
-        toMs('failedAt', job.failedAt), toMs('lastFinishedAt', job.lastFinishedAt), options?.lastModifiedBy ?? null,
+        job._id,
+        job.name,
+        toMs('lockedAt', job.lockedAt),
+        generationOf(job),
+        toMs('nextRunAt', job.nextRunAt),
+        toMs('lastRunAt', job.lastRunAt),
+        job.progress ?? null,
+        job.failReason ?? null,
+        job.failCount ?? null,
+        toMs('failedAt', job.failedAt),
+        toMs('lastFinishedAt', job.lastFinishedAt),
+        options?.lastModifiedBy ?? null,
       ],
     });
   }
@@ -264,13 +284,7 @@ export class PgJobRepository implements JobRepository {
     if (jobIds.length > 0) await query(this.pool, 'UPDATE agenda_jobs SET locked_at = NULL WHERE id = ANY($1::text[]) AND next_run_at IS NOT NULL', [jobIds]);
   }
 
-  async getNextJobToRun(
-    jobName: string,
-    nextScanAt: Date,
-    lockDeadline: Date,
-    now: Date | undefined,
-    options: JobRepositoryOptions | undefined,
-  ): Promise<JobParameters | undefined> {
+  async getNextJobToRun(jobName: string, nextScanAt: Date, lockDeadline: Date, now: Date | undefined, options: JobRepositoryOptions | undefined): Promise<JobParameters | undefined> {
     // Due and unlocked, or locked by a node whose lock expired (it died or overran): two index
     // range scans, the earlier candidate wins. SKIP LOCKED: a row another node is taking right now
     // is passed over, not waited for, so each due job is locked by exactly one node.
@@ -406,10 +420,10 @@ export class PgJobRepository implements JobRepository {
   private async update(client: Queryable, id: string, columns: Columns): Promise<JobRow | undefined> {
     const values: Columns = { ...columns, generation: randomUUID() };
     const names = Object.keys(values);
-    const result = await client.query<JobRow>(
-      `UPDATE agenda_jobs SET ${names.map((name, i) => `${name} = $${i + 1}`).join(', ')} WHERE id = $${names.length + 1} ${RETURNING}`,
-      [...names.map((name) => values[name] ?? null), id],
-    );
+    const result = await client.query<JobRow>(`UPDATE agenda_jobs SET ${names.map((name, i) => `${name} = $${i + 1}`).join(', ')} WHERE id = $${names.length + 1} ${RETURNING}`, [
+      ...names.map((name) => values[name] ?? null),
+      id,
+    ]);
     return result.rows[0];
   }
 }

@@ -33,10 +33,19 @@ export class PgNotificationStore implements NotificationStore {
     return inTransaction(this.pool, async (client) => {
       const added: NotificationRecord[] = [];
       for (const record of notifications) {
-        const result = await client.query(
-          `INSERT INTO notifications (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (username, dedupe_key) DO NOTHING`,
-          [record.id, record.username, record.kind, record.instanceId, record.ticketNumber, record.taskId, JSON.stringify(record.data), record.dedupeKey, record.browser, record.createdAt, record.readAt],
-        );
+        const result = await client.query(`INSERT INTO notifications (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (username, dedupe_key) DO NOTHING`, [
+          record.id,
+          record.username,
+          record.kind,
+          record.instanceId,
+          record.ticketNumber,
+          record.taskId,
+          JSON.stringify(record.data),
+          record.dedupeKey,
+          record.browser,
+          record.createdAt,
+          record.readAt,
+        ]);
         if (result.rowCount === 0) continue;
         added.push(record);
         const email = emails.get(record.id);
@@ -48,7 +57,11 @@ export class PgNotificationStore implements NotificationStore {
 
   async list(username: string, options: { limit: number; before?: string }): Promise<NotificationRecord[]> {
     const rows = options.before
-      ? await query<NotificationRow>(this.pool, `SELECT ${COLUMNS} FROM notifications WHERE username = $1 AND browser AND created_at < $2 ORDER BY created_at DESC, pos DESC LIMIT $3`, [username, options.before, options.limit])
+      ? await query<NotificationRow>(this.pool, `SELECT ${COLUMNS} FROM notifications WHERE username = $1 AND browser AND created_at < $2 ORDER BY created_at DESC, pos DESC LIMIT $3`, [
+          username,
+          options.before,
+          options.limit,
+        ])
       : await query<NotificationRow>(this.pool, `SELECT ${COLUMNS} FROM notifications WHERE username = $1 AND browser ORDER BY created_at DESC, pos DESC LIMIT $2`, [username, options.limit]);
     return rows.rows.map(toRecord);
   }

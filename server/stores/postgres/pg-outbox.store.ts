@@ -74,10 +74,7 @@ export class PgOutboxStore implements OutboxStore {
       name: 'baton.outbox.insert',
       text: `INSERT INTO outbox (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
              ON CONFLICT (idempotency_key) DO NOTHING`,
-      values: [
-        message.id, message.instanceId, message.idempotencyKey, message.channel, JSON.stringify(message.payload),
-        message.createdAt, message.sentAt, message.attempts, message.lastError,
-      ],
+      values: [message.id, message.instanceId, message.idempotencyKey, message.channel, JSON.stringify(message.payload), message.createdAt, message.sentAt, message.attempts, message.lastError],
     });
   }
 }

@@ -26,7 +26,9 @@ export class PgRateLimitStore implements RateLimitStore {
   }
 
   async blockedUntil(key: string): Promise<number> {
-    return (await query<{ blocked_until: number }>(this.pool, { name: 'baton.rateLimit.blocked', text: 'SELECT blocked_until FROM rate_limits WHERE key = $1', values: [key] })).rows[0]?.blocked_until ?? 0;
+    return (
+      (await query<{ blocked_until: number }>(this.pool, { name: 'baton.rateLimit.blocked', text: 'SELECT blocked_until FROM rate_limits WHERE key = $1', values: [key] })).rows[0]?.blocked_until ?? 0
+    );
   }
 
   async clear(key: string): Promise<void> {

@@ -26,7 +26,21 @@ export interface PgMigration {
  * tables are one file `pg-migration-<feature>.ts` and one line here); never edit a shipped one:
  * databases in the field have already run it.
  */
-const migrations: readonly PgMigration[] = [coreMigration, agendaMigration, auditMigration, peopleMigration, customerMigration, clusterMigration, liveMigration, fieldMigration, notificationsMigration, externalTasksMigration, operationsMigration, analyticsMigration, calendarsMigration];
+const migrations: readonly PgMigration[] = [
+  coreMigration,
+  agendaMigration,
+  auditMigration,
+  peopleMigration,
+  customerMigration,
+  clusterMigration,
+  liveMigration,
+  fieldMigration,
+  notificationsMigration,
+  externalTasksMigration,
+  operationsMigration,
+  analyticsMigration,
+  calendarsMigration,
+];
 
 /** The migrations' names, in order: migration `i` (named `PG_MIGRATIONS[i]`) takes the schema to version `i + 1`. */
 export const PG_MIGRATIONS: readonly string[] = migrations.map((migration) => migration.name);
@@ -40,10 +54,7 @@ const MIGRATION_UNLOCK = `pg_advisory_unlock(hashtext('baton.migrate'), hashtext
 
 export class NewerSchemaError extends Error {
   constructor(found: number) {
-    super(
-      `database schema version ${found} is newer than this Baton supports (${PG_SCHEMA_VERSION}): ` +
-        'another node runs a newer Baton; upgrade this one (schemas are never migrated down)',
-    );
+    super(`database schema version ${found} is newer than this Baton supports (${PG_SCHEMA_VERSION}): ` + 'another node runs a newer Baton; upgrade this one (schemas are never migrated down)');
   }
 }
 

@@ -61,9 +61,7 @@ export class PgTimerJobs implements TimerJobs {
                        (agenda_jobs.data ->> 'dueMs')::bigint AS due_ms`,
       values: [TIMER_JOB, claim.now, claim.lockDeadline, claim.limit, claim.owner],
     });
-    return result.rows
-      .map((row) => ({ id: row.id, instanceId: row.instance_id ?? '', generation: row.generation, dueMs: row.due_ms ?? row.next_run_at ?? 0 }))
-      .sort((a, b) => a.dueMs - b.dueMs);
+    return result.rows.map((row) => ({ id: row.id, instanceId: row.instance_id ?? '', generation: row.generation, dueMs: row.due_ms ?? row.next_run_at ?? 0 })).sort((a, b) => a.dueMs - b.dueMs);
   }
 
   async renewClaims(ids: readonly string[], heldAt: number, now: number): Promise<string[]> {

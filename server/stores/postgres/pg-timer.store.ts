@@ -67,7 +67,10 @@ export class PgTimerStore implements TimerStore {
   async replaceForInstanceIn(client: Queryable, instanceId: string, timers: TimerRecord[]): Promise<TimerRecord[]> {
     const existing = new Map((await this.ofInstance(client, instanceId)).map((row) => [row.id, toTimer(row)]));
     const wanted = new Set(timers.map((timer) => timer.id));
-    await this.jobs.removeJobsIn(client, [...existing.keys()].filter((id) => !wanted.has(id)));
+    await this.jobs.removeJobsIn(
+      client,
+      [...existing.keys()].filter((id) => !wanted.has(id)),
+    );
     const written: TimerRecord[] = [];
     for (const timer of timers) {
       const before = existing.get(timer.id);

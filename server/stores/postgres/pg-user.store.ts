@@ -61,11 +61,7 @@ export class PgUserStore implements UserStore {
   }
 
   async inDepartment(departmentId: string): Promise<UserRecord[]> {
-    const result = await query<UserRow>(
-      this.pool,
-      `SELECT ${COLUMNS} FROM users WHERE NOT disabled AND departments @> jsonb_build_array($1::text) ORDER BY username COLLATE "C"`,
-      [departmentId],
-    );
+    const result = await query<UserRow>(this.pool, `SELECT ${COLUMNS} FROM users WHERE NOT disabled AND departments @> jsonb_build_array($1::text) ORDER BY username COLLATE "C"`, [departmentId]);
     return result.rows.map(toUser);
   }
 
@@ -75,10 +71,7 @@ export class PgUserStore implements UserStore {
 }
 
 function values(user: UserRecord): unknown[] {
-  return [
-    user.id, user.username, user.displayName, user.role, JSON.stringify(user.departments), JSON.stringify(user.skills),
-    user.disabled, user.passwordHash, user.createdAt, user.updatedAt,
-  ];
+  return [user.id, user.username, user.displayName, user.role, JSON.stringify(user.departments), JSON.stringify(user.skills), user.disabled, user.passwordHash, user.createdAt, user.updatedAt];
 }
 
 function toUser(row: UserRow): UserRecord {

@@ -30,9 +30,7 @@ export function lockDataDir(dataDir: string): DataDirLock {
   } catch (err) {
     db.close();
     if ((err as { code?: string }).code?.startsWith('SQLITE_BUSY') || (err as { code?: string }).code?.startsWith('SQLITE_LOCKED')) {
-      throw new DataDirLockedError(
-        `Another Baton process is using the data directory ${dataDir} (lock ${file}). Stop it first, or give this one its own BATON_DATA_DIR.`,
-      );
+      throw new DataDirLockedError(`Another Baton process is using the data directory ${dataDir} (lock ${file}). Stop it first, or give this one its own BATON_DATA_DIR.`);
     }
     throw err;
   }

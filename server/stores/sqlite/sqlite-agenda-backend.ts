@@ -1,15 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type Database from 'better-sqlite3';
-import type {
-  AgendaBackend,
-  JobNotification,
-  JobParameters,
-  NotificationChannel,
-  NotificationChannelState,
-  NotificationHandler,
-  StateNotificationHandler,
-  JobStateNotification,
-} from 'agenda';
+import type { AgendaBackend, JobNotification, JobParameters, NotificationChannel, NotificationChannelState, NotificationHandler, StateNotificationHandler, JobStateNotification } from 'agenda';
 import { SqliteJobRepository } from './sqlite-job.repository.js';
 
 /**
@@ -61,10 +52,7 @@ export class SqliteNotificationChannel extends EventEmitter implements Notificat
     if (this.currentState === 'connected') await this.deliver(this.stateHandlers, notification);
   }
 
-  private async deliver<T>(
-    handlers: ReadonlySet<(notification: T) => void | Promise<void>>,
-    notification: T,
-  ): Promise<void> {
+  private async deliver<T>(handlers: ReadonlySet<(notification: T) => void | Promise<void>>, notification: T): Promise<void> {
     const results = await Promise.allSettled(
       // A copy: a handler may unsubscribe while we iterate. The async wrapper turns a handler's
       // synchronous throw into a rejection so one failing handler does not skip the others.

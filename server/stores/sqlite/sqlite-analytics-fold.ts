@@ -174,9 +174,7 @@ function prepare(db: Database.Database) {
       'SELECT last_completer, last_department, last_task_id FROM analytics_instances WHERE instance_id = ?',
     ),
     endInstance: db.prepare<{ id: string; at: string; status: string }>('UPDATE analytics_instances SET ended_at = @at, status = @status WHERE instance_id = @id'),
-    resolve: db.prepare<{ id: string; username: string; department: string | null }>(
-      'UPDATE analytics_instances SET resolver = @username, resolver_department = @department WHERE instance_id = @id',
-    ),
+    resolve: db.prepare<{ id: string; username: string; department: string | null }>('UPDATE analytics_instances SET resolver = @username, resolver_department = @department WHERE instance_id = @id'),
     taskOpened: db.prepare<[string]>('UPDATE analytics_instances SET user_tasks = user_tasks + 1, last_completer = NULL, last_department = NULL, last_task_id = NULL WHERE instance_id = ?'),
     taskCompleted: db.prepare<{ id: string; task: string; by: string; department: string | null }>(
       'UPDATE analytics_instances SET last_completer = @by, last_department = @department, last_task_id = @task WHERE instance_id = @id',
@@ -189,7 +187,19 @@ function prepare(db: Database.Database) {
       `INSERT INTO analytics_element_days (process_key, version, element_id, kind, day, count) VALUES (@key, @version, @element, @kind, @day, 1)
        ON CONFLICT (process_key, day, version, kind, element_id) DO UPDATE SET count = count + 1`,
     ),
-    insertTask: db.prepare<{ id: string; instance: string; key: string; version: number; element: string; department: string | null; customer: number; owner: string | null; at: string; claimed: string | null; due: string | null }>(
+    insertTask: db.prepare<{
+      id: string;
+      instance: string;
+      key: string;
+      version: number;
+      element: string;
+      department: string | null;
+      customer: number;
+      owner: string | null;
+      at: string;
+      claimed: string | null;
+      due: string | null;
+    }>(
       `INSERT OR IGNORE INTO analytics_tasks (task_id, instance_id, process_key, version, element_id, department, customer, owner, created_at, claimed_at, work_from, status, due_at)
        VALUES (@id, @instance, @key, @version, @element, @department, @customer, @owner, @at, @claimed, @claimed, 'open', @due)`,
     ),
@@ -202,9 +212,7 @@ function prepare(db: Database.Database) {
     ),
     markReopened: db.prepare<[string]>('UPDATE analytics_tasks SET reopened = 1 WHERE task_id = ?'),
     markEscalated: db.prepare<[string]>('UPDATE analytics_tasks SET escalated = 1 WHERE task_id = ?'),
-    claim: db.prepare<{ id: string; owner: string; at: string }>(
-      'UPDATE analytics_tasks SET owner = @owner, claimed_at = coalesce(claimed_at, @at), work_from = @at WHERE task_id = @id',
-    ),
+    claim: db.prepare<{ id: string; owner: string; at: string }>('UPDATE analytics_tasks SET owner = @owner, claimed_at = coalesce(claimed_at, @at), work_from = @at WHERE task_id = @id'),
     // A new owner's handling starts now; back in a queue, nobody handles it.
     setOwner: db.prepare<{ id: string; owner: string | null; department: string | null; at: string }>(
       'UPDATE analytics_tasks SET owner = @owner, department = @department, work_from = CASE WHEN @owner IS NULL THEN NULL ELSE @at END WHERE task_id = @id',
@@ -212,7 +220,17 @@ function prepare(db: Database.Database) {
     end: db.prepare<{ id: string; at: string; status: string; by: string | null; queue: number | null; work: number | null }>(
       'UPDATE analytics_tasks SET ended_at = @at, status = @status, completed_by = @by, queue_ms = @queue, work_ms = @work WHERE task_id = @id',
     ),
-    insertAction: db.prepare<{ position: number; kind: string; at: string; username: string | null; department: string | null; instance: string; task: string | null; key: string; duration: number | null }>(
+    insertAction: db.prepare<{
+      position: number;
+      kind: string;
+      at: string;
+      username: string | null;
+      department: string | null;
+      instance: string;
+      task: string | null;
+      key: string;
+      duration: number | null;
+    }>(
       `INSERT INTO analytics_actions (position, kind, at, username, department, instance_id, task_id, process_key, duration_ms)
        VALUES (@position, @kind, @at, @username, @department, @instance, @task, @key, @duration)`,
     ),

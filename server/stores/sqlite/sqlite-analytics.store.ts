@@ -80,16 +80,14 @@ export class SqliteAnalyticsStore implements AnalyticsStore {
 
   async monthlyFacts(range: TimeRange): Promise<MonthlyFacts> {
     return this.db.transaction(() => {
-      const actions = this.s.actions.all(range.from, range.to).map(
-        (row): ActionFact => ({
-          kind: row.kind as ActionFact['kind'],
-          username: row.username,
-          department: row.department,
-          instanceId: row.instance_id,
-          processKey: row.process_key,
-          durationMs: row.duration_ms,
-        }),
-      );
+      const actions = this.s.actions.all(range.from, range.to).map((row): ActionFact => ({
+        kind: row.kind as ActionFact['kind'],
+        username: row.username,
+        department: row.department,
+        instanceId: row.instance_id,
+        processKey: row.process_key,
+        durationMs: row.duration_ms,
+      }));
       const feedback = this.s.monthFeedback.all(range.from, range.to).map((row): FeedbackFact => ({ instanceId: row.instance_id, rating: row.rating }));
       return { actions, feedback };
     })();
@@ -98,18 +96,16 @@ export class SqliteAnalyticsStore implements AnalyticsStore {
   async activityFacts(processKey: string, range: TimeRange, version?: number): Promise<ActivityFacts> {
     return this.db.transaction(() => {
       const params = { key: processKey, from: range.from, to: range.to, version: version ?? null };
-      const tasks = this.s.activityTasks.all(params).map(
-        (row): ActivityTaskFact => ({
-          elementId: row.element_id,
-          customer: row.customer === 1,
-          createdAt: row.created_at,
-          endedAt: row.ended_at,
-          dueAt: row.due_at,
-          escalated: row.escalated === 1,
-          queueMs: row.queue_ms,
-          workMs: row.work_ms,
-        }),
-      );
+      const tasks = this.s.activityTasks.all(params).map((row): ActivityTaskFact => ({
+        elementId: row.element_id,
+        customer: row.customer === 1,
+        createdAt: row.created_at,
+        endedAt: row.ended_at,
+        dueAt: row.due_at,
+        escalated: row.escalated === 1,
+        queueMs: row.queue_ms,
+        workMs: row.work_ms,
+      }));
       return { tasks, elements: this.elements({ ...params, from: range.from.slice(0, 10), to: range.to.slice(0, 10) }) };
     })();
   }
@@ -121,43 +117,39 @@ export class SqliteAnalyticsStore implements AnalyticsStore {
   async processFacts(processKey: string, range: TimeRange, version?: number): Promise<ProcessFacts> {
     return this.db.transaction(() => {
       const v = version ?? null;
-      const tasks = this.s.tasks.all({ key: processKey, from: range.from, to: range.to, version: v }).map(
-        (row): TaskFact => ({
-          taskId: row.task_id,
-          instanceId: row.instance_id,
-          version: row.version,
-          elementId: row.element_id,
-          department: row.department,
-          customer: row.customer === 1,
-          completedBy: row.completed_by,
-          createdAt: row.created_at,
-          endedAt: row.ended_at,
-          status: row.status as TaskFact['status'],
-          dueAt: row.due_at,
-          escalated: row.escalated === 1,
-          reopened: row.reopened === 1,
-          queueMs: row.queue_ms,
-          workMs: row.work_ms,
-        }),
-      );
+      const tasks = this.s.tasks.all({ key: processKey, from: range.from, to: range.to, version: v }).map((row): TaskFact => ({
+        taskId: row.task_id,
+        instanceId: row.instance_id,
+        version: row.version,
+        elementId: row.element_id,
+        department: row.department,
+        customer: row.customer === 1,
+        completedBy: row.completed_by,
+        createdAt: row.created_at,
+        endedAt: row.ended_at,
+        status: row.status as TaskFact['status'],
+        dueAt: row.due_at,
+        escalated: row.escalated === 1,
+        reopened: row.reopened === 1,
+        queueMs: row.queue_ms,
+        workMs: row.work_ms,
+      }));
       const elements = this.elements({ key: processKey, from: range.from.slice(0, 10), to: range.to.slice(0, 10), version: v });
-      const instances = this.s.instances.all({ key: processKey, from: range.from, to: range.to, version: v }).map(
-        (row): InstanceFact => ({
-          instanceId: row.instance_id,
-          version: row.version,
-          startedAt: row.started_at,
-          endedAt: row.ended_at,
-          status: row.status,
-          userTasks: row.user_tasks,
-          passUps: row.pass_ups,
-          handOvers: row.hand_overs,
-          escalations: row.escalations,
-          resolver: row.resolver,
-          resolverDepartment: row.resolver_department,
-          customerWaitMs: row.customer_wait_ms,
-          rating: row.rating,
-        }),
-      );
+      const instances = this.s.instances.all({ key: processKey, from: range.from, to: range.to, version: v }).map((row): InstanceFact => ({
+        instanceId: row.instance_id,
+        version: row.version,
+        startedAt: row.started_at,
+        endedAt: row.ended_at,
+        status: row.status,
+        userTasks: row.user_tasks,
+        passUps: row.pass_ups,
+        handOvers: row.hand_overs,
+        escalations: row.escalations,
+        resolver: row.resolver,
+        resolverDepartment: row.resolver_department,
+        customerWaitMs: row.customer_wait_ms,
+        rating: row.rating,
+      }));
       return { tasks, elements, instances };
     })();
   }
@@ -236,7 +228,10 @@ function prepare(db: Database.Database) {
        WHERE process_key = @key AND day >= @from AND day < @to AND (@version IS NULL OR version = @version)
        GROUP BY version, element_id, kind`,
     ),
-    activityTasks: db.prepare<RangeParams, { element_id: string; customer: number; created_at: string; ended_at: string | null; due_at: string | null; escalated: number; queue_ms: number | null; work_ms: number | null }>(
+    activityTasks: db.prepare<
+      RangeParams,
+      { element_id: string; customer: number; created_at: string; ended_at: string | null; due_at: string | null; escalated: number; queue_ms: number | null; work_ms: number | null }
+    >(
       `SELECT element_id, customer, created_at, ended_at, due_at, escalated, queue_ms, work_ms
        FROM analytics_tasks WHERE process_key = @key AND created_at >= @from AND created_at < @to AND (@version IS NULL OR version = @version)`,
     ),

@@ -29,9 +29,7 @@ export class SqliteApprovalStore implements ApprovalStore {
   private readonly outcomeRow: Database.Statement<[string, string | null, string]>;
 
   constructor(db: Database.Database) {
-    this.insertRow = db.prepare(
-      `INSERT INTO approvals (${COLUMNS}) VALUES (@id, @kind, @instance_id, @request, @reason, @requested_by, @requested_at, @status, @decided_by, @decided_at, @note)`,
-    );
+    this.insertRow = db.prepare(`INSERT INTO approvals (${COLUMNS}) VALUES (@id, @kind, @instance_id, @request, @reason, @requested_by, @requested_at, @status, @decided_by, @decided_at, @note)`);
     this.byId = db.prepare(`SELECT ${COLUMNS} FROM approvals WHERE id = ?`);
     this.all = db.prepare(`SELECT ${COLUMNS} FROM approvals ORDER BY requested_at DESC, rowid DESC LIMIT ?`);
     this.byStatus = db.prepare(`SELECT ${COLUMNS} FROM approvals WHERE status = ? ORDER BY requested_at DESC, rowid DESC LIMIT ?`);

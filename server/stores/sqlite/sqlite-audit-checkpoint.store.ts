@@ -54,9 +54,7 @@ export class SqliteAuditCheckpointStore implements AuditCheckpointStore {
       `INSERT INTO audit_checkpoints (${COLUMNS})
        VALUES (@id, @at, @prev_signature, @head_count, @heads_digest, @key_id, @signature)`,
     );
-    this.insertHead = db.prepare(
-      'INSERT INTO audit_checkpoint_heads (instance_id, checkpoint_id, seq, hash) VALUES (@instance_id, @checkpoint_id, @seq, @hash)',
-    );
+    this.insertHead = db.prepare('INSERT INTO audit_checkpoint_heads (instance_id, checkpoint_id, seq, hash) VALUES (@instance_id, @checkpoint_id, @seq, @hash)');
     this.appendTx = db.transaction((at, keyId, sign) => {
       const heads = this.advanced.all().map(toHead);
       if (heads.length === 0) return null;

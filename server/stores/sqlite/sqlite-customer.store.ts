@@ -95,7 +95,6 @@ export class SqliteCustomerStore implements CustomerStore {
     });
   }
 
-
   async upload(id: string): Promise<CustomerUpload | null> {
     const row = this.uploadRow.get(id);
     if (!row) return null;

@@ -22,10 +22,8 @@ interface DefinitionRow extends SummaryRow {
   xml: string;
 }
 
-const SUMMARY_COLUMNS =
-  'd.id, d.process_key, d.version, d.name, d.hash, d.ticket_prefix, d.start_messages, d.start_timers, d.deployed_at, d.warnings';
-const IS_LATEST =
-  'd.version = (SELECT MAX(l.version) FROM definitions l WHERE l.process_key = d.process_key)';
+const SUMMARY_COLUMNS = 'd.id, d.process_key, d.version, d.name, d.hash, d.ticket_prefix, d.start_messages, d.start_timers, d.deployed_at, d.warnings';
+const IS_LATEST = 'd.version = (SELECT MAX(l.version) FROM definitions l WHERE l.process_key = d.process_key)';
 
 export class SqliteDefinitionStore implements DefinitionStore {
   private readonly insertRow: Database.Statement<[DefinitionRow]>;
@@ -51,25 +49,15 @@ export class SqliteDefinitionStore implements DefinitionStore {
       `INSERT INTO definition_start_messages (message_name, definition_id) VALUES (?, ?)
        ON CONFLICT DO NOTHING`,
     );
-    this.exists = db
-      .prepare<[string, string, number], number>(
-        'SELECT 1 FROM definitions WHERE id = ? OR (process_key = ? AND version = ?)',
-      )
-      .pluck();
-    this.byKeyVersion = db.prepare(
-      `SELECT ${SUMMARY_COLUMNS}, d.xml FROM definitions d WHERE d.process_key = ? AND d.version = ?`,
-    );
+    this.exists = db.prepare<[string, string, number], number>('SELECT 1 FROM definitions WHERE id = ? OR (process_key = ? AND version = ?)').pluck();
+    this.byKeyVersion = db.prepare(`SELECT ${SUMMARY_COLUMNS}, d.xml FROM definitions d WHERE d.process_key = ? AND d.version = ?`);
     this.byId = db.prepare(`SELECT ${SUMMARY_COLUMNS}, d.xml FROM definitions d WHERE d.id = ?`);
     this.latestOfKey = db.prepare(
       `SELECT ${SUMMARY_COLUMNS}, d.xml FROM definitions d WHERE d.process_key = ?
        ORDER BY d.version DESC LIMIT 1`,
     );
-    this.latestOfEveryKey = db.prepare(
-      `SELECT ${SUMMARY_COLUMNS} FROM definitions d WHERE ${IS_LATEST} ORDER BY d.process_key`,
-    );
-    this.versionsOfKey = db.prepare(
-      `SELECT ${SUMMARY_COLUMNS} FROM definitions d WHERE d.process_key = ? ORDER BY d.version DESC`,
-    );
+    this.latestOfEveryKey = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM definitions d WHERE ${IS_LATEST} ORDER BY d.process_key`);
+    this.versionsOfKey = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM definitions d WHERE d.process_key = ? ORDER BY d.version DESC`);
     // Only a latest version counts: once v3 drops a message start event, the message must not
     // start v2 either.
     this.byStartMessage = db.prepare(
@@ -80,9 +68,7 @@ export class SqliteDefinitionStore implements DefinitionStore {
     );
     this.insertAll = db.transaction((definition: DefinitionRecord) => {
       if (this.exists.get(definition.id, definition.key, definition.version) !== undefined) {
-        throw new VersionConflictError(
-          `definition ${definition.key} version ${definition.version} exists already`,
-        );
+        throw new VersionConflictError(`definition ${definition.key} version ${definition.version} exists already`);
       }
       this.insertRow.run(toRow(definition));
       for (const message of definition.startMessages) {

@@ -31,9 +31,7 @@ interface TableInfo {
 }
 
 function tableInfo(db: Database.Database): TableInfo[] {
-  return db
-    .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
-    .all() as TableInfo[];
+  return db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").all() as TableInfo[];
 }
 
 /** The rows an export holds, all tables together (what the CLI reports). */

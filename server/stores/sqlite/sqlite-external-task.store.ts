@@ -43,9 +43,7 @@ export class SqliteExternalTaskStore implements ExternalTaskStore {
     this.byId = db.prepare(`SELECT ${COLUMNS} FROM external_tasks WHERE id = ?`);
     this.byInstance = db.prepare(`SELECT ${COLUMNS} FROM external_tasks WHERE instance_id = ? ORDER BY created_at, rowid`);
     this.byChildRow = db.prepare(`SELECT ${COLUMNS} FROM external_tasks WHERE child_instance_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1`);
-    this.open = db.prepare(
-      `SELECT ${COLUMNS} FROM external_tasks WHERE status = 'open' AND (@topic IS NULL OR topic = @topic) ORDER BY created_at, rowid LIMIT @limit`,
-    );
+    this.open = db.prepare(`SELECT ${COLUMNS} FROM external_tasks WHERE status = 'open' AND (@topic IS NULL OR topic = @topic) ORDER BY created_at, rowid LIMIT @limit`);
     // ISO times in UTC compare as text.
     this.lockable = db.prepare(
       `SELECT ${COLUMNS} FROM external_tasks

@@ -1,13 +1,6 @@
 import type Database from 'better-sqlite3';
 import { TicketNumberTakenError, VersionConflictError } from '../../errors.js';
-import type {
-  IncidentKind,
-  IncidentRecord,
-  InstanceFilter,
-  InstanceRecord,
-  InstanceStatus,
-  MessageSubscription,
-} from '../../instances/instance.js';
+import type { IncidentKind, IncidentRecord, InstanceFilter, InstanceRecord, InstanceStatus, MessageSubscription } from '../../instances/instance.js';
 import type { InstanceStore } from '../../instances/instance.store.js';
 import { FilteredSelect, fromJson, fromJsonOrNull, toJson, toJsonOrNull } from './sqlite-query.js';
 
@@ -81,9 +74,7 @@ export class SqliteInstanceStore implements InstanceStore {
 
   constructor(db: Database.Database) {
     this.byId = db.prepare(`SELECT ${INSTANCE_COLUMNS} FROM instances WHERE id = ?`);
-    this.byBusinessKey = db.prepare(
-      `SELECT ${INSTANCE_COLUMNS} FROM instances WHERE process_key = ? AND business_key = ?`,
-    );
+    this.byBusinessKey = db.prepare(`SELECT ${INSTANCE_COLUMNS} FROM instances WHERE process_key = ? AND business_key = ?`);
     this.filtered = new FilteredSelect<RowFilter, InstanceRow>(
       db,
       `SELECT ${INSTANCE_COLUMNS} FROM instances`,
@@ -134,9 +125,7 @@ export class SqliteInstanceStore implements InstanceStore {
     this.lastTicket = db.prepare<[string], number>('SELECT last FROM ticket_sequences WHERE prefix = ?').pluck();
     this.advanceTicket = db.prepare('UPDATE ticket_sequences SET last = @seq WHERE prefix = @prefix AND last = @seq - 1');
     this.firstTicket = db.prepare('INSERT INTO ticket_sequences (prefix, last) VALUES (?, 1) ON CONFLICT (prefix) DO NOTHING');
-    this.incidentsOf = db.prepare(
-      'SELECT * FROM incidents WHERE instance_id = ? ORDER BY created_at, rowid',
-    );
+    this.incidentsOf = db.prepare('SELECT * FROM incidents WHERE instance_id = ? ORDER BY created_at, rowid');
     this.incidentById = db.prepare('SELECT * FROM incidents WHERE id = ?');
     this.openIncidentRows = db.prepare("SELECT * FROM incidents WHERE status = 'open' ORDER BY created_at, rowid LIMIT ?");
     this.upsertIncidentRow = db.prepare(
@@ -148,12 +137,8 @@ export class SqliteInstanceStore implements InstanceStore {
          created_at = excluded.created_at,
          resolved_at = excluded.resolved_at`,
     );
-    this.subscriptionsOfMessage = db.prepare(
-      'SELECT * FROM message_subscriptions WHERE message_name = ? ORDER BY rowid',
-    );
-    this.subscriptionsOfMessageAndKey = db.prepare(
-      'SELECT * FROM message_subscriptions WHERE message_name = ? AND business_key = ? ORDER BY rowid',
-    );
+    this.subscriptionsOfMessage = db.prepare('SELECT * FROM message_subscriptions WHERE message_name = ? ORDER BY rowid');
+    this.subscriptionsOfMessageAndKey = db.prepare('SELECT * FROM message_subscriptions WHERE message_name = ? AND business_key = ? ORDER BY rowid');
     this.deleteSubscriptions = db.prepare('DELETE FROM message_subscriptions WHERE instance_id = ?');
     this.insertSubscription = db.prepare(
       `INSERT INTO message_subscriptions (instance_id, execution_id, message_name, business_key, element_id)
@@ -203,10 +188,7 @@ export class SqliteInstanceStore implements InstanceStore {
   }
 
   async subscriptions(messageName: string, businessKey: string | null): Promise<MessageSubscription[]> {
-    const rows =
-      businessKey === null
-        ? this.subscriptionsOfMessage.all(messageName)
-        : this.subscriptionsOfMessageAndKey.all(messageName, businessKey);
+    const rows = businessKey === null ? this.subscriptionsOfMessage.all(messageName) : this.subscriptionsOfMessageAndKey.all(messageName, businessKey);
     return rows.map(toSubscription);
   }
 
@@ -218,13 +200,8 @@ export class SqliteInstanceStore implements InstanceStore {
     if (this.byId.get(instance.id) !== undefined) {
       throw new VersionConflictError(`instance ${instance.id} exists already`);
     }
-    if (
-      instance.businessKey !== null &&
-      this.byBusinessKey.get(instance.processKey, instance.businessKey) !== undefined
-    ) {
-      throw new VersionConflictError(
-        `process ${instance.processKey} has an instance with business key ${instance.businessKey} already`,
-      );
+    if (instance.businessKey !== null && this.byBusinessKey.get(instance.processKey, instance.businessKey) !== undefined) {
+      throw new VersionConflictError(`process ${instance.processKey} has an instance with business key ${instance.businessKey} already`);
     }
     this.insertRow.run(toInstanceRow(instance));
   }
@@ -233,9 +210,7 @@ export class SqliteInstanceStore implements InstanceStore {
   updateSync(instance: InstanceRecord, expectedVersion: number): void {
     const result = this.updateRow.run({ ...toInstanceRow(instance), expected_version: expectedVersion });
     if (result.changes === 0) {
-      throw new VersionConflictError(
-        `instance ${instance.id} is not at version ${expectedVersion} (or does not exist)`,
-      );
+      throw new VersionConflictError(`instance ${instance.id} is not at version ${expectedVersion} (or does not exist)`);
     }
   }
 

@@ -1,18 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { computeJobState, toJobId } from 'agenda';
-import type {
-  JobId,
-  JobParameters,
-  JobRepository,
-  JobRepositoryOptions,
-  JobsOverview,
-  JobsQueryOptions,
-  JobsResult,
-  JobsSort,
-  JobWithState,
-  RemoveJobsOptions,
-} from 'agenda';
+import type { JobId, JobParameters, JobRepository, JobRepositoryOptions, JobsOverview, JobsQueryOptions, JobsResult, JobsSort, JobWithState, RemoveJobsOptions } from 'agenda';
 
 type SqlValue = string | number | null;
 type Columns = Record<string, SqlValue>;
@@ -55,11 +44,33 @@ interface JobRow {
 export type StoredJob<DATA = unknown> = JobParameters<DATA> & { generation: string };
 
 const COLUMNS = [
-  'id', 'name', 'priority', 'next_run_at', 'type', 'locked_at', 'last_run_at', 'last_finished_at',
-  'failed_at', 'fail_count', 'fail_reason', 'repeat_interval', 'repeat_interval_numeric',
-  'repeat_timezone', 'repeat_at', 'disabled', 'progress', 'data', 'unique_json',
-  'last_modified_by', 'start_date', 'end_date', 'skip_days', 'debounce_started_at', 'fork',
-  'generation', 'instance_id',
+  'id',
+  'name',
+  'priority',
+  'next_run_at',
+  'type',
+  'locked_at',
+  'last_run_at',
+  'last_finished_at',
+  'failed_at',
+  'fail_count',
+  'fail_reason',
+  'repeat_interval',
+  'repeat_interval_numeric',
+  'repeat_timezone',
+  'repeat_at',
+  'disabled',
+  'progress',
+  'data',
+  'unique_json',
+  'last_modified_by',
+  'start_date',
+  'end_date',
+  'skip_days',
+  'debounce_started_at',
+  'fork',
+  'generation',
+  'instance_id',
 ] as const;
 
 const INSERT_SQL = `INSERT INTO agenda_jobs (${COLUMNS.join(', ')})
@@ -105,9 +116,7 @@ const ENCODERS = {
 
 type EncodedField = keyof typeof ENCODERS;
 
-const RUN_STATE_FIELDS: readonly EncodedField[] = [
-  'lockedAt', 'lastRunAt', 'lastFinishedAt', 'failedAt', 'failCount', 'failReason', 'progress',
-];
+const RUN_STATE_FIELDS: readonly EncodedField[] = ['lockedAt', 'lastRunAt', 'lastFinishedAt', 'failedAt', 'failCount', 'failReason', 'progress'];
 // Object.keys is typed string[]; these are exactly ENCODERS' own keys.
 const ALL_FIELDS = Object.keys(ENCODERS) as EncodedField[];
 const DEFINITION_FIELDS = ALL_FIELDS.filter((field) => !RUN_STATE_FIELDS.includes(field));
@@ -149,18 +158,14 @@ export class SqliteJobRepository implements JobRepository {
   private readonly ofInstance: Database.Statement<[string], JobRow>;
   private readonly ofInstanceNamed: Database.Statement<[string, string], JobRow>;
   private readonly findAndLock: Database.Transaction<(args: Columns) => JobRow | undefined>;
-  private readonly save: Database.Transaction<
-    (job: JobParameters, lastModifiedBy: string | null) => JobRow | undefined
-  >;
+  private readonly save: Database.Transaction<(job: JobParameters, lastModifiedBy: string | null) => JobRow | undefined>;
   private readonly upsert: Database.Transaction<(job: JobParameters) => void>;
 
   constructor(
     private readonly db: Database.Database,
     private readonly now: () => Date = () => new Date(),
   ) {
-    const table = db
-      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'agenda_jobs'")
-      .get();
+    const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'agenda_jobs'").get();
     if (table === undefined) {
       throw new Error('table agenda_jobs is missing: open the database with openSqliteStore');
     }
@@ -217,17 +222,13 @@ export class SqliteJobRepository implements JobRepository {
     );
     this.deleteIds = db.prepare('DELETE FROM agenda_jobs WHERE id IN (SELECT value FROM json_each(?))');
     this.generationOfRow = db.prepare('SELECT generation FROM agenda_jobs WHERE id = ?');
-    this.ofInstance = db.prepare(
-      'SELECT * FROM agenda_jobs WHERE instance_id = ? ORDER BY next_run_at ASC NULLS LAST, rowid',
-    );
+    this.ofInstance = db.prepare('SELECT * FROM agenda_jobs WHERE instance_id = ? ORDER BY next_run_at ASC NULLS LAST, rowid');
     this.ofInstanceNamed = db.prepare(
       `SELECT * FROM agenda_jobs WHERE instance_id = ? AND name = ?
        ORDER BY next_run_at ASC NULLS LAST, rowid`,
     );
     this.findAndLock = db.transaction((args: Columns) => this.nextToRun.get(args));
-    this.save = db.transaction((job: JobParameters, lastModifiedBy: string | null) =>
-      this.saveInTransaction(job, lastModifiedBy),
-    );
+    this.save = db.transaction((job: JobParameters, lastModifiedBy: string | null) => this.saveInTransaction(job, lastModifiedBy));
     this.upsert = db.transaction((job: JobParameters) => this.upsertInTransaction(job));
   }
 
@@ -247,12 +248,8 @@ export class SqliteJobRepository implements JobRepository {
     };
     if (state === undefined) {
       // No state filter: SQLite can count and page by itself.
-      const total = this.statement<{ total: number }>(
-        `SELECT COUNT(*) AS total FROM agenda_jobs ${whereSql(where)}`,
-      ).get(...where.params)?.total ?? 0;
-      const rows = this.statement(
-        `SELECT * FROM agenda_jobs ${whereSql(where)} ORDER BY ${order} LIMIT ? OFFSET ?`,
-      ).all(...where.params, limit > 0 ? limit : -1, skip);
+      const total = this.statement<{ total: number }>(`SELECT COUNT(*) AS total FROM agenda_jobs ${whereSql(where)}`).get(...where.params)?.total ?? 0;
+      const rows = this.statement(`SELECT * FROM agenda_jobs ${whereSql(where)} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...where.params, limit > 0 ? limit : -1, skip);
       return { jobs: rows.map(withState), total };
     }
     // The state is computed from several timestamps against "now" (agenda's computeJobState), so
@@ -306,11 +303,7 @@ export class SqliteJobRepository implements JobRepository {
   }
 
   async getQueueSize(): Promise<number> {
-    return (
-      this.statement<{ size: number }>(
-        'SELECT COUNT(*) AS size FROM agenda_jobs WHERE next_run_at < ?',
-      ).get(this.now().getTime())?.size ?? 0
-    );
+    return this.statement<{ size: number }>('SELECT COUNT(*) AS size FROM agenda_jobs WHERE next_run_at < ?').get(this.now().getTime())?.size ?? 0;
   }
 
   async removeJobs(options: RemoveJobsOptions): Promise<number> {
@@ -319,10 +312,7 @@ export class SqliteJobRepository implements JobRepository {
     return this.statement(`DELETE FROM agenda_jobs ${whereSql(where)}`).run(...where.params).changes;
   }
 
-  async saveJob<DATA = unknown>(
-    job: JobParameters<DATA>,
-    options: JobRepositoryOptions | undefined,
-  ): Promise<JobParameters<DATA>> {
+  async saveJob<DATA = unknown>(job: JobParameters<DATA>, options: JobRepositoryOptions | undefined): Promise<JobParameters<DATA>> {
     const row = this.save.immediate(job, options?.lastModifiedBy ?? null);
     // Like agenda's own backends: saving by id a job that has since been removed is not an error,
     // the caller gets its own data back (and nothing is re-created).
@@ -350,10 +340,7 @@ export class SqliteJobRepository implements JobRepository {
     });
   }
 
-  async lockJob(
-    job: JobParameters,
-    options: JobRepositoryOptions | undefined,
-  ): Promise<JobParameters | undefined> {
+  async lockJob(job: JobParameters, options: JobRepositoryOptions | undefined): Promise<JobParameters | undefined> {
     if (!job._id) return undefined;
     const row = this.lockIfUnchanged.get({
       id: job._id,
@@ -373,13 +360,7 @@ export class SqliteJobRepository implements JobRepository {
     if (jobIds.length > 0) this.unlockRunnable.run(JSON.stringify(jobIds));
   }
 
-  async getNextJobToRun(
-    jobName: string,
-    nextScanAt: Date,
-    lockDeadline: Date,
-    now: Date | undefined,
-    options: JobRepositoryOptions | undefined,
-  ): Promise<JobParameters | undefined> {
+  async getNextJobToRun(jobName: string, nextScanAt: Date, lockDeadline: Date, now: Date | undefined, options: JobRepositoryOptions | undefined): Promise<JobParameters | undefined> {
     // IMMEDIATE takes the write lock before the SELECT inside the UPDATE reads, so two
     // connections cannot both pick the same row; a busy writer is waited for (busy_timeout).
     const row = this.findAndLock.immediate({
@@ -428,8 +409,7 @@ export class SqliteJobRepository implements JobRepository {
 
   /** An instance's jobs (`data.instanceId`), optionally of one name, soonest first. */
   jobsForInstanceSync(instanceId: string, name?: string): StoredJob[] {
-    const rows =
-      name === undefined ? this.ofInstance.all(instanceId) : this.ofInstanceNamed.all(instanceId, name);
+    const rows = name === undefined ? this.ofInstance.all(instanceId) : this.ofInstanceNamed.all(instanceId, name);
     return rows.map(toJob);
   }
 
@@ -450,10 +430,7 @@ export class SqliteJobRepository implements JobRepository {
   private setDisabled(options: RemoveJobsOptions, disabled: 0 | 1): number {
     const where = selectorWhere(options);
     if (where === null) return 0;
-    return this.statement(`UPDATE agenda_jobs SET disabled = ? ${whereSql(where)}`).run(
-      disabled,
-      ...where.params,
-    ).changes;
+    return this.statement(`UPDATE agenda_jobs SET disabled = ? ${whereSql(where)}`).run(disabled, ...where.params).changes;
   }
 
   /** Runs inside `save` (IMMEDIATE): the unique lookup and the insert cannot be split by a rival. */
@@ -466,9 +443,7 @@ export class SqliteJobRepository implements JobRepository {
     }
 
     if (job.type === 'single') {
-      const existing = this.statement(
-        "SELECT * FROM agenda_jobs WHERE name = ? AND type = 'single'",
-      ).get(job.name);
+      const existing = this.statement("SELECT * FROM agenda_jobs WHERE name = ? AND type = 'single'").get(job.name);
       if (existing === undefined) return this.insert(randomUUID(), job, lastModifiedBy);
       const columns: Columns = { ...encode(job, ALL_FIELDS), last_modified_by: lastModifiedBy };
       // every() on each start saves nextRunAt = now; a job that already has a next run keeps it,
@@ -482,9 +457,7 @@ export class SqliteJobRepository implements JobRepository {
 
     if (unique) {
       const where = uniqueWhere(job.name, unique);
-      const existing = this.statement(`SELECT * FROM agenda_jobs ${whereSql(where)} LIMIT 1`).get(
-        ...where.params,
-      );
+      const existing = this.statement(`SELECT * FROM agenda_jobs ${whereSql(where)} LIMIT 1`).get(...where.params);
       const debounce = uniqueOpts?.debounce;
       if (existing !== undefined) {
         if (uniqueOpts?.insertOnly && !debounce) return existing;
@@ -494,10 +467,7 @@ export class SqliteJobRepository implements JobRepository {
       }
       if (debounce) {
         const started = this.now().getTime();
-        const nextRunAt =
-          debounce.strategy === 'leading'
-            ? toMs('nextRunAt', job.nextRunAt)
-            : trailingRunAt(started, started, debounce.delay, debounce.maxWait);
+        const nextRunAt = debounce.strategy === 'leading' ? toMs('nextRunAt', job.nextRunAt) : trailingRunAt(started, started, debounce.delay, debounce.maxWait);
         return this.insert(randomUUID(), job, lastModifiedBy, {
           next_run_at: nextRunAt,
           debounce_started_at: started,
@@ -509,18 +479,11 @@ export class SqliteJobRepository implements JobRepository {
   }
 
   /** Next run and window start for a debounced save that found `existing`. */
-  private debounced(
-    debounce: NonNullable<NonNullable<JobParameters['uniqueOpts']>['debounce']>,
-    job: JobParameters,
-    existing: JobRow,
-  ): Columns {
+  private debounced(debounce: NonNullable<NonNullable<JobParameters['uniqueOpts']>['debounce']>, job: JobParameters, existing: JobRow): Columns {
     const now = this.now().getTime();
     // A window is open while a run is pending and not yet picked; once the job ran (next run
     // null) or is running (locked), a save starts a new window rather than extending a finished one.
-    const open =
-      existing.next_run_at !== null &&
-      existing.locked_at === null &&
-      existing.debounce_started_at !== null;
+    const open = existing.next_run_at !== null && existing.locked_at === null && existing.debounce_started_at !== null;
     const started = open && existing.debounce_started_at !== null ? existing.debounce_started_at : now;
     if (debounce.strategy === 'leading') {
       if (open && now - started < debounce.delay) {
@@ -555,12 +518,7 @@ export class SqliteJobRepository implements JobRepository {
     });
   }
 
-  private insert(
-    id: string,
-    job: JobParameters,
-    lastModifiedBy: string | null,
-    overrides: Columns = {},
-  ): JobRow | undefined {
+  private insert(id: string, job: JobParameters, lastModifiedBy: string | null, overrides: Columns = {}): JobRow | undefined {
     const row: Columns = {
       ...Object.fromEntries(COLUMNS.map((column) => [column, null])),
       priority: 0,
@@ -627,8 +585,7 @@ function toJob(row: JobRow): StoredJob {
   if (row.fail_count !== null) job.failCount = row.fail_count;
   if (row.fail_reason !== null) job.failReason = row.fail_reason;
   if (row.repeat_interval !== null) {
-    job.repeatInterval =
-      row.repeat_interval_numeric === 1 ? Number(row.repeat_interval) : row.repeat_interval;
+    job.repeatInterval = row.repeat_interval_numeric === 1 ? Number(row.repeat_interval) : row.repeat_interval;
   }
   if (row.repeat_timezone !== null) job.repeatTimezone = row.repeat_timezone;
   if (row.repeat_at !== null) job.repeatAt = row.repeat_at;

@@ -34,16 +34,10 @@ export class SqliteOutboxStore implements OutboxStore {
       `SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE sent_at IS NULL AND attempts < ?
        ORDER BY created_at, rowid LIMIT ?`,
     );
-    this.ofInstance = db.prepare(
-      `SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE instance_id = ? ORDER BY created_at, rowid`,
-    );
+    this.ofInstance = db.prepare(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE instance_id = ? ORDER BY created_at, rowid`);
     // A successful send is an attempt too, so `attempts` counts every delivery try.
-    this.setSent = db.prepare(
-      'UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ?',
-    );
-    this.setFailed = db.prepare(
-      'UPDATE outbox SET last_error = ?, attempts = attempts + 1 WHERE id = ?',
-    );
+    this.setSent = db.prepare('UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ?');
+    this.setFailed = db.prepare('UPDATE outbox SET last_error = ?, attempts = attempts + 1 WHERE id = ?');
     const listed = (where: string) => db.prepare<[number], OutboxRow>(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE ${where} ORDER BY created_at DESC, rowid DESC LIMIT ?`);
     this.byState = {
       pending: listed('sent_at IS NULL AND last_error IS NULL'),

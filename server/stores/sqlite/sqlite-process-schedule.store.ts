@@ -8,7 +8,6 @@ import type { SqliteJobRepository } from './sqlite-job.repository.js';
 
 type ScheduleData = Omit<ProcessScheduleRecord, 'id'> & { dueMs: number };
 
-
 /** Process schedules are agenda jobs too, so agenda starts the instances and the sweep backs it up. */
 export class SqliteProcessScheduleStore implements ProcessScheduleStore {
   private readonly jobsOfKind: BatonJobQueries;
@@ -21,9 +20,7 @@ export class SqliteProcessScheduleStore implements ProcessScheduleStore {
     private readonly timerJobs: TimerJobs,
   ) {
     this.jobsOfKind = new BatonJobQueries(db, PROCESS_START_JOB);
-    this.ofProcess = db.prepare(
-      `SELECT id, data FROM agenda_jobs WHERE name = ? AND json_extract(data, '$.processKey') = ? ORDER BY id`,
-    );
+    this.ofProcess = db.prepare(`SELECT id, data FROM agenda_jobs WHERE name = ? AND json_extract(data, '$.processKey') = ? ORDER BY id`);
   }
 
   async due(at: Date, limit: number): Promise<ProcessScheduleRecord[]> {

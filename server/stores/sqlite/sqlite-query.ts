@@ -52,9 +52,7 @@ export class FilteredSelect<Filter extends Paging, Row> {
           return column.includes(`@${field}`) ? `(${column})` : `${column} = @${field}`;
         })
         .join(' AND ');
-      statement = this.db.prepare<[Params], Row>(
-        `${this.select} ${where ? `WHERE ${where}` : ''} ORDER BY ${this.orderBy} LIMIT @limit OFFSET @offset`,
-      );
+      statement = this.db.prepare<[Params], Row>(`${this.select} ${where ? `WHERE ${where}` : ''} ORDER BY ${this.orderBy} LIMIT @limit OFFSET @offset`);
       this.statements.set(key, statement);
     }
     return statement;

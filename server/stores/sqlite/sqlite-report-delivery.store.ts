@@ -76,7 +76,16 @@ export class SqliteReportDeliveryStore implements ReportDeliveryStore {
   }
 
   async put(d: ReportDelivery): Promise<void> {
-    this.s.put.run({ department: d.departmentId, enabled: d.enabled ? 1 : 0, zone: d.timeZone, hour: d.hour, lang: d.lang, recipients: JSON.stringify(d.recipients), next: d.nextDueAt, updated: d.updatedAt });
+    this.s.put.run({
+      department: d.departmentId,
+      enabled: d.enabled ? 1 : 0,
+      zone: d.timeZone,
+      hour: d.hour,
+      lang: d.lang,
+      recipients: JSON.stringify(d.recipients),
+      next: d.nextDueAt,
+      updated: d.updatedAt,
+    });
   }
 
   async due(at: string, limit: number): Promise<ReportDelivery[]> {

@@ -256,9 +256,7 @@ export function schemaVersion(db: Database.Database): number {
 export function migrate(db: Database.Database, target = SCHEMA_VERSION): void {
   const current = schemaVersion(db);
   if (current > SCHEMA_VERSION) {
-    throw new Error(
-      `database schema version ${current} is newer than this Baton supports (${SCHEMA_VERSION})`,
-    );
+    throw new Error(`database schema version ${current} is newer than this Baton supports (${SCHEMA_VERSION})`);
   }
   for (let from = current; from < target; from += 1) {
     const step = db.transaction(() => {

@@ -48,9 +48,7 @@ export class SqliteTimerJobs implements TimerJobs {
     );
     // IMMEDIATE takes the write lock before the statement reads, so two connections (two
     // processes on the file) cannot both pick a row; a busy writer is waited for (busy_timeout).
-    this.claim = db.transaction((claim: TimerClaim) =>
-      claimed.all({ name: TIMER_JOB, now: claim.now, deadline: claim.lockDeadline, limit: claim.limit, owner: claim.owner }),
-    );
+    this.claim = db.transaction((claim: TimerClaim) => claimed.all({ name: TIMER_JOB, now: claim.now, deadline: claim.lockDeadline, limit: claim.limit, owner: claim.owner }));
     this.renew = db.prepare('UPDATE agenda_jobs SET locked_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND locked_at = ? RETURNING id');
     this.release = db.prepare(
       `UPDATE agenda_jobs SET locked_at = NULL,
@@ -80,7 +78,10 @@ export class SqliteTimerJobs implements TimerJobs {
   }
 
   async claimDue(claim: TimerClaim): Promise<ClaimedTimer[]> {
-    return this.claim.immediate(claim).map(toClaimed).sort((a, b) => a.dueMs - b.dueMs);
+    return this.claim
+      .immediate(claim)
+      .map(toClaimed)
+      .sort((a, b) => a.dueMs - b.dueMs);
   }
 
   async renewClaims(ids: readonly string[], heldAt: number, now: number): Promise<string[]> {

@@ -17,7 +17,6 @@ interface TimerJobData {
   clock?: TimerClock;
 }
 
-
 /**
  * Pending BPMN timers are agenda jobs in the same SQLite database, so a step writes its timer
  * intents in its own transaction and agenda runs them; this store reads them back as timers.

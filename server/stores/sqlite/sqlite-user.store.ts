@@ -30,9 +30,7 @@ export class SqliteUserStore implements UserStore {
   private readonly counted: Database.Statement<[], { n: number }>;
 
   constructor(db: Database.Database) {
-    this.insertRow = db.prepare(
-      `INSERT INTO users (${COLUMNS}) VALUES (@id, @username, @display_name, @role, @departments, @skills, @disabled, @password_hash, @created_at, @updated_at)`,
-    );
+    this.insertRow = db.prepare(`INSERT INTO users (${COLUMNS}) VALUES (@id, @username, @display_name, @role, @departments, @skills, @disabled, @password_hash, @created_at, @updated_at)`);
     this.updateRow = db.prepare(
       `UPDATE users SET username = @username, display_name = @display_name, role = @role, departments = @departments,
          skills = @skills, disabled = @disabled, password_hash = @password_hash, created_at = @created_at, updated_at = @updated_at
@@ -42,9 +40,7 @@ export class SqliteUserStore implements UserStore {
     this.byUsername = db.prepare(`SELECT ${COLUMNS} FROM users WHERE username = ?`);
     this.all = db.prepare(`SELECT ${COLUMNS} FROM users ORDER BY username`);
     // Users are few (hundreds); a JSON scan is simpler than a join table and fast enough.
-    this.members = db.prepare(
-      `SELECT ${COLUMNS} FROM users WHERE disabled = 0 AND EXISTS (SELECT 1 FROM json_each(users.departments) WHERE value = ?) ORDER BY username`,
-    );
+    this.members = db.prepare(`SELECT ${COLUMNS} FROM users WHERE disabled = 0 AND EXISTS (SELECT 1 FROM json_each(users.departments) WHERE value = ?) ORDER BY username`);
     this.counted = db.prepare('SELECT count(*) AS n FROM users');
   }
 

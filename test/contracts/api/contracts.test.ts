@@ -56,7 +56,11 @@ describe('API contracts (server/contracts): one source for bodies, queries and v
 
     it('browser pages import contracts as types only (no zod in a bundle unless a page chooses to validate)', () => {
       // given every browser source file that names a contract
-      const uses = tsFiles(path.join(ROOT, 'modeler/src')).flatMap((file) => importsOf(file).filter(({ from }) => from.includes('server/contracts/')).map((use) => ({ file, ...use })));
+      const uses = tsFiles(path.join(ROOT, 'modeler/src')).flatMap((file) =>
+        importsOf(file)
+          .filter(({ from }) => from.includes('server/contracts/'))
+          .map((use) => ({ file, ...use })),
+      );
       // then there are such files, and each import of a contract is `import type`
       expect(uses.length).to.be.greaterThan(10);
       for (const use of uses) expect(use.typeOnly, `${path.relative(ROOT, use.file)} imports ${use.from} at run time`).to.equal(true);
@@ -69,13 +73,37 @@ describe('API contracts (server/contracts): one source for bodies, queries and v
       const sources = JSON.parse(readFileSync(path.join(WEB_DIR, 'sources.json'), 'utf8')) as string[];
       // then a contracts file in a bundle imports no zod
       for (const file of sources.filter((source) => source.includes(`${path.sep}server${path.sep}contracts${path.sep}`))) {
-        expect(importsOf(file).map(({ from }) => from), path.relative(ROOT, file)).not.to.include('zod');
+        expect(
+          importsOf(file).map(({ from }) => from),
+          path.relative(ROOT, file),
+        ).not.to.include('zod');
       }
     });
 
     it('the request types are declared once, in the contracts (the rest of the server re-exports them)', () => {
       // given the names that used to be written twice
-      const names = ['TaskFilter', 'TaskStatus', 'InstanceStatus', 'StartInstance', 'CorrelateMessage', 'NewUser', 'UserPatch', 'InstanceSummary', 'DepartmentView', 'OperationsRow', 'AccountSettings', 'Role', 'Lang', 'NotificationKind', 'ApprovalStatus', 'CalendarRecord', 'Weekday', 'ErrorBody', 'ErrorIssue', 'Directory'];
+      const names = [
+        'TaskFilter',
+        'TaskStatus',
+        'InstanceStatus',
+        'StartInstance',
+        'CorrelateMessage',
+        'NewUser',
+        'UserPatch',
+        'InstanceSummary',
+        'DepartmentView',
+        'OperationsRow',
+        'AccountSettings',
+        'Role',
+        'Lang',
+        'NotificationKind',
+        'ApprovalStatus',
+        'CalendarRecord',
+        'Weekday',
+        'ErrorBody',
+        'ErrorIssue',
+        'Directory',
+      ];
       const declared = new Map<string, string[]>(names.map((name) => [name, []]));
       for (const file of [...tsFiles(path.join(ROOT, 'server')), ...tsFiles(path.join(ROOT, 'modeler/src'))]) {
         const text = readFileSync(file, 'utf8');
@@ -141,7 +169,9 @@ describe('API contracts (server/contracts): one source for bodies, queries and v
       const res = await server.http.request('POST', '/api/users', JSON.stringify({ username: 'newbie', password: 'short', role: 'staff' }), { 'content-type': 'application/json' });
       // then the answer says why, person-readable
       expect(res.status).to.equal(400);
-      expect(res.body).to.deep.include({ error: { code: 'INVALID_INPUT', message: 'Invalid user: password: at least 10 characters', issues: [{ elementId: null, message: 'password: at least 10 characters' }] } });
+      expect(res.body).to.deep.include({
+        error: { code: 'INVALID_INPUT', message: 'Invalid user: password: at least 10 characters', issues: [{ elementId: null, message: 'password: at least 10 characters' }] },
+      });
       expect(await server.baton.store.users.getByUsername('newbie')).to.equal(null);
     });
 

@@ -36,7 +36,7 @@ describe('webhook connector: the body is JSON once', () => {
     await endpoint.close();
   });
 
-  it('the payment incident\'s refund request reaches the provider as a JSON object, even with quotes in the booking reference', async () => {
+  it("the payment incident's refund request reaches the provider as a JSON object, even with quotes in the booking reference", async () => {
     // given the shipped payment process and a booking reference with quotes
     expect((await baton.deployDirectory(path.resolve('processes'))).filter((result) => result.error)).to.deep.equal([]);
     const { instance } = await baton.instances.start(
@@ -54,7 +54,7 @@ describe('webhook connector: the body is JSON once', () => {
     expect(request!.idempotencyKey).to.be.a('string').and.not.equal('');
   });
 
-  it('a diagram\'s literal JSON text is sent as it is, not quoted into a JSON string', async () => {
+  it("a diagram's literal JSON text is sent as it is, not quoted into a JSON string", async () => {
     await baton.definitions.deploy(webhookProcess('literal-json', '{"ticket":"${ticketNumber}","n":2}'));
     const { instance } = await baton.instances.start({ processKey: 'literal-json', variables: { url: endpoint.url }, businessKey: null }, 'api');
     expect(endpoint.requests.map((request) => JSON.parse(request.body) as unknown)).to.deep.equal([{ ticket: instance.ticketNumber, n: 2 }]);

@@ -4,13 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { ExpressionError } from '../../../server/errors.js';
 import { BoundedCache } from '../../../server/engine/expressions/cache.js';
-import {
-  checkCondition,
-  checkExpression,
-  evaluateCondition,
-  evaluateExpression,
-  isExpression,
-} from '../../../server/engine/expressions/expression.js';
+import { checkCondition, checkExpression, evaluateCondition, evaluateExpression, isExpression } from '../../../server/engine/expressions/expression.js';
 
 type Variables = Record<string, unknown>;
 
@@ -489,9 +483,7 @@ describe('JavaScript-looking input', () => {
     const dir = join(dirname(fileURLToPath(import.meta.url)), '../../../server/engine/expressions');
     const files = readdirSync(dir).filter((file) => file.endsWith('.ts'));
     // when they are scanned for ways to compile JavaScript
-    const offenders = files.filter((file) =>
-      /\beval\s*\(|new\s+Function\b|\bFunction\s*\(|node:vm|from\s+'vm'/.test(readFileSync(join(dir, file), 'utf8')),
-    );
+    const offenders = files.filter((file) => /\beval\s*\(|new\s+Function\b|\bFunction\s*\(|node:vm|from\s+'vm'/.test(readFileSync(join(dir, file), 'utf8')));
     // then there are none
     expect(files.length).to.be.greaterThan(0);
     expect(offenders).to.deep.equal([]);
@@ -499,15 +491,7 @@ describe('JavaScript-looking input', () => {
 });
 
 describe('checkExpression', () => {
-  const valid = [
-    '=order.total > 100',
-    '=if priority = "high" then "PT4H" else "PT20H"',
-    '=missing.anything',
-    '${a.b.c == "x" && !d}',
-    'Hello ${name}, you owe ${amount * 1.2}',
-    'plain text',
-    '',
-  ];
+  const valid = ['=order.total > 100', '=if priority = "high" then "PT4H" else "PT20H"', '=missing.anything', '${a.b.c == "x" && !d}', 'Hello ${name}, you owe ${amount * 1.2}', 'plain text', ''];
   for (const text of valid) {
     it(`accepts ${JSON.stringify(text)} without variables`, () => {
       // given a well-formed text whose variables are unknown at deploy time
@@ -537,9 +521,7 @@ describe('checkExpression', () => {
     // when it is checked at deploy time
     const message = checkExpression('=status == "open"');
     // then it is refused rather than deployed as an always-null condition
-    expect(message).to.equal(
-      'Expression "=status == "open"" does not parse: unexpected "=" at character 10: two comparison operators in a row; FEEL compares with "=", not "=="',
-    );
+    expect(message).to.equal('Expression "=status == "open"" does not parse: unexpected "=" at character 10: two comparison operators in a row; FEEL compares with "=", not "=="');
   });
 
   it('still accepts unary tests after "in"', () => {

@@ -104,10 +104,7 @@ describe('juelToFeel', () => {
       ['a div b', '(a / b)'],
       ['a ? b : c', '(if a then b else c)'],
       ['(a)', '(a)'],
-      [
-        'empty a',
-        '((a = null) = true or (a = "") = true or (a = []) = true or (a = {}) = true)',
-      ],
+      ['empty a', '((a = null) = true or (a = "") = true or (a = []) = true or (a = {}) = true)'],
     ];
     for (const [body, feel] of cases) {
       it(`translates ${body} to ${feel}`, () => {

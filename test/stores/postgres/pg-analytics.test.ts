@@ -145,7 +145,11 @@ describe('AnalyticsStore on PostgreSQL: out-of-order commits', function () {
       upgraded = await openPostgresStore({ url: await testDatabaseUrl(), schema: old, max: 2 });
       // then the existing events are numbered by time, each instance's kept in seq order
       const order = await upgraded.pool.query<{ instance_id: string; seq: number; pos: number }>('SELECT instance_id, seq, pos FROM audit_events ORDER BY pos');
-      expect(order.rows.map((row) => [row.instance_id, row.seq, row.pos])).to.deep.equal([[x.id, 1, 1], [y.id, 1, 2], [x.id, 2, 3]]);
+      expect(order.rows.map((row) => [row.instance_id, row.seq, row.pos])).to.deep.equal([
+        [x.id, 1, 1],
+        [y.id, 1, 2],
+        [x.id, 2, 3],
+      ]);
       // and new events number on after them, and everything folds
       const z = makeInstance({ startedAt: isoAt(20) });
       await upgraded.commitStep(newInstanceStep(z, { audit: startEvents(z, 20) }));

@@ -4,7 +4,7 @@ import { channelName, isUnavailable, storeError } from '../../../server/stores/p
 import { StoreUnavailableError } from '../../../server/errors.js';
 
 describe('PostgreSQL pool helpers', () => {
-  it('names a LISTEN channel after the schema, within PostgreSQL\'s 63-byte limit however long the schema name', () => {
+  it("names a LISTEN channel after the schema, within PostgreSQL's 63-byte limit however long the schema name", () => {
     expect(channelName('baton_jobs', 'public')).to.equal('baton_jobs_public');
     const long = 'a'.repeat(63);
     const named = channelName('baton_jobs', long);

@@ -144,10 +144,26 @@ describe('PgStore', function () {
       try {
         const instance = makeInstance();
         const tasks: ExternalTaskRecord[] = Array.from({ length: 30 }, (_, index) => ({
-          id: `${instance.id}:exec-${index}`, instanceId: instance.id, executionId: `exec-${index}`, elementId: 'Task_Score', topic: 'score',
-          processKey: instance.processKey, ticketNumber: instance.ticketNumber, businessKey: instance.businessKey, status: 'open', kind: 'worker',
-          childInstanceId: null, input: {}, headers: {}, retries: null, errorMessage: null, workerId: null, lockExpiresAt: null, availableAt: null,
-          createdAt: isoAt(index), updatedAt: isoAt(index),
+          id: `${instance.id}:exec-${index}`,
+          instanceId: instance.id,
+          executionId: `exec-${index}`,
+          elementId: 'Task_Score',
+          topic: 'score',
+          processKey: instance.processKey,
+          ticketNumber: instance.ticketNumber,
+          businessKey: instance.businessKey,
+          status: 'open',
+          kind: 'worker',
+          childInstanceId: null,
+          input: {},
+          headers: {},
+          retries: null,
+          errorMessage: null,
+          workerId: null,
+          lockExpiresAt: null,
+          availableAt: null,
+          createdAt: isoAt(index),
+          updatedAt: isoAt(index),
         }));
         await startInstance(first, instance, { externalTasks: tasks });
         // when twelve workers on the three nodes lock up to four tasks each, all at once

@@ -7,10 +7,7 @@ import { expect } from 'chai';
 import Database from 'better-sqlite3';
 import { Agenda, toJobId, type Job, type JobParameters } from 'agenda';
 import { SqliteAgendaBackend } from '../../../server/stores/sqlite/sqlite-agenda-backend.js';
-import {
-  SqliteJobRepository,
-  type StoredJob,
-} from '../../../server/stores/sqlite/sqlite-job.repository.js';
+import { SqliteJobRepository, type StoredJob } from '../../../server/stores/sqlite/sqlite-job.repository.js';
 import { SCHEMA_VERSION, configureConnection, migrate } from '../../../server/stores/sqlite/sqlite-schema.js';
 import { openSqliteStore, type SqliteStore } from '../../../server/stores/sqlite/sqlite-store.js';
 
@@ -68,10 +65,8 @@ describe('SqliteAgendaBackend', function () {
     let clock = new Date('2030-01-01T00:00:00.000Z');
     const at = (offsetMs: number): Date => new Date(clock.getTime() + offsetMs);
     const scan = { nextScanAt: (): Date => at(5_000), lockDeadline: (): Date => at(-600_000) };
-    const next = (name: string, target = repo): Promise<JobParameters | undefined> =>
-      target.getNextJobToRun(name, scan.nextScanAt(), scan.lockDeadline(), clock, undefined);
-    const save = (overrides: Partial<JobParameters> = {}): Promise<JobParameters> =>
-      repo.saveJob(newJob({ nextRunAt: clock, ...overrides }), undefined);
+    const next = (name: string, target = repo): Promise<JobParameters | undefined> => target.getNextJobToRun(name, scan.nextScanAt(), scan.lockDeadline(), clock, undefined);
+    const save = (overrides: Partial<JobParameters> = {}): Promise<JobParameters> => repo.saveJob(newJob({ nextRunAt: clock, ...overrides }), undefined);
     const extra: Database.Database[] = [];
 
     beforeEach(() => {
@@ -112,7 +107,7 @@ describe('SqliteAgendaBackend', function () {
         expect(() => new SqliteJobRepository(raw)).to.throw(/agenda_jobs/);
       });
 
-      it('finds the next job and an instance\'s jobs through indexes', () => {
+      it("finds the next job and an instance's jobs through indexes", () => {
         // given the schema
         const plan = (sql: string): string =>
           store.db
@@ -171,8 +166,7 @@ describe('SqliteAgendaBackend', function () {
         expect(generation).to.be.a('string');
         expect(rest).to.deep.equal(fields);
         expect((await repo.getJobById(idOf(asString)))?.repeatInterval).to.equal('5000');
-        expect(store.db.prepare('SELECT instance_id FROM agenda_jobs WHERE id = ?').pluck().get(_id))
-          .to.equal('inst-1');
+        expect(store.db.prepare('SELECT instance_id FROM agenda_jobs WHERE id = ?').pluck().get(_id)).to.equal('inst-1');
       });
 
       it('keeps null and absent data apart', async () => {
@@ -317,9 +311,7 @@ describe('SqliteAgendaBackend', function () {
         expect(bySearch.total).to.equal(3);
         expect(byLiteralPercent.total).to.equal(0);
         expect(byData.total).to.equal(2);
-        expect(byDeepData.jobs.map((job) => job.data)).to.deep.equal([
-          { type: 'alpha', count: 3, deep: { x: 1 } },
-        ]);
+        expect(byDeepData.jobs.map((job) => job.data)).to.deep.equal([{ type: 'alpha', count: 3, deep: { x: 1 } }]);
         expect(byIds.total).to.equal(2);
         expect(byId.total).to.equal(1);
       });
@@ -346,8 +338,7 @@ describe('SqliteAgendaBackend', function () {
         await save({ name: 'job-c', nextRunAt: at(1000), repeatInterval: '1 minute' });
         await save({ name: 'job-c', nextRunAt: at(1000), disabled: true });
         // when queried by state, without disabled jobs, and for the overview
-        const state = async (s: 'queued' | 'running' | 'failed' | 'completed' | 'repeating' | 'paused') =>
-          (await repo.queryJobs({ name: 'job-c', state: s })).total;
+        const state = async (s: 'queued' | 'running' | 'failed' | 'completed' | 'repeating' | 'paused') => (await repo.queryJobs({ name: 'job-c', state: s })).total;
         const enabled = await repo.queryJobs({ includeDisabled: false });
         const overview = await repo.getJobsOverview();
         // then every state is found once, and the overview counts them per name
@@ -495,12 +486,7 @@ describe('SqliteAgendaBackend', function () {
         }
         // then they come soonest first, higher priority first among equals, and the one beyond
         // the next scan and the other name's job stay
-        expect(taken).to.deep.equal([
-          { order: 'first' },
-          { order: 'second' },
-          { order: 'third' },
-          { order: 'fourth' },
-        ]);
+        expect(taken).to.deep.equal([{ order: 'first' }, { order: 'second' }, { order: 'third' }, { order: 'fourth' }]);
       });
 
       it('skips locked jobs but takes over a lock older than the lock deadline', async () => {
@@ -698,7 +684,7 @@ describe('SqliteAgendaBackend', function () {
           ...overrides,
         });
 
-      it('inserts with Baton\'s id, files the job under its instance, and finds it by instance', () => {
+      it("inserts with Baton's id, files the job under its instance, and finds it by instance", () => {
         // given jobs of two instances and a job whose instanceId is not a string
         repo.upsertJobSync(batonJob('t-1'));
         repo.upsertJobSync(batonJob('t-2', { nextRunAt: at(500) }));
@@ -718,10 +704,7 @@ describe('SqliteAgendaBackend', function () {
         // given a job that ran, failed, and is locked again
         repo.upsertJobSync(batonJob('t-1', { nextRunAt: at(-10) }));
         const locked = (await next('bpmn-timer')) ?? newJob();
-        await repo.saveJobState(
-          { ...locked, lastRunAt: at(-5), failedAt: at(-4), lastFinishedAt: at(-4), failCount: 3, failReason: 'x' },
-          undefined,
-        );
+        await repo.saveJobState({ ...locked, lastRunAt: at(-5), failedAt: at(-4), lastFinishedAt: at(-4), failCount: 3, failReason: 'x' }, undefined);
         // when Baton upserts it with a new time, data, priority and disabled flag
         repo.upsertJobSync(batonJob('t-1', { nextRunAt: at(9000), priority: 7, disabled: true, data: { instanceId: 'inst-9' } }));
         // then the definition changed, lock and last run stayed, and the failure is gone
@@ -782,8 +765,7 @@ describe('SqliteAgendaBackend', function () {
       agendas.push(agenda);
       return agenda;
     };
-    const row = async (id: unknown): Promise<JobParameters | null> =>
-      backend.repository.getJobById(String(id));
+    const row = async (id: unknown): Promise<JobParameters | null> => backend.repository.getJobById(String(id));
     let timersBefore = 0;
     const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 
@@ -865,7 +847,7 @@ describe('SqliteAgendaBackend', function () {
       expect(rows.jobs[0]?.nextRunAt).to.be.instanceOf(Date);
     });
 
-    it('keeps to a job\'s concurrency limit and still runs every job', async () => {
+    it("keeps to a job's concurrency limit and still runs every job", async () => {
       // given a job type limited to 2 at a time, each run taking 60 ms
       const agenda = makeAgenda();
       let running = 0;
@@ -965,12 +947,8 @@ describe('SqliteAgendaBackend', function () {
     it('runs a job whose agenda crashed mid-run once its lock has expired', async () => {
       // given a job row left locked by a crashed agenda: run started, next run already null
       const lockedAt = Date.now();
-      backend.repository.upsertJobSync(
-        newJob({ _id: toJobId('crashed'), name: 'recover', nextRunAt: new Date(lockedAt - 10) }),
-      );
-      store.db
-        .prepare('UPDATE agenda_jobs SET locked_at = ?, last_run_at = ?, next_run_at = NULL WHERE id = ?')
-        .run(lockedAt, lockedAt, 'crashed');
+      backend.repository.upsertJobSync(newJob({ _id: toJobId('crashed'), name: 'recover', nextRunAt: new Date(lockedAt - 10) }));
+      store.db.prepare('UPDATE agenda_jobs SET locked_at = ?, last_run_at = ?, next_run_at = NULL WHERE id = ?').run(lockedAt, lockedAt, 'crashed');
       // when a new agenda with a 300 ms lock lifetime starts
       const agenda = makeAgenda();
       let ranAt = 0;

@@ -99,8 +99,7 @@ describe('SQLite export and import', () => {
     copy = (await startTestServer({ dir: path.dirname(target), clock: source.clock })).baton;
     // then the copy holds the same instances and open tasks, and every chain verifies
     expect(header.schemaVersion).to.equal(SCHEMA_VERSION);
-    const summary = async (b: TestBaton) =>
-      (await b.instances.list({ limit: 10 })).map((i) => [i.id, i.ticketNumber, i.status]).sort();
+    const summary = async (b: TestBaton) => (await b.instances.list({ limit: 10 })).map((i) => [i.id, i.ticketNumber, i.status]).sort();
     expect(await summary(copy)).to.deep.equal(await summary(source));
     const openTasks = async (b: TestBaton) => (await b.tasks.list({ status: 'open' })).map((t) => [t.instanceId, t.elementId]).sort();
     expect(await openTasks(copy)).to.deep.equal(await openTasks(source));

@@ -7,18 +7,7 @@ import { VersionConflictError } from '../../../server/errors.js';
 import { SCHEMA_VERSION } from '../../../server/stores/sqlite/sqlite-schema.js';
 import { openSqliteStore, type SqliteStore } from '../../../server/stores/sqlite/sqlite-store.js';
 import type { Store } from '../../../server/stores/store.js';
-import {
-  makeAuditEvent,
-  makeDefinition,
-  makeInstance,
-  makeOutboxMessage,
-  makeTask,
-  makeTimer,
-  newInstanceStep,
-  nextStep,
-  rejectionOf,
-  startInstance,
-} from '../../contracts/fixtures.js';
+import { makeAuditEvent, makeDefinition, makeInstance, makeOutboxMessage, makeTask, makeTimer, newInstanceStep, nextStep, rejectionOf, startInstance } from '../../contracts/fixtures.js';
 import { storeContract } from '../../contracts/store.contract.js';
 
 describe('SqliteStore', () => {
@@ -217,8 +206,7 @@ describe('SqliteStore', () => {
           .map((row) => row.detail);
       // A full table scan or a sort in a temp b-tree is what an index should have spared; walking
       // a partial index (outbox_pending holds unsent rows only) is the intended plan.
-      const wasteful = (detail: string): boolean =>
-        (detail.startsWith('SCAN') && !detail.includes('USING')) || detail.includes('TEMP B-TREE');
+      const wasteful = (detail: string): boolean => (detail.startsWith('SCAN') && !detail.includes('USING')) || detail.includes('TEMP B-TREE');
       // when the planner explains the queries the ports make on hot paths
       const queries = [
         "SELECT * FROM tasks WHERE status = 'open' AND department = 'x' ORDER BY created_at, rowid",
@@ -230,7 +218,7 @@ describe('SqliteStore', () => {
         "SELECT * FROM instances WHERE (started_at >= 'a') AND (started_at < 'b') ORDER BY started_at DESC, rowid DESC",
         "SELECT * FROM instances WHERE status = 'running' AND (started_at >= 'a') ORDER BY started_at DESC, rowid DESC",
         "SELECT * FROM audit_events WHERE instance_id = 'i' AND seq > 3 ORDER BY seq LIMIT 500",
-        'SELECT * FROM audit_checkpoint_heads WHERE instance_id = \'i\' ORDER BY checkpoint_id',
+        "SELECT * FROM audit_checkpoint_heads WHERE instance_id = 'i' ORDER BY checkpoint_id",
         "SELECT id, data FROM agenda_jobs WHERE name = 'baton.timer' AND json_extract(data, '$.dueMs') <= 0 ORDER BY json_extract(data, '$.dueMs'), id LIMIT 10",
         "SELECT id, data FROM agenda_jobs INDEXED BY agenda_jobs_instance WHERE instance_id = 'i' AND name = 'baton.timer'",
         "SELECT * FROM message_subscriptions WHERE message_name = 'm' AND business_key = 'k'",

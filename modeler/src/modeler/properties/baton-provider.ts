@@ -58,8 +58,7 @@ function DepartmentEntry({ element, id }: EntryProps) {
     label: t('modeler:panel.department'),
     getValue,
     setValue: (value: string) => modeling.updateProperties(element, { 'camunda:candidateGroups': value || undefined }),
-    getOptions: () =>
-      withCurrent([{ value: '', label: t('modeler:panel.routeByLane') }, ...catalog.departments.map((d) => ({ value: d.id, label: `${d.name} (${d.id})` }))], getValue()),
+    getOptions: () => withCurrent([{ value: '', label: t('modeler:panel.routeByLane') }, ...catalog.departments.map((d) => ({ value: d.id, label: `${d.name} (${d.id})` }))], getValue()),
   });
 }
 
@@ -101,7 +100,9 @@ function SlaEntry({ element, id }: EntryProps) {
   const [warnAfter, setWarnAfter] = useState('16h');
   const [error, setError] = useState('');
   // The escalation pyramid: unless chosen, escalate to the parent of the task's department.
-  const own = String(element.businessObject.get('camunda:candidateGroups') ?? '').split(',')[0]?.trim();
+  const own = String(element.businessObject.get('camunda:candidateGroups') ?? '')
+    .split(',')[0]
+    ?.trim();
   const target = department || catalog.departments.find((d) => d.id === own)?.parentId || '';
 
   const add = (kind: 'escalate' | 'warn') => {
@@ -132,10 +133,21 @@ function SlaEntry({ element, id }: EntryProps) {
     'div',
     { class: 'bio-properties-panel-entry baton-sla', 'data-entry-id': id },
     h('label', { class: 'bio-properties-panel-label' }, t('modeler:panel.sla')),
-    h('div', { class: 'baton-sla-row' }, t('modeler:panel.escalateAfter'), input(after, setAfter, 'sla-escalate-after'), departmentPicker,
-      h('button', { type: 'button', class: 'baton-button', name: 'sla-escalate', onClick: () => add('escalate') }, t('modeler:panel.add'))),
-    h('div', { class: 'baton-sla-row' }, t('modeler:panel.warnAfter'), input(warnAfter, setWarnAfter, 'sla-warn-after'),
-      h('button', { type: 'button', class: 'baton-button', name: 'sla-warn', onClick: () => add('warn') }, t('modeler:panel.add'))),
+    h(
+      'div',
+      { class: 'baton-sla-row' },
+      t('modeler:panel.escalateAfter'),
+      input(after, setAfter, 'sla-escalate-after'),
+      departmentPicker,
+      h('button', { type: 'button', class: 'baton-button', name: 'sla-escalate', onClick: () => add('escalate') }, t('modeler:panel.add')),
+    ),
+    h(
+      'div',
+      { class: 'baton-sla-row' },
+      t('modeler:panel.warnAfter'),
+      input(warnAfter, setWarnAfter, 'sla-warn-after'),
+      h('button', { type: 'button', class: 'baton-button', name: 'sla-warn', onClick: () => add('warn') }, t('modeler:panel.add')),
+    ),
     error ? h('div', { class: 'bio-properties-panel-error' }, error) : null,
   );
 }
@@ -185,7 +197,11 @@ function FormEntry({ element, id }: EntryProps) {
     'div',
     { class: 'bio-properties-panel-entry', 'data-entry-id': id },
     h('label', { class: 'bio-properties-panel-label' }, formKey ? t('modeler:panel.taskFormKey', { formKey }) : t('modeler:panel.taskForm')),
-    h('button', { type: 'button', class: 'baton-button', name: 'edit-form', onClick: () => eventBus.fire(FORM_EDIT_EVENT, { element }) }, t(formKey ? 'modeler:panel.editForm' : 'modeler:panel.createForm')),
+    h(
+      'button',
+      { type: 'button', class: 'baton-button', name: 'edit-form', onClick: () => eventBus.fire(FORM_EDIT_EVENT, { element }) },
+      t(formKey ? 'modeler:panel.editForm' : 'modeler:panel.createForm'),
+    ),
   );
 }
 
@@ -221,14 +237,22 @@ function HandlerEntry({ element, id }: EntryProps) {
   const catalog = useService<BatonCatalog>('batonCatalog');
   const bo = element.businessObject;
   const getValue = () =>
-    connectorName({ type: bo.get<string | undefined>('camunda:type'), topic: bo.get<string | undefined>('camunda:topic'), implementation: bo.get<string | undefined>('implementation'), expression: bo.get<string | undefined>('camunda:expression') }) ?? '';
+    connectorName({
+      type: bo.get<string | undefined>('camunda:type'),
+      topic: bo.get<string | undefined>('camunda:topic'),
+      implementation: bo.get<string | undefined>('implementation'),
+      expression: bo.get<string | undefined>('camunda:expression'),
+    }) ?? '';
   return h(SelectEntry, {
     element,
     id,
     label: t('modeler:panel.handler'),
     getValue,
     setValue: (value: string) =>
-      modeling.updateProperties(element, value ? { 'camunda:type': 'external', 'camunda:topic': value, 'camunda:expression': undefined, implementation: undefined } : { 'camunda:type': undefined, 'camunda:topic': undefined }),
+      modeling.updateProperties(
+        element,
+        value ? { 'camunda:type': 'external', 'camunda:topic': value, 'camunda:expression': undefined, implementation: undefined } : { 'camunda:type': undefined, 'camunda:topic': undefined },
+      ),
     getOptions: () => withCurrent([{ value: '', label: t('modeler:panel.none') }, ...catalog.handlers.map((name) => ({ value: name, label: name }))], getValue()),
   });
 }
