@@ -982,7 +982,7 @@ async function burstPhase(file: string, apiPerSec: number): Promise<void> {
   bookkeepingProblem('Burst', check, snapshot.fired, escalation);
 
   const l2Tasks = escalation.l2Tasks;
-  log(`5. baseline: completing the ${fmt(l2Tasks.length)} escalated L2 tasks through baton.tasks.complete, ${TIMER_CONCURRENCY} in flight (agenda's timer concurrency)`);
+  log(`5. baseline: completing the ${fmt(l2Tasks.length)} escalated L2 tasks through baton.tasks.complete, ${TIMER_CONCURRENCY} in flight (the scheduler's timer steps in flight)`);
   const completeMs = await inLanes(l2Tasks.length, TIMER_CONCURRENCY, 'completed', async (i) => {
     await baton.tasks.complete(l2Tasks[i]!, {}, 'bench');
   });
