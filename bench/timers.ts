@@ -24,7 +24,7 @@
  * 5. Burst: BENCH_TIMERS_BURST (10,000) timers (timeDate) due within one second: BENCH_TIMERS_BURST_API
  *    (1,000) instances started through the API, the rest SQL clones of them (same due times). Every
  *    timer must fire once and every instance escalate. Baseline: completing the same number of
- *    tasks through `baton.tasks.complete` with the scheduler's timer steps in flight (2 on SQLite).
+ *    tasks through `baton.tasks.complete` with the scheduler's timer steps in flight (1 on SQLite).
  *
  * Only the scheduler (`baton.agendaTimers`: timer batches since issue 20, agenda before) runs the
  * timers (the 30 s safety sweep is not started, except once after the burst to fire what the
@@ -75,7 +75,7 @@ const LOCK_LIFETIME_MS = envInt('LOCK_LIFETIME_MS', 60_000);
 const RETRY_MS = 30_000;
 const DEFAULT_PROCESS_EVERY_MS = 5000;
 /** The scheduler's timer steps in flight on SQLite (server/timers/agenda-timers.ts; agenda ran 5 before issue 20). */
-const TIMER_CONCURRENCY = 2;
+const TIMER_CONCURRENCY = 1;
 
 const began = performance.now();
 
@@ -993,7 +993,7 @@ async function burstPhase(file: string, apiPerSec: number): Promise<void> {
   bookkeepingProblem('Burst', check, snapshot.fired, escalation);
 
   const l2Tasks = escalation.l2Tasks;
-  log(`5. baseline: completing the ${fmt(l2Tasks.length)} escalated L2 tasks through baton.tasks.complete, ${TIMER_CONCURRENCY} in flight (agenda's timer concurrency)`);
+  log(`5. baseline: completing the ${fmt(l2Tasks.length)} escalated L2 tasks through baton.tasks.complete, ${TIMER_CONCURRENCY} in flight (the scheduler's timer steps in flight)`);
   const completeMs = await inLanes(l2Tasks.length, TIMER_CONCURRENCY, 'completed', async (i) => {
     await baton.tasks.complete(l2Tasks[i]!, {}, 'bench');
   });

@@ -20,9 +20,9 @@ export interface AgendaTimersOptions {
   /** BPMN timer jobs locked per claim (default 25). */
   batchSize?: number;
   /**
-   * Timer steps in flight at once. Default 2 on SQLite (measured, bench/timer-fires.ts: fewer CPU
-   * ms per fire than 1 or 4, a step's file I/O overlaps the other's work); 4 on PostgreSQL, whose
-   * steps wait on round trips.
+   * Timer steps in flight at once. Default 1 on SQLite, whose steps are CPU work in this process
+   * (bench/timer-fires.ts: 1 and 2 within the noise, 4 or agenda's 5 cost more CPU per fire: more
+   * live engines, more garbage); 4 on PostgreSQL, whose steps wait on round trips.
    */
   concurrency?: number;
 }
@@ -62,7 +62,7 @@ export class AgendaTimers {
       retryMs: options.retryMs,
       pollMs: options.processEveryMs,
       batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
-      concurrency: options.concurrency ?? (jobs.backend.name === 'SQLite' ? 2 : 4),
+      concurrency: options.concurrency ?? (jobs.backend.name === 'SQLite' ? 1 : 4),
       owner: `${hostname()}:${process.pid}`,
     });
 
