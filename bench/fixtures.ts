@@ -3,6 +3,7 @@
  * concurrency-limited loop that times a number of cycles, and small statistics helpers.
  * Nothing here is imported from test/: benchmarks must keep working whatever the tests change.
  */
+import type { ResidentEnginesOptions } from '../server/engine/resident-engines.js';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -108,12 +109,13 @@ export interface BenchBaton {
  * given (a second Baton on the same database, as a second node would open it). Departments are
  * seeded and both bench processes deployed (identical diagrams are not redeployed).
  */
-export async function startBenchBaton(options: { file?: string; wrapStore?: (store: SqliteStore) => Store } = {}): Promise<BenchBaton> {
+export async function startBenchBaton(options: { file?: string; wrapStore?: (store: SqliteStore) => Store; residentEngines?: ResidentEnginesOptions } = {}): Promise<BenchBaton> {
   const ownDir = options.file === undefined ? mkdtempSync(path.join(tmpdir(), 'baton-bench-')) : null;
   const file = options.file ?? path.join(ownDir ?? '', 'baton.db');
   const store = openSqliteStore(file);
   await seedDepartments(store.departments);
-  const baton = createBaton({ ...BENCH_CONFIG, store: options.wrapStore ? options.wrapStore(store) : store });
+  const config = options.residentEngines ? { ...BENCH_CONFIG.config, residentEngines: options.residentEngines } : BENCH_CONFIG.config;
+  const baton = createBaton({ ...BENCH_CONFIG, config, store: options.wrapStore ? options.wrapStore(store) : store });
   for (const process of PROCESSES) await baton.definitions.deploy(process.xml);
   let closed = false;
   return {
