@@ -10,7 +10,7 @@ import type { StepAction } from './step-action.js';
  * The step failed inside the engine (a condition that cannot be evaluated): nothing of it is
  * kept. The instance stays at its last saved state with an incident that can replay the step.
  */
-export function projectIncident(input: {
+export interface FailedStep {
   instance: InstanceRecord;
   action: StepAction;
   failure: { elementId: string | null; message: string };
@@ -19,9 +19,9 @@ export function projectIncident(input: {
   pendingTimers: TimerRecord[];
   openIncidents: IncidentRecord[];
   uploads: CustomerUpload[] | undefined;
-  now: Date;
-  newId: () => string;
-}): { draft: StepDraft; incident: IncidentRecord } {
+}
+
+export function projectIncident(input: FailedStep & { now: Date; newId: () => string }): { draft: StepDraft; incident: IncidentRecord } {
   const { instance, action, failure } = input;
   const at = input.now.toISOString();
   const retry = incidentRetry(action);

@@ -2,21 +2,18 @@ import { randomUUID } from 'node:crypto';
 
 import type { SerializableContext } from 'moddle-context-serializer';
 
-import type { AuditEventInput } from '../audit/audit-event.js';
 import { NO_CALENDARS, type CalendarDirectory, type CalendarSnapshot } from '../calendars/calendar-directory.js';
 import type { Clock } from '../clock.js';
-import type { CustomerUpload } from '../customer/customer.js';
 import type { SourceCache } from '../engine/bpmn-source.js';
 import type { StepRun, StepSnapshot } from '../engine/step-run.js';
 import type { TaskRouting } from '../routing/task-router.js';
 import type { Store } from '../stores/store.js';
-import type { TimerRecord } from '../timers/timer.js';
 import { commitWrite, type CommitDeps } from './commit-write.js';
-import type { IncidentRecord, InstanceRecord } from './instance.js';
-import { projectIncident } from './project-incident.js';
+import type { InstanceRecord } from './instance.js';
+import { projectIncident, type FailedStep } from './project-incident.js';
 import { projectStep, type ProjectionContext } from './project-step.js';
 import { resolveOpenedTasks } from './route-opened-tasks.js';
-import type { StepAction, StepResult } from './step-action.js';
+import type { StepResult } from './step-action.js';
 import type { StepEngine, StepOutcome } from './step-engine.js';
 import { factsOf } from './step-facts.js';
 
@@ -60,15 +57,7 @@ export class StepPath {
   }
 
   /** The step failed inside the engine: nothing of it is kept but an incident that can replay it (project-incident.ts). */
-  async commitIncident(input: {
-    instance: InstanceRecord;
-    action: StepAction;
-    failure: { elementId: string | null; message: string };
-    leading: AuditEventInput[];
-    pendingTimers: TimerRecord[];
-    openIncidents: IncidentRecord[];
-    uploads: CustomerUpload[] | undefined;
-  }): Promise<StepResult> {
+  async commitIncident(input: FailedStep): Promise<StepResult> {
     const { draft, incident } = projectIncident({ ...input, now: this.deps.clock.now(), newId: randomUUID });
     const write = await commitWrite(this.deps.commits, draft);
     return { instance: write.instance, opened: [], tasks: [], incident, noop: false };
