@@ -46,6 +46,29 @@ const TIMER_XML = `<?xml version="1.0" encoding="UTF-8"?>
  * Then nothing is lost or duplicated, ticket numbers have no gap, and every audit chain, the
  * checkpoint chain and the state-vs-log check verify.
  */
+const HEARTBEAT_XML = PROCESS_XML.replaceAll(PROCESS_KEY, 'heartbeat').replace('Definitions_points', 'Definitions_heartbeat').replace('Crash points', 'Heartbeat');
+
+/** Starts a ticket of another process every 100 ms (answers ignored: the server may be dying) until stopped. */
+function keepAppending(baseUrl: string, headers: Record<string, string>): { stop(): Promise<void> } {
+  let running = true;
+  const loop = (async () => {
+    const deployed = await fetch(`${baseUrl}/api/definitions`, { method: 'POST', headers: { ...headers, 'content-type': 'application/xml' }, body: HEARTBEAT_XML }).catch(() => null);
+    if (deployed?.status !== 201) return;
+    while (running) {
+      await fetch(`${baseUrl}/api/instances`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ processKey: 'heartbeat', variables: {} }) }).catch(
+        () => null,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+    },
+  };
+}
+
 const POINTS: [CrashPoint, number][] = [
   ['before-commit', 25],
   ['after-commit', 25],
@@ -79,8 +102,12 @@ describe('crash points: SIGKILL at each step boundary of the real server', funct
       const items = 40;
       const driver = new LoadDriver({ baseUrl: first.baseUrl, headers, processKey: PROCESS_KEY, keyPrefix: point, items, workers: 8, loseAnswerEvery: 0 });
       const run = driver.run();
+      // A checkpoint seals only new events: the driver's 40 tickets can finish before the second
+      // one, so tickets of another process keep appending until the server dies.
+      const heartbeat = point === 'checkpoint' ? keepAppending(first.baseUrl, headers) : null;
       // the server kills itself at the point; a new one takes over the same directory
       const exit = await first.waitForExit(120_000);
+      await heartbeat?.stop();
       expect(exit).to.deep.equal({ code: null, signal: 'SIGKILL' });
       const second = await startServerProcess({ dataDir, processesDir, env });
       servers.push(second);
