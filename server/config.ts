@@ -48,11 +48,11 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Directory whose .bpmn files are deployed at start (identical ones are not redeployed). */
   BATON_PROCESSES_DIR: z.string().min(1).default('./processes'),
-  /** agenda's poll for due timer jobs (new jobs of this node are seen at once through notifications). */
+  /** The poll for due timer jobs: the timer batches' and agenda's (process starts); jobs of this node are seen at once through notifications. */
   BATON_AGENDA_PROCESS_EVERY_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   /** How long a node holds a timer job before another node may take it over. */
   BATON_AGENDA_LOCK_LIFETIME_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
-  /** The safety sweep that fires any due timer agenda has not (a job marked failed, say). */
+  /** The safety sweep that fires any due timer the batches have not (a claim that failed, say). */
   BATON_TIMER_SWEEP_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
   /** Engines of recently active instances kept in memory between steps (0: recover every step from the store). */
   BATON_RESIDENT_ENGINES: z.coerce.number().int().min(0).max(100_000).default(DEFAULT_RESIDENT.maxEngines),
