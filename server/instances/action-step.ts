@@ -1,3 +1,4 @@
+import { dueTimesOf } from '../timers/timer.js';
 import type { EngineState } from '../engine/engine-types.js';
 import { businessTimers, processCalendarOf } from '../calendars/runner-calendars.js';
 import { ConflictError, NotFoundError } from '../errors.js';
@@ -34,7 +35,7 @@ export async function actionStep(path: StepPath, instanceId: string, action: Ste
     pendingTimers,
     externalTasks,
     clock,
-    saved: new Map(pendingTimers.map((timer) => [timer.executionId, new Date(timer.dueAt)])),
+    saved: dueTimesOf(pendingTimers),
     leading: [],
     effective: action,
     retried: null,

@@ -1,3 +1,4 @@
+import { dueTimesOf } from '../timers/timer.js';
 import { businessTimers, processCalendarOf } from '../calendars/runner-calendars.js';
 import { ConnectorRegistry } from '../engine/connectors/connector-registry.js';
 import type { EngineState } from '../engine/engine-types.js';
@@ -35,7 +36,7 @@ export async function interventionStep(path: StepPath, instanceId: string, inter
       resident: false,
       source,
       timerClocks: businessTimers(calendars, processCalendar),
-      savedTimers: new Map(pendingTimers.map((timer) => [timer.executionId, new Date(timer.dueAt)])),
+      savedTimers: dueTimesOf(pendingTimers),
       actor: intervention.actor,
       // A dry run calls no connector: each service the step would reach is noted, not run.
       ...(intervention.dryRun && { connectors: new ConnectorRegistry() }),

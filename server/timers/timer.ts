@@ -30,3 +30,8 @@ export interface TimerClock {
   /** For `department`: the task whose department's calendar it counts in (set when the task is routed; a pass-up or hand-over moves it). */
   taskId?: string;
 }
+
+/** The pending timers' due times by executionId: what a step's engine re-arms them with. */
+export function dueTimesOf(timers: readonly TimerRecord[]): Map<string, Date> {
+  return new Map(timers.map((timer) => [timer.executionId, new Date(timer.dueAt)]));
+}
