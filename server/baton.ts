@@ -179,7 +179,7 @@ export function createBaton(options: BatonOptions) {
   const messages = new MessageService(store.instances, store.definitions, runner, statusLinks);
   const timers = new TimerService(store.timers, runner);
   const scheduler = new TimerScheduler(store.timers, runner, clock, logger, { pollMs: options.config.timerPollMs, batchSize: 100 }, processStarts);
-  const agendaTimers = options.agenda ? new AgendaTimers(store.timerJobs, store.timers, runner, processStarts, logger, options.agenda) : null;
+  const agendaTimers = options.agenda ? new AgendaTimers(store.timerJobs, runner, processStarts, logger, options.agenda) : null;
   const dispatcher = options.mailTransport ? new OutboxDispatcher(store.outbox, options.mailTransport, runner.events, clock, logger) : null;
   // Without a configured key (tests, benchmarks) checkpoints are signed with a key of this process
   // only: they verify while it runs, which is all such a Baton needs.

@@ -8,7 +8,6 @@ import { PROCESS_START_JOB } from './process-schedule.js';
 import type { ProcessStarts } from './process-starts.js';
 import { TimerBatches } from './timer-batches.js';
 import { TIMER_JOB, type JobRef, type SchedulerBackend, type TimerJobs } from './timer-jobs.js';
-import type { TimerStore } from './timer.store.js';
 
 export interface AgendaTimersOptions {
   /** How often agenda looks for jobs (notifications make new ones run sooner). */
@@ -42,7 +41,6 @@ export class AgendaTimers {
 
   constructor(
     private readonly jobs: TimerJobs,
-    _timers: TimerStore,
     runner: InstanceRunner,
     private readonly processStarts: ProcessStarts,
     private readonly logger: Logger,
