@@ -62,8 +62,11 @@ export class StepEngine {
 
   async open(subject: EngineSubject, entry: EngineEntry): Promise<StepRun> {
     const park = subject.resident !== false && !subject.connectors;
-    if (entry.kind === 'resume' && subject.version !== null) {
-      const parked = park ? this.resident.take(subject.instanceId, subject.version, subject.definitionId) : (this.resident.drop(subject.instanceId), null);
+    if (!park || entry.kind !== 'resume' || subject.version === null) {
+      // This step does not continue a parked engine, and leaves the instance's parked one stale.
+      this.resident.drop(subject.instanceId);
+    } else {
+      const parked = this.resident.take(subject.instanceId, subject.version, subject.definitionId);
       if (parked && (await parked.continueStep(subject.savedTimers, subject.timerClocks, subject.actor))) {
         this.subjects.set(parked, { instanceId: subject.instanceId, definitionId: subject.definitionId, park });
         return parked;
