@@ -27,6 +27,7 @@ import { SqliteTimerJobs } from './sqlite-timer-jobs.js';
 import { SqliteTimerStore } from './sqlite-timer.store.js';
 import { SqliteUserStore } from './sqlite-user.store.js';
 import { SqliteNotificationStore } from './sqlite-notification.store.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 import { SqlitePreferenceStore } from './sqlite-preference.store.js';
 
 /** Opens (creating file and directory as needed) a connection configured as the store's, not migrated. */
@@ -59,7 +60,8 @@ export function openSqliteStore(file: string): SqliteStore {
     const problems = integrityProblems(db, 'quick');
     if (problems.length) throw corruptStoreError(file, problems);
     migrate(db);
-    return new SqliteStore(db);
+    const inMemory = file === ':memory:' || file === '';
+    return new SqliteStore(db, inMemory ? null : WalCheckpointer.start(db, file));
   } catch (error) {
     db.close();
     if (isCorruption(error)) throw corruptStoreError(file, [(error as Error).message]);
@@ -100,7 +102,11 @@ export class SqliteStore implements Store {
    * `db` must be configured and migrated (openSqliteStore does both). It is public so other
    * SQLite-backed components (the agenda backend) can write in the same transactions.
    */
-  constructor(readonly db: Database.Database) {
+  constructor(
+    readonly db: Database.Database,
+    /** Copies the WAL into the file off the event loop (wal-checkpointer.ts); null: the connection checkpoints itself. */
+    readonly checkpointer: WalCheckpointer | null = null,
+  ) {
     this.definitions = new SqliteDefinitionStore(db);
     this.instances = new SqliteInstanceStore(db);
     this.tasks = new SqliteTaskStore(db);
@@ -184,6 +190,8 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    // The worker's connection first, so this one is the last and removes the WAL on close.
+    await this.checkpointer?.close();
     if (this.db.open) this.db.close();
   }
 }
