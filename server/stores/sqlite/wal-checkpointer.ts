@@ -78,6 +78,7 @@ export class WalCheckpointer {
     this.worker.on('message', (reply: WorkerReply) => {
       this.lastError = 'error' in reply ? reply.error : null;
       this.waiting.shift()?.(reply);
+      if (!this.waiting.length && !this.closed) this.worker.unref();
     });
     this.worker.on('error', (error: Error) => {
       this.lastError = error.message;
@@ -109,6 +110,8 @@ export class WalCheckpointer {
     if (this.timer) clearInterval(this.timer);
     if (this.exited) return;
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    // Someone awaits this: the worker keeps the process alive until it has closed its connection.
+    this.worker.ref();
     this.worker.postMessage('close');
     await exited;
   }
@@ -128,6 +131,8 @@ export class WalCheckpointer {
     if (this.closed || this.exited) return Promise.resolve({ error: this.exited ? (this.lastError ?? 'the checkpoint worker stopped') : 'the store is closed' });
     return new Promise((resolve) => {
       this.waiting.push(resolve);
+      // An answer is awaited: the process stays up for it (the worker is unreferenced otherwise).
+      this.worker.ref();
       this.worker.postMessage('checkpoint');
     });
   }

@@ -1,10 +1,15 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { expect } from 'chai';
 import Database from 'better-sqlite3';
 import { BACKSTOP_PAGES, WalCheckpointer } from '../../../server/stores/sqlite/wal-checkpointer.js';
 import { openSqliteStore } from '../../../server/stores/sqlite/sqlite-store.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 describe('WAL checkpoints in a worker thread', () => {
   let dir: string;
@@ -83,5 +88,20 @@ describe('WAL checkpoints in a worker thread', () => {
       await memory.close();
     }
     expect(() => statSync(join(dir, 'store.db-wal'))).to.throw(/ENOENT/);
+  });
+
+  it('given a script whose only work is the store, when it closes the store, then the process waits for the worker and finishes its script', async () => {
+    db.close();
+    const code = [
+      `const { openSqliteStore } = await import(${JSON.stringify(pathToFileURL(join(repoRoot, 'server/stores/sqlite/sqlite-store.ts')).href)});`,
+      `const store = openSqliteStore(${JSON.stringify(join(dir, 'script.db'))});`,
+      "await store.departments.upsert({ id: 'desk', name: 'Desk', parentId: null });",
+      'await store.close();',
+      "console.log('closed');",
+    ].join('\n');
+
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: repoRoot });
+
+    expect(stdout.trim()).to.equal('closed');
   });
 });
