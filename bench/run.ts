@@ -165,6 +165,22 @@ function rows(results: {
       met: verdict(http.ratioInFlightToBare, 0.6),
     });
   }
+  const inFlightCount = httpInFlight?.name.replace(/\D+/g, '') ?? '50';
+  for (const [label, ratio] of [
+    ['sequential', http.apartToBare],
+    [`${inFlightCount} in flight`, http.apartInFlightToBare],
+  ] as const) {
+    const figure = findFigure(http.figures, `Baton over HTTP, client apart, ${label}`);
+    const bare = label === 'sequential' ? httpBare : bareInFlight;
+    out.push({
+      measure: `HTTP, 3 nodes, ${label} (client in its own process)`,
+      figure: `${fmt(figure.perSec)}/s`,
+      baseline: bare ? `bare ${fmt(bare.perSec)}/s` : '–',
+      ratio: ratioText(ratio),
+      target: '≥ 0.60 of bare',
+      met: verdict(ratio, 0.6),
+    });
+  }
   for (const two of results.twoCores) {
     const what = two.mode === 'bare' ? 'bare engine (machine reference)' : two.mode === 'service' ? 'service layer, shared SQLite' : 'HTTP, shared SQLite';
     out.push({
