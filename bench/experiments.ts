@@ -2,8 +2,9 @@
  * What the design decisions of issue 20 are worth, measured against each other in one process:
  * the sequential service-layer loop with resident engines (as shipped), with residency off
  * (`BATON_RESIDENT_ENGINES=0`: every step recovers the stored state into a new Engine), and on
- * SQLite `:memory:` (how much of a step is file I/O). Interleaved with the bare engine, median of
- * 5. Not part of `npm run bench`.
+ * SQLite `:memory:` (how much of a step is file I/O; what Baton would reach with none, the ceiling
+ * the per-core target is read against). Interleaved with the bare engine, median of 5. The last
+ * step of `npm run bench`.
  *
  *   taskset -c 0 node --import tsx bench/experiments.ts
  */

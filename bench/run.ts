@@ -2,7 +2,7 @@
  * Runs every benchmark, each in its own Node process (fresh heap and JIT, no interference), and
  * prints a summary table with the ratios to the baselines measured in the same runs.
  *
- *   npm run bench                      # about 5-6 minutes on 2 cores (the audit step adds about 1)
+ *   npm run bench                      # about 6-7 minutes on 2 cores
  *   BENCH_OUT=results.json npm run bench   # also keep the raw figures
  *
  * "One core" means one core: with taskset available the throughput benchmarks (Baton and the
@@ -22,7 +22,7 @@ import type { MemoryResult } from './memory.js';
 import type { ProfileReport } from './profile.js';
 import type { ServiceResult } from './service-throughput.js';
 import type { TwoCoresResult } from './two-cores.js';
-import { busyCores, ELEVEN_KEY, findFigure, fmt, hasTaskset, ratioText, readTicks, signed, SIMPLE_KEY } from './fixtures.js';
+import { busyCores, ELEVEN_KEY, findFigure, fmt, hasTaskset, ratioText, readTicks, signed, SIMPLE_KEY, type Figure } from './fixtures.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -38,6 +38,7 @@ const STEPS: readonly Step[] = [
   { script: 'memory.ts', pin: false },
   { script: 'profile.ts', pin: true },
   { script: 'audit.ts', pin: true },
+  { script: 'experiments.ts', pin: true },
 ];
 
 /** Cores other processes kept busy during each step (machine-wide CPU minus the benchmark's own). */
@@ -100,6 +101,7 @@ function rows(results: {
   twoCores: TwoCoresResult[];
   memory: MemoryResult;
   audit: { trail: AuditTrailResult; checkpoints: CheckpointScaleResult; overhead: AuditOverheadResult[] };
+  experiments: Figure[];
 }): Row[] {
   const out: Row[] = [];
   for (const service of results.service) {
@@ -237,6 +239,22 @@ function rows(results: {
       met: row.overhead < 0.15 ? 'yes' : 'no',
     });
   }
+  // What the 3-node loop could reach without parts of the design (bench/experiments.ts): the ceiling the targets are read against.
+  const experimentBare = findFigure(results.experiments, 'bare engine (sourceContext)');
+  for (const [name, measure] of [
+    ['Baton, residency off (recover every step)', 'what-if: residency off, 3 nodes, sequential'],
+    ['Baton on SQLite :memory:', 'what-if: no file I/O (SQLite :memory:), 3 nodes, sequential'],
+  ] as const) {
+    const figure = findFigure(results.experiments, name);
+    out.push({
+      measure,
+      figure: `${fmt(figure.perSec)}/s`,
+      baseline: `bare ${fmt(experimentBare.perSec)}/s; as shipped ${fmt(findFigure(results.experiments, 'Baton service layer (as is)').perSec)}/s`,
+      ratio: ratioText(figure.perSec / experimentBare.perSec),
+      target: 'info',
+      met: '–',
+    });
+  }
   return out;
 }
 
@@ -266,13 +284,14 @@ try {
   const memory = (outputs.get('memory.ts') as { result: MemoryResult }).result;
   const profile = (outputs.get('profile.ts') as { report: ProfileReport }).report;
   const audit = outputs.get('audit.ts') as { trail: AuditTrailResult; checkpoints: CheckpointScaleResult; overhead: AuditOverheadResult[] };
+  const experiments = (outputs.get('experiments.ts') as { figures: Figure[] }).figures;
 
   console.log(
     `\n=== summary (${fmt((performance.now() - began) / 1000)} s; load average at the end ${loadavg()
       .map((l) => fmt(l, 2))
       .join(' ')})`,
   );
-  printTable(rows({ service, http, twoCores, memory, audit }));
+  printTable(rows({ service, http, twoCores, memory, audit, experiments }));
   if (noise.size > 0) {
     console.log(`\nnoise — cores kept busy by other processes (and hypervisor steal) per step, on average: ${[...noise.entries()].map(([script, cores]) => `${script} ${fmt(cores, 2)}`).join(', ')}`);
   }
@@ -287,7 +306,7 @@ try {
 
   const out = process.env['BENCH_OUT'];
   if (out) {
-    writeFileSync(out, JSON.stringify({ machine: info, pinned, noise: Object.fromEntries(noise), service, http, twoCores, memory, profile, audit }, null, 2));
+    writeFileSync(out, JSON.stringify({ machine: info, pinned, noise: Object.fromEntries(noise), service, http, twoCores, memory, profile, audit, experiments }, null, 2));
     console.log(`\nraw figures written to ${out}`);
   }
 } finally {
