@@ -3,17 +3,7 @@ import { Worker } from 'node:worker_threads';
 
 import type Database from 'better-sqlite3';
 
-/**
- * The WAL's pages copied back into the database file by a worker thread, off the event loop.
- *
- * Why: with SQLite's automatic checkpoint, the commit that crosses 1,000 WAL pages copies them
- * into the file and syncs it, inside a step's transaction on the main thread. A step writes ~25
- * pages (the instance, its tasks, 13 audit rows and their indexes), so that happened every ~20
- * instances and cost ~0.5 ms per instance (bench/experiments.ts). A PASSIVE checkpoint from
- * another connection never blocks writers, and copying once a second writes a page changed by
- * many steps once. The main connection keeps an automatic checkpoint far above the worker's pace
- * as a backstop, so the WAL stays bounded even if the worker stops.
- */
+/** What one checkpoint did. */
 export interface CheckpointResult {
   /** Pages in the WAL, and how many of them are now in the database file. */
   log: number;
@@ -60,6 +50,17 @@ parentPort.on('message', (message) => {
 
 type WorkerReply = CheckpointResult | { error: string };
 
+/**
+ * The WAL's pages copied back into the database file by a worker thread, off the event loop.
+ *
+ * Why: with SQLite's automatic checkpoint, the commit that crosses 1,000 WAL pages copies them
+ * into the file and syncs it, inside a step's transaction on the main thread. A step writes ~25
+ * pages (the instance, its tasks, 13 audit rows and their indexes), so that happened every ~20
+ * instances and cost ~0.5 ms per instance (docs/benchmarks.md, issue 20, third stop). A PASSIVE checkpoint from
+ * another connection never blocks writers, and copying once a second writes a page changed by
+ * many steps once. The main connection keeps an automatic checkpoint far above the worker's pace
+ * as a backstop, so the WAL stays bounded even if the worker stops.
+ */
 export class WalCheckpointer {
   private readonly worker: Worker;
   private readonly timer: NodeJS.Timeout | null;
