@@ -1,20 +1,12 @@
-import { toJobId, type JobParameters } from 'agenda';
+import { toJobId } from 'agenda';
 import type pg from 'pg';
 
+import { jobRefParameters, NEXT_TO_RUN_ORDER, toClaimed, type ClaimedJobRow } from '../agenda-jobs.js';
 import { TIMER_JOB, type ClaimedTimer, type JobRef, type TimerClaim, type TimerJobs, type TimerRelease } from '../../timers/timer-jobs.js';
 import type { PgAgendaBackend } from './pg-agenda-backend.js';
 import { query } from './pg-pool.js';
 
-interface ClaimedRow extends Record<string, unknown> {
-  id: string;
-  instance_id: string | null;
-  generation: string;
-  next_run_at: number | null;
-  due_ms: number | null;
-}
-
-// Same order as agenda's next-job query (the agenda_jobs_next_to_run index): due first, then the more important.
-const ORDER = 'next_run_at ASC NULLS LAST, priority DESC';
+type ClaimedRow = ClaimedJobRow & Record<string, unknown>;
 
 export class PgTimerJobs implements TimerJobs {
   constructor(
@@ -31,7 +23,7 @@ export class PgTimerJobs implements TimerJobs {
   }
 
   async isCurrent(job: JobRef): Promise<boolean> {
-    return this.backend.repository.isCurrent(toParameters(job));
+    return this.backend.repository.isCurrent(jobRefParameters(job));
   }
 
   /**
@@ -46,11 +38,11 @@ export class PgTimerJobs implements TimerJobs {
       text: `WITH expired AS (
                SELECT id, next_run_at, priority FROM agenda_jobs
                WHERE name = $1 AND disabled = 0 AND locked_at <= $3 AND (next_run_at IS NULL OR next_run_at <= $2)
-               ORDER BY ${ORDER} LIMIT $4 FOR UPDATE SKIP LOCKED
+               ORDER BY ${NEXT_TO_RUN_ORDER} LIMIT $4 FOR UPDATE SKIP LOCKED
              ), due AS (
                SELECT id, next_run_at, priority FROM agenda_jobs
                WHERE name = $1 AND disabled = 0 AND locked_at IS NULL AND next_run_at <= $2
-               ORDER BY ${ORDER} LIMIT $4 FOR UPDATE SKIP LOCKED
+               ORDER BY ${NEXT_TO_RUN_ORDER} LIMIT $4 FOR UPDATE SKIP LOCKED
              ), picked AS (
                SELECT id FROM (SELECT * FROM expired UNION ALL SELECT * FROM due) candidates
                ORDER BY next_run_at ASC NULLS FIRST, priority DESC LIMIT $4
@@ -61,7 +53,7 @@ export class PgTimerJobs implements TimerJobs {
                        (agenda_jobs.data ->> 'dueMs')::bigint AS due_ms`,
       values: [TIMER_JOB, claim.now, claim.lockDeadline, claim.limit, claim.owner],
     });
-    return result.rows.map((row) => ({ id: row.id, instanceId: row.instance_id ?? '', generation: row.generation, dueMs: row.due_ms ?? row.next_run_at ?? 0 })).sort((a, b) => a.dueMs - b.dueMs);
+    return result.rows.map(toClaimed).sort((a, b) => a.dueMs - b.dueMs);
   }
 
   async renewClaims(ids: readonly string[], heldAt: number, now: number): Promise<string[]> {
@@ -97,9 +89,4 @@ export class PgTimerJobs implements TimerJobs {
     });
     return result.rows[0]?.at ?? null;
   }
-}
-
-/** The repository compares generations on agenda's job shape (the generation rides along as an extra attribute). */
-function toParameters(job: JobRef): JobParameters & { generation?: string } {
-  return { _id: toJobId(job.id), name: '', priority: 0, nextRunAt: null, type: 'normal', data: undefined, ...(job.generation === null ? {} : { generation: job.generation }) };
 }

@@ -1,22 +1,12 @@
 import type Database from 'better-sqlite3';
-import { toJobId, type JobParameters } from 'agenda';
+import { toJobId } from 'agenda';
 
+import { jobRefParameters, NEXT_TO_RUN_ORDER, toClaimed, type ClaimedJobRow } from '../agenda-jobs.js';
 import { TIMER_JOB, type ClaimedTimer, type JobRef, type TimerClaim, type TimerJobs, type TimerRelease } from '../../timers/timer-jobs.js';
 import type { SqliteAgendaBackend } from './sqlite-agenda-backend.js';
 
-interface ClaimedRow {
-  id: string;
-  instance_id: string | null;
-  generation: string;
-  next_run_at: number | null;
-  due_ms: number | null;
-}
-
-// Same order as agenda's next-job query (the agenda_jobs_next_to_run index): due first, then the more important.
-const ORDER = 'next_run_at ASC NULLS LAST, priority DESC';
-
 export class SqliteTimerJobs implements TimerJobs {
-  private readonly claim: Database.Transaction<(claim: TimerClaim) => ClaimedRow[]>;
+  private readonly claim: Database.Transaction<(claim: TimerClaim) => ClaimedJobRow[]>;
   private readonly renew: Database.Statement<[number, string, number], { id: string }>;
   private readonly release: Database.Statement<[string, number]>;
   private readonly nextDue: Database.Statement<[string], { at: number }>;
@@ -29,19 +19,19 @@ export class SqliteTimerJobs implements TimerJobs {
     // a range scan of agenda_jobs_next_to_run that stops at `limit` rows, so a claim costs the
     // batch, not the number pending. A lock's next run may be null (agenda's way while a job of an
     // older node ran), which the due check lets through.
-    const claimed = db.prepare<[Record<string, string | number>], ClaimedRow>(
+    const claimed = db.prepare<[Record<string, string | number>], ClaimedJobRow>(
       `UPDATE agenda_jobs SET locked_at = @now, last_modified_by = @owner
        WHERE id IN (
          SELECT id FROM (
            SELECT * FROM (
              SELECT id, next_run_at, priority FROM agenda_jobs
              WHERE name = @name AND disabled = 0 AND locked_at <= @deadline AND (next_run_at IS NULL OR next_run_at <= @now)
-             ORDER BY ${ORDER} LIMIT @limit)
+             ORDER BY ${NEXT_TO_RUN_ORDER} LIMIT @limit)
            UNION ALL
            SELECT * FROM (
              SELECT id, next_run_at, priority FROM agenda_jobs
              WHERE name = @name AND disabled = 0 AND locked_at IS NULL AND next_run_at <= @now
-             ORDER BY ${ORDER} LIMIT @limit))
+             ORDER BY ${NEXT_TO_RUN_ORDER} LIMIT @limit))
          ORDER BY next_run_at ASC NULLS FIRST, priority DESC
          LIMIT @limit)
        RETURNING id, instance_id, generation, next_run_at, json_extract(data, '$.dueMs') AS due_ms`,
@@ -74,7 +64,7 @@ export class SqliteTimerJobs implements TimerJobs {
   }
 
   async isCurrent(job: JobRef): Promise<boolean> {
-    return this.backend.repository.isCurrentSync(toParameters(job));
+    return this.backend.repository.isCurrentSync(jobRefParameters(job));
   }
 
   async claimDue(claim: TimerClaim): Promise<ClaimedTimer[]> {
@@ -96,14 +86,4 @@ export class SqliteTimerJobs implements TimerJobs {
   async nextDueAt(): Promise<number | null> {
     return this.nextDue.get(TIMER_JOB)?.at ?? null;
   }
-}
-
-/** A claimed row as the batch worker needs it (Baton writes every timer job with its instance and due instant). */
-function toClaimed(row: ClaimedRow): ClaimedTimer {
-  return { id: row.id, instanceId: row.instance_id ?? '', generation: row.generation, dueMs: row.due_ms ?? row.next_run_at ?? 0 };
-}
-
-/** The repository compares generations on agenda's job shape (the generation rides along as an extra attribute). */
-function toParameters(job: JobRef): JobParameters & { generation?: string } {
-  return { _id: toJobId(job.id), name: '', priority: 0, nextRunAt: null, type: 'normal', data: undefined, ...(job.generation === null ? {} : { generation: job.generation }) };
 }

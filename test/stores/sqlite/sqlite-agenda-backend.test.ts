@@ -7,7 +7,8 @@ import { expect } from 'chai';
 import Database from 'better-sqlite3';
 import { Agenda, toJobId, type Job, type JobParameters } from 'agenda';
 import { SqliteAgendaBackend } from '../../../server/stores/sqlite/sqlite-agenda-backend.js';
-import { SqliteJobRepository, type StoredJob } from '../../../server/stores/sqlite/sqlite-job.repository.js';
+import type { StoredJob } from '../../../server/stores/agenda-jobs.js';
+import { SqliteJobRepository } from '../../../server/stores/sqlite/sqlite-job.repository.js';
 import { SCHEMA_VERSION, configureConnection, migrate } from '../../../server/stores/sqlite/sqlite-schema.js';
 import { openSqliteStore, type SqliteStore } from '../../../server/stores/sqlite/sqlite-store.js';
 
