@@ -7,15 +7,14 @@ import type {
   AnalyticsStore,
   ElementCount,
   FeedbackFact,
-  InstanceFact,
   MonthlyFacts,
   ProcessFacts,
   ProjectionDump,
-  TaskFact,
   TimeRange,
 } from '../../analytics/analytics.store.js';
 import { PgAnalyticsFold, type PgFeedRow } from './pg-analytics-fold.js';
 import { inTransaction, type Queryable } from './pg-pool.js';
+import { elementCountFromRow, instanceFactFromRow, taskFactFromRow, type ElementCountRow, type InstanceFactRow, type TaskFactRow } from '../analytics-rows.js';
 
 const PROJECTION_TABLES = ['analytics_instances', 'analytics_tasks', 'analytics_actions', 'analytics_element_days'] as const;
 /** Each projection table's whole key: the dump's row order (SQLite's WITHOUT ROWID tables come in key order). */
@@ -175,7 +174,7 @@ export class PgAnalyticsStore implements AnalyticsStore {
   async processFacts(processKey: string, range: TimeRange, version?: number): Promise<ProcessFacts> {
     return snapshot(this.pool, async (client) => {
       const v = version ?? null;
-      const tasks = await client.query<TaskRow>({
+      const tasks = await client.query<TaskFactRow & Record<string, unknown>>({
         name: 'baton.analytics.tasks',
         text: `SELECT task_id, instance_id, version, element_id, department, customer, completed_by, created_at, ended_at, status, due_at, escalated, reopened, queue_ms, work_ms
                FROM analytics_tasks WHERE process_key = $1 AND created_at >= $2 AND created_at < $3 AND ($4::integer IS NULL OR version = $4)
@@ -184,7 +183,7 @@ export class PgAnalyticsStore implements AnalyticsStore {
       });
       const counts = await elements(client, processKey, range, v);
       // Overlapping the range: started in it, or started before and still open or ended in it.
-      const instances = await client.query<InstanceRow>({
+      const instances = await client.query<InstanceFactRow & Record<string, unknown>>({
         name: 'baton.analytics.instances',
         text: `WITH overlap (instance_id) AS (
                  SELECT instance_id FROM analytics_instances WHERE process_key = $1 AND started_at >= $2 AND started_at < $3
@@ -202,39 +201,9 @@ export class PgAnalyticsStore implements AnalyticsStore {
         values: [processKey, range.from, range.to, v],
       });
       return {
-        tasks: tasks.rows.map((row): TaskFact => ({
-          taskId: row.task_id,
-          instanceId: row.instance_id,
-          version: row.version,
-          elementId: row.element_id,
-          department: row.department,
-          customer: row.customer,
-          completedBy: row.completed_by,
-          createdAt: row.created_at,
-          endedAt: row.ended_at,
-          status: row.status as TaskFact['status'],
-          dueAt: row.due_at,
-          escalated: row.escalated,
-          reopened: row.reopened,
-          queueMs: row.queue_ms,
-          workMs: row.work_ms,
-        })),
+        tasks: tasks.rows.map(taskFactFromRow),
         elements: counts,
-        instances: instances.rows.map((row): InstanceFact => ({
-          instanceId: row.instance_id,
-          version: row.version,
-          startedAt: row.started_at,
-          endedAt: row.ended_at,
-          status: row.status,
-          userTasks: row.user_tasks,
-          passUps: row.pass_ups,
-          handOvers: row.hand_overs,
-          escalations: row.escalations,
-          resolver: row.resolver,
-          resolverDepartment: row.resolver_department,
-          customerWaitMs: row.customer_wait_ms,
-          rating: row.rating,
-        })),
+        instances: instances.rows.map(instanceFactFromRow),
       };
     });
   }
@@ -263,46 +232,12 @@ async function readCursor(client: Queryable): Promise<CursorRow> {
 
 /** Element counts per UTC day in the range (days compare as SQLite's do: the dates of `from` and `to`). */
 async function elements(client: Queryable, processKey: string, range: TimeRange, version: number | null): Promise<ElementCount[]> {
-  const result = await client.query<{ version: number; element_id: string; kind: string; count: number }>({
+  const result = await client.query<ElementCountRow & Record<string, unknown>>({
     name: 'baton.analytics.elements',
     text: `SELECT version, element_id, kind, sum(count) AS count FROM analytics_element_days
            WHERE process_key = $1 AND day >= $2 AND day < $3 AND ($4::integer IS NULL OR version = $4)
            GROUP BY version, element_id, kind ORDER BY version, element_id, kind`,
     values: [processKey, range.from.slice(0, 10), range.to.slice(0, 10), version],
   });
-  return result.rows.map((row): ElementCount => ({ version: row.version, elementId: row.element_id, kind: row.kind as ElementCount['kind'], count: row.count }));
-}
-
-interface TaskRow extends Record<string, unknown> {
-  task_id: string;
-  instance_id: string;
-  version: number;
-  element_id: string;
-  department: string | null;
-  customer: boolean;
-  completed_by: string | null;
-  created_at: string;
-  ended_at: string | null;
-  status: string;
-  due_at: string | null;
-  escalated: boolean;
-  reopened: boolean;
-  queue_ms: number | null;
-  work_ms: number | null;
-}
-
-interface InstanceRow extends Record<string, unknown> {
-  instance_id: string;
-  version: number;
-  started_at: string;
-  ended_at: string | null;
-  status: string;
-  user_tasks: number;
-  pass_ups: number;
-  hand_overs: number;
-  escalations: number;
-  resolver: string | null;
-  resolver_department: string | null;
-  customer_wait_ms: number;
-  rating: number | null;
+  return result.rows.map(elementCountFromRow);
 }

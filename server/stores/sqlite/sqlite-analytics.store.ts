@@ -7,14 +7,13 @@ import type {
   AnalyticsStore,
   ElementCount,
   FeedbackFact,
-  InstanceFact,
   MonthlyFacts,
   ProcessFacts,
   ProjectionDump,
-  TaskFact,
   TimeRange,
 } from '../../analytics/analytics.store.js';
 import { AnalyticsFold, type FeedRow } from './sqlite-analytics-fold.js';
+import { elementCountFromRow, instanceFactFromRow, taskFactFromRow, type ElementCountRow, type InstanceFactRow, type TaskFactRow } from '../analytics-rows.js';
 
 const PROJECTION_TABLES = ['analytics_instances', 'analytics_tasks', 'analytics_actions', 'analytics_element_days'] as const;
 
@@ -111,45 +110,15 @@ export class SqliteAnalyticsStore implements AnalyticsStore {
   }
 
   private elements(params: RangeParams): ElementCount[] {
-    return this.s.elements.all(params).map((row): ElementCount => ({ version: row.version, elementId: row.element_id, kind: row.kind as ElementCount['kind'], count: row.count }));
+    return this.s.elements.all(params).map(elementCountFromRow);
   }
 
   async processFacts(processKey: string, range: TimeRange, version?: number): Promise<ProcessFacts> {
     return this.db.transaction(() => {
       const v = version ?? null;
-      const tasks = this.s.tasks.all({ key: processKey, from: range.from, to: range.to, version: v }).map((row): TaskFact => ({
-        taskId: row.task_id,
-        instanceId: row.instance_id,
-        version: row.version,
-        elementId: row.element_id,
-        department: row.department,
-        customer: row.customer === 1,
-        completedBy: row.completed_by,
-        createdAt: row.created_at,
-        endedAt: row.ended_at,
-        status: row.status as TaskFact['status'],
-        dueAt: row.due_at,
-        escalated: row.escalated === 1,
-        reopened: row.reopened === 1,
-        queueMs: row.queue_ms,
-        workMs: row.work_ms,
-      }));
+      const tasks = this.s.tasks.all({ key: processKey, from: range.from, to: range.to, version: v }).map(taskFactFromRow);
       const elements = this.elements({ key: processKey, from: range.from.slice(0, 10), to: range.to.slice(0, 10), version: v });
-      const instances = this.s.instances.all({ key: processKey, from: range.from, to: range.to, version: v }).map((row): InstanceFact => ({
-        instanceId: row.instance_id,
-        version: row.version,
-        startedAt: row.started_at,
-        endedAt: row.ended_at,
-        status: row.status,
-        userTasks: row.user_tasks,
-        passUps: row.pass_ups,
-        handOvers: row.hand_overs,
-        escalations: row.escalations,
-        resolver: row.resolver,
-        resolverDepartment: row.resolver_department,
-        customerWaitMs: row.customer_wait_ms,
-        rating: row.rating,
-      }));
+      const instances = this.s.instances.all({ key: processKey, from: range.from, to: range.to, version: v }).map(instanceFactFromRow);
       return { tasks, elements, instances };
     })();
   }
@@ -161,40 +130,6 @@ export class SqliteAnalyticsStore implements AnalyticsStore {
       return out;
     })();
   }
-}
-
-interface TaskRow {
-  task_id: string;
-  instance_id: string;
-  version: number;
-  element_id: string;
-  department: string | null;
-  customer: number;
-  completed_by: string | null;
-  created_at: string;
-  ended_at: string | null;
-  status: string;
-  due_at: string | null;
-  escalated: number;
-  reopened: number;
-  queue_ms: number | null;
-  work_ms: number | null;
-}
-
-interface InstanceRow {
-  instance_id: string;
-  version: number;
-  started_at: string;
-  ended_at: string | null;
-  status: string;
-  user_tasks: number;
-  pass_ups: number;
-  hand_overs: number;
-  escalations: number;
-  resolver: string | null;
-  resolver_department: string | null;
-  customer_wait_ms: number;
-  rating: number | null;
 }
 
 type RangeParams = { key: string; from: string; to: string; version: number | null };
@@ -219,11 +154,11 @@ function prepare(db: Database.Database) {
       `SELECT f.instance_id, f.rating FROM customer_feedback f
        WHERE f.instance_id IN (SELECT instance_id FROM analytics_actions WHERE at >= ? AND at < ? AND kind IN ('resolved', 'passed-up'))`,
     ),
-    tasks: db.prepare<RangeParams, TaskRow>(
+    tasks: db.prepare<RangeParams, TaskFactRow>(
       `SELECT task_id, instance_id, version, element_id, department, customer, completed_by, created_at, ended_at, status, due_at, escalated, reopened, queue_ms, work_ms
        FROM analytics_tasks WHERE process_key = @key AND created_at >= @from AND created_at < @to AND (@version IS NULL OR version = @version)`,
     ),
-    elements: db.prepare<RangeParams, { version: number; element_id: string; kind: string; count: number }>(
+    elements: db.prepare<RangeParams, ElementCountRow>(
       `SELECT version, element_id, kind, sum(count) AS count FROM analytics_element_days
        WHERE process_key = @key AND day >= @from AND day < @to AND (@version IS NULL OR version = @version)
        GROUP BY version, element_id, kind`,
@@ -237,7 +172,7 @@ function prepare(db: Database.Database) {
     ),
     // Overlapping the range: started in it, or started before and still open or ended in it. Three
     // index ranges instead of "started before the end", which would read the whole history.
-    instances: db.prepare<RangeParams, InstanceRow>(
+    instances: db.prepare<RangeParams, InstanceFactRow>(
       `WITH overlap (instance_id) AS (
          SELECT instance_id FROM analytics_instances WHERE process_key = @key AND started_at >= @from AND started_at < @to
          UNION ALL
