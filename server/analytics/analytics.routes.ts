@@ -15,6 +15,7 @@ import { guard } from '../http/roles.js';
 import { principalOf } from '../http/principal.js';
 import { parseInput } from '../http/validate.js';
 import type { AnalyticsService } from './analytics.service.js';
+import type { MonthlyFigures } from './monthly-report.js';
 import type { ReportDeliveries } from './report-deliveries.js';
 import { READERS } from '../http/roles.js';
 import { toCsv } from './report-csv.js';
@@ -35,18 +36,7 @@ function sendCsv(res: Response, filename: string, body: string): void {
   res.type('text/csv').attachment(filename).send(body);
 }
 
-const figureColumns = <
-  R extends {
-    resolved: number;
-    passedUp: number;
-    handedOver: number;
-    escalated: number;
-    reopened: number;
-    medianHandlingMs: number | null;
-    csat: { average: number | null; count: number };
-    passedUpCsat: { average: number | null; count: number };
-  },
->() =>
+const figureColumns = <R extends MonthlyFigures>() =>
   [
     ['resolved', (r: R) => r.resolved],
     ['passedUp', (r: R) => r.passedUp],

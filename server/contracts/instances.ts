@@ -94,7 +94,9 @@ export interface InstanceSummary {
   definitionId: string;
   processKey: string;
   definitionVersion: number;
+  /** Human-readable, unique, sequential per prefix: `HD-000123`. */
   ticketNumber: string;
+  /** Caller's correlation key; unique per process key when given. */
   businessKey: string | null;
   status: InstanceStatus;
   /** Optimistic concurrency: every committed step increments it by one. */

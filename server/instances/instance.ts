@@ -1,4 +1,4 @@
-import type { InstanceStatus } from '../contracts/instances.js';
+import type { InstanceStatus, InstanceSummary } from '../contracts/instances.js';
 
 export type { InstanceStatus };
 
@@ -7,29 +7,16 @@ export interface AuditHead {
   hash: string;
 }
 
-export interface InstanceRecord {
-  id: string;
-  definitionId: string;
-  processKey: string;
-  definitionVersion: number;
-  /** Human-readable, unique, sequential per prefix: `HD-000123`. */
-  ticketNumber: string;
-  /** Caller's correlation key; unique per process key when given. */
-  businessKey: string | null;
-  status: InstanceStatus;
+/** An instance as stored: what the list shows (InstanceSummary) plus its variables, engine state and audit head. */
+export interface InstanceRecord extends InstanceSummary {
   /** Process variables as of the last saved step (a copy of what the engine state holds). */
   variables: Record<string, unknown>;
   /** bpmn-engine getState() without the embedded diagram source; null once ended. */
   state: unknown;
   /** bpmn-engine version that wrote `state`: an upgrade tells from it which saved states it must check. */
   engineVersion: string;
-  /** Optimistic concurrency: every committed step increments it by one. */
-  version: number;
   /** Last link of the audit hash chain, so the next step can extend it without reading the log. */
   auditHead: AuditHead;
-  startedAt: string;
-  updatedAt: string;
-  endedAt: string | null;
 }
 
 export interface InstanceFilter {
